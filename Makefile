@@ -1,0 +1,47 @@
+# The few verbs a newcomer needs. See README.md.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# python3.12 may be a pyenv shim that is not active, so look for a real 3.12 interpreter.
+PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1 ANSINH_DATABASE_URL=sqlite:///var/demo.sqlite3
+
+.PHONY: install demo test test-only ci bench messages clean
+
+$(BIN)/ansinh: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed (python3.12 not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/ansinh
+
+demo: install
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/ansinh migrate --no-input
+	$(DEMO_ENV) $(BIN)/ansinh geo load
+	$(DEMO_ENV) $(BIN)/ansinh demo setup
+	$(DEMO_ENV) $(BIN)/ansinh runserver 127.0.0.1:$(PORT)
+
+test: install test-only
+
+test-only:
+	ANSINH_TESTING=1 $(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The suite on SQLite, then again on a throwaway PostgreSQL server on loopback.
+ci: test
+	scripts/with-postgres $(MAKE) test-only
+
+bench: install
+	$(BIN)/ansinh bench
+
+# Re-extract and compile the translations (needs GNU gettext).
+messages: install
+	cd ansinh && ../$(BIN)/ansinh makemessages -l vi --no-obsolete --no-location
+	cd ansinh && ../$(BIN)/ansinh compilemessages
+
+clean:
+	rm -rf $(VENV) var *.egg-info

@@ -1,0 +1,135 @@
+"""The one access layer: what a user may see and change.
+
+Every view, API endpoint and export asks this module; nothing else filters by scope.
+A role on a unit covers the unit's descendants (its subtree in the current map). A user also
+sees, read-only, the ancestors of those units (for context) and the legacy units that were
+merged into them, so that data recorded under the pre-2025 map stays reachable.
+(Decree 13/2023/NĐ-CP on personal data protection: access only as far as the task needs.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ansinh.geo.models import Level, Succession, Unit, ids_from_paths
+
+from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Role, RoleAssignment, User
+
+
+@dataclass
+class Scope:
+    user: User
+    assignments: list[RoleAssignment] = field(default_factory=list)
+
+    @cached_property
+    def national(self) -> bool:
+        return any(a.unit.level == Level.COUNTRY for a in self.assignments)
+
+    @cached_property
+    def roles(self) -> set[str]:
+        return {a.role for a in self.assignments}
+
+    @cached_property
+    def units(self) -> list[Unit]:
+        return [a.unit for a in self.assignments]
+
+    def _paths(self, roles: set[str] | None = None) -> list[str]:
+        return [a.unit.path for a in self.assignments if roles is None or a.role in roles]
+
+    @staticmethod
+    def _under(paths: list[str], prefix: str = "") -> Q:
+        if not paths:
+            return Q(pk__in=[])
+        q = Q()
+        for path in paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+    @cached_property
+    def _context_ids(self) -> set[int]:
+        """Ancestors of the assigned units, and legacy units merged into them with their ancestors."""
+        ids = ids_from_paths(self._paths())
+        legacy_paths = Succession.objects.filter(self._under(self._paths(), "new__")).values_list(
+            "old__path", flat=True
+        )
+        return ids | ids_from_paths(legacy_paths)
+
+    def unit_filter(self) -> Q:
+        """Units this user may see."""
+        if self.national:
+            return Q()
+        return self._under(self._paths()) | Q(pk__in=self._context_ids)
+
+    def data_filter(self, unit_field: str = "unit", roles: set[str] | None = None) -> Q:
+        """Records attached to a unit (through `unit_field`) inside the user's units (for `roles`)."""
+        assignments = [a for a in self.assignments if roles is None or a.role in roles]
+        if any(a.unit.level == Level.COUNTRY for a in assignments):
+            return Q()
+        return self._under([a.unit.path for a in assignments], f"{unit_field}__" if unit_field else "")
+
+    def covers(self, unit: Unit) -> bool:
+        """The unit is inside (or is) one of the user's units."""
+        return any(unit.path.startswith(path) for path in self._paths())
+
+    def can_change(self, unit: Unit) -> bool:
+        return any(unit.path.startswith(path) for path in self._paths(EDITING_ROLES))
+
+    @property
+    def can_read_audit(self) -> bool:
+        return bool(self.roles & AUDIT_ROLES)
+
+
+def get_scope(user: Any) -> Scope:
+    """The scope of a user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    cached = getattr(user, "_ansinh_scope", None)
+    if cached is None:
+        assignments = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
+        cached = Scope(user=user, assignments=assignments)
+        user._ansinh_scope = cached
+    return cached
+
+
+def units_for_user(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(get_scope(user).unit_filter())
+
+
+def get_unit_for_user(user: Any, pk: int, *, change: bool = False) -> Unit:
+    """The unit, if the user may see it (else 404) and, with change=True, change it (else 403)."""
+    unit = units_for_user(user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if change and not get_scope(user).can_change(unit):
+        raise PermissionDenied
+    return unit
+
+
+def audit_events_for_user(user: Any) -> QuerySet[AuditEvent]:
+    """Leaders and administrators browse the audit trail of their units."""
+    scope = get_scope(user)
+    if not scope.can_read_audit:
+        raise PermissionDenied
+    # unit_path is the unit's path when the event was written: "unit_" + "path__startswith".
+    assignments = [a for a in scope.assignments if a.role in AUDIT_ROLES]
+    if any(a.unit.level == Level.COUNTRY for a in assignments):
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.filter(Scope._under([a.unit.path for a in assignments], "unit_"))
+
+
+def users_for_user(user: Any) -> QuerySet[User]:
+    """Users holding a role on a unit inside the user's units."""
+    scope = get_scope(user)
+    if scope.national:
+        return User.objects.all()
+    role_ids = RoleAssignment.objects.filter(scope.data_filter("unit")).values("user_id")
+    return User.objects.filter(pk__in=role_ids)
+
+
+__all__ = ["Role", "Scope", "audit_events_for_user", "get_scope", "get_unit_for_user", "units_for_user", "users_for_user"]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ansinh.accounts.models import AuditEvent, RoleAssignment
+from ansinh.geo.models import Unit
+
+
+class UnitSerializer(serializers.ModelSerializer[Unit]):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "kind_display", "level", "edition", "parent", "parent_code",
+                  "valid_from", "valid_to", "official"]
+
+
+class CrosswalkEntrySerializer(serializers.Serializer[Unit]):
+    id = serializers.IntegerField(source="unit.pk")
+    code = serializers.CharField(source="unit.code")
+    name = serializers.CharField(source="unit.name")
+    level = serializers.IntegerField(source="unit.level")
+    edition = serializers.CharField(source="unit.edition")
+    partial = serializers.BooleanField(
+        allow_null=True, help_text="The legacy unit was split: only part of it went into the current one."
+    )
+
+
+class UnitDetailSerializer(UnitSerializer):
+    ancestors = UnitSerializer(many=True, read_only=True)
+    crosswalk = serializers.SerializerMethodField(
+        help_text="Legacy unit: its current successors. Current unit: its legacy sources."
+    )
+
+    class Meta(UnitSerializer.Meta):
+        fields = [*UnitSerializer.Meta.fields, "basis", "ancestors", "crosswalk"]
+
+    @extend_schema_field(CrosswalkEntrySerializer(many=True))
+    def get_crosswalk(self, unit: Unit) -> list[dict[str, object]]:
+        entries = [{"unit": other, "partial": partial} for other, partial in unit.crosswalk()]
+        return list(CrosswalkEntrySerializer(entries, many=True).data)
+
+
+class RoleSerializer(serializers.ModelSerializer[RoleAssignment]):
+    unit = UnitSerializer(read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "field", "unit"]
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    unit_code = serializers.CharField(source="unit.code", default=None, read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor_name", "action", "object_type", "object_id", "object_repr",
+                  "unit", "unit_code", "ip", "before", "after"]

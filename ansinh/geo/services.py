@@ -1,0 +1,65 @@
+"""Changes to the map that users make: hamlets (ấp, khóm, thôn, tổ dân phố) below a commune."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ansinh.accounts import audit
+from ansinh.accounts.models import User
+
+from .models import HAMLET_KINDS, Edition, Level, Unit
+
+HAMLET_FIELDS = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
+
+
+@transaction.atomic
+def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
+    """Adds a hamlet below a current commune; its code is the commune's code and a number."""
+    name = " ".join(name.split())
+    if commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT:
+        raise ValidationError(_("Hamlets are added below a commune of the current map."))
+    if kind not in HAMLET_KINDS:
+        raise ValidationError({"kind": _("Choose a hamlet type.")})
+    if not name:
+        raise ValidationError({"name": _("Enter the hamlet's name.")})
+    siblings = Unit.objects.select_for_update().filter(parent=commune, level=Level.HAMLET)
+    if siblings.filter(name__iexact=name, valid_to__isnull=True).exists():
+        raise ValidationError({"name": _("This commune already has a hamlet with that name.")})
+    number = siblings.count() + 1
+    while Unit.objects.filter(edition=Edition.CURRENT, code=f"{commune.code}-{number:02d}").exists():
+        number += 1
+    hamlet = Unit(
+        code=f"{commune.code}-{number:02d}", name=name, kind=kind, level=Level.HAMLET, edition=Edition.CURRENT,
+        parent=commune, valid_from=timezone.localdate(), path="",
+    )
+    hamlet.set_derived_fields()
+    hamlet.save()
+    hamlet.path = f"{commune.path}{hamlet.pk}/"
+    hamlet.save(update_fields=["path"])
+    audit.record(actor=actor, action="geo.hamlet.create", obj=hamlet, unit=hamlet, ip=ip,
+                 after=audit.snapshot(hamlet, HAMLET_FIELDS))
+    return hamlet
+
+
+@transaction.atomic
+def hamlet_rename(*, actor: User | None, hamlet: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
+    name = " ".join(name.split())
+    if hamlet.level != Level.HAMLET:
+        raise ValidationError(_("Only hamlets can be renamed here; the official map comes from the national list."))
+    if kind not in HAMLET_KINDS:
+        raise ValidationError({"kind": _("Choose a hamlet type.")})
+    if not name:
+        raise ValidationError({"name": _("Enter the hamlet's name.")})
+    clash = Unit.objects.filter(parent_id=hamlet.parent_id, level=Level.HAMLET, name__iexact=name, valid_to__isnull=True)
+    if clash.exclude(pk=hamlet.pk).exists():
+        raise ValidationError({"name": _("This commune already has a hamlet with that name.")})
+    before = audit.snapshot(hamlet, HAMLET_FIELDS)
+    hamlet.name, hamlet.kind = name, kind
+    hamlet.set_derived_fields()
+    hamlet.save(update_fields=["name", "kind", "search_name", "sort_key", "updated_at"])
+    audit.record(actor=actor, action="geo.hamlet.update", obj=hamlet, unit=hamlet, ip=ip,
+                 before=before, after=audit.snapshot(hamlet, HAMLET_FIELDS))
+    return hamlet

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from ansinh.accounts.access import get_scope
+from ansinh.accounts.models import Field
+
+# Navigation by field. A field's entries appear as its capabilities are built.
+FIELD_NAV = [
+    (Field.POVERTY, _("Poverty reduction"), []),
+    (Field.MERITORIOUS, _("Meritorious people"), []),
+    (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
+    (Field.LABOUR, _("Labour and employment"), []),
+    (Field.CHILDREN, _("Children"), []),
+    (Field.PLANNING, _("General planning"), []),
+]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {
+        "demo_mode": settings.DEMO,
+        "field_nav": FIELD_NAV,
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
+    }
+    if user is not None and user.is_authenticated:
+        scope = get_scope(user)
+        context["scope"] = scope
+        context["can_read_audit"] = scope.can_read_audit
+    return context
