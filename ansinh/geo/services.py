@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ansinh.accounts import audit
 from ansinh.accounts.models import User
 
+from ansinh.lib.vietnamese import fold
+
 from .models import HAMLET_KINDS, Edition, Level, Unit
 
 HAMLET_FIELDS = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
@@ -26,7 +28,8 @@ def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip
     if not name:
         raise ValidationError({"name": _("Enter the hamlet's name.")})
     siblings = Unit.objects.select_for_update().filter(parent=commune, level=Level.HAMLET)
-    if siblings.filter(name__iexact=name, valid_to__isnull=True).exists():
+    # SQLite's case folding is ASCII-only, so compare the folded names ("Ấp Chợ" = "ấp chợ").
+    if siblings.filter(search_name=fold(name), valid_to__isnull=True).exists():
         raise ValidationError({"name": _("This commune already has a hamlet with that name.")})
     number = siblings.count() + 1
     while Unit.objects.filter(edition=Edition.CURRENT, code=f"{commune.code}-{number:02d}").exists():
@@ -53,7 +56,9 @@ def hamlet_rename(*, actor: User | None, hamlet: Unit, name: str, kind: str, ip:
         raise ValidationError({"kind": _("Choose a hamlet type.")})
     if not name:
         raise ValidationError({"name": _("Enter the hamlet's name.")})
-    clash = Unit.objects.filter(parent_id=hamlet.parent_id, level=Level.HAMLET, name__iexact=name, valid_to__isnull=True)
+    clash = Unit.objects.filter(
+        parent_id=hamlet.parent_id, level=Level.HAMLET, search_name=fold(name), valid_to__isnull=True
+    )
     if clash.exclude(pk=hamlet.pk).exists():
         raise ValidationError({"name": _("This commune already has a hamlet with that name.")})
     before = audit.snapshot(hamlet, HAMLET_FIELDS)

@@ -1,0 +1,60 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from ansinh.accounts.models import AuditEvent
+from conftest import login
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_home_shows_scope_and_real_figures(client, people):
+    login(client, people.minh)
+    page = client.get("/").content.decode()
+    assert "Vĩnh Long" in page and "Giảm nghèo" in page
+    figures = re.findall(r'figure-value">([\d.]+)<', page)
+    from ansinh.geo.models import Edition, Level, Unit
+
+    communes = Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE, parent__code="86").count()
+    assert figures[0] == "1" and figures[1] == f"{communes:,}".replace(",", ".")
+
+
+def test_national_figures_use_vietnamese_number_format(client, people):
+    login(client, people.duc)
+    page = client.get("/").content.decode()
+    assert "3.321" in page
+
+
+def test_english_is_available(client, people):
+    login(client, people.lan)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "Overview" in page and "Administrative map" in page
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert "Tổng quan" in client.get("/").content.decode()
+
+
+def test_audit_page_is_for_leaders_within_their_scope(client, people, units):
+    from ansinh.geo.services import hamlet_create
+
+    hamlet_create(actor=people.lan, commune=units.tra_cu, name="Ấp Chợ", kind="ap")
+    hamlet_create(actor=people.binh, commune=units.ba_dinh, name="Tổ dân phố 1", kind="to_dan_pho")
+    login(client, people.lan)
+    assert client.get("/audit/").status_code == 403
+    login(client, people.bao)
+    page = client.get("/audit/").content.decode()
+    assert "Ấp Chợ" in page and "Tổ dân phố 1" not in page
+    login(client, people.hoa)
+    page = client.get("/audit/?action=geo.hamlet").content.decode()
+    assert "Tổ dân phố 1" in page and "Ấp Chợ" not in page
+    assert AuditEvent.objects.count() >= 2
+
+
+def test_no_page_loads_anything_from_a_cdn():
+    pattern = re.compile(r"https?://(cdn\.|unpkg|cdnjs|fonts\.googleapis|code\.jquery)")
+    for path in (ROOT / "ansinh").rglob("*"):
+        if path.suffix in {".html", ".css", ".js", ".py"} and "vendor" not in path.parts:
+            assert not pattern.search(path.read_text(errors="ignore")), path
+    assert (ROOT / "ansinh/web/static/vendor/htmx/LICENSE").exists()
