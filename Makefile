@@ -35,8 +35,12 @@ test-only:
 ci: test
 	scripts/with-postgres $(MAKE) test-only
 
+# Figures on SQLite, then on a throwaway PostgreSQL server when Debian's postgresql is installed.
 bench: install
 	$(BIN)/ansinh bench
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  scripts/with-postgres sh -c 'ANSINH_BENCH_DATABASE_URL=$$ANSINH_DATABASE_URL $(BIN)/ansinh bench'; \
+	else echo "PostgreSQL not installed: skipped the PostgreSQL figures"; fi
 
 # Re-extract and compile the translations (needs GNU gettext).
 messages: install

@@ -62,7 +62,7 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The username %(username)s is already taken.") % {"username": username})
     if unit.level != ROLE_LEVEL[Role(role)]:
-        raise ValidationError(_("The role %(role)s is bound to a unit of another level.") % {"role": role})
+        raise ValidationError(_("The role %(role)s must be bound to a unit of another level.") % {"role": role})
     if role == Role.PROVINCIAL_OFFICER and field not in Field.values:
         raise ValidationError(
             _("A provincial officer needs a field; one of: %(fields)s") % {"fields": ", ".join(Field.values)}
