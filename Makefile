@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.1
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1 ANSINH_DATABASE_URL=sqlite:///var/demo.sqlite3
 
-.PHONY: install demo test test-only ci bench messages clean
+.PHONY: install demo test test-only typecheck ci bench messages clean
 
 $(BIN)/ansinh: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed (python3.12 not found)"; exit 1; }
@@ -31,8 +31,11 @@ test: install test-only
 test-only:
 	ANSINH_TESTING=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
-# The suite on SQLite, then again on a throwaway PostgreSQL server on loopback.
-ci: test
+typecheck: install
+	ANSINH_TESTING=1 $(BIN)/mypy ansinh
+
+# Type checks, the suite on SQLite, then again on a throwaway PostgreSQL server on loopback.
+ci: typecheck test
 	scripts/with-postgres $(MAKE) test-only
 
 # Figures on SQLite, then on a throwaway PostgreSQL server when Debian's postgresql is installed.

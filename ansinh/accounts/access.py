@@ -9,15 +9,16 @@ merged into them, so that data recorded under the pre-2025 map stays reachable.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
-from ansinh.geo.models import Level, Succession, Unit, ids_from_paths
+from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_paths
 
 from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Role, RoleAssignment, User
 
@@ -39,7 +40,7 @@ class Scope:
     def units(self) -> list[Unit]:
         return [a.unit for a in self.assignments]
 
-    def _paths(self, roles: set[str] | None = None) -> list[str]:
+    def _paths(self, roles: Collection[str] | None = None) -> list[str]:
         return [a.unit.path for a in self.assignments if roles is None or a.role in roles]
 
     @staticmethod
@@ -66,7 +67,7 @@ class Scope:
             return Q()
         return self._under(self._paths()) | Q(pk__in=self._context_ids)
 
-    def data_filter(self, unit_field: str = "unit", roles: set[str] | None = None) -> Q:
+    def data_filter(self, unit_field: str = "unit", roles: Collection[str] | None = None) -> Q:
         """Records attached to a unit (through `unit_field`) inside the user's units (for `roles`)."""
         assignments = [a for a in self.assignments if roles is None or a.role in roles]
         if any(a.unit.level == Level.COUNTRY for a in assignments):
@@ -97,7 +98,14 @@ def get_scope(user: Any) -> Scope:
     return cached
 
 
-def units_for_user(user: Any) -> QuerySet[Unit]:
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user of a request (views are behind login_required)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def units_for_user(user: Any) -> UnitQuerySet:
     return Unit.objects.filter(get_scope(user).unit_filter())
 
 

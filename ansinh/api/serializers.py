@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,7 +10,6 @@ from ansinh.geo.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
     parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -18,13 +19,13 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
                   "valid_from", "valid_to", "official"]
 
 
-class CrosswalkEntrySerializer(serializers.Serializer[Unit]):
+class CrosswalkEntrySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="unit.pk")
     code = serializers.CharField(source="unit.code")
     name = serializers.CharField(source="unit.name")
     level = serializers.IntegerField(source="unit.level")
     edition = serializers.CharField(source="unit.edition")
-    partial = serializers.BooleanField(
+    partial = serializers.BooleanField(  # type: ignore[assignment]  # DRF pops declared fields
         allow_null=True, help_text="The legacy unit was split: only part of it went into the current one."
     )
 

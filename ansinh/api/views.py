@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.accounts.access import audit_events_for_user, get_scope, units_for_user
+from ansinh.accounts.access import audit_events_for_user, get_scope, request_user, units_for_user
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Level, Unit
 
@@ -85,8 +85,8 @@ class Me(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        scope = get_scope(request.user)
-        data = {"username": request.user.username, "full_name": request.user.full_name, "roles": scope.assignments}
+        user = request_user(request)
+        data = {"username": user.username, "full_name": user.full_name, "roles": get_scope(user).assignments}
         return Response(MeSerializer(data).data)
 
 

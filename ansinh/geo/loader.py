@@ -80,6 +80,8 @@ def official_rows() -> Iterator[Row]:
     country = (Edition.PERMANENT.value, COUNTRY_CODE)
     legacy = (Edition.LEGACY.value, None, LEGACY_END, BASIS_LEGACY)
     current = (Edition.CURRENT.value, REFORM_DATE, None, BASIS_CURRENT)
+    since: dt.date | None
+    until: dt.date | None
     ed, since, until, basis = legacy
     for p in vpl.Province.iter_all():
         yield Row(ed, _code(p.code, 1), p.name, _KINDS[p.division_type], 1, country, since, until, basis)
@@ -101,11 +103,12 @@ def official_rows() -> Iterator[Row]:
             name = f"Đơn vị cấp xã mã {_code(old_code, 3)} (chỉ có trong bảng chuyển đổi)"
             yield Row(ed, _code(old_code, 3), name, Kind.XA, 3, parent, LEGACY_END, until, BASIS_SUCCESSION)
     ed, since, until, basis = current
-    for p in vp.Province.iter_all():
-        yield Row(ed, _code(p.code, 1), p.name, _KINDS[p.division_type], 1, country, since, until, basis)
-    for w in vp.Ward.iter_all():
-        parent = (ed, _code(w.province_code, 1))
-        yield Row(ed, _code(w.code, 3), w.name, _KINDS[w.division_type], 3, parent, since, until, basis)
+    for province in vp.Province.iter_all():
+        kind = _KINDS[province.division_type]
+        yield Row(ed, _code(province.code, 1), province.name, kind, 1, country, since, until, basis)
+    for ward in vp.Ward.iter_all():
+        parent = (ed, _code(ward.province_code, 1))
+        yield Row(ed, _code(ward.code, 3), ward.name, _KINDS[ward.division_type], 3, parent, since, until, basis)
 
 
 def official_successions() -> set[tuple[str, str, int]]:

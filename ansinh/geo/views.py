@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ansinh.accounts.access import get_scope, get_unit_for_user, units_for_user
+from ansinh.accounts.access import get_scope, get_unit_for_user, request_user, units_for_user
 from ansinh.accounts.audit import client_ip
 
 from . import services
@@ -81,7 +81,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _hamlet_kinds() -> list[tuple[str, str]]:
-    return [(kind.value, kind.label) for kind in Kind if kind in HAMLET_KINDS]
+    return [(kind.value, str(kind.label)) for kind in Kind if kind in HAMLET_KINDS]
 
 
 @login_required
@@ -93,7 +93,7 @@ def hamlet_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             hamlet = services.hamlet_create(
-                actor=request.user, commune=commune, name=values["name"], kind=values["kind"], ip=client_ip(request)
+                actor=request_user(request), commune=commune, name=values["name"], kind=values["kind"], ip=client_ip(request)
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -117,7 +117,7 @@ def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.hamlet_rename(
-                actor=request.user, hamlet=hamlet, name=values["name"], kind=values["kind"], ip=client_ip(request)
+                actor=request_user(request), hamlet=hamlet, name=values["name"], kind=values["kind"], ip=client_ip(request)
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}

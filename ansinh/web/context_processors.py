@@ -4,13 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.access import get_scope
 from ansinh.accounts.models import Field
 
 # Navigation by field. A field's entries appear as its capabilities are built.
-FIELD_NAV = [
+FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str, str]]]] = [
     (Field.POVERTY, _("Poverty reduction"), []),
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),

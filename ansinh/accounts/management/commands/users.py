@@ -38,9 +38,9 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"{user.username}: {options['role']} — {unit.code} {unit.name}")
             else:
-                user = User.objects.filter(username=options["username"]).first()
-                if user is None:
+                owner = User.objects.filter(username=options["username"]).first()
+                if owner is None:
                     raise CommandError(f"Không có người dùng {options['username']!r}.")
-                self.stdout.write(token_create(user=user))
+                self.stdout.write(token_create(user=owner))
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
