@@ -205,4 +205,14 @@ def load_official_map() -> LoadResult:
     Succession.objects.bulk_update(flipped, ["partial"])
     result.successions_created = len(wanted) - (len(existing) - len(stale))
     result.successions_deleted = len(stale)
+    if result.created or result.updated or result.successions_created or result.successions_deleted:
+        from ansinh.accounts import audit
+
+        country = stored[(Edition.PERMANENT.value, COUNTRY_CODE)]
+        audit.record(
+            actor=None, action="geo.map.load", obj=country, unit=country,
+            after={"source": f"vietnam-provinces {vp.__version__}", "created": result.created,
+                   "updated": result.updated, "successions_created": result.successions_created,
+                   "successions_deleted": result.successions_deleted},
+        )
     return result

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from ansinh.accounts.models import AuditEvent
 from ansinh.geo.loader import load_official_map
 from ansinh.geo.models import Edition, Level, Succession, Unit
 
@@ -107,3 +108,9 @@ def test_loading_again_changes_nothing_and_keeps_hamlets(units):
     units.tra_cu.refresh_from_db()
     assert units.tra_cu.name == "Xã Trà Cú"
     assert Unit.objects.filter(pk=hamlet.pk).exists()
+    loads = AuditEvent.objects.filter(action="geo.map.load")
+    event = loads.first()  # newest first
+    assert event is not None and event.after["updated"] == 1 and event.actor is None
+    count = loads.count()
+    assert load_official_map().updated == 0
+    assert loads.count() == count  # nothing changed, nothing logged
