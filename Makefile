@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # python3.12 may be a pyenv shim that is not active, so look for a real 3.12 interpreter.
 PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
-DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1 ANSINH_DATABASE_URL=sqlite:///var/demo.sqlite3
+DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1
 
 .PHONY: install demo test test-only typecheck ci bench messages clean
 

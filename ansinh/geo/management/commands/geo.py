@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.db import connection
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ansinh.geo.loader import load_official_map
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         successors.add_argument("code")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if "geo_unit" not in connection.introspection.table_names():
+            raise CommandError("Cơ sở dữ liệu chưa được khởi tạo: chạy `ansinh migrate` rồi `ansinh geo load`.")
         getattr(self, f"handle_{options['action']}")(options)
 
     def handle_load(self, options: dict[str, Any]) -> None:
