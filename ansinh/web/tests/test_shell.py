@@ -27,6 +27,11 @@ def test_national_figures_use_vietnamese_number_format(client, people):
     assert "3.321" in page
 
 
+def test_vietnamese_is_the_default_even_for_an_english_browser(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page and 'lang="vi"' in page
+
+
 def test_english_is_available(client, people):
     login(client, people.lan)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
