@@ -41,13 +41,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     if query:
         units = units.search(query)
     elif not level:
-        if scope.national:
-            units = units.filter(level=Level.PROVINCE)
-        else:
-            tops = [unit.pk for unit in scope.units]
-            units = units.filter(pk__in=tops) if any(u.in_force(on) for u in scope.units) else units.filter(
-                level=Level.PROVINCE
-            )
+        # The top of the user's scope: their own units or, on a date of the legacy map (or for a
+        # national role), the provinces they can see.
+        own = [unit.pk for unit in scope.units if unit.in_force(on)]
+        units = units.filter(pk__in=own) if own and not scope.national else units.filter(level=Level.PROVINCE)
     total = units.count()
     context = {
         "units": list(units.vietnamese_order()[:RESULT_LIMIT]),

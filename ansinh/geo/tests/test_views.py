@@ -89,3 +89,11 @@ def test_official_units_cannot_be_renamed_here(client, people, units):
     assert response.status_code == 302
     units.tra_cu.refresh_from_db()
     assert units.tra_cu.name == "Xã Trà Cú"
+
+
+def test_with_no_query_the_list_starts_at_the_users_units(client, people, units):
+    login(client, people.lan)
+    page = client.get("/units/").content.decode()
+    assert f'href="/units/{units.tra_cu.pk}/"' in page and f'href="/units/{units.vinh_long.pk}/"' not in page
+    page = client.get("/units/?on=2025-01-01").content.decode()  # the legacy province it came from
+    assert f'href="/units/{units.legacy_tra_vinh.pk}/"' in page and "Thành phố Hà Nội" not in page
