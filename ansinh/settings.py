@@ -14,7 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BASE_DIR.parent
+# In a source checkout, var/ and staticfiles/ sit beside pyproject.toml; in an installed
+# package (production) they default to the working directory, never into site-packages.
+PROJECT_DIR = BASE_DIR.parent if (BASE_DIR.parent / "pyproject.toml").exists() else Path.cwd()
 VAR_DIR = Path(os.environ.get("ANSINH_VAR_DIR", PROJECT_DIR / "var"))
 
 
