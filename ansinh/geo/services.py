@@ -17,21 +17,30 @@ from .models import HAMLET_KINDS, Edition, Level, Unit
 HAMLET_FIELDS = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
 
 
-@transaction.atomic
-def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
-    """Adds a hamlet below a current commune; its code is the commune's code and a number."""
+def _clean_hamlet(*, commune_id: int | None, name: str, kind: str, exclude_pk: int | None = None) -> str:
+    """Checks a hamlet's type and name; returns the name with its spaces tidied."""
     name = " ".join(name.split())
-    if commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT:
-        raise ValidationError(_("Hamlets are added below a commune of the current map."))
     if kind not in HAMLET_KINDS:
         raise ValidationError({"kind": _("Choose a hamlet type.")})
     if not name:
         raise ValidationError({"name": _("Enter the hamlet's name.")})
-    siblings = Unit.objects.select_for_update().filter(parent=commune, level=Level.HAMLET)
     # SQLite's case folding is ASCII-only, so compare the folded names ("Ấp Chợ" = "ấp chợ").
-    if siblings.filter(search_name=fold(name), valid_to__isnull=True).exists():
+    clash = Unit.objects.filter(parent_id=commune_id, level=Level.HAMLET, search_name=fold(name), valid_to__isnull=True)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
         raise ValidationError({"name": _("This commune already has a hamlet with that name.")})
-    number = siblings.count() + 1
+    return name
+
+
+@transaction.atomic
+def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
+    """Adds a hamlet below a current commune; its code is the commune's code and a number."""
+    if commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT:
+        raise ValidationError(_("Hamlets are added below a commune of the current map."))
+    Unit.objects.select_for_update().filter(pk=commune.pk).first()  # one hamlet numbering at a time
+    name = _clean_hamlet(commune_id=commune.pk, name=name, kind=kind)
+    number = Unit.objects.filter(parent=commune, level=Level.HAMLET).count() + 1
     while Unit.objects.filter(edition=Edition.CURRENT, code=f"{commune.code}-{number:02d}").exists():
         number += 1
     hamlet = Unit(
@@ -49,18 +58,9 @@ def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip
 
 @transaction.atomic
 def hamlet_rename(*, actor: User | None, hamlet: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
-    name = " ".join(name.split())
     if hamlet.level != Level.HAMLET:
         raise ValidationError(_("Only hamlets can be renamed here; the official map comes from the national list."))
-    if kind not in HAMLET_KINDS:
-        raise ValidationError({"kind": _("Choose a hamlet type.")})
-    if not name:
-        raise ValidationError({"name": _("Enter the hamlet's name.")})
-    clash = Unit.objects.filter(
-        parent_id=hamlet.parent_id, level=Level.HAMLET, search_name=fold(name), valid_to__isnull=True
-    )
-    if clash.exclude(pk=hamlet.pk).exists():
-        raise ValidationError({"name": _("This commune already has a hamlet with that name.")})
+    name = _clean_hamlet(commune_id=hamlet.parent_id, name=name, kind=kind, exclude_pk=hamlet.pk)
     before = audit.snapshot(hamlet, HAMLET_FIELDS)
     hamlet.name, hamlet.kind = name, kind
     hamlet.set_derived_fields()
