@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "ansinh.accounts",
     "ansinh.geo",
+    "ansinh.households",
     "ansinh.web",
     "ansinh.api",
 ]

@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest
 
 from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_paths
 
+from ansinh.households.models import Assessment, Household, Member, ReviewRound
+
 from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Role, RoleAssignment, User
 
 
@@ -140,4 +142,62 @@ def users_for_user(user: Any) -> QuerySet[User]:
     return User.objects.filter(pk__in=role_ids)
 
 
-__all__ = ["Role", "Scope", "audit_events_for_user", "get_scope", "get_unit_for_user", "units_for_user", "users_for_user"]
+# --- Households and the poverty review (ansinh.households) -------------------------------------
+
+
+def households_for_user(user: Any) -> QuerySet[Household]:
+    """Households registered in a commune inside the user's units."""
+    return Household.objects.filter(get_scope(user).data_filter("commune"))
+
+
+def get_household_for_user(user: Any, pk: int, *, change: bool = False) -> Household:
+    """The household, if the user may see it (else 404) and, with change=True, change it (else 403)."""
+    household = households_for_user(user).select_related("commune", "hamlet", "legacy_commune").filter(pk=pk).first()
+    if household is None:
+        raise Http404
+    if change and not get_scope(user).can_change(household.commune):
+        raise PermissionDenied
+    return household
+
+
+def members_for_user(user: Any) -> QuerySet[Member]:
+    return Member.objects.filter(get_scope(user).data_filter("household__commune"))
+
+
+def get_member_for_user(user: Any, pk: int, *, change: bool = False) -> Member:
+    member = members_for_user(user).select_related("household__commune").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    if change and not get_scope(user).can_change(member.household.commune):
+        raise PermissionDenied
+    return member
+
+
+def rounds_for_user(user: Any) -> QuerySet[ReviewRound]:
+    """Review rounds on a unit inside the user's units, or on a unit above them (a commune officer
+    follows the province's round, seeing only the commune's part of it)."""
+    scope = get_scope(user)
+    if scope.national:
+        return ReviewRound.objects.all()
+    above = ids_from_paths(scope._paths())
+    return ReviewRound.objects.filter(scope.data_filter("unit") | Q(unit_id__in=above))
+
+
+def get_round_for_user(user: Any, pk: int, *, change: bool = False) -> ReviewRound:
+    """A round the user may follow (else 404); with change=True, one on a unit the user may change
+    (a commune officer may not run or decide the province's round: 403)."""
+    found = rounds_for_user(user).select_related("unit", "standard").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if change and not get_scope(user).can_change(found.unit):
+        raise PermissionDenied
+    return found
+
+
+def assessments_for_user(user: Any) -> QuerySet[Assessment]:
+    """Assessments of households in communes inside the user's units."""
+    return Assessment.objects.filter(get_scope(user).data_filter("commune"))
+
+
+__all__ = ["Role", "Scope", "assessments_for_user", "audit_events_for_user", "get_household_for_user", "get_member_for_user",
+           "get_round_for_user", "get_scope", "households_for_user", "members_for_user", "rounds_for_user", "get_unit_for_user", "units_for_user", "users_for_user"]

@@ -1,0 +1,598 @@
+"""Households and their members, living conditions per year, poverty standards as dated law,
+assessments and the review rounds that produce them.
+
+Legal basis: Decision 59/2015/QĐ-TTg (standard 2016–2020), Decree 07/2021/NĐ-CP (standard
+2022–2025, extended through 2026), Decree 351/2025/NĐ-CP (standard 2027–2030), Decision
+24/2021/QĐ-TTg (the review process), Circular 07/2021/TT-BLĐTBXH (methods and forms B1, B2).
+Personal data (names, citizen IDs, birth dates, health facts) fall under Decree 13/2023/NĐ-CP:
+every query goes through `ansinh.accounts.access`, every change through `services` (audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ansinh.lib.ethnicity import ETHNICITY_CHOICES, KINH
+from ansinh.lib.vietnamese import fold, sort_key
+
+
+class Area(models.TextChoices):
+    URBAN = "urban", _("urban")
+    RURAL = "rural", _("rural")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    GRANDCHILD = "grandchild", _("grandchild")
+    GRANDPARENT = "grandparent", _("grandparent")
+    SIBLING = "sibling", _("sibling")
+    OTHER = "other", _("other relative")
+
+
+class Schooling(models.TextChoices):
+    """What a member attends now (tình trạng đi học)."""
+
+    NONE = "none", _("not attending")
+    PRESCHOOL = "preschool", _("preschool")
+    PRIMARY = "primary", _("primary school")
+    LOWER_SECONDARY = "lower_secondary", _("lower secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("upper secondary school")
+    VOCATIONAL = "vocational", _("vocational training")
+    HIGHER = "higher", _("college or university")
+
+
+class Education(models.TextChoices):
+    """Highest qualification (bằng cấp, chứng chỉ cao nhất)."""
+
+    NONE = "none", _("none")
+    PRIMARY = "primary", _("primary")
+    LOWER_SECONDARY = "lower_secondary", _("lower secondary")
+    UPPER_SECONDARY = "upper_secondary", _("upper secondary")
+    VOCATIONAL = "vocational", _("vocational certificate or diploma")
+    HIGHER = "higher", _("college or university degree")
+
+
+# Ordinal ranks used by the indicator rules (a higher rank satisfies a lower requirement).
+EDUCATION_RANK = {"none": 0, "primary": 1, "lower_secondary": 2, "upper_secondary": 3, "vocational": 3, "higher": 4}
+SCHOOLING_RANK = {"none": -1, "preschool": 0, "primary": 1, "lower_secondary": 2, "upper_secondary": 3,
+                  "vocational": 3, "higher": 4}
+
+
+class Employment(models.TextChoices):
+    CONTRACT = "contract", _("waged, with a labour contract")
+    NO_CONTRACT = "no_contract", _("waged, without a labour contract")
+    SELF_EMPLOYED = "self_employed", _("self-employed or own farm")
+    UNEMPLOYED = "unemployed", _("unemployed")
+    INACTIVE = "inactive", _("not in the labour force (studying, retired, homemaker…)")
+
+
+class Disability(models.TextChoices):
+    NONE = "none", _("none")
+    MILD = "mild", _("mild")
+    SEVERE = "severe", _("severe")
+    ESPECIALLY_SEVERE = "especially_severe", _("especially severe")
+
+
+class HouseholdStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    MERGED = "merged", _("merged into another household")
+    DISSOLVED = "dissolved", _("dissolved")
+
+
+class HouseholdQuerySet(models.QuerySet["Household"]):
+    def active(self) -> HouseholdQuerySet:
+        return self.filter(status=HouseholdStatus.ACTIVE)
+
+    def search(self, query: str) -> HouseholdQuerySet:
+        """Accent-insensitive on the head's name, the household code and the address."""
+        words = fold(query).split()
+        q = Q()
+        for word in words:
+            q &= Q(search_text__contains=word)
+        return self.filter(q) if words else self
+
+
+class Household(models.Model):
+    code = models.CharField(_("household code"), max_length=40, unique=True,
+                            help_text=_("Code of the household in the commune's register (mã hộ)."))
+    commune = models.ForeignKey("geo.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+",
+                                help_text=_("A commune of the current map."))
+    hamlet = models.ForeignKey("geo.Unit", verbose_name=_("hamlet"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    legacy_commune = models.ForeignKey(
+        "geo.Unit", verbose_name=_("commune before 1 Jul 2025"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Where the household was registered under the pre-2025 map, if known."))
+    address = models.CharField(_("address"), max_length=255, blank=True, help_text="Personal data.")
+    area = models.CharField(_("area"), max_length=8, choices=Area.choices,
+                            help_text=_("Urban for wards (phường) and townships (thị trấn), rural otherwise."))
+    area_overridden = models.BooleanField(_("area set by hand"), default=False)
+    head_name = models.CharField(_("head of household"), max_length=150, blank=True, help_text="Personal data.")
+    head_ethnicity = models.CharField(_("ethnicity of the head"), max_length=2, choices=ETHNICITY_CHOICES, default=KINH)
+    status = models.CharField(_("status"), max_length=12, choices=HouseholdStatus.choices,
+                              default=HouseholdStatus.ACTIVE)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    successor = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=255, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [models.Index(fields=["commune", "status"]), models.Index(fields=["sort_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.head_name}" if self.head_name else self.code
+
+    def set_derived_fields(self) -> None:
+        self.search_text = fold(f"{self.head_name} {self.code} {self.address}")[:400]
+        self.sort_key = sort_key(self.head_name or self.code)
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def present(self, on: dt.date | None = None) -> MemberQuerySet:
+        """Members living in their household on a date (alive, not moved out)."""
+        if on is None:
+            return self.filter(died_on__isnull=True, left_on__isnull=True)
+        return self.filter(Q(died_on__isnull=True) | Q(died_on__gt=on), Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="members")
+    full_name = models.CharField(_("full name"), max_length=150, help_text="Personal data.")
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True,
+                                  help_text="Personal data: 12-digit personal identification number (CCCD).")
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), help_text="Personal data.")
+    relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITY_CHOICES, default=KINH)
+    # Facts the indicators need (Decree 07/2021/NĐ-CP, Appendix; Decision 59/2015/QĐ-TTg, Art. 2).
+    health_insurance = models.BooleanField(_("has health insurance"), default=True, help_text="Personal data.")
+    schooling = models.CharField(_("attends now"), max_length=16, choices=Schooling.choices, default=Schooling.NONE)
+    education = models.CharField(_("highest qualification"), max_length=16, choices=Education.choices,
+                                 default=Education.NONE)
+    in_training = models.BooleanField(_("in a training course"), default=False)
+    employment = models.CharField(_("employment"), max_length=16, choices=Employment.choices,
+                                  default=Employment.INACTIVE)
+    can_work = models.BooleanField(_("able to work"), default=True)
+    disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices,
+                                  default=Disability.NONE, help_text="Personal data (health).")
+    pension = models.BooleanField(_("receives a pension or monthly social-insurance benefit"), default=False)
+    social_allowance = models.BooleanField(_("receives a monthly social allowance"), default=False)
+    meritorious = models.BooleanField(_("person with meritorious service"), default=False)
+    stunted = models.BooleanField(_("stunted (height for age)"), default=False, help_text="Personal data (health).")
+    underweight = models.BooleanField(_("underweight (weight for age)"), default=False,
+                                      help_text="Personal data (health).")
+    uses_internet = models.BooleanField(_("uses the internet"), default=False)
+    sick_untreated = models.BooleanField(_("ill without treatment"), default=False, help_text="Personal data (health).")
+    died_on = models.DateField(_("died on"), null=True, blank=True)
+    left_on = models.DateField(_("left the household on"), null=True, blank=True)
+    search_name = models.CharField(max_length=150, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=255, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(fields=["citizen_id"], condition=Q(citizen_id__isnull=False),
+                                    name="member_citizen_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def set_derived_fields(self) -> None:
+        self.search_name = fold(self.full_name)
+        self.sort_key = sort_key(self.full_name)
+
+    def age_on(self, on: dt.date) -> int:
+        born = self.birth_date
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class HouseholdEventKind(models.TextChoices):
+    CREATED = "created", _("registered")
+    MEMBER_JOINED = "member_joined", _("member joined")
+    MEMBER_LEFT = "member_left", _("member left")
+    MEMBER_DIED = "member_died", _("member died")
+    SPLIT = "split", _("household split")
+    MERGED = "merged", _("households merged")
+    HEAD_CHANGED = "head_changed", _("head changed")
+    EDITED = "edited", _("details changed")
+
+
+class HouseholdEvent(models.Model):
+    """The history of a household: moves, deaths, splits and merges, each a row with who and when."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=HouseholdEventKind.choices)
+    on = models.DateField(_("date"))
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    other = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="The other household of a move, split or merge.")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class Housing(models.TextChoices):
+    """House types of the census and Circular 07/2021/TT-BLĐTBXH."""
+
+    DURABLE = "durable", _("durable (kiên cố)")
+    SEMI_DURABLE = "semi_durable", _("semi-durable (bán kiên cố)")
+    LESS_DURABLE = "less_durable", _("less durable (thiếu kiên cố)")
+    SIMPLE = "simple", _("simple (đơn sơ)")
+
+
+class WaterSource(models.TextChoices):
+    PIPED = "piped", _("piped water")
+    DRILLED_WELL = "drilled_well", _("drilled well")
+    PROTECTED_WELL = "protected_well", _("protected dug well")
+    RAINWATER = "rainwater", _("rainwater, stored safely")
+    BOTTLED = "bottled", _("bottled or purified water")
+    UNPROTECTED = "unprotected", _("unprotected well or spring")
+    SURFACE = "surface", _("river, lake, pond or canal")
+
+
+SAFE_WATER = {WaterSource.PIPED, WaterSource.DRILLED_WELL, WaterSource.PROTECTED_WELL, WaterSource.RAINWATER,
+              WaterSource.BOTTLED}
+
+
+class Latrine(models.TextChoices):
+    FLUSH = "flush", _("flush or pour-flush to a septic tank")
+    DOUBLE_VAULT = "double_vault", _("double-vault composting")
+    VENTILATED_PIT = "ventilated_pit", _("ventilated improved pit")
+    UNHYGIENIC = "unhygienic", _("unhygienic (open pit, over water…)")
+    NONE = "none", _("none")
+
+
+HYGIENIC_LATRINES = {Latrine.FLUSH, Latrine.DOUBLE_VAULT, Latrine.VENTILATED_PIT}
+
+
+class IncomeMethod(models.TextChoices):
+    DECLARED = "declared", _("declared")
+    ESTIMATED = "estimated", _("estimated by the scoring table (form B1)")
+
+
+class LivingConditions(models.Model):
+    """What the survey found in a household in a review year (forms B1 and B2)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="conditions")
+    year = models.PositiveSmallIntegerField(_("review year"))
+    housing = models.CharField(_("house type"), max_length=16, choices=Housing.choices, default=Housing.SEMI_DURABLE)
+    floor_area = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=1, default=Decimal("40"))
+    water_source = models.CharField(_("drinking water"), max_length=16, choices=WaterSource.choices,
+                                    default=WaterSource.PIPED)
+    latrine = models.CharField(_("latrine"), max_length=16, choices=Latrine.choices, default=Latrine.FLUSH)
+    waste_treated = models.BooleanField(_("household waste collected or treated"), default=True)
+    has_tv = models.BooleanField(_("television"), default=False)
+    has_radio = models.BooleanField(_("radio"), default=False)
+    has_computer = models.BooleanField(_("computer or tablet"), default=False)
+    has_phone = models.BooleanField(_("telephone"), default=False)
+    hears_loudspeaker = models.BooleanField(_("hears the commune loudspeakers"), default=False)
+    income_per_capita = models.DecimalField(
+        _("income per person per month (VND)"), max_digits=12, decimal_places=0, null=True, blank=True,
+        help_text=_("Declared income; leave empty to estimate it from the scoring table (form B1)."))
+    b1_answers = models.JSONField(_("form B1 answers"), default=dict, blank=True,
+                                  help_text="Scoring items answered in form B1, by item code.")
+    b2_flags = models.JSONField(_("form B2 deprivations"), default=dict, blank=True,
+                                help_text="Deprivations recorded on a paper form B2, by indicator code (0/1); "
+                                          "used where the member facts are missing.")
+    # Needs the commune records during the review (the support kinds counted in seed 000).
+    needs_credit = models.BooleanField(_("needs preferential credit"), default=False)
+    needs_housing = models.BooleanField(_("needs housing support"), default=False)
+    needs_water = models.BooleanField(_("needs clean water"), default=False)
+    needs_latrine = models.BooleanField(_("needs a hygienic latrine"), default=False)
+    needs_training = models.BooleanField(_("needs vocational training"), default=False)
+    needs_job = models.BooleanField(_("needs job linkage"), default=False)
+    needs_monthly_support = models.BooleanField(_("needs monthly support"), default=False)
+    surveyed_on = models.DateField(_("surveyed on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("living conditions")
+        verbose_name_plural = _("living conditions")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="conditions_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} / {self.year}"
+
+
+NEED_FIELDS = ["needs_credit", "needs_housing", "needs_water", "needs_latrine", "needs_training", "needs_job",
+               "needs_monthly_support"]
+
+
+# --- Standards as dated law -----------------------------------------------------------------
+
+
+class Rule(models.TextChoices):
+    """How income and deprivations combine into a status."""
+
+    # Decision 59/2015/QĐ-TTg, Art. 2: poor if income ≤ poverty line, or income ≤ near-poverty line
+    # and ≥ 3 deprivations; near-poor if poverty line < income ≤ near-poverty line and < 3.
+    INCOME_OR_DEPRIVATION = "income_or_deprivation", _("income alone, or income band and deprivations")
+    # Decree 07/2021/NĐ-CP, Art. 3 (and Decree 351/2025/NĐ-CP): income ≤ line and ≥ 3 → poor;
+    # income ≤ line and < 3 → near-poor.
+    INCOME_AND_DEPRIVATION = "income_and_deprivation", _("income line and deprivations")
+
+
+class PovertyStandard(models.Model):
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    basis = models.CharField(_("legal basis"), max_length=300)
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until"), null=True, blank=True,
+                                help_text=_("Last day in force (inclusive), extensions included."))
+    rule = models.CharField(_("classification rule"), max_length=32, choices=Rule.choices)
+    poverty_line_rural = models.DecimalField(_("poverty line, rural"), max_digits=12, decimal_places=0)
+    poverty_line_urban = models.DecimalField(_("poverty line, urban"), max_digits=12, decimal_places=0)
+    near_poor_line_rural = models.DecimalField(_("near-poverty line, rural"), max_digits=12, decimal_places=0,
+                                               null=True, blank=True)
+    near_poor_line_urban = models.DecimalField(_("near-poverty line, urban"), max_digits=12, decimal_places=0,
+                                               null=True, blank=True)
+    average_line_rural = models.DecimalField(_("average living standard up to, rural"), max_digits=12,
+                                             decimal_places=0, null=True, blank=True)
+    average_line_urban = models.DecimalField(_("average living standard up to, urban"), max_digits=12,
+                                             decimal_places=0, null=True, blank=True)
+    min_deprivations = models.PositiveSmallIntegerField(_("deprivations that make a household poor"), default=3)
+    provisional = models.BooleanField(_("provisional"), default=False,
+                                      help_text=_("Parts of this standard could not be checked against the "
+                                                  "primary text; they are configurable data."))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("poverty standard")
+        verbose_name_plural = _("poverty standards")
+        ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    @classmethod
+    def in_force_on(cls, on: dt.date) -> PovertyStandard:
+        """The standard in force on a date: found in the data, not hard-coded."""
+        found = cls.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on).order_by(
+            "-valid_from").first()
+        if found is None:
+            raise PovertyStandard.DoesNotExist(f"No poverty standard in force on {on:%d/%m/%Y}.")
+        return found
+
+
+class StandardIndicator(models.Model):
+    """One deprivation indicator of a standard: what it measures, how it is computed, why."""
+
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=32)
+    dimension = models.CharField(_("dimension"), max_length=100)
+    name = models.CharField(_("name"), max_length=200)
+    definition = models.TextField(_("deprivation threshold"))
+    rule = models.CharField(_("computed by"), max_length=32, blank=True,
+                            help_text="The name of the rule in ansinh.households.facts that computes it from the "
+                                      "member and living-condition facts; empty if only form B2 can tell.")
+    params = models.JSONField(_("parameters"), default=dict, blank=True,
+                              help_text="The rule's thresholds (ages, m² per person, …) as data.")
+    basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    provisional = models.BooleanField(_("provisional"), default=False)
+
+    class Meta:
+        ordering = ["standard", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_unique_per_standard"),
+            models.UniqueConstraint(fields=["standard", "position"], name="indicator_position_unique_per_standard"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncomeScoringTable(models.Model):
+    """A region's scoring table for estimating income per person (in the style of form B1).
+
+    Circular 07/2021/TT-BLĐTBXH, form B1: income is estimated from household characteristics
+    and assets, with cut-offs by region. The official items and points were not found
+    (regulations.md §2, [U]): this table is configurable data, marked provisional.
+    """
+
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.CASCADE, related_name="scoring_tables")
+    region = models.CharField(_("region"), max_length=32)
+    base = models.DecimalField(_("base income (VND per person per month)"), max_digits=12, decimal_places=0)
+    items = models.JSONField(_("items"), default=list,
+                             help_text='[{"code": "has_motorbike", "label": "…", "points": 150000}, …]: VND '
+                                       "per person per month added when the answer is yes (or per unit).")
+    provisional = models.BooleanField(_("provisional"), default=True)
+    basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["standard", "region"], name="scoring_table_unique_region")]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code} / {self.region}"
+
+
+# --- Review rounds and assessments ------------------------------------------------------------
+
+
+class PovertyStatus(models.TextChoices):
+    POOR = "poor", _("poor")
+    NEAR_POOR = "near_poor", _("near-poor")
+    AVERAGE = "average", _("average living standard")
+    NOT_POOR = "not_poor", _("not poor")
+
+
+# The engine's integer codes; the order is also the severity order (poor is the worst).
+STATUS_CODES = [PovertyStatus.NOT_POOR, PovertyStatus.AVERAGE, PovertyStatus.NEAR_POOR, PovertyStatus.POOR]
+
+
+class Transition(models.TextChoices):
+    """How a household's status changed against the previous round (Decision 24/2021/QĐ-TTg)."""
+
+    NEW_POOR = "new_poor", _("new poor")
+    RE_POOR = "re_poor", _("re-poor (fell back into poverty)")
+    NEAR_POOR_TO_POOR = "near_poor_to_poor", _("near-poor to poor")
+    STILL_POOR = "still_poor", _("still poor")
+    ESCAPED_POVERTY = "escaped_poverty", _("escaped poverty")
+    POOR_TO_NEAR_POOR = "poor_to_near_poor", _("poor to near-poor")
+    NEW_NEAR_POOR = "new_near_poor", _("new near-poor")
+    STILL_NEAR_POOR = "still_near_poor", _("still near-poor")
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("escaped near-poverty")
+    UNCHANGED = "unchanged", _("neither poor nor near-poor")
+
+
+class RoundKind(models.TextChoices):
+    PERIODIC = "periodic", _("periodic (yearly)")
+    REGULAR = "regular", _("regular (monthly)")
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DECIDED = "decided", _("decided and locked")
+
+
+class Step(models.TextChoices):
+    """Decision 24/2021/QĐ-TTg, Art. 4, adapted to the two-level government (no district step
+    since 1 Jul 2025: the commune chair decides, the province is informed)."""
+
+    LIST = "list", _("1. List the households")
+    SURVEY = "survey", _("2. Survey and classify")
+    MEETING = "meeting", _("3. Village meeting")
+    POSTING = "posting", _("4. Public posting")
+    DECISION = "decision", _("5. Decision of the commune chair")
+
+
+STEP_ORDER = list(Step.values)
+
+
+class ReviewRound(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices, default=RoundKind.PERIODIC)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, help_text=_("For regular reviews."))
+    unit = models.ForeignKey("geo.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+",
+                             help_text=_("A province or a commune of the current map."))
+    standard = models.ForeignKey(PovertyStandard, verbose_name=_("standard"), on_delete=models.PROTECT,
+                                 related_name="+")
+    reference_date = models.DateField(_("reference date"), help_text=_("Ages and membership are taken on this day."))
+    status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    previous = models.ForeignKey("self", verbose_name=_("previous round"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    classified_at = models.DateTimeField(_("last classified"), null=True, blank=True)
+    households_classified = models.PositiveIntegerField(default=0)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["-year", "-month", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "kind", "month"], name="round_unique_per_unit_period",
+                                    nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == RoundKind.REGULAR:
+            return f"Rà soát thường xuyên {self.month:02d}/{self.year} — {self.unit}"
+        return f"Rà soát định kỳ năm {self.year} — {self.unit}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == RoundStatus.DECIDED
+
+
+class RoundProgress(models.Model):
+    """A commune completed a step of a round: one row per commune and step, with who and when."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="progress")
+    commune = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    done_on = models.DateField(_("done on"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "commune", "step"], name="progress_once_per_step")]
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def poor(self) -> AssessmentQuerySet:
+        return self.filter(status=PovertyStatus.POOR)
+
+    def near_poor(self) -> AssessmentQuerySet:
+        return self.filter(status=PovertyStatus.NEAR_POOR)
+
+
+class Assessment(models.Model):
+    """A household's classification in a round: the figures, the status and why.
+
+    A snapshot: the facts behind the figures (ethnicity, working capacity, meritorious members,
+    needs) are copied at classification time, so the round's tables stay as decided.
+    """
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assessments")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments")
+    commune = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    hamlet = models.ForeignKey("geo.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.CharField(max_length=8, choices=Area.choices)
+    head_ethnicity = models.CharField(max_length=2, choices=ETHNICITY_CHOICES)
+    size = models.PositiveSmallIntegerField(_("members"))
+    income_per_capita = models.DecimalField(max_digits=12, decimal_places=0)
+    income_method = models.CharField(max_length=10, choices=IncomeMethod.choices)
+    deprivations = models.PositiveIntegerField(help_text="Bit i set: deprived in the standard's indicator at position i.")
+    deprivation_count = models.PositiveSmallIntegerField()
+    status = models.CharField(_("status"), max_length=10, choices=PovertyStatus.choices)
+    previous_status = models.CharField(max_length=10, choices=PovertyStatus.choices, blank=True)
+    transition = models.CharField(_("change"), max_length=24, choices=Transition.choices, blank=True)
+    no_working_capacity = models.BooleanField(default=False, help_text="No member is able to work.")
+    has_meritorious = models.BooleanField(default=False)
+    social_protection = models.BooleanField(default=False, help_text="A member receives a monthly social allowance.")
+    needs = models.PositiveSmallIntegerField(default=0, help_text="Bit i set: NEED_FIELDS[i].")
+    reason = models.TextField(_("why"))
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "household"], name="assessment_once_per_round")]
+        indexes = [models.Index(fields=["round", "commune", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.status}"

@@ -1,0 +1,596 @@
+"""Workflows on households and review rounds: typed, keyword-only, atomic, audited.
+
+They raise ValidationError (with Vietnamese messages for the user) instead of returning flags.
+Batch work (`review_round_run`) is set-based: facts are read as arrays, classified by the
+vectorised engine, and stored with one bulk insert per batch of communes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ansinh.accounts import audit
+from ansinh.accounts.models import User
+from ansinh.geo.models import Edition, Level, Unit
+from ansinh.lib.bulk import insert_rows
+from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
+
+from . import engine, facts
+from .models import (
+    NEED_FIELDS,
+    STEP_ORDER,
+    Area,
+    Assessment,
+    Household,
+    HouseholdEvent,
+    HouseholdEventKind,
+    HouseholdStatus,
+    IncomeMethod,
+    IncomeScoringTable,
+    LivingConditions,
+    Member,
+    PovertyStandard,
+    PovertyStatus,
+    Relation,
+    ReviewRound,
+    RoundKind,
+    RoundProgress,
+    RoundStatus,
+    Step,
+)
+
+HOUSEHOLD_FIELDS = ["code", "commune", "hamlet", "legacy_commune", "address", "area", "area_overridden",
+                    "head_name", "head_ethnicity", "status", "ended_on", "successor"]
+MEMBER_FIELDS = ["household", "full_name", "citizen_id", "sex", "birth_date", "relation", "ethnicity",
+                 "health_insurance", "schooling", "education", "in_training", "employment", "can_work",
+                 "disability", "pension", "social_allowance", "meritorious", "stunted", "underweight",
+                 "uses_internet", "sick_untreated", "died_on", "left_on"]
+CONDITION_FIELDS = ["year", "housing", "floor_area", "water_source", "latrine", "waste_treated", "has_tv",
+                    "has_radio", "has_computer", "has_phone", "hears_loudspeaker", "income_per_capita",
+                    "b1_answers", "b2_flags", *NEED_FIELDS, "surveyed_on"]
+
+
+def area_for(commune: Unit) -> str:
+    """Decision 24/2021/QĐ-TTg and Decree 07/2021/NĐ-CP: wards and townships are urban, communes
+    and special zones rural."""
+    return Area.URBAN if commune.is_urban else Area.RURAL
+
+
+def _event(household: Household, kind: str, on: dt.date, actor: User | None, *, member: Member | None = None,
+           other: Household | None = None, note: str = "") -> None:
+    HouseholdEvent.objects.create(household=household, kind=kind, on=on, member=member, other=other, note=note,
+                                  actor=actor)
+
+
+def _refresh_head(household: Household) -> None:
+    head = household.members.present().filter(relation=Relation.HEAD).first()
+    household.head_name = head.full_name if head else ""
+    if head:
+        household.head_ethnicity = head.ethnicity
+    household.set_derived_fields()
+
+
+def _check_commune(commune: Unit, hamlet: Unit | None, legacy_commune: Unit | None) -> None:
+    if commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT:
+        raise ValidationError({"commune": _("Choose a commune of the current map.")})
+    if hamlet is not None and hamlet.parent_id != commune.pk:
+        raise ValidationError({"hamlet": _("The hamlet is not in this commune.")})
+    if legacy_commune is not None and not commune.legacy_sources().filter(pk=legacy_commune.pk).exists():
+        raise ValidationError({"legacy_commune": _("This commune was not formed from that former commune.")})
+
+
+@transaction.atomic
+def household_create(*, actor: User | None, commune: Unit, code: str, address: str = "", hamlet: Unit | None = None,
+                     legacy_commune: Unit | None = None, area: str = "", head_ethnicity: str = "01",
+                     on: dt.date | None = None, ip: str | None = None) -> Household:
+    code = code.strip()
+    if not code:
+        raise ValidationError({"code": _("Enter the household code.")})
+    if Household.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A household with this code is already registered.")})
+    _check_commune(commune, hamlet, legacy_commune)
+    household = Household(code=code, commune=commune, hamlet=hamlet, legacy_commune=legacy_commune,
+                          address=address.strip(), area=area or area_for(commune),
+                          area_overridden=bool(area) and area != area_for(commune), head_ethnicity=head_ethnicity)
+    household.set_derived_fields()
+    household.save()
+    _event(household, HouseholdEventKind.CREATED, on or timezone.localdate(), actor)
+    audit.record(actor=actor, action="household.create", obj=household, unit=commune,
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor: User | None, household: Household, ip: str | None = None, **changes: Any) -> Household:
+    """Changes the household's address, hamlet, legacy commune or area (an area different from the
+    one the commune's type gives is kept as set by hand)."""
+    allowed = {"address", "hamlet", "legacy_commune", "area"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"household_update cannot change {sorted(unknown)}")
+    before = audit.snapshot(household, HOUSEHOLD_FIELDS)
+    for name, value in changes.items():
+        setattr(household, name, value.strip() if isinstance(value, str) and name == "address" else value)
+    if "area" in changes:
+        if household.area not in Area.values:
+            raise ValidationError({"area": _("Choose urban or rural.")})
+        household.area_overridden = household.area != area_for(household.commune)
+    _check_commune(household.commune, household.hamlet, household.legacy_commune)
+    household.set_derived_fields()
+    household.save()
+    _event(household, HouseholdEventKind.EDITED, timezone.localdate(), actor)
+    audit.record(actor=actor, action="household.update", obj=household, unit=household.commune, before=before,
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+    return household
+
+
+def _clean_member(member: Member) -> None:
+    """Checks a member's identity: the citizen ID against sex and birth year (Decree 137/2015/NĐ-CP),
+    the birth date, one head per household."""
+    member.full_name = " ".join(member.full_name.split())
+    if not member.full_name:
+        raise ValidationError({"full_name": _("Enter the member's full name.")})
+    if member.birth_date is None:
+        raise ValidationError({"birth_date": _("Enter the date of birth.")})
+    if member.birth_date > timezone.localdate():
+        raise ValidationError({"birth_date": _("The date of birth is in the future.")})
+    if member.citizen_id:
+        member.citizen_id = member.citizen_id.strip().replace(" ", "")
+        try:
+            check_citizen_id(member.citizen_id, sex=member.sex, birth_year=member.birth_date.year)  # type: ignore[arg-type]
+        except CitizenIdError as error:
+            raise ValidationError({"citizen_id": str(error)}) from None
+        clash = Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk).first()
+        if clash is not None:
+            raise ValidationError({"citizen_id": _("This citizen ID is already registered (household %(code)s).")
+                                   % {"code": clash.household.code}})
+    else:
+        member.citizen_id = None
+    if member.relation == Relation.HEAD:
+        heads = Member.objects.present().filter(household_id=member.household_id, relation=Relation.HEAD)
+        if heads.exclude(pk=member.pk).exists():
+            raise ValidationError({"relation": _("This household already has a head.")})
+
+
+@transaction.atomic
+def member_add(*, actor: User | None, household: Household, ip: str | None = None, on: dt.date | None = None,
+               **fields: Any) -> Member:
+    member = Member(household=household, **fields)
+    _clean_member(member)
+    member.set_derived_fields()
+    member.save()
+    if member.relation == Relation.HEAD:
+        _refresh_head(household)
+        household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
+    _event(household, HouseholdEventKind.MEMBER_JOINED, on or timezone.localdate(), actor, member=member)
+    audit.record(actor=actor, action="member.create", obj=member, unit=household.commune,
+                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User | None, member: Member, ip: str | None = None, **changes: Any) -> Member:
+    forbidden = set(changes) & {"household", "died_on", "left_on"}
+    if forbidden:
+        raise ValueError("Moves and deaths go through member_move and member_died.")
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    for name, value in changes.items():
+        setattr(member, name, value)
+    _clean_member(member)
+    member.set_derived_fields()
+    member.save()
+    household = member.household
+    _refresh_head(household)
+    household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
+    audit.record(actor=actor, action="member.update", obj=member, unit=household.commune, before=before,
+                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+    return member
+
+
+@transaction.atomic
+def member_died(*, actor: User | None, member: Member, on: dt.date, ip: str | None = None) -> Member:
+    if member.died_on is not None:
+        raise ValidationError(_("This member's death is already recorded."))
+    if on < member.birth_date or on > timezone.localdate():
+        raise ValidationError({"died_on": _("The date of death must be between the birth date and today.")})
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    Member.objects.filter(pk=member.pk).update(died_on=on)
+    member.died_on = on
+    household = member.household
+    _refresh_head(household)
+    household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
+    _event(household, HouseholdEventKind.MEMBER_DIED, on, actor, member=member)
+    audit.record(actor=actor, action="member.died", obj=member, unit=household.commune, before=before,
+                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+    return member
+
+
+def _move(member: Member, to: Household, on: dt.date, actor: User | None, relation: str) -> None:
+    source = member.household
+    Member.objects.filter(pk=member.pk).update(household=to, relation=relation, updated_at=timezone.now())
+    member.household, member.relation = to, relation
+    _event(source, HouseholdEventKind.MEMBER_LEFT, on, actor, member=member, other=to)
+    _event(to, HouseholdEventKind.MEMBER_JOINED, on, actor, member=member, other=source)
+
+
+@transaction.atomic
+def member_move(*, actor: User | None, member: Member, to: Household, relation: str, on: dt.date,
+                ip: str | None = None) -> Member:
+    """Moves a member to another household (marriage, adoption, moving in with relatives).
+
+    Both households keep the move in their history; each keeps its head (a head who moves away
+    leaves the household without one until another member is made head).
+    """
+    if member.died_on is not None:
+        raise ValidationError(_("A deceased member cannot move."))
+    if to.pk == member.household_id:
+        raise ValidationError({"to": _("The member already lives in this household.")})
+    if to.status != HouseholdStatus.ACTIVE:
+        raise ValidationError({"to": _("That household is no longer active.")})
+    if relation == Relation.HEAD and to.members.present().filter(relation=Relation.HEAD).exists():
+        raise ValidationError({"relation": _("That household already has a head.")})
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    source = member.household
+    _move(member, to, on, actor, relation)
+    for household in (source, to):
+        _refresh_head(household)
+        household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
+    audit.record(actor=actor, action="member.move", obj=member, unit=to.commune, before=before,
+                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+    return member
+
+
+@transaction.atomic
+def household_split(*, actor: User | None, household: Household, members: list[Member], new_code: str,
+                    head: Member, on: dt.date, address: str = "", ip: str | None = None) -> Household:
+    """Some members leave to form a new household (tách hộ) in the same commune.
+
+    1. Check the members belong to the household and the new head is one of them.
+    2. Create the new household, move the members (the new head becomes its head, others keep
+       their relation), record the split on both households, audit.
+    """
+    ids = {m.pk for m in members}
+    if not ids or head.pk not in ids:
+        raise ValidationError(_("Choose the members who leave, and which of them heads the new household."))
+    if any(m.household_id != household.pk or m.died_on for m in members):
+        raise ValidationError(_("Only living members of this household can leave it."))
+    if len(ids) >= household.members.present().count():
+        raise ValidationError(_("At least one member must stay in the original household."))
+    new = household_create(actor=actor, commune=household.commune, code=new_code, hamlet=household.hamlet,
+                           address=address or household.address, area=household.area,
+                           head_ethnicity=head.ethnicity, on=on, ip=ip)
+    for member in members:
+        _move(member, new, on, actor, Relation.HEAD if member.pk == head.pk else member.relation)
+    for h in (household, new):
+        _refresh_head(h)
+        h.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
+    _event(household, HouseholdEventKind.SPLIT, on, actor, other=new)
+    _event(new, HouseholdEventKind.SPLIT, on, actor, other=household, note=_("Split from %(code)s") % {"code": household.code})
+    audit.record(actor=actor, action="household.split", obj=household, unit=household.commune,
+                 after={"new_household": new.code, "members": sorted(ids)}, ip=ip)
+    return new
+
+
+@transaction.atomic
+def household_merge(*, actor: User | None, household: Household, into: Household, on: dt.date,
+                    ip: str | None = None) -> Household:
+    """A household joins another (nhập hộ): its members move, it ends as merged, history is kept."""
+    if household.pk == into.pk:
+        raise ValidationError(_("A household cannot be merged into itself."))
+    if household.status != HouseholdStatus.ACTIVE or into.status != HouseholdStatus.ACTIVE:
+        raise ValidationError(_("Only active households can be merged."))
+    before = audit.snapshot(household, HOUSEHOLD_FIELDS)
+    for member in list(household.members.present()):
+        _move(member, into, on, actor, Relation.OTHER if member.relation == Relation.HEAD else member.relation)
+    updated = Household.objects.filter(pk=household.pk, status=HouseholdStatus.ACTIVE).update(
+        status=HouseholdStatus.MERGED, ended_on=on, successor=into, updated_at=timezone.now())
+    if updated != 1:
+        raise ValidationError(_("The household changed meanwhile; try again."))
+    household.refresh_from_db()
+    _refresh_head(into)
+    into.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
+    _event(household, HouseholdEventKind.MERGED, on, actor, other=into)
+    _event(into, HouseholdEventKind.MERGED, on, actor, other=household)
+    audit.record(actor=actor, action="household.merge", obj=household, unit=household.commune, before=before,
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+    return into
+
+
+@transaction.atomic
+def conditions_record(*, actor: User | None, household: Household, year: int, ip: str | None = None,
+                      **values: Any) -> LivingConditions:
+    """Records (or corrects) what the survey found in a household for a review year."""
+    if year < 2016 or year > timezone.localdate().year + 1:
+        raise ValidationError({"year": _("Choose a review year between 2016 and next year.")})
+    if _locked_years(household).count(year):
+        raise ValidationError(_("The review round of %(year)s is decided: its facts are locked.") % {"year": year})
+    area = values.get("floor_area")
+    if area is not None and Decimal(area) <= 0:
+        raise ValidationError({"floor_area": _("The floor area must be more than 0 m².")})
+    income = values.get("income_per_capita")
+    if income is not None and Decimal(income) < 0:
+        raise ValidationError({"income_per_capita": _("The income cannot be negative.")})
+    existing = LivingConditions.objects.filter(household=household, year=year).first()
+    before = audit.snapshot(existing, CONDITION_FIELDS) if existing else None
+    conditions = existing or LivingConditions(household=household, year=year)
+    for name, value in values.items():
+        setattr(conditions, name, value)
+    conditions.save()
+    audit.record(actor=actor, action="conditions.record", obj=conditions, unit=household.commune, before=before,
+                 after=audit.snapshot(conditions, CONDITION_FIELDS), ip=ip)
+    return conditions
+
+
+def _locked_years(household: Household) -> list[int]:
+    return list(ReviewRound.objects.filter(
+        status=RoundStatus.DECIDED, assessments__household=household).values_list("year", flat=True))
+
+
+# --- Review rounds ----------------------------------------------------------------------------
+
+
+def round_standard(*, year: int, kind: str, month: int | None) -> tuple[PovertyStandard, dt.date]:
+    """The standard a round applies and its reference date.
+
+    The periodic review of year Y (1 Sep – 14 Dec, Decision 24/2021/QĐ-TTg, Art. 3) classifies
+    households for year Y+1, so it applies the standard in force on 1 Jan Y+1 (the 2021 review
+    applied the 2022–2025 standard); ages and membership are taken on 14 Dec. A regular review
+    applies the standard in force in its month, on the month's last day.
+    """
+    if kind == RoundKind.REGULAR:
+        if not month or not 1 <= month <= 12:
+            raise ValidationError({"month": _("A regular review needs a month from 1 to 12.")})
+        next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+        reference = next_month - dt.timedelta(days=1)
+        return PovertyStandard.in_force_on(reference), reference
+    return PovertyStandard.in_force_on(dt.date(year + 1, 1, 1)), dt.date(year, 12, 14)
+
+
+def _communes(unit: Unit) -> list[Unit]:
+    if unit.level == Level.COMMUNE:
+        return [unit]
+    return list(Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE, path__startswith=unit.path)
+                .order_by("code"))
+
+
+@transaction.atomic
+def review_round_open(*, actor: User | None, unit: Unit, year: int, kind: str = RoundKind.PERIODIC,
+                      month: int | None = None, ip: str | None = None) -> ReviewRound:
+    """Gets or opens the round of a province or a commune for a year (or a month)."""
+    if unit.edition != Edition.CURRENT or unit.level not in (Level.PROVINCE, Level.COMMUNE):
+        raise ValidationError({"unit": _("A review round covers a province or a commune of the current map.")})
+    if kind not in RoundKind.values:
+        raise ValidationError({"kind": _("Choose periodic or regular.")})
+    month = month if kind == RoundKind.REGULAR else None
+    existing = ReviewRound.objects.filter(unit=unit, year=year, kind=kind, month=month).first()
+    if existing is not None:
+        return existing
+    try:
+        standard, reference = round_standard(year=year, kind=kind, month=month)
+    except PovertyStandard.DoesNotExist as error:
+        raise ValidationError(str(error)) from None
+    previous = ReviewRound.objects.filter(unit=unit, kind=RoundKind.PERIODIC, year__lt=year).order_by("-year").first()
+    if previous is None and unit.level == Level.COMMUNE:  # a commune's first round follows the province's
+        previous = ReviewRound.objects.filter(unit__in=unit.ancestor_ids(), kind=RoundKind.PERIODIC,
+                                              year__lt=year).order_by("-year").first()
+    round_ = ReviewRound.objects.create(year=year, kind=kind, month=month, unit=unit, standard=standard,
+                                        reference_date=reference, previous=previous, created_by=actor)
+    audit.record(actor=actor, action="review_round.open", obj=round_, unit=unit,
+                 after={"year": year, "kind": kind, "month": month, "standard": standard.code}, ip=ip)
+    return round_
+
+
+def _scoring_tables(standard: PovertyStandard) -> dict[str, dict[str, Any]]:
+    return {t.region: {"base": t.base, "items": t.items} for t in IncomeScoringTable.objects.filter(standard=standard)}
+
+
+def _previous_statuses(round_: ReviewRound, commune_ids: list[int], ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Status codes in the previous round (-1: not assessed) and whether the household was ever
+    poor in an earlier round (for re-poverty)."""
+    previous = np.full(len(ids), -1, dtype=np.int64)
+    ever_poor = np.zeros(len(ids), dtype=bool)
+    if round_.previous_id is None:
+        return previous, ever_poor
+    rows = list(Assessment.objects.filter(round_id=round_.previous_id, household_id__in=_subquery(commune_ids))
+                .values_list("household_id", "status"))
+    if rows:
+        hh = np.array([r[0] for r in rows], dtype=np.int64)
+        codes = np.array([engine.STATUS_INDEX[r[1]] for r in rows], dtype=np.int64)
+        at = np.searchsorted(ids, hh)
+        found = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == hh)
+        previous[at[found]] = codes[found]
+    earlier = Assessment.objects.filter(
+        household_id__in=_subquery(commune_ids), status=PovertyStatus.POOR,
+        round__kind=RoundKind.PERIODIC, round__year__lt=round_.previous.year if round_.previous else round_.year,
+    ).values_list("household_id", flat=True).distinct()
+    poor_ids = np.fromiter(earlier.iterator(chunk_size=20_000), dtype=np.int64)
+    if len(poor_ids):
+        ever_poor = np.isin(ids, poor_ids)
+    return previous, ever_poor
+
+
+def _subquery(commune_ids: list[int]) -> Any:
+    return Household.objects.filter(commune_id__in=commune_ids).values("pk")
+
+
+BATCH_HOUSEHOLDS = 200_000  # households classified per batch of communes, to bound memory
+
+
+def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> int:
+    """Classifies every active household of the round's communes; returns how many.
+
+    1. Refuse a decided (locked) round.
+    2. Group the communes into batches of about BATCH_HOUSEHOLDS households.
+    3. Per batch: read the facts as arrays (facts.load), compute the deprivation flags and the
+       income (declared, or estimated by the region's scoring table), classify, compare with the
+       previous round, write the reasons, replace the batch's assessments with one bulk insert.
+    4. Record when and how many, and audit, in the same transaction.
+    """
+    with transaction.atomic():
+        round_ = ReviewRound.objects.select_for_update().get(pk=round.pk)
+        if round_.locked:
+            raise ValidationError(_("This review round is decided: its results are locked."))
+        spec = engine.spec_for(round_.standard)
+        tables = _scoring_tables(round_.standard)
+        province = round_.unit.province()
+        region = facts.region_of(province.code) if province else ""
+        communes = _communes(round_.unit)
+        counts = dict(Household.objects.active().filter(commune__in=communes).values("commune_id")
+                      .annotate(n=Count("id")).values_list("commune_id", "n"))
+        total = sum(counts.values())
+        batches: list[list[int]] = [[]]
+        size = 0
+        for commune in communes:
+            n = counts.get(commune.pk, 0)
+            if batches[-1] and size + n > BATCH_HOUSEHOLDS:
+                batches.append([])
+                size = 0
+            batches[-1].append(commune.pk)
+            size += n
+        done = 0
+        tally = {status: 0 for status in PovertyStatus.values}
+        if progress:
+            progress(0, total)
+        for batch in batches:
+            if not batch:
+                continue
+            Assessment.objects.filter(round=round_, commune_id__in=batch).delete()
+            written, batch_tally = _classify_batch(round_, spec, tables, region, batch)
+            for status, n in batch_tally.items():
+                tally[status] += n
+            done += written
+            if progress:
+                progress(done, total)
+        ReviewRound.objects.filter(pk=round_.pk).update(classified_at=timezone.now(), households_classified=done)
+        round.classified_at, round.households_classified = timezone.now(), done
+        audit.record(actor=actor, action="review_round.classify", obj=round_, unit=round_.unit,
+                     after={"households": done, **tally}, ip=ip)
+    return done
+
+
+def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict[str, dict[str, Any]],
+                    region: str, commune_ids: list[int]) -> tuple[int, dict[str, int]]:
+    loaded = facts.load(on=round_.reference_date, year=round_.year, commune_ids=commune_ids, region=region)
+    h, m = loaded.households, loaded.members
+    n = len(h)
+    if not n:
+        return 0, {}
+    flags = facts.compute_flags(spec, m, h, round_.reference_date)
+    income, estimated = facts.estimate_income(h, tables)
+    counts, status = engine.classify(spec, urban=h.urban, income=income, flags=flags.matrix)
+    mask = engine.masks(flags.matrix)
+    previous, ever_poor = _previous_statuses(round_, commune_ids, h.ids)
+    transitions = engine.transitions(previous, status, ever_poor)
+    can_work = np.bincount(m.hh[m.bools["can_work"]], minlength=n) if len(m) else np.zeros(n)
+    meritorious = np.bincount(m.hh[m.bools["meritorious"]], minlength=n) > 0 if len(m) else np.zeros(n, bool)
+    allowance = np.bincount(m.hh[m.bools["social_allowance"]], minlength=n) > 0 if len(m) else np.zeros(n, bool)
+    needs = np.zeros(n, dtype=np.int64)
+    for i, name in enumerate(NEED_FIELDS):
+        needs |= h.bools[name].astype(np.int64) << i
+    statuses = engine.STATUS_VALUES
+    previous_values = ["" if p < 0 else statuses[p] for p in previous.tolist()]
+    reasons = _reasons(spec, h.urban, income, mask, status)
+    methods = np.where(estimated, IncomeMethod.ESTIMATED, IncomeMethod.DECLARED).tolist()
+    income_int = np.rint(income).astype(np.int64).tolist()
+    status_list, area_list = status.tolist(), h.urban.tolist()
+    rows = (
+        (round_.pk, hid, commune, None if hamlet < 0 else hamlet, "urban" if urb else "rural", eth, size,
+         Decimal(inc), method, msk, cnt, statuses[st], prev, trans, bool(cw == 0), bool(mer), bool(alw), nd, why)
+        for hid, commune, hamlet, urb, eth, size, inc, method, msk, cnt, st, prev, trans, cw, mer, alw, nd, why in zip(
+            h.ids.tolist(), loaded.commune.tolist(), loaded.hamlet.tolist(), area_list, loaded.ethnicity,
+            h.size.tolist(), income_int, methods, mask.tolist(), counts.tolist(), status_list, previous_values,
+            transitions, can_work.tolist(), meritorious.tolist(), allowance.tolist(), needs.tolist(), reasons,
+            strict=True)
+    )
+    columns = ["round_id", "household_id", "commune_id", "hamlet_id", "area", "head_ethnicity", "size",
+               "income_per_capita", "income_method", "deprivations", "deprivation_count", "status",
+               "previous_status", "transition", "no_working_capacity", "has_meritorious", "social_protection",
+               "needs", "reason"]
+    written = insert_rows(Assessment, columns, rows)
+    values, tallies = np.unique(status, return_counts=True)
+    return written, {statuses[v]: int(c) for v, c in zip(values.tolist(), tallies.tolist(), strict=True)}
+
+
+def _reasons(spec: engine.StandardSpec, urban: np.ndarray, income: np.ndarray, mask: np.ndarray,
+             status: np.ndarray) -> list[str]:
+    """The reason sentence of each household; households with the same facts share one string."""
+    cache: dict[tuple[bool, float, int, int], str] = {}
+    out = []
+    for key in zip(urban.tolist(), np.rint(income).tolist(), mask.tolist(), status.tolist(), strict=True):
+        text = cache.get(key)
+        if text is None:
+            text = engine.reason(spec, urban=key[0], income=key[1], mask=key[2], status=key[3])
+            if len(cache) < 200_000:
+                cache[key] = text
+        out.append(text)
+    return out
+
+
+@transaction.atomic
+def review_round_step(*, actor: User | None, round: ReviewRound, commune: Unit, step: str, on: dt.date,
+                      note: str = "", ip: str | None = None) -> RoundProgress:
+    """A commune records a step of the round as done; steps follow the order of Decision 24/2021/QĐ-TTg."""
+    if round.locked:
+        raise ValidationError(_("This review round is decided: its results are locked."))
+    if step not in STEP_ORDER:
+        raise ValidationError({"step": _("Unknown step.")})
+    if commune.pk not in {c.pk for c in _communes(round.unit)}:
+        raise ValidationError({"commune": _("This commune is not covered by the round.")})
+    done = set(RoundProgress.objects.filter(round=round, commune=commune).values_list("step", flat=True))
+    if step in done:
+        raise ValidationError({"step": _("This step is already recorded for the commune.")})
+    missing = [s for s in STEP_ORDER[:STEP_ORDER.index(step)] if s not in done]
+    if missing:
+        raise ValidationError({"step": _("Record the earlier steps first: %(steps)s.")
+                               % {"steps": ", ".join(str(Step(s).label) for s in missing)}})
+    if step == Step.SURVEY and not Assessment.objects.filter(round=round, commune=commune).exists():
+        raise ValidationError({"step": _("Classify the commune's households before closing the survey step.")})
+    progress = RoundProgress.objects.create(round=round, commune=commune, step=step, done_on=on, note=note,
+                                            actor=actor)
+    audit.record(actor=actor, action="review_round.step", obj=round, unit=commune,
+                 after={"step": step, "done_on": on.isoformat(), "note": note}, ip=ip)
+    return progress
+
+
+@transaction.atomic
+def review_round_decide(*, round: ReviewRound, actor: User | None, decision_number: str, decided_on: dt.date,
+                        ip: str | None = None) -> ReviewRound:
+    """The decision recognising poor and near-poor households: locks the round's results.
+
+    Every commune must have posted the results publicly (step 4) first; the decision also records
+    step 5 for each commune.
+    """
+    decision_number = decision_number.strip()
+    if not decision_number:
+        raise ValidationError({"decision_number": _("Enter the decision's number and symbol.")})
+    if not Assessment.objects.filter(round=round).exists():
+        raise ValidationError(_("Classify the households before deciding."))
+    communes = _communes(round.unit)
+    posted = set(RoundProgress.objects.filter(round=round, step=Step.POSTING).values_list("commune_id", flat=True))
+    with_households = set(Assessment.objects.filter(round=round).values_list("commune_id", flat=True).distinct())
+    waiting = [c.name for c in communes if c.pk in with_households and c.pk not in posted]
+    if waiting:
+        raise ValidationError(_("These communes have not posted their results yet: %(names)s.")
+                              % {"names": ", ".join(waiting[:10]) + ("…" if len(waiting) > 10 else "")})
+    updated = ReviewRound.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(
+        status=RoundStatus.DECIDED, decision_number=decision_number, decided_on=decided_on, decided_by=actor)
+    if updated != 1:
+        raise ValidationError(_("This review round is already decided."))
+    RoundProgress.objects.bulk_create(
+        [RoundProgress(round=round, commune_id=pk, step=Step.DECISION, done_on=decided_on, actor=actor,
+                       note=decision_number) for pk in sorted(with_households)], ignore_conflicts=True)
+    round.refresh_from_db()
+    audit.record(actor=actor, action="review_round.decide", obj=round, unit=round.unit,
+                 after={"decision_number": decision_number, "decided_on": decided_on.isoformat()}, ip=ip)
+    return round

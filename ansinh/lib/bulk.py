@@ -1,0 +1,50 @@
+"""Set-based writes: many rows in one statement stream, never one ORM object at a time.
+
+PostgreSQL gets COPY (psycopg 3); SQLite gets one prepared INSERT run with `executemany`.
+Callers pass plain tuples in column order; values must already be database-ready (dates as
+`datetime.date`, JSON as `str` from `json.dumps`, booleans as `bool`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import connection, models
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                *, batch: int = 50_000) -> int:
+    """Inserts rows into the model's table; returns how many. Column names are database columns."""
+    table = model._meta.db_table
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    count = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+                for row in iterator:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})"
+        while chunk := list(islice(iterator, batch)):
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def next_ids(model: type[models.Model], count: int) -> range:
+    """Primary keys for rows about to be inserted by `insert_rows` (the caller holds the write lock,
+    e.g. inside a transaction that began by writing to the table). On PostgreSQL the sequence
+    is advanced past them so later ORM inserts don't collide."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        start = int(cursor.fetchone()[0]) + 1
+        if connection.vendor == "postgresql" and count:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start + count - 1])
+    return range(start, start + count)
