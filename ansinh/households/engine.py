@@ -172,39 +172,69 @@ STATUS_PHRASE = {
 }
 
 
-def reason(spec: StandardSpec, *, urban: bool, income: float, mask: int, status: int,
-           details: dict[str, str] | None = None) -> str:
-    """One Vietnamese sentence that says why: income against the line, the deprivations, the status.
-
-    `details` may name, per indicator code, the members and facts behind a deprivation.
-    """
+def _income_template(spec: StandardSpec, *, urban: bool, band: int) -> str:
+    """The income half of the reason, with "{income}" left to fill: band 0 at or below the
+    poverty line, 1 between the poverty and near-poverty lines (Decision 59/2015), 2 above."""
     area = "thành thị" if urban else "nông thôn"
     index = 1 if urban else 0
-    line = spec.poverty_line[index]
+    line = money(spec.poverty_line[index])
+    start = "Thu nhập bình quân {income}/người/tháng, "
+    if spec.rule == Rule.INCOME_OR_DEPRIVATION and spec.near_poor_line is not None:
+        near = money(spec.near_poor_line[index])
+        return start + [f"không vượt chuẩn nghèo {area} {line}",
+                        f"trên chuẩn nghèo {line} nhưng không vượt chuẩn cận nghèo {area} {near}",
+                        f"vượt chuẩn cận nghèo {area} {near}"][band]
+    return start + (f"không vượt chuẩn {area} {line}" if band == 0 else f"vượt chuẩn {area} {line}")
+
+
+def _bands(spec: StandardSpec, urban: BoolArray, income: FloatArray) -> IntArray:
+    band = np.where(income <= _line(spec.poverty_line, urban), 0, 2)
+    if spec.rule == Rule.INCOME_OR_DEPRIVATION and spec.near_poor_line is not None:
+        band = np.where((band == 2) & (income <= _line(spec.near_poor_line, urban)), 1, band)
+    return band.astype(np.int64)
+
+
+def _deprivation_text(spec: StandardSpec, mask: int, status: int, details: dict[str, str] | None = None) -> str:
     deprived = [ind for i, ind in enumerate(spec.indicators) if mask >> i & 1]
     count = len(deprived)
-    if spec.rule == Rule.INCOME_OR_DEPRIVATION and spec.near_poor_line is not None:
-        near = spec.near_poor_line[index]
-        if income <= line:
-            income_part = f"thu nhập bình quân {money(income)}/người/tháng, không vượt chuẩn nghèo {area} {money(line)}"
-        elif income <= near:
-            income_part = (f"thu nhập bình quân {money(income)}/người/tháng, trên chuẩn nghèo {money(line)} "
-                           f"nhưng không vượt chuẩn cận nghèo {area} {money(near)}")
-        else:
-            income_part = f"thu nhập bình quân {money(income)}/người/tháng, vượt chuẩn cận nghèo {area} {money(near)}"
-    elif income <= line:
-        income_part = f"thu nhập bình quân {money(income)}/người/tháng, không vượt chuẩn {area} {money(line)}"
-    else:
-        income_part = f"thu nhập bình quân {money(income)}/người/tháng, vượt chuẩn {area} {money(line)}"
     if deprived:
         names = []
         for ind in deprived:
             detail = (details or {}).get(ind.code)
             names.append(f"{ind.name.lower()} ({detail})" if detail else ind.name.lower())
         threshold = "từ" if count >= spec.min_deprivations else "dưới"
-        deprivation_part = f"thiếu hụt {count} chỉ số ({threshold} {spec.min_deprivations:02d}): {'; '.join(names)}"
+        part = f"thiếu hụt {count} chỉ số ({threshold} {spec.min_deprivations:02d}): {'; '.join(names)}"
     else:
-        deprivation_part = "không thiếu hụt chỉ số nào"
-    verdict = STATUS_PHRASE[PovertyStatus(STATUS_VALUES[status])]
-    sentence = f"{income_part.capitalize()}; {deprivation_part}"
-    return f"{sentence} → {verdict}."
+        part = "không thiếu hụt chỉ số nào"
+    return f"; {part} → {STATUS_PHRASE[PovertyStatus(STATUS_VALUES[status])]}."
+
+
+def reason(spec: StandardSpec, *, urban: bool, income: float, mask: int, status: int,
+           details: dict[str, str] | None = None) -> str:
+    """One Vietnamese sentence that says why: income against the line, the deprivations, the status.
+
+    `details` may name, per indicator code, the members and facts behind a deprivation.
+    """
+    band = int(_bands(spec, np.array([urban]), np.array([income], dtype=np.float64))[0])
+    head = _income_template(spec, urban=urban, band=band).format(income=money(income))
+    return head + _deprivation_text(spec, mask, status, details)
+
+
+def reasons(spec: StandardSpec, *, urban: BoolArray, income: FloatArray, mask: IntArray,
+            status: IntArray) -> list[str]:
+    """`reason` for many households: the sentence halves are built once per distinct case and
+    only the income is formatted per household."""
+    bands = _bands(spec, urban, income)
+    heads: dict[tuple[bool, int], str] = {}
+    tails: dict[tuple[int, int], str] = {}
+    out = []
+    for u, b, inc, m, st in zip(urban.tolist(), bands.tolist(), np.rint(income).tolist(), mask.tolist(),
+                                status.tolist(), strict=True):
+        head = heads.get((u, b))
+        if head is None:
+            head = heads[(u, b)] = _income_template(spec, urban=u, band=b)
+        tail = tails.get((m, st))
+        if tail is None:
+            tail = tails[(m, st)] = _deprivation_text(spec, m, st)
+        out.append(head.replace("{income}", money(inc)) + tail)
+    return out

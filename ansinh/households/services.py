@@ -500,7 +500,7 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
         needs |= h.bools[name].astype(np.int64) << i
     statuses = engine.STATUS_VALUES
     previous_values = ["" if p < 0 else statuses[p] for p in previous.tolist()]
-    reasons = _reasons(spec, h.urban, income, mask, status)
+    reasons = engine.reasons(spec, urban=h.urban, income=income, mask=mask, status=status)
     methods = np.where(estimated, IncomeMethod.ESTIMATED, IncomeMethod.DECLARED).tolist()
     income_int = np.rint(income).astype(np.int64).tolist()
     status_list, area_list = status.tolist(), h.urban.tolist()
@@ -520,21 +520,6 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
     written = insert_rows(Assessment, columns, rows)
     values, tallies = np.unique(status, return_counts=True)
     return written, {statuses[v]: int(c) for v, c in zip(values.tolist(), tallies.tolist(), strict=True)}
-
-
-def _reasons(spec: engine.StandardSpec, urban: np.ndarray, income: np.ndarray, mask: np.ndarray,
-             status: np.ndarray) -> list[str]:
-    """The reason sentence of each household; households with the same facts share one string."""
-    cache: dict[tuple[bool, float, int, int], str] = {}
-    out = []
-    for key in zip(urban.tolist(), np.rint(income).tolist(), mask.tolist(), status.tolist(), strict=True):
-        text = cache.get(key)
-        if text is None:
-            text = engine.reason(spec, urban=key[0], income=key[1], mask=key[2], status=key[3])
-            if len(cache) < 200_000:
-                cache[key] = text
-        out.append(text)
-    return out
 
 
 @transaction.atomic
