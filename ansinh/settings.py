@@ -249,6 +249,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a `status` or `kind` field: name each enum after its TextChoices.
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "ansinh.households.models.HouseholdStatus",
+        "PovertyStatusEnum": "ansinh.households.models.PovertyStatus",
+        "RoundStatusEnum": "ansinh.households.models.RoundStatus",
+        "RoundKindEnum": "ansinh.households.models.RoundKind",
+        "UnitKindEnum": "ansinh.geo.models.Kind",
+    },
 }
 
 LOGGING = {

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest
 
 from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_paths
 
-from ansinh.households.models import Assessment, Household, Member, ReviewRound
+from ansinh.households.models import Assessment, Household, HouseholdQuerySet, Member, ReviewRound
 
 from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Role, RoleAssignment, User
 
@@ -145,7 +145,7 @@ def users_for_user(user: Any) -> QuerySet[User]:
 # --- Households and the poverty review (ansinh.households) -------------------------------------
 
 
-def households_for_user(user: Any) -> QuerySet[Household]:
+def households_for_user(user: Any) -> HouseholdQuerySet:
     """Households registered in a commune inside the user's units."""
     return Household.objects.filter(get_scope(user).data_filter("commune"))
 

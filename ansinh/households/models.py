@@ -116,7 +116,7 @@ class Household(models.Model):
     legacy_commune = models.ForeignKey(
         "geo.Unit", verbose_name=_("commune before 1 Jul 2025"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", help_text=_("Where the household was registered under the pre-2025 map, if known."))
-    address = models.CharField(_("address"), max_length=255, blank=True, help_text="Personal data.")
+    address = models.CharField(_("home address"), max_length=255, blank=True, help_text="Personal data.")
     area = models.CharField(_("area"), max_length=8, choices=Area.choices,
                             help_text=_("Urban for wards (phường) and townships (thị trấn), rural otherwise."))
     area_overridden = models.BooleanField(_("area set by hand"), default=False)
@@ -523,8 +523,11 @@ class ReviewRound(models.Model):
         verbose_name_plural = _("review rounds")
         ordering = ["-year", "-month", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "kind", "month"], name="round_unique_per_unit_period",
-                                    nulls_distinct=False),
+            # Two partial indexes rather than nulls_distinct=False, which SQLite does not support.
+            models.UniqueConstraint(fields=["unit", "year", "kind"], condition=Q(month__isnull=True),
+                                    name="round_unique_per_unit_year"),
+            models.UniqueConstraint(fields=["unit", "year", "kind", "month"], condition=Q(month__isnull=False),
+                                    name="round_unique_per_unit_month"),
         ]
 
     def __str__(self) -> str:

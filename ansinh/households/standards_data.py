@@ -35,10 +35,11 @@ STANDARDS: list[dict[str, Any]] = [
         "near_poor_line_rural": 1_000_000, "near_poor_line_urban": 1_300_000,
         "average_line_rural": 1_500_000, "average_line_urban": 1_950_000,
         "min_deprivations": 3,
-        "provisional": False,
+        "provisional": True,
         "note": "Hộ nghèo: thu nhập bình quân đầu người/tháng từ đủ chuẩn nghèo trở xuống; hoặc trên chuẩn "
                 "nghèo đến chuẩn cận nghèo và thiếu hụt từ 03 chỉ số trở lên. Hộ cận nghèo: trên chuẩn nghèo "
-                "đến chuẩn cận nghèo và thiếu hụt dưới 03 chỉ số.",
+                "đến chuẩn cận nghèo và thiếu hụt dưới 03 chỉ số. Mức sống trung bình (đến 1.500.000 đồng "
+                "nông thôn, 1.950.000 đồng thành thị) và ngưỡng các chỉ số chưa đối chiếu được văn bản gốc.",
         "indicators": [
             _ind("health_access", "Y tế", "Tiếp cận các dịch vụ y tế",
                  "Hộ có người bị ốm đau nhưng không đi khám chữa bệnh.", "health_access", f"{D59}, Điều 2"),

@@ -1,0 +1,601 @@
+"""API v1 for households, review rounds and assessments.
+
+Every queryset comes from the access layer (ansinh.accounts.access): a commune officer sees the
+commune's households and the commune's part of the province's rounds; a provincial role sees the
+province. Citizen IDs are shown in full only to those who may change the household (Decree
+13/2023/NĐ-CP on personal data protection: access only as far as the task needs); lists never
+carry them. List endpoints do a constant number of queries per page: statuses and member counts
+are correlated subqueries, and deprived indicators are decoded in Python from the assessment's
+bitmask with the standard's indicator codes read once per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ansinh.accounts.access import (
+    assessments_for_user,
+    get_household_for_user,
+    get_round_for_user,
+    get_scope,
+    households_for_user,
+    rounds_for_user,
+    units_for_user,
+)
+from ansinh.geo.models import Edition, Level, Unit
+from ansinh.households import engine, figures
+from ansinh.households.models import (
+    Assessment,
+    Household,
+    HouseholdQuerySet,
+    HouseholdStatus,
+    LivingConditions,
+    Member,
+    PovertyStandard,
+    PovertyStatus,
+    Relation,
+    ReviewRound,
+    RoundStatus,
+    StandardIndicator,
+    Transition,
+)
+from ansinh.lib.citizen_id import mask_citizen_id
+from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def indicator_codes(standard_id: int) -> list[str]:
+    """The standard's indicator codes in position order: bit i of `Assessment.deprivations` is the
+    i-th of them (engine.masks over the flags in spec_for's order)."""
+    return list(StandardIndicator.objects.filter(standard_id=standard_id).order_by("position")
+                .values_list("code", flat=True))
+
+
+def deprived_codes(mask: int, codes: Sequence[str]) -> list[str]:
+    """The codes of the indicators whose bit is set in the mask; pure Python, no query."""
+    return [code for i, code in enumerate(codes) if mask >> i & 1]
+
+
+def _choice_param(request: Request, name: str, choices: Sequence[str]) -> str | None:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if value not in choices:
+        raise ValidationError({name: _("Expected one of: %(values)s.") % {"values": ", ".join(choices)}})
+    return value
+
+
+def _flag_param(request: Request, name: str) -> bool:
+    value = request.query_params.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ValidationError({name: _("Expected 1 or 0.")})
+
+
+def _id_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError({name: _("Expected the id of a review round (a number).")})
+    return int(value)
+
+
+def _unit_param(request: Request, name: str, levels: Sequence[int], unknown: str) -> Unit | None:
+    """A unit of the current map given by its code in a query parameter.
+
+    An unknown code is a bad request (400, with the `unknown` message, "%(code)s" being the code);
+    a unit outside the caller's units answers 404, so that a filter can never widen what the caller
+    sees. The caller's ancestors (their province, for a commune officer) are allowed: they narrow
+    nothing but are not an error.
+    """
+    code = request.query_params.get(name, "").strip()
+    if not code:
+        return None
+    candidates = Unit.objects.filter(edition=Edition.CURRENT, level__in=levels)
+    # Official codes are zero-padded per level; "4" may mean 00004, so try the padded forms too.
+    found = list(candidates.filter(code=code)[:2]) or list(candidates.by_code(code)[:2])
+    if not found:
+        raise ValidationError({name: unknown % {"code": code}})
+    if len(found) > 1:
+        raise ValidationError({name: _("The code %(code)s matches several units; write it in full, with its "
+                                       "leading zeros.") % {"code": code}})
+    unit = found[0]
+    if not units_for_user(request.user).filter(pk=unit.pk).exists():
+        raise NotFound(_("%(name)s (%(code)s) is outside your units.") % {"name": unit.name, "code": unit.code})
+    return unit
+
+
+def _latest_first(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Latest round first: by reference date (a periodic round of year Y is taken on 14 Dec Y, a
+    regular one on its month's last day), then by the round's id for two rounds of the same day."""
+    return assessments.order_by("-round__reference_date", "-round_id")
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class UnitRefSerializer(serializers.Serializer[Unit]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class EthnicitySerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+@extend_schema_field(EthnicitySerializer)
+class EthnicityField(serializers.Field):  # type: ignore[type-arg]
+    """An ethnicity code with its name (the GSO list), e.g. {"code": "05", "name": "Khmer"}."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: str) -> dict[str, str]:
+        return {"code": value, "name": ethnicity_name(value)}
+
+
+class HouseholdSerializer(serializers.ModelSerializer[Household]):
+    commune = UnitRefSerializer(read_only=True)
+    hamlet = UnitRefSerializer(read_only=True, allow_null=True)
+    legacy_commune = UnitRefSerializer(read_only=True, allow_null=True,
+                                       help_text="Where the household was registered under the pre-2025 map.")
+    head_ethnicity = EthnicityField()
+    member_count = serializers.IntegerField(read_only=True, help_text="Members living in the household now.")
+    poverty_status = serializers.ChoiceField(
+        choices=PovertyStatus.choices, read_only=True, allow_null=True,
+        help_text="Status in the household's latest assessment, rounds still open included (or in the round "
+                  "given by `round`); null if not assessed.")
+    poverty_round = serializers.IntegerField(read_only=True, allow_null=True,
+                                             help_text="The review round `poverty_status` comes from.")
+
+    class Meta:
+        model = Household
+        fields = ["id", "code", "commune", "hamlet", "legacy_commune", "address", "area", "head_name",
+                  "head_ethnicity", "member_count", "status", "ended_on", "poverty_status", "poverty_round"]
+
+
+class MemberSerializer(serializers.ModelSerializer[Member]):
+    citizen_id = serializers.SerializerMethodField(
+        help_text="In full for those who may change the household; otherwise only the last three digits.")
+    ethnicity = EthnicityField()
+    present = serializers.SerializerMethodField(help_text="Alive and not moved out.")
+
+    class Meta:
+        model = Member
+        fields = ["id", "full_name", "citizen_id", "sex", "birth_date", "relation", "ethnicity", "present",
+                  "died_on", "left_on", "health_insurance", "schooling", "education", "in_training", "employment",
+                  "can_work", "disability", "pension", "social_allowance", "meritorious", "stunted", "underweight",
+                  "uses_internet", "sick_untreated"]
+
+    def get_citizen_id(self, member: Member) -> str | None:
+        if not member.citizen_id:
+            return None
+        return member.citizen_id if self.context.get("full_citizen_id") else mask_citizen_id(member.citizen_id)
+
+    def get_present(self, member: Member) -> bool:
+        return member.died_on is None and member.left_on is None
+
+
+class LivingConditionsSerializer(serializers.ModelSerializer[LivingConditions]):
+    floor_area = serializers.DecimalField(max_digits=7, decimal_places=1, coerce_to_string=False, read_only=True)
+    income_per_capita = serializers.IntegerField(read_only=True, allow_null=True,
+                                                 help_text="Declared income, VND per person per month.")
+
+    class Meta:
+        model = LivingConditions
+        fields = ["year", "housing", "floor_area", "water_source", "latrine", "waste_treated", "has_tv",
+                  "has_radio", "has_computer", "has_phone", "hears_loudspeaker", "income_per_capita",
+                  "b1_answers", "b2_flags", "needs_credit", "needs_housing", "needs_water", "needs_latrine",
+                  "needs_training", "needs_job", "needs_monthly_support", "surveyed_on"]
+
+
+class RoundRefSerializer(serializers.ModelSerializer[ReviewRound]):
+    class Meta:
+        model = ReviewRound
+        fields = ["id", "year", "kind", "month", "status"]
+
+
+class HouseholdAssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    round = RoundRefSerializer(read_only=True)
+    standard = serializers.CharField(source="round.standard.code", read_only=True)
+    deprived = serializers.SerializerMethodField(help_text="Codes of the indicators the household is deprived in.")
+    income_per_capita = serializers.IntegerField(read_only=True, help_text="VND per person per month.")
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "round", "standard", "status", "previous_status", "transition", "size", "deprivation_count",
+                  "deprived", "income_per_capita", "income_method", "reason"]
+
+    def get_deprived(self, assessment: Assessment) -> list[str]:
+        return deprived_codes(assessment.deprivations, self.context.get("indicator_codes", []))
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    members = serializers.SerializerMethodField(help_text="Present members first, then former ones.")
+    conditions = serializers.SerializerMethodField(help_text="Living conditions surveyed, latest year first.")
+    latest_assessment = serializers.SerializerMethodField()
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = [*HouseholdSerializer.Meta.fields, "area_overridden", "successor", "members", "conditions",
+                  "latest_assessment"]
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, household: Household) -> list[Any]:
+        return list(MemberSerializer(self.context["members"], many=True, context=self.context).data)
+
+    @extend_schema_field(LivingConditionsSerializer(many=True))
+    def get_conditions(self, household: Household) -> list[Any]:
+        return list(LivingConditionsSerializer(self.context["conditions"], many=True).data)
+
+    @extend_schema_field(HouseholdAssessmentSerializer(allow_null=True))
+    def get_latest_assessment(self, household: Household) -> dict[str, Any] | None:
+        latest = self.context.get("latest")
+        return None if latest is None else dict(HouseholdAssessmentSerializer(latest, context=self.context).data)
+
+
+class StandardRefSerializer(serializers.ModelSerializer[PovertyStandard]):
+    class Meta:
+        model = PovertyStandard
+        fields = ["code", "name"]
+
+
+class RoundSerializer(serializers.ModelSerializer[ReviewRound]):
+    unit = UnitRefSerializer(read_only=True)
+    standard = StandardRefSerializer(read_only=True)
+
+    class Meta:
+        model = ReviewRound
+        fields = ["id", "year", "kind", "month", "unit", "standard", "reference_date", "status", "previous",
+                  "classified_at", "decision_number", "decided_on"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer[StandardIndicator]):
+    class Meta:
+        model = StandardIndicator
+        fields = ["position", "code", "dimension", "name", "definition", "basis", "provisional"]
+
+
+class StandardSerializer(serializers.ModelSerializer[PovertyStandard]):
+    indicators = IndicatorSerializer(many=True, read_only=True)
+    poverty_line_rural = serializers.IntegerField(read_only=True)
+    poverty_line_urban = serializers.IntegerField(read_only=True)
+    near_poor_line_rural = serializers.IntegerField(read_only=True, allow_null=True)
+    near_poor_line_urban = serializers.IntegerField(read_only=True, allow_null=True)
+    average_line_rural = serializers.IntegerField(read_only=True, allow_null=True)
+    average_line_urban = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = PovertyStandard
+        fields = ["code", "name", "basis", "valid_from", "valid_to", "rule", "poverty_line_rural",
+                  "poverty_line_urban", "near_poor_line_rural", "near_poor_line_urban", "average_line_rural",
+                  "average_line_urban", "min_deprivations", "provisional", "indicators"]
+
+
+class RoundCountsSerializer(serializers.Serializer[Any]):
+    households = serializers.IntegerField()
+    poor = serializers.IntegerField()
+    near_poor = serializers.IntegerField()
+    average = serializers.IntegerField()
+    not_poor = serializers.IntegerField()
+    transitions = serializers.DictField(child=serializers.IntegerField(), help_text="Households per transition.")
+
+
+class RoundDetailSerializer(RoundSerializer):
+    standard = StandardSerializer(read_only=True)  # type: ignore[assignment]
+    counts = serializers.SerializerMethodField(help_text="Assessments of the round within the caller's units.")
+
+    class Meta(RoundSerializer.Meta):
+        fields = [*RoundSerializer.Meta.fields, "counts"]
+
+    @extend_schema_field(RoundCountsSerializer)
+    def get_counts(self, round_: ReviewRound) -> dict[str, Any]:
+        return dict(RoundCountsSerializer(self.context["counts"]).data)
+
+
+class RoundAssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    """An assessment with its household's code and head, read with select_related: no per-row query."""
+
+    household_code = serializers.CharField(source="household.code", read_only=True)
+    head_name = serializers.CharField(source="household.head_name", read_only=True)
+    commune_code = serializers.CharField(source="commune.code", read_only=True)
+    hamlet_code = serializers.CharField(source="hamlet.code", read_only=True, allow_null=True, default=None)
+    deprived = serializers.SerializerMethodField(help_text="Codes of the indicators the household is deprived in.")
+    income_per_capita = serializers.IntegerField(read_only=True, help_text="VND per person per month.")
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "household", "household_code", "head_name", "commune_code", "hamlet_code", "status",
+                  "previous_status", "transition", "deprivation_count", "deprived", "income_per_capita",
+                  "income_method", "reason"]
+
+    def get_deprived(self, assessment: Assessment) -> list[str]:
+        return deprived_codes(assessment.deprivations, self.context["indicator_codes"])
+
+
+class DeprivedShareSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    households = serializers.IntegerField()
+    share = serializers.FloatField(help_text="Percent of the households.")
+
+
+class FiguresRowSerializer(serializers.Serializer[Any]):
+    unit_id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    households = serializers.IntegerField()
+    poor = serializers.IntegerField()
+    near_poor = serializers.IntegerField()
+    average = serializers.IntegerField()
+    poor_rate = serializers.FloatField(help_text="Percent of the households.")
+    near_poor_rate = serializers.FloatField(help_text="Percent of the households.")
+    khmer = serializers.IntegerField()
+    khmer_poor = serializers.IntegerField()
+    khmer_near_poor = serializers.IntegerField()
+    khmer_poor_rate = serializers.FloatField(help_text="Percent of the Khmer households.")
+    minority_poor = serializers.IntegerField()
+    minority_near_poor = serializers.IntegerField()
+    poor_no_working_capacity = serializers.IntegerField()
+    poor_meritorious = serializers.IntegerField()
+    poor_social_protection = serializers.IntegerField()
+    near_poor_no_working_capacity = serializers.IntegerField()
+    deprived = DeprivedShareSerializer(many=True)
+    needs = serializers.DictField(child=serializers.IntegerField(),
+                                  help_text="Poor and near-poor households needing each kind of support.")
+    transitions = serializers.DictField(child=serializers.IntegerField())
+
+
+class FiguresSerializer(serializers.Serializer[Any]):
+    round = serializers.IntegerField()
+    standard = serializers.CharField()
+    by = serializers.ChoiceField(choices=["commune", "hamlet"])
+    indicators = serializers.ListField(child=serializers.CharField())
+    rows = FiguresRowSerializer(many=True)
+    total = FiguresRowSerializer()
+
+
+# --- Households -------------------------------------------------------------------------------
+
+ASSESSMENT_COLUMNS = ["id", "round_id", "household_id", "commune_id", "hamlet_id", "status", "previous_status",
+                      "transition", "deprivations", "deprivation_count", "income_per_capita", "income_method", "reason"]
+UNIT_404 = OpenApiResponse(description="The unit (or round) is outside the caller's units.")
+BAD_400 = OpenApiResponse(description="A parameter is malformed or names no unit of the current map.")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("unit", str, description="Code of a province, commune or hamlet of the current map: "
+                         "the households under it. A unit outside the caller's units answers 404."),
+        OpenApiParameter("hamlet", str, description="Code of a hamlet of the current map (e.g. 29461-01)."),
+        OpenApiParameter("status", str, enum=PovertyStatus.values,
+                         description="Poverty status in the latest assessment (or in `round`)."),
+        OpenApiParameter("round", int, description="Take `poverty_status` from this review round, not the latest."),
+        OpenApiParameter("ethnicity", str, description="Ethnicity of the head: GSO code (05) or name (Khmer)."),
+        OpenApiParameter("q", str, description="Accent-insensitive search in the head's name, the code and the "
+                         "address ('thach van soc' finds 'Thạch Văn Sóc')."),
+        OpenApiParameter("include_ended", OpenApiTypes.BOOL,
+                         description="Also merged and dissolved households (default: active ones only)."),
+    ],
+    responses={200: HouseholdSerializer(many=True), 400: BAD_400, 404: UNIT_404},
+)
+class HouseholdList(generics.ListAPIView[Household]):
+    """Households registered in communes inside the caller's units, by the head's name."""
+
+    serializer_class = HouseholdSerializer
+
+    def get_queryset(self) -> QuerySet[Household]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Household.objects.none()
+        request, user = self.request, self.request.user
+        households = households_for_user(user).select_related("commune", "hamlet", "legacy_commune")
+        if not _flag_param(request, "include_ended"):
+            households = households.filter(status=HouseholdStatus.ACTIVE)
+        if unit := _unit_param(request, "unit", [Level.PROVINCE, Level.COMMUNE, Level.HAMLET],
+                               _("No province, commune or hamlet of the current map has the code %(code)s.")):
+            if unit.level == Level.HAMLET:
+                households = households.filter(hamlet=unit)
+            else:
+                households = households.filter(commune__path__startswith=unit.path)
+        if hamlet := _unit_param(request, "hamlet", [Level.HAMLET],
+                                 _("No hamlet of the current map has the code %(code)s.")):
+            households = households.filter(hamlet=hamlet)
+        if ethnicity := request.query_params.get("ethnicity", "").strip():
+            code = ethnicity_code(ethnicity)
+            if code is None:
+                raise ValidationError({"ethnicity": _("Unknown ethnicity: %(value)s.") % {"value": ethnicity}})
+            households = households.filter(head_ethnicity=code)
+        if query := request.query_params.get("q", "").strip():
+            households = households.search(query)
+
+        # The poverty status: in the given round, or in the latest assessment, as subqueries.
+        assessments = assessments_for_user(user).filter(household=OuterRef("pk"))
+        if (round_id := _id_param(request, "round")) is not None:
+            assessments = assessments.filter(round=get_round_for_user(user, round_id)).order_by()
+        else:
+            assessments = _latest_first(assessments)
+        present = (Member.objects.present().filter(household=OuterRef("pk")).order_by().values("household")
+                   .annotate(n=Count("pk")).values("n"))
+        households = households.annotate(
+            poverty_status=Subquery(assessments.values("status")[:1]),
+            poverty_round=Subquery(assessments.values("round_id")[:1]),
+            member_count=Coalesce(Subquery(present, output_field=IntegerField()), 0),
+        )
+        if status := _choice_param(request, "status", PovertyStatus.values):
+            households = households.filter(poverty_status=status)
+        return households.order_by("sort_key", "pk")
+
+
+class HouseholdDetail(APIView):
+    """A household with its members (present and former), its living conditions by year and its
+    latest assessment. Citizen IDs are in full only for those who may change the household."""
+
+    @extend_schema(responses={200: HouseholdDetailSerializer, 404: OpenApiResponse(
+        description="No such household within the caller's units.")})
+    def get(self, request: Request, pk: int) -> Response:
+        user = request.user
+        household = get_household_for_user(user, pk)
+        members = sorted(
+            household.members.all(),
+            key=lambda m: (m.died_on is not None or m.left_on is not None, m.relation != Relation.HEAD,
+                           m.birth_date, m.pk))
+        latest = _latest_first(assessments_for_user(user).filter(household=household)).select_related(
+            "round__standard").first()
+        household.member_count = sum(1 for m in members if m.died_on is None and m.left_on is None)  # type: ignore[attr-defined]
+        household.poverty_status = latest.status if latest else None  # type: ignore[attr-defined]
+        household.poverty_round = latest.round_id if latest else None  # type: ignore[attr-defined]
+        context = {
+            "members": members,
+            "conditions": list(household.conditions.order_by("-year")),
+            "latest": latest,
+            "indicator_codes": indicator_codes(latest.round.standard_id) if latest else [],
+            "full_citizen_id": get_scope(user).can_change(household.commune),
+        }
+        return Response(HouseholdDetailSerializer(household, context=context).data)
+
+
+# --- Review rounds ----------------------------------------------------------------------------
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("year", int),
+    OpenApiParameter("status", str, enum=RoundStatus.values),
+])
+class RoundList(generics.ListAPIView[ReviewRound]):
+    """Review rounds the caller follows: on their units, or on a unit above them (a commune
+    officer follows the province's round, seeing only the commune's part of it)."""
+
+    serializer_class = RoundSerializer
+
+    def get_queryset(self) -> QuerySet[ReviewRound]:
+        if getattr(self, "swagger_fake_view", False):
+            return ReviewRound.objects.none()
+        rounds = rounds_for_user(self.request.user).select_related("unit", "standard")
+        year = self.request.query_params.get("year", "").strip()
+        if year:
+            if not year.isdigit():
+                raise ValidationError({"year": _("Expected a year, e.g. 2025.")})
+            rounds = rounds.filter(year=int(year))
+        if status := _choice_param(self.request, "status", RoundStatus.values):
+            rounds = rounds.filter(status=status)
+        return rounds.order_by("-year", "-month", "-pk")
+
+
+def _counts(assessments: QuerySet[Assessment]) -> dict[str, Any]:
+    """Households per status and per transition, in one query."""
+    aggregates: dict[str, Any] = {"households": Count("id")}
+    for status in PovertyStatus.values:
+        aggregates[status] = Count("id", filter=Q(status=status))
+    for transition in Transition.values:
+        aggregates[f"t_{transition}"] = Count("id", filter=Q(transition=transition))
+    values = assessments.aggregate(**aggregates)
+    counts = {key: values[key] for key in ("households", *PovertyStatus.values)}
+    counts["transitions"] = {t: values[f"t_{t}"] for t in Transition.values}
+    return counts
+
+
+class RoundDetail(APIView):
+    """A review round with its standard (lines and indicators) and its counts within the caller's units."""
+
+    @extend_schema(responses={200: RoundDetailSerializer, 404: OpenApiResponse(
+        description="No such round among those the caller follows.")})
+    def get(self, request: Request, pk: int) -> Response:
+        round_ = get_round_for_user(request.user, pk)
+        # The standard's indicators in one query (the serializer reads standard.indicators.all()).
+        prefetch_related_objects([round_.standard], "indicators")
+        counts = _counts(assessments_for_user(request.user).filter(round=round_))
+        return Response(RoundDetailSerializer(round_, context={"counts": counts}).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=PovertyStatus.values),
+        OpenApiParameter("commune", str, description="Code of a commune of the current map. A commune outside "
+                         "the caller's units answers 404."),
+        OpenApiParameter("transition", str, enum=Transition.values),
+    ],
+    responses={200: RoundAssessmentSerializer(many=True), 400: BAD_400, 404: UNIT_404},
+)
+class RoundAssessmentList(generics.ListAPIView[Assessment]):
+    """The assessments of a round within the caller's units, in household id order."""
+
+    serializer_class = RoundAssessmentSerializer
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Assessment.objects.none()
+        request, user = self.request, self.request.user
+        round_ = get_round_for_user(user, self.kwargs["pk"])
+        self.indicator_codes = indicator_codes(round_.standard_id)
+        assessments = assessments_for_user(user).filter(round=round_)
+        if status := _choice_param(request, "status", PovertyStatus.values):
+            assessments = assessments.filter(status=status)
+        if transition := _choice_param(request, "transition", Transition.values):
+            assessments = assessments.filter(transition=transition)
+        if commune := _unit_param(request, "commune", [Level.COMMUNE],
+                                  _("No commune of the current map has the code %(code)s.")):
+            assessments = assessments.filter(commune=commune)
+        # Household id order: the (round, household) unique index serves it, so deep pages stay fast.
+        return assessments.select_related("household", "commune", "hamlet").only(
+            *ASSESSMENT_COLUMNS, "household__code", "household__head_name", "commune__code", "hamlet__code",
+        ).order_by("household_id")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "indicator_codes": getattr(self, "indicator_codes", [])}
+
+
+def _figures_row(row: figures.Row, codes: list[str], unit_codes: dict[int, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "unit_id": row.unit_id, "code": unit_codes.get(row.unit_id) if row.unit_id else None, "name": row.name,
+        "poor_rate": round(row.poor_rate, 2), "near_poor_rate": round(row.near_poor_rate, 2),
+        "khmer_poor_rate": round(row.khmer_poor_rate, 2),
+        "deprived": [{"code": code, "households": row.deprived[i], "share": round(row.deprived_share(i), 2)}
+                     for i, code in enumerate(codes)],
+        "needs": row.needs, "transitions": row.transitions,
+    }
+    for name in ("households", "poor", "near_poor", "average", "khmer", "khmer_poor", "khmer_near_poor",
+                 "minority_poor", "minority_near_poor", "poor_no_working_capacity", "poor_meritorious",
+                 "poor_social_protection", "near_poor_no_working_capacity"):
+        data[name] = getattr(row, name)
+    return data
+
+
+class RoundFigures(APIView):
+    """The round's figures by commune (or hamlet) and in total, within the caller's units: counts as
+    integers, rates and shares as percentages (numbers, not formatted text)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("by", str, enum=["commune", "hamlet"], description="Default: commune.")],
+        responses={200: FiguresSerializer, 400: BAD_400, 404: OpenApiResponse(
+            description="No such round among those the caller follows.")},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        round_ = get_round_for_user(request.user, pk)
+        by = _choice_param(request, "by", ["commune", "hamlet"]) or "commune"
+        spec = engine.spec_for(round_.standard)
+        rows, total = figures.summary(assessments_for_user(request.user).filter(round=round_), spec, by=by)
+        unit_codes = dict(Unit.objects.filter(pk__in=[r.unit_id for r in rows if r.unit_id])
+                          .values_list("pk", "code"))
+        data = {
+            "round": round_.pk, "standard": spec.code, "by": by, "indicators": spec.codes,
+            "rows": [_figures_row(row, spec.codes, unit_codes) for row in rows],
+            "total": _figures_row(total, spec.codes, unit_codes),
+        }
+        return Response(FiguresSerializer(data).data)
