@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse_lazy
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +12,14 @@ from ansinh.accounts.access import get_scope
 from ansinh.accounts.models import Field
 
 # Navigation by field. A field's entries appear as its capabilities are built.
-FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str, str]]]] = [
-    (Field.POVERTY, _("Poverty reduction"), []),
+# URLs are lazy: this module is imported before the URL configuration is loaded.
+FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promise]]]] = [
+    (Field.POVERTY, _("Poverty reduction"), [
+        (_("Households"), reverse_lazy("household-list")),
+        (_("Review rounds"), reverse_lazy("round-list")),
+        (_("Poverty figures"), reverse_lazy("figures-latest")),
+        (_("Poverty standards"), reverse_lazy("standard-list")),
+    ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
     (Field.LABOUR, _("Labour and employment"), []),

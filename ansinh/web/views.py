@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ansinh.accounts.access import get_scope, units_for_user, users_for_user
+from ansinh.accounts.access import assessments_for_user, get_scope, request_user, units_for_user, users_for_user
 from ansinh.geo.models import Level
+from ansinh.households.models import PovertyStatus
+from ansinh.households.views_rounds import latest_round, round_title
 
 
 @login_required
@@ -24,5 +28,28 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "figures": figures,
         "user_count": users_for_user(request.user).filter(is_active=True).count(),
+        "poverty": _poverty_headline(request),
     }
     return render(request, "web/home.html", context)
+
+
+def _poverty_headline(request: HttpRequest) -> dict[str, Any] | None:
+    """The latest classified review round's headline in the user's scope: one aggregate query
+    over the round's index (round, commune, status)."""
+    user = request_user(request)
+    round_ = latest_round(user)
+    if round_ is None:
+        return None
+    counts = assessments_for_user(user).filter(round=round_).aggregate(
+        households=Count("id"), poor=Count("id", filter=Q(status=PovertyStatus.POOR)),
+        near_poor=Count("id", filter=Q(status=PovertyStatus.NEAR_POOR)))
+    households = counts["households"] or 0
+    return {
+        "round": round_,
+        "title": round_title(round_),
+        "households": households,
+        "poor": counts["poor"] or 0,
+        "near_poor": counts["near_poor"] or 0,
+        "poor_rate": 100 * (counts["poor"] or 0) / households if households else 0.0,
+        "near_poor_rate": 100 * (counts["near_poor"] or 0) / households if households else 0.0,
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -14,6 +14,11 @@ register = template.Library()
 def num(value: int | float | Decimal | None, decimals: int = 0) -> str:
     if value is None or value == "":
         return ""
+    # Django's number_format cuts the extra decimals off (2/3 -> "66,6%"); round half up first.
+    try:
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        pass
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
