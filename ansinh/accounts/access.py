@@ -22,7 +22,7 @@ from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_pa
 
 from ansinh.households.models import Assessment, Household, HouseholdQuerySet, Member, ReviewRound
 
-from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Role, RoleAssignment, User
+from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Field, Role, RoleAssignment, User
 
 
 @dataclass
@@ -80,8 +80,13 @@ class Scope:
         """The unit is inside (or is) one of the user's units."""
         return any(unit.path.startswith(path) for path in self._paths())
 
-    def can_change(self, unit: Unit) -> bool:
-        return any(unit.path.startswith(path) for path in self._paths(EDITING_ROLES))
+    def can_change(self, unit: Unit, field: str | None = None) -> bool:
+        """The user holds an editing role on the unit; with `field`, a provincial officer only
+        counts for that field (a labour officer does not run the poverty review)."""
+        return any(
+            unit.path.startswith(a.unit.path) for a in self.assignments
+            if a.role in EDITING_ROLES and (field is None or a.role != Role.PROVINCIAL_OFFICER or a.field == field)
+        )
 
     @property
     def can_read_audit(self) -> bool:
@@ -189,7 +194,7 @@ def get_round_for_user(user: Any, pk: int, *, change: bool = False) -> ReviewRou
     found = rounds_for_user(user).select_related("unit", "standard").filter(pk=pk).first()
     if found is None:
         raise Http404
-    if change and not get_scope(user).can_change(found.unit):
+    if change and not get_scope(user).can_change(found.unit, field=Field.POVERTY):
         raise PermissionDenied
     return found
 

@@ -33,7 +33,7 @@ from ansinh.accounts.access import (
     rounds_for_user,
 )
 from ansinh.accounts.audit import client_ip
-from ansinh.accounts.models import EDITING_ROLES, Role, User
+from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import fold, format_number
 
@@ -106,7 +106,7 @@ def _can_decide(user: User, round_: ReviewRound) -> bool:
     decision that closes the round.
     """
     scope = get_scope(user)
-    if not scope.can_change(round_.unit):
+    if not scope.can_change(round_.unit, field=Field.POVERTY):
         return False
     if round_.unit.level == Level.PROVINCE:
         return True
@@ -120,7 +120,8 @@ def _openable_units(user: User) -> list[tuple[Unit, list[Unit]]]:
     groups: list[tuple[Unit, list[Unit]]] = []
     current = Unit.objects.filter(edition=Edition.CURRENT)
     for assignment in scope.assignments:
-        if assignment.role not in EDITING_ROLES:
+        if assignment.role not in EDITING_ROLES or (
+                assignment.role == Role.PROVINCIAL_OFFICER and assignment.field != Field.POVERTY):
             continue
         unit = assignment.unit
         if unit.level == Level.COUNTRY:
@@ -260,7 +261,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pending = next(((s, str(labels[s])) for s, _label, on in cells if on is None), None)
         counts = classified.get(commune.pk, {})
         progress.append(CommuneProgress(
-            commune=commune, done=cells, next_step=pending, can_change=scope.can_change(commune),
+            commune=commune, done=cells, next_step=pending,
+            can_change=scope.can_change(commune, field=Field.POVERTY),
             registered=registered.get(commune.pk, 0), classified=counts.get("n", 0), poor=counts.get("poor", 0),
             near_poor=counts.get("near", 0)))
     context = {
@@ -270,7 +272,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tallies": tallies,
         "steps": [(s, labels[s]) for s in STEP_ORDER],
         "partial": not scope.covers(round_.unit),
-        "can_run": not round_.locked and scope.can_change(round_.unit),
+        "can_run": not round_.locked and scope.can_change(round_.unit, field=Field.POVERTY),
         "can_decide": not round_.locked and _can_decide(user, round_),
         "can_record": not round_.locked and any(p.can_change for p in progress),
         "today": timezone.localdate(),

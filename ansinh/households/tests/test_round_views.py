@@ -304,3 +304,16 @@ def test_the_standards_page_shows_the_law_as_data(client, people):
     assert "1.500.000" in current and "2.000.000" in current
     assert vi("Not regulated") in current  # no near-poverty band in Decree 07/2021/NĐ-CP
     assert "min_age = 6" in current
+
+
+def test_it_keeps_officers_of_other_fields_out_of_the_poverty_review(client, people, units):
+    """A provincial officer for labour may read the round but not run or decide it."""
+    from ansinh.accounts.services import user_create
+    from ansinh.households import services
+
+    labour = user_create(username="hong", password="correct-horse-battery", role="provincial_officer",
+                         unit=units.vinh_long, field="labour")
+    round_ = services.review_round_open(actor=people.minh, unit=units.vinh_long, year=2025)
+    login(client, labour)
+    assert client.get(f"/households/rounds/{round_.pk}/").status_code == 200
+    assert client.post(f"/households/rounds/{round_.pk}/run/").status_code == 403
