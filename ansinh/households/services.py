@@ -530,6 +530,8 @@ def review_round_step(*, actor: User | None, round: ReviewRound, commune: Unit, 
         raise ValidationError(_("This review round is decided: its results are locked."))
     if step not in STEP_ORDER:
         raise ValidationError({"step": _("Unknown step.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
     if commune.pk not in {c.pk for c in _communes(round.unit)}:
         raise ValidationError({"commune": _("This commune is not covered by the round.")})
     done = set(RoundProgress.objects.filter(round=round, commune=commune).values_list("step", flat=True))
@@ -559,6 +561,8 @@ def review_round_decide(*, round: ReviewRound, actor: User | None, decision_numb
     decision_number = decision_number.strip()
     if not decision_number:
         raise ValidationError({"decision_number": _("Enter the decision's number and symbol.")})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("The date cannot be in the future.")})
     if not Assessment.objects.filter(round=round).exists():
         raise ValidationError(_("Classify the households before deciding."))
     communes = _communes(round.unit)
