@@ -1,0 +1,127 @@
+"""Web pages for moving households in and out as Excel: the import (with its template) and the
+lists of poor and near-poor households of a review round."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ansinh.accounts import audit
+from ansinh.accounts.access import (
+    assessments_for_user,
+    get_round_for_user,
+    get_scope,
+    get_unit_for_user,
+    request_user,
+)
+from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.geo.models import Level
+from ansinh.lib.vietnamese import format_number
+
+from .exports import TITLES, household_list_file
+from .importer import HouseholdImportError, Problem, household_import, template_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_MB = 20
+SHOWN_PROBLEMS = 1_000  # a page of more errors helps nobody: fix these, import again
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _editor(request: HttpRequest) -> User:
+    """Only roles that edit data import (commune and provincial officers, administrators)."""
+    user = request_user(request)
+    if not get_scope(user).roles & EDITING_ROLES:
+        raise PermissionDenied
+    return user
+
+
+def _household_list_url() -> str:
+    try:
+        return reverse("household-list")
+    except NoReverseMatch:  # the household list page ships with the households UI
+        return "/households/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload the filled template; every problem is listed by sheet, row and column, and nothing
+    is written unless the whole file is right."""
+    user = _editor(request)
+    problems: list[Problem] = []
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the filled-in template (.xlsx) to import.")
+        elif (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
+            error = _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_UPLOAD_MB}
+        else:
+            try:
+                result = household_import(actor=user, data=upload.read(), ip=audit.client_ip(request),
+                                          allowed=get_scope(user).can_change, name=upload.name or "")
+            except HouseholdImportError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _(
+                    "Imported %(households)s households, %(members)s members and %(conditions)s living-conditions "
+                    "records from %(file)s.") % {
+                        "households": format_number(result.households), "members": format_number(result.members),
+                        "conditions": format_number(result.conditions), "file": result.file})
+                return redirect(_household_list_url())
+    context = {
+        "problems": problems[:SHOWN_PROBLEMS],
+        "problem_count": len(problems),
+        "more": max(0, len(problems) - SHOWN_PROBLEMS),
+        "error": error,
+        "max_upload_mb": MAX_UPLOAD_MB,
+    }
+    return render(request, "households/import.html", context, status=400 if problems or error else 200)
+
+
+@login_required
+@require_GET
+def household_template(request: HttpRequest) -> HttpResponse:
+    """The blank template, or with ?sample=1 five sample households to try."""
+    sample = request.GET.get("sample") == "1"
+    name = "mau-nhap-ho-gia-dinh-vi-du.xlsx" if sample else "mau-nhap-ho-gia-dinh.xlsx"
+    return _xlsx(template_xlsx(sample=sample), name)
+
+
+@login_required
+@require_GET
+def round_list_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
+    """?status=poor|near_poor&unit=<id>: the list of a round for a unit (the round's own by
+    default); only the households the user may see are in it."""
+    user = request_user(request)
+    round_ = get_round_for_user(user, round_id)
+    status = request.GET.get("status", "poor")
+    if status not in TITLES:
+        return HttpResponseBadRequest("status must be poor or near_poor")
+    unit = round_.unit
+    if request.GET.get("unit"):
+        try:
+            unit = get_unit_for_user(user, int(request.GET["unit"]))
+        except ValueError:
+            raise Http404 from None
+        if not unit.path.startswith(round_.unit.path) or unit.level not in (Level.PROVINCE, Level.COMMUNE):
+            raise Http404
+    found = household_list_file(round=round_, assessments=assessments_for_user(user), status=status, unit=unit)
+    # Lists of named households leave the system: log who took which (Decree 13/2023/NĐ-CP, Art. 27).
+    # Built first, so the (write-locking) transaction holds only the audit row.
+    with transaction.atomic():
+        audit.record(actor=user, action="households.list_export", obj=round_, unit=unit, ip=audit.client_ip(request),
+                     after={"status": status, "unit": unit.code, "households": found.rows})
+    return _xlsx(found.content, found.filename)
