@@ -1,16 +1,19 @@
-"""`ansinh demo setup`: demo users, one per role, in demo mode only (ANSINH_DEMO=1)."""
+"""`ansinh demo setup` and `ansinh demo generate`: demo users and a demo province, in demo mode
+only (ANSINH_DEMO=1)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ansinh.accounts.models import Role, User
 from ansinh.accounts.services import unit_for_role, user_create
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.lib.vietnamese import format_number
 
 DEMO_PROVINCE = "86"  # Vĩnh Long since 1 Jul 2025 (merging Vĩnh Long, Bến Tre and Trà Vinh)
 DEMO_COMMUNE = "29461"  # Xã Trà Cú, successor of legacy Thị trấn Trà Cú and Xã Ngãi Xuyên
@@ -25,18 +28,39 @@ DEMO_USERS = [
 ]
 
 
+def _messages(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
 class Command(BaseCommand):
     help = "Demo data for `make demo` (only when ANSINH_DEMO=1)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("setup", help="Create one demo user per role and print their passwords.")
+        generate = sub.add_parser(
+            "generate", help="Create a realistic, deterministic demo province: households, members, living "
+                             "conditions for two review years.")
+        generate.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        generate.add_argument("--households", required=True, type=int, help="How many households.")
+        generate.add_argument("--seed", required=True, type=int, help="Same seed, same data.")
+        generate.add_argument("--year", type=int, default=2025,
+                              help="Review year (default 2025); living conditions are made for it and the year before.")
+        generate.add_argument("--replace", action="store_true",
+                              help="Delete the province's households first (otherwise a province that has "
+                                   "households is left alone).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
-            raise CommandError("Chỉ dùng ở chế độ trình diễn (ANSINH_DEMO=1): người dùng mẫu không được có trong hệ thống thật.")
+            raise CommandError("Chỉ dùng ở chế độ trình diễn (ANSINH_DEMO=1): dữ liệu mẫu không được có trong hệ thống thật.")
         if not Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE).exists():
             raise CommandError("Chưa có bản đồ hành chính: chạy `ansinh geo load` trước.")
+        if options["action"] == "generate":
+            self.generate(**options)
+        else:
+            self.setup()
+
+    def setup(self) -> None:
         with transaction.atomic():
             for username, role, code, field, name in DEMO_USERS:
                 if User.objects.filter(username=username).exists():
@@ -48,3 +72,32 @@ class Command(BaseCommand):
         for username, role, code, field, name in DEMO_USERS:
             where = code or "VN"
             self.stdout.write(f"  {username:<10} {role}{'/' + field if field else ''} @ {where}  ({name})")
+
+    def generate(self, *, province: str, households: int, seed: int, year: int, replace: bool, **_: Any) -> None:
+        from ansinh.households import demo
+
+        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
+        if unit is None:
+            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
+        if households < 1:
+            raise CommandError(f"--households {households}: số hộ phải từ 1 trở lên.")
+        if not 2000 <= year <= 2099:
+            raise CommandError(f"--year {year}: năm rà soát phải từ 2000 đến 2099.")
+        if seed < 0:
+            raise CommandError(f"--seed {seed}: hạt giống phải là số nguyên không âm.")
+        try:
+            result = demo.generate(province=unit, households=households, seed=seed, year=year, replace=replace,
+                                   progress=self.stdout.write)
+        except ValidationError as error:
+            raise CommandError(_messages(error)) from error
+        if result.skipped:
+            self.stdout.write(
+                f"{unit.name} ({unit.code}) đã có {format_number(result.existing)} hộ: không tạo thêm. "
+                "Dùng --replace để xoá và tạo lại.")
+            return
+        replaced = f", đã thay {format_number(result.replaced)} hộ cũ" if result.replaced else ""
+        self.stdout.write(
+            f"{unit.name} ({unit.code}): {format_number(result.households)} hộ, "
+            f"{format_number(result.members)} nhân khẩu, {format_number(result.communes)} xã/phường, "
+            f"{result.hamlets_created} ấp mới{replaced}; năm rà soát {year - 1} và {year}; "
+            f"{format_number(result.seconds, 1)} giây.")
