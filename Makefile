@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1
+DEMO_HOUSEHOLDS ?= 20000
 
 .PHONY: install demo test test-only typecheck ci bench messages clean
 
@@ -24,6 +25,8 @@ demo: install
 	$(DEMO_ENV) $(BIN)/ansinh migrate --no-input
 	$(DEMO_ENV) $(BIN)/ansinh geo load
 	$(DEMO_ENV) $(BIN)/ansinh demo setup
+	$(DEMO_ENV) $(BIN)/ansinh demo generate --province 86 --households $(DEMO_HOUSEHOLDS) --seed 1
+	$(DEMO_ENV) $(BIN)/ansinh demo rounds --province 86 --year 2025
 	$(DEMO_ENV) $(BIN)/ansinh runserver 127.0.0.1:$(PORT)
 
 test: install test-only

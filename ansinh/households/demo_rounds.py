@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db.models import Count
 
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.lib.vietnamese import format_number
 
 from . import services
 from .models import Household, ReviewRound, RoundProgress, RoundStatus, Step
@@ -28,7 +29,7 @@ def demo_rounds(*, province: Unit, year: int, write: Callable[[str], None] = pri
         round_ = services.review_round_open(actor=None, unit=province, year=y)
         if round_.classified_at is None:
             n = services.review_round_run(round=round_, actor=None)
-            write(f"Đợt rà soát năm {y}: đã phân loại {n} hộ.")
+            write(f"Đợt rà soát năm {y}: đã phân loại {format_number(n)} hộ.")
         if round_.status != RoundStatus.DECIDED and not RoundProgress.objects.filter(round=round_).exists():
             with_households = set(round_.assessments.values("commune_id").annotate(n=Count("id"))
                                   .values_list("commune_id", flat=True))

@@ -50,6 +50,12 @@ class Command(BaseCommand):
                               help="Delete the province's households first (otherwise a province that has "
                                    "households is left alone).")
 
+        rounds = sub.add_parser(
+            "rounds", help="Review rounds of the demo province: the year before decided and locked, the year "
+                           "itself classified with communes at different steps.")
+        rounds.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        rounds.add_argument("--year", type=int, default=2025, help="Review year (default 2025).")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
             raise CommandError("Chỉ dùng ở chế độ trình diễn (ANSINH_DEMO=1): dữ liệu mẫu không được có trong hệ thống thật.")
@@ -57,6 +63,8 @@ class Command(BaseCommand):
             raise CommandError("Chưa có bản đồ hành chính: chạy `ansinh geo load` trước.")
         if options["action"] == "generate":
             self.generate(**options)
+        elif options["action"] == "rounds":
+            self.rounds(province=options["province"], year=options["year"])
         else:
             self.setup()
 
@@ -101,3 +109,14 @@ class Command(BaseCommand):
             f"{format_number(result.members)} nhân khẩu, {format_number(result.communes)} xã/phường, "
             f"{result.hamlets_created} ấp mới{replaced}; năm rà soát {year - 1} và {year}; "
             f"{format_number(result.seconds, 1)} giây.")
+
+    def rounds(self, *, province: str, year: int) -> None:
+        from ansinh.households.demo_rounds import demo_rounds
+
+        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
+        if unit is None:
+            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
+        try:
+            demo_rounds(province=unit, year=year, write=self.stdout.write)
+        except ValidationError as error:
+            raise CommandError(_messages(error)) from error
