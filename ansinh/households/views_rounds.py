@@ -461,6 +461,8 @@ def round_figures(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": [(t.value, t.label) for t in TRANSITIONS_SHOWN],
         "needs": need_labels,
         "xlsx_url": reverse("round-figures-xlsx", args=[data.round.pk]) + query,
+        "list_url": reverse("round-list-xlsx", args=[data.round.pk]),
+        "list_unit": data.commune.pk if data.commune else data.round.unit.pk,
         "has_previous": data.round.previous_id is not None,
     }
     return render(request, "households/figures_round.html", context)

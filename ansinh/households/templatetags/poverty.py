@@ -212,9 +212,9 @@ def rate_chart_data(rows: Sequence[Row], *, by: str = "commune") -> Chart:
     shown = ordered[:TOP_COMMUNES]
     names = [r.name if r.unit_id is not None or by != "hamlet" else _("(no hamlet)") for r in shown]
     if by == "hamlet":
-        title = _("Poor and near-poor households by hamlet (% of households)")
+        title = _("Poor and near-poor households by hamlet (percent of households)")
     else:
-        title = _("Poor and near-poor households by commune (% of households)")
+        title = _("Poor and near-poor households by commune (percent of households)")
     note = ""
     if len(ordered) > TOP_COMMUNES:
         note = _("The %(shown)s units with the highest poverty rate of %(total)s; every unit is in the table.") % {
@@ -233,7 +233,7 @@ def deprivation_chart_data(total: Row, spec: StandardSpec) -> Chart:
     desc = _("Share of households deprived in each indicator: %(list)s.") % {
         "list": _describe([(label, pct(value, 1)) for label, value in zip(labels, shares, strict=True)], limit=20)}
     return hbar_chart(
-        chart_id="chart-deprivations", title=_("Households deprived in each indicator (% of households)"),
+        chart_id="chart-deprivations", title=_("Households deprived in each indicator (percent of households)"),
         desc=desc, labels=labels, series=[(_("Deprived"), "bar-deprived")], values=[[v] for v in shares],
         percent=True)
 
