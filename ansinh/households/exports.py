@@ -6,8 +6,7 @@ headers, one sheet per commune, a total row and the signer block. Citizen IDs ar
 (Decree 13/2023/NĐ-CP: a list only needs the last digits to tell people apart).
 
 Set-based: one query reads every row (the head's citizen ID by a correlated subquery), one reads
-the communes; the workbook is written by `xlsx_writer` (a row is one string), so a province of
-20,000 households takes about a second.
+the communes; the workbook is written by `ansinh.lib.spreadsheets` (XlsxWriter, constant memory).
 """
 
 from __future__ import annotations
@@ -24,9 +23,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from ansinh.geo.models import Kind, Level, Unit
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import ethnicity_name
+from ansinh.lib.spreadsheets import SHEET_NAME_LIMIT, Format, SheetWriter, Writer
 
 from .models import Assessment, Member, PovertyStatus, Relation, ReviewRound, RoundKind
-from .xlsx_writer import SHEET_NAME_LIMIT, Sheet, Style, Workbook
 
 TITLES = {PovertyStatus.POOR: "DANH SÁCH HỘ NGHÈO", PovertyStatus.NEAR_POOR: "DANH SÁCH HỘ CẬN NGHÈO"}
 SLUGS = {PovertyStatus.POOR: "ho-ngheo", PovertyStatus.NEAR_POOR: "ho-can-ngheo"}
@@ -38,7 +37,8 @@ COLUMNS = [
 SUMMARY_COLUMNS = [("STT", 6), ("Mã xã", 10), ("Xã, phường, đặc khu", 30), ("Số hộ", 12), ("Số nhân khẩu", 14)]
 AREA_NAMES = {"urban": "Thành thị", "rural": "Nông thôn"}
 COUNCIL = {Kind.XA: "XÃ", Kind.PHUONG: "PHƯỜNG", Kind.THI_TRAN: "THỊ TRẤN", Kind.DAC_KHU: "ĐẶC KHU"}
-NUMBER = 3  # the built-in format "#,##0"
+NUMBER = "#,##0"
+BORDER = {"border": 1, "border_color": "#808080"}  # thin, grey
 
 
 @dataclass(frozen=True)
@@ -49,55 +49,64 @@ class ListFile:
 
 
 class _Styles:
-    def __init__(self, workbook: Workbook) -> None:
-        add = workbook.style
-        self.title = add(Style(bold=True, size=14, horizontal="center"))
-        self.bold_centre = add(Style(bold=True, horizontal="center", vertical="center", wrap=True))
-        self.centre = add(Style(horizontal="center", wrap=True))
-        self.italic_centre = add(Style(italic=True, horizontal="center"))
-        self.header = add(Style(bold=True, fill="DDEBF7", border=True, horizontal="center", vertical="center",
-                                wrap=True))
-        self.box = add(Style(border=True, vertical="top"))
-        self.box_wrap = add(Style(border=True, vertical="top", wrap=True))
-        self.box_number = add(Style(border=True, vertical="top", number_format=NUMBER))
-        self.total = add(Style(bold=True, border=True))
-        self.total_number = add(Style(bold=True, border=True, number_format=NUMBER))
+    def __init__(self, workbook: Writer) -> None:
+        add = workbook.format
+        self.title = add(bold=True, font_size=14, align="center")
+        self.bold_centre = add(bold=True, align="center", valign="vcenter", text_wrap=True)
+        self.centre = add(align="center", text_wrap=True)
+        self.italic_centre = add(italic=True, align="center")
+        self.header = add(bold=True, bg_color="#DDEBF7", **BORDER, align="center", valign="vcenter", text_wrap=True)
+        self.box = add(**BORDER, valign="top")
+        self.box_wrap = add(**BORDER, valign="top", text_wrap=True)
+        self.box_number = add(**BORDER, valign="top", num_format=NUMBER)
+        self.total = add(bold=True, **BORDER)
+        self.total_number = add(bold=True, **BORDER, num_format=NUMBER)
 
 
-def _line(sheet: Sheet, value: str, style: int, first: int, last: int) -> None:
+class Sheet:
+    """A sheet of a list and its number of columns (the lines above the table span them)."""
+
+    def __init__(self, workbook: Writer, name: str, widths: list[float], *, freeze_below: int,
+                 landscape: bool = True) -> None:
+        self.out: SheetWriter = workbook.sheet(name)
+        self.width = len(widths)
+        self.out.widths(widths)
+        self.out.freeze(freeze_below)
+        self.out.page(landscape=landscape)
+
+
+def _line(sheet: Sheet, value: str, style: Format, first: int, last: int) -> None:
     """A line of text across columns first..last (1-based)."""
-    row = sheet.append([None] * (first - 1) + [(value, style)])
-    sheet.merge(row, first, last)
+    sheet.out.append([None] * (first - 1) + [(value, style)], merge=[(first, last)])
 
 
-def _pair(sheet: Sheet, left: str, right: str, style: int) -> None:
-    half = len(sheet.widths) // 2
-    row = sheet.append([(left, style)] + [None] * (half - 1) + [(right, style)])
-    sheet.merge(row, 1, half)
-    sheet.merge(row, half + 1, len(sheet.widths))
+def _pair(sheet: Sheet, left: str, right: str, style: Format) -> None:
+    half = sheet.width // 2
+    sheet.out.append([(left, style)] + [None] * (half - 1) + [(right, style)],
+                     merge=[(1, half), (half + 1, sheet.width)])
 
 
 def _heading(sheet: Sheet, styles: _Styles, council: str, title: str, lines: list[str]) -> None:
     """Council and national motto, title, `lines`, a blank row, then the column headers (frozen)."""
-    width = len(sheet.widths)
+    width = sheet.width
     _pair(sheet, council, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles.bold_centre)
     _line(sheet, "Độc lập - Tự do - Hạnh phúc", styles.bold_centre, width // 2 + 1, width)
-    sheet.append([])
+    sheet.out.append([])
     _line(sheet, title, styles.title, 1, width)
     for line in lines:
         _line(sheet, line, styles.centre, 1, width)
-    sheet.append([])
+    sheet.out.append([])
 
 
 def _header(sheet: Sheet, styles: _Styles, titles: list[str]) -> None:
-    row = sheet.append([(title, styles.header) for title in titles], height=32)
-    sheet.print_title_row = row
+    row = sheet.out.append([(title, styles.header) for title in titles], height=32)
+    sheet.out.print_titles(row)
 
 
 def _signers(sheet: Sheet, styles: _Styles, place: str, left: str, right: str, year: int) -> None:
     """The place and date line, then who prepared the list and who signs it."""
-    width = len(sheet.widths)
-    sheet.append([])
+    width = sheet.width
+    sheet.out.append([])
     _line(sheet, f"{place}, ngày …… tháng …… năm {year}", styles.italic_centre, width // 2 + 1, width)
     _pair(sheet, left, right, styles.bold_centre)
     _pair(sheet, "(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)", styles.italic_centre)
@@ -153,7 +162,7 @@ def household_list_file(*, round: ReviewRound, assessments: QuerySet[Assessment]
             deprivation_names[mask] = "; ".join(name for i, name in enumerate(indicators) if mask >> i & 1)
         return deprivation_names[mask]
 
-    workbook = Workbook()
+    workbook = Writer(font="Times New Roman", size=12)
     styles = _Styles(workbook)
     title = f"{TITLES[PovertyStatus(status)]} {_period(round)}"
     standard_line = f"Chuẩn áp dụng: {standard.name} ({standard.basis})"
@@ -193,18 +202,19 @@ def _short_name(unit: Unit) -> str:
     return unit.name
 
 
-def _commune_sheet(workbook: Workbook, styles: _Styles, name: str, title: str, standard_line: str, commune: Unit,
+def _commune_sheet(workbook: Writer, styles: _Styles, name: str, title: str, standard_line: str, commune: Unit,
                    rows: list[tuple[Any, ...]], names: Callable[[int], str], year: int) -> None:
     lines = [_place(commune), standard_line]
-    sheet = workbook.sheet(name, [width for _, width in COLUMNS], freeze_below=len(lines) + 6)
+    sheet = Sheet(workbook, name, [width for _, width in COLUMNS], freeze_below=len(lines) + 6)
     _heading(sheet, styles, f"UBND {commune.name.upper()}", title, lines)
     _header(sheet, styles, [header for header, _ in COLUMNS])
     box, wrap, number = styles.box, styles.box_wrap, styles.box_number
     people = 0
+    append = sheet.out.append
     for index, (_, code, head, citizen_id, ethnicity, hamlet, address, area, size, income, count, mask,
                 why) in enumerate(rows, start=1):
         people += size
-        sheet.append([
+        append([
             (index, box), (code, box), (head, wrap), (mask_citizen_id(citizen_id) if citizen_id else "", box),
             (ethnicity_name(ethnicity), box), (hamlet or "", wrap), (address, wrap),
             (AREA_NAMES.get(area, area), box), (size, box),
@@ -213,19 +223,18 @@ def _commune_sheet(workbook: Workbook, styles: _Styles, name: str, title: str, s
         ])
     if not rows:
         _line(sheet, "Không có hộ nào.", styles.centre, 1, len(COLUMNS))
-    total = sheet.append([("Tổng cộng", styles.total), ("", styles.total), (f"{len(rows):,} hộ".replace(",", "."),
-                                                                           styles.total)]
-                         + [("", box)] * 5 + [(people, styles.total_number)] + [("", box)] * 4)
-    sheet.merge(total, 1, 2)
+    sheet.out.append([("Tổng cộng", styles.total), ("", styles.total), (f"{len(rows):,} hộ".replace(",", "."),
+                                                                       styles.total)]
+                     + [("", box)] * 5 + [(people, styles.total_number)] + [("", box)] * 4, merge=[(1, 2)])
     council = COUNCIL.get(Kind(commune.kind), "XÃ") if commune.level == Level.COMMUNE else ""
     _signers(sheet, styles, _short_name(commune), "NGƯỜI LẬP BIỂU", f"CHỦ TỊCH UBND {council}".strip(), year)
 
 
-def _summary(workbook: Workbook, styles: _Styles, title: str, standard_line: str, unit: Unit,
+def _summary(workbook: Writer, styles: _Styles, title: str, standard_line: str, unit: Unit,
              groups: list[tuple[Unit, list[tuple[Any, ...]]]], year: int) -> None:
     lines = [unit.name, standard_line]
-    sheet = workbook.sheet("Tổng hợp", [width for _, width in SUMMARY_COLUMNS], freeze_below=len(lines) + 6,
-                           landscape=False)
+    sheet = Sheet(workbook, "Tổng hợp", [width for _, width in SUMMARY_COLUMNS], freeze_below=len(lines) + 6,
+                  landscape=False)
     _heading(sheet, styles, f"UBND {unit.name.upper()}", f"{title} — TỔNG HỢP", lines)
     _header(sheet, styles, [header for header, _ in SUMMARY_COLUMNS])
     box, number = styles.box, styles.box_number
@@ -234,10 +243,9 @@ def _summary(workbook: Workbook, styles: _Styles, title: str, standard_line: str
         size = sum(row[8] for row in rows)
         households += len(rows)
         people += size
-        sheet.append([(index, box), (commune.code, box), (commune.name, box), (len(rows), number), (size, number)])
+        sheet.out.append([(index, box), (commune.code, box), (commune.name, box), (len(rows), number), (size, number)])
     if not groups:
         _line(sheet, "Không có hộ nào.", styles.centre, 1, len(SUMMARY_COLUMNS))
-    row = sheet.append([("Tổng cộng", styles.total), ("", styles.total), ("", styles.total),
-                        (households, styles.total_number), (people, styles.total_number)])
-    sheet.merge(row, 1, 2)
+    sheet.out.append([("Tổng cộng", styles.total), ("", styles.total), ("", styles.total),
+                      (households, styles.total_number), (people, styles.total_number)], merge=[(1, 2)])
     _signers(sheet, styles, _short_name(unit), "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ", year)

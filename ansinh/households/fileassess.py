@@ -40,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Choices, Field
 from django.utils import translation
 
+from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
 from ansinh.lib.vietnamese import fold
 
 from . import engine, facts
@@ -103,9 +104,12 @@ def _cap(text: str) -> str:
 
 
 def _column_letter(position: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(position + 1)
+    """0 -> "A", 26 -> "AA"."""
+    letters, number = "", position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # --- Reading and writing tables -----------------------------------------------------------------
@@ -224,28 +228,26 @@ def read_sheets(path: Path, problems: Problems) -> tuple[str, list[Sheet | None]
         delimiter = _delimiter(text.split("\n", 1)[0])
         records: list[list[Cell]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         return "households", [_make_sheet(path.stem, records, problems, path.name, delimiter=delimiter)]
-    import zipfile
-
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with Reader(path) as workbook:
+            names = workbook.sheetnames
+            lowered = [name.strip().lower() for name in names]
+            members_layout = "households" in lowered and "members" in lowered
+            wanted = [names[lowered.index("households")], names[lowered.index("members")]] if members_layout \
+                else [workbook.active]
+            sheets = []
+            for rank, name in enumerate(wanted):
+                records = []
+                for number, values in workbook.rows(name):
+                    # Rows without cells are not in the file: keep their places, so that a record's
+                    # index is its row number less one.
+                    records.extend([] for _ in range(number - 1 - len(records)))
+                    records.append(values)
+                label = f"trang tính {name}, " if members_layout else ""
+                sheets.append(_make_sheet(name, records, problems, path.name, rank=rank, label=label))
+    except SpreadsheetError as exc:
         raise ValidationError(f"Không đọc được tệp Excel {path.name}: {exc}.") from None
-    try:
-        names = workbook.sheetnames
-        lowered = [name.strip().lower() for name in names]
-        members_layout = "households" in lowered and "members" in lowered
-        wanted = [names[lowered.index("households")], names[lowered.index("members")]] if members_layout \
-            else [workbook.active.title if workbook.active is not None else names[0]]
-        sheets = []
-        for rank, name in enumerate(wanted):
-            records = [list(row) for row in workbook[name].iter_rows(values_only=True)]
-            label = f"trang tính {name}, " if members_layout else ""
-            sheets.append(_make_sheet(name, records, problems, path.name, rank=rank, label=label))
-        return ("members" if members_layout else "households"), sheets
-    finally:
-        workbook.close()
+    return ("members" if members_layout else "households"), sheets
 
 
 def _csv_text(cell: Cell) -> str:
@@ -289,34 +291,15 @@ def write_table(path: Path, *, title: str, headers: list[str], rows: list[list[C
 
 
 def _write_xlsx(target: str, *, title: str, headers: list[str], rows: list[list[Cell]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "households")[:31])
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-
-    def value(cell: Cell) -> Cell:
-        if isinstance(cell, str):
-            cleaned = ILLEGAL_CHARACTERS_RE.sub("", cell)
-            if cleaned.startswith("="):  # text from a CSV cell, not a formula to run
-                text = WriteOnlyCell(sheet, value=cleaned)
-                text.data_type = "s"
-                return text
-            return cleaned
-        return cell
-
+    """Text stays text (a CSV cell "=1+1" is not a formula to run), numbers and dates keep their type."""
+    workbook = Writer()
+    sheet = workbook.sheet((title or "households")[:31])
+    sheet.freeze(1)
+    bold = workbook.format(bold=True)
+    sheet.append([(header, bold) for header in headers])
     for row in rows:
-        sheet.append([value(cell) for cell in row])
-    workbook.save(target)
+        sheet.append(row)
+    Path(target).write_bytes(workbook.save())
 
 
 def _merge_columns(headers: list[str], rows: list[list[Cell]],

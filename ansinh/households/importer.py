@@ -3,9 +3,9 @@
 The template (`template_xlsx`) has Vietnamese headers, notes on every header cell, drop-down
 lists for every choice column and a "Hướng dẫn" sheet; `household_import` reads a filled copy.
 
-1. Read the three sheets as a stream (`xlsx_reader`: one row in memory at a time; openpyxl's
-   read-only mode took 30 s for 50,000 rows) and parse every cell by the column's kind,
-   collecting every problem as (sheet, Excel row, column header, message).
+1. Read the three sheets as a stream (`ansinh.lib.spreadsheets.Reader`: one chunk of rows in
+   memory at a time; about 3× faster than openpyxl's read-only mode) and parse every cell by the
+   column's kind, collecting every problem as (sheet, Excel row, column header, message).
 2. Check the rows against each other and against the registry with a few set-based queries:
    communes of the current map and the importer's scope, hamlets, legacy communes (the official
    crosswalk), one head per household, citizen IDs against sex and birth year (Decree
@@ -22,7 +22,6 @@ saying in which household they are, since the importer may not be allowed to see
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import unicodedata
 from collections import defaultdict
@@ -42,6 +41,7 @@ from ansinh.geo.models import Edition, Level, Succession, Unit, code_candidates
 from ansinh.lib.bulk import insert_rows, next_ids
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 from ansinh.lib.ethnicity import ETHNIC_GROUPS, KINH, ethnicity_code, ethnicity_name
+from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
 from ansinh.lib.vietnamese import fold, format_number, sort_key
 
 from .models import (
@@ -62,7 +62,6 @@ from .models import (
     Sex,
     WaterSource,
 )
-from .xlsx_reader import XlsxError, XlsxReader
 
 SHEET_HOUSEHOLDS = "Hộ gia đình"
 SHEET_MEMBERS = "Thành viên"
@@ -565,20 +564,16 @@ class _Reader:
         return None, []
 
 
-def _open(data: bytes | str | Path | IO[bytes]) -> tuple[XlsxReader, str]:
+def _open(data: bytes | str | Path | IO[bytes]) -> tuple[Reader, str]:
     name = ""
     if isinstance(data, (str, Path)):
         name = os.path.basename(str(data))
-        source: Any = str(data)
-    elif isinstance(data, bytes):
-        source = io.BytesIO(data)
-    else:
+    elif not isinstance(data, bytes):
         name = os.path.basename(str(getattr(data, "name", "") or ""))
-        source = data
-    return XlsxReader(source), name
+    return Reader(data), name
 
 
-def _sheet(workbook: XlsxReader, wanted: str) -> str | None:
+def _sheet(workbook: Reader, wanted: str) -> str | None:
     """The workbook's name for a sheet, matched without accents or case ("ho gia dinh")."""
     key = header_key(wanted)
     return next((title for title in workbook.sheetnames if header_key(title) == key), None)
@@ -923,7 +918,7 @@ def _sort(problems: list[Problem]) -> list[Problem]:
                                            headers.get(p.sheet, {}).get(p.column, -1)))
 
 
-def _check(workbook: XlsxReader, allowed: Callable[[Unit], bool] | None) -> tuple[Plan, dict[str, tuple[int, Unit]]]:
+def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Plan, dict[str, tuple[int, Unit]]]:
     reader = _Reader()
     plan = Plan()
     sheets = {title: _sheet(workbook, title) for title in SHEET_ORDER}
@@ -968,12 +963,12 @@ def household_import(*, actor: User | None, data: bytes | str | Path | IO[bytes]
                                                           "mẫu tải từ hệ thống).")])
     try:
         workbook, file_name = _open(data)
-    except XlsxError:
+    except SpreadsheetError:
         raise unreadable from None
     name = name or file_name
     try:
         plan, registered = _check(workbook, allowed)
-    except XlsxError:
+    except SpreadsheetError:
         raise unreadable from None
     finally:
         workbook.close()
@@ -1117,27 +1112,23 @@ def _sample_rows() -> dict[str, list[dict[str, Any]]]:
 def template_xlsx(*, sample: bool = False) -> bytes:
     """The import template: the three data sheets with notes on every header and drop-down lists,
     the guide, and the lists of allowed values; with `sample`, five households to try."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    workbook = Writer(constant_memory=False)  # the lists sheet is written column by column
+    border = {"border": 1, "border_color": "#A0A8B4"}
+    bold = workbook.format(bold=True)
+    centre = {"text_wrap": True, "valign": "vcenter", "align": "center"}
+    wrap = workbook.format(text_wrap=True, valign="top")
+    wrap_box = workbook.format(text_wrap=True, valign="top", **border)
+    required = workbook.format(bold=True, bg_color="#F8CBAD", **border, **centre)
+    optional = workbook.format(bold=True, bg_color="#DDEBF7", **border, **centre)
+    text = workbook.format(num_format="@")
+    date = workbook.format(num_format="DD/MM/YYYY")
 
-    bold = Font(bold=True)
-    thin = Side(style="thin", color="A0A8B4")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    required_fill = PatternFill("solid", fgColor="F8CBAD")
-    optional_fill = PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-    workbook = Workbook()
-    guide = workbook.active
-    assert guide is not None
-    guide.title = SHEET_GUIDE
+    # Sheets in their order in the file: the guide, the data sheets, the lists.
+    guide = workbook.sheet(SHEET_GUIDE)
+    data_sheets = {title: workbook.sheet(title) for title in SHEETS}
+    lists = workbook.sheet(SHEET_LISTS)
 
     # The lists sheet: one column per list; drop-downs point at these ranges.
-    lists = workbook.create_sheet(SHEET_LISTS)
     list_ranges: dict[str, str] = {}
     list_columns: list[tuple[str, list[str]]] = [("Có/Không", [YES, NO])]
     for columns in SHEETS.values():
@@ -1147,83 +1138,71 @@ def template_xlsx(*, sample: bool = False) -> bytes:
     list_columns.append(("Dân tộc", list(ETHNIC_GROUPS.values())))
     list_columns.append(("Mã dân tộc", list(ETHNIC_GROUPS)))
     for index, (title, values) in enumerate(list_columns, start=1):
-        letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=title).font = bold
+        letter = _letter(index)
+        lists.cell(1, index, title, bold)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=index, value=value)
-        lists.column_dimensions[letter].width = max(12, min(48, max(len(v) for v in values) + 2))
+            lists.cell(row, index, value)
+        lists.widths([max(12, min(48, max(len(v) for v in values) + 2))], first=index)
         list_ranges[title] = f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(values) + 1}"
-    lists.freeze_panes = "A2"
+    lists.freeze(1)
 
     samples = _sample_rows() if sample else {}
     for title, columns in SHEETS.items():
-        sheet = workbook.create_sheet(title, index=len(workbook.sheetnames) - 1)
+        sheet = data_sheets[title]
+        header = []
         for index, column in enumerate(columns, start=1):
-            letter = get_column_letter(index)
-            cell = sheet.cell(row=1, column=index, value=column.header)
-            cell.font, cell.alignment, cell.border = bold, centre, box
-            cell.fill = required_fill if column.required else optional_fill
+            header.append((column.header, required if column.required else optional))
             default = _default_text(column)
-            text = f"{column.note}\nGiá trị: {_allowed_text(column)}." + (f"\nĐể trống: {default}." if default else "")
+            note = f"{column.note}\nGiá trị: {_allowed_text(column)}." + (f"\nĐể trống: {default}." if default else "")
             if column.required:
-                text = "Bắt buộc. " + text
-            cell.comment = Comment(text, "ansinh", width=320, height=170)
-            sheet.column_dimensions[letter].width = column.width
-            cells = f"{letter}2:{letter}1048576"
-            if column.kind == "citizen_id" or column.kind == "code":
-                sheet.column_dimensions[letter].number_format = "@"
-            elif column.kind == "date":
-                sheet.column_dimensions[letter].number_format = "DD/MM/YYYY"
+                note = "Bắt buộc. " + note
+            sheet.comment(1, index, note, author="ansinh", width=320, height=170)
+            typed = column.kind in ("citizen_id", "code")
+            sheet.widths([column.width], first=index,
+                         formats=[text if typed else date if column.kind == "date" else None])
             if column.kind in ("choice", "bool", "ethnicity"):
                 source = {"bool": "Có/Không", "ethnicity": "Dân tộc"}.get(column.kind, column.header)
-                validation = DataValidation(type="list", formula1=list_ranges[source], allow_blank=True)
-                # Excel refuses a file whose validation message passes 255 characters or title 32.
-                validation.error = f"Chọn một giá trị trong danh sách ({_allowed_text(column)})."[:255]
-                validation.errorTitle = column.header[:32]
                 # Ethnicity also takes codes (01–55), which are not in the drop-down.
-                validation.showErrorMessage = column.kind != "ethnicity"
-                sheet.add_data_validation(validation)
-                validation.add(cells)
-        sheet.row_dimensions[1].height = 48
-        sheet.freeze_panes = "B2"
-        for row_number, sample_row in enumerate(samples.get(title, []), start=2):
-            for index, column in enumerate(columns, start=1):
+                sheet.drop_down(index, source=list_ranges[source],
+                                error=f"Chọn một giá trị trong danh sách ({_allowed_text(column)}).",
+                                error_title=column.header, show_error=column.kind != "ethnicity")
+        sheet.append(header, height=48)
+        sheet.freeze(1, 1)
+        for sample_row in samples.get(title, []):
+            cells: list[Any] = []
+            for column in columns:
                 sample_value = sample_row.get(column.header)
-                if sample_value is None:
-                    continue
-                cell = sheet.cell(row=row_number, column=index, value=sample_value)
                 if isinstance(sample_value, dt.date):
-                    cell.number_format = "DD/MM/YYYY"
-                elif column.kind in ("citizen_id", "code"):
-                    cell.number_format = "@"
+                    cells.append((sample_value, date))
+                elif sample_value is not None and column.kind in ("citizen_id", "code"):
+                    cells.append((sample_value, text))
+                else:
+                    cells.append(sample_value)
+            sheet.append(cells)
 
     # The guide: how to fill the file, then every column with its allowed values and default.
-    guide["A1"] = "HƯỚNG DẪN NHẬP HỘ GIA ĐÌNH TỪ TỆP EXCEL"
-    guide["A1"].font = Font(bold=True, size=14)
-    row = 3
+    guide.append([("HƯỚNG DẪN NHẬP HỘ GIA ĐÌNH TỪ TỆP EXCEL", workbook.format(bold=True, font_size=14))])
+    guide.append([])
     for number, step in enumerate(GUIDE_STEPS, start=1):
-        guide.cell(row=row, column=1, value=f"{number}.")
-        guide.cell(row=row, column=2, value=step).alignment = wrap
-        guide.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
-        guide.row_dimensions[row].height = 32
-        row += 1
-    row += 1
-    for index, title in enumerate(["Sheet", "Cột", "Bắt buộc", "Giá trị cho phép", "Để trống", "Giải thích"], 1):
-        cell = guide.cell(row=row, column=index, value=title)
-        cell.font, cell.fill, cell.border, cell.alignment = bold, optional_fill, box, centre
-    guide.freeze_panes = guide.cell(row=row + 1, column=1).coordinate
+        guide.append([f"{number}.", (step, wrap)], height=32, merge=[(2, 6)])
+    guide.append([])
+    guide.append([(title, optional) for title in ["Sheet", "Cột", "Bắt buộc", "Giá trị cho phép", "Để trống",
+                                                   "Giải thích"]])
+    guide.freeze(guide.next_row)
     for title, columns in SHEETS.items():
         for column in columns:
-            row += 1
             line = [title, column.header, "Có" if column.required else "", _allowed_text(column),
                     _default_text(column), column.note]
-            for index, text in enumerate(line, start=1):
-                cell = guide.cell(row=row, column=index, value=text or None)
-                cell.alignment, cell.border = wrap, box
-    for letter, width in zip("ABCDEF", (16, 30, 9, 44, 18, 70), strict=True):
-        guide.column_dimensions[letter].width = width
-    workbook.active = 1 if sample else 0
+            guide.append([(text_ or None, wrap_box) for text_ in line])
+    guide.widths([16, 30, 9, 44, 18, 70])
+    (data_sheets[SHEET_HOUSEHOLDS] if sample else guide).activate()
+    return workbook.save()
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+def _letter(column: int) -> str:
+    """1 -> "A", 27 -> "AA"."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -6,22 +6,17 @@ households without working capacity, with a meritorious member, under social pro
 against the previous round) and "Nhu cầu hỗ trợ" (the support needs counted in seed 000).
 Each sheet has a title with the year, unit and standard, one header row (frozen), a total row,
 number formats (Excel shows them in the reader's locale: 7.645 and 21,3% in Vietnamese) and
-column widths. Written in openpyxl's write-only mode, so memory stays flat for any number of
-rows. Headers are plain Vietnamese: the workbook is a document, whatever the UI language.
+column widths. Written by `ansinh.lib.spreadsheets` in constant memory, so memory stays flat
+for any number of rows. Headers are plain Vietnamese: the workbook is a document, whatever the UI language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from ansinh.lib.spreadsheets import SheetWriter, Writer
 
 from .engine import StandardSpec
 from .figures import Row
@@ -54,13 +49,7 @@ NEED_HEADERS = {
     "needs_monthly_support": "Cần trợ cấp, hỗ trợ hằng tháng",
 }
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=13)
-_HEADER_FILL = PatternFill("solid", fgColor="EEF2F6")
-_TOTAL_FILL = PatternFill("solid", fgColor="F7F7F7")
-_THIN = Side(style="thin", color="B0B7C0")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_BORDER = {"border": 1, "border_color": "#B0B7C0"}  # thin
 
 
 def round_title_vi(round_: ReviewRound) -> str:
@@ -104,56 +93,42 @@ def _unit_name(row: Row, by: str) -> str:
     return row.name
 
 
-def _sheet(workbook: Workbook, *, name: str, title: str, subtitle: list[str], columns: Sequence[Column],
-           rows: list[Row], total: Row, by: str) -> WriteOnlyWorksheet:
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(name)
-    widths: list[float] = [6, 32, *[c[1] for c in columns]]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"C{HEADER_ROW + 1}"  # headers and unit names stay in view
-
-    def text(value: str, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        if font is not None:
-            cell.font = font
-        return cell
-
-    sheet.append([text(title.upper(), _TITLE)])
+def _sheet(workbook: Writer, *, name: str, title: str, subtitle: list[str], columns: Sequence[Column],
+           rows: list[Row], total: Row, by: str) -> SheetWriter:
+    sheet = workbook.sheet(name)
+    sheet.widths([6, 32, *[c[1] for c in columns]])
+    sheet.freeze(HEADER_ROW, 2)  # headers and unit names stay in view
+    sheet.append([(title.upper(), workbook.format(bold=True, font_size=13))])
     for note in subtitle:
-        sheet.append([text(note)])
+        sheet.append([note])
     for _ in range(TITLE_ROWS - 1 - len(subtitle)):
         sheet.append([])
-    headers = []
-    for label in ["STT", _unit_header(by), *[c[0] for c in columns]]:
-        cell = text(label, _BOLD)
-        cell.fill, cell.border, cell.alignment = _HEADER_FILL, _BOX, _WRAP
-        headers.append(cell)
-    sheet.row_dimensions[HEADER_ROW].height = 45
-    sheet.append(headers)
+    header = workbook.format(bold=True, bg_color="#EEF2F6", **_BORDER, text_wrap=True, valign="vcenter",
+                             align="center")
+    sheet.append([(label, header) for label in ["STT", _unit_header(by), *[c[0] for c in columns]]], height=45)
 
-    def body_row(number: Any, label: str, row: Row, *, bold: bool) -> list[WriteOnlyCell]:
-        cells = [WriteOnlyCell(sheet, value=number), text(label)]
-        for _header, _width, fmt, value in columns:
-            cell = WriteOnlyCell(sheet, value=value(row))
-            if fmt:
-                cell.number_format = fmt
-            cells.append(cell)
-        for cell in cells:
-            cell.border = _BOX
-            if bold:
-                cell.font, cell.fill = _BOLD, _TOTAL_FILL
-        return cells
+    def formats(bold: bool) -> list[Any]:
+        """The format of each cell of a body row (bold and shaded for the total)."""
+        extra: dict[str, Any] = {"bold": True, "bg_color": "#F7F7F7"} if bold else {}
+        return [workbook.format(**_BORDER, **extra), workbook.format(**_BORDER, **extra),
+                *[workbook.format(**_BORDER, **extra, **({"num_format": fmt} if fmt else {}))
+                  for _header, _width, fmt, _value in columns]]
 
+    def body_row(number: Any, label: str, row: Row, cell_formats: list[Any]) -> list[Any]:
+        values = [number, label, *[value(row) for _header, _width, _fmt, value in columns]]
+        return list(zip(values, cell_formats, strict=True))
+
+    plain = formats(bold=False)
     for number, row in enumerate(rows, start=1):
-        sheet.append(body_row(number, _unit_name(row, by), row, bold=False))
-    sheet.append(body_row(None, "Tổng cộng", total, bold=True))
+        sheet.append(body_row(number, _unit_name(row, by), row, plain))
+    sheet.append(body_row(None, "Tổng cộng", total, formats(bold=True)))
     return sheet
 
 
 def build(*, round_title: str, unit_label: str, standard: StandardSpec, reference_date: dt.date, locked: bool,
           decision: str, rows: list[Row], total: Row, by: str = "commune") -> bytes:
     """The workbook of a round's summary tables, as bytes (rows and total from figures.summary)."""
-    workbook = Workbook(write_only=True)
+    workbook = Writer()
     status = f"đã quyết định ({decision}), số liệu đã khóa" if locked else "đang rà soát, số liệu chưa khóa"
     subtitle = [
         f"Đơn vị: {unit_label}. Chuẩn áp dụng: {standard.name} ({standard.basis})"
@@ -204,6 +179,4 @@ def build(*, round_title: str, unit_label: str, standard: StandardSpec, referenc
            subtitle=[*subtitle[:1], "Số hộ nghèo và hộ cận nghèo có nhu cầu, theo phiếu rà soát."],
            columns=needs, rows=rows, total=total, by=by)
 
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook.save()

@@ -168,27 +168,3 @@ def test_the_list_is_not_found_outside_the_users_scope(client, people, units, re
     response = client.get(url, {"status": "near_poor", "unit": units.tra_cu.pk})
     assert response.status_code == 200 and 'filename="danh-sach-ho-can-ngheo-2025-29461.xlsx"' in response[
         "Content-Disposition"]
-
-
-def test_the_writer_escapes_text_and_drops_control_characters():
-    from ansinh.households.xlsx_writer import Style, Workbook
-
-    book = Workbook()
-    bold = book.style(Style(bold=True, number_format=3))
-    sheet = book.sheet("Danh sách", [10, 10, 10], freeze_below=1)
-    sheet.append([("A & <B> \"c\"", bold), "x\x01y\x0b", 1234567])
-    sheet.append([None, " lề ", True])
-    sheet.merge(sheet.append(["gộp"]), 1, 2)
-    sheet.print_title_row = 1
-    with pytest.raises(ValueError):
-        book.sheet("danh sách", [1])
-    with pytest.raises(ValueError):
-        book.sheet("a/b", [1])
-    loaded = openpyxl.load_workbook(io.BytesIO(book.save()))
-    found = loaded["Danh sách"]
-    assert [c.value for c in found[1]] == ['A & <B> "c"', "xy", 1234567]
-    assert found["A1"].font.b and found["A1"].number_format == "#,##0" and found["C1"].number_format == "General"
-    assert (found["B2"].value, found["C2"].value, found.freeze_panes) == (" lề ", True, "A2")
-    assert {str(r) for r in found.merged_cells.ranges} == {"A3:B3"}
-    assert loaded.defined_names.get("_xlnm.Print_Titles") is None  # print titles are sheet-scoped
-    assert found.print_title_rows == "$1:$1"

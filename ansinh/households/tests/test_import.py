@@ -519,9 +519,9 @@ def excel_like_workbook() -> bytes:
 
 
 def test_the_reader_reads_what_excel_writes():
-    from ansinh.households.xlsx_reader import XlsxReader
+    from ansinh.lib.spreadsheets import Reader
 
-    reader = XlsxReader(io.BytesIO(excel_like_workbook()))
+    reader = Reader(io.BytesIO(excel_like_workbook()))
     assert reader.sheetnames == ["Hộ gia đình"]
     rows = list(reader.rows("Hộ gia đình"))
     assert rows[0] == (1, ["Mã hộ", None, "A & B"])
