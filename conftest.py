@@ -83,3 +83,80 @@ def units(db):  # type: ignore[no-untyped-def]
 def login(client, user):  # type: ignore[no-untyped-def]
     client.force_login(user, backend="ansinh.accounts.backends.ModelBackend")
     return client
+
+
+# --- Browser tests --------------------------------------------------------------------------
+# Debian's Chromium (/usr/bin/chromium) driven by Playwright; Playwright's own browser downloads
+# are never used. Without Chromium the browser tests are skipped, except in CI (CI=true), which
+# installs it (.ci/run): there a missing browser is a failure. Mark such modules `browser`.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROWSER_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing, and CI must run the browser tests (.ci/run installs it)",
+                        pytrace=False)
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
+    from playwright import sync_api
+
+    # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
+    # calls from a thread with a running loop; the ORM work here (fixtures, pytest-django's flush)
+    # is synchronous test code, so it is allowed for the life of the browser, and only then.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def browser_context(browser, live_server, **options):  # type: ignore[no-untyped-def]
+    """A fresh profile of someone in Vietnam (Accept-Language vi: Django answers an en-US browser in
+    English only when asked)."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A page that fails the test on any script error (CSP violations included) or failed request,
+    except the 400 a form with errors answers to its POST, and the favicon the browser asks for."""
+    context = browser_context(browser, live_server)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda msg: problems.append(f"console error: {msg.text}")
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+
+    def check(response) -> None:  # type: ignore[no-untyped-def]
+        form_errors = response.status == 400 and response.request.method == "POST"
+        if response.status >= 400 and not form_errors and not response.url.endswith("/favicon.ico"):
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("response", check)
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+def browser_log_in(page, username: str, password: str = "correct-horse-battery") -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form[action='/accounts/login/'] button[type=submit]")

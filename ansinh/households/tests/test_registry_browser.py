@@ -10,29 +10,20 @@ standards when they are not there.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path("/tmp/ansinh-registry-browser.png")
 PASSWORD = "correct-horse-battery"
-TIMEOUT_MS = 10_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-IN_CI = os.environ.get("CI") == "true"
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium", allow_module_level=True)
-
 from playwright import sync_api  # noqa: E402
+
+from conftest import browser_context, browser_log_in  # noqa: E402
 
 expect = sync_api.expect
 
@@ -69,61 +60,9 @@ def household(live_server):  # type: ignore[no-untyped-def]
     return found
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():  # only in CI, which installs it: a missing browser is a failure there
-        pytest.fail(f"{CHROMIUM} is missing, and CI must run the browser tests (.ci/run installs it)", pytrace=False)
-    # Playwright's sync API keeps an event loop in this thread; the ORM work here is synchronous
-    # test code (see ansinh/web/tests/test_browser.py).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def _context(browser, live_server, **options):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                  viewport={"width": 1280, "height": 900}, **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-@pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
-    """A fresh profile; fails on any script error or failed request, except the 400 a form with
-    errors answers to its POST (the page then shows the errors)."""
-    context = _context(browser, live_server)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda msg: problems.append(f"console error: {msg.text}")
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
-
-    def check(response) -> None:  # type: ignore[no-untyped-def]
-        form_errors = response.status == 400 and response.request.method == "POST"
-        if response.status >= 400 and not form_errors and not response.url.endswith("/favicon.ico"):
-            problems.append(f"HTTP {response.status}: {response.url}")
-
-    page.on("response", check)
-    yield page
-    context.close()
-    assert not problems, problems
-
-
 def log_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    expect(page.get_by_test_id("who")).to_have_text("lan")
+    browser_log_in(page, username, password)
+    expect(page.get_by_test_id("who")).to_have_text(username)
 
 
 def test_a_commune_officer_finds_a_household_reads_why_and_adds_a_member(household, page):  # type: ignore[no-untyped-def]
@@ -188,7 +127,7 @@ def test_a_commune_officer_finds_a_household_reads_why_and_adds_a_member(househo
 
 
 def test_the_list_works_without_javascript(household, browser, live_server):  # type: ignore[no-untyped-def]
-    context = _context(browser, live_server, java_script_enabled=False)
+    context = browser_context(browser, live_server, java_script_enabled=False)
     try:
         plain = context.new_page()
         log_in(plain, "lan", PASSWORD)

@@ -1,7 +1,7 @@
 """A review round in headless Chromium: a provincial officer finds the round from the sidebar,
 classifies it (htmx, with its indicator), and reads the figures: the table and an SVG chart.
 
-Uses the browser fixtures of ansinh/web/tests/test_browser.py (Debian's /usr/bin/chromium; the
+Uses the browser fixtures of conftest.py (Debian's /usr/bin/chromium; the
 page fails on any script error, CSP violation or failed request). `live_server` runs on a
 transactional database that is emptied after each test, so the map and the poverty standards
 are loaded again when missing.
@@ -13,7 +13,11 @@ import re
 
 import pytest
 
-from ansinh.web.tests.test_browser import PASSWORD, browser, expect, log_in, page  # noqa: F401 (fixtures)
+from playwright.sync_api import expect
+
+from conftest import browser_log_in as log_in
+
+PASSWORD = "correct-horse-battery"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +46,7 @@ def province_round(live_server):  # type: ignore[no-untyped-def]
                                       year=YEAR)
 
 
-def test_a_provincial_officer_classifies_a_round_and_reads_its_figures(province_round, page):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_provincial_officer_classifies_a_round_and_reads_its_figures(province_round, page):  # type: ignore[no-untyped-def]
     log_in(page, "minh", PASSWORD)
     expect(page).to_have_url(re.compile(r"/$"))
 

@@ -11,36 +11,19 @@ Run only these with `pytest -m browser`, or leave them out with `-m "not browser
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path("/tmp/ansinh-browser.png")
 PASSWORD = "correct-horse-battery"
-TIMEOUT_MS = 10_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-IN_CI = os.environ.get("CI") == "true"
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium", allow_module_level=True)
-
 from playwright import sync_api  # noqa: E402  (a test dependency: pip install -e '.[test]')
+
+from conftest import browser_context, browser_log_in as log_in  # noqa: E402
 
 expect = sync_api.expect
 
@@ -56,67 +39,6 @@ def lan(live_server):  # type: ignore[no-untyped-def]
         load_official_map()
     unit = unit_for_role(role="commune_officer", code="29461")
     return user_create(username="lan", password=PASSWORD, role="commune_officer", unit=unit)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():  # only in CI, which installs it: a missing browser is a failure there
-        pytest.fail(f"{CHROMIUM} is missing, and CI must run the browser tests (.ci/run installs it)", pytrace=False)
-    # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
-    # calls from a thread with a running loop; the ORM work here (fixtures, pytest-django's flush)
-    # is synchronous test code, so it is allowed for the life of the browser, and only then.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
-    """A fresh browser profile of someone in Vietnam; fails on any script error or failed request.
-
-    The browser asks for /favicon.ico on its own; the app has none yet, so that 404 is let pass.
-    """
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="vi-VN",  # Accept-Language: Django would answer an en-US browser in English
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport={"width": 1280, "height": 800},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda msg: problems.append(f"console error: {msg.text}")
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
-    )
-    page.on(
-        "response",
-        lambda response: problems.append(f"HTTP {response.status}: {response.url}")
-        if response.status >= 400 and not response.url.endswith("/favicon.ico")
-        else None,
-    )
-    yield page
-    context.close()
-    assert not problems, problems
-
-
-def log_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
 
 
 def test_a_commune_officer_finds_her_commune_and_its_legacy_sources(  # type: ignore[no-untyped-def]
@@ -149,8 +71,7 @@ def test_a_commune_officer_finds_her_commune_and_its_legacy_sources(  # type: ig
     expect(crosswalk.get_by_role("link", name="Xã Ngãi Xuyên", exact=True)).to_be_visible()
 
     # Without JavaScript the search box is a plain GET form.
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", java_script_enabled=False)
-    context.set_default_timeout(TIMEOUT_MS)
+    context = browser_context(browser, live_server, java_script_enabled=False)
     try:
         plain = context.new_page()
         log_in(plain, "lan", PASSWORD)
