@@ -326,11 +326,17 @@ def _bool(column: str) -> str:
     return f"CASE WHEN {column} THEN 1 ELSE 0 END"
 
 
-def _date_int(column: str) -> str:
-    """A date as the integer YYYYMMDD, computed by the database."""
+def _date_param(day: dt.date) -> dt.date | str:
+    """SQLite stores dates as ISO text: compare with text there, with a date on PostgreSQL."""
+    return day if connection.vendor == "postgresql" else day.isoformat()
+
+
+def _days_since_1900(column: str) -> str:
+    """A date as days since 1 Jan 1900, computed by the database (a plain date in the WHERE clause
+    keeps the planner's statistics usable; only the selected column is converted)."""
     if connection.vendor == "postgresql":
-        return f"CAST(to_char({column}, 'YYYYMMDD') AS integer)"
-    return f"CAST(replace({column}, '-', '') AS integer)"
+        return f"({column} - DATE '1900-01-01')"
+    return f"CAST(julianday({column}) - 2415020.5 AS integer)"
 
 
 def _fetch(sql: str, params: Sequence[Any], width: int, chunk: int = 200_000) -> npt.NDArray[np.int64]:
@@ -366,8 +372,13 @@ class Loaded:
     province_code: str = ""
 
 
-def _age_months(birth: IntArray, on: dt.date) -> IntArray:
-    by, bm, bd = birth // 10000, birth // 100 % 100, birth % 100
+def _age_months(days_since_1900: IntArray, on: dt.date) -> IntArray:
+    """Completed months of age on `on`, from birth dates given as days since 1 Jan 1900."""
+    born = np.datetime64("1900-01-01") + days_since_1900.astype("timedelta64[D]")
+    months = born.astype("datetime64[M]")
+    by = born.astype("datetime64[Y]").astype(np.int64) + 1970
+    bm = months.astype(np.int64) % 12 + 1
+    bd = (born - months).astype(np.int64) + 1
     return (on.year - by) * 12 + (on.month - bm) - (on.day < bd).astype(np.int64)
 
 
@@ -387,19 +398,17 @@ def load(*, on: dt.date, year: int, commune_ids: Sequence[int] | None = None,
         params, 5)
     ids = hh_rows[:, 0]
     n = len(ids)
-    on_int = on.year * 10000 + on.month * 100 + on.day
     # Five integer columns per member, packed by the database: fewer Python objects to convert.
     codes = " + ".join([
         _case("m.sex", {"female": 1}), f"2 * ({_case('m.employment', EMPLOYMENT_CODES)})",
         f"16 * ({_case('m.disability', DISABILITY_CODES)})", f"64 * (1 + {_case('m.schooling', SCHOOLING_RANK)})",
         f"512 * ({_case('m.education', EDUCATION_RANK)})"])
     flags = " + ".join(f"{1 << i} * ({_bool(f'm.{name}')})" for i, name in enumerate(MEMBER_BOOLS))
-    present = (f"(m.died_on IS NULL OR {_date_int('m.died_on')} > %s) AND "
-               f"(m.left_on IS NULL OR {_date_int('m.left_on')} > %s) AND {_date_int('m.birth_date')} <= %s")
+    present = "(m.died_on IS NULL OR m.died_on > %s) AND (m.left_on IS NULL OR m.left_on > %s) AND m.birth_date <= %s"
     m_rows = _fetch(
-        f"SELECT m.household_id, {_date_int('m.birth_date')}, {codes}, {flags}, m.id FROM households_member m "
+        f"SELECT m.household_id, {_days_since_1900('m.birth_date')}, {codes}, {flags}, m.id FROM households_member m "
         f"JOIN households_household h ON h.id = m.household_id WHERE {where} AND {present} "
-        f"ORDER BY m.household_id, m.id", [*params, on_int, on_int, on_int], 5)
+        f"ORDER BY m.household_id, m.id", [*params, *[_date_param(on)] * 3], 5)
     hh_index = np.searchsorted(ids, m_rows[:, 0])
     packed, bits = m_rows[:, 2], m_rows[:, 3]
     members = Members(
@@ -409,34 +418,41 @@ def load(*, on: dt.date, year: int, commune_ids: Sequence[int] | None = None,
         bools={name: (bits >> i) & 1 == 1 for i, name in enumerate(MEMBER_BOOLS)}, ids=m_rows[:, 4],
     )
     size = np.bincount(hh_index, minlength=n).astype(np.int64)
-    cond_cols = ["c.household_id", "c.year", _case("c.housing", HOUSING_CODES), "CAST(c.floor_area * 10 AS integer)",
-                 _case("c.water_source", {str(v): 1 for v in SAFE_WATER}),
-                 _case("c.latrine", {str(v): 1 for v in HYGIENIC_LATRINES}),
-                 "COALESCE(CAST(c.income_per_capita AS bigint), -1)", *[_bool(f"c.{b}") for b in CONDITION_BOOLS],
-                 "c.id"]
-    c_rows = _fetch(
-        f"SELECT {', '.join(cond_cols)} FROM households_livingconditions c JOIN households_household h "
-        f"ON h.id = c.household_id WHERE {where} AND c.year <= %s ORDER BY c.household_id, c.year",
-        [*params, year], len(cond_cols))
-    if len(c_rows):  # keep the latest year of each household
-        last = np.append(c_rows[1:, 0] != c_rows[:-1, 0], True)
-        c_rows = c_rows[last]
+    # Six integer columns per household's conditions, packed by the database; this year's rows
+    # first, then, only for households not surveyed this year, their latest earlier year.
+    kinds = " + ".join([_case("c.housing", HOUSING_CODES),
+                        f"8 * ({_case('c.water_source', {str(v): 1 for v in SAFE_WATER})})",
+                        f"16 * ({_case('c.latrine', {str(v): 1 for v in HYGIENIC_LATRINES})})"])
+    cbits = " + ".join(f"{1 << i} * ({_bool(f'c.{b}')})" for i, b in enumerate(CONDITION_BOOLS))
+    select = (f"SELECT c.household_id, {kinds}, CAST(c.floor_area * 10 AS integer), "
+              f"COALESCE(CAST(c.income_per_capita AS bigint), -1), {cbits}, c.id "
+              f"FROM households_livingconditions c JOIN households_household h ON h.id = c.household_id WHERE {where}")
+    current = _fetch(f"{select} AND c.year = %s", [*params, year], 6)
+    earlier = _fetch(
+        f"{select} AND c.year < %s AND NOT EXISTS (SELECT 1 FROM households_livingconditions c2 "
+        f"WHERE c2.household_id = c.household_id AND c2.year = %s) ORDER BY c.household_id, c.year",
+        [*params, year, year], 6)
+    if len(earlier):  # keep the latest earlier year of each household
+        earlier = earlier[np.append(earlier[1:, 0] != earlier[:-1, 0], True)]
+    c_rows = np.concatenate([current, earlier])
     rows = np.searchsorted(ids, c_rows[:, 0])
     has = np.zeros(n, dtype=bool)
     has[rows] = True
 
-    def column(j: int, fill: int) -> IntArray:
+    def column(values: IntArray, fill: int) -> IntArray:
         out = np.full(n, fill, dtype=np.int64)
-        out[rows] = c_rows[:, j]
+        out[rows] = values
         return out
 
-    income = column(6, -1).astype(np.float64)
+    packed_kinds, packed_bits = c_rows[:, 1], c_rows[:, 4]
+    income = column(c_rows[:, 3], -1).astype(np.float64)
     income[(income < 0) | ~has] = np.nan
-    cond_bools = {name: column(7 + i, 0) == 1 for i, name in enumerate(CONDITION_BOOLS)}
+    cond_bools = {name: column((packed_bits >> i) & 1, 0) == 1 for i, name in enumerate(CONDITION_BOOLS)}
     households = Households(
         ids=ids, urban=hh_rows[:, 3] == 1, size=size, income=income, has_conditions=has,
-        housing=column(2, 0), floor_area=column(3, 0) / 10.0, water_safe=column(4, 1) == 1,
-        latrine_hygienic=column(5, 1) == 1, bools=cond_bools,
+        housing=column(packed_kinds & 7, 0), floor_area=column(c_rows[:, 2], 0) / 10.0,
+        water_safe=column((packed_kinds >> 3) & 1, 1) == 1, latrine_hygienic=column((packed_kinds >> 4) & 1, 1) == 1,
+        bools=cond_bools,
     )
     latest = dict(zip(c_rows[:, -1].tolist(), rows.tolist(), strict=True))
     households.b1, households.b2 = _json_answers(where, params, year, latest, n, estimated=np.isnan(income))

@@ -396,31 +396,26 @@ def _scoring_tables(standard: PovertyStandard) -> dict[str, dict[str, Any]]:
 
 def _previous_statuses(round_: ReviewRound, commune_ids: list[int], ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Status codes in the previous round (-1: not assessed) and whether the household was ever
-    poor in an earlier round (for re-poverty)."""
+    poor in an earlier round (for re-poverty): two integer queries, matched by household id."""
     previous = np.full(len(ids), -1, dtype=np.int64)
     ever_poor = np.zeros(len(ids), dtype=bool)
-    if round_.previous_id is None:
+    if round_.previous is None:
         return previous, ever_poor
-    rows = list(Assessment.objects.filter(round_id=round_.previous_id, household_id__in=_subquery(commune_ids))
-                .values_list("household_id", "status"))
-    if rows:
-        hh = np.array([r[0] for r in rows], dtype=np.int64)
-        codes = np.array([engine.STATUS_INDEX[r[1]] for r in rows], dtype=np.int64)
-        at = np.searchsorted(ids, hh)
-        found = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == hh)
-        previous[at[found]] = codes[found]
-    earlier = Assessment.objects.filter(
-        household_id__in=_subquery(commune_ids), status=PovertyStatus.POOR,
-        round__kind=RoundKind.PERIODIC, round__year__lt=round_.previous.year if round_.previous else round_.year,
-    ).values_list("household_id", flat=True).distinct()
-    poor_ids = np.fromiter(earlier.iterator(chunk_size=20_000), dtype=np.int64)
-    if len(poor_ids):
-        ever_poor = np.isin(ids, poor_ids)
+    marks, params = facts._in(commune_ids)
+    inside = f"a.household_id IN (SELECT h.id FROM households_household h WHERE h.commune_id IN ({marks}))"
+    rows = facts._fetch(
+        f"SELECT a.household_id, {facts._case('a.status', engine.STATUS_INDEX)} FROM households_assessment a "
+        f"WHERE a.round_id = %s AND {inside}", [round_.previous.pk, *params], 2)
+    at = np.searchsorted(ids, rows[:, 0])
+    found = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == rows[:, 0])
+    previous[at[found]] = rows[found, 1]
+    earlier = facts._fetch(
+        f"SELECT DISTINCT a.household_id FROM households_assessment a JOIN households_reviewround r "
+        f"ON r.id = a.round_id WHERE {inside} AND a.status = %s AND r.kind = %s AND r.year < %s",
+        [*params, PovertyStatus.POOR.value, RoundKind.PERIODIC.value, round_.previous.year], 1)[:, 0]
+    if len(earlier):
+        ever_poor = np.isin(ids, earlier)
     return previous, ever_poor
-
-
-def _subquery(commune_ids: list[int]) -> Any:
-    return Household.objects.filter(commune_id__in=commune_ids).values("pk")
 
 
 BATCH_HOUSEHOLDS = 200_000  # households classified per batch of communes, to bound memory
