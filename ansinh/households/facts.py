@@ -383,15 +383,22 @@ def _age_months(days_since_1900: IntArray, on: dt.date) -> IntArray:
 
 
 def load(*, on: dt.date, year: int, commune_ids: Sequence[int] | None = None,
-         household_ids: Sequence[int] | None = None, with_names: bool = False, region: str = "") -> Loaded:
+         household_ids: Sequence[int] | None = None, with_names: bool = False, region: str = "",
+         surveyed: tuple[dt.date, dt.date] | None = None) -> Loaded:
     """Reads the facts of the households of some communes (or some households) as arrays.
 
     1. Households (active ones, for communes) ordered by id.
     2. Members present on `on` (alive and not moved out), mapped to their household's row.
     3. Living conditions of the latest year up to `year` (a household not surveyed this year
        keeps last year's conditions until it is).
+    With `surveyed` (first, last day), only households surveyed in that period: a regular review
+    covers the households that asked for one.
     """
     where, params = _scope_sql(commune_ids, household_ids)
+    if surveyed is not None:
+        where += (" AND EXISTS (SELECT 1 FROM households_livingconditions s WHERE s.household_id = h.id "
+                  "AND s.surveyed_on >= %s AND s.surveyed_on <= %s)")
+        params = [*params, *map(_date_param, surveyed)]
     hh_rows = _fetch(
         f"SELECT h.id, h.commune_id, COALESCE(h.hamlet_id, -1), {_case('h.area', {'urban': 1})}, "
         f"CAST(h.head_ethnicity AS integer) FROM households_household h WHERE {where} ORDER BY h.id",

@@ -483,7 +483,7 @@ class RoundStatus(models.TextChoices):
 
 
 class Step(models.TextChoices):
-    """Decision 24/2021/QĐ-TTg, Art. 4, adapted to the two-level government (no district step
+    """Decision 24/2021/QĐ-TTg, adapted to the two-level government (no district step
     since 1 Jul 2025: the commune chair decides, the province is informed)."""
 
     LIST = "list", _("1. List the households")

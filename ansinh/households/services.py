@@ -342,7 +342,7 @@ def _locked_years(household: Household) -> list[int]:
 def round_standard(*, year: int, kind: str, month: int | None) -> tuple[PovertyStandard, dt.date]:
     """The standard a round applies and its reference date.
 
-    The periodic review of year Y (1 Sep – 14 Dec, Decision 24/2021/QĐ-TTg, Art. 3) classifies
+    The periodic review of year Y (1 Sep – 14 Dec, Decision 24/2021/QĐ-TTg) classifies
     households for year Y+1, so it applies the standard in force on 1 Jan Y+1 (the 2021 review
     applied the 2022–2025 standard); ages and membership are taken on 14 Dec. A regular review
     applies the standard in force in its month, on the month's last day.
@@ -441,8 +441,12 @@ def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None =
         province = round_.unit.province()
         region = facts.region_of(province.code) if province else ""
         communes = _communes(round_.unit)
-        counts = dict(Household.objects.active().filter(commune__in=communes).values("commune_id")
-                      .annotate(n=Count("id")).values_list("commune_id", "n"))
+        in_scope = Household.objects.active().filter(commune__in=communes)
+        if round_.kind == RoundKind.REGULAR:
+            start, end = _month(round_)
+            in_scope = in_scope.filter(pk__in=LivingConditions.objects.filter(
+                surveyed_on__gte=start, surveyed_on__lte=end).values("household_id"))
+        counts = dict(in_scope.values("commune_id").annotate(n=Count("id")).values_list("commune_id", "n"))
         total = sum(counts.values())
         batches: list[list[int]] = [[]]
         size = 0
@@ -474,9 +478,19 @@ def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None =
     return done
 
 
+def _month(round_: ReviewRound) -> tuple[dt.date, dt.date]:
+    """First and last day of a regular review's month."""
+    assert round_.month is not None
+    return dt.date(round_.year, round_.month, 1), round_.reference_date
+
+
 def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict[str, dict[str, Any]],
                     region: str, commune_ids: list[int]) -> tuple[int, dict[str, int]]:
-    loaded = facts.load(on=round_.reference_date, year=round_.year, commune_ids=commune_ids, region=region)
+    """Classifies the households of some communes: every active one in a periodic review; in a
+    regular (monthly) review, those surveyed in the month on their request (Decision 24/2021/QĐ-TTg)."""
+    surveyed = _month(round_) if round_.kind == RoundKind.REGULAR else None
+    loaded = facts.load(on=round_.reference_date, year=round_.year, commune_ids=commune_ids, region=region,
+                        surveyed=surveyed)
     h, m = loaded.households, loaded.members
     n = len(h)
     if not n:

@@ -136,3 +136,12 @@ def test_a_decided_round_is_locked(people, units):
     with pytest.raises(ValidationError):
         services.review_round_run(round=round_, actor=people.lan)
     assert AuditEvent.objects.filter(action="review_round.decide").count() == 1
+
+
+def test_a_regular_review_classifies_only_the_households_surveyed_in_its_month(people, units):
+    asked = make_household(people, units, surveyed_on=dt.date(2025, 3, 10))
+    make_household(people, units, code="HH-4", surveyed_on=dt.date(2025, 1, 5))
+    round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025, kind="regular", month=3)
+    assert round_.reference_date == dt.date(2025, 3, 31)
+    assert services.review_round_run(round=round_, actor=people.lan) == 1
+    assert list(Assessment.objects.filter(round=round_).values_list("household_id", flat=True)) == [asked.pk]
