@@ -1,10 +1,11 @@
-"""The figures of a review round, by commune (or hamlet) and in total, counted by the database.
+"""The figures of a review round, by commune (or hamlet, or province) and in total, counted by the database.
 
 One GROUP BY over the round's assessments, with conditional counts: households, poor and
 near-poor (count and rate), Khmer and other ethnic-minority households, poor households with no
 working capacity, with a meritorious member or under social protection, the share deprived in
 each indicator, the transitions, and the support needs counted in seed 000. The caller passes an
-already scoped queryset (`ansinh.accounts.access.assessments_for_user`).
+already scoped queryset (`ansinh.accounts.access.assessments_for_user`); grouped by province,
+it may span the province rounds of a year (the country's figures).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _bit(column: str, bit: int) -> Q:
 
 @dataclass
 class Row:
-    """The figures of one unit (a commune, a hamlet, or the total)."""
+    """The figures of one unit (a commune, a hamlet, a province, or the total)."""
 
     unit_id: int | None
     name: str
@@ -117,9 +118,19 @@ def _row(unit_id: int | None, name: str, values: dict[str, Any], spec: StandardS
     return row
 
 
+GROUP_COLUMNS = {"commune": "commune_id", "hamlet": "hamlet_id", "province": "commune__parent_id"}
+
+
 def summary(assessments: QuerySet[Assessment], spec: StandardSpec, *, by: str = "commune") -> tuple[list[Row], Row]:
-    """Rows per commune (or per hamlet, `by="hamlet"`) in Vietnamese order, and the total."""
-    column = "hamlet_id" if by == "hamlet" else "commune_id"
+    """Rows per commune (or per hamlet, `by="hamlet"`, or per province, `by="province"`) in
+    Vietnamese order, and the total.
+
+    By province the rows group on the commune's parent: since the two-level government of
+    1 Jul 2025 (Resolution 202/2025/QH15) a commune's parent in the current map is its province.
+    """
+    column = GROUP_COLUMNS.get(by)
+    if column is None:
+        raise ValueError(f"Unknown grouping: {by!r}")
     grouped = list(assessments.order_by().values(column).annotate(**_aggregates(spec)))
     names = dict(Unit.objects.filter(pk__in=[g[column] for g in grouped if g[column]]).values_list("pk", "name"))
     keys = dict(Unit.objects.filter(pk__in=list(names)).values_list("pk", "sort_key"))

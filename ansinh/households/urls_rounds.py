@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<int:pk>/decide/", views.round_decide, name="round-decide"),
     path("rounds/<int:pk>/figures/", views.round_figures, name="round-figures"),
     path("figures/", views.figures_latest, name="figures-latest"),
+    path("figures/country/", views.figures_country, name="figures-country"),
     path("rounds/<int:pk>/figures.xlsx", views.round_figures_xlsx, name="round-figures-xlsx"),
     path("standards/", views.standard_list, name="standard-list"),
 ]

@@ -464,6 +464,7 @@ def round_figures(request: HttpRequest, pk: int) -> HttpResponse:
         "list_url": reverse("round-list-xlsx", args=[data.round.pk]),
         "list_unit": data.commune.pk if data.commune else data.round.unit.pk,
         "has_previous": data.round.previous_id is not None,
+        "national": get_scope(request_user(request)).national,
     }
     return render(request, "households/figures_round.html", context)
 
@@ -481,6 +482,74 @@ def round_figures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="tong-hop-ra-soat-{period}-{slug}.xlsx"'
     return response
+
+
+@dataclass
+class CountryFigures:
+    year: int | None
+    years: list[int]
+    rounds: list[ReviewRound]  # the province rounds counted, in Vietnamese order of the provinces
+    skipped: list[ReviewRound]  # rounds of the year applying another standard than the first
+    spec: StandardSpec | None
+    rows: list[tuple[figures.Row, ReviewRound | None]]  # a province's figures and its round
+    total: figures.Row | None
+    partial: bool
+    scope_units: list[Unit] = field(default_factory=list)
+
+
+def _country_figures(user: User, year: int | None) -> CountryFigures:
+    """The periodic province rounds of a year in the user's scope, by province, and the country total.
+
+    1. The years with a periodic round of a province the user follows; without a year asked for,
+       the latest of them.
+    2. The rounds of that year; the standard is the first round's (every periodic round of a year
+       applies the standard in force on the same reference date, services.round_standard), so a
+       round applying another cannot be added up with it: it is left out and named.
+    3. One GROUP BY over their assessments in the user's scope (figures.summary, by province).
+    """
+    scope = get_scope(user)
+    province_rounds = rounds_for_user(user).filter(kind=RoundKind.PERIODIC, unit__level=Level.PROVINCE)
+    years = list(province_rounds.order_by("-year").values_list("year", flat=True).distinct())
+    if year is None and years:
+        year = years[0]
+    found = CountryFigures(year=year, years=years, rounds=[], skipped=[], spec=None, rows=[], total=None,
+                           partial=not scope.national,
+                           scope_units=[] if scope.national else list(scope.units))
+    if year is None or year not in years:
+        return found
+    for round_ in province_rounds.filter(year=year).select_related("unit", "standard").order_by(
+            "unit__sort_key", "unit__code"):
+        (found.rounds if not found.rounds or round_.standard_id == found.rounds[0].standard_id
+         else found.skipped).append(round_)
+    found.spec = engine.spec_for(found.rounds[0].standard)
+    assessments = assessments_for_user(user).filter(round_id__in=[r.pk for r in found.rounds])
+    rows, found.total = figures.summary(assessments, found.spec, by="province")
+    by_province = {r.unit_id: r for r in found.rounds}
+    found.rows = [(row, by_province.get(row.unit_id or 0)) for row in rows]
+    return found
+
+
+@login_required
+@require_GET
+def figures_country(request: HttpRequest) -> HttpResponse:
+    """The country's poverty figures of a year, one row per province (a national viewer's table);
+    others see the provinces, or the part of a province, in their scope."""
+    user = request_user(request)
+    raw = request.GET.get("year", "").strip()
+    year = _int(raw)
+    if raw and year is None:
+        messages.error(request, _("Year: enter a year such as %(year)s.") % {"year": timezone.localdate().year})
+    data = _country_figures(user, year)
+    context = {
+        "f": data,
+        "year": data.year,
+        "years": data.years,
+        "rows": [row for row, _round in data.rows],
+        "total": data.total,
+        "spec": data.spec,
+        "scope_label": ", ".join(u.name for u in data.scope_units),
+    }
+    return render(request, "households/figures_country.html", context, status=400 if raw and year is None else 200)
 
 
 # --- Standards -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Households"), reverse_lazy("household-list")),
         (_("Review rounds"), reverse_lazy("round-list")),
         (_("Poverty figures"), reverse_lazy("figures-latest")),
+        (_("Figures by province"), reverse_lazy("figures-country")),
         (_("Poverty standards"), reverse_lazy("standard-list")),
     ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),

@@ -207,12 +207,14 @@ def _describe(pairs: list[tuple[str, str]], limit: int = 5) -> str:
 
 
 def rate_chart_data(rows: Sequence[Row], *, by: str = "commune") -> Chart:
-    """Poor and near-poor rates by commune (or hamlet), highest poverty rate first, top 30."""
+    """Poor and near-poor rates by commune (or hamlet, or province), highest poverty rate first, top 30."""
     ordered = sorted(rows, key=lambda r: (-r.poor_rate, -r.near_poor_rate, r.name))
     shown = ordered[:TOP_COMMUNES]
     names = [r.name if r.unit_id is not None or by != "hamlet" else _("(no hamlet)") for r in shown]
     if by == "hamlet":
         title = _("Poor and near-poor households by hamlet (percent of households)")
+    elif by == "province":
+        title = _("Poor and near-poor households by province (percent of households)")
     else:
         title = _("Poor and near-poor households by commune (percent of households)")
     note = ""
