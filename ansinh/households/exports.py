@@ -1,6 +1,6 @@
 """Excel lists of a review round: the poor and near-poor households of a commune or a province.
 
-The lists a commune posts and sends up after the review (Decision 24/2021/QĐ-TTg, Art. 4;
+The lists a commune posts and sends up after the review (Decision 24/2021/QĐ-TTg;
 Circular 07/2021/TT-BLĐTBXH, Appendix III: danh sách hộ nghèo, hộ cận nghèo), with Vietnamese
 headers, one sheet per commune, a total row and the signer block. Citizen IDs are masked
 (Decree 13/2023/NĐ-CP: a list only needs the last digits to tell people apart).

@@ -478,7 +478,7 @@ def default_reference_date(code: str, today: dt.date | None = None) -> dt.date:
     """The day ages are taken on when `--on` is not given, as a review applying the standard would:
 
     1. 14 December of this year, when this year's periodic review applies the standard (it is in
-       force on 1 January next year; Decision 24/2021/QĐ-TTg, Art. 3: the review ends 14 Dec);
+       force on 1 January next year; Decision 24/2021/QĐ-TTg: the review ends 14 Dec);
     2. otherwise today, when the standard is in force today (a regular review);
     3. otherwise 14 December of the year before the standard begins (its first periodic review),
        or the standard's last day if it has ended.

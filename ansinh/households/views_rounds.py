@@ -100,7 +100,7 @@ def _communes_in_scope(user: User, round_: ReviewRound) -> list[Unit]:
 def _can_decide(user: User, round_: ReviewRound) -> bool:
     """Who signs the decision recognising poor and near-poor households.
 
-    Decision 24/2021/QĐ-TTg, Art. 4, as adapted to the two-level government since 1 Jul 2025:
+    Decision 24/2021/QĐ-TTg, as adapted to the two-level government since 1 Jul 2025:
     the commune chair decides the commune's list (the commune officer records it); for a round
     run by the province, the provincial department (its officer) or an administrator records the
     decision that closes the round.
