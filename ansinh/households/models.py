@@ -571,14 +571,18 @@ class Assessment(models.Model):
     needs) are copied at classification time, so the round's tables stay as decided.
     """
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assessments")
+    # No index of its own on `round`, `commune` or `hamlet`: the unique (round, household) and the
+    # (round, commune, status) indexes serve every query, and each index costs time in the bulk
+    # insert of a round.
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assessments", db_index=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments")
     # Copies of the household's own commune and hamlet at classification time, written only by the
     # round's bulk insert: no database constraint, whose deferred checks on PostgreSQL cost ≈ 6 s per
     # 300,000 rows at commit.
-    commune = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    commune = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                                db_index=False)
     hamlet = models.ForeignKey("geo.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)
     area = models.CharField(max_length=8, choices=Area.choices)
     head_ethnicity = models.CharField(max_length=2, choices=ETHNICITY_CHOICES)
     size = models.PositiveSmallIntegerField(_("members"))

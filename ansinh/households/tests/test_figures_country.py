@@ -149,4 +149,4 @@ def test_the_round_figures_link_to_the_country_for_national_users_only(client, p
 def test_it_names_the_year_field_on_a_bad_year(client, people, units, country):
     login(client, people.duc)
     response = client.get(URL, {"year": "20x5"})
-    assert response.status_code == 400 and "enter a year such as" in response.content.decode().lower()
+    assert response.status_code == 400 and "Năm: nhập một năm, ví dụ" in response.content.decode()
