@@ -108,6 +108,7 @@ def browser():  # type: ignore[no-untyped-def]
         pytest.skip(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
     from playwright import sync_api
 
+    sync_api.expect.set_options(timeout=BROWSER_TIMEOUT_MS)  # assertions wait as long as actions
     # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
     # calls from a thread with a running loop; the ORM work here (fixtures, pytest-django's flush)
     # is synchronous test code, so it is allowed for the life of the browser, and only then.
