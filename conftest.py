@@ -132,6 +132,10 @@ def browser_context(browser, live_server, **options):  # type: ignore[no-untyped
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
                                   viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    # The browser asks for /favicon.ico by itself, in parallel with the page. On SQLite the live
+    # server's request threads share the test's in-memory connection, and two requests at once can
+    # break each other's cursors (an intermittent 500 seen in CI): answer it in the browser.
+    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     return context
 
 
