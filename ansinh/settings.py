@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ansinh.accounts",
     "ansinh.geo",
     "ansinh.households",
+    "ansinh.plans",
     "ansinh.web",
     "ansinh.api",
 ]

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest
 from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_paths
 
 from ansinh.households.models import Assessment, Household, HouseholdQuerySet, Member, ReviewRound
+from ansinh.plans.models import Plan, Submission
 
 from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Field, Role, RoleAssignment, User
 
@@ -206,3 +207,56 @@ def assessments_for_user(user: Any) -> QuerySet[Assessment]:
 
 __all__ = ["Role", "Scope", "assessments_for_user", "audit_events_for_user", "get_household_for_user", "get_member_for_user",
            "get_round_for_user", "get_scope", "households_for_user", "members_for_user", "rounds_for_user", "get_unit_for_user", "units_for_user", "users_for_user"]
+
+
+# --- Plans, targets and periodic submissions (ansinh.plans) --------------------------------
+# Records of the legacy map are checked through `home`, the current unit that took them over.
+
+DECIDING_ROLES = {Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_LEADER, Role.ADMIN}
+
+
+def plans_for_user(user: Any) -> QuerySet[Plan]:
+    """Plans of the user's units and of the units above them (a commune sees the plan that gives
+    it targets)."""
+    scope = get_scope(user)
+    if scope.national:
+        return Plan.objects.all()
+    return Plan.objects.filter(scope.data_filter("home") | Q(home_id__in=scope._context_ids))
+
+
+def get_plan_for_user(user: Any, pk: int, *, change: bool = False) -> Plan:
+    plan = plans_for_user(user).select_related("agency", "unit", "home").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    if change and not get_scope(user).can_change(plan.home):
+        raise PermissionDenied
+    return plan
+
+
+def submissions_for_user(user: Any) -> QuerySet[Submission]:
+    return Submission.objects.filter(get_scope(user).data_filter("home"))
+
+
+def can_decide_submission(user: Any, submission: Submission) -> bool:
+    """The unit above approves or returns: a provincial officer, leader or administrator over the
+    submitting unit; a province's own form needs its leader (or an administrator)."""
+    scope = get_scope(user)
+    home = submission.home
+    return any(
+        home.path.startswith(a.unit.path) and (a.unit.pk != home.pk or a.role != Role.PROVINCIAL_OFFICER)
+        for a in scope.assignments if a.role in DECIDING_ROLES
+    )
+
+
+def get_submission_for_user(user: Any, pk: int, *, action: str = "view") -> Submission:
+    """The submission, if visible (else 404); `action` "edit" (fill or submit) needs an editing
+    role on its unit, "decide" (approve or return) a role on the unit above (else 403)."""
+    submission = (submissions_for_user(user).select_related("plan", "plan__agency", "unit", "home")
+                  .filter(pk=pk).first())
+    if submission is None:
+        raise Http404
+    if action == "edit" and not get_scope(user).can_change(submission.home):
+        raise PermissionDenied
+    if action == "decide" and not can_decide_submission(user, submission):
+        raise PermissionDenied
+    return submission

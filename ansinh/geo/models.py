@@ -209,3 +209,27 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+
+def current_home(unit: Unit) -> Unit:
+    """The current-map unit that took over `unit`: itself if current (or permanent, the country);
+    for a legacy unit, the smallest current unit holding all of its successors (a merged commune →
+    the new commune; a split commune or a legacy district → their common province). Access checks
+    on records kept under the legacy map use this unit."""
+    if unit.edition != Edition.LEGACY:
+        return unit
+    if unit.level == Level.COMMUNE:
+        olds: Iterable[int] = [unit.pk]
+    else:
+        olds = Unit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE).values_list("pk", flat=True)
+    paths = list(
+        Unit.objects.filter(sources__old__in=list(olds)).values_list("path", flat=True).distinct()
+    )
+    if not paths:
+        return Unit.objects.get(level=Level.COUNTRY)
+    common = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(common):
+            common = common[: common.rstrip("/").rfind("/") + 1]
+    home_id = int(common.strip("/").split("/")[-1])
+    return Unit.objects.get(pk=home_id)

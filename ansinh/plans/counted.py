@@ -1,0 +1,152 @@
+"""Counted indicators: registered queries over the registries, one GROUP BY per registry.
+
+A provider answers several queries at once, by commune, for a unit's subtree and a period. Today
+the household registry answers the poverty figures from the review round in force at the end of
+the period (the latest periodic round whose reference date, 14 Dec, is on or before the period's
+end: Decision 24/2021/QĐ-TTg); later capabilities register their own providers in `PROVIDERS`.
+Where no registry data exist for the period (years before the registry), results fall back on
+what units declared, and say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from ansinh.geo.models import Edition, Level, Unit, current_home
+from ansinh.households.models import Assessment, PovertyStatus, ReviewRound, RoundKind, Transition
+from ansinh.lib.ethnicity import KHMER, KINH
+
+from .periods import Period
+
+# {(commune id, breakdown): value} per query
+Counts = dict[str, dict[tuple[int, str], float]]
+
+
+@dataclass(frozen=True)
+class Provider:
+    queries: frozenset[str]
+    fetch: Callable[[Unit, Period], tuple[Counts, str]]  # counts and a note on the source
+    records_url: Callable[[str, Unit, str, Period], str | None]
+
+
+def poverty_rounds(root: Unit, period: Period) -> list[ReviewRound]:
+    """The periodic rounds in force at the end of `period` for the area of `root`."""
+    home = current_home(root)
+    province = home if home.level <= Level.PROVINCE else (home.province() or home)
+    candidates = ReviewRound.objects.filter(
+        kind=RoundKind.PERIODIC, reference_date__lte=period.end, unit__path__startswith=province.path
+    ) | ReviewRound.objects.filter(
+        kind=RoundKind.PERIODIC, reference_date__lte=period.end, unit_id__in=[*home.ancestor_ids(), home.pk]
+    )
+    rounds = list(candidates.distinct().order_by("-year"))
+    if not rounds:
+        return []
+    latest = rounds[0].year
+    return [r for r in rounds if r.year == latest]
+
+
+def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str]:
+    rounds = poverty_rounds(root, period)
+    if not rounds:
+        return {}, ""
+    poor, near = Q(status=PovertyStatus.POOR), Q(status=PovertyStatus.NEAR_POOR)
+    khmer, minority = Q(head_ethnicity=KHMER), ~Q(head_ethnicity=KINH)
+    legacy = root.edition == Edition.LEGACY
+    column = "household__legacy_commune_id" if legacy else "commune_id"
+    rows = (
+        Assessment.objects.filter(round__in=rounds)
+        .filter(**({"household__legacy_commune__path__startswith": root.path} if legacy else {}))
+        .order_by()
+        .values(column)
+        .annotate(
+            households=Count("id"),
+            khmer_households=Count("id", filter=khmer),
+            poor=Count("id", filter=poor),
+            poor_khmer=Count("id", filter=poor & khmer),
+            poor_minority=Count("id", filter=poor & minority),
+            poor_nwc=Count("id", filter=poor & Q(no_working_capacity=True)),
+            poor_sp=Count("id", filter=poor & Q(social_protection=True)),
+            poor_merit=Count("id", filter=poor & Q(has_meritorious=True)),
+            near=Count("id", filter=near),
+            near_khmer=Count("id", filter=near & khmer),
+            previous_poor=Count("id", filter=Q(previous_status=PovertyStatus.POOR)),
+            previous_total=Count("id", filter=Q(previous_status__isnull=False)),
+            escaped=Count("id", filter=Q(transition=Transition.ESCAPED_POVERTY)),
+            new_poor=Count("id", filter=Q(transition__in=[Transition.NEW_POOR, Transition.RE_POOR,
+                                                          Transition.NEAR_POOR_TO_POOR])),
+        )
+    )
+    counts: Counts = {name: {} for name in POVERTY_QUERIES}
+    for row in rows:
+        unit_id = row[column]
+        if unit_id is None:
+            continue
+
+        def put(query: str, value: float, breakdown: str = "", uid: int = unit_id) -> None:
+            counts[query][(uid, breakdown)] = float(value)
+
+        put("households", row["households"])
+        put("khmer_households", row["khmer_households"])
+        put("poor_households", row["poor"])
+        put("poor_households", row["poor_khmer"], "khmer")
+        put("poor_households", row["poor_minority"], "minority")
+        put("poor_households", row["poor_nwc"], "no_working_capacity")
+        put("poor_households", row["poor_sp"], "social_protection")
+        put("poor_households", row["poor_merit"], "meritorious")
+        put("near_poor_households", row["near"])
+        put("near_poor_households", row["near_khmer"], "khmer")
+        put("escaped_poverty", row["escaped"])
+        put("new_poor", row["new_poor"])
+        if row["previous_total"]:
+            put("poor_reduction", row["previous_poor"] - row["poor"])
+            put("previous_poor_households", row["previous_poor"])
+            put("previous_households", row["previous_total"])
+    names = ", ".join(sorted({f"{r.unit.name} {r.year}" for r in ReviewRound.objects.filter(
+        pk__in=[r.pk for r in rounds]).select_related("unit")}))
+    return counts, names
+
+
+POVERTY_QUERIES = frozenset({
+    "households", "khmer_households", "poor_households", "near_poor_households", "escaped_poverty", "new_poor",
+    "poor_reduction", "previous_poor_households", "previous_households",
+})
+
+
+def _poverty_records(query: str, unit: Unit, breakdown: str, period: Period) -> str | None:
+    """The household list behind a counted poverty figure."""
+    status = {"poor_households": "poor", "near_poor_households": "near_poor"}.get(query)
+    if unit.edition == Edition.LEGACY:
+        return None
+    params = [f"{'province' if unit.level <= Level.PROVINCE else 'commune'}={unit.pk}"]
+    if status:
+        params.append(f"status={status}")
+    if breakdown == "khmer":
+        params.append(f"ethnicity={KHMER}")
+    return f"{reverse('household-list')}?{'&'.join(params)}"
+
+
+PROVIDERS: list[Provider] = [Provider(POVERTY_QUERIES, _poverty_fetch, _poverty_records)]
+
+
+def provider_for(query: str) -> Provider | None:
+    return next((p for p in PROVIDERS if query in p.queries), None)
+
+
+def fetch_all(queries: set[str], root: Unit, period: Period) -> tuple[Counts, dict[str, str]]:
+    """Counts for every asked query (one fetch per provider) and, per query, the source note."""
+    out: Counts = {}
+    notes: dict[str, str] = {}
+    for provider in PROVIDERS:
+        wanted = queries & provider.queries
+        if not wanted:
+            continue
+        counts, note = provider.fetch(root, period)
+        for query in wanted:
+            if query in counts and counts[query]:
+                out[query] = counts[query]
+                notes[query] = note
+    return out, notes
+

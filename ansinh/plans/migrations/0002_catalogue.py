@@ -1,0 +1,16 @@
+"""Loads the shipped indicator catalogue (see ansinh/plans/catalogue_data.py)."""
+
+from typing import Any
+
+from django.db import migrations
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    from ansinh.plans.catalogue_data import load_catalogue
+
+    load_catalogue(apps.get_model("plans", "Indicator"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("plans", "0001_initial")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

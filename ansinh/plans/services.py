@@ -1,0 +1,515 @@
+"""Every change to plans, targets, tasks and submissions: validated, audited, in one transaction.
+
+Callers check access first (`ansinh.accounts.access`); these functions check the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ansinh.accounts import audit
+from ansinh.accounts.models import User
+from ansinh.geo.models import Level, Unit, current_home
+
+from .models import (Aggregation, Agency, Indicator, Plan, PlanStatus, Source, Submission, SubmissionEvent,
+                     SubmissionStatus, SubmissionValue, Target, TargetRevision, Task, TaskNote, TaskStatus)
+from .periods import Period, check_rule
+
+PLAN_FIELDS = ["doc_type", "number", "agency", "unit", "year", "place", "issued_on", "title", "basis", "situation",
+               "objectives", "recipients", "signer_authority", "signer_title", "signer_name", "deadlines",
+               "form_codes", "percent_decimals", "status"]
+TASK_FIELDS = ["order", "sector", "description", "lead", "due_on", "due_period", "due_condition", "status"]
+
+Key = tuple[str, str]
+
+
+# --- agencies ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agency_create(*, actor: User | None, unit: Unit, name: str, kind: str, symbol: str = "", short_name: str = "",
+                  parent: Agency | None = None) -> Agency:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Enter the agency's name.")})
+    if Agency.objects.filter(unit=unit, name=name).exists():
+        raise ValidationError({"name": _("This unit already has an agency with that name.")})
+    agency = Agency.objects.create(unit=unit, name=name, kind=kind, symbol=symbol, short_name=short_name, parent=parent)
+    audit.record(actor=actor, action="plans.agency.create", obj=agency, unit=current_home(unit),
+                 after=audit.snapshot(agency, ["name", "kind", "symbol", "unit", "parent"]))
+    return agency
+
+
+def agency_for(unit: Unit, name: str, kind: str, *, actor: User | None = None, symbol: str = "") -> Agency:
+    """The unit's agency of that name, made when missing (imports name agencies by text)."""
+    existing = Agency.objects.filter(unit=unit, name=" ".join(name.split())).first()
+    return existing or agency_create(actor=actor, unit=unit, name=name, kind=kind, symbol=symbol)
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+def _clean_plan(plan: Plan) -> None:
+    errors: dict[str, str] = {}
+    plan.number = " ".join(plan.number.split())
+    if not plan.number:
+        errors["number"] = _("Enter the number and symbol, e.g. 12/KH-UBND.")
+    if not plan.title.strip():
+        errors["title"] = _("Enter the title.")
+    if not plan.place.strip():
+        errors["place"] = _("Enter the place of issue.")
+    if plan.issued_on is not None and plan.issued_on.year not in (plan.year - 1, plan.year):
+        errors["issued_on"] = _("A plan for %(year)d is issued in %(year)d or the year before.") % {"year": plan.year}
+    if plan.unit_id and plan.unit.level > Level.COMMUNE:
+        errors["unit"] = _("A plan belongs to a province, district or commune.")
+    for kind, rule in (plan.deadlines or {}).items():
+        if kind not in ("month", "quarter", "half", "year"):
+            errors["deadlines"] = _("Unknown period type: %(kind)s.") % {"kind": kind}
+            continue
+        try:
+            check_rule(str(rule))
+        except ValidationError as error:
+            errors["deadlines"] = " ".join(error.messages)
+    unknown = set(plan.form_codes or []) - set(Indicator.objects.values_list("code", flat=True))
+    if unknown:
+        errors["form_codes"] = _("Unknown indicators: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    clash = Plan.objects.filter(agency_id=plan.agency_id, number=plan.number, year=plan.year).exclude(pk=plan.pk)
+    if plan.agency_id and clash.exists():
+        errors["number"] = _("This agency already has a plan %(number)s for %(year)d.") % {
+            "number": plan.number, "year": plan.year}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_create(*, actor: User | None, agency: Agency, unit: Unit, year: int, number: str, title: str, place: str,
+                **fields: object) -> Plan:
+    plan = Plan(agency=agency, unit=unit, year=year, number=number, title=title, place=place, created_by=actor,
+                **fields)
+    _clean_plan(plan)
+    plan.home = current_home(unit)
+    plan.save()
+    audit.record(actor=actor, action="plans.plan.create", obj=plan, unit=plan.home,
+                 after=audit.snapshot(plan, PLAN_FIELDS))
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: User | None, plan: Plan, **fields: object) -> Plan:
+    before = audit.snapshot(plan, PLAN_FIELDS)
+    for name, value in fields.items():
+        if name not in PLAN_FIELDS:
+            raise ValueError(name)
+        setattr(plan, name, value)
+    _clean_plan(plan)
+    plan.home = current_home(plan.unit)
+    plan.save()
+    audit.record(actor=actor, action="plans.plan.update", obj=plan, unit=plan.home, before=before,
+                 after=audit.snapshot(plan, PLAN_FIELDS))
+    return plan
+
+
+def form_indicators(plan: Plan) -> list[Indicator]:
+    """The indicators units declare in the plan's periodic form: the plan's list, or else every
+    declared indicator with a target."""
+    codes = list(plan.form_codes or [])
+    if codes:
+        found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+        return [found[c] for c in codes if c in found]
+    return list(Indicator.objects.filter(targets__plan=plan, source=Source.DECLARED).distinct().order_by("order"))
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: Indicator
+    unit: Unit
+    period: str
+    breakdown: str
+    value: Decimal
+    note: str = ""
+
+
+def _check_target(plan: Plan, row: TargetRow) -> None:
+    errors: dict[str, str] = {}
+    try:
+        period = Period.parse(row.period)
+        if period.year != plan.year:
+            errors["period"] = _("The period must be in the plan's year %(year)d.") % {"year": plan.year}
+    except ValidationError as error:
+        errors["period"] = " ".join(error.messages)
+    if row.breakdown and row.breakdown not in row.indicator.breakdown_codes:
+        errors["breakdown"] = _("“%(breakdown)s” is not a breakdown of %(indicator)s.") % {
+            "breakdown": row.breakdown, "indicator": row.indicator.name}
+    if not row.unit.path.startswith(plan.unit.path):
+        errors["unit"] = _("%(unit)s is not in the plan's area.") % {"unit": row.unit.name}
+    if row.indicator.source == Source.DERIVED and row.indicator.aggregation == Aggregation.FORMULA and row.breakdown:
+        errors["breakdown"] = _("A computed rate has no breakdowns.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def targets_replace(*, actor: User | None, plan: Plan, rows: Iterable[TargetRow], reason: str = "") -> int:
+    """Sets the plan's targets to `rows` in one go (import, or the targets form): new targets are
+    created with revision 0, changed ones get a revision, missing ones are removed. Returns how many
+    targets changed."""
+    rows = list(rows)
+    seen: set[tuple[int, int, str, str]] = set()
+    for row in rows:
+        _check_target(plan, row)
+        key = (row.indicator.pk, row.unit.pk, row.period, row.breakdown)
+        if key in seen:
+            raise ValidationError(_("The target of %(indicator)s for %(unit)s appears twice.") % {
+                "indicator": row.indicator.name, "unit": row.unit.name})
+        seen.add(key)
+    existing = {(t.indicator_id, t.unit_id, t.period, t.breakdown): t for t in plan.targets.all()}
+    today = timezone.localdate()
+    new_targets = [Target(plan=plan, indicator=r.indicator, unit=r.unit, period=r.period, breakdown=r.breakdown,
+                          value=r.value, note=r.note) for r in rows
+                   if (r.indicator.pk, r.unit.pk, r.period, r.breakdown) not in existing]
+    Target.objects.bulk_create(new_targets)
+    created = list(plan.targets.filter(revision=0).exclude(revisions__isnull=False))
+    revisions = [TargetRevision(target=t, number=0, value=t.value, previous=None, reason=reason, revised_on=today,
+                                by=actor) for t in created]
+    changed: list[Target] = []
+    for row in rows:
+        target = existing.get((row.indicator.pk, row.unit.pk, row.period, row.breakdown))
+        if target is not None and (target.value != row.value or target.note != row.note):
+            revisions.append(TargetRevision(target=target, number=target.revision + 1, value=row.value,
+                                            previous=target.value, reason=reason, revised_on=today, by=actor))
+            target.value, target.note, target.revision = row.value, row.note, target.revision + 1
+            changed.append(target)
+    Target.objects.bulk_update(changed, ["value", "note", "revision"])
+    TargetRevision.objects.bulk_create(revisions)
+    gone = [t.pk for k, t in existing.items() if k not in seen]
+    Target.objects.filter(pk__in=gone).delete()
+    count = len(new_targets) + len(changed) + len(gone)
+    if count:
+        audit.record(actor=actor, action="plans.targets.replace", obj=plan, unit=plan.home,
+                     after={"created": len(new_targets), "revised": len(changed), "removed": len(gone)})
+    return count
+
+
+@transaction.atomic
+def target_revise(*, actor: User | None, target: Target, value: Decimal, reason: str, document: str = "",
+                  revised_on: dt.date | None = None) -> Target:
+    """A revision during the year (điều chỉnh chỉ tiêu): the old value stays in the history."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the target is revised.")})
+    if value < 0 and target.indicator.unit_of_measure != "%":
+        raise ValidationError({"value": _("A target cannot be negative.")})
+    Target.objects.select_for_update().filter(pk=target.pk).first()
+    before = audit.snapshot(target, ["value", "revision"])
+    TargetRevision.objects.create(target=target, number=target.revision + 1, value=value, previous=target.value,
+                                  reason=reason.strip(), document=document.strip(),
+                                  revised_on=revised_on or timezone.localdate(), by=actor)
+    target.value, target.revision = value, target.revision + 1
+    target.save(update_fields=["value", "revision", "updated_at"])
+    audit.record(actor=actor, action="plans.target.revise", obj=target, unit=target.plan.home, before=before,
+                 after=audit.snapshot(target, ["value", "revision"]))
+    return target
+
+
+@dataclass(frozen=True)
+class SplitLine:
+    """A target of the plan's unit against the sum of its split among the units below."""
+
+    indicator: Indicator
+    period: str
+    breakdown: str
+    total: Decimal
+    split: Decimal
+    units: int
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total - self.split
+
+
+def split_check(plan: Plan) -> list[SplitLine]:
+    """For every summable target of the plan's own unit that is split among the units below it:
+    the total, the sum of the split and their difference (zero when it adds up)."""
+    rows = list(plan.targets.select_related("indicator", "unit"))
+    totals = {(t.indicator_id, t.period, t.breakdown): t for t in rows if t.unit_id == plan.unit_id}
+    sums: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+    for t in rows:
+        if t.unit_id != plan.unit_id and t.unit.parent_id == plan.unit_id:
+            sums[(t.indicator_id, t.period, t.breakdown)] += t.value
+            counts[(t.indicator_id, t.period, t.breakdown)] += 1
+    out = []
+    for key, total in totals.items():
+        if total.indicator.aggregation != Aggregation.SUM or key not in sums:
+            continue
+        out.append(SplitLine(total.indicator, total.period, total.breakdown, total.value, sums[key], counts[key]))
+    return sorted(out, key=lambda line: (line.indicator.order, line.period, line.breakdown))
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+def _clean_task(task: Task) -> None:
+    errors: dict[str, str] = {}
+    if not task.description.strip():
+        errors["description"] = _("Describe the task.")
+    if task.due_period:
+        try:
+            task.due_period = Period.parse(task.due_period).key
+        except ValidationError as error:
+            errors["due_period"] = " ".join(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def task_create(*, actor: User | None, plan: Plan, description: str, partners: Iterable[Agency] = (),
+                **fields: object) -> Task:
+    task = Task(plan=plan, description=description.strip(), **fields)
+    if not task.order:
+        task.order = (plan.tasks.count() + 1) * 10
+    _clean_task(task)
+    task.save()
+    task.partners.set(list(partners))
+    audit.record(actor=actor, action="plans.task.create", obj=task, unit=plan.home,
+                 after=audit.snapshot(task, TASK_FIELDS))
+    return task
+
+
+@transaction.atomic
+def task_update(*, actor: User | None, task: Task, partners: Iterable[Agency] | None = None,
+                **fields: object) -> Task:
+    before = audit.snapshot(task, TASK_FIELDS)
+    for name, value in fields.items():
+        if name not in TASK_FIELDS:
+            raise ValueError(name)
+        setattr(task, name, value)
+    _clean_task(task)
+    task.save()
+    if partners is not None:
+        task.partners.set(list(partners))
+    audit.record(actor=actor, action="plans.task.update", obj=task, unit=task.plan.home, before=before,
+                 after=audit.snapshot(task, TASK_FIELDS))
+    return task
+
+
+@transaction.atomic
+def task_note_add(*, actor: User | None, task: Task, text: str, status: str | None = None,
+                  written_on: dt.date | None = None) -> TaskNote:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the progress note.")})
+    note = TaskNote.objects.create(task=task, text=text.strip(), written_on=written_on or timezone.localdate(),
+                                   by=actor)
+    if status and status != task.status:
+        if status not in TaskStatus.values:
+            raise ValidationError({"status": _("Choose a status.")})
+        task.status = status
+        task.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action="plans.task.note", obj=task, unit=task.plan.home,
+                 after={"text": note.text, "status": task.status})
+    return note
+
+
+# --- submissions ---------------------------------------------------------------------------
+
+
+def _event(submission: Submission, action: str, actor: User | None, reason: str = "") -> None:
+    SubmissionEvent.objects.create(submission=submission, action=action, by=actor, reason=reason)
+
+
+@transaction.atomic
+def submission_open(*, actor: User | None, plan: Plan, unit: Unit, period: str) -> Submission:
+    """The unit's form for the period (made as a draft the first time)."""
+    key = Period.parse(period)
+    if not unit.path.startswith(plan.unit.path):
+        raise ValidationError({"unit": _("%(unit)s is not in the plan's area.") % {"unit": unit.name}})
+    if key.year != plan.year:
+        raise ValidationError({"period": _("The period must be in the plan's year %(year)d.") % {"year": plan.year}})
+    submission, created = Submission.objects.get_or_create(
+        plan=plan, unit=unit, period=key.key,
+        defaults={"home": current_home(unit), "deadline": key.deadline(plan.deadlines)},
+    )
+    if created:
+        _event(submission, "create", actor)
+        audit.record(actor=actor, action="plans.submission.create", obj=submission, unit=submission.home,
+                     after={"plan": plan.number, "unit": unit.code, "period": key.key})
+    return submission
+
+
+def parse_value(text: object, *, label: str) -> Decimal | None:
+    """A figure typed in Vietnamese or plain form: "7.645", "7645", "21,3", "13.747,5"; blank → None."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float, Decimal)):
+        return Decimal(str(text))
+    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    if not raw:
+        return None
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.split(".")[1]) == 3 and raw.split(".")[0] != "0"):
+        raw = raw.replace(".", "")  # "7.645" is seven thousand six hundred forty-five in Vietnamese
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text}) from None
+    if not value.is_finite():
+        raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text})
+    return value
+
+
+@transaction.atomic
+def submission_save(*, actor: User | None, submission: Submission, values: Mapping[Key, Decimal | None]) -> int:
+    """Replaces the form's figures (a draft or a returned form only). Blank figures are removed.
+    Returns how many figures the form holds."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+        raise ValidationError(_("This form has been submitted; it can no longer be changed."))
+    allowed = {i.code: i for i in form_indicators(submission.plan)}
+    allowed.update({i.code: i for i in Indicator.objects.filter(code__in=[k[0] for k in values])
+                    .exclude(source=Source.DERIVED)})
+    errors: list[str] = []
+    rows: list[SubmissionValue] = []
+    for (code, breakdown), value in values.items():
+        indicator = allowed.get(code)
+        if indicator is None:
+            errors.append(_("Unknown indicator: %(code)s.") % {"code": code})
+            continue
+        if breakdown and breakdown not in indicator.breakdown_codes:
+            errors.append(_("“%(breakdown)s” is not a breakdown of %(indicator)s.") % {
+                "breakdown": breakdown, "indicator": indicator.name})
+            continue
+        if value is None:
+            continue
+        if value < 0 and indicator.unit_of_measure != "%":
+            errors.append(_("%(indicator)s cannot be negative.") % {"indicator": indicator.name})
+            continue
+        rows.append(SubmissionValue(submission=submission, indicator=indicator, breakdown=breakdown, value=value))
+    if errors:
+        raise ValidationError(errors)
+    before = {f"{v.indicator.code}.{v.breakdown}".rstrip("."): str(v.value)
+              for v in submission.values.select_related("indicator")}
+    submission.values.all().delete()
+    SubmissionValue.objects.bulk_create(rows)
+    submission.save(update_fields=["updated_at"])
+    _event(submission, "save", actor)
+    audit.record(actor=actor, action="plans.submission.save", obj=submission, unit=submission.home, before=before,
+                 after={f"{r.indicator.code}.{r.breakdown}".rstrip("."): str(r.value) for r in rows})
+    return len(rows)
+
+
+@transaction.atomic
+def submission_submit(*, actor: User | None, submission: Submission) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+        raise ValidationError(_("This form has already been submitted."))
+    if not locked.values.exists():
+        raise ValidationError(_("The form is empty: enter the figures before submitting."))
+    submission.status, submission.submitted_at, submission.submitted_by = (
+        SubmissionStatus.SUBMITTED, timezone.now(), actor)
+    submission.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _event(submission, "submit", actor)
+    audit.record(actor=actor, action="plans.submission.submit", obj=submission, unit=submission.home,
+                 after={"status": submission.status})
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, actor: User | None, submission: Submission, reason: str) -> Submission:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the form is returned.")})
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted form can be returned."))
+    submission.status, submission.return_reason = SubmissionStatus.RETURNED, reason.strip()
+    submission.decided_at, submission.decided_by = timezone.now(), actor
+    submission.save(update_fields=["status", "return_reason", "decided_at", "decided_by", "updated_at"])
+    _event(submission, "return", actor, reason.strip())
+    audit.record(actor=actor, action="plans.submission.return", obj=submission, unit=submission.home,
+                 after={"status": submission.status, "reason": submission.return_reason})
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor: User | None, submission: Submission) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted form can be approved."))
+    submission.status, submission.decided_at, submission.decided_by = SubmissionStatus.APPROVED, timezone.now(), actor
+    submission.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    _event(submission, "approve", actor)
+    audit.record(actor=actor, action="plans.submission.approve", obj=submission, unit=submission.home,
+                 after={"status": submission.status})
+    return submission
+
+
+# --- timeliness ----------------------------------------------------------------------------
+
+
+class Timeliness:
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    NOT_DUE = "not_due"
+
+
+@dataclass(frozen=True)
+class TimelinessRow:
+    unit: Unit
+    submission: Submission | None
+    deadline: dt.date
+    state: str  # Timeliness.*
+
+    @property
+    def days_late(self) -> int:
+        if self.state == Timeliness.LATE and self.submission and self.submission.submitted_at:
+            return (timezone.localtime(self.submission.submitted_at).date() - self.deadline).days
+        if self.state == Timeliness.MISSING:
+            return (timezone.localdate() - self.deadline).days
+        return 0
+
+
+def reporting_units(plan: Plan) -> list[Unit]:
+    """The units that report to the plan's unit: those below it (communes of a province or
+    district; districts of a legacy province)."""
+    return list(Unit.objects.filter(parent=plan.unit).vietnamese_order())
+
+
+def timeliness(plan: Plan, period: str, *, today: dt.date | None = None) -> list[TimelinessRow]:
+    """Per reporting unit: on time, late, missing (past the deadline, not submitted) or not yet due.
+    A form counts as sent when it was first submitted (a returned form keeps that date)."""  # noqa: D401
+    key = Period.parse(period)
+    today = today or timezone.localdate()
+    deadline = key.deadline(plan.deadlines)
+    units = reporting_units(plan)
+    forms = {s.unit_id: s for s in Submission.objects.filter(plan=plan, period=key.key, unit__in=units)}
+    first_sent = dict(
+        SubmissionEvent.objects.filter(submission__in=forms.values(), action="submit").order_by("-at")
+        .values_list("submission_id", "at").distinct()
+    )
+    rows = []
+    for unit in units:
+        form = forms.get(unit.pk)
+        sent = first_sent.get(form.pk) if form is not None else None
+        if sent is None:
+            state = Timeliness.MISSING if today > deadline else Timeliness.NOT_DUE
+        else:
+            state = Timeliness.ON_TIME if timezone.localtime(sent).date() <= deadline else Timeliness.LATE
+        rows.append(TimelinessRow(unit=unit, submission=form, deadline=form.deadline if form and form.deadline
+                                  else deadline, state=state))
+    return rows
+
+
+def plan_issue(*, actor: User | None, plan: Plan) -> Plan:
+    return plan_update(actor=actor, plan=plan, status=PlanStatus.ISSUED)

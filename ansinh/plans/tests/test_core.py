@@ -1,0 +1,105 @@
+"""Periods, formulas, targets and their split, the submission workflow and results up the map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ansinh.geo.models import Edition, Level, Unit
+from ansinh.plans import results, services
+from ansinh.plans.models import Indicator, SubmissionStatus
+from ansinh.plans.periods import Period
+
+
+def test_periods_parse_label_cutoff_and_deadlines() -> None:
+    q1 = Period.parse("2020-q1")
+    assert q1.key == "2020-Q1" and (q1.start, q1.end) == (dt.date(2020, 1, 1), dt.date(2020, 3, 31))
+    assert q1.cutoff == (dt.date(2019, 12, 15), dt.date(2020, 3, 14))  # Decree 09/2019, Art. 12
+    assert Period.parse("2022-H1").cutoff == (dt.date(2021, 12, 15), dt.date(2022, 6, 14))
+    assert Period.parse("2025-03").cutoff == (dt.date(2025, 2, 15), dt.date(2025, 3, 14))
+    assert Period.parse("2025").cutoff == (dt.date(2024, 12, 15), dt.date(2025, 12, 14))
+    rules = {"quarter": "last:15", "half": "05-30", "year": "12-05"}  # seed 004
+    assert Period.parse("2022-Q2").deadline(rules) == dt.date(2022, 6, 15)
+    assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 5, 30)
+    assert Period.parse("2022").deadline(rules) == dt.date(2022, 12, 5)
+    assert Period.parse("2022-02").deadline({"month": "next:05"}) == dt.date(2022, 3, 5)
+    assert [p.key for p in Period.parse("2025").parts()] == ["2025-H1", "2025-H2"]
+    assert Period.parse("2025-Q4").next().key == "2026-Q1"
+    for bad in ("2025-Q5", "2025-13", "25", "2025-H3", "Q1-2025"):
+        with pytest.raises(ValidationError):
+            Period.parse(bad)
+
+
+@pytest.fixture
+def tra_vinh_plan(db, people):  # type: ignore[no-untyped-def]
+    province = Unit.objects.get(edition=Edition.LEGACY, code="84")
+    agency = services.agency_create(actor=None, unit=province, name="Ủy ban nhân dân tỉnh Trà Vinh",
+                                    kind="ubnd", symbol="UBND")
+    plan = services.plan_create(actor=None, agency=agency, unit=province, year=2020, number="25/KH-UBND",
+                                title="Kế hoạch lao động 2020", place="Trà Vinh",
+                                deadlines={"quarter": "last:15"})
+    jobs = Indicator.objects.get(code="jobs_created")
+    districts = list(Unit.objects.filter(parent=province).order_by("code"))
+    rows = [services.TargetRow(jobs, province, "2020", "", Decimal(23000))]
+    rows += [services.TargetRow(jobs, d, "2020", "", Decimal(2000)) for d in districts]
+    services.targets_replace(actor=None, plan=plan, rows=rows)
+    return plan
+
+
+def test_home_of_a_legacy_plan_is_the_current_province(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    assert tra_vinh_plan.home.code == "86" and tra_vinh_plan.home.edition == Edition.CURRENT
+
+
+def test_split_check_states_the_difference(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    [line] = services.split_check(tra_vinh_plan)
+    assert line.total == 23000 and line.split == 2000 * line.units and line.difference == 23000 - 2000 * line.units
+
+
+def test_province_form_gives_percent_of_target(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+    sub = services.submission_open(actor=people.bao, plan=tra_vinh_plan, unit=tra_vinh_plan.unit, period="2020-Q1")
+    assert sub.deadline == dt.date(2020, 3, 15)
+    services.submission_save(actor=people.bao, submission=sub, values={
+        ("jobs_created", ""): Decimal(7645), ("jobs_created", "female"): Decimal(3899)})
+    figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)
+    assert figures.value(tra_vinh_plan.unit_id, "jobs_created") is None  # a draft does not count
+    services.submission_submit(actor=people.bao, submission=sub)
+    figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)
+    assert figures.value(tra_vinh_plan.unit_id, "jobs_created") == 7645
+    assert round(figures.percent(tra_vinh_plan.unit_id, "jobs_created") or 0, 1) == 33.2
+    # the year so far is made of its quarters
+    year = results.compute(tra_vinh_plan.unit, Period.parse("2020"), tra_vinh_plan)
+    assert year.value(tra_vinh_plan.unit_id, "jobs_created", "female") == 3899
+    # re-aggregated onto the current map: Vĩnh Long holds all of Trà Vinh's figure
+    vinh_long = Unit.objects.get(edition=Edition.CURRENT, code="86")
+    current = results.compute(vinh_long, Period.parse("2020-Q1"))
+    assert current.value(vinh_long.pk, "jobs_created") == 7645
+
+
+def test_communes_add_up_and_workflow(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+    district = Unit.objects.filter(parent=tra_vinh_plan.unit).order_by("code").first()
+    assert district is not None
+    communes = list(Unit.objects.filter(parent=district, level=Level.COMMUNE).order_by("code")[:2])
+    for n, commune in enumerate(communes, start=1):
+        sub = services.submission_open(actor=None, plan=tra_vinh_plan, unit=commune, period="2020-Q1")
+        services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(100 * n)})
+        services.submission_submit(actor=None, submission=sub)
+    figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)
+    assert figures.value(district.pk, "jobs_created") == 300
+    assert figures.value(tra_vinh_plan.unit_id, "jobs_created") == 300
+    assert figures.percent(district.pk, "jobs_created") == 15.0
+    with pytest.raises(ValidationError):
+        services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(1)})
+    with pytest.raises(ValidationError):
+        services.submission_return(actor=people.minh, submission=sub, reason=" ")
+    services.submission_return(actor=people.minh, submission=sub, reason="Thiếu số liệu nữ")
+    assert sub.status == SubmissionStatus.RETURNED
+    services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(250)})
+    services.submission_submit(actor=None, submission=sub)
+    services.submission_approve(actor=people.minh, submission=sub)
+    with pytest.raises(ValidationError):
+        services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(1)})
+    figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)
+    assert figures.value(district.pk, "jobs_created") == 350
