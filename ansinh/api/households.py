@@ -6,12 +6,14 @@ province. Citizen IDs are shown in full only to those who may change the househo
 13/2023/NĐ-CP on personal data protection: access only as far as the task needs); lists never
 carry them. List endpoints do a constant number of queries per page: statuses and member counts
 are correlated subqueries, and deprived indicators are decoded in Python from the assessment's
-bitmask with the standard's indicator codes read once per request.
+bitmask with the standard's indicator codes read once per request. The reason sentence is not
+stored: it is derived from the stored figures with the round's standard, for a whole page at once
+(`engine.reasons_for`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
@@ -57,16 +59,33 @@ from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def indicator_codes(standard_id: int) -> list[str]:
-    """The standard's indicator codes in position order: bit i of `Assessment.deprivations` is the
-    i-th of them (engine.masks over the flags in spec_for's order)."""
-    return list(StandardIndicator.objects.filter(standard_id=standard_id).order_by("position")
-                .values_list("code", flat=True))
-
-
 def deprived_codes(mask: int, codes: Sequence[str]) -> list[str]:
     """The codes of the indicators whose bit is set in the mask; pure Python, no query."""
     return [code for i, code in enumerate(codes) if mask >> i & 1]
+
+
+class AssessmentListSerializer(serializers.ListSerializer[Assessment]):
+    """Many assessments of one round: their reasons are computed together, before the rows are
+    serialised (`engine.reasons_for`: the sentence halves once per distinct case, no query)."""
+
+    reasons: dict[int, str] | None = None
+
+    def to_representation(self, data: Iterable[Assessment]) -> list[Any]:  # type: ignore[override]
+        items = list(data)
+        self.reasons = dict(zip([a.pk for a in items], engine.reasons_for(self.context["spec"], items), strict=True))
+        return super().to_representation(items)
+
+
+REASON_HELP = "Why, in one Vietnamese sentence: income against the line, the deprivations, the status."
+
+
+def reason_of(serializer: serializers.BaseSerializer[Assessment], assessment: Assessment) -> str:
+    """The reason computed for the page by the parent `AssessmentListSerializer`, else for this
+    one row with the standard's spec in the context ("spec")."""
+    page = serializer.parent
+    reasons = page.reasons if isinstance(page, AssessmentListSerializer) else None
+    found = reasons.get(assessment.pk) if reasons else None
+    return found if found is not None else assessment.reason_text(serializer.context["spec"])
 
 
 def _choice_param(request: Request, name: str, choices: Sequence[str]) -> str | None:
@@ -219,14 +238,19 @@ class HouseholdAssessmentSerializer(serializers.ModelSerializer[Assessment]):
     standard = serializers.CharField(source="round.standard.code", read_only=True)
     deprived = serializers.SerializerMethodField(help_text="Codes of the indicators the household is deprived in.")
     income_per_capita = serializers.IntegerField(read_only=True, help_text="VND per person per month.")
+    reason = serializers.SerializerMethodField(help_text=REASON_HELP)
 
     class Meta:
         model = Assessment
         fields = ["id", "round", "standard", "status", "previous_status", "transition", "size", "deprivation_count",
                   "deprived", "income_per_capita", "income_method", "reason"]
+        list_serializer_class = AssessmentListSerializer
 
     def get_deprived(self, assessment: Assessment) -> list[str]:
         return deprived_codes(assessment.deprivations, self.context.get("indicator_codes", []))
+
+    def get_reason(self, assessment: Assessment) -> str:
+        return reason_of(self, assessment)
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):
@@ -320,15 +344,20 @@ class RoundAssessmentSerializer(serializers.ModelSerializer[Assessment]):
     hamlet_code = serializers.CharField(source="hamlet.code", read_only=True, allow_null=True, default=None)
     deprived = serializers.SerializerMethodField(help_text="Codes of the indicators the household is deprived in.")
     income_per_capita = serializers.IntegerField(read_only=True, help_text="VND per person per month.")
+    reason = serializers.SerializerMethodField(help_text=REASON_HELP)
 
     class Meta:
         model = Assessment
         fields = ["id", "household", "household_code", "head_name", "commune_code", "hamlet_code", "status",
                   "previous_status", "transition", "deprivation_count", "deprived", "income_per_capita",
                   "income_method", "reason"]
+        list_serializer_class = AssessmentListSerializer
 
     def get_deprived(self, assessment: Assessment) -> list[str]:
         return deprived_codes(assessment.deprivations, self.context["indicator_codes"])
+
+    def get_reason(self, assessment: Assessment) -> str:
+        return reason_of(self, assessment)
 
 
 class DeprivedShareSerializer(serializers.Serializer[Any]):
@@ -375,7 +404,7 @@ class FiguresSerializer(serializers.Serializer[Any]):
 # --- Households -------------------------------------------------------------------------------
 
 ASSESSMENT_COLUMNS = ["id", "round_id", "household_id", "commune_id", "hamlet_id", "status", "previous_status",
-                      "transition", "deprivations", "deprivation_count", "income_per_capita", "income_method", "reason"]
+                      "transition", "area", "deprivations", "deprivation_count", "income_per_capita", "income_method"]
 UNIT_404 = OpenApiResponse(description="The unit (or round) is outside the caller's units.")
 BAD_400 = OpenApiResponse(description="A parameter is malformed or names no unit of the current map.")
 
@@ -458,6 +487,7 @@ class HouseholdDetail(APIView):
                            m.birth_date, m.pk))
         latest = _latest_first(assessments_for_user(user).filter(household=household)).select_related(
             "round__standard").first()
+        spec = engine.spec_for(latest.round.standard) if latest else None
         household.member_count = sum(1 for m in members if m.died_on is None and m.left_on is None)  # type: ignore[attr-defined]
         household.poverty_status = latest.status if latest else None  # type: ignore[attr-defined]
         household.poverty_round = latest.round_id if latest else None  # type: ignore[attr-defined]
@@ -465,7 +495,8 @@ class HouseholdDetail(APIView):
             "members": members,
             "conditions": list(household.conditions.order_by("-year")),
             "latest": latest,
-            "indicator_codes": indicator_codes(latest.round.standard_id) if latest else [],
+            "spec": spec,
+            "indicator_codes": spec.codes if spec else [],
             "full_citizen_id": get_scope(user).can_change(household.commune),
         }
         return Response(HouseholdDetailSerializer(household, context=context).data)
@@ -543,7 +574,7 @@ class RoundAssessmentList(generics.ListAPIView[Assessment]):
             return Assessment.objects.none()
         request, user = self.request, self.request.user
         round_ = get_round_for_user(user, self.kwargs["pk"])
-        self.indicator_codes = indicator_codes(round_.standard_id)
+        self.spec = engine.spec_for(round_.standard)
         assessments = assessments_for_user(user).filter(round=round_)
         if status := _choice_param(request, "status", PovertyStatus.values):
             assessments = assessments.filter(status=status)
@@ -558,7 +589,8 @@ class RoundAssessmentList(generics.ListAPIView[Assessment]):
         ).order_by("household_id")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "indicator_codes": getattr(self, "indicator_codes", [])}
+        spec: engine.StandardSpec | None = getattr(self, "spec", None)
+        return {**super().get_serializer_context(), "spec": spec, "indicator_codes": spec.codes if spec else []}
 
 
 def _figures_row(row: figures.Row, codes: list[str], unit_codes: dict[int, str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ database (`spec_for`), never a constant here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ import numpy.typing as npt
 
 from ansinh.lib.vietnamese import format_number
 
-from .models import STATUS_CODES, PovertyStandard, PovertyStatus, Rule, Transition
+from .models import STATUS_CODES, Area, Assessment, PovertyStandard, PovertyStatus, Rule, Transition
 
 NOT_POOR, AVERAGE, NEAR_POOR, POOR = range(4)
 STATUS_VALUES = [str(status) for status in STATUS_CODES]
@@ -237,4 +238,35 @@ def reasons(spec: StandardSpec, *, urban: BoolArray, income: FloatArray, mask: I
         if tail is None:
             tail = tails[(m, st)] = _deprivation_text(spec, m, st)
         out.append(head.replace("{income}", money(inc)) + tail)
+    return out
+
+
+def stored_reasons(spec: StandardSpec, *, area: Sequence[str], income: Sequence[Decimal | float | int],
+                   mask: Sequence[int], status: Sequence[str]) -> list[str]:
+    """`reasons` from the columns an `Assessment` stores (area, income per capita, deprivations
+    bitmask, status value): the very sentences the round would have written, since it classifies
+    the whole-đồng income it stores (`facts.estimate_income`). For rows read with values_list."""
+    return reasons(spec, urban=np.array([a == Area.URBAN for a in area], dtype=np.bool_),
+                   income=np.array([float(x) for x in income], dtype=np.float64),
+                   mask=np.array(mask, dtype=np.int64),
+                   status=np.array([STATUS_INDEX[s] for s in status], dtype=np.int64))
+
+
+def reasons_for(spec: StandardSpec, assessments: Sequence[Assessment]) -> list[str]:
+    """The reason of each assessment (all of rounds with the standard of `spec`), computed together."""
+    return stored_reasons(spec, area=[a.area for a in assessments], income=[a.income_per_capita for a in assessments],
+                          mask=[a.deprivations for a in assessments], status=[a.status for a in assessments])
+
+
+def reasons_by_standard(assessments: Sequence[Assessment]) -> list[str]:
+    """`reasons_for` over assessments of rounds of any standards (read `round__standard` with them):
+    one spec, so one query, per distinct standard."""
+    groups: dict[int, list[int]] = {}
+    for i, assessment in enumerate(assessments):
+        groups.setdefault(assessment.round.standard_id, []).append(i)
+    out = [""] * len(assessments)
+    for rows in groups.values():
+        spec = spec_for(assessments[rows[0]].round.standard)
+        for i, text in zip(rows, reasons_for(spec, [assessments[i] for i in rows]), strict=True):
+            out[i] = text
     return out

@@ -5,7 +5,7 @@ runs (`facts.load` → `facts.compute_flags` → `facts.estimate_income` → `en
 `engine.reason`) on a frame of one household, and then reads the member-level hits of each rule
 to say who is behind a deprivation ("Kim Thị Sa Ri, 43 tuổi, không có thẻ BHYT").
 
-The facts and sentences are Vietnamese domain text, like the engine's reasons stored with the
+The facts and sentences are Vietnamese domain text, like the engine's reasons shown with the
 assessments (Circular 07/2021/TT-BLĐTBXH: the review's results are posted publicly in Vietnamese).
 """
 

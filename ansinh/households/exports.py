@@ -6,7 +6,8 @@ headers, one sheet per commune, a total row and the signer block. Citizen IDs ar
 (Decree 13/2023/NĐ-CP: a list only needs the last digits to tell people apart).
 
 Set-based: one query reads every row (the head's citizen ID by a correlated subquery), one reads
-the communes; the workbook is written by `ansinh.lib.spreadsheets` (XlsxWriter, constant memory).
+the communes; the reasons are derived from the stored figures a chunk of rows at a time (they are
+not stored); the workbook is written by `ansinh.lib.spreadsheets` (XlsxWriter, constant memory).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import groupby
+from itertools import batched, groupby
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -25,6 +26,7 @@ from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import ethnicity_name
 from ansinh.lib.spreadsheets import SHEET_NAME_LIMIT, Format, SheetWriter, Writer
 
+from . import engine
 from .models import Assessment, Member, PovertyStatus, Relation, ReviewRound, RoundKind
 
 TITLES = {PovertyStatus.POOR: "DANH SÁCH HỘ NGHÈO", PovertyStatus.NEAR_POOR: "DANH SÁCH HỘ CẬN NGHÈO"}
@@ -134,7 +136,13 @@ def _period(round: ReviewRound) -> str:
     return f"NĂM {round.year}"
 
 
-def _rows(round: ReviewRound, assessments: QuerySet[Assessment], status: str, unit: Unit) -> Iterator[tuple[Any, ...]]:
+CHUNK = 5_000  # rows read per fetch, and given their reasons together
+
+
+def _rows(round: ReviewRound, spec: engine.StandardSpec, assessments: QuerySet[Assessment], status: str,
+          unit: Unit) -> Iterator[tuple[Any, ...]]:
+    """The list's rows, the reason last: computed per chunk of rows from the stored figures
+    (`engine.stored_reasons`, the sentence halves once per distinct case)."""
     head_id = Member.objects.filter(household=OuterRef("household_id"), relation=Relation.HEAD,
                                     died_on__isnull=True, left_on__isnull=True).order_by("pk").values("citizen_id")[:1]
     found = (assessments.filter(round=round, status=status, commune__path__startswith=unit.path)
@@ -142,8 +150,12 @@ def _rows(round: ReviewRound, assessments: QuerySet[Assessment], status: str, un
              .order_by("commune__sort_key", "commune__code", "household__sort_key", "household__code")
              .values_list("commune_id", "household__code", "household__head_name", "head_citizen_id",
                           "head_ethnicity", "hamlet__name", "household__address", "area", "size",
-                          "income_per_capita", "deprivation_count", "deprivations", "reason"))
-    return found.iterator(chunk_size=5_000)
+                          "income_per_capita", "deprivation_count", "deprivations"))
+    for chunk in batched(found.iterator(chunk_size=CHUNK), CHUNK):
+        why = engine.stored_reasons(spec, area=[row[7] for row in chunk], income=[row[9] for row in chunk],
+                                    mask=[row[11] for row in chunk], status=[status] * len(chunk))
+        for row, text in zip(chunk, why, strict=True):
+            yield (*row, text)
 
 
 def household_list_file(*, round: ReviewRound, assessments: QuerySet[Assessment], status: str,
@@ -154,7 +166,8 @@ def household_list_file(*, round: ReviewRound, assessments: QuerySet[Assessment]
     if status not in TITLES:
         raise ValueError(f"status must be one of {sorted(TITLES)}")
     standard = round.standard
-    indicators = list(standard.indicators.order_by("position").values_list("name", flat=True))
+    spec = engine.spec_for(standard)
+    indicators = [indicator.name for indicator in spec.indicators]
     deprivation_names: dict[int, str] = {}
 
     def names(mask: int) -> str:
@@ -167,7 +180,7 @@ def household_list_file(*, round: ReviewRound, assessments: QuerySet[Assessment]
     title = f"{TITLES[PovertyStatus(status)]} {_period(round)}"
     standard_line = f"Chuẩn áp dụng: {standard.name} ({standard.basis})"
     groups = [(commune_id, list(rows)) for commune_id, rows in
-              groupby(_rows(round, assessments, status, unit), key=lambda row: row[0])]
+              groupby(_rows(round, spec, assessments, status, unit), key=lambda row: row[0])]
     communes = Unit.objects.select_related("parent").in_bulk([commune_id for commune_id, _ in groups])
     sheet_names = _sheet_names([communes[commune_id] for commune_id, _ in groups])
     if unit.level != Level.COMMUNE:

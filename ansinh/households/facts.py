@@ -291,7 +291,8 @@ def compute_flags(spec: StandardSpec, members: Members, households: Households, 
 def estimate_income(households: Households, tables: dict[str, dict[str, Any]]) -> tuple[FloatArray, BoolArray]:
     """Declared income where there is one, else the region's scoring table (form B1).
 
-    Returns the income per person per month and whether it was estimated.
+    Returns the income per person per month, in whole đồng (the figure an assessment stores, so
+    the status and the reason derived from the stored figures agree), and whether it was estimated.
     """
     income = households.income.copy()
     estimated = np.isnan(income)
@@ -311,7 +312,7 @@ def estimate_income(households: Households, tables: dict[str, dict[str, Any]]) -
                 amount = 0.0
             total += amount * float(item["points"])
         income[row] = total
-    return income, estimated
+    return np.rint(income), estimated
 
 
 # --- Reading facts from the database ----------------------------------------------------------

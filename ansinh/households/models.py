@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh.lib.ethnicity import ETHNICITY_CHOICES, KINH
 from ansinh.lib.vietnamese import fold, sort_key
+
+if TYPE_CHECKING:
+    from .engine import StandardSpec
 
 
 class Area(models.TextChoices):
@@ -565,10 +569,14 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 
 
 class Assessment(models.Model):
-    """A household's classification in a round: the figures, the status and why.
+    """A household's classification in a round: the figures and the status.
 
     A snapshot: the facts behind the figures (ethnicity, working capacity, meritorious members,
     needs) are copied at classification time, so the round's tables stay as decided.
+
+    The sentence that says why is not stored: it follows from the stored area, income, deprivations
+    and status with the round's standard, and is written when read (`reason_text`, or
+    `engine.reasons_for` for many rows at once) — one text column less in the round's bulk insert.
     """
 
     # No index of its own on `round`, `commune` or `hamlet`: the unique (round, household) and the
@@ -597,7 +605,6 @@ class Assessment(models.Model):
     has_meritorious = models.BooleanField(default=False)
     social_protection = models.BooleanField(default=False, help_text="A member receives a monthly social allowance.")
     needs = models.PositiveSmallIntegerField(default=0, help_text="Bit i set: NEED_FIELDS[i].")
-    reason = models.TextField(_("why"))
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -607,3 +614,13 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.status}"
+
+    def reason_text(self, spec: StandardSpec | None = None) -> str:
+        """Why, in one Vietnamese sentence: `engine.reason` over the stored figures, with the
+        standard's `spec` (read from the round's standard when not given; pass it for many rows, or
+        use `engine.reasons_for`)."""
+        from . import engine
+
+        if spec is None:
+            spec = engine.spec_for(self.round.standard)
+        return engine.reasons_for(spec, [self])[0]

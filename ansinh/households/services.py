@@ -429,7 +429,8 @@ def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None =
     2. Group the communes into batches of about BATCH_HOUSEHOLDS households.
     3. Per batch: read the facts as arrays (facts.load), compute the deprivation flags and the
        income (declared, or estimated by the region's scoring table), classify, compare with the
-       previous round, write the reasons, replace the batch's assessments with one bulk insert.
+       previous round, replace the batch's assessments with one bulk insert (the reason sentence
+       is not stored: it is derived from the stored figures when read, `Assessment.reason_text`).
     4. Record when and how many, and audit, in the same transaction.
     """
     with transaction.atomic():
@@ -509,23 +510,21 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
         needs |= h.bools[name].astype(np.int64) << i
     statuses = engine.STATUS_VALUES
     previous_values = ["" if p < 0 else statuses[p] for p in previous.tolist()]
-    reasons = engine.reasons(spec, urban=h.urban, income=income, mask=mask, status=status)
     methods = np.where(estimated, IncomeMethod.ESTIMATED, IncomeMethod.DECLARED).tolist()
     income_int = np.rint(income).astype(np.int64).tolist()
     status_list, area_list = status.tolist(), h.urban.tolist()
     rows = (
         (round_.pk, hid, commune, None if hamlet < 0 else hamlet, "urban" if urb else "rural", eth, size,
-         Decimal(inc), method, msk, cnt, statuses[st], prev, trans, bool(cw == 0), bool(mer), bool(alw), nd, why)
-        for hid, commune, hamlet, urb, eth, size, inc, method, msk, cnt, st, prev, trans, cw, mer, alw, nd, why in zip(
+         Decimal(inc), method, msk, cnt, statuses[st], prev, trans, bool(cw == 0), bool(mer), bool(alw), nd)
+        for hid, commune, hamlet, urb, eth, size, inc, method, msk, cnt, st, prev, trans, cw, mer, alw, nd in zip(
             h.ids.tolist(), loaded.commune.tolist(), loaded.hamlet.tolist(), area_list, loaded.ethnicity,
             h.size.tolist(), income_int, methods, mask.tolist(), counts.tolist(), status_list, previous_values,
-            transitions, can_work.tolist(), meritorious.tolist(), allowance.tolist(), needs.tolist(), reasons,
-            strict=True)
+            transitions, can_work.tolist(), meritorious.tolist(), allowance.tolist(), needs.tolist(), strict=True)
     )
     columns = ["round_id", "household_id", "commune_id", "hamlet_id", "area", "head_ethnicity", "size",
                "income_per_capita", "income_method", "deprivations", "deprivation_count", "status",
                "previous_status", "transition", "no_working_capacity", "has_meritorious", "social_protection",
-               "needs", "reason"]
+               "needs"]
     written = insert_rows(Assessment, columns, rows)
     values, tallies = np.unique(status, return_counts=True)
     return written, {statuses[v]: int(c) for v, c in zip(values.tolist(), tallies.tolist(), strict=True)}

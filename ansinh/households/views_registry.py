@@ -37,7 +37,7 @@ from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.citizen_id import mask_citizen_id
 
-from . import services
+from . import engine, services
 from .explain import explain_household, standard_on
 from .forms import (
     NOT_ASSESSED,
@@ -262,7 +262,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former": former,
         "moved_out": moved_out,
         "conditions": list(household.conditions.order_by("-year")),
-        "assessments": assessments,
+        "assessments": list(zip(assessments, engine.reasons_by_standard(assessments), strict=True)),
         "latest": latest,
         "explanation": explanation,
         "differs": latest is not None and (latest.status != explanation.status

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from ansinh.accounts.services import token_create
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.geo.services import hamlet_create
-from ansinh.households import services
+from ansinh.households import engine, services
 from ansinh.households.models import Assessment, StandardIndicator
 from conftest import login
 
@@ -139,7 +139,10 @@ def test_the_detail_has_former_members_conditions_and_the_latest_assessment(clie
     assert latest["deprived"] == [c for i, c in enumerate(ordered) if assessment.deprivations >> i & 1]
     assert len(latest["deprived"]) == latest["deprivation_count"] == assessment.deprivation_count > 0
     assert latest["income_per_capita"] == 1_200_000 and latest["income_method"] == "declared"
-    assert "hộ nghèo" in latest["reason"]
+    spec = engine.spec_for(round_.standard)
+    assert latest["reason"] == engine.reason(spec, urban=False, income=1_200_000, mask=assessment.deprivations,
+                                             status=engine.POOR)
+    assert latest["reason"].endswith("→ hộ nghèo.")
     assert client.get("/api/v1/households/999999", **headers).status_code == 404
 
 
@@ -241,6 +244,32 @@ def test_round_assessments_are_scoped_and_filtered(client, people, units, provin
     assert client.get(f"{url}?commune=00000", **bao).status_code == 400
     assert client.get(f"{url}?transition=sideways", **bao).status_code == 400
     assert client.get(f"/api/v1/rounds/{round_.pk}/assessments/", **bearer(people.binh)).status_code == 404
+
+
+def test_each_listed_assessment_has_its_reason_derived_from_its_figures(client, people, units, province_round,
+                                                                       monkeypatch):
+    """The reason is not stored: the page's reasons are computed together (one call for the page)
+    from each row's stored figures and the round's standard, and each is the engine's sentence for that row."""
+    round_, _ = province_round
+    spec = engine.spec_for(round_.standard)
+    stored = {a.household_id: a for a in Assessment.objects.filter(round=round_)}
+    url = f"/api/v1/rounds/{round_.pk}/assessments/"
+    calls = []
+    reasons_for = engine.reasons_for
+
+    def spy(spec, assessments):
+        calls.append(len(assessments))
+        return reasons_for(spec, assessments)
+
+    monkeypatch.setattr(engine, "reasons_for", spy)
+    listed = client.get(url, **bearer(people.bao)).json()["results"]
+    assert calls == [3]
+    assert len(listed) == 3 and len({row["reason"] for row in listed}) >= 2
+    for row in listed:
+        a = stored[row["household"]]
+        assert row["reason"] == engine.reason(spec, urban=a.area == "urban", income=float(a.income_per_capita),
+                                              mask=a.deprivations, status=engine.STATUS_INDEX[a.status])
+        assert f"{row['income_per_capita']:,} đồng".replace(",", ".") in row["reason"]
 
 
 def test_list_endpoints_take_a_constant_number_of_queries(client, people, units, province_round,

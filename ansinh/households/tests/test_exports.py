@@ -8,6 +8,7 @@ import pytest
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Level, Unit
+from ansinh.households import engine, exports
 from ansinh.households.exports import _sheet_names, household_list_file, household_list_xlsx
 from ansinh.households.importer import household_import, template_xlsx
 from ansinh.households.models import Assessment, Household, PovertyStandard, ReviewRound
@@ -43,8 +44,7 @@ def review(units):
         Assessment.objects.create(
             round=round_, household=found, commune=found.commune, area=found.area, head_ethnicity=found.head_ethnicity,
             size=found.members.count(), income_per_capita=Decimal(1_234_000), income_method="declared",
-            deprivations=mask, deprivation_count=bin(mask).count("1"), status=status,
-            reason=f"Lý do của hộ {found.code}.")
+            deprivations=mask, deprivation_count=bin(mask).count("1"), status=status)
     names = list(standard.indicators.order_by("position").values_list("name", flat=True))
     return SimpleNamespace(round=round_, other=other, standard=standard, names=names)
 
@@ -81,11 +81,31 @@ def test_a_commune_list_has_the_title_headers_masked_ids_total_and_signers(revie
     first = rows[2]
     assert first[4:11] == ("Khmer", None, "Ấp Chợ, Xã Trà Cú", "Nông thôn", 4, 1234000, 3)
     assert first[11] == "; ".join([review.names[0], review.names[1], review.names[3]])
-    assert first[12] == "Lý do của hộ TC-0001."
+    # The reason is not stored: derived from the row's figures, it is the engine's sentence for them.
+    spec = engine.spec_for(review.standard)
+    assert first[12] == engine.reason(spec, urban=False, income=1_234_000, mask=0b1011, status=engine.POOR)
+    assert first[12].startswith("Thu nhập bình quân 1.234.000 đồng/người/tháng, không vượt chuẩn nông thôn")
+    assert first[12].endswith(f"thiếu hụt 3 chỉ số (từ 03): {review.names[0].lower()}; {review.names[1].lower()}; "
+                              f"{review.names[3].lower()} → hộ nghèo.")
+    assert rows[0][12] == engine.reason(spec, urban=False, income=1_234_000, mask=0b110000, status=engine.POOR)
     assert tail[0][:3] == ("Tổng cộng", None, "3 hộ") and tail[0][8] == 2 + 4 + 4
     assert sheet.freeze_panes == f"A{rows_of(sheet).index(tuple(HEADERS)) + 2}"
     assert any("NGƯỜI LẬP BIỂU" in row and "CHỦ TỊCH UBND XÃ" in row for row in rows_of(sheet))
     assert sheet.cell(row=rows_of(sheet).index(tuple(HEADERS)) + 2, column=10).number_format == "#,##0"
+
+
+def test_each_rows_reason_is_derived_across_chunks(review, units, monkeypatch):
+    """Reasons are computed a chunk of rows at a time: with chunks of 2, every row still gets its own."""
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    book = openpyxl.load_workbook(io.BytesIO(household_list_xlsx(
+        round=review.round, assessments=Assessment.objects.all(), status="poor", unit=units.tra_cu)))
+    rows, _ = data_rows(book.active)
+    spec = engine.spec_for(review.standard)
+    masks = {"TC-0001": 0b1011, "TC-0003": 0b110000, "TC-0004": 0b111}
+    assert [r[1] for r in rows] == ["TC-0003", "TC-0004", "TC-0001"]
+    assert [r[12] for r in rows] == [engine.reason(spec, urban=False, income=1_234_000, mask=masks[r[1]],
+                                                   status=engine.POOR) for r in rows]
+    assert len({r[12] for r in rows}) == 3
 
 
 def test_the_near_poor_list_and_an_empty_list(review, units):

@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.households import services
-from ansinh.households.models import Household, HouseholdEvent, HouseholdStatus, LivingConditions, Member
+from ansinh.households.models import (
+    Assessment,
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    LivingConditions,
+    Member,
+)
 from conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -307,6 +314,22 @@ def test_it_filters_by_latest_status_hamlet_and_ethnicity(client, people, units)
     assert "HH-1" in html and "HH-4" not in html  # HH-4 has no head: Kinh by default
     page = client.get(reverse("household-detail", args=[poor.pk])).content.decode()
     assert reverse("round-detail", args=[round_.pk]) in page
+
+
+def test_the_page_shows_each_rounds_reason_derived_with_its_own_standard(client, people, units):
+    """Reasons are not stored: the page derives each from the row's figures with its round's standard."""
+    household = make_household(people, units)
+    rounds = [services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year) for year in (2020, 2025)]
+    for round_ in rounds:
+        services.review_round_run(round=round_, actor=people.lan)
+    assert {r.standard.code for r in rounds} == {"2016-2020", "2022-2025"}
+    expected = [a.reason_text() for a in Assessment.objects.filter(household=household)]
+    assert len(set(expected)) == 2
+    login(client, people.lan)
+    page = client.get(reverse("household-detail", args=[household.pk])).content.decode()
+    table = page[page.index('data-testid="assessments"'):page.index('data-testid="history"')]
+    for reason in expected:
+        assert f'<td class="small">{reason}</td>' in table
 
 
 def test_the_list_runs_a_bounded_number_of_queries(client, people, units, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.households import engine, figures, services
+from ansinh.households.explain import explain_household
 from ansinh.households.models import (
     Assessment,
     HouseholdEvent,
@@ -95,12 +96,89 @@ def test_it_classifies_a_round_and_explains_why(people, units):
     assessment = Assessment.objects.get(round=round_, household=poor)
     assert assessment.status == "poor"
     assert assessment.deprivation_count == 4  # employment, health insurance, housing quality, telecom
-    assert "1.200.000 đồng" in assessment.reason and "hộ nghèo" in assessment.reason
-    assert "bảo hiểm y tế" in assessment.reason
+    reason = assessment.reason_text()  # derived from the stored figures, not stored
+    assert "1.200.000 đồng" in reason and reason.endswith("→ hộ nghèo.")
+    assert "bảo hiểm y tế" in reason
     assert assessment.head_ethnicity == "05"
     rows, total = figures.summary(Assessment.objects.filter(round=round_), engine.spec_for(round_.standard))
     assert (total.households, total.poor, total.khmer_poor) == (2, 1, 1)
     assert total.poor_rate == 50.0
+
+
+def urban_household(people, units, code, income):
+    """A household of Phường Ba Đình (an urban ward of Hà Nội), deprived in nothing but income."""
+    household = services.household_create(actor=people.binh, commune=units.ba_dinh, code=code, address="Phố Huế")
+    services.member_add(actor=people.binh, household=household, full_name="Trần Văn Hà", sex="male",
+                        birth_date=dt.date(1975, 1, 1), relation="head", ethnicity="01", employment="contract",
+                        education="upper_secondary", health_insurance=True, uses_internet=True)
+    services.conditions_record(actor=people.binh, household=household, year=2025, housing="durable",
+                               floor_area=Decimal("40"), water_source="piped", latrine="flush", has_phone=True,
+                               has_tv=True, income_per_capita=Decimal(income))
+    return household
+
+
+def test_the_reason_derived_from_the_stored_row_is_the_engines_sentence_for_the_facts(people, units):
+    """`Assessment` stores no reason: computed from its stored figures with the round's standard, it
+    is `engine.reason` for the household's facts (read again here by the explanation, not from the
+    row), under both rules (2016-2020: income or deprivations; 2022-2025: income and deprivations),
+    in both areas and every income band."""
+    incomes = [(650_000, 1_200_000), (850_000, 1_700_000), (1_200_000, 3_500_000)]  # 2020, 2025
+    households = [make_household(people, units, code=f"HH-{i + 1}", income=income)
+                  for i, (_, income) in enumerate(incomes)]
+    for household, (income, _) in zip(households, incomes, strict=True):
+        services.conditions_record(actor=people.lan, household=household, year=2020, housing="durable",
+                                   floor_area=Decimal("30"), water_source="piped", latrine="flush", has_phone=True,
+                                   income_per_capita=Decimal(income))
+    for i, income in enumerate([1_900_000, 2_500_000, 4_000_000]):
+        urban_household(people, units, f"BD-{i}", income)
+    rounds = [services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2020),
+              services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025),
+              services.review_round_open(actor=people.binh, unit=units.ba_dinh, year=2025)]
+    assert [r.standard.code for r in rounds] == ["2016-2020", "2022-2025", "2022-2025"]
+    seen = set()
+    for round_ in rounds:
+        services.review_round_run(round=round_, actor=None)
+        spec = engine.spec_for(round_.standard)
+        assessments = list(Assessment.objects.filter(round=round_).select_related("household", "round__standard")
+                           .order_by("household__code"))
+        assert len(assessments) == 3
+        together = engine.reasons_for(spec, assessments)
+        assert engine.reasons_by_standard(assessments) == together
+        for assessment, reason in zip(assessments, together, strict=True):
+            facts = explain_household(assessment.household, standard=round_.standard, year=round_.year,
+                                      on=round_.reference_date)
+            mask = sum(1 << i for i, indicator in enumerate(facts.indicators) if indicator.deprived)
+            expected = engine.reason(spec, urban=facts.urban, income=facts.income, mask=mask,
+                                     status=engine.STATUS_INDEX[facts.status])
+            assert assessment.reason_text(spec) == assessment.reason_text() == reason == expected
+            assert f"{format(int(assessment.income_per_capita), ',').replace(',', '.')} đồng" in reason
+            seen.add((spec.code, assessment.area, assessment.status))
+    # Every band of both rules and both areas came up, so each part of the sentence was checked.
+    assert seen == {("2016-2020", "rural", "poor"), ("2016-2020", "rural", "near_poor"),
+                    ("2016-2020", "rural", "average"), ("2022-2025", "rural", "poor"),
+                    ("2022-2025", "rural", "average"), ("2022-2025", "rural", "not_poor"),
+                    ("2022-2025", "urban", "near_poor"), ("2022-2025", "urban", "average"),
+                    ("2022-2025", "urban", "not_poor")}
+
+
+def test_an_estimated_income_is_classified_in_whole_dong_as_stored(people, units):
+    """Form B1 answers may be fractions (earners_share 0,5…): the income is rounded to the đồng it is
+    stored in before it is classified, so the stored income, the status and the derived reason agree.
+    Here 550.000 + 250.000 + 1.400.000 × share = 1.500.000,4 đồng, stored as 1.500.000: at the
+    poverty line, so not above it."""
+    share = 700_000.4 / 1_400_000
+    household = make_household(people, units)
+    services.conditions_record(actor=people.lan, household=household, year=2025, housing="simple",
+                               floor_area=Decimal("30"), income_per_capita=None,
+                               b1_answers={"has_motorbike": 1, "earners_share": share})
+    round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    services.review_round_run(round=round_, actor=people.lan)
+    assessment = Assessment.objects.get(round=round_, household=household)
+    assert assessment.income_method == "estimated" and assessment.income_per_capita == 1_500_000
+    assert assessment.status in ("poor", "near_poor")
+    assert "1.500.000 đồng/người/tháng, không vượt chuẩn nông thôn 1.500.000 đồng" in assessment.reason_text()
+    explanation = explain_household(household, standard=round_.standard, year=2025, on=round_.reference_date)
+    assert explanation.income == 1_500_000 and explanation.status == assessment.status
 
 
 def test_it_records_transitions_against_the_previous_round(people, units):

@@ -260,7 +260,6 @@ def assess_one(pk: int, *, round_: ReviewRound, spec: engine.StandardSpec, table
         no_working_capacity=not any(x.can_work for x in members), has_meritorious=any(x.meritorious for x in members),
         social_protection=any(x.social_allowance for x in members),
         needs=sum(1 << i for i, name in enumerate(NEED_FIELDS) if conditions and getattr(conditions, name)),
-        reason=engine.reason(spec, urban=bool(h.urban[0]), income=float(income[0]), mask=mask, status=code),
     )
     assessment.save()
     return assessment
