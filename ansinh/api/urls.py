@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import households, views
+from . import plans
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -15,4 +16,16 @@ urlpatterns = [
     path("rounds/<int:pk>", households.RoundDetail.as_view(), name="api-round"),
     path("rounds/<int:pk>/assessments/", households.RoundAssessmentList.as_view(), name="api-round-assessments"),
     path("rounds/<int:pk>/figures/", households.RoundFigures.as_view(), name="api-round-figures"),
+    path("indicators/", plans.IndicatorList.as_view(), name="api-indicators"),
+    path("indicators/<slug:code>", plans.IndicatorDetail.as_view(), name="api-indicator"),
+    path("plans/", plans.PlanList.as_view(), name="api-plans"),
+    path("plans/<int:pk>", plans.PlanDetail.as_view(), name="api-plan"),
+    path("plans/<int:pk>/targets/", plans.PlanTargetList.as_view(), name="api-plan-targets"),
+    path("plans/<int:pk>/results/", plans.PlanResults.as_view(), name="api-plan-results"),
+    path("submissions/", plans.SubmissionList.as_view(), name="api-submissions"),
+    path("submissions/<int:pk>", plans.SubmissionDetail.as_view(), name="api-submission"),
+    path("submissions/<int:pk>/values", plans.SubmissionValues.as_view(), name="api-submission-values"),
+    path("submissions/<int:pk>/submit", plans.SubmissionSubmit.as_view(), name="api-submission-submit"),
+    path("submissions/<int:pk>/approve", plans.SubmissionApprove.as_view(), name="api-submission-approve"),
+    path("submissions/<int:pk>/return", plans.SubmissionReturn.as_view(), name="api-submission-return"),
 ]

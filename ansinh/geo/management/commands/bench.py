@@ -15,6 +15,10 @@ quick run: ANSINH_BENCH_HOUSEHOLDS=20000):
 3. the province's summary tables of the 2025 round (`bench_poverty summary`);
 4. the naive baseline, one ORM object at a time, on a sample (`bench_poverty naive`);
 5. the goals of the issue, met or not, and a linear extrapolation to the country.
+
+Plans figures (`bench_plans`), at ANSINH_BENCH_PLAN_HOUSEHOLDS households (default 300,000), on
+the households database of that size when there is one (else on a database of their own): all
+indicators for every unit of the province, and its report as .docx and .xlsx.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management.base import BaseCommand, CommandError
+
+from ansinh.plans.management.commands import bench_plans
 
 
 @dataclass
@@ -108,6 +114,8 @@ class Command(BaseCommand):
                         for n, v in data["engine"].items()]
         rounds: dict[int, tuple[int, Child, float]] = {}  # size -> (households, the 2025 run, its inner s)
         summaries: dict[int, float] = {}
+        plans_size = bench_plans.plan_households()
+        plans_lines: list[str] | None = None  # the plans figures, on the database of that size if there is one
         for n in sizes:
             province = province_for(n)
             with fresh_database(url, tmp, f"ansinh_bench_{n}") as db_url:
@@ -137,7 +145,13 @@ class Command(BaseCommand):
                 count, _, inner = rounds[n]
                 speedup = (count / inner) / (data["households"] / data["seconds"])
                 self.say(indent(text) + f"\n  the review round is ×{speedup:,.0f} faster than the naive loop")
+                if n == plans_size:
+                    plans_lines = bench_plans.measure(env_n, province)
         self.goals(engine_rates, rounds, summaries)
+        self.say(bench_plans.heading(plans_size, reused=plans_lines is not None))
+        if plans_lines is None:
+            plans_lines = bench_plans.measure_fresh(env, url, tmp, plans_size)
+        self.say(indent("\n".join(plans_lines)))
 
     def goals(self, engine_rates: list[tuple[float, float]], rounds: dict[int, tuple[int, Child, float]],
               summaries: dict[int, float]) -> None:
