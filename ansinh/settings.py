@@ -257,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "ansinh.households.models.RoundStatus",
         "RoundKindEnum": "ansinh.households.models.RoundKind",
         "UnitKindEnum": "ansinh.geo.models.Kind",
+        "PlanStatusEnum": "ansinh.plans.models.PlanStatus",
+        "TaskStatusEnum": "ansinh.plans.models.TaskStatus",
+        "SubmissionStatusEnum": "ansinh.plans.models.SubmissionStatus",
+        "AgencyKindEnum": "ansinh.plans.models.AgencyKind",
     },
 }
 
