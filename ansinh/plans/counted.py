@@ -41,7 +41,8 @@ def poverty_rounds(root: Unit, period: Period) -> list[ReviewRound]:
     ) | ReviewRound.objects.filter(
         kind=RoundKind.PERIODIC, reference_date__lte=period.end, unit_id__in=[*home.ancestor_ids(), home.pk]
     )
-    rounds = list(candidates.distinct().order_by("-year"))
+    # A round counts once it has classified its households (an opened, empty round does not).
+    rounds = list(candidates.filter(households_classified__gt=0).distinct().order_by("-year"))
     if not rounds:
         return []
     latest = rounds[0].year

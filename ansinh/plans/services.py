@@ -470,11 +470,12 @@ class TimelinessRow:
     submission: Submission | None
     deadline: dt.date
     state: str  # Timeliness.*
+    first_sent: dt.datetime | None = None  # the first submission (a returned and resent form keeps it)
 
     @property
     def days_late(self) -> int:
-        if self.state == Timeliness.LATE and self.submission and self.submission.submitted_at:
-            return (timezone.localtime(self.submission.submitted_at).date() - self.deadline).days
+        if self.state == Timeliness.LATE and self.first_sent is not None:
+            return (timezone.localtime(self.first_sent).date() - self.deadline).days
         if self.state == Timeliness.MISSING:
             return (timezone.localdate() - self.deadline).days
         return 0
@@ -506,8 +507,7 @@ def timeliness(plan: Plan, period: str, *, today: dt.date | None = None) -> list
             state = Timeliness.MISSING if today > deadline else Timeliness.NOT_DUE
         else:
             state = Timeliness.ON_TIME if timezone.localtime(sent).date() <= deadline else Timeliness.LATE
-        rows.append(TimelinessRow(unit=unit, submission=form, deadline=form.deadline if form and form.deadline
-                                  else deadline, state=state))
+        rows.append(TimelinessRow(unit=unit, submission=form, deadline=deadline, state=state, first_sent=sent))
     return rows
 
 

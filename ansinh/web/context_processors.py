@@ -25,7 +25,12 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
     (Field.LABOUR, _("Labour and employment"), []),
     (Field.CHILDREN, _("Children"), []),
-    (Field.PLANNING, _("General planning"), []),
+    (Field.PLANNING, _("General planning"), [
+        (_("Dashboard"), reverse_lazy("dashboard")),
+        (_("Plans and reports"), reverse_lazy("plan-list")),
+        (_("Indicator catalogue"), reverse_lazy("indicator-list")),
+        (_("Agencies"), reverse_lazy("agency-list")),
+    ]),
 ]
 
 

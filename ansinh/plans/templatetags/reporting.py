@@ -1,0 +1,112 @@
+"""Template tags of the reporting pages: figures in an indicator's decimals, and small progress
+bars and a stacked bar drawn on the server as inline SVG.
+
+As in `ansinh.households.templatetags.poverty`: the geometry is computed here and handed to the
+template as strings (the template engine would write "12,5" into an SVG attribute), the colours
+come from CSS classes (no inline styles: the CSP forbids them), and every chart has a title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from ansinh.web.templatetags.vn import num, pct
+
+register = template.Library()
+
+Number = int | float | Decimal
+
+
+@register.filter
+def figure(value: Number | None, decimals: int = 0) -> str:
+    """A figure in the Vietnamese format with the indicator's decimals; a dash when missing."""
+    if value is None or value == "":
+        return "—"
+    return num(value, decimals)
+
+
+@register.filter
+def signed(value: Number | None, decimals: int = 0) -> str:
+    """A change with its sign: +120, −3,5 (a dash when missing)."""
+    if value is None or value == "":
+        return "—"
+    text = num(abs(float(value)), decimals)
+    if float(value) > 0:
+        return f"+{text}"
+    if float(value) < 0:
+        return f"−{text}"
+    return text
+
+
+@register.filter
+def percent(value: Number | None, decimals: int = 1) -> str:
+    if value is None or value == "":
+        return "—"
+    return pct(value, decimals)
+
+
+@register.filter
+def key_str(value: object) -> str:
+    """An id or a year for a URL or an attribute, never with a thousands separator."""
+    return "" if value is None else str(value)
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class Bar:
+    width: str
+    height: str
+    fill: str
+    marker: str | None
+    target: str
+    cls: str
+    title: str
+
+
+@register.inclusion_tag("plans/reporting/_bar.html")
+def progress_bar(value: Number | None, expected: Number | None = None, lagging: bool = False,
+                 width: int = 160) -> dict[str, Bar | None]:
+    """A bullet bar: the share of the target done (filled), the 100 % line, and the expected pace
+    at the end of the period (a marker), on a scale of at least 100 %."""
+    if value is None:
+        return {"bar": None}
+    done = max(float(value), 0.0)
+    scale = max(100.0, min(done, 200.0), float(expected or 0))
+    fill = width * min(done, scale) / scale
+    marker = None if expected is None else _n(width * float(expected) / scale)
+    title = _("%(done)s of the target") % {"done": pct(done, 1)}
+    if expected is not None:
+        title += "; " + _("expected by now: %(expected)s") % {"expected": pct(expected, 0)}
+    return {"bar": Bar(width=str(width), height="12", fill=_n(fill), marker=marker, target=_n(width * 100 / scale),
+                       cls="bar-bad" if lagging else "bar-good", title=title)}
+
+
+@dataclass
+class Segment:
+    x: str
+    width: str
+    cls: str
+    label: str
+    count: int
+
+
+@register.inclusion_tag("plans/reporting/_stack.html")
+def stacked_bar(parts: list[tuple[str, str, int]], width: int = 480, chart_id: str = "stack") -> dict[str, object]:
+    """One horizontal bar split into parts [(label, css class, count)] (on time, late, missing…)."""
+    total = sum(count for _label, _cls, count in parts)
+    segments, x = [], 0.0
+    for label, cls, count in parts:
+        if not count:
+            continue
+        w = width * count / total
+        segments.append(Segment(x=_n(x), width=_n(w), cls=cls, label=label, count=count))
+        x += w
+    desc = "; ".join(f"{s.label}: {num(s.count)}" for s in segments)
+    return {"segments": segments, "width": str(width), "total": total, "desc": desc, "chart_id": chart_id}
