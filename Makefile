@@ -27,6 +27,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/ansinh demo setup
 	$(DEMO_ENV) $(BIN)/ansinh demo generate --province 86 --households $(DEMO_HOUSEHOLDS) --seed 1
 	$(DEMO_ENV) $(BIN)/ansinh demo rounds --province 86 --year 2025
+	$(DEMO_ENV) $(BIN)/ansinh demo plans --province 86
 	$(DEMO_ENV) $(BIN)/ansinh runserver 127.0.0.1:$(PORT)
 
 test: install test-only

@@ -28,6 +28,7 @@ import posixpath
 import pyexpat
 import re
 import zipfile
+from decimal import Decimal
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -412,7 +413,7 @@ class SheetWriter:
             if fmt is None:
                 fmt = self.writer.date_format(value)
             sheet.write_datetime(r, c, value, fmt)
-        elif isinstance(value, numbers.Real):  # Decimal, NumPy numbers
+        elif isinstance(value, (numbers.Real, Decimal)):  # Decimal is not a numbers.Real; NumPy numbers are
             sheet.write_number(r, c, float(value), fmt)
         else:
             sheet.write_string(r, c, clean_text(str(value)), fmt)

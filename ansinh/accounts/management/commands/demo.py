@@ -55,6 +55,9 @@ class Command(BaseCommand):
                            "itself classified with communes at different steps.")
         rounds.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
         rounds.add_argument("--year", type=int, default=2025, help="Review year (default 2025).")
+        plans = sub.add_parser("plans", help="The example plans of examples/ (the Trà Vinh Q1 2020 form approved) "
+                                             "and a 2025 plan of the province with commune forms in every state.")
+        plans.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -65,6 +68,8 @@ class Command(BaseCommand):
             self.generate(**options)
         elif options["action"] == "rounds":
             self.rounds(province=options["province"], year=options["year"])
+        elif options["action"] == "plans":
+            self.plans(province=options["province"])
         else:
             self.setup()
 
@@ -118,5 +123,16 @@ class Command(BaseCommand):
             raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
         try:
             demo_rounds(province=unit, year=year, write=self.stdout.write)
+        except ValidationError as error:
+            raise CommandError(_messages(error)) from error
+
+    def plans(self, *, province: str) -> None:
+        from ansinh.plans.demo import demo_plans
+
+        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
+        if unit is None:
+            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
+        try:
+            demo_plans(province=unit, write=self.stdout.write)
         except ValidationError as error:
             raise CommandError(_messages(error)) from error
