@@ -28,8 +28,8 @@ import posixpath
 import pyexpat
 import re
 import zipfile
-from decimal import Decimal
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
