@@ -134,6 +134,25 @@ class Period:
             return [Period(self.year, "month", m) for m in range(3 * self.index - 2, 3 * self.index + 1)]
         return []
 
+    def year_to_date(self) -> list[Period]:
+        """The fewest periods that cover 1 January to the end of this one: Q3 → H1, Q3; 2025-05 →
+        Q1, 04, 05; a year → itself."""
+        out: list[Period] = []
+        month, last = 1, self.months[1]
+        while month <= last:
+            if month in (1, 7) and month + 5 <= last:
+                out.append(Period(self.year, "half", 1 if month == 1 else 2))
+                month += 6
+            elif month % 3 == 1 and month + 2 <= last:
+                out.append(Period(self.year, "quarter", (month + 2) // 3))
+                month += 3
+            else:
+                out.append(Period(self.year, "month", month))
+                month += 1
+        if len(out) == 2 and out[0].kind == "half" and out[1].kind == "half":
+            return [Period(self.year, "year")]
+        return out
+
     def contains(self, other: Period) -> bool:
         return self.start <= other.start and other.end <= self.end
 

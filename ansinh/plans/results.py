@@ -63,6 +63,7 @@ class Results:
     notes: dict[str, str] = field(default_factory=dict)  # indicator code → where counted figures come from
     estimated: set[int] = field(default_factory=set)  # nodes holding a crosswalk share estimated without data
     previous: Results | None = None
+    year_to_date: bool = False  # flows count from 1 January to the period's end
 
     # --- reading -------------------------------------------------------------------------
 
@@ -106,8 +107,10 @@ class Results:
         return out
 
     def expected_share(self) -> float:
-        """How much of a yearly flow target should be done by the end of the period (Q1 → 25 %)."""
-        return 100.0 * self.period.months[1] / 12 if self.period.kind != "year" else 100.0
+        """How much of a yearly flow target the period's figure should reach: the months it covers
+        out of twelve (Q1 → 25 %; Q3 → 25 %, or 75 % counted from 1 January)."""
+        first, last = self.period.months
+        return 100.0 * (last - (0 if self.year_to_date else first - 1)) / 12
 
     def lagging(self, unit_id: int, code: str) -> bool:
         """Behind the year's pace (flows) or on the wrong side of the target (stocks)."""
@@ -162,10 +165,13 @@ def _roll_up(by_period: dict[str, float], period: Period, over_time: str) -> tup
     return sum(v for v, _ in present), len(present) < len(parts) or any(p for _, p in present)
 
 
-def _declared(root: Unit, period: Period, indicators: dict[str, Indicator]) -> list[tuple[int, str, int, str, Key, float]]:
+def _declared(root: Unit, period: Period, indicators: dict[str, Indicator], *, year_to_date: bool = False
+              ) -> list[tuple[int, str, int, str, Key, float]]:
     """(unit id, edition, level, path, key, value) of every form value in the area and period,
-    rolled up to the period; the latest form wins when several plans collect the same figure."""
-    keys = _period_keys(period)
+    rolled up to the period (or from 1 January: flows add the periods so far, stocks take the
+    last); the latest form wins when several plans collect the same figure."""
+    spans = period.year_to_date() if year_to_date else [period]
+    keys = [key for span in spans for key in _period_keys(span)]
     area = Q(submission__unit__path__startswith=root.path)
     if root.edition == Edition.CURRENT:
         area |= Q(submission__home__path__startswith=root.path, submission__unit__edition=Edition.LEGACY)
@@ -185,7 +191,11 @@ def _declared(root: Unit, period: Period, indicators: dict[str, Indicator]) -> l
         indicator = indicators.get(key[0])
         if indicator is None:
             continue
-        value, _partial = _roll_up(by_period, period, indicator.over_time)
+        parts = [v for v, _partial in (_roll_up(by_period, span, indicator.over_time) for span in spans)
+                 if v is not None]
+        if not parts:
+            continue
+        value = parts[-1] if indicator.over_time == OverTime.STOCK else sum(parts)
         if value is not None:
             ed, lv, pth = info[uid]
             out.append((uid, ed, lv, pth, key, value))
@@ -221,8 +231,10 @@ def _crosswalk_weights(legacy_communes: set[int]) -> tuple[dict[int, list[tuple[
     return weights, guessed
 
 
-def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previous: bool = True) -> Results:
-    """The figures of `root` and every unit below it (down to communes) for `period`."""
+def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previous: bool = True,
+            year_to_date: bool = False) -> Results:
+    """The figures of `root` and every unit below it (down to communes) for `period`; with
+    `year_to_date`, flows count from 1 January (a Q3 report's "9 tháng")."""
     nodes = _nodes(root)
     children: dict[int, list[int]] = defaultdict(list)
     for node in nodes.values():
@@ -234,7 +246,7 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
     estimated: set[int] = set()
 
     legacy_rows: list[tuple[int, int, str, Key, float]] = []
-    for unit_id, edition, level, path, key, value in _declared(root, period, indicators):
+    for unit_id, edition, level, path, key, value in _declared(root, period, indicators, year_to_date=year_to_date):
         if edition == root.edition or edition == Edition.PERMANENT:
             if unit_id in nodes:
                 own[unit_id][key] = value
@@ -296,9 +308,11 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
             targets[t_unit][(t_code, t_breakdown)] = float(t_value)  # the period's own target wins over the year's
 
     results = Results(root=root, period=period, plan=plan, indicators=indicators, nodes=nodes, children=children,
-                      values=values, sources=sources, targets=targets, notes=notes, estimated=estimated)
+                      values=values, sources=sources, targets=targets, notes=notes, estimated=estimated,
+                      year_to_date=year_to_date)
     if with_previous:
-        results.previous = compute(root, period.previous_year(), None, with_previous=False)
+        results.previous = compute(root, period.previous_year(), None, with_previous=False,
+                                   year_to_date=year_to_date)
     return results
 
 

@@ -5,7 +5,7 @@ below that lag behind, overdue tasks, late and missing reports, and the poverty 
 2. The plan: ?plan=ID, else the unit's current plan: the latest plan, up to this year, whose home
    is the unit or, failing that, the nearest unit above it (a commune follows the province's).
 3. The period: the latest quarter of the plan's year that has started. Figures are the year so
-   far (`results.compute` for the year rolls up the quarters reported), measured against the
+   far (`results.compute(..., year_to_date=True)`: 1 January to the quarter's end), against the
    year's target and the pace expected by the end of that quarter (Q3 → 75 %).
 
 A constant number of queries whatever the number of units: one `results.compute` (set-based),
@@ -14,7 +14,6 @@ one timeliness table, one list of tasks.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -166,9 +165,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     quarter = reporting_forms.current_period(plan.year, today)
     if quarter.kind == "year":
         quarter = Period(plan.year, "quarter", 4)
-    # The year so far, paced at the end of the quarter: replace the period the pace is read from.
-    figures = dataclasses.replace(results.compute(root, Period(plan.year, "year"), plan, with_previous=False),
-                                  period=quarter)
+    # The year so far (1 January to the quarter's end), paced at the end of the quarter.
+    figures = results.compute(root, quarter, plan, with_previous=False, year_to_date=True)
     base = {"period": str(plan.year)}
     due = reporting_forms.latest_due(plan, today)
     rows, counts = timeliness_rows(user, plan, due, today)

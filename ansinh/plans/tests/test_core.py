@@ -103,3 +103,25 @@ def test_communes_add_up_and_workflow(tra_vinh_plan, people) -> None:  # type: i
         services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(1)})
     figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)
     assert figures.value(district.pk, "jobs_created") == 350
+
+
+def test_year_to_date_spans() -> None:
+    keys = lambda text: [p.key for p in Period.parse(text).year_to_date()]  # noqa: E731
+    assert keys("2025-Q1") == ["2025-Q1"]
+    assert keys("2025-Q3") == ["2025-H1", "2025-Q3"]
+    assert keys("2025-05") == ["2025-Q1", "2025-04", "2025-05"]
+    assert keys("2025-Q4") == ["2025"]
+    assert keys("2025-H2") == ["2025"]
+
+
+def test_year_to_date_adds_flows_and_paces_the_year(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+    for period, jobs in (("2020-Q1", 7645), ("2020-Q2", 4000), ("2020-Q3", 3000)):
+        sub = services.submission_open(actor=None, plan=tra_vinh_plan, unit=tra_vinh_plan.unit, period=period)
+        services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(jobs)})
+        services.submission_submit(actor=None, submission=sub)
+    q3 = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q3"), tra_vinh_plan, with_previous=False)
+    assert q3.value(tra_vinh_plan.unit_id, "jobs_created") == 3000 and q3.expected_share() == 25.0
+    ytd = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q3"), tra_vinh_plan, year_to_date=True)
+    assert ytd.value(tra_vinh_plan.unit_id, "jobs_created") == 14645 and ytd.expected_share() == 75.0
+    # 14.645 of 23.000 is 63,7 %: more than 10 points behind the 75 % pace
+    assert ytd.lagging(tra_vinh_plan.unit_id, "jobs_created")
