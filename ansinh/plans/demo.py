@@ -28,7 +28,9 @@ from django.utils import timezone
 from ansinh.accounts import audit
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Unit
-from ansinh.households.models import Household
+from ansinh.households.models import (Assessment, Household, PovertyStatus, ReviewRound, RoundKind,
+                                      RoundStatus)
+from ansinh.lib.vietnamese import format_number
 
 from . import examples, services
 from .importer import check_workbook, open_workbook, plan_import
@@ -97,6 +99,15 @@ def load_examples(*, write: Write = print, directory: Path = examples.EXAMPLES_D
     return plans
 
 
+def _poor_reduction_target(province: Unit) -> int:
+    """A tenth of the poor households of the province's latest decided review (the registry's own
+    figure, so the counted result can meet it), or the real-scale figure without a registry."""
+    decided = (ReviewRound.objects.filter(unit=province, kind=RoundKind.PERIODIC, status=RoundStatus.DECIDED)
+               .order_by("-year").first())
+    poor = Assessment.objects.filter(round=decided, status=PovertyStatus.POOR).count() if decided else 0
+    return max(1, round(poor / 10)) if poor else DEMO_TOTALS["poor_reduction"]
+
+
 def _weights(communes: list[Unit], rng: random.Random) -> dict[int, float]:
     """The communes' shares: their households in the registry (one GROUP BY), or a random spread."""
     counts = dict(Household.objects.filter(commune__in=communes).order_by().values_list("commune_id")
@@ -120,6 +131,7 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
         write(f"Kế hoạch {DEMO_NUMBER} năm {DEMO_YEAR} của {province.name} đã có: bỏ qua.")
         return existing
     rng = random.Random(seed)
+    totals = {**DEMO_TOTALS, "poor_reduction": _poor_reduction_target(province)}
     with transaction.atomic():
         if agency is None:
             agency = services.agency_create(actor=None, unit=province, name=SO_NOI_VU, kind=str(AgencyKind.DEPARTMENT),
@@ -133,8 +145,10 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
             basis="Căn cứ Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội về sắp xếp đơn vị hành chính cấp "
                   "tỉnh;"
                   "\nCăn cứ chỉ tiêu kế hoạch phát triển kinh tế - xã hội năm 2025 của tỉnh.",
-            objectives="Giải quyết việc làm cho 62.000 lao động, trong đó 2.800 lao động đi làm việc ở nước ngoài theo "
-                       "hợp đồng; đào tạo nghề cho 58.000 người; giảm 4.200 hộ nghèo.",
+            objectives=f"Giải quyết việc làm cho {format_number(totals['jobs_created'])} lao động, trong đó "
+                       f"{format_number(totals['overseas_workers'])} lao động đi làm việc ở nước ngoài theo hợp đồng; "
+                       f"đào tạo nghề cho {format_number(totals['trained_workers'])} người; giảm "
+                       f"{format_number(totals['poor_reduction'])} hộ nghèo.",
             recipients="Bộ Nội vụ;\nUBND tỉnh;\nUBND các xã, phường;\nLưu: VT.", signer_title="GIÁM ĐỐC",
             signer_name="Nguyễn Văn An", deadlines={"quarter": "last:15", "half": "05-30", "year": "12-05"},
             form_codes=DEMO_FORM, status=PlanStatus.ISSUED)
@@ -143,7 +157,7 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=DEMO_TOTALS)}
         rows = []
         split_targets: dict[str, dict[int, int]] = {}
-        for code, total in DEMO_TOTALS.items():
+        for code, total in totals.items():
             rows.append(services.TargetRow(indicators[code], province, str(DEMO_YEAR), "", Decimal(total)))
             split_targets[code] = _split_by_id(total, weights)
             by_pk = {c.pk: c for c in communes}
