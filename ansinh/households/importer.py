@@ -22,8 +22,6 @@ saying in which household they are, since the importer may not be allowed to see
 from __future__ import annotations
 
 import datetime as dt
-import os
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +39,8 @@ from ansinh.geo.models import Edition, Level, Succession, Unit, code_candidates
 from ansinh.lib.bulk import insert_rows, next_ids
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 from ansinh.lib.ethnicity import ETHNIC_GROUPS, KINH, ethnicity_code, ethnicity_name
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_header, find_sheet,
+                                     header_key, read_workbook)
 from ansinh.lib.vietnamese import fold, format_number, sort_key
 
 from .models import (
@@ -315,12 +314,6 @@ class ImportResult:
 # --- Parsing cells ----------------------------------------------------------------------------
 
 
-def header_key(text: Any) -> str:
-    """"Diện tích ở (m²) *" and "dien tich o m2" give the same key."""
-    folded = unicodedata.normalize("NFKD", fold(str(text or "")))
-    return "".join(ch for ch in folded if ch.isalnum() and ch.isascii())
-
-
 def _choice_lookup(column: Column) -> dict[str, str]:
     """Folded spellings -> model value: the template's label, the value itself, the model's label
     as the web pages show it (English, and its Vietnamese translation), then common aliases."""
@@ -342,14 +335,6 @@ def _choice_lookup(column: Column) -> dict[str, str]:
     return lookup
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, (dt.datetime, dt.date)):
-        value = value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
-
-
 class CellError(ValueError):
     """A cell's value cannot be used; the message is for the user."""
 
@@ -359,7 +344,7 @@ def _parse_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if isinstance(value, str):
         for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
             try:
@@ -428,10 +413,10 @@ class _Parser:
         return text
 
     def _code(self, value: Any) -> str:
-        return self._limit(_text(value))
+        return self._limit(cell_text(value))
 
     def _text(self, value: Any) -> str:
-        return self._limit(_text(value))
+        return self._limit(cell_text(value))
 
     def _citizen_id(self, value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -452,15 +437,15 @@ class _Parser:
     def _bool(self, value: Any) -> bool:
         if isinstance(value, bool):
             return value
-        word = fold(_text(value))
+        word = fold(cell_text(value))
         if word in TRUE_WORDS:
             return True
         if word in FALSE_WORDS:
             return False
-        raise CellError(f"Giá trị «{_text(value)}» không hợp lệ: ghi {YES} hoặc {NO}.")
+        raise CellError(f"Giá trị «{cell_text(value)}» không hợp lệ: ghi {YES} hoặc {NO}.")
 
     def _choice(self, value: Any) -> str:
-        text = _text(value)
+        text = cell_text(value)
         found = self.lookup.get(fold(text)) or self.lookup.get(header_key(text))
         if found is None:
             assert self.column.labels is not None
@@ -469,7 +454,7 @@ class _Parser:
         return found
 
     def _ethnicity(self, value: Any) -> str:
-        text = _text(value)
+        text = cell_text(value)
         code = ethnicity_code(text)
         if code is None:
             raise CellError(f"Không rõ dân tộc «{text}»: ghi tên dân tộc (ví dụ Kinh, Khmer) hoặc mã 01–55.")
@@ -479,9 +464,9 @@ class _Parser:
         try:
             number = _parse_decimal(value)
         except CellError:
-            raise CellError(f"Năm «{_text(value)}» không hợp lệ.") from None
+            raise CellError(f"Năm «{cell_text(value)}» không hợp lệ.") from None
         if number != number.to_integral_value() or not 2016 <= number <= self.today.year + 1:
-            raise CellError(f"Năm «{_text(value)}» không hợp lệ: cần một năm từ 2016 đến {self.today.year + 1}.")
+            raise CellError(f"Năm «{cell_text(value)}» không hợp lệ: cần một năm từ 2016 đến {self.today.year + 1}.")
         return int(number)
 
     def _decimal(self, value: Any) -> Decimal:
@@ -489,7 +474,7 @@ class _Parser:
         low, high = self.column.limits or (Decimal(0), Decimal("1e12"))
         if not low <= number <= high:
             places = self.column.places
-            raise CellError(f"Giá trị {_text(value)} nằm ngoài khoảng cho phép ({format_number(low, places)} đến "
+            raise CellError(f"Giá trị {cell_text(value)} nằm ngoài khoảng cho phép ({format_number(low, places)} đến "
                             f"{format_number(high, places)}).")
         return number.quantize(Decimal(1).scaleb(-self.column.places), rounding=ROUND_HALF_UP)
 
@@ -545,38 +530,19 @@ class _Reader:
 
     def _header(self, rows: Iterator[tuple[int, list[Any]]], sheet: str,
                 columns: list[Column]) -> tuple[int | None, list[tuple[Column, int | None]]]:
-        first = header_key(columns[0].header)
-        for number, cells in rows:
-            keys = [header_key(cell) for cell in cells]
-            if first in keys:
-                found = {key: i for i, key in reversed(list(enumerate(keys))) if key}
-                index = [(column, found.get(header_key(column.header))) for column in columns]
-                for column, position in index:
-                    if position is None and column.required:
-                        self.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-                        self.broken = True
-                return number, index
-            if number >= HEADER_SEARCH_ROWS:
-                break
-        self.add(sheet, 0, "", f"Không thấy dòng tiêu đề (cột «{columns[0].header}») trong "
-                               f"{HEADER_SEARCH_ROWS} dòng đầu.")
-        self.broken = True
-        return None, []
-
-
-def _open(data: bytes | str | Path | IO[bytes]) -> tuple[Reader, str]:
-    name = ""
-    if isinstance(data, (str, Path)):
-        name = os.path.basename(str(data))
-    elif not isinstance(data, bytes):
-        name = os.path.basename(str(getattr(data, "name", "") or ""))
-    return Reader(data), name
-
-
-def _sheet(workbook: Reader, wanted: str) -> str | None:
-    """The workbook's name for a sheet, matched without accents or case ("ho gia dinh")."""
-    key = header_key(wanted)
-    return next((title for title in workbook.sheetnames if header_key(title) == key), None)
+        header = find_header(rows, [column.header for column in columns], search_rows=HEADER_SEARCH_ROWS)
+        if header is None:
+            self.add(sheet, 0, "", f"Không thấy dòng tiêu đề (cột «{columns[0].header}») trong "
+                                   f"{HEADER_SEARCH_ROWS} dòng đầu.")
+            self.broken = True
+            return None, []
+        number, positions = header
+        index = list(zip(columns, positions, strict=True))
+        for column, position in index:
+            if position is None and column.required:
+                self.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
+                self.broken = True
+        return number, index
 
 
 # --- Checking rows against each other and the registry ----------------------------------------
@@ -921,7 +887,7 @@ def _sort(problems: list[Problem]) -> list[Problem]:
 def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Plan, dict[str, tuple[int, Unit]]]:
     reader = _Reader()
     plan = Plan()
-    sheets = {title: _sheet(workbook, title) for title in SHEET_ORDER}
+    sheets = {title: find_sheet(workbook, title) for title in SHEET_ORDER}
     for title in (SHEET_HOUSEHOLDS, SHEET_MEMBERS):
         if sheets[title] is None:
             reader.add(title, 0, "", f"Tệp không có sheet «{title}» (dùng tệp mẫu tải từ hệ thống).")
@@ -962,16 +928,10 @@ def household_import(*, actor: User | None, data: bytes | str | Path | IO[bytes]
     unreadable = HouseholdImportError([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng tệp "
                                                           "mẫu tải từ hệ thống).")])
     try:
-        workbook, file_name = _open(data)
+        (plan, registered), file_name = read_workbook(data, lambda workbook: _check(workbook, allowed))
     except SpreadsheetError:
         raise unreadable from None
     name = name or file_name
-    try:
-        plan, registered = _check(workbook, allowed)
-    except SpreadsheetError:
-        raise unreadable from None
-    finally:
-        workbook.close()
     if dry_run:
         return ImportResult(file=name, households=len(plan.households), members=len(plan.members),
                             conditions=len(plan.conditions), written=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -18,33 +17,17 @@ from ansinh.accounts.access import (
     assessments_for_user,
     get_round_for_user,
     get_scope,
-    get_unit_for_user,
     request_user,
 )
-from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Level
 from ansinh.lib.vietnamese import format_number
+from ansinh.web.shortcuts import download, editor, unit_param
 
 from .exports import TITLES, household_list_file
 from .importer import HouseholdImportError, Problem, household_import, template_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_MB = 20
 SHOWN_PROBLEMS = 1_000  # a page of more errors helps nobody: fix these, import again
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _editor(request: HttpRequest) -> User:
-    """Only roles that edit data import (commune and provincial officers, administrators)."""
-    user = request_user(request)
-    if not get_scope(user).roles & EDITING_ROLES:
-        raise PermissionDenied
-    return user
 
 
 def _household_list_url() -> str:
@@ -59,7 +42,7 @@ def _household_list_url() -> str:
 def household_import_view(request: HttpRequest) -> HttpResponse:
     """Upload the filled template; every problem is listed by sheet, row and column, and nothing
     is written unless the whole file is right."""
-    user = _editor(request)
+    user = editor(request)
     problems: list[Problem] = []
     error = ""
     if request.method == "POST":
@@ -97,7 +80,7 @@ def household_template(request: HttpRequest) -> HttpResponse:
     """The blank template, or with ?sample=1 five sample households to try."""
     sample = request.GET.get("sample") == "1"
     name = "mau-nhap-ho-gia-dinh-vi-du.xlsx" if sample else "mau-nhap-ho-gia-dinh.xlsx"
-    return _xlsx(template_xlsx(sample=sample), name)
+    return download(template_xlsx(sample=sample), name)
 
 
 @login_required
@@ -110,18 +93,14 @@ def round_list_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
     status = request.GET.get("status", "poor")
     if status not in TITLES:
         return HttpResponseBadRequest("status must be poor or near_poor")
-    unit = round_.unit
-    if request.GET.get("unit"):
-        try:
-            unit = get_unit_for_user(user, int(request.GET["unit"]))
-        except ValueError:
-            raise Http404 from None
-        if not unit.path.startswith(round_.unit.path) or unit.level not in (Level.PROVINCE, Level.COMMUNE):
-            raise Http404
+    unit = unit_param(request, user, round_.unit)
+    if request.GET.get("unit") and (not unit.path.startswith(round_.unit.path)
+                                    or unit.level not in (Level.PROVINCE, Level.COMMUNE)):
+        raise Http404
     found = household_list_file(round=round_, assessments=assessments_for_user(user), status=status, unit=unit)
     # Lists of named households leave the system: log who took which (Decree 13/2023/NĐ-CP, Art. 27).
     # Built first, so the (write-locking) transaction holds only the audit row.
     with transaction.atomic():
         audit.record(actor=user, action="households.list_export", obj=round_, unit=unit, ip=audit.client_ip(request),
                      after={"status": status, "unit": unit.code, "households": found.rows})
-    return _xlsx(found.content, found.filename)
+    return download(found.content, found.filename)

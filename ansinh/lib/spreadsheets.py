@@ -24,11 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import numbers
+import os
 import posixpath
 import pyexpat
 import re
+import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -39,7 +41,10 @@ from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["Format", "Reader", "SheetWriter", "SpreadsheetError", "Writer", "read_rows", "sheet_names"]
+from ansinh.lib.vietnamese import fold
+
+__all__ = ["Format", "Reader", "SheetWriter", "SpreadsheetError", "Writer", "cell_text", "find_header", "find_sheet",
+           "header_key", "header_positions", "open_reader", "read_rows", "read_workbook", "sheet_names"]
 
 Source = bytes | str | Path | IO[bytes]
 
@@ -234,6 +239,71 @@ def read_rows(source: Source, sheet: str | None = None) -> Iterator[tuple[int, l
     cells. Raises SpreadsheetError for a file that is not a readable workbook."""
     with Reader(source) as reader:
         yield from reader.rows(reader.active if sheet is None else sheet)
+
+
+# --- Reading filled-in templates (the imports) ---------------------------------------------------
+
+
+def open_reader(source: Source) -> tuple[Reader, str]:
+    """The open workbook and the file's name ("" for bytes or a stream without a name)."""
+    name = ""
+    if isinstance(source, (str, Path)):
+        name = os.path.basename(str(source))
+    elif not isinstance(source, bytes):
+        name = os.path.basename(str(getattr(source, "name", "") or ""))
+    return Reader(source), name
+
+
+def read_workbook[T](source: Source, read: Callable[[Reader], T]) -> tuple[T, str]:
+    """What `read` makes of the workbook (closed afterwards), and the file's name. Raises
+    SpreadsheetError when the file, or a sheet `read` reads, is not a readable workbook."""
+    workbook, name = open_reader(source)
+    with workbook:
+        return read(workbook), name
+
+
+def header_key(text: Any) -> str:
+    """A label compared without accents, case, spaces or punctuation: "Mã chỉ tiêu *" and
+    "ma chi tieu", "Diện tích ở (m²)" and "dien tich o m2" give the same key."""
+    folded = unicodedata.normalize("NFKD", fold(str(text or "")))
+    return "".join(ch for ch in folded if ch.isalnum() and ch.isascii())
+
+
+def find_sheet(workbook: Reader, wanted: str) -> str | None:
+    """The workbook's name for a sheet, matched by `header_key` ("ho gia dinh" for «Hộ gia đình»)."""
+    wanted_key = header_key(wanted)
+    return next((title for title in workbook.sheetnames if header_key(title) == wanted_key), None)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as one line of text (numbers without a trailing .0, dates as dd/mm/yyyy)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, (dt.datetime, dt.date)):
+        value = value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+def header_positions(cells: Sequence[Any], headers: Sequence[str]) -> list[int | None]:
+    """The column of each header in a header row (the first cell that matches it by `header_key`),
+    None for a header the row does not have."""
+    keys = [header_key(cell) for cell in cells]
+    found = {k: i for i, k in reversed(list(enumerate(keys))) if k}
+    return [found.get(header_key(header)) for header in headers]
+
+
+def find_header(rows: Iterator[tuple[int, list[Any]]], headers: Sequence[str], *,
+                search_rows: int) -> tuple[int, list[int | None]] | None:
+    """The header row of a table: the first row, up to Excel row `search_rows`, that has a cell
+    matching headers[0]. Returns its row number and `header_positions`, None when there is no such
+    row; `rows` is left at the row after the header."""
+    first = header_key(headers[0])
+    for number, cells in rows:
+        if first in (header_key(cell) for cell in cells):
+            return number, header_positions(cells, headers)
+        if number >= search_rows:
+            break
+    return None
 
 
 class _Handler:

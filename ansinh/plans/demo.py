@@ -7,7 +7,7 @@ communes report in every state, so that the dashboard and the timeliness table s
 2. `demo_current_plan`: a 2025 plan of the current province (86, Vĩnh Long) by its Sở Nội vụ,
    which since 1 Mar 2025 carries labour, employment and meritorious people (Decree 25/2025/NĐ-CP;
    the department of labour was dissolved). Targets split among the province's communes add up;
-   tasks have due dates (some done, some overdue); every commune's forms for Q1–Q3 2025 are
+   tasks have due dates (most done, two overdue); every commune's forms for Q1–Q4 2025 are
    approved on time, sent late, returned with a reason, left as a draft or missing. Deterministic
    (`random.Random(seed)`); the forms, figures and events are written set-based, with one audit
    row for the lot.
@@ -30,10 +30,11 @@ from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Unit
 from ansinh.households.models import (Assessment, Household, PovertyStatus, ReviewRound, RoundKind,
                                       RoundStatus)
+from ansinh.lib.spreadsheets import read_workbook
 from ansinh.lib.vietnamese import format_number
 
 from . import examples, services
-from .importer import check_workbook, open_workbook, plan_import
+from .importer import check_workbook, plan_import
 from .models import (Agency, AgencyKind, Indicator, Plan, PlanStatus, Submission, SubmissionEvent, SubmissionStatus,
                      SubmissionValue, TaskStatus)
 from .periods import Period
@@ -47,7 +48,7 @@ DEMO_SEED = 2025
 SO_NOI_VU = "Sở Nội vụ"
 DEMO_TOTALS = {"jobs_created": 62000, "overseas_workers": 2800, "trained_workers": 58000, "poor_reduction": 4200}
 DEMO_FORM = ["jobs_created", "overseas_workers", "trained_workers"]
-QUARTER_SHARE = {1: 0.21, 2: 0.27, 3: 0.26}  # how much of a year's flow a quarter brings, about
+QUARTER_SHARE = {1: 0.21, 2: 0.27, 3: 0.26, 4: 0.26}  # how much of a year's flow a quarter brings, about
 RETURN_REASONS = ["Thiếu số liệu lao động nữ trong số lao động được giải quyết việc làm.",
                   "Số lao động đi làm việc ở nước ngoài chưa khớp danh sách hợp đồng đã đăng ký.",
                   "Số người học nghề chưa tách theo trình độ đào tạo; đề nghị bổ sung."]
@@ -66,9 +67,7 @@ def load_examples(*, write: Write = print, directory: Path = examples.EXAMPLES_D
     plans: list[Plan] = []
     for name in PLAN_FILES:
         path = directory / name
-        workbook, _ = open_workbook(path)
-        with workbook:
-            parsed = check_workbook(workbook)
+        parsed, _ = read_workbook(path, check_workbook)
         existing = Plan.objects.filter(agency__unit=parsed.unit, agency__name=parsed.fields["agency"],
                                        number=parsed.fields["number"], year=parsed.fields["year"]).first()
         if existing is not None:
@@ -108,6 +107,17 @@ def _poor_reduction_target(province: Unit) -> int:
     return max(1, round(poor / 10)) if poor else DEMO_TOTALS["poor_reduction"]
 
 
+def _poor_weights(province: Unit, communes: list[Unit]) -> dict[int, float]:
+    """The communes' poor households in the latest decided review (one GROUP BY); empty without one."""
+    decided = (ReviewRound.objects.filter(unit=province, kind=RoundKind.PERIODIC, status=RoundStatus.DECIDED)
+               .order_by("-year").first())
+    if decided is None:
+        return {}
+    counts = dict(Assessment.objects.filter(round=decided, status=PovertyStatus.POOR).order_by()
+                  .values_list("commune_id").annotate(n=Count("id")).values_list("commune_id", "n"))
+    return {c.pk: float(counts.get(c.pk, 0)) for c in communes} if counts else {}
+
+
 def _weights(communes: list[Unit], rng: random.Random) -> dict[int, float]:
     """The communes' shares: their households in the registry (one GROUP BY), or a random spread."""
     counts = dict(Household.objects.filter(commune__in=communes).order_by().values_list("commune_id")
@@ -121,7 +131,7 @@ def _split_by_id(total: int, weights: dict[int, float]) -> dict[int, int]:
 
 
 def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = print) -> Plan:
-    """The current province's 2025 plan with its communes' forms for Q1–Q3 (see the module's
+    """The current province's 2025 plan with its communes' forms for Q1–Q4 (see the module's
     docstring). Left alone when it exists."""
     parent = services.agency_for(province, f"Ủy ban nhân dân {province.name[:1].lower()}{province.name[1:]}",
                                  str(AgencyKind.PEOPLES_COMMITTEE), symbol="UBND")
@@ -157,9 +167,10 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=DEMO_TOTALS)}
         rows = []
         split_targets: dict[str, dict[int, int]] = {}
+        poor_weights = _poor_weights(province, communes) or weights
         for code, total in totals.items():
             rows.append(services.TargetRow(indicators[code], province, str(DEMO_YEAR), "", Decimal(total)))
-            split_targets[code] = _split_by_id(total, weights)
+            split_targets[code] = _split_by_id(total, poor_weights if code == "poor_reduction" else weights)
             by_pk = {c.pk: c for c in communes}
             rows += [services.TargetRow(indicators[code], by_pk[pk], str(DEMO_YEAR), "", Decimal(value))
                      for pk, value in split_targets[code].items()]
@@ -169,7 +180,7 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
         audit.record(actor=None, action="plans.demo.generate", obj=plan, unit=province,
                      after={"communes": len(communes), **counts})
     write(f"Kế hoạch {plan.number} năm {plan.year} của {agency.name} ({province.name}): {len(rows)} chỉ tiêu, "
-          f"{plan.tasks.count()} nhiệm vụ; biểu quý I–III của {len(communes)} xã: {counts['approved']} đã duyệt, "
+          f"{plan.tasks.count()} nhiệm vụ; biểu quý I–IV của {len(communes)} xã: {counts['approved']} đã duyệt, "
           f"{counts['submitted']} chờ duyệt, {counts['returned']} bị trả lại, {counts['draft']} nháp, "
           f"{counts['missing']} chưa có.")
     return plan
@@ -189,11 +200,13 @@ def _tasks(plan: Plan, province: Unit) -> None:
          "Phòng Lao động - Việc làm", dt.date(2025, 10, 15), TaskStatus.IN_PROGRESS,
          "Đã có danh sách của 87 xã, phường."),
         ("poverty", "Tổ chức rà soát hộ nghèo, hộ cận nghèo năm 2025 trên bản đồ hành chính mới.",
-         "Ủy ban nhân dân các xã, phường", dt.date(2025, 12, 14), TaskStatus.IN_PROGRESS, ""),
+         "Ủy ban nhân dân các xã, phường", dt.date(2025, 12, 14), TaskStatus.DONE,
+         "124/124 xã, phường đã niêm yết kết quả rà soát."),
         ("meritorious", "Chuyển giao hồ sơ người có công từ các huyện cũ về các xã, phường.",
          "Phòng Người có công", dt.date(2025, 9, 15), TaskStatus.OPEN, ""),
         ("employment", "Kiểm tra giám sát đào tạo nghề cho lao động nông thôn tại các xã vùng đồng bào Khmer.",
-         "Phòng Giáo dục nghề nghiệp", dt.date(2025, 11, 30), TaskStatus.OPEN, ""),
+         "Phòng Giáo dục nghề nghiệp", dt.date(2025, 11, 30), TaskStatus.DONE,
+         "Đã kiểm tra 12 xã; biên bản gửi Sở."),
         ("administration", "Tổng hợp báo cáo kết quả thực hiện kế hoạch năm 2025.", "Văn phòng Sở",
          dt.date(2025, 12, 20), TaskStatus.DONE, "Đã gửi báo cáo số 412/BC-SNV."),
     ]
@@ -216,17 +229,17 @@ def _kind(name: str) -> str:
 
 def _forms(plan: Plan, communes: list[Unit], targets: dict[str, dict[int, int]],
            rng: random.Random) -> dict[str, int]:
-    """Every commune's form for Q1–Q3 in one of five states, set-based."""
+    """Every commune's form for Q1–Q4 in one of five states, set-based."""
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=DEMO_FORM)}
     commune_user = _user("xa")
     officer = _user("laodong") or _user("giamngheo")
     forms: list[Submission] = []
     specs: list[tuple[str, list[tuple[str, str, Decimal]], list[tuple[str, dt.datetime, str]]]] = []
     counts = {"approved": 0, "submitted": 0, "returned": 0, "draft": 0, "missing": 0}
-    for quarter in (1, 2, 3):
+    for quarter in (1, 2, 3, 4):
         period = Period(DEMO_YEAR, "quarter", quarter)
         deadline = period.deadline(plan.deadlines)
-        missing_share = {1: 0.05, 2: 0.09, 3: 0.16}[quarter]
+        missing_share = {1: 0.05, 2: 0.09, 3: 0.12, 4: 0.16}[quarter]
         for commune in communes:
             roll = rng.random()
             if roll < missing_share:
@@ -261,7 +274,7 @@ def _forms(plan: Plan, communes: list[Unit], targets: dict[str, dict[int, int]],
                     form.decided_at, form.decided_by = decided, officer
                     events.append(("return", decided, reason))
                     counts["returned"] += 1
-                elif late and quarter == 3 and rng.random() < 0.5:
+                elif late and quarter == 4 and rng.random() < 0.5:
                     form.status = SubmissionStatus.SUBMITTED  # waiting for the province
                     counts["submitted"] += 1
                 else:

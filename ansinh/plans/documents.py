@@ -32,7 +32,7 @@ from . import results as results_module
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Aggregation, Agency, AgencyKind, Indicator, Plan, Source,
                      Task)
 from .periods import DEFAULT_DEADLINES, Period
-from .sentences import MISSING, Figures, breakdowns_text, number, period_label, render, sentence, templates_for
+from .sentences import MISSING, Figures, breakdowns_text, number, render, sentence, templates_for
 from .services import split_check
 
 DOC_TYPES = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "TB": "Thông báo", "CTr": "Chương trình"}
@@ -157,7 +157,7 @@ def _due_text(task: Task) -> str:
     if task.due_on is not None:
         return f"trước ngày {short_date(task.due_on)}"
     if task.due_period:
-        return f"trong {period_label(Period.parse(task.due_period))}"
+        return f"trong {Period.parse(task.due_period).label_vi()}"
     return task.due_condition.strip()
 
 
@@ -564,7 +564,7 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
     unit = unit or plan.unit
     agency = report_agency(plan, unit)
     nxt = period.next()
-    label, next_label = period_label(period), period_label(nxt)
+    label, next_label = period.label_vi(), nxt.label_vi()
     doc = layout.document()
     parent, issuer = issuing_lines(agency)
     place = plan.place if unit.pk == plan.unit_id else place_name(unit)

@@ -26,9 +26,7 @@ The workbook has three data sheets, a guide and two reference sheets (docs/plans
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,7 +39,8 @@ from django.utils import translation
 
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit, code_candidates, current_home
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_header, find_sheet,
+                                     header_key, read_workbook)
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
@@ -342,29 +341,14 @@ class PlanImportResult:
 # --- Parsing cells ----------------------------------------------------------------------------
 
 
-def key(text: Any) -> str:
-    """A label compared without accents, case, spaces or punctuation ("Mã chỉ tiêu *" = "ma chi tieu")."""
-    folded = unicodedata.normalize("NFKD", fold(str(text or "")))
-    return "".join(ch for ch in folded if ch.isalnum() and ch.isascii())
-
-
 def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(value: Any) -> str:
-    """A cell as one line of text (numbers without a trailing .0, dates as dd/mm/yyyy)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, (dt.datetime, dt.date)):
-        value = value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
 
 
 def lines(value: Any) -> list[str]:
     """A cell of several lines (Alt+Enter in Excel), each tidied; blank lines dropped."""
     if isinstance(value, (int, float, dt.date)):
-        return [text(value)]
+        return [cell_text(value)]
     return [" ".join(line.split()) for line in str(value).splitlines() if line.strip()]
 
 
@@ -373,7 +357,7 @@ def parse_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    raw = text(value)
+    raw = cell_text(value)
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(raw, fmt).date()
@@ -383,7 +367,7 @@ def parse_date(value: Any) -> dt.date:
 
 
 def parse_int(value: Any, low: int, high: int) -> int:
-    raw = text(value)
+    raw = cell_text(value)
     try:
         number = services.parse_value(value, label="")
     except ValidationError:
@@ -399,14 +383,14 @@ def parse_number(value: Any) -> Decimal:
     except ValidationError:
         number = None
     if number is None:
-        raise CellError(f"«{text(value)}» không phải là số (ghi 7.645 hoặc 7645; 21,3 hoặc 21.3).")
+        raise CellError(f"«{cell_text(value)}» không phải là số (ghi 7.645 hoặc 7645; 21,3 hoặc 21.3).")
     return number
 
 
 def parse_period(value: Any) -> Period:
     if isinstance(value, (dt.datetime, dt.date)) and value.day == 1:
         return Period(value.year, "month", value.month)  # Excel turned "2023-03" into 1 March 2023
-    raw = text(value)
+    raw = cell_text(value)
     try:
         return Period.parse(raw)
     except ValidationError:
@@ -418,7 +402,7 @@ def parse_rule(value: Any) -> str:
     """A deadline rule; Excel may turn "05-30" into a date, and people write 30/05 (day/month)."""
     if isinstance(value, (dt.datetime, dt.date)):
         return f"{value.month:02d}-{value.day:02d}"
-    raw = text(value).lower().replace(" ", "")
+    raw = cell_text(value).lower().replace(" ", "")
     day_month = re.fullmatch(r"(\d{1,2})/(\d{1,2})", raw)
     if day_month:
         raw = f"{int(day_month.group(2)):02d}-{int(day_month.group(1)):02d}"
@@ -428,7 +412,7 @@ def parse_rule(value: Any) -> str:
             month, day = (int(part) for part in rule.split("-"))
             dt.date(2024, month, day)  # a leap year: 02-29 is a day that exists
     except (ValidationError, ValueError):
-        raise CellError(f"«{text(value)}» không phải là quy tắc hạn nộp: ghi last:15 (ngày 15 tháng cuối kỳ), "
+        raise CellError(f"«{cell_text(value)}» không phải là quy tắc hạn nộp: ghi last:15 (ngày 15 tháng cuối kỳ), "
                         f"next:05 (ngày 5 tháng sau kỳ) hoặc 12-05 (ngày cố định 05/12).") from None
     return rule
 
@@ -436,11 +420,11 @@ def parse_rule(value: Any) -> str:
 def parse_code(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return text(value)
+    return cell_text(value)
 
 
 def parse_choice(value: Any, kind: str) -> str:
-    raw = text(value)
+    raw = cell_text(value)
     found = choice_lookup(kind).get(fold(raw))
     if found is None:
         allowed = "; ".join(LISTS[kind].values())
@@ -470,41 +454,19 @@ class Collector:
         self.problems.append(Problem(sheet, row, column, message))
 
 
-def open_workbook(data: Source_) -> tuple[Reader, str]:
-    name = ""
-    if isinstance(data, (str, Path)):
-        name = os.path.basename(str(data))
-    elif not isinstance(data, bytes):
-        name = os.path.basename(str(getattr(data, "name", "") or ""))
-    return Reader(data), name
-
-
-def find_sheet(workbook: Reader, wanted: str) -> str | None:
-    """The workbook's name for a sheet, matched without accents or case."""
-    wanted_key = key(wanted)
-    return next((title for title in workbook.sheetnames if key(title) == wanted_key), None)
-
-
 def read_table(rows: Iterator[tuple[int, list[Any]]], sheet: str, columns: list[Column],
                collector: Collector) -> list[Row]:
     """The non-empty rows under the header row (found in the first rows by its first column)."""
-    first = key(columns[0].header)
-    index: list[tuple[Column, int | None]] = []
-    for number, cells in rows:
-        keys = [key(cell) for cell in cells]
-        if first in keys:
-            found = {k: i for i, k in reversed(list(enumerate(keys))) if k}
-            index = [(column, found.get(key(column.header))) for column in columns]
-            for column, position in index:
-                if position is None and column.required:
-                    collector.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    if not index:
+    header = find_header(rows, [column.header for column in columns], search_rows=HEADER_SEARCH_ROWS)
+    if header is None:
         collector.add(sheet, 0, "", f"Không thấy dòng tiêu đề (cột «{columns[0].header}») trong "
                                     f"{HEADER_SEARCH_ROWS} dòng đầu.")
         return []
+    number, positions = header
+    index = list(zip(columns, positions, strict=True))
+    for column, position in index:
+        if position is None and column.required:
+            collector.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
     out: list[Row] = []
     for number, cells in rows:
         values = {column.key: (cells[position] if position is not None and position < len(cells) else None)
@@ -520,10 +482,10 @@ def read_fields(rows: Iterator[tuple[int, list[Any]]], collector: Collector) -> 
     labels: dict[str, Field] = {}
     for f in PLAN_FIELDS:
         for label in (f.label, *f.aliases):
-            labels[key(label)] = f
+            labels[header_key(label)] = f
     header_at = None
     for number, cells in rows:
-        if cells and key(cells[0]) == key("Mục"):
+        if cells and header_key(cells[0]) == header_key("Mục"):
             header_at = number
             break
         if number >= HEADER_SEARCH_ROWS:
@@ -540,9 +502,9 @@ def read_fields(rows: Iterator[tuple[int, list[Any]]], collector: Collector) -> 
             if not blank(value):
                 collector.add(SHEET_PLAN, number, "Mục", "Có nội dung nhưng không ghi mục.")
             continue
-        found = labels.get(key(raw_label))
+        found = labels.get(header_key(raw_label))
         if found is None:
-            collector.add(SHEET_PLAN, number, "Mục", f"Mục «{text(raw_label)}» không có trong mẫu (xem sheet "
+            collector.add(SHEET_PLAN, number, "Mục", f"Mục «{cell_text(raw_label)}» không có trong mẫu (xem sheet "
                                                      f"{SHEET_GUIDE}).")
             continue
         if found.key in out:
@@ -593,13 +555,13 @@ def _parse_field(f: Field, raw: Any) -> Any:
     if kind == "rule":
         return parse_rule(raw)
     if kind == "codes":
-        return [code.lower() for code in re.split(r"[;,\s]+", text(raw) if not isinstance(raw, str) else raw)
+        return [code.lower() for code in re.split(r"[;,\s]+", cell_text(raw) if not isinstance(raw, str) else raw)
                 if code.strip()]
     if kind == "code":
         return parse_code(raw)
     if kind.startswith("choice:"):
         return parse_choice(raw, kind.split(":", 1)[1])
-    value = text(raw)
+    value = cell_text(raw)
     if f.max_length and len(value) > f.max_length:
         raise CellError(f"Dài quá {f.max_length} ký tự.")
     return value
@@ -691,9 +653,9 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
         if blank(v.get("indicator")):
             add("indicator", "Chưa điền (cột bắt buộc).")
         else:
-            indicator = indicators.get(text(v["indicator"]).lower())
+            indicator = indicators.get(cell_text(v["indicator"]).lower())
             if indicator is None:
-                add("indicator", f"Không có chỉ tiêu mã «{text(v['indicator'])}» (xem sheet {SHEET_CATALOGUE}).")
+                add("indicator", f"Không có chỉ tiêu mã «{cell_text(v['indicator'])}» (xem sheet {SHEET_CATALOGUE}).")
         target_unit = unit
         if not blank(v.get("unit")) and unit is not None:
             code = parse_code(v["unit"])
@@ -719,7 +681,7 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
                 period = ""
         breakdown = ""
         if not blank(v.get("breakdown")) and indicator is not None:
-            raw = text(v["breakdown"])
+            raw = cell_text(v["breakdown"])
             found_code = breakdown_code(indicator, raw)
             if indicator.source == Source.DERIVED and indicator.aggregation == Aggregation.FORMULA:
                 add("breakdown", f"{indicator.name} là tỷ lệ tính theo công thức, không có chi tiết.")
@@ -739,7 +701,7 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
                     value = None
             except CellError as error:
                 add("value", str(error))
-        note = "" if blank(v.get("note")) else text(v["note"])
+        note = "" if blank(v.get("note")) else cell_text(v["note"])
         if len(note) > 300:
             add("note", "Dài quá 300 ký tự.")
         if indicator is None or target_unit is None or value is None or not period:
@@ -780,7 +742,7 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
         description = "" if blank(v.get("description")) else "\n".join(lines(v["description"]))
         if not description:
             add("description", "Chưa điền (cột bắt buộc).")
-        lead = "" if blank(v.get("lead")) else text(v["lead"])
+        lead = "" if blank(v.get("lead")) else cell_text(v["lead"])
         partners = [] if blank(v.get("partners")) else split_names(v["partners"])
         for name in [lead, *partners]:
             if len(name) > 200:
@@ -797,7 +759,7 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
                 due_period = parse_period(v["due_period"]).key
             except CellError as error:
                 add("due_period", str(error))
-        condition = "" if blank(v.get("due_condition")) else text(v["due_condition"])
+        condition = "" if blank(v.get("due_condition")) else cell_text(v["due_condition"])
         if len(condition) > 200:
             add("due_condition", "Dài quá 200 ký tự.")
         status = str(TaskStatus.OPEN)
@@ -996,15 +958,10 @@ def plan_import(*, actor: User | None, data: Source_, name: str = "", allowed: C
     unreadable = ImportProblems([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng tệp mẫu tải "
                                                     "từ hệ thống).")])
     try:
-        workbook, file_name = open_workbook(data)
+        parsed, file_name = read_workbook(data, check_workbook)
     except SpreadsheetError:
         raise unreadable from None
     name = name or file_name
-    try:
-        with workbook:
-            parsed = check_workbook(workbook)
-    except SpreadsheetError:
-        raise unreadable from None
     assert parsed.unit is not None
     if allowed is not None and not allowed(current_home(parsed.unit)):
         raise PermissionDenied(f"Bạn không được lập kế hoạch của {parsed.unit.name}.")

@@ -102,7 +102,8 @@ class Period:
         return begin, dt.date(self.year, last, 14)
 
     def label(self) -> str:
-        """Vietnamese-style label: "quý I năm 2020", "6 tháng đầu năm 2022", "tháng 3 năm 2025"."""
+        """The label in the interface language ("quý I năm 2020" in Vietnamese, through i18n);
+        `label_vi` for documents and files."""
         if self.kind == "month":
             return _("month %(month)d of %(year)d") % {"month": self.index, "year": self.year}
         if self.kind == "quarter":
@@ -112,6 +113,17 @@ class Period:
                 return _("the first six months of %(year)d") % {"year": self.year}
             return _("the last six months of %(year)d") % {"year": self.year}
         return _("the year %(year)d") % {"year": self.year}
+
+    def label_vi(self) -> str:
+        """The label in Vietnamese whatever the interface language, for documents and files:
+        "quý I năm 2020", "6 tháng đầu năm 2022", "tháng 3 năm 2025", "năm 2022"."""
+        if self.kind == "month":
+            return f"tháng {self.index} năm {self.year}"
+        if self.kind == "quarter":
+            return f"quý {ROMAN[self.index - 1]} năm {self.year}"
+        if self.kind == "half":
+            return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
+        return f"năm {self.year}"
 
     def previous_year(self) -> Period:
         """The same period a year earlier (for the change against last year)."""

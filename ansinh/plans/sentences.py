@@ -38,7 +38,7 @@ from ansinh.geo.models import Unit, current_home
 from ansinh.lib.vietnamese import format_number
 
 from .models import Dimension, Indicator, IndicatorSentence, Plan
-from .periods import ROMAN, Period
+from .periods import Period
 from .results import Results
 
 MISSING = "…"
@@ -94,14 +94,8 @@ def figure(indicator: Indicator, value: float | int | Decimal) -> str:
 
 
 def period_label(period: Period) -> str:
-    """The period in Vietnamese, whatever the interface language (documents are Vietnamese)."""
-    if period.kind == "month":
-        return f"tháng {period.index} năm {period.year}"
-    if period.kind == "quarter":
-        return f"quý {ROMAN[period.index - 1]} năm {period.year}"
-    if period.kind == "half":
-        return f"6 tháng {'đầu' if period.index == 1 else 'cuối'} năm {period.year}"
-    return f"năm {period.year}"
+    """The period in Vietnamese, whatever the interface language: `Period.label_vi`."""
+    return period.label_vi()
 
 
 # --- the figures a sentence speaks of ----------------------------------------------------------
@@ -159,7 +153,7 @@ def _values(indicator: Indicator, figures: Figures, *, percent_decimals: int,
         "breakdowns": breakdowns_text(indicator, figures.breakdowns),
         "change": change_text(indicator, value, figures.previous)
         if value is not None and figures.previous is not None else None,
-        "period": period_label(figures.period) if figures.period is not None else None,
+        "period": figures.period.label_vi() if figures.period is not None else None,
     }
     for code, other in figures.others.items():
         if code in out:

@@ -55,6 +55,14 @@ def agency_for(unit: Unit, name: str, kind: str, *, actor: User | None = None, s
     return existing or agency_create(actor=actor, unit=unit, name=name, kind=kind, symbol=symbol)
 
 
+def _assign(obj: Plan | Task, fields: Mapping[str, object], allowed: list[str]) -> None:
+    """Sets the fields an update passes; a name outside `allowed` is a programming error."""
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(obj, name, value)
+
+
 # --- plans ---------------------------------------------------------------------------------
 
 
@@ -106,10 +114,7 @@ def plan_create(*, actor: User | None, agency: Agency, unit: Unit, year: int, nu
 @transaction.atomic
 def plan_update(*, actor: User | None, plan: Plan, **fields: object) -> Plan:
     before = audit.snapshot(plan, PLAN_FIELDS)
-    for name, value in fields.items():
-        if name not in PLAN_FIELDS:
-            raise ValueError(name)
-        setattr(plan, name, value)
+    _assign(plan, fields, PLAN_FIELDS)
     _clean_plan(plan)
     plan.home = current_home(plan.unit)
     plan.save()
@@ -291,10 +296,7 @@ def task_create(*, actor: User | None, plan: Plan, description: str, partners: I
 def task_update(*, actor: User | None, task: Task, partners: Iterable[Agency] | None = None,
                 **fields: object) -> Task:
     before = audit.snapshot(task, TASK_FIELDS)
-    for name, value in fields.items():
-        if name not in TASK_FIELDS:
-            raise ValueError(name)
-        setattr(task, name, value)
+    _assign(task, fields, TASK_FIELDS)
     _clean_task(task)
     task.save()
     if partners is not None:

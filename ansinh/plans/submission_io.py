@@ -23,15 +23,15 @@ from django.utils import timezone, translation
 
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, code_candidates, current_home
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
+                                     header_positions, read_workbook)
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
-from .importer import (CellError, Collector, ImportProblems, Problem, Source_,
-                       blank, breakdown_code, choice_lookup, find_sheet, key, open_workbook, parse_code, parse_int,
-                       parse_number, parse_period, text)
+from .importer import (CellError, Collector, ImportProblems, Problem, Source_, blank, breakdown_code, choice_lookup,
+                       parse_code, parse_int, parse_number, parse_period)
 from .models import Indicator, Plan, Source, Submission, SubmissionStatus, SubmissionValue
-from .periods import ROMAN, Period
+from .periods import Period
 
 SHEET_FORM = "Biểu báo cáo"
 
@@ -64,18 +64,6 @@ NOTES = [
     "Số liệu của kỳ: 7.645 hoặc 7645; 21,3 hoặc 21.3. Để trống nếu không có số liệu.",
     "Không bắt buộc; tối đa 300 ký tự.",
 ]
-
-
-def period_name(period: Period) -> str:
-    """"quý I năm 2020", "6 tháng đầu năm 2022", "tháng 3 năm 2025", "năm 2022" (for the file,
-    whatever the interface language)."""
-    if period.kind == "month":
-        return f"tháng {period.index} năm {period.year}"
-    if period.kind == "quarter":
-        return f"quý {ROMAN[period.index - 1]} năm {period.year}"
-    if period.kind == "half":
-        return f"6 tháng {'đầu' if period.index == 1 else 'cuối'} năm {period.year}"
-    return f"năm {period.year}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +112,7 @@ def form_workbook(header: FormHeader, lines: Sequence[FormLine], *, created: dt.
     sheet = workbook.sheet(SHEET_FORM)
     sheet.widths([26, 60, 18, 14, 14, 36])
     sheet.page(landscape=True)
-    sheet.append([(f"BIỂU BÁO CÁO {period_name(Period.parse(header.period)).upper()}", workbook.format(
+    sheet.append([(f"BIỂU BÁO CÁO {Period.parse(header.period).label_vi().upper()}", workbook.format(
         bold=True, font_size=14))], height=24)
     sheet.append([(f"{header.unit_name}, kế hoạch {header.plan} của {header.agency}", workbook.format(italic=True))])
     sheet.append([("Điền cột Giá trị (ô màu vàng), giữ nguyên các ô khác, rồi nhập tệp ở trang «Nhập biểu báo cáo từ "
@@ -133,7 +121,7 @@ def form_workbook(header: FormHeader, lines: Sequence[FormLine], *, created: dt.
         "plan": (header.plan, cell_text), "year": (header.year, cell_plain), "agency": (header.agency, cell_text),
         "unit": (header.unit_code, cell_text), "edition": (header.edition, cell_text),
         "unit_name": (header.unit_name, cell_info), "period": (header.period, cell_text),
-        "period_name": (period_name(Period.parse(header.period)), cell_info),
+        "period_name": (Period.parse(header.period).label_vi(), cell_info),
         "deadline": (header.deadline, cell_date) if header.deadline else ("", cell_info),
     }
     for f in HEADER_FIELDS:
@@ -235,7 +223,7 @@ class SubmissionImportResult:
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"Đã lưu {format_number(self.values)} số liệu vào biểu báo cáo {period_name(Period.parse(self.period))}"
+        out = [f"Đã lưu {format_number(self.values)} số liệu vào biểu báo cáo {Period.parse(self.period).label_vi()}"
                f" của {self.unit} (kế hoạch {self.plan})."]
         out.append("Đã nộp biểu lên cấp trên." if self.submitted else
                    "Biểu đang ở trạng thái nháp: kiểm tra rồi nộp trên trang biểu báo cáo (hoặc nhập lại với "
@@ -256,16 +244,16 @@ def _read(workbook: Reader, collector: Collector) -> _Parsed:
     if sheet is None:
         collector.add(SHEET_FORM, 0, "", f"Tệp không có sheet «{SHEET_FORM}» (dùng biểu tải từ hệ thống).")
         return parsed
-    labels = {key(f.label): f for f in HEADER_FIELDS}
+    labels = {header_key(f.label): f for f in HEADER_FIELDS}
     rows = workbook.rows(sheet)
     index: dict[str, int] = {}
     for number, cells in rows:
-        first = key(cells[0]) if cells else ""
-        if first == key(COLUMNS[0]):
-            found = {key(c): i for i, c in reversed(list(enumerate(cells))) if key(c)}
-            for title, k in zip(COLUMNS, COLUMN_KEYS, strict=True):
-                if key(title) in found:
-                    index[k] = found[key(title)]
+        first = header_key(cells[0]) if cells else ""
+        if first == header_key(COLUMNS[0]):
+            positions = header_positions(cells, COLUMNS)
+            for title, k, position in zip(COLUMNS, COLUMN_KEYS, positions, strict=True):
+                if position is not None:
+                    index[k] = position
                 elif k in ("indicator", "value"):
                     collector.add(SHEET_FORM, number, title, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
             break
@@ -305,17 +293,12 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
     """
     unreadable = ImportProblems([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng biểu tải từ "
                                                     "hệ thống).")])
+    collector = Collector()
     try:
-        workbook, file_name = open_workbook(data)
+        parsed, file_name = read_workbook(data, lambda workbook: _read(workbook, collector))
     except SpreadsheetError:
         raise unreadable from None
     name = name or file_name
-    collector = Collector()
-    try:
-        with workbook:
-            parsed = _read(workbook, collector)
-    except SpreadsheetError:
-        raise unreadable from None
     if collector.problems:
         raise ImportProblems(collector.problems)
 
@@ -340,17 +323,17 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
             collector.add(SHEET_FORM, year_row, "Năm kế hoạch", str(error))
     edition = ""
     if not blank(edition_raw):
-        edition = choice_lookup("edition").get(fold(text(edition_raw)), "")
+        edition = choice_lookup("edition").get(fold(cell_text(edition_raw)), "")
         if not edition:
             collector.add(SHEET_FORM, edition_row, "Bản đồ hành chính",
-                          f"«{text(edition_raw)}» không hợp lệ: ghi legacy (bản đồ "
+                          f"«{cell_text(edition_raw)}» không hợp lệ: ghi legacy (bản đồ "
                                                         f"trước 01/07/2025) hoặc current.")
     plan: Plan | None = None
     unit: Unit | None = None
     if not collector.problems and year is not None:
         try:
-            plan, unit = find_plan_and_unit(number=text(plan_raw), year=year, unit_code=parse_code(unit_raw),
-                                            edition=edition, agency="" if blank(agency_raw) else text(agency_raw),
+            plan, unit = find_plan_and_unit(number=cell_text(plan_raw), year=year, unit_code=parse_code(unit_raw),
+                                            edition=edition, agency="" if blank(agency_raw) else cell_text(agency_raw),
                                             plans=plans)
         except CellError as error:
             about_unit = str(error).startswith("Không có đơn vị")
@@ -377,18 +360,18 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
         if blank(row.get("indicator")):
             add("indicator", "Chưa điền mã chỉ tiêu.")
             continue
-        code = text(row["indicator"]).lower()
+        code = cell_text(row["indicator"]).lower()
         indicator = indicators.get(code) or others.get(code)
         if indicator is None:
             add("indicator", f"Chỉ tiêu «{code}» không có trong biểu báo cáo của kế hoạch {plan.number}.")
             continue
         breakdown = ""
         if not blank(row.get("breakdown")):
-            found = breakdown_code(indicator, text(row["breakdown"]))
+            found = breakdown_code(indicator, cell_text(row["breakdown"]))
             if found is None:
                 allowed_ = "; ".join(str(b["code"]) for b in indicator.breakdowns) or "không có"
-                add("breakdown", f"«{text(row['breakdown'])}» không phải là chi tiết của {indicator.name} (các chi "
-                                 f"tiết: {allowed_}).")
+                add("breakdown", f"«{cell_text(row['breakdown'])}» không phải là chi tiết của {indicator.name} "
+                                 f"(các chi tiết: {allowed_}).")
                 continue
             breakdown = found
         if (code, breakdown) in seen:
@@ -405,7 +388,7 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
             if value < 0 and indicator.unit_of_measure != "%":
                 add("value", "Số liệu không được âm.")
                 continue
-        note = "" if blank(row.get("note")) else text(row["note"])
+        note = "" if blank(row.get("note")) else cell_text(row["note"])
         if len(note) > 300:
             add("note", "Dài quá 300 ký tự.")
             continue
@@ -460,5 +443,5 @@ def locked_message(submission: Submission) -> str:
     when = submission.decided_at if submission.status == SubmissionStatus.APPROVED else submission.submitted_at
     on = f" ngày {timezone.localtime(when):%d/%m/%Y}" if when else ""
     state = "đã được duyệt" if submission.status == SubmissionStatus.APPROVED else "đã nộp"
-    return (f"Biểu báo cáo {period_name(Period.parse(submission.period))} của {submission.unit.name} {state}{on}: "
+    return (f"Biểu báo cáo {Period.parse(submission.period).label_vi()} của {submission.unit.name} {state}{on}: "
             f"không sửa được nữa. Nếu cần sửa, đề nghị cấp trên trả lại biểu.")

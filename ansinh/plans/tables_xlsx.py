@@ -24,7 +24,7 @@ from . import results as results_module
 from .documents import SECTOR_TITLES, SOURCE_LABELS, Appendix, appendix, appendix_title, plan_reference
 from .models import SECTOR_ORDER, Indicator, Plan
 from .periods import Period
-from .sentences import period_label, to_decimal
+from .sentences import to_decimal
 
 BORDER = {"border": 1}
 HEADER = {**BORDER, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "bg_color": "#EEF1F4"}
@@ -167,7 +167,7 @@ def report_xlsx(plan: Plan, period: Period, unit: Unit | None = None,
     book = Writer(font="Times New Roman", size=12, constant_memory=False)
     formats = _Formats(book)
     indicators = _reported(figures, unit)
-    title = f"KẾT QUẢ THỰC HIỆN {period_label(period).upper()} — {unit.name.upper()}"
+    title = f"KẾT QUẢ THỰC HIỆN {period.label_vi().upper()} — {unit.name.upper()}"
     reference = f"Theo {plan_reference(plan)}"
     headers = ["STT", "Chỉ tiêu", "Đơn vị tính", *REPORT_HEADERS]
 
@@ -188,7 +188,7 @@ def report_xlsx(plan: Plan, period: Period, unit: Unit | None = None,
                         (indicator.unit_of_measure, formats.centre),
                         *_row_cells(figures, unit.pk, indicator, formats, decimals)])
     if not indicators:
-        summary.append([(f"Chưa có số liệu {period_label(period)}.", formats.note)])
+        summary.append([(f"Chưa có số liệu {period.label_vi()}.", formats.note)])
     summary.widths([6, 48, 12, 14, 16, 14, 14, 14, 16])
     summary.freeze(header_row, 3)
     summary.print_titles(header_row)

@@ -28,27 +28,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, get_unit_for_user, request_user
+from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold
+from ansinh.web.shortcuts import DOCX, XLSX, download, unit_param
 
 from . import documents, sentences, tables_xlsx
 from .models import Indicator, IndicatorSentence, Plan
 from .periods import Period
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", fold(text)).strip("-") or "tai-lieu"
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def in_area(plan: Plan, unit: Unit) -> bool:
@@ -66,12 +57,7 @@ def _report_args(request: HttpRequest, pk: int) -> tuple[Plan, Period, Unit] | H
         return HttpResponseBadRequest(" ".join(error.messages))
     if period.year != plan.year:
         return HttpResponseBadRequest(_("The period must be in the plan's year %(year)d.") % {"year": plan.year})
-    unit = plan.unit
-    if request.GET.get("unit"):
-        try:
-            unit = get_unit_for_user(user, int(request.GET["unit"]))
-        except ValueError:
-            raise Http404 from None
+    unit = unit_param(request, user, plan.unit)
     scope = get_scope(user)
     if not in_area(plan, unit) or not (scope.national or scope.covers(current_home(unit))):
         raise Http404
@@ -82,14 +68,14 @@ def _report_args(request: HttpRequest, pk: int) -> tuple[Plan, Period, Unit] | H
 @require_GET
 def plan_document(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request_user(request), pk)
-    return _download(documents.plan_docx(plan), f"ke-hoach-{_slug(plan.number)}-{plan.year}.docx", DOCX)
+    return download(documents.plan_docx(plan), f"ke-hoach-{_slug(plan.number)}-{plan.year}.docx", DOCX)
 
 
 @login_required
 @require_GET
 def plan_appendix(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request_user(request), pk)
-    return _download(tables_xlsx.plan_appendix_xlsx(plan), f"phu-luc-{_slug(plan.number)}-{plan.year}.xlsx", XLSX)
+    return download(tables_xlsx.plan_appendix_xlsx(plan), f"phu-luc-{_slug(plan.number)}-{plan.year}.xlsx", XLSX)
 
 
 @login_required
@@ -99,8 +85,8 @@ def report_document(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     plan, period, unit = found
-    return _download(documents.report_docx(plan, period, unit),
-                     f"bao-cao-{_slug(period.key)}-{_slug(unit.name)}.docx", DOCX)
+    return download(documents.report_docx(plan, period, unit),
+                    f"bao-cao-{_slug(period.key)}-{_slug(unit.name)}.docx", DOCX)
 
 
 @login_required
@@ -110,8 +96,8 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     plan, period, unit = found
-    return _download(tables_xlsx.report_xlsx(plan, period, unit),
-                     f"so-lieu-{_slug(period.key)}-{_slug(unit.name)}.xlsx", XLSX)
+    return download(tables_xlsx.report_xlsx(plan, period, unit),
+                    f"so-lieu-{_slug(period.key)}-{_slug(unit.name)}.xlsx", XLSX)
 
 
 # --- the department's sentence ---------------------------------------------------------------------

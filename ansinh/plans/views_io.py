@@ -19,33 +19,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, get_unit_for_user, plans_for_user, request_user
+from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold, format_number
+from ansinh.web.shortcuts import download, editor, unit_param
 
 from .importer import ImportProblems, Problem, plan_import, plan_xlsx, template_xlsx
 from .models import Plan
 from .periods import Kind, Period, periods_of_year
-from .submission_io import period_name, submission_import, submission_template_xlsx, template_name
+from .submission_io import submission_import, submission_template_xlsx, template_name
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_MB = 10
 SHOWN_PROBLEMS = 500
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _editor(request: HttpRequest) -> User:
-    """Only roles that edit data import (commune and provincial officers, administrators)."""
-    user = request_user(request)
-    if not get_scope(user).roles & EDITING_ROLES:
-        raise PermissionDenied
-    return user
 
 
 def _url(name: str, pk: int, fallback: str) -> str:
@@ -76,7 +62,7 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a filled plan workbook; "check only" runs every check and writes nothing. Every
     problem is listed by sheet, row and column; a plan of a unit outside the user's editing
     scope is refused (403)."""
-    user = _editor(request)
+    user = editor(request)
     plan = _plan_param(request, user)
     problems: list[Problem] = []
     error, report, checked = "", [], False
@@ -116,8 +102,8 @@ def plan_template(request: HttpRequest) -> HttpResponse:
     if request.GET.get("plan"):
         plan = _plan_param(request, user)
         assert plan is not None
-        return _xlsx(plan_xlsx(plan), f"ke-hoach-{slugify(fold(plan.number)) or plan.pk}-{plan.year}.xlsx")
-    return _xlsx(template_xlsx(), "mau-ke-hoach.xlsx")
+        return download(plan_xlsx(plan), f"ke-hoach-{slugify(fold(plan.number)) or plan.pk}-{plan.year}.xlsx")
+    return download(template_xlsx(), "mau-ke-hoach.xlsx")
 
 
 def _plan_param(request: HttpRequest, user: User) -> Plan | None:
@@ -132,12 +118,7 @@ def _plan_param(request: HttpRequest, user: User) -> Plan | None:
 
 def _form_target(request: HttpRequest, user: User, plan: Plan) -> tuple[Unit, Period]:
     """The unit (?unit=ID, default the plan's own) and period (?period=KEY) of a form download."""
-    unit = plan.unit
-    if request.GET.get("unit"):
-        try:
-            unit = get_unit_for_user(user, int(request.GET["unit"]))
-        except ValueError:
-            raise Http404 from None
+    unit = unit_param(request, user, plan.unit)
     if not unit.path.startswith(plan.unit.path) or unit.edition != plan.unit.edition or unit.level > Level.COMMUNE:
         raise Http404
     try:
@@ -166,7 +147,7 @@ def submission_template(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest(str(error))
     if not get_scope(user).can_change(current_home(unit)):
         raise PermissionDenied
-    return _xlsx(submission_template_xlsx(plan, unit, period), template_name(plan, unit, period))
+    return download(submission_template_xlsx(plan, unit, period), template_name(plan, unit, period))
 
 
 def _form_choices(user: User, plan: Plan) -> list[Unit]:
@@ -193,7 +174,7 @@ def _form_choices(user: User, plan: Plan) -> list[Unit]:
 def submission_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a filled form: its header names the plan, unit and period; the figures replace the
     draft's (a submitted or approved form is refused). ?plan=ID offers the forms to download."""
-    user = _editor(request)
+    user = editor(request)
     plan = _plan_param(request, user)
     problems: list[Problem] = []
     error = ""
@@ -210,7 +191,7 @@ def submission_import_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _(
                     "Saved %(count)s figures in the form of %(unit)s for %(period)s.") % {
                         "count": format_number(result.values), "unit": result.unit,
-                        "period": period_name(Period.parse(result.period))})
+                        "period": Period.parse(result.period).label_vi()})
                 if result.submitted:
                     messages.success(request, _("The form has been submitted to the unit above."))
                 return redirect(_url("submission-detail", result.submission_id,
@@ -224,4 +205,4 @@ def submission_import_view(request: HttpRequest) -> HttpResponse:
 def _periods(plan: Plan) -> list[tuple[str, str]]:
     """The periods of the plan's year, quarters first (the usual form)."""
     kinds: tuple[Kind, ...] = ("quarter", "half", "year", "month")
-    return [(p.key, period_name(p)) for kind in kinds for p in periods_of_year(plan.year, kind)]
+    return [(p.key, p.label_vi()) for kind in kinds for p in periods_of_year(plan.year, kind)]

@@ -623,15 +623,16 @@ def plan_targets(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, "plans/targets_form.html", context, failed=failed)
 
 
-def _target_for(user: User, pk: int) -> Target:
-    """A target of a plan the user may change (404 outside the user's plans, 403 read-only)."""
-    plan_id = Target.objects.filter(pk=pk).values_list("plan_id", flat=True).first()
+def _of_plan_to_change[T: (Target, Task)](user: User, model: type[T], pk: int, *related: str) -> T:
+    """A target or task, with its plan, of a plan the user may change (404 outside the user's
+    plans, 403 read-only)."""
+    plan_id = model.objects.filter(pk=pk).values_list("plan_id", flat=True).first()
     if plan_id is None:
         raise Http404
     plan = get_plan_for_user(user, plan_id, change=True)
-    target = plan.targets.select_related("indicator", "unit").get(pk=pk)
-    target.plan = plan
-    return target
+    found = model.objects.select_related(*related).get(pk=pk, plan=plan)
+    found.plan = plan
+    return found
 
 
 @login_required
@@ -640,7 +641,7 @@ def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Revise one target during the year (điều chỉnh chỉ tiêu), with the reason and the decision;
     the previous values stay in the history."""
     user = request_user(request)
-    target = _target_for(user, pk)
+    target = _of_plan_to_change(user, Target, pk, "indicator", "unit")
     if request.method == "POST":
         form = TargetReviseForm(request.POST)
         if form.is_valid():
@@ -662,16 +663,6 @@ def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Tasks -----------------------------------------------------------------------------------
-
-
-def _task_for(user: User, pk: int) -> Task:
-    plan_id = Task.objects.filter(pk=pk).values_list("plan_id", flat=True).first()
-    if plan_id is None:
-        raise Http404
-    plan = get_plan_for_user(user, plan_id, change=True)
-    task = plan.tasks.select_related("lead").get(pk=pk)
-    task.plan = plan
-    return task
 
 
 @login_required
@@ -699,7 +690,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    task = _task_for(user, pk)
+    task = _of_plan_to_change(user, Task, pk, "lead")
     plan = task.plan
     if request.method == "POST":
         form = TaskForm(request.POST, plan=plan)
@@ -726,7 +717,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_note(request: HttpRequest, pk: int) -> HttpResponse:
     """A progress note on a task, which may change its status."""
     user = request_user(request)
-    task = _task_for(user, pk)
+    task = _of_plan_to_change(user, Task, pk, "lead")
     if request.method == "POST":
         form = TaskNoteForm(request.POST)
         if form.is_valid():

@@ -2,6 +2,8 @@
 
     {% load plans %}
     {{ target.value|figure }}                 7.645 / 21,3 (as many decimals as the value has)
+    {{ r.value|figure_or_dash:2 }}            as figure, and "—" for a missing value (so percent_or_dash,
+                                              signed_or_dash): the reporting tables
     {{ target.value|figure_input }}           always Vietnamese ("7.645"), for an input parse_value reads back
     {{ result|percent_of:target|pct }}        33,2% (with `vn`'s pct), or "" without a target
     {{ "2022-Q2"|period_label }}              quý II năm 2022
@@ -143,17 +145,38 @@ def unit_label(unit: Unit | None) -> str:
 
 
 @register.filter
-def signed(value: object) -> str:
-    """A difference with its sign: "+50", "−1.200", "0"."""
+def signed(value: object, decimals: int | str | None = None) -> str:
+    """A difference with its sign: "+50", "−1.200", "0" (with the decimals it needs, or `decimals`)."""
     number = _decimal(value)
     if number is None:
         return ""
-    text = figure(abs(number))
+    text = figure(abs(number), decimals)
     if number > 0:
         return f"+{text}"
     if number < 0:
         return f"\u2212{text}"
     return text
+
+
+MISSING = "—"
+
+
+@register.filter
+def figure_or_dash(value: object, decimals: int | str | None = None) -> str:
+    """`figure`, or a dash for a missing value (a table's empty cell would read as not loaded yet)."""
+    return figure(value, decimals) or MISSING
+
+
+@register.filter
+def percent_or_dash(value: object, decimals: int | str = 1) -> str:
+    """`percent`, or a dash for a missing value."""
+    return percent(value, decimals) or MISSING
+
+
+@register.filter
+def signed_or_dash(value: object, decimals: int | str | None = None) -> str:
+    """`signed`, or a dash for a missing value."""
+    return signed(value, decimals) or MISSING
 
 
 @register.filter
@@ -175,7 +198,8 @@ def magnitude(value: object) -> Decimal | None:
     return None if number is None else abs(number)
 
 
-def _coord(value: float) -> str:
+def svg_number(value: float) -> str:
+    """A number for an SVG attribute: one decimal at most, with a dot ("12.5", "40")."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -195,7 +219,7 @@ def progress_bar(value: object, width: int = 100, height: int = 10) -> SafeStrin
         '<svg xmlns="http://www.w3.org/2000/svg" class="plans-bar {}" width="{}" height="{}" viewBox="0 0 {} {}" '
         'role="img" aria-label="{}"><title>{}</title><rect class="plans-bar-track" x="0" y="0" width="{}" height="{}"/>'
         '<rect class="plans-bar-fill" x="0" y="0" width="{}" height="{}"/></svg>',
-        state, width, height, width, height, label, label, width, height, _coord(filled), height)
+        state, width, height, width, height, label, label, width, height, svg_number(filled), height)
 
 
 @register.simple_tag
@@ -207,6 +231,6 @@ def maybe_url(name: str, *args: Any) -> str:
         return ""
 
 
-__all__ = ["breakdown_name", "decimals_of", "dimension_label", "due_label", "figure", "figure_input", "magnitude",
-           "maybe_url", "num", "percent", "percent_of", "period_label", "progress_bar", "signed", "task_overdue",
-           "unit_label"]
+__all__ = ["breakdown_name", "decimals_of", "dimension_label", "due_label", "figure", "figure_input", "figure_or_dash",
+           "magnitude", "maybe_url", "num", "percent", "percent_of", "percent_or_dash", "period_label", "progress_bar",
+           "signed", "signed_or_dash", "svg_number", "task_overdue", "unit_label"]

@@ -1,5 +1,6 @@
-"""Template tags of the reporting pages: figures in an indicator's decimals, and small progress
-bars and a stacked bar drawn on the server as inline SVG.
+"""Template tags of the reporting pages: bars of the share of a target done against the expected
+pace, and a stacked bar, drawn on the server as inline SVG. Figures, percentages and changes are
+`plans`' figure_or_dash, percent_or_dash and signed_or_dash (a dash when missing).
 
 As in `ansinh.households.templatetags.poverty`: the geometry is computed here and handed to the
 template as strings (the template engine would write "12,5" into an SVG attribute), the colours
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from ansinh.plans.templatetags.plans import svg_number
 from ansinh.web.templatetags.vn import num, pct
 
 register = template.Library()
@@ -22,41 +24,9 @@ Number = int | float | Decimal
 
 
 @register.filter
-def figure(value: Number | None, decimals: int = 0) -> str:
-    """A figure in the Vietnamese format with the indicator's decimals; a dash when missing."""
-    if value is None or value == "":
-        return "—"
-    return num(value, decimals)
-
-
-@register.filter
-def signed(value: Number | None, decimals: int = 0) -> str:
-    """A change with its sign: +120, −3,5 (a dash when missing)."""
-    if value is None or value == "":
-        return "—"
-    text = num(abs(float(value)), decimals)
-    if float(value) > 0:
-        return f"+{text}"
-    if float(value) < 0:
-        return f"−{text}"
-    return text
-
-
-@register.filter
-def percent(value: Number | None, decimals: int = 1) -> str:
-    if value is None or value == "":
-        return "—"
-    return pct(value, decimals)
-
-
-@register.filter
 def key_str(value: object) -> str:
     """An id or a year for a URL or an attribute, never with a thousands separator."""
     return "" if value is None else str(value)
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 @dataclass
@@ -71,7 +41,7 @@ class Bar:
 
 
 @register.inclusion_tag("plans/reporting/_bar.html")
-def progress_bar(value: Number | None, expected: Number | None = None, lagging: bool = False,
+def pace_bar(value: Number | None, expected: Number | None = None, lagging: bool = False,
                  width: int = 160) -> dict[str, Bar | None]:
     """A bullet bar: the share of the target done (filled), the 100 % line, and the expected pace
     at the end of the period (a marker), on a scale of at least 100 %."""
@@ -80,12 +50,12 @@ def progress_bar(value: Number | None, expected: Number | None = None, lagging: 
     done = max(float(value), 0.0)
     scale = max(100.0, min(done, 200.0), float(expected or 0))
     fill = width * min(done, scale) / scale
-    marker = None if expected is None else _n(width * float(expected) / scale)
+    marker = None if expected is None else svg_number(width * float(expected) / scale)
     title = _("%(done)s of the target") % {"done": pct(done, 1)}
     if expected is not None:
         title += "; " + _("expected by now: %(expected)s") % {"expected": pct(expected, 0)}
-    return {"bar": Bar(width=str(width), height="12", fill=_n(fill), marker=marker, target=_n(width * 100 / scale),
-                       cls="bar-bad" if lagging else "bar-good", title=title)}
+    return {"bar": Bar(width=str(width), height="12", fill=svg_number(fill), marker=marker,
+                       target=svg_number(width * 100 / scale), cls="bar-bad" if lagging else "bar-good", title=title)}
 
 
 @dataclass
@@ -106,7 +76,7 @@ def stacked_bar(parts: list[tuple[str, str, int]], width: int = 480, chart_id: s
         if not count:
             continue
         w = width * count / total
-        segments.append(Segment(x=_n(x), width=_n(w), cls=cls, label=label, count=count))
+        segments.append(Segment(x=svg_number(x), width=svg_number(w), cls=cls, label=label, count=count))
         x += w
     desc = "; ".join(f"{s.label}: {num(s.count)}" for s in segments)
     return {"segments": segments, "width": str(width), "total": total, "desc": desc, "chart_id": chart_id}

@@ -33,12 +33,12 @@ def test_demo_plans(people, units) -> None:  # type: ignore[no-untyped-def]
     assert {line.indicator.code for line in lines_} == set(demo.DEMO_TOTALS)
     assert all(line.difference == 0 and line.units == 124 for line in lines_)
     statuses = Counter(plan.tasks.values_list("status", flat=True))
-    assert statuses[TaskStatus.DONE] == 3 and statuses[TaskStatus.OPEN] == 3 and statuses[TaskStatus.IN_PROGRESS] == 2
+    assert statuses[TaskStatus.DONE] == 5 and statuses[TaskStatus.OPEN] == 2 and statuses[TaskStatus.IN_PROGRESS] == 1
     forms = Submission.objects.filter(plan=plan)
     by_status = Counter(forms.values_list("status", flat=True))
     assert set(by_status) == {"draft", "submitted", "returned", "approved"}
     assert forms.filter(status=SubmissionStatus.RETURNED).exclude(return_reason="").count() == by_status["returned"]
-    for period in ("2025-Q1", "2025-Q2", "2025-Q3"):
+    for period in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"):
         states = Counter(row.state for row in services.timeliness(plan, period, today=dt.date(2026, 11, 1)))
         assert states[Timeliness.ON_TIME] > 60 and states[Timeliness.LATE] > 5 and states[Timeliness.MISSING] > 3
         assert sum(states.values()) == 124

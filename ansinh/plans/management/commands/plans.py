@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,20 @@ def actor_for(username: str | None) -> User | None:
     if not get_scope(actor).roles & EDITING_ROLES:
         raise CommandError(f"Người dùng {username!r} không có vai trò được nhập, sửa dữ liệu.")
     return actor
+
+
+def run_import(command: BaseCommand, do_import: Callable[[], list[str]]) -> None:
+    """Runs an import and writes what it did; or writes every problem to stderr and fails."""
+    try:
+        lines = do_import()
+    except ImportProblems as error:
+        for problem in error.problems:
+            command.stderr.write(str(problem))
+        raise CommandError(f"Không nhập gì: {len(error.problems)} lỗi.") from None
+    except PermissionDenied as error:
+        raise CommandError(str(error) or "Không có quyền.") from None
+    for line in lines:
+        command.stdout.write(line)
 
 
 class Command(BaseCommand):
@@ -52,14 +67,5 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tệp {path}.")
         actor = actor_for(options["username"])
         allowed = get_scope(actor).can_change if actor is not None else None
-        try:
-            result = plan_import(actor=actor, data=path, name=path.name, allowed=allowed, replace=options["replace"],
-                                 dry_run=options["check"])
-        except ImportProblems as error:
-            for problem in error.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"Không nhập gì: {len(error.problems)} lỗi.") from None
-        except PermissionDenied as error:
-            raise CommandError(str(error) or "Không có quyền.") from None
-        for line in result.lines():
-            self.stdout.write(line)
+        run_import(self, lambda: plan_import(actor=actor, data=path, name=path.name, allowed=allowed,
+                                             replace=options["replace"], dry_run=options["check"]).lines())

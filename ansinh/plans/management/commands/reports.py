@@ -28,7 +28,6 @@ from ansinh.lib.vietnamese import fold, format_number
 from ansinh.plans import documents, results, tables_xlsx
 from ansinh.plans.models import Plan
 from ansinh.plans.periods import Period
-from ansinh.plans.sentences import period_label
 
 MAPS = {"legacy": Edition.LEGACY, "current": Edition.CURRENT}
 MAP_NAMES: dict[str, str] = {Edition.LEGACY: "bản đồ trước ngày 01/07/2025", Edition.CURRENT: "bản đồ hiện hành (từ 01/07/2025)",
@@ -140,6 +139,6 @@ class Command(BaseCommand):
                 write(path, documents.report_docx(plan, period, unit, figures))
             else:
                 write(path, tables_xlsx.report_xlsx(plan, period, unit, figures))
-            what = f"báo cáo {period_label(period)} của {unit.name} (kế hoạch {plan.number})"
+            what = f"báo cáo {period.label_vi()} của {unit.name} (kế hoạch {plan.number})"
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Đã ghi {what} → {path} ({format_number(elapsed, 1)} giây)")

@@ -6,16 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from ansinh.accounts.access import get_scope, plans_for_user
-from ansinh.plans.importer import CellError, ImportProblems
+from ansinh.plans.importer import CellError
 from ansinh.plans.periods import Period
 from ansinh.plans.submission_io import find_plan_and_unit, submission_import, submission_template_xlsx
 
-from .plans import actor_for
+from .plans import actor_for, run_import
 
 
 class Command(BaseCommand):
@@ -59,16 +59,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
         actor = actor_for(username)
-        try:
-            result = submission_import(
-                actor=actor, data=path, name=path.name, submit=submit,
-                allowed=get_scope(actor).can_change if actor is not None else None,
-                plans=plans_for_user(actor) if actor is not None else None)
-        except ImportProblems as error:
-            for problem in error.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"Không nhập gì: {len(error.problems)} lỗi.") from None
-        except PermissionDenied as error:
-            raise CommandError(str(error) or "Không có quyền.") from None
-        for line in result.lines():
-            self.stdout.write(line)
+        run_import(self, lambda: submission_import(
+            actor=actor, data=path, name=path.name, submit=submit,
+            allowed=get_scope(actor).can_change if actor is not None else None,
+            plans=plans_for_user(actor) if actor is not None else None).lines())
