@@ -39,6 +39,7 @@ from ansinh.geo.models import Unit
 from ansinh.households.forms import add_service_errors
 
 from . import services
+from .documents import deadline_text
 from .forms import AgencyForm, PlanFilterForm, PlanForm, TargetReviseForm, TaskForm, TaskNoteForm
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Agency, Aggregation, Indicator, Plan, Sector, Source, Target,
                      TargetRevision, Task, TaskNote)
@@ -258,7 +259,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue_count": sum(1 for t in tasks if getattr(t, "is_overdue", False)),
         "basis_lines": [line for line in plan.basis.splitlines() if line.strip()],
         "recipient_lines": [line for line in plan.recipients.splitlines() if line.strip()],
-        "deadlines": [(kind, plan.deadlines.get(kind)) for kind in KINDS if (plan.deadlines or {}).get(kind)],
+        "deadlines": [(kind, rule, deadline_text(kind, str(rule))) for kind in KINDS
+                      if (rule := (plan.deadlines or {}).get(kind))],
         "periods": _period_choices(plan.year),
         "default_period": _default_period(plan, today),
         "year": str(plan.year),
