@@ -239,9 +239,12 @@ def submissions_for_user(user: Any) -> QuerySet[Submission]:
 
 def can_decide_submission(user: Any, submission: Submission) -> bool:
     """The unit above approves or returns: a provincial officer, leader or administrator over the
-    submitting unit; a province's own form needs its leader (or an administrator)."""
+    submitting unit, other than the one who sent it; a province's own form needs its leader (or an
+    administrator)."""
     scope = get_scope(user)
     home = submission.home
+    if submission.submitted_by_id is not None and submission.submitted_by_id == scope.user.pk:
+        return False  # four eyes: whoever sent a form does not approve it
     return any(
         home.path.startswith(a.unit.path) and (a.unit.pk != home.pk or a.role != Role.PROVINCIAL_OFFICER)
         for a in scope.assignments if a.role in DECIDING_ROLES

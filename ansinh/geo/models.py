@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -226,7 +227,10 @@ def current_home(unit: Unit) -> Unit:
         Unit.objects.filter(sources__old__in=list(olds)).values_list("path", flat=True).distinct()
     )
     if not paths:
-        return Unit.objects.get(level=Level.COUNTRY)
+        raise ValidationError(
+            _("%(unit)s (legacy map) has no successor in the crosswalk: its records cannot be placed on the current map.")
+            % {"unit": unit.name}
+        )
     common = paths[0]
     for path in paths[1:]:
         while not path.startswith(common):

@@ -379,12 +379,17 @@ def parse_int(value: Any, low: int, high: int) -> int:
 
 def parse_number(value: Any) -> Decimal:
     try:
-        number = services.parse_value(value, label="")
+        number = services.parse_value(value, label="", check=False)
     except ValidationError:
         number = None
     if number is None:
         raise CellError(f"«{cell_text(value)}» không phải là số (ghi 7.645 hoặc 7645; 21,3 hoặc 21.3).")
-    return number
+    try:
+        return services.check_size(number, label="", text=value)
+    except ValidationError:
+        raise CellError(f"«{cell_text(value)}» quá lớn: tối đa {services.MAX_INTEGER_DIGITS} chữ số trước dấu phẩy."
+                        ) from None
+
 
 
 def parse_period(value: Any) -> Period:

@@ -8,7 +8,8 @@ Deadlines are set per plan (seed 004: quarterly before the 15th of the quarter's
 six-monthly before 30 May, yearly before 5 Dec), as rules:
   "last:15"  the 15th of the period's last month;
   "next:05"  the 5th of the month after the period's last month;
-  "12-05"    a fixed day and month in the year the period ends.
+  "12-05"    a fixed day and month, written for the first period of its kind in the year (H1,
+             Q1, January) and moving with the period: "05-30" is 30 May for H1 and 30 Nov for H2.
 """
 
 from __future__ import annotations
@@ -204,8 +205,8 @@ def apply_rule(rule: str, period: Period) -> dt.date:
         base = last_month
     elif match.group(1) == "next":
         base = _shift_month(last_month, 1)
-    else:
-        base = dt.date(period.year, int(match.group(3)), 1)
+    else:  # written for the first period of the kind; later periods move by their offset in months
+        base = _shift_month(dt.date(period.year, int(match.group(3)), 1), period.months[0] - 1)
     day = int(match.group(2) or match.group(4))
     return dt.date(base.year, base.month, min(day, calendar.monthrange(base.year, base.month)[1]))
 

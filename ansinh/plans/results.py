@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from ansinh.geo.models import Edition, Level, Succession, Unit, current_home
@@ -130,7 +131,10 @@ class Results:
 
 
 def _nodes(root: Unit) -> dict[int, Node]:
-    rows = Unit.objects.filter(path__startswith=root.path, level__lte=Level.COMMUNE).values_list(
+    units = Unit.objects.filter(path__startswith=root.path, level__lte=Level.COMMUNE)
+    if root.edition == Edition.PERMANENT:  # the country: its current map (legacy data comes through the crosswalk)
+        units = units.exclude(edition=Edition.LEGACY)
+    rows = units.values_list(
         "pk", "parent_id", "level", "code", "name", "sort_key", "path"
     )
     return {row[0]: Node(*row) for row in rows}
@@ -247,7 +251,7 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
 
     legacy_rows: list[tuple[int, int, str, Key, float]] = []
     for unit_id, edition, level, path, key, value in _declared(root, period, indicators, year_to_date=year_to_date):
-        if edition == root.edition or edition == Edition.PERMANENT:
+        if edition in (root.edition, Edition.PERMANENT) or (root.edition, edition) == (Edition.PERMANENT, Edition.CURRENT):
             if unit_id in nodes:
                 own[unit_id][key] = value
         else:
@@ -281,6 +285,9 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
                     continue
                 if key in own.get(node.id, {}):
                     mine[key] = own[node.id][key]
+                    extra = contrib.get(node.id, {}).get(key)
+                    if extra is not None and indicator.over_time == OverTime.FLOW:
+                        mine[key] += extra  # what the legacy units it took over reported before the reform
                     sources[node.id][indicator.code] = Source.DECLARED
                     continue
                 if indicator.aggregation != Aggregation.SUM:
@@ -340,7 +347,10 @@ def _map_legacy(rows: list[tuple[int, int, str, Key, float]], nodes: dict[int, N
                         estimated.add(new)
             continue
         if unit_id not in homes:
-            homes[unit_id] = current_home(Unit.objects.get(pk=unit_id)).pk
+            try:
+                homes[unit_id] = current_home(Unit.objects.get(pk=unit_id)).pk
+            except ValidationError:  # no successor in the crosswalk: nowhere to carry the figure
+                homes[unit_id] = 0
         if homes[unit_id] in nodes:
             contrib[homes[unit_id]][key] += value
 

@@ -90,6 +90,11 @@ def _clean_plan(plan: Plan) -> None:
     unknown = set(plan.form_codes or []) - set(Indicator.objects.values_list("code", flat=True))
     if unknown:
         errors["form_codes"] = _("Unknown indicators: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    if plan.pk is not None:
+        stored = Plan.objects.filter(pk=plan.pk).values("year", "unit_id").first()
+        moved = stored is not None and (stored["year"] != plan.year or stored["unit_id"] != plan.unit_id)
+        if moved and (plan.targets.exists() or plan.submissions.exists()):
+            errors["year"] = _("The plan already has targets or reports: its year and unit can no longer change.")
     clash = Plan.objects.filter(agency_id=plan.agency_id, number=plan.number, year=plan.year).exclude(pk=plan.pk)
     if plan.agency_id and clash.exists():
         errors["number"] = _("This agency already has a plan %(number)s for %(year)d.") % {
@@ -215,7 +220,8 @@ def target_revise(*, actor: User | None, target: Target, value: Decimal, reason:
         raise ValidationError({"reason": _("Say why the target is revised.")})
     if value < 0 and target.indicator.unit_of_measure != "%":
         raise ValidationError({"value": _("A target cannot be negative.")})
-    Target.objects.select_for_update().filter(pk=target.pk).first()
+    locked = Target.objects.select_for_update().get(pk=target.pk)  # the stored revision, not the caller's copy
+    target.value, target.revision = locked.value, locked.revision
     before = audit.snapshot(target, ["value", "revision"])
     TargetRevision.objects.create(target=target, number=target.revision + 1, value=value, previous=target.value,
                                   reason=reason.strip(), document=document.strip(),
@@ -349,12 +355,15 @@ def submission_open(*, actor: User | None, plan: Plan, unit: Unit, period: str) 
     return submission
 
 
-def parse_value(text: object, *, label: str) -> Decimal | None:
+def parse_value(text: object, *, label: str, check: bool = True) -> Decimal | None:
     """A figure typed in Vietnamese or plain form: "7.645", "7645", "21,3", "13.747,5"; blank → None."""
     if text is None:
         return None
     if isinstance(text, (int, float, Decimal)):
-        return Decimal(str(text))
+        value = Decimal(str(text))
+        if not value.is_finite():
+            raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text})
+        return check_size(value, label=label, text=text) if check else value
     raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
     if not raw:
         return None
@@ -368,7 +377,18 @@ def parse_value(text: object, *, label: str) -> Decimal | None:
         raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text}) from None
     if not value.is_finite():
         raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text})
-    return value
+    return check_size(value, label=label, text=text) if check else value
+
+
+MAX_INTEGER_DIGITS, MAX_DECIMALS = 16, 4  # the figures' columns: 20 digits, 4 after the point
+
+
+def check_size(value: Decimal, *, label: str, text: object) -> Decimal:
+    """The figure, rounded to four decimals; refused when it has more than 16 digits before the point."""
+    if abs(value) >= Decimal(10) ** MAX_INTEGER_DIGITS:
+        raise ValidationError(_("%(label)s: “%(text)s” is too large.") % {"label": label, "text": text})
+    return value.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize() if value != value.to_integral_value() \
+        else value
 
 
 @transaction.atomic
@@ -378,15 +398,21 @@ def submission_save(*, actor: User | None, submission: Submission, values: Mappi
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         raise ValidationError(_("This form has been submitted; it can no longer be changed."))
+    # The plan's form, and any other declared indicator (a unit may report more than it is asked);
+    # a counted figure only where the plan's form asks for it (years before the registry).
     allowed = {i.code: i for i in form_indicators(submission.plan)}
-    allowed.update({i.code: i for i in Indicator.objects.filter(code__in=[k[0] for k in values])
-                    .exclude(source=Source.DERIVED)})
+    allowed.update({i.code: i for i in Indicator.objects.filter(code__in=[k[0] for k in values],
+                                                                source=Source.DECLARED)})
     errors: list[str] = []
     rows: list[SubmissionValue] = []
     for (code, breakdown), value in values.items():
         indicator = allowed.get(code)
         if indicator is None:
-            errors.append(_("Unknown indicator: %(code)s.") % {"code": code})
+            if Indicator.objects.filter(code=code).exists():
+                errors.append(_("%(code)s is not in this plan's form: it is counted or derived, not declared.")
+                              % {"code": code})
+            else:
+                errors.append(_("Unknown indicator: %(code)s.") % {"code": code})
             continue
         if breakdown and breakdown not in indicator.breakdown_codes:
             errors.append(_("“%(breakdown)s” is not a breakdown of %(indicator)s.") % {
@@ -504,7 +530,8 @@ def timeliness(plan: Plan, period: str, *, today: dt.date | None = None) -> list
     rows = []
     for unit in units:
         form = forms.get(unit.pk)
-        sent = first_sent.get(form.pk) if form is not None else None
+        # A draft, or a form returned and not sent again, has not been sent.
+        sent = first_sent.get(form.pk) if form is not None and form.locked else None
         if sent is None:
             state = Timeliness.MISSING if today > deadline else Timeliness.NOT_DUE
         else:

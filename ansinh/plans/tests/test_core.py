@@ -125,3 +125,83 @@ def test_year_to_date_adds_flows_and_paces_the_year(tra_vinh_plan, people) -> No
     assert ytd.value(tra_vinh_plan.unit_id, "jobs_created") == 14645 and ytd.expected_share() == 75.0
     # 14.645 of 23.000 is 63,7 %: more than 10 points behind the 75 % pace
     assert ytd.lagging(tra_vinh_plan.unit_id, "jobs_created")
+
+
+def test_fixed_deadline_moves_with_the_half_year() -> None:
+    rules = {"half": "05-30"}  # seed 004: the six-month report before 30 May
+    assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 5, 30)
+    assert Period.parse("2022-H2").deadline(rules) == dt.date(2022, 11, 30)
+    assert Period.parse("2025-H2").deadline() == dt.date(2025, 12, 20)
+    assert Period.parse("2025-H2").deadline({"half": "07-10"}) == dt.date(2026, 1, 10)
+
+
+def test_figures_are_checked_for_size() -> None:
+    assert services.parse_value("7.645", label="x") == 7645
+    assert services.parse_value(1.123456789, label="x") == Decimal("1.1235")
+    for bad in ("1e30", 10**17, "12345678901234567"):
+        with pytest.raises(ValidationError):
+            services.parse_value(bad, label="x")
+
+
+def test_a_returned_form_is_not_on_time_and_the_sender_does_not_approve(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.accounts.access import can_decide_submission
+
+    district = Unit.objects.filter(parent=tra_vinh_plan.unit).order_by("code").first()
+    assert district is not None
+    sub = services.submission_open(actor=people.minh, plan=tra_vinh_plan, unit=district, period="2020-Q1")
+    services.submission_save(actor=people.minh, submission=sub, values={("jobs_created", ""): Decimal(5)})
+    services.submission_submit(actor=people.minh, submission=sub)
+    assert not can_decide_submission(people.minh, sub)  # four eyes
+    assert can_decide_submission(people.bao, sub)
+    row = next(r for r in services.timeliness(tra_vinh_plan, "2020-Q1", today=dt.date(2020, 4, 1)) if r.unit == district)
+    assert row.state == services.Timeliness.LATE  # sent today, long after the 2020 deadline
+    services.submission_return(actor=people.bao, submission=sub, reason="Sai số liệu")
+    row = next(r for r in services.timeliness(tra_vinh_plan, "2020-Q1", today=dt.date(2020, 4, 1)) if r.unit == district)
+    assert row.state == services.Timeliness.MISSING
+
+
+def test_plan_year_is_fixed_once_it_has_targets(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        services.plan_update(actor=None, plan=tra_vinh_plan, year=2021)
+
+
+def test_a_legacy_unit_without_successor_has_no_home(db) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.geo.models import current_home
+
+    district = Unit.objects.filter(edition=Edition.LEGACY, level=Level.DISTRICT).first()
+    assert district is not None
+    orphan = Unit(code="99999", name="Xã Thử", kind="xa", level=Level.COMMUNE, edition=Edition.LEGACY,
+                  parent=district, path="")
+    orphan.set_derived_fields()
+    orphan.save()
+    orphan.path = f"{district.path}{orphan.pk}/"
+    orphan.save()
+    with pytest.raises(ValidationError):
+        current_home(orphan)
+
+
+def test_the_country_adds_current_forms_and_legacy_ones_through_the_crosswalk(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+    vinh_long = Unit.objects.get(edition=Edition.CURRENT, code="86")
+    agency = services.agency_create(actor=None, unit=vinh_long, name="Sở Nội vụ", kind="so")
+    plan = services.plan_create(actor=None, agency=agency, unit=vinh_long, year=2025, number="1/KH-SNV",
+                                title="Kế hoạch 2025", place="Vĩnh Long")
+    tra_cu = Unit.objects.get(edition=Edition.CURRENT, code="29461")
+    sub = services.submission_open(actor=None, plan=plan, unit=tra_cu, period="2025-Q3")
+    services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(150)})
+    services.submission_submit(actor=None, submission=sub)
+    # the legacy Thị trấn Trà Cú, merged into Xã Trà Cú, reported Q1 and Q2 under a 2025 legacy-map plan
+    legacy_tt = Unit.objects.get(edition=Edition.LEGACY, code="29461")
+    old_agency = services.agency_create(actor=None, unit=tra_vinh_plan.unit, name="UBND tỉnh Trà Vinh (cũ)",
+                                        kind="ubnd")
+    old_plan = services.plan_create(actor=None, agency=old_agency, unit=tra_vinh_plan.unit, year=2025,
+                                    number="2/KH-UBND", title="Kế hoạch 2025", place="Trà Vinh")
+    for period in ("2025-Q1", "2025-Q2"):
+        old = services.submission_open(actor=None, plan=old_plan, unit=legacy_tt, period=period)
+        services.submission_save(actor=None, submission=old, values={("jobs_created", ""): Decimal(100)})
+        services.submission_submit(actor=None, submission=old)
+    year = results.compute(vinh_long, Period.parse("2025"), plan, with_previous=False)
+    shares = year.value(tra_cu.pk, "jobs_created")
+    assert shares is not None and shares > 150  # the commune's own Q3 plus (its share of) the legacy town's
+    country = Unit.objects.get(level=Level.COUNTRY)
+    national = results.compute(country, Period.parse("2025"), with_previous=False)
+    assert national.value(country.pk, "jobs_created") == year.value(vinh_long.pk, "jobs_created")

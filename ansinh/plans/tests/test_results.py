@@ -28,7 +28,12 @@ def make_plan(unit: Unit, year: int, number: str = "10/KH-UBND", **fields: objec
 
 
 def submit(plan: Plan, unit: Unit, period: str, values: dict[str, float]) -> None:
-    """A unit's form with `values` ({"jobs_created": 10, "jobs_created.female": 4}), submitted."""
+    """A unit's form with `values` ({"jobs_created": 10, "jobs_created.female": 4}), submitted; the
+    plan's form asks for every indicator given (counted ones only stand in where a form asks)."""
+    codes = [code.partition(".")[0] for code in values]
+    missing = [code for code in dict.fromkeys(codes) if code not in plan.form_codes]
+    if missing:
+        services.plan_update(actor=None, plan=plan, form_codes=[*plan.form_codes, *missing])
     form = services.submission_open(actor=None, plan=plan, unit=unit, period=period)
     figures = {(code.partition(".")[0], code.partition(".")[2]): Decimal(str(v)) for code, v in values.items()}
     services.submission_save(actor=None, submission=form, values=figures)
