@@ -395,9 +395,9 @@ def check_size(value: Decimal, *, label: str, text: object) -> Decimal:
 def submission_save(*, actor: User | None, submission: Submission, values: Mapping[Key, Decimal | None]) -> int:
     """Replaces the form's figures (a draft or a returned form only). Blank figures are removed.
     Returns how many figures the form holds."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
-        raise ValidationError(_("This form has been submitted; it can no longer be changed."))
+    # Touch the row first, on condition it is still open: the transaction then holds it until the end.
+    _move(submission, (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+          _("This form has been submitted; it can no longer be changed."))
     # The plan's form, and any other declared indicator (a unit may report more than it is asked);
     # a counted figure only where the plan's form asks for it (years before the registry).
     allowed = {i.code: i for i in form_indicators(submission.plan)}
@@ -437,16 +437,24 @@ def submission_save(*, actor: User | None, submission: Submission, values: Mappi
     return len(rows)
 
 
+def _move(submission: Submission, from_statuses: tuple[str, ...], refusal: str, **fields: object) -> None:
+    """Changes the form's status only if it still is in `from_statuses` (one conditional UPDATE, so
+    two officers acting at once cannot both succeed, on SQLite as on PostgreSQL); else refuses."""
+    now = timezone.now()
+    moved = Submission.objects.filter(pk=submission.pk, status__in=from_statuses).update(**fields, updated_at=now)
+    if not moved:
+        raise ValidationError(refusal)
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission.updated_at = now
+
+
 @transaction.atomic
 def submission_submit(*, actor: User | None, submission: Submission) -> Submission:
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
-        raise ValidationError(_("This form has already been submitted."))
-    if not locked.values.exists():
+    if not submission.values.exists():
         raise ValidationError(_("The form is empty: enter the figures before submitting."))
-    submission.status, submission.submitted_at, submission.submitted_by = (
-        SubmissionStatus.SUBMITTED, timezone.now(), actor)
-    submission.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _move(submission, (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED), _("This form has already been submitted."),
+          status=SubmissionStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor)
     _event(submission, "submit", actor)
     audit.record(actor=actor, action="plans.submission.submit", obj=submission, unit=submission.home,
                  after={"status": submission.status})
@@ -457,12 +465,8 @@ def submission_submit(*, actor: User | None, submission: Submission) -> Submissi
 def submission_return(*, actor: User | None, submission: Submission, reason: str) -> Submission:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the form is returned.")})
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted form can be returned."))
-    submission.status, submission.return_reason = SubmissionStatus.RETURNED, reason.strip()
-    submission.decided_at, submission.decided_by = timezone.now(), actor
-    submission.save(update_fields=["status", "return_reason", "decided_at", "decided_by", "updated_at"])
+    _move(submission, (SubmissionStatus.SUBMITTED,), _("Only a submitted form can be returned."),
+          status=SubmissionStatus.RETURNED, return_reason=reason.strip(), decided_at=timezone.now(), decided_by=actor)
     _event(submission, "return", actor, reason.strip())
     audit.record(actor=actor, action="plans.submission.return", obj=submission, unit=submission.home,
                  after={"status": submission.status, "reason": submission.return_reason})
@@ -471,11 +475,8 @@ def submission_return(*, actor: User | None, submission: Submission, reason: str
 
 @transaction.atomic
 def submission_approve(*, actor: User | None, submission: Submission) -> Submission:
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted form can be approved."))
-    submission.status, submission.decided_at, submission.decided_by = SubmissionStatus.APPROVED, timezone.now(), actor
-    submission.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    _move(submission, (SubmissionStatus.SUBMITTED,), _("Only a submitted form can be approved."),
+          status=SubmissionStatus.APPROVED, decided_at=timezone.now(), decided_by=actor)
     _event(submission, "approve", actor)
     audit.record(actor=actor, action="plans.submission.approve", obj=submission, unit=submission.home,
                  after={"status": submission.status})
