@@ -36,7 +36,7 @@ from ansinh.lib.vietnamese import format_number
 from . import examples, services
 from .importer import check_workbook, plan_import
 from .models import (Agency, AgencyKind, Indicator, Plan, PlanStatus, Submission, SubmissionEvent, SubmissionStatus,
-                     SubmissionValue, TaskStatus)
+                     SubmissionValue, Task, TaskNote, TaskStatus)
 from .periods import Period
 from .submission_io import submission_import
 
@@ -78,7 +78,9 @@ def load_examples(*, write: Write = print, directory: Path = examples.EXAMPLES_D
         for line in result.lines()[:-1]:
             write(line)
         assert result.plan_id is not None
-        plans.append(Plan.objects.get(pk=result.plan_id))
+        plan = Plan.objects.get(pk=result.plan_id)
+        _close_past_tasks(plan)
+        plans.append(plan)
     tra_vinh = plans[0]
     form = Submission.objects.filter(plan=tra_vinh, unit=tra_vinh.unit, period="2020-Q1").first()
     if form is None or form.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
@@ -105,6 +107,22 @@ def _poor_reduction_target(province: Unit) -> int:
                .order_by("-year").first())
     poor = Assessment.objects.filter(round=decided, status=PovertyStatus.POOR).count() if decided else 0
     return max(1, round(poor / 10)) if poor else DEMO_TOTALS["poor_reduction"]
+
+
+def _close_past_tasks(plan: Plan) -> None:
+    """The tasks of a past year's example plan were carried out that year: marked done, with a
+    note dated at the end of the year (set-based, one audit row)."""
+    if plan.year >= timezone.localdate().year:
+        return
+    tasks = list(plan.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS]))
+    if not tasks:
+        return
+    with transaction.atomic():
+        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(status=TaskStatus.DONE)
+        TaskNote.objects.bulk_create(TaskNote(task=t, written_on=dt.date(plan.year, 12, 31),
+                                              text="Đã hoàn thành trong năm (dữ liệu trình diễn).") for t in tasks)
+        audit.record(actor=None, action="plans.demo.tasks_done", obj=plan, unit=plan.home,
+                     after={"tasks": len(tasks)})
 
 
 def _poor_weights(province: Unit, communes: list[Unit]) -> dict[int, float]:

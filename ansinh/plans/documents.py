@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max, Q
 from docx.document import Document
 from docx.shared import Length, Mm
 
@@ -511,11 +512,14 @@ def report_agency(plan: Plan, unit: Unit) -> Agency:
 
 
 def priority_tasks(plan: Plan, period: Period) -> list[Task]:
-    """Open tasks (not started or in progress) due by the end of the next period, due on a
-    condition ("khi Trung ương ban hành"), or without a deadline (standing tasks)."""
+    """Tasks still open at the end of the period (not started or in progress, or closed by a note
+    dated after it: a report of 2020-Q1 written today lists what was open then), due by the end of
+    the next period, due on a condition ("khi Trung ương ban hành"), or without a deadline."""
     nxt = period.next()
-    tasks = plan.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("lead").prefetch_related("partners")
-    out = []
+    tasks = (plan.tasks.annotate(closed_on=Max("notes__written_on"))
+             .filter(Q(status__in=OPEN_TASK_STATUSES) | Q(closed_on__gt=period.end))
+             .select_related("lead").prefetch_related("partners"))
+    out: list[Task] = []
     for task in tasks.order_by("order", "pk"):
         due = task.due_date()
         if due is None or due <= nxt.end:

@@ -172,9 +172,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows, counts = timeliness_rows(user, plan, due, today)
     tasks = overdue_tasks(plan, today)
     lines = target_lines(figures, root, base, plan)
-    # late ones first (they did report), then the missing ones
+    # missing ones first (nothing received yet), then the late ones
     behind = sorted((r for r in rows if r.row.state in (Timeliness.LATE, Timeliness.MISSING)),
-                    key=lambda r: r.row.state != Timeliness.LATE)
+                    key=lambda r: r.row.state != Timeliness.MISSING)
     context.update({
         "root": root,
         "quarter_label": quarter.label(),

@@ -93,8 +93,11 @@ def _overdue_counts(plan_ids: Iterable[int], today: dt.date) -> Counter[int]:
     return counts
 
 
-def _count(model: type[Target] | type[Task]) -> Subquery:
-    rows = model.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
+def _count(model: type[Target] | type[Task], field: str = "pk") -> Subquery:
+    """How many of the plan's rows (or distinct values of `field`: a target split among 124
+    communes is one indicator, not 125)."""
+    rows = (model.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+            .annotate(n=Count(field, distinct=field != "pk")).values("n"))
     return Subquery(rows, output_field=IntegerField())
 
 
@@ -118,7 +121,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     query = (form.value("q") or "").strip()
     for word in PlanFilterForm.unit_words(query):
         plans = plans.filter(unit__search_name__contains=word)
-    plans = plans.annotate(target_count=Coalesce(_count(Target), Value(0)),
+    plans = plans.annotate(target_count=Coalesce(_count(Target, "indicator"), Value(0)),
                            task_count=Coalesce(_count(Task), Value(0)))
     page = Paginator(plans.order_by("-year", "-issued_on", "number", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     overdue = _overdue_counts([p.pk for p in page.object_list], timezone.localdate())

@@ -205,3 +205,15 @@ def test_the_country_adds_current_forms_and_legacy_ones_through_the_crosswalk(tr
     country = Unit.objects.get(level=Level.COUNTRY)
     national = results.compute(country, Period.parse("2025"), with_previous=False)
     assert national.value(country.pk, "jobs_created") == year.value(vinh_long.pk, "jobs_created")
+
+
+def test_report_priorities_are_the_tasks_open_at_the_end_of_the_period(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.plans.documents import priority_tasks
+
+    task = services.task_create(actor=None, plan=tra_vinh_plan, description="Tổ chức phiên giao dịch việc làm",
+                                due_period="2020-Q2")
+    q1 = Period.parse("2020-Q1")
+    assert priority_tasks(tra_vinh_plan, q1) == [task]
+    services.task_note_add(actor=None, task=task, text="Đã tổ chức", status="done", written_on=dt.date(2020, 6, 20))
+    assert priority_tasks(tra_vinh_plan, q1) == [task]  # done in June: still open at the end of March
+    assert priority_tasks(tra_vinh_plan, Period.parse("2020-Q2")) == []
