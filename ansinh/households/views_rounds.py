@@ -595,9 +595,13 @@ def standard_list(request: HttpRequest) -> HttpResponse:
             "indicators": sorted(s.indicators.all(), key=lambda i: i.position),
             "scoring": _scoring_matrix(s),
             "lines": [
-                (_("Poverty line"), s.poverty_line_rural, s.poverty_line_urban),
-                (_("Near-poverty line"), s.near_poor_line_rural, s.near_poor_line_urban),
-                (_("Average living standard up to"), s.average_line_rural, s.average_line_urban),
+                (_("Poverty line"), s.poverty_line_rural, s.poverty_line_urban, ""),
+                # Decree 07/2021/NĐ-CP Art. 3 and Decree 351/2025/NĐ-CP set no separate near-poverty
+                # line: near-poor households are at or below the poverty line with fewer deprivations.
+                (_("Near-poverty line"), s.near_poor_line_rural, s.near_poor_line_urban,
+                 _("No separate line: at or below the poverty line with fewer than %(n)s deprivations")
+                 % {"n": s.min_deprivations}),
+                (_("Average living standard up to"), s.average_line_rural, s.average_line_urban, ""),
             ],
         }
         for s in standards

@@ -302,8 +302,11 @@ def test_the_standards_page_shows_the_law_as_data(client, people):
     current = page[page.index('id="standard-2022-2025"'):]
     current = current[:current.index("</section>")]
     assert "1.500.000" in current and "2.000.000" in current
-    assert vi("Not regulated") in current  # no near-poverty band in Decree 07/2021/NĐ-CP
+    # no separate near-poverty line in Decree 07/2021/NĐ-CP: the page says what takes its place
+    assert vi("No separate line: at or below the poverty line with fewer than %(n)s deprivations") % {"n": 3} in current
     assert "min_age = 6" in current
+    coming = page[page.index('id="standard-2027-2030"'):]
+    assert vi("Not regulated") in coming[:coming.index("</section>")]  # its average band is not known yet
 
 
 def test_it_keeps_officers_of_other_fields_out_of_the_poverty_review(client, people, units):
