@@ -121,12 +121,14 @@ INDICATORS: list[dict[str, Any]] = [
                       "dimension": "group"},
                      {"code": "meritorious", "name": "hộ nghèo có người có công", "dimension": "group"}],
          sentence="Tổng số hộ nghèo là {value} {unit}, chiếm {poor_rate} so với tổng số hộ dân cư"
-                  "[[ (trong đó: {breakdowns})]]"),
+                  "[[ (trong đó: {breakdowns})]]"
+                  "[[; hộ nghèo dân tộc Khmer chiếm {khmer_poor_rate} so với tổng số hộ dân tộc Khmer]]"),
     _ind("near_poor_households", "Số hộ cận nghèo", "hộ", "poverty", source="counted",
          query="near_poor_households", over_time="stock", direction="lower", legal_basis=POVERTY_BASIS,
          breakdowns=[{"code": "khmer", "name": "hộ cận nghèo dân tộc Khmer", "dimension": "ethnicity"}],
          sentence="Tổng số hộ cận nghèo là {value} {unit}, chiếm {near_poor_rate} so với tổng số hộ dân cư"
-                  "[[ (trong đó: {breakdowns})]]"),
+                  "[[ (trong đó: {breakdowns})]]"
+                  "[[; hộ cận nghèo dân tộc Khmer chiếm {khmer_near_poor_rate} so với tổng số hộ dân tộc Khmer]]"),
     _ind("poor_rate", "Tỷ lệ hộ nghèo", "%", "poverty", source="derived", aggregation="formula",
          formula="poor_households / households * 100", over_time="stock", direction="lower", decimals=2,
          legal_basis=POVERTY_BASIS, sentence=""),
@@ -136,9 +138,12 @@ INDICATORS: list[dict[str, Any]] = [
     _ind("khmer_poor_rate", "Tỷ lệ hộ nghèo dân tộc Khmer", "%", "poverty", source="derived",
          aggregation="formula", formula="poor_households.khmer / khmer_households * 100", over_time="stock",
          direction="lower", decimals=2, legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("khmer_near_poor_rate", "Tỷ lệ hộ cận nghèo dân tộc Khmer", "%", "poverty", source="derived",
+         aggregation="formula", formula="near_poor_households.khmer / khmer_households * 100", over_time="stock",
+         direction="lower", decimals=2, legal_basis=POVERTY_BASIS, sentence=""),
     _ind("poor_reduction", "Số hộ nghèo giảm so với kỳ rà soát trước", "hộ", "poverty", source="counted",
          query="poor_reduction", over_time="stock", legal_basis=POVERTY_BASIS,
-         sentence="Số hộ nghèo giảm {value} {unit} so với kỳ rà soát trước[[, đạt {percent} kế hoạch]]"),
+         sentence="Số hộ nghèo {fall} so với kỳ rà soát trước[[, đạt {percent} kế hoạch]]"),
     _ind("previous_households", "Tổng số hộ dân cư kỳ rà soát trước", "hộ", "poverty", source="counted",
          query="previous_households", over_time="stock", legal_basis=POVERTY_BASIS, sentence=""),
     _ind("previous_poor_households", "Số hộ nghèo kỳ rà soát trước", "hộ", "poverty", source="counted",
@@ -147,7 +152,7 @@ INDICATORS: list[dict[str, Any]] = [
     _ind("poor_rate_reduction", "Mức giảm tỷ lệ hộ nghèo so với kỳ rà soát trước", "%", "poverty",
          source="derived", aggregation="formula", over_time="stock", decimals=2, legal_basis=POVERTY_BASIS,
          formula="previous_poor_households / previous_households * 100 - poor_households / households * 100",
-         sentence="Tỷ lệ hộ nghèo giảm {value}{unit}[[ (kế hoạch giảm {target}{unit})]]"),
+         sentence="Tỷ lệ hộ nghèo {fall}[[ (kế hoạch giảm {target}{unit})]]"),
     _ind("escaped_poverty", "Số hộ thoát nghèo", "hộ", "poverty", source="counted", query="escaped_poverty",
          over_time="stock", legal_basis=POVERTY_BASIS, sentence="Có {value} {unit} thoát nghèo"),
     _ind("new_poor", "Số hộ nghèo phát sinh", "hộ", "poverty", source="counted", query="new_poor",
@@ -201,11 +206,32 @@ INDICATORS: list[dict[str, Any]] = [
     _ind("admin_dossiers", "Số hồ sơ thủ tục hành chính tiếp nhận", "hồ sơ", "administration",
          sentence="Tiếp nhận {value} {unit} yêu cầu giải quyết thủ tục hành chính"),
     _ind("admin_dossiers_on_time", "Số hồ sơ thủ tục hành chính trả kết quả đúng và trước hạn", "hồ sơ",
-         "administration", sentence="Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {on_time_rate}]]"),
+         "administration", sentence="Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {admin_on_time_rate}]]"),
     _ind("admin_on_time_rate", "Tỷ lệ hồ sơ thủ tục hành chính trả đúng hạn", "%", "administration",
          source="derived", aggregation="formula", formula="admin_dossiers_on_time / admin_dossiers * 100",
          over_time="flow", decimals=1, sentence=""),
 ]
+
+
+# Shipped sentences corrected since an earlier release: (code, the old text). A migration puts
+# the new text (in INDICATORS) where a database still has the old one (a department's edit is kept).
+SENTENCE_FIXES: list[tuple[str, str]] = [
+    ("poor_households",
+     "Tổng số hộ nghèo là {value} {unit}, chiếm {poor_rate} so với tổng số hộ dân cư[[ (trong đó: {breakdowns})]]"),
+    ("near_poor_households",
+     "Tổng số hộ cận nghèo là {value} {unit}, chiếm {near_poor_rate} so với tổng số hộ dân cư"
+     "[[ (trong đó: {breakdowns})]]"),
+    ("poor_reduction", "Số hộ nghèo giảm {value} {unit} so với kỳ rà soát trước[[, đạt {percent} kế hoạch]]"),
+    ("poor_rate_reduction", "Tỷ lệ hộ nghèo giảm {value}{unit}[[ (kế hoạch giảm {target}{unit})]]"),
+    ("admin_dossiers_on_time", "Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {on_time_rate}]]"),
+]
+
+
+def fix_sentences(indicator_model: Any) -> None:
+    """Replaces the shipped sentences listed in SENTENCE_FIXES where they were not edited."""
+    current = {row["code"]: row["sentence"] for row in INDICATORS}
+    for code, old in SENTENCE_FIXES:
+        indicator_model.objects.filter(code=code, sentence=old).update(sentence=current[code])
 
 
 def load_catalogue(indicator_model: Any) -> None:

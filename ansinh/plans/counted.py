@@ -74,7 +74,8 @@ def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str]:
             near=Count("id", filter=near),
             near_khmer=Count("id", filter=near & khmer),
             previous_poor=Count("id", filter=Q(previous_status=PovertyStatus.POOR)),
-            previous_total=Count("id", filter=Q(previous_status__isnull=False)),
+            # A household new to the register, or a first round, has no previous status ("").
+            previous_total=Count("id", filter=~Q(previous_status="")),
             escaped=Count("id", filter=Q(transition=Transition.ESCAPED_POVERTY)),
             new_poor=Count("id", filter=Q(transition__in=[Transition.NEW_POOR, Transition.RE_POOR,
                                                           Transition.NEAR_POOR_TO_POOR])),
@@ -105,8 +106,10 @@ def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str]:
             put("poor_reduction", row["previous_poor"] - row["poor"])
             put("previous_poor_households", row["previous_poor"])
             put("previous_households", row["previous_total"])
-    names = ", ".join(sorted({f"{r.unit.name} {r.year}" for r in ReviewRound.objects.filter(
-        pk__in=[r.pk for r in rounds]).select_related("unit")}))
+    # A round not yet decided by the commune chair (Decision 24/2021/QĐ-TTg, step 6) gives
+    # preliminary figures: the report says so.
+    names = ", ".join(sorted({f"{r.unit.name} {r.year}" + ("" if r.locked else " – kết quả sơ bộ, chưa quyết định")
+                              for r in ReviewRound.objects.filter(pk__in=[r.pk for r in rounds]).select_related("unit")}))
     return counts, names
 
 

@@ -11,7 +11,13 @@ with placeholders:
                 (destination countries without the unit: "Đài Loan 61, Nhật Bản 128")
   {change}      against the same period of the year before: "tăng 120 lao động so với cùng kỳ"
   {period}      the period: "quý I năm 2020"
+  {fall}        a reduction with its sign in words, for indicators that count a decrease:
+                116 → "giảm 116 hộ", -12 → "tăng 12 hộ" (0,10 % → "giảm 0,10%")
   {CODE}        any other indicator's figure ({poor_rate} → "3,22%": rates keep their %)
+  {CODE.PART}   a part of an indicator ({poor_households.khmer} → "5.394")
+
+A figure below zero has no share of its target: {percent} is then left out (a reduction target
+of 34 households met by an increase is not "-30%" of it).
 
 A part in [[…]] is left out when a placeholder inside it has no value (no target, no breakdowns,
 nothing last year); a placeholder without a value outside [[…]] shows as "…", a blank to fill.
@@ -42,8 +48,8 @@ from .periods import Period
 from .results import Results
 
 MISSING = "…"
-FIXED = ("value", "unit", "target", "percent", "breakdowns", "change", "period")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+FIXED = ("value", "unit", "target", "percent", "breakdowns", "change", "period", "fall")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
 _OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 
 
@@ -141,6 +147,17 @@ def change_text(indicator: Indicator, value: float | Decimal, previous: float | 
     return f"{word} {amount}{' ' + unit if unit else ''} so với cùng kỳ"
 
 
+def fall_text(indicator: Indicator, value: float | Decimal) -> str:
+    """A reduction in words: 116 → "giảm 116 hộ"; -12 → "tăng 12 hộ"; 0.1 (%) → "giảm 0,10%"."""
+    exact = to_decimal(value)
+    word = "tăng" if exact < 0 else "giảm"
+    uom = indicator.unit_of_measure.strip()
+    amount = number(abs(exact), indicator.decimals)
+    if uom == "%":
+        return f"{word} {amount}%"
+    return f"{word} {amount}{' ' + uom if uom else ''}"
+
+
 def _values(indicator: Indicator, figures: Figures, *, percent_decimals: int,
             indicators: Mapping[str, Indicator]) -> dict[str, str | None]:
     value = figures.value
@@ -149,7 +166,8 @@ def _values(indicator: Indicator, figures: Figures, *, percent_decimals: int,
         "unit": indicator.unit_of_measure,
         "target": number(figures.target, indicator.decimals) if figures.target is not None else None,
         "percent": share(value, figures.target, percent_decimals)
-        if value is not None and figures.target is not None else None,
+        if value is not None and value >= 0 and figures.target is not None else None,
+        "fall": fall_text(indicator, value) if value is not None else None,
         "breakdowns": breakdowns_text(indicator, figures.breakdowns),
         "change": change_text(indicator, value, figures.previous)
         if value is not None and figures.previous is not None else None,
@@ -158,7 +176,7 @@ def _values(indicator: Indicator, figures: Figures, *, percent_decimals: int,
     for code, other in figures.others.items():
         if code in out:
             continue
-        other_indicator = indicators.get(code)
+        other_indicator = indicators.get(code.split(".")[0])
         out[code] = figure(other_indicator, other) if other is not None and other_indicator is not None else None
     return out
 
@@ -192,8 +210,8 @@ def render(template: str, indicator: Indicator, figures: Figures, *, percent_dec
 
 def figures_from(results: Results, unit_id: int, code: str, template: str) -> Figures:
     """The figures of one indicator of a unit, with the other indicators the template names."""
-    others = {name: results.value(unit_id, name) for name in placeholders(template)
-              if name not in FIXED and name in results.indicators}
+    others = {name: results.value(unit_id, *name.split(".", 1)) for name in placeholders(template)
+              if name not in FIXED and name.split(".")[0] in results.indicators}
     return Figures(value=results.value(unit_id, code), target=results.target(unit_id, code),
                    breakdowns=results.breakdowns_of(unit_id, code), previous=results.previous_value(unit_id, code),
                    others=others, period=results.period)
@@ -250,7 +268,7 @@ def check_template(text: str, known_codes: Iterable[str]) -> list[str]:
     if depth != 0:
         errors.append(_("Each optional part opens with [[ and closes with ]], without nesting."))
     codes = set(known_codes)
-    unknown = sorted({name for name in placeholders(text) if name not in FIXED and name not in codes})
+    unknown = sorted({name for name in placeholders(text) if name not in FIXED and name.split(".")[0] not in codes})
     if unknown:
         errors.append(_("Unknown placeholders: %(names)s.") % {"names": ", ".join("{%s}" % n for n in unknown)})
     if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
@@ -271,7 +289,7 @@ def sample_figures(indicator: Indicator, template: str, indicators: Mapping[str,
              for i, code in enumerate(indicator.breakdown_codes[:3])]
     others: dict[str, float | Decimal | None] = {}
     for name in placeholders(template):
-        other = indicators.get(name)
+        other = indicators.get(name.split(".")[0])
         if name not in FIXED and other is not None:
             others[name] = Decimal("3.22") if other.unit_of_measure.strip() == "%" else Decimal(9214)
     return Figures(value=value, target=target, breakdowns=parts, previous=previous, others=others,

@@ -148,6 +148,9 @@ def test_poverty_figures_are_counted_from_the_decided_review_round(people, units
     # before the round's reference date (14 Dec 2025) nothing is counted for 2025
     early = results.compute(units.vinh_long, Period.parse("2025-Q1"), plan25)
     assert early.value(tra_cu, "poor_households") is None
+    # a first round has nothing to compare with: no reduction, rather than "giảm -1" against zero
+    assert figures.value(tra_cu, "poor_reduction") is None
+    assert figures.value(province, "poor_rate_reduction") is None
 
 
 def test_counted_figures_fall_back_on_declared_ones_when_no_round_exists(units, plan25) -> None:  # type: ignore[no-untyped-def]

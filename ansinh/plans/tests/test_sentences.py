@@ -57,6 +57,51 @@ def test_destinations_without_the_unit_and_missing_parts_dropped() -> None:
         "Đưa 192 lao động đi làm việc có thời hạn ở nước ngoài theo hợp đồng")
 
 
+def test_a_reduction_says_which_way_it_went() -> None:
+    reduction, rate = get("poor_reduction"), get("poor_rate_reduction")
+    assert render(reduction.sentence, reduction, Figures(value=116, target=340)) == (
+        "Số hộ nghèo giảm 116 hộ so với kỳ rà soát trước, đạt 34,1% kế hoạch")
+    # more poor households than last time: "tăng", and no share of the reduction target
+    assert render(reduction.sentence, reduction, Figures(value=-12, target=340)) == (
+        "Số hộ nghèo tăng 12 hộ so với kỳ rà soát trước")
+    assert render(rate.sentence, rate, Figures(value=Decimal("0.1"), target=Decimal("0.1"))) == (
+        "Tỷ lệ hộ nghèo giảm 0,10% (kế hoạch giảm 0,10%)")
+    assert render(rate.sentence, rate, Figures(value=Decimal("-0.25"))) == "Tỷ lệ hộ nghèo tăng 0,25%"
+
+
+def test_seed_001_poverty_sentence_with_the_khmer_shares() -> None:
+    poor = get("poor_households")
+    figures = Figures(value=9214, breakdowns=[("khmer", 5394), ("social_protection", 1573)],
+                      others={"poor_rate": Decimal("3.22"), "khmer_poor_rate": Decimal("6.05"),
+                              "poor_households.khmer": 5394})
+    assert render(poor.sentence, poor, figures, indicators=all_indicators()) == (
+        "Tổng số hộ nghèo là 9.214 hộ, chiếm 3,22% so với tổng số hộ dân cư (trong đó: hộ nghèo dân tộc "
+        "Khmer 5.394 hộ, hộ nghèo thuộc chính sách bảo trợ xã hội 1.573 hộ); hộ nghèo dân tộc Khmer chiếm "
+        "6,05% so với tổng số hộ dân tộc Khmer")
+    # a part quoted by name: {CODE.PART}
+    assert render("{poor_households.khmer} hộ Khmer", poor, figures, indicators=all_indicators()) == "5.394 hộ Khmer"
+    assert sentences.check_template("{poor_households.khmer} {nothing.khmer}", all_indicators()) == [
+        "Ô thay thế không có trong danh mục: {nothing.khmer}."]
+
+
+def test_seed_001_on_time_dossiers() -> None:
+    on_time = get("admin_dossiers_on_time")
+    figures = Figures(value=287, others={"admin_on_time_rate": Decimal(100)})
+    assert render(on_time.sentence, on_time, figures, indicators=all_indicators()) == (
+        "Trả kết quả đúng và trước hạn 287 hồ sơ, đạt 100,0%")
+
+
+def test_corrected_shipped_sentences_replace_only_unedited_ones() -> None:
+    from ansinh.plans.catalogue_data import SENTENCE_FIXES, fix_sentences
+
+    old = dict(SENTENCE_FIXES)
+    Indicator.objects.filter(code="poor_reduction").update(sentence=old["poor_reduction"])
+    Indicator.objects.filter(code="admin_dossiers_on_time").update(sentence="Một câu của Sở: {value}")
+    fix_sentences(Indicator)
+    assert "{fall}" in get("poor_reduction").sentence
+    assert get("admin_dossiers_on_time").sentence == "Một câu của Sở: {value}"
+
+
 def test_percent_decimals_of_the_plan() -> None:
     trained = get("trained_workers")
     figures = Figures(value=2650, target=20000)
