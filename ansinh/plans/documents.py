@@ -154,15 +154,27 @@ def plan_reference(plan: Plan) -> str:
     return f"{kind} số {plan.number}{date} của {plan.agency.name}"
 
 
-def _due_text(task: Task) -> str:
+def _due_text(task: Task, year: int | None = None) -> str:
+    """ "trước ngày 30/6/2023", "trong quý II năm 2023", or a time by an event ("khi Trung ương
+    ban hành"). A task due within the plan's own `year` says nothing of when: that is the plan's
+    year already. A condition proper ("nếu …") is not a time: see `task_line`."""
+    parts = []
     if task.due_on is not None:
-        return f"trước ngày {short_date(task.due_on)}"
-    if task.due_period:
-        return f"trong {Period.parse(task.due_period).label_vi()}"
-    return task.due_condition.strip()
+        parts.append(f"trước ngày {short_date(task.due_on)}")
+    elif task.due_period and task.due_period != str(year):
+        parts.append(f"trong {Period.parse(task.due_period).label_vi()}")
+    condition = task.due_condition.strip()
+    if condition and not _is_proviso(condition):
+        parts.append(condition)
+    return ", ".join(parts)
 
 
-def task_line(task: Task, *, with_lead: bool = False) -> str:
+def _is_proviso(condition: str) -> bool:
+    """ "nếu có được phân bổ vốn" (seed 003) is a proviso, said as it is; "khi …" is a time."""
+    return condition.lower().startswith("nếu")
+
+
+def task_line(task: Task, *, with_lead: bool = False, year: int | None = None) -> str:
     """ "- Description (chủ trì: …; phối hợp: …; thời hạn: …)."."""
     text = task.description.strip().rstrip(".;")
     details = []
@@ -171,9 +183,11 @@ def task_line(task: Task, *, with_lead: bool = False) -> str:
     partners = [p.short_name or p.name for p in task.partners.all()]
     if partners:
         details.append(f"phối hợp: {', '.join(partners)}")
-    due = _due_text(task)
+    due = _due_text(task, year)
     if due:
         details.append(f"thời hạn: {due}")
+    if _is_proviso(task.due_condition.strip()):
+        details.append(task.due_condition.strip())
     return f"- {text}{' (' + '; '.join(details) + ')' if details else ''}."
 
 
@@ -455,7 +469,7 @@ def plan_docx(plan: Plan) -> bytes:
         sub += 1
         layout.body(doc, f"{sub}. {lead}", bold=True)
         for task in group:
-            layout.body(doc, task_line(task))
+            layout.body(doc, task_line(task, year=plan.year))
     sub += 1
     layout.body(doc, f"{sub}. Chế độ báo cáo", bold=True)
     children = table.units if table is not None else list(Unit.objects.filter(parent=plan.unit))
@@ -527,13 +541,19 @@ def priority_tasks(plan: Plan, period: Period) -> list[Task]:
     return out
 
 
+COUNTED_MARK = " (*)"
+
+
 def report_lines(plan: Plan, period: Period, unit: Unit,
-                 figures: results_module.Results | None = None) -> list[tuple[str, list[str]]]:
-    """(Section title, sentences) per field that has figures, in SECTOR_ORDER."""
+                 figures: results_module.Results | None = None) -> list[tuple[str, list[str], str]]:
+    """(Section title, sentences, note on the sources) per field that has figures, in SECTOR_ORDER.
+    A figure counted from a registry is marked (*), and the section's note names the registry data
+    behind it; the other figures are those the units declared in their forms."""
     figures = figures or results_module.compute(unit, period, plan)
     templates = templates_for(unit, plan)
     decimals = plan.percent_decimals
     by_sector: dict[str, list[str]] = defaultdict(list)
+    counted_from: dict[str, set[str]] = defaultdict(set)
     for indicator in sorted(figures.indicators.values(), key=lambda i: (i.order, i.code)):
         code = indicator.code
         if figures.value(unit.pk, code) is None:
@@ -549,10 +569,20 @@ def report_lines(plan: Plan, period: Period, unit: Unit,
             continue
         text = text.rstrip(" .;")
         if figures.source(unit.pk, code) == Source.COUNTED and figures.notes.get(code):
-            text += f" (số liệu từ kết quả rà soát {figures.notes[code]})"
+            text += COUNTED_MARK
+            counted_from[indicator.sector].add(figures.notes[code])
         by_sector[indicator.sector].append(f"- {upper_first(text)}.")
     keys = sorted(by_sector, key=lambda s: SECTOR_ORDER.get(s, len(SECTOR_ORDER)))
-    return [(SECTOR_TITLES.get(key, OTHER_TASKS), by_sector[key]) for key in keys]
+
+    def note(sector: str) -> str:
+        if not counted_from[sector]:
+            return ""
+        others = "; các số liệu khác do các đơn vị báo cáo" if any(
+            not line.endswith(COUNTED_MARK + ".") for line in by_sector[sector]) else ""
+        return (f"(*) Số liệu tổng hợp từ cơ sở dữ liệu hộ gia đình, kết quả rà soát "
+                f"{', '.join(sorted(counted_from[sector]))}{others}.")
+
+    return [(SECTOR_TITLES.get(key, OTHER_TASKS), by_sector[key], note(key)) for key in keys]
 
 
 def signer_for(plan: Plan, agency: Agency) -> tuple[str, str, str]:
@@ -583,10 +613,12 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
     sections = report_lines(plan, period, unit, figures)
     if not sections:
         layout.body(doc, f"Chưa có số liệu {label}.", italic=True)
-    for index, (title, lines) in enumerate(sections, start=1):
+    for index, (title, lines, sources) in enumerate(sections, start=1):
         layout.body(doc, f"{index}. {title}", bold=True)
         for line in lines:
             layout.body(doc, line)
+        if sources:
+            layout.body(doc, sources, italic=True)
     layout.body(doc, f"II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM {next_label.upper()}", bold=True)
     tasks = priority_tasks(plan, period)
     if not tasks:
