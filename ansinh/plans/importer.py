@@ -125,6 +125,8 @@ def guess_agency_kind(name: str) -> str:
         (("thong ke",), AgencyKind.STATISTICS, False),
         (("mat tran to quoc",), AgencyKind.MASS_ORGANISATION, False),
         (("hoi dong",), AgencyKind.OTHER, True),
+        # "Ủy ban nhân dân các xã, thị trấn" names all the communes' committees, not one body
+        (("uy ban nhan dan cac ", "ubnd cac "), AgencyKind.OTHER, True),
         (("hoi ", "doan ", "lien doan ", "cac hoi", "cac doan the"), AgencyKind.MASS_ORGANISATION, True),
         (("uy ban nhan dan", "ubnd"), AgencyKind.PEOPLES_COMMITTEE, True),
         (("so ",), AgencyKind.DEPARTMENT, True),

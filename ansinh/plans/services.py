@@ -184,7 +184,8 @@ def targets_replace(*, actor: User | None, plan: Plan, rows: Iterable[TargetRow]
             raise ValidationError(_("The target of %(indicator)s for %(unit)s appears twice.") % {
                 "indicator": row.indicator.name, "unit": row.unit.name})
         seen.add(key)
-    existing = {(t.indicator_id, t.unit_id, t.period, t.breakdown): t for t in plan.targets.all()}
+    existing = {(t.indicator_id, t.unit_id, t.period, t.breakdown): t
+                for t in plan.targets.select_related("indicator", "unit")}
     today = timezone.localdate()
     new_targets = [Target(plan=plan, indicator=r.indicator, unit=r.unit, period=r.period, breakdown=r.breakdown,
                           value=r.value, note=r.note) for r in rows
@@ -194,22 +195,52 @@ def targets_replace(*, actor: User | None, plan: Plan, rows: Iterable[TargetRow]
     revisions = [TargetRevision(target=t, number=0, value=t.value, previous=None, reason=reason, revised_on=today,
                                 by=actor) for t in created]
     changed: list[Target] = []
+    before: dict[str, str] = {}
     for row in rows:
         target = existing.get((row.indicator.pk, row.unit.pk, row.period, row.breakdown))
         if target is not None and (target.value != row.value or target.note != row.note):
+            before[_target_label(target)] = _plain(target.value)
             revisions.append(TargetRevision(target=target, number=target.revision + 1, value=row.value,
                                             previous=target.value, reason=reason, revised_on=today, by=actor))
             target.value, target.note, target.revision = row.value, row.note, target.revision + 1
             changed.append(target)
     Target.objects.bulk_update(changed, ["value", "note", "revision"])
     TargetRevision.objects.bulk_create(revisions)
-    gone = [t.pk for k, t in existing.items() if k not in seen]
-    Target.objects.filter(pk__in=gone).delete()
+    gone = [t for k, t in existing.items() if k not in seen]
+    # A removed target's revisions are deleted with it, so the audit row keeps them: every value a
+    # target ever had (when, by which decision, why) stays on record whatever later imports do.
+    removed = _revision_history(gone)
+    Target.objects.filter(pk__in=[t.pk for t in gone]).delete()
     count = len(new_targets) + len(changed) + len(gone)
     if count:
         audit.record(actor=actor, action="plans.targets.replace", obj=plan, unit=plan.home,
-                     after={"created": len(new_targets), "revised": len(changed), "removed": len(gone)})
+                     before={"revised": before, "removed": removed},
+                     after={"created": {_target_label(t): _plain(t.value) for t in new_targets},
+                            "revised": {_target_label(t): _plain(t.value) for t in changed}})
     return count
+
+
+def _target_label(target: Target) -> str:
+    """ "jobs_created 29461 2023 female": indicator, unit code, period, breakdown."""
+    return " ".join(part for part in (target.indicator.code, target.unit.code, target.period, target.breakdown)
+                    if part)
+
+
+def _plain(value: Decimal) -> str:
+    """23000.0000 → "23000"; 67.6700 → "67.67"."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def _revision_history(targets: list[Target]) -> dict[str, list[dict[str, str]]]:
+    """Each target's revisions (one query), oldest first, as the audit trail keeps them."""
+    labels = {t.pk: _target_label(t) for t in targets}
+    history: dict[str, list[dict[str, str]]] = {label: [] for label in labels.values()}
+    rows = TargetRevision.objects.filter(target_id__in=list(labels)).order_by("target_id", "number").values_list(
+        "target_id", "number", "value", "reason", "document", "revised_on")
+    for target_id, number, value, why, document, revised_on in rows:
+        history[labels[target_id]].append({"number": str(number), "value": _plain(value), "reason": why,
+                                           "document": document, "revised_on": revised_on.isoformat()})
+    return history
 
 
 @transaction.atomic

@@ -166,6 +166,12 @@ def test_check_only_writes_nothing_and_replace_revises(db) -> None:  # type: ign
     assert list(plan.tasks.values_list("order", "description", "status")) == [(1, "Việc một, sửa", "open"),
                                                                              (2, "Việc hai", "done")]
     assert AuditEvent.objects.filter(action="plans.plan.update").count() == 1
+    # the removed target's history is gone from the tables but kept in the audit trail
+    replaced = AuditEvent.objects.filter(action="plans.targets.replace").latest("pk")
+    label = f"jobs_created {target.unit.code} 2020"
+    assert replaced.before["revised"] == {label: "23000"} and replaced.after["revised"] == {label: "24000"}
+    [(removed, history)] = replaced.before["removed"].items()
+    assert removed != label and [h["number"] for h in history] == ["0"]
 
 
 def test_only_within_the_editing_scope(people) -> None:  # type: ignore[no-untyped-def]
@@ -217,3 +223,15 @@ def test_a_plan_exports_to_the_workbook_and_imports_back_unchanged(db) -> None: 
     assert TargetRevision.objects.count() == revisions
     plan.refresh_from_db()
     assert plan.basis.splitlines()[1].startswith("Căn cứ Kế hoạch số 07/KH-UBND") and plan.tasks.count() == 33
+
+
+def test_it_guesses_the_kind_of_a_named_body() -> None:
+    from ansinh.plans.importer import guess_agency_kind
+    from ansinh.plans.models import AgencyKind
+
+    assert guess_agency_kind("Ủy ban nhân dân huyện Trà Cú") == AgencyKind.PEOPLES_COMMITTEE
+    assert guess_agency_kind("UBND xã Ngãi Xuyên") == AgencyKind.PEOPLES_COMMITTEE
+    # all the communes' committees together are no one body that could sign a report
+    assert guess_agency_kind("Ủy ban nhân dân các xã, thị trấn") == AgencyKind.OTHER
+    assert guess_agency_kind("Phòng Giao dịch Ngân hàng Chính sách xã hội huyện") == AgencyKind.SOCIAL_POLICY_BANK
+    assert guess_agency_kind("Sở Lao động - Thương binh và Xã hội") == AgencyKind.DEPARTMENT
