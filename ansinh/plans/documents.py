@@ -610,6 +610,10 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
                      f"{agency.name} báo cáo kết quả thực hiện {label} và nhiệm vụ trọng tâm {next_label} "
                      "như sau:")
     layout.body(doc, "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", bold=True)
+    figures = figures or results_module.compute(unit, period, plan)
+    if figures.uncovered:
+        layout.body(doc, f"(Số liệu {label} tổng hợp từ các kỳ đã có báo cáo; chưa có báo cáo "
+                         f"{', '.join(p.label_vi() for p in figures.uncovered)}.)", italic=True)
     sections = report_lines(plan, period, unit, figures)
     if not sections:
         layout.body(doc, f"Chưa có số liệu {label}.", italic=True)

@@ -63,6 +63,9 @@ class Results:
     targets: dict[int, dict[Key, float]]
     notes: dict[str, str] = field(default_factory=dict)  # indicator code → where counted figures come from
     estimated: set[int] = field(default_factory=set)  # nodes holding a crosswalk share estimated without data
+    # Parts of the period no counted form covers, while others do: a year made of its first
+    # quarter only is not the year's result, and documents and pages say so.
+    uncovered: list[Period] = field(default_factory=list)
     previous: Results | None = None
     year_to_date: bool = False  # flows count from 1 January to the period's end
 
@@ -169,11 +172,26 @@ def _roll_up(by_period: dict[str, float], period: Period, over_time: str) -> tup
     return sum(v for v, _ in present), len(present) < len(parts) or any(p for _, p in present)
 
 
+def _uncovered(period: Period, seen: set[str]) -> list[Period]:
+    """The largest parts of `period` that no form covers: [] when its own form or all its parts
+    have one; [Q2, H2] for a year with forms for Q1 only."""
+    if period.key in seen:
+        return []
+    parts = period.parts()
+    if not parts:
+        return [period]
+    missing = [_uncovered(p, seen) for p in parts]
+    if all(m == [p] for m, p in zip(missing, parts, strict=True)):
+        return [period]
+    return [p for m in missing for p in m]
+
+
 def _declared(root: Unit, period: Period, indicators: dict[str, Indicator], *, year_to_date: bool = False
-              ) -> list[tuple[int, str, int, str, Key, float]]:
+              ) -> tuple[list[tuple[int, str, int, str, Key, float]], list[Period]]:
     """(unit id, edition, level, path, key, value) of every form value in the area and period,
     rolled up to the period (or from 1 January: flows add the periods so far, stocks take the
-    last); the latest form wins when several plans collect the same figure."""
+    last); the latest form wins when several plans collect the same figure. Also the parts of
+    the period that no form covers (none when no form covers any part: nothing was reported)."""
     spans = period.year_to_date() if year_to_date else [period]
     keys = [key for span in spans for key in _period_keys(span)]
     area = Q(submission__unit__path__startswith=root.path)
@@ -187,9 +205,12 @@ def _declared(root: Unit, period: Period, indicators: dict[str, Indicator], *, y
     )
     series: dict[tuple[int, Key], dict[str, float]] = defaultdict(dict)
     info: dict[int, tuple[str, int, str]] = {}
+    seen: set[str] = set()
     for unit_id, edition, level, path, period_key, code, breakdown, amount in rows:
         series[(unit_id, (code, breakdown))][period_key] = float(amount)
         info[unit_id] = (edition, level, path)
+        seen.add(period_key)
+    uncovered = [p for span in spans for p in _uncovered(span, seen)] if seen else []
     out = []
     for (uid, key), by_period in series.items():
         indicator = indicators.get(key[0])
@@ -203,7 +224,7 @@ def _declared(root: Unit, period: Period, indicators: dict[str, Indicator], *, y
         if value is not None:
             ed, lv, pth = info[uid]
             out.append((uid, ed, lv, pth, key, value))
-    return out
+    return out, uncovered
 
 
 def _crosswalk_weights(legacy_communes: set[int]) -> tuple[dict[int, list[tuple[int, float]]], set[int]]:
@@ -250,7 +271,8 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
     estimated: set[int] = set()
 
     legacy_rows: list[tuple[int, int, str, Key, float]] = []
-    for unit_id, edition, level, path, key, value in _declared(root, period, indicators, year_to_date=year_to_date):
+    declared, uncovered = _declared(root, period, indicators, year_to_date=year_to_date)
+    for unit_id, edition, level, path, key, value in declared:
         if edition in (root.edition, Edition.PERMANENT) or (root.edition, edition) == (Edition.PERMANENT, Edition.CURRENT):
             if unit_id in nodes:
                 own[unit_id][key] = value
@@ -316,7 +338,7 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
 
     results = Results(root=root, period=period, plan=plan, indicators=indicators, nodes=nodes, children=children,
                       values=values, sources=sources, targets=targets, notes=notes, estimated=estimated,
-                      year_to_date=year_to_date)
+                      year_to_date=year_to_date, uncovered=uncovered)
     if with_previous:
         results.previous = compute(root, period.previous_year(), None, with_previous=False,
                                    year_to_date=year_to_date)

@@ -539,6 +539,9 @@ def result_notes(figures: results.Results, unit: Unit) -> list[str]:
     elif figures.period.start < REFORM_DATE:
         notes.append(_("Figures recorded under the former map (before 1 July 2025) are re-aggregated to the "
                        "current units through the official crosswalk."))
+    if figures.uncovered:
+        notes.append(_("No form covers %(periods)s yet: the figures are those of the periods reported.") % {
+            "periods": ", ".join(str(p.label()) for p in figures.uncovered)})
     if unit.pk in figures.estimated:
         notes.append(_("Some figures include estimates: a former commune split between several current ones "
                        "with no households in the registry to weigh it was shared equally."))

@@ -17,6 +17,7 @@ from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.plans import services
 from ansinh.plans.models import Indicator, Plan, Submission, SubmissionEvent, SubmissionStatus, SubmissionValue
+from ansinh.plans.periods import Period
 from conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -286,6 +287,14 @@ def test_results_show_percent_of_target_and_drill_down_to_the_communes(client, p
     row = body.split('data-code="jobs_created" data-part=""')[1].split("</tr>")[0]
     assert "1.300" in row and "1.300,0%" in row
     assert client.get(f"/plans/{plan.pk}/results?unit={units.vinh_long.pk}").status_code == 404
+
+    # the year so far is its first quarter: the page says which periods no form covers yet
+    login(client, people.minh)
+    body = page(client.get(f"/plans/{plan.pk}/results?period=2025"))
+    with translation.override("vi"):
+        missing = ", ".join(str(p.label()) for p in (Period.parse("2025-Q2"), Period.parse("2025-H2")))
+    assert vi("No form covers %(periods)s yet: the figures are those of the periods reported.") % {
+        "periods": missing} in body
 
 
 def test_results_of_counted_figures_link_to_the_household_records(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]

@@ -206,3 +206,20 @@ def test_the_change_against_last_year_reads_the_legacy_map(units, plan25) -> Non
     assert figures.change(units.tra_cu.pk, "jobs_created") == 20
     assert figures.change(units.vinh_long.pk, "jobs_created") == 20
     assert figures.change(units.tra_cu.pk, "overseas_workers") is None  # nothing either year
+
+
+def test_a_year_made_of_its_first_quarter_only_says_what_is_missing(units, plan25) -> None:  # type: ignore[no-untyped-def]
+    submit(plan25, units.tra_cu, "2025-Q1", {"jobs_created": 40})
+    year = results.compute(units.vinh_long, Period.parse("2025"), plan25)
+    assert year.value(units.vinh_long.pk, "jobs_created") == 40
+    assert [p.key for p in year.uncovered] == ["2025-Q2", "2025-H2"]
+    assert results.compute(units.vinh_long, Period.parse("2025-Q1"), plan25).uncovered == []
+    # nothing reported at all: nothing to warn of
+    assert results.compute(units.vinh_long, Period.parse("2024"), None).uncovered == []
+    # the report says so under its results
+    from ansinh.plans import documents
+    from ansinh.plans.tests.test_documents import body_text, read
+
+    text = body_text(read(documents.report_docx(plan25, Period.parse("2025"), units.vinh_long)))
+    assert ("(Số liệu năm 2025 tổng hợp từ các kỳ đã có báo cáo; chưa có báo cáo quý II năm 2025, "
+            "6 tháng cuối năm 2025.)") in text
