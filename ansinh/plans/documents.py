@@ -340,11 +340,11 @@ def objective_lines(plan: Plan) -> list[str]:
     for target in sorted(totals.values(), key=lambda t: (t.indicator.order, t.indicator.code)):
         indicator = target.indicator
         template = templates.get(indicator.code, "")
-        text = render(template, indicator, Figures(value=target.value, period=Period(plan.year, "year")),
+        text = render(template, indicator, Figures(value=target.value, period=Period(plan.year, "year"), as_set=True),
                       indicators=indicators) if template.strip() else ""
         if not text or MISSING in text:
             uom = indicator.unit_of_measure.strip()
-            amount = number(target.value, indicator.decimals)
+            amount = number(target.value)  # as set: 80 → "80", 67.67 → "67,67"
             text = f"{indicator.name}: {amount}%" if uom == "%" else f"{indicator.name}: {amount} {uom}"
         order = indicator.breakdown_codes
         mine = sorted(parts.get(indicator.code, []), key=lambda p: order.index(p[0]) if p[0] in order else 99)

@@ -117,6 +117,9 @@ class Figures:
     previous: float | Decimal | None = None
     others: Mapping[str, float | Decimal | None] = field(default_factory=dict)  # indicator code → value
     period: Period | None = None
+    # Targets as a plan sets them: written as set (80% not "80,0%"; 67,67% stays), not with the
+    # indicator's fixed decimals, which are for computed results.
+    as_set: bool = False
 
 
 def breakdowns_text(indicator: Indicator, parts: Iterable[tuple[str, float | Decimal]]) -> str | None:
@@ -161,10 +164,11 @@ def fall_text(indicator: Indicator, value: float | Decimal) -> str:
 def _values(indicator: Indicator, figures: Figures, *, percent_decimals: int,
             indicators: Mapping[str, Indicator]) -> dict[str, str | None]:
     value = figures.value
+    decimals = 0 if figures.as_set else indicator.decimals  # 0: whole numbers, else as many as set (up to 2)
     out: dict[str, str | None] = {
-        "value": number(value, indicator.decimals) if value is not None else None,
+        "value": number(value, decimals) if value is not None else None,
         "unit": indicator.unit_of_measure,
-        "target": number(figures.target, indicator.decimals) if figures.target is not None else None,
+        "target": number(figures.target, decimals) if figures.target is not None else None,
         "percent": share(value, figures.target, percent_decimals)
         if value is not None and value >= 0 and figures.target is not None else None,
         "fall": fall_text(indicator, value) if value is not None else None,

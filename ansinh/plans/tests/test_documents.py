@@ -108,7 +108,8 @@ def tra_cu_plan(db) -> Plan:  # type: ignore[no-untyped-def]
             row("trained_workers", district, 200, period="2023"),
             row("trained_workers", district, 150, "non_farm", "2023"),
             row("trained_workers", district, 50, "farm", "2023"),
-            row("trained_labour_rate", district, "67.67", period="2023")]
+            row("trained_labour_rate", district, "67.67", period="2023"),
+            row("near_poor_health_insurance_rate", district, 80, period="2023")]
     for index, commune in enumerate(communes):
         rows.append(row("jobs_created", commune, 170, period="2023"))
         rows.append(row("overseas_workers", commune, 9 if index < 4 else 8, period="2023"))
@@ -218,6 +219,7 @@ def test_plan_body_objectives_tasks_and_reporting(tra_cu_plan) -> None:  # type:
     assert ("- Tuyển sinh, đào tạo nghề cho 200 người, trong đó lĩnh vực phi nông nghiệp 150 người, "
             "lĩnh vực nông nghiệp 50 người.") in text
     assert "- Tỷ lệ lao động qua đào tạo đạt 67,67%." in text
+    assert "- Tỷ lệ người thuộc hộ cận nghèo tham gia bảo hiểm y tế đạt 80%." in text  # as set, not "80,0%"
     assert "(Chỉ tiêu cụ thể của từng xã, thị trấn theo phụ lục đính kèm)" in text
     # tasks by field, then by lead agency with partners and deadlines
     tasks = text.index("III. NHIỆM VỤ, GIẢI PHÁP")
