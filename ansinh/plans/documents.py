@@ -30,8 +30,8 @@ from ansinh.geo.models import Unit
 
 from . import docx_layout as layout
 from . import results as results_module
-from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Aggregation, Agency, AgencyKind, Indicator, Plan, Source,
-                     Task)
+from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Aggregation, Agency, AgencyKind, Indicator, Plan,
+                     ReportText, Source, Task)
 from .periods import DEFAULT_DEADLINES, Period
 from .sentences import MISSING, Figures, breakdowns_text, number, render, sentence, templates_for
 from .services import split_check
@@ -603,8 +603,10 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
     parent, issuer = issuing_lines(agency)
     place = plan.place if unit.pk == plan.unit_id else place_name(unit)
     year = period.deadline(plan.deadlines).year
-    layout.heading(doc, parent_body=parent, issuing_body=issuer, number=f"      /BC-{agency.symbol or 'UBND'}",
-                   place_date=layout.place_and_date(place, None, year))
+    words = ReportText.objects.filter(plan=plan, unit=unit, period=period.key).first() or ReportText()
+    layout.heading(doc, parent_body=parent, issuing_body=issuer,
+                   number=words.number or f"      /BC-{agency.symbol or 'UBND'}",
+                   place_date=layout.place_and_date(place, words.issued_on, year))
     layout.title(doc, "Báo cáo", f"Kết quả thực hiện {plan_subject(plan)} {label}")
     layout.body(doc, f"Thực hiện {plan_reference(plan)} về {lower_first(' '.join(plan.title.split()))}; "
                      f"{agency.name} báo cáo kết quả thực hiện {label} và nhiệm vụ trọng tâm {next_label} "
@@ -623,7 +625,18 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
             layout.body(doc, line)
         if sources:
             layout.body(doc, sources, italic=True)
-    layout.body(doc, f"II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM {next_label.upper()}", bold=True)
+    heading_number = 2
+    if words.strengths or words.difficulties:  # seed 001: «II. NHẬN XÉT, ĐÁNH GIÁ»
+        layout.body(doc, "II. NHẬN XÉT, ĐÁNH GIÁ", bold=True)
+        for index, (title, text) in enumerate(
+                [(t, x) for t, x in (("Thuận lợi", words.strengths), ("Khó khăn, hạn chế", words.difficulties)) if x],
+                start=1):
+            layout.body(doc, f"{index}. {title}:", bold=True)
+            for line in _lines(text):
+                layout.body(doc, line if line.startswith(("-", "+")) else f"- {line}")
+        heading_number = 3
+    layout.body(doc, f"{ROMAN[heading_number - 1]}. MỘT SỐ NHIỆM VỤ TRỌNG TÂM {next_label.upper()}",
+                bold=True)
     tasks = priority_tasks(plan, period)
     if not tasks:
         layout.body(doc, f"Tiếp tục triển khai thực hiện các nhiệm vụ theo {plan_reference(plan)}.")
@@ -633,7 +646,9 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
             layout.body(doc, task_line(task, with_lead=True))
     layout.body(doc, f"Trên đây là báo cáo kết quả thực hiện {label} và một số nhiệm vụ trọng tâm {next_label} "
                      f"của {agency.name}./.")
-    if unit.pk == plan.unit_id:
+    if words.recipients:
+        recipients = layout.recipient_lines(_lines(words.recipients))
+    elif unit.pk == plan.unit_id:
         recipients = layout.recipient_lines(_lines(plan.recipients))
     else:
         recipients = layout.recipient_lines([f"{plan.agency.name} (b/c)"])

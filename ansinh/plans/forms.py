@@ -472,3 +472,20 @@ class AgencyForm(UnitPickerForm):
 
 __all__ = ["AgencyForm", "PlanFilterForm", "PlanForm", "TargetReviseForm", "TaskForm", "TaskNoteForm",
            "agencies_for_unit", "plannable_units", "task_agencies", "unit_choice_label"]
+
+
+# --- The words of a periodic report ----------------------------------------------------------
+
+
+class ReportTextForm(forms.Form):
+    """Number, date, assessment and recipients of a unit's periodic report (seed 001)."""
+
+    number = forms.CharField(label=_("Number and symbol"), max_length=60, required=False,
+                             help_text=_("For example 45/BC-SLĐTBXH; empty leaves a blank to fill in."))
+    issued_on = DayFirstDateField(label=_("Date issued"), required=False)
+    strengths = forms.CharField(label=_("Advantages"), required=False, widget=_textarea(5),
+                                help_text=_("One point per line."))
+    difficulties = forms.CharField(label=_("Difficulties and shortcomings"), required=False, widget=_textarea(5),
+                                   help_text=_("One point per line."))
+    recipients = forms.CharField(label=_("Recipients"), required=False, widget=_textarea(4),
+                                 help_text=_("One per line; empty uses the plan's (or the body above)."))

@@ -377,3 +377,29 @@ def decimal_or_none(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     return Decimal(str(value))
+
+
+class ReportText(models.Model):
+    """What people write around a periodic report's figures (seed 001): its number and date, the
+    assessment («II. Nhận xét, đánh giá»: advantages, difficulties) and its recipients. One per
+    plan, unit and period; the figures themselves are never typed here."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_texts")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=10)
+    number = models.CharField(_("number and symbol"), max_length=60, blank=True,
+                              help_text=_("For example 45/BC-SLĐTBXH; empty leaves a blank to fill in."))
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    strengths = models.TextField(_("advantages"), blank=True, help_text=_("One point per line."))
+    difficulties = models.TextField(_("difficulties and shortcomings"), blank=True,
+                                    help_text=_("One point per line."))
+    recipients = models.TextField(_("recipients"), blank=True,
+                                  help_text=_("One per line; empty uses the plan's (or the body above)."))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "unit", "period"], name="report_text_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.unit_id} {self.period}"

@@ -20,8 +20,9 @@ from ansinh.accounts import audit
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, current_home
 
-from .models import (Aggregation, Agency, Indicator, Plan, PlanStatus, Source, Submission, SubmissionEvent,
-                     SubmissionStatus, SubmissionValue, Target, TargetRevision, Task, TaskNote, TaskStatus)
+from .models import (Aggregation, Agency, Indicator, Plan, PlanStatus, ReportText, Source, Submission,
+                     SubmissionEvent, SubmissionStatus, SubmissionValue, Target, TargetRevision, Task, TaskNote,
+                     TaskStatus)
 from .periods import Period, check_rule
 
 PLAN_FIELDS = ["doc_type", "number", "agency", "unit", "year", "place", "issued_on", "title", "basis", "situation",
@@ -574,3 +575,34 @@ def timeliness(plan: Plan, period: str, *, today: dt.date | None = None) -> list
 
 def plan_issue(*, actor: User | None, plan: Plan) -> Plan:
     return plan_update(actor=actor, plan=plan, status=PlanStatus.ISSUED)
+
+
+REPORT_TEXT_FIELDS = ["number", "issued_on", "strengths", "difficulties", "recipients"]
+
+
+@transaction.atomic
+def report_text_save(*, actor: User | None, plan: Plan, unit: Unit, period: Period, number: str = "",
+                     issued_on: dt.date | None = None, strengths: str = "", difficulties: str = "",
+                     recipients: str = "") -> ReportText:
+    """Sets the words of a unit's periodic report (number, date, assessment, recipients); the
+    report's figures come from the forms and registries, never from here."""
+    if period.year != plan.year:
+        raise ValidationError(_("The period must be in the plan's year %(year)d.") % {"year": plan.year})
+    if issued_on is not None and issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("A report cannot be dated in the future.")})
+    if issued_on is not None and issued_on < period.start:
+        raise ValidationError({"issued_on": _("A report is dated after its period begins (%(start)s).") % {
+            "start": period.start.strftime("%d/%m/%Y")}})
+    text, created = ReportText.objects.select_for_update().get_or_create(plan=plan, unit=unit, period=period.key)
+    before = None if created else audit.snapshot(text, REPORT_TEXT_FIELDS)
+    text.number, text.issued_on = " ".join(number.split()), issued_on
+    text.strengths, text.difficulties, text.recipients = (
+        "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
+        for value in (strengths, difficulties, recipients))
+    text.updated_by = actor
+    text.save()
+    after = audit.snapshot(text, REPORT_TEXT_FIELDS)
+    if before != after:
+        audit.record(actor=actor, action="plans.report_text.save", obj=text, unit=current_home(unit),
+                     before=before, after=after)
+    return text

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -34,8 +35,11 @@ from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold
 from ansinh.web.shortcuts import DOCX, XLSX, download, unit_param
 
-from . import documents, sentences, tables_xlsx
-from .models import Indicator, IndicatorSentence, Plan
+from ansinh.households.forms import add_service_errors
+
+from . import documents, sentences, services, tables_xlsx
+from .forms import ReportTextForm
+from .models import Indicator, IndicatorSentence, Plan, ReportText
 from .periods import Period
 
 def _slug(text: str) -> str:
@@ -98,6 +102,40 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan, period, unit = found
     return download(tables_xlsx.report_xlsx(plan, period, unit),
                     f"so-lieu-{_slug(period.key)}-{_slug(unit.name)}.xlsx", XLSX)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The words of a unit's periodic report (?period=&unit=): number, date, «Nhận xét, đánh giá»,
+    recipients. Those who may change the unit's data write them; the figures are never typed here."""
+    found = _report_args(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    plan, period, unit = found
+    user = request_user(request)
+    if not get_scope(user).can_change(current_home(unit)):
+        raise PermissionDenied
+    stored = ReportText.objects.filter(plan=plan, unit=unit, period=period.key).first()
+    query = {"period": period.key, "unit": str(unit.pk)}
+    if request.method == "POST":
+        form = ReportTextForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_text_save(actor=user, plan=plan, unit=unit, period=period, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The report's text is saved."))
+                return redirect(reverse("plan-results", args=[plan.pk]) + "?" + urlencode(query))
+    else:
+        form = ReportTextForm(initial={name: getattr(stored, name) for name in services.REPORT_TEXT_FIELDS}
+                              if stored is not None else {})
+    context = {"form": form, "plan": plan, "period_label": period.label(), "unit": unit,
+               "results_url": reverse("plan-results", args=[plan.pk]) + "?" + urlencode(query),
+               "document_url": reverse("report-document", args=[plan.pk]) + "?" + urlencode(query)}
+    failed = request.method == "POST" and bool(form.errors)
+    return render(request, "plans/documents/report_text.html", context, status=400 if failed else 200)
 
 
 # --- the department's sentence ---------------------------------------------------------------------

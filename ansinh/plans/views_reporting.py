@@ -591,6 +591,8 @@ def plan_results(request: HttpRequest, pk: int) -> HttpResponse:
         "previous_label": period.previous_year().label(),
         "document_url": maybe_url("report-document", plan.pk, query=query),
         "xlsx_url": maybe_url("report-xlsx", plan.pk, query=query),
+        "text_url": maybe_url("report-text", plan.pk, query=query)
+        if get_scope(user).can_change(current_home(unit)) else None,
         "children_count": len(figures.children.get(unit.pk, [])),
     })
     return render(request, "plans/reporting/results.html", context)

@@ -163,3 +163,64 @@ def test_who_may_set_sentences(client, people, units) -> None:  # type: ignore[n
     login(client, people.tung)
     page = client.get(url, {"unit": units.ha_noi.pk})
     assert page.status_code == 200 and "Thành phố Hà Nội" in page.content.decode()
+
+
+# --- the words of a report -----------------------------------------------------------------------
+
+
+def test_the_report_text_goes_into_the_document(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from ansinh.plans.models import ReportText
+
+    url = f"/plans/{tra_vinh_plan.pk}/report-text?period=2020-Q1"
+    login(client, people.minh)
+    results = client.get(f"/plans/{tra_vinh_plan.pk}/results?period=2020-Q1").content.decode()
+    assert 'data-testid="report-text"' in results
+    assert client.get(url).status_code == 200
+    # a date in the future is refused and what was typed stays on the page
+    typed = {"number": "45/BC-SLĐTBXH", "issued_on": "16/03/2099", "strengths": "Được sự quan tâm chỉ đạo",
+             "difficulties": "- Dịch bệnh Covid-19\nHội thảo khó khăn", "recipients": "Bộ LĐTBXH;\nTỉnh ủy;\nLưu: VT."}
+    response = client.post(url, typed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "45/BC-SLĐTBXH" in page and "Dịch bệnh Covid-19" in page
+    assert not ReportText.objects.exists()
+    response = client.post(url, typed | {"issued_on": "16/03/2020"})
+    assert response.status_code == 302 and response["Location"].startswith(f"/plans/{tra_vinh_plan.pk}/results?")
+    stored = ReportText.objects.get()
+    assert stored.issued_on == dt.date(2020, 3, 16) and stored.difficulties == "- Dịch bệnh Covid-19\nHội thảo khó khăn"
+    event = AuditEvent.objects.get(action="plans.report_text.save")
+    assert event.actor == people.minh and event.before is None and event.after["number"] == "45/BC-SLĐTBXH"
+
+    document = Document(io.BytesIO(client.get(f"/plans/{tra_vinh_plan.pk}/report.docx?period=2020-Q1").content))
+    left, right = document.tables[0].rows[0].cells
+    assert "Số: 45/BC-SLĐTBXH" in [p.text for p in left.paragraphs]
+    assert "Trà Vinh, ngày 16 tháng 3 năm 2020" in [p.text for p in right.paragraphs]
+    text = [p.text for p in document.paragraphs]
+    assessment = text.index("II. NHẬN XÉT, ĐÁNH GIÁ")
+    assert text[assessment + 1: assessment + 6] == [
+        "1. Thuận lợi:", "- Được sự quan tâm chỉ đạo", "2. Khó khăn, hạn chế:", "- Dịch bệnh Covid-19",
+        "- Hội thảo khó khăn"]
+    assert text[assessment + 6] == "III. MỘT SỐ NHIỆM VỤ TRỌNG TÂM QUÝ II NĂM 2020"
+    closing = document.tables[-1].rows[0].cells[0]
+    assert [p.text for p in closing.paragraphs][1:] == ["- Bộ LĐTBXH;", "- Tỉnh ủy;", "- Lưu: VT."]
+
+    # without an assessment the priorities are section II, as before
+    client.post(url, {"number": "", "issued_on": "", "strengths": "", "difficulties": "", "recipients": ""})
+    text = paragraphs(client.get(f"/plans/{tra_vinh_plan.pk}/report.docx?period=2020-Q1").content)
+    assert "II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM QUÝ II NĂM 2020" in text and "II. NHẬN XÉT, ĐÁNH GIÁ" not in text
+
+
+def test_only_those_who_may_change_the_unit_write_its_report_text(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    url = f"/plans/{tra_vinh_plan.pk}/report-text?period=2020-Q1"
+    login(client, people.bao)  # a leader reads and signs; officers write
+    assert client.get(url).status_code == 403
+    assert 'data-testid="report-text"' not in client.get(
+        f"/plans/{tra_vinh_plan.pk}/results?period=2020-Q1").content.decode()
+    login(client, people.hoa)  # another province
+    assert client.get(url).status_code == 404
+    login(client, people.lan)  # her commune's report, not the province's
+    assert client.get(url).status_code == 404
+    assert client.get(url + f"&unit={units.legacy_thi_tran_tra_cu.pk}").status_code == 200
+    assert client.get(f"/plans/{tra_vinh_plan.pk}/report-text?period=2021-Q1").status_code == 400
