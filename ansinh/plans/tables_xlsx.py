@@ -47,6 +47,7 @@ class _Formats:
         self.note = book.format(italic=True, text_wrap=True, valign="top")
         self.header = book.format(**HEADER)
         self.text = book.format(**BORDER, valign="vcenter", text_wrap=True)
+        self.part = book.format(**BORDER, valign="vcenter", text_wrap=True, italic=True, indent=1)
         self.centre = book.format(**BORDER, align="center", valign="vcenter")
         self.total_text = book.format(**BORDER, bold=True, align="center", valign="vcenter")
         self.section = book.format(bold=True, font_size=12)
@@ -139,11 +140,11 @@ REPORT_HEADERS = ["Giá trị", "Nguồn số liệu", "Chỉ tiêu kế hoạch
 
 
 def _row_cells(figures: results_module.Results, unit_id: int, indicator: Indicator, formats: _Formats,
-               percent_decimals: int) -> list[Any]:
+               percent_decimals: int, breakdown: str = "") -> list[Any]:
     code = indicator.code
-    value, target = figures.value(unit_id, code), figures.target(unit_id, code)
-    share = figures.percent(unit_id, code)
-    previous, change = figures.previous_value(unit_id, code), figures.change(unit_id, code)
+    value, target = figures.value(unit_id, code, breakdown), figures.target(unit_id, code, breakdown)
+    share = figures.percent(unit_id, code, breakdown)
+    previous, change = figures.previous_value(unit_id, code, breakdown), figures.change(unit_id, code, breakdown)
     source = figures.source(unit_id, code)
     number = formats.number(indicator.decimals)
     return [(value, number), (SOURCE_LABELS.get(source, "") if value is not None else "", formats.centre),
@@ -187,6 +188,10 @@ def report_xlsx(plan: Plan, period: Period, unit: Unit | None = None,
         summary.append([(number, formats.centre), (indicator.name, formats.text),
                         (indicator.unit_of_measure, formats.centre),
                         *_row_cells(figures, unit.pk, indicator, formats, decimals)])
+        for breakdown, _value in figures.breakdowns_of(unit.pk, indicator.code):  # "trong đó: nữ 3.899"
+            summary.append([("", formats.centre), (f"Trong đó: {indicator.breakdown_name(breakdown)}", formats.part),
+                            (indicator.unit_of_measure, formats.centre),
+                            *_row_cells(figures, unit.pk, indicator, formats, decimals, breakdown)])
     if not indicators:
         summary.append([(f"Chưa có số liệu {period.label_vi()}.", formats.note)])
     summary.widths([6, 48, 12, 14, 16, 14, 14, 14, 16])

@@ -91,6 +91,12 @@ def test_report_xlsx(client, people, tra_vinh_plan) -> None:  # type: ignore[no-
     jobs = next(r for r in rows if r[1] == "Số lao động được giải quyết việc làm")
     assert jobs[2:6] == ("lao động", 7645, "đơn vị báo cáo", 23000)
     assert jobs[6] == pytest.approx(7645 / 23000)
+    women = rows[rows.index(jobs) + 1]  # the parts under their indicator
+    assert women[:5] == (None, "Trong đó: nữ", "lao động", 3899, "đơn vị báo cáo")
+    overseas = next(i for i, r in enumerate(rows) if r[1] and r[1].startswith("Số lao động đi làm việc"))
+    assert [r[1:4] for r in rows[overseas + 1: overseas + 4]] == [
+        ("Trong đó: Đài Loan", "lao động", 61), ("Trong đó: Nhật Bản", "lao động", 128),
+        ("Trong đó: Hàn Quốc", "lao động", 3)]
     line = next(i for i, r in enumerate(rows, start=1) if r[1] == "Số lao động được giải quyết việc làm")
     assert sheet.cell(line, 4).number_format == "#,##0" and sheet.cell(line, 7).number_format == "0.0%"
     detail = [r for r in book["Chi tiết"].iter_rows(values_only=True)]
