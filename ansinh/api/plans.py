@@ -726,8 +726,7 @@ def _figure(figures: results.Results, unit_id: int, code: str, decimals: int, br
 def _records_url(indicator: Indicator, unit: Unit, figures: results.Results) -> str | None:
     if figures.source(unit.pk, indicator.code) != Source.COUNTED:
         return None
-    provider = counted.provider_for(indicator.query)
-    return provider.records_url(indicator.query, unit, "", figures.period) if provider else None
+    return counted.records_url(indicator.query, unit, "", figures.record_keys)
 
 
 def results_data(figures: results.Results, plan: Plan, unit: Unit) -> dict[str, Any]:

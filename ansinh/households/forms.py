@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from ansinh.geo.models import Level, Unit
 from ansinh.lib.ethnicity import ETHNICITY_CHOICES
 
-from .models import NEED_FIELDS, Area, Household, LivingConditions, Member, PovertyStatus, Relation
+from .models import NEED_FIELDS, Area, Household, LivingConditions, Member, PovertyStatus, Relation, Transition
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 NOT_ASSESSED = "none"
@@ -74,6 +74,9 @@ def commune_label(with_province: bool) -> Any:
 # --- The list's filters ------------------------------------------------------------------------
 
 
+ROUND_GROUPS = ("khmer", "minority", "no_working_capacity", "social_protection", "meritorious")
+
+
 class HouseholdFilterForm(forms.Form):
     """Filters of the household list; a value that no longer fits (a commune of another
     province after the province changed) is ignored rather than reported."""
@@ -92,6 +95,12 @@ class HouseholdFilterForm(forms.Form):
     ethnicity = forms.ChoiceField(label=_("Ethnicity of the head"), required=False,
                                   choices=[("", _("All")), *ETHNICITY_CHOICES])
     ended = forms.BooleanField(label=_("Include merged and dissolved households"), required=False)
+    # The households behind a figure of a review round (links from a plan's results): the round,
+    # the transitions (comma-separated) and a group of its snapshot (ROUND_GROUPS).
+    round = forms.CharField(required=False, widget=forms.HiddenInput)
+    transition = forms.CharField(required=False, widget=forms.HiddenInput)
+    group = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                              choices=[("", ""), *((g, g) for g in ROUND_GROUPS)])
 
     def __init__(self, data: Any, *, provinces: QuerySet[Unit] | None, communes: QuerySet[Unit],
                  hamlets_of: Any) -> None:
@@ -123,6 +132,15 @@ class HouseholdFilterForm(forms.Form):
         """The cleaned value, or None where it does not fit (the filters never show errors)."""
         self.is_valid()
         return self.cleaned_data.get(name)
+
+    def round_ids(self) -> list[int]:
+        """The rounds asked for ("12" or "12,13": a province whose communes ran their own)."""
+        return [int(part) for part in (self.value("round") or "").split(",") if part.strip().isdigit()]
+
+    def transitions(self) -> list[str]:
+        """The transitions asked for that exist ("escaped_poverty,re_poor")."""
+        known = set(Transition.values)
+        return [t for t in (self.value("transition") or "").split(",") if t in known]
 
 
 # --- Households --------------------------------------------------------------------------------

@@ -30,12 +30,14 @@ from ansinh.accounts.access import (
     get_scope,
     households_for_user,
     request_user,
+    rounds_for_user,
     units_for_user,
 )
 from ansinh.accounts.audit import client_ip
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.citizen_id import mask_citizen_id
+from ansinh.lib.ethnicity import KHMER, KINH
 
 from . import engine, services
 from .explain import explain_household, standard_on
@@ -65,6 +67,7 @@ from .models import (
     PovertyStandard,
     PovertyStatus,
     Relation,
+    ReviewRound,
 )
 from .standards_data import PROVINCE_REGION
 
@@ -128,17 +131,37 @@ def _latest_assessments() -> QuerySet[Assessment]:
     return Assessment.objects.filter(household=OuterRef("pk")).order_by("-round__reference_date", "-round_id")
 
 
-def _annotated(households: QuerySet[Household]) -> QuerySet[Household]:
-    """One query for the whole page: the latest status, the head's citizen ID and the number of
-    members come as subqueries, commune and hamlet by join."""
+def _annotated(households: QuerySet[Household], rounds: list[ReviewRound] | None = None) -> QuerySet[Household]:
+    """One query for the whole page: the latest status (or the status in `rounds`), the head's
+    citizen ID and the number of members come as subqueries, commune and hamlet by join."""
     present = Member.objects.present().filter(household=OuterRef("pk"))
     head_id = present.filter(relation=Relation.HEAD).order_by("pk").values("citizen_id")[:1]
     size = present.order_by().values("household").annotate(n=Count("pk")).values("n")
+    assessments = (_latest_assessments() if not rounds
+                   else Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds))
     return households.annotate(
-        latest_status=Subquery(_latest_assessments().values("status")[:1]),
+        latest_status=Subquery(assessments.values("status")[:1]),
         head_citizen_id=Subquery(head_id),
         size=Coalesce(Subquery(size), Value(0), output_field=IntegerField()),
     ).select_related("commune", "hamlet")
+
+
+def _round_households(rounds: list[ReviewRound], form: HouseholdFilterForm) -> QuerySet[Assessment]:
+    """The households of a round's figure, from the rounds' own snapshot (households since moved
+    or dissolved included): its transitions and group (Khmer, minority, no working capacity, …)."""
+    found = Assessment.objects.filter(round__in=rounds)
+    if form.transitions():
+        found = found.filter(transition__in=form.transitions())
+    group = form.value("group")
+    if group == "khmer":
+        found = found.filter(head_ethnicity=KHMER)
+    elif group == "minority":
+        found = found.exclude(head_ethnicity=KINH)
+    elif group in ("no_working_capacity", "social_protection"):
+        found = found.filter(**{group: True})
+    elif group == "meritorious":
+        found = found.filter(has_meritorious=True)
+    return found
 
 
 @login_required
@@ -153,7 +176,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET, provinces=provinces, communes=_communes_in_scope(user),
                                hamlets_of=hamlets_of(units_for_user(user)))
     households: QuerySet[Household] = households_for_user(user)
-    if not form.value("ended"):
+    rounds = list(rounds_for_user(user).filter(pk__in=form.round_ids()).select_related("unit"))
+    if form.round_ids() and not rounds:
+        raise Http404
+    if rounds:
+        households = households.filter(pk__in=_round_households(rounds, form).values("household_id"))
+    elif not form.value("ended"):
         households = households.filter(status=HouseholdStatus.ACTIVE)
     hamlet, commune = form.value("hamlet"), form.value("commune")
     province = form.value("province") if provinces is not None else None
@@ -168,7 +196,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     query = (form.value("q") or "").strip()
     if query:
         households = cast(HouseholdQuerySet, households).search(query)
-    households = _annotated(households)
+    households = _annotated(households, rounds)
     status = form.value("status")
     # latest_status is an annotation, which the type checker's model of the fields cannot see.
     if status == NOT_ASSESSED:
@@ -188,6 +216,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query,
         "can_register": bool(scope.roles & EDITING_ROLES),
+        "rounds": rounds,
     }
     if request.headers.get("HX-Request"):
         return render(request, "households/_household_results.html", {**context, "oob": True})

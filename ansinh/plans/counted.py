@@ -11,6 +11,7 @@ what units declared, and say so.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -28,8 +29,9 @@ Counts = dict[str, dict[tuple[int, str], float]]
 @dataclass(frozen=True)
 class Provider:
     queries: frozenset[str]
-    fetch: Callable[[Unit, Period], tuple[Counts, str]]  # counts and a note on the source
-    records_url: Callable[[str, Unit, str, Period], str | None]
+    # counts, a note on the source, and the key of the records behind them (for records_url)
+    fetch: Callable[[Unit, Period], tuple[Counts, str, str]]
+    records_url: Callable[[str, Unit, str, str], str | None]  # (query, unit, breakdown, records key)
 
 
 def poverty_rounds(root: Unit, period: Period) -> list[ReviewRound]:
@@ -49,10 +51,10 @@ def poverty_rounds(root: Unit, period: Period) -> list[ReviewRound]:
     return [r for r in rounds if r.year == latest]
 
 
-def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str]:
+def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:
     rounds = poverty_rounds(root, period)
     if not rounds:
-        return {}, ""
+        return {}, "", ""
     poor, near = Q(status=PovertyStatus.POOR), Q(status=PovertyStatus.NEAR_POOR)
     khmer, minority = Q(head_ethnicity=KHMER), ~Q(head_ethnicity=KINH)
     legacy = root.edition == Edition.LEGACY
@@ -110,7 +112,7 @@ def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str]:
     # preliminary figures: the report says so.
     names = ", ".join(sorted({f"{r.unit.name} {r.year}" + ("" if r.locked else " – kết quả sơ bộ, chưa quyết định")
                               for r in ReviewRound.objects.filter(pk__in=[r.pk for r in rounds]).select_related("unit")}))
-    return counts, names
+    return counts, names, ",".join(str(r.pk) for r in sorted(rounds, key=lambda r: r.pk))
 
 
 POVERTY_QUERIES = frozenset({
@@ -119,17 +121,33 @@ POVERTY_QUERIES = frozenset({
 })
 
 
-def _poverty_records(query: str, unit: Unit, breakdown: str, period: Period) -> str | None:
-    """The household list behind a counted poverty figure."""
-    status = {"poor_households": "poor", "near_poor_households": "near_poor"}.get(query)
-    if unit.edition == Edition.LEGACY:
+# The households behind each counted figure, in the round's own classification: (status, transitions).
+POVERTY_RECORDS: dict[str, tuple[str, str]] = {
+    "households": ("", ""),
+    "khmer_households": ("", ""),
+    "poor_households": ("poor", ""),
+    "near_poor_households": ("near_poor", ""),
+    "escaped_poverty": ("", Transition.ESCAPED_POVERTY),
+    "new_poor": ("", ",".join([Transition.NEW_POOR, Transition.RE_POOR, Transition.NEAR_POOR_TO_POOR])),
+}
+
+
+def _poverty_records(query: str, unit: Unit, breakdown: str, rounds: str) -> str | None:
+    """The household list behind a counted poverty figure: the households of the round(s) it was
+    counted from, in the unit, with the figure's status, transitions and part (Khmer, …). A
+    difference between two rounds (the reduction) has no list of its own."""
+    if unit.edition == Edition.LEGACY or not rounds or query not in POVERTY_RECORDS:
         return None
-    params = [f"{'province' if unit.level <= Level.PROVINCE else 'commune'}={unit.pk}"]
+    status, transitions = POVERTY_RECORDS[query]
+    params = {"round": rounds, f"{'province' if unit.level <= Level.PROVINCE else 'commune'}": str(unit.pk)}
     if status:
-        params.append(f"status={status}")
-    if breakdown == "khmer":
-        params.append(f"ethnicity={KHMER}")
-    return f"{reverse('household-list')}?{'&'.join(params)}"
+        params["status"] = status
+    if transitions:
+        params["transition"] = transitions
+    group = "khmer" if query == "khmer_households" else breakdown
+    if group:
+        params["group"] = group
+    return f"{reverse('household-list')}?{urlencode(params)}"
 
 
 PROVIDERS: list[Provider] = [Provider(POVERTY_QUERIES, _poverty_fetch, _poverty_records)]
@@ -139,18 +157,26 @@ def provider_for(query: str) -> Provider | None:
     return next((p for p in PROVIDERS if query in p.queries), None)
 
 
-def fetch_all(queries: set[str], root: Unit, period: Period) -> tuple[Counts, dict[str, str]]:
-    """Counts for every asked query (one fetch per provider) and, per query, the source note."""
+def fetch_all(queries: set[str], root: Unit, period: Period) -> tuple[Counts, dict[str, str], dict[str, str]]:
+    """Counts for every asked query (one fetch per provider) and, per query, the source note and
+    the key of the records behind it."""
     out: Counts = {}
     notes: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for provider in PROVIDERS:
         wanted = queries & provider.queries
         if not wanted:
             continue
-        counts, note = provider.fetch(root, period)
+        counts, note, key = provider.fetch(root, period)
         for query in wanted:
             if query in counts and counts[query]:
                 out[query] = counts[query]
-                notes[query] = note
-    return out, notes
+                notes[query], keys[query] = note, key
+    return out, notes, keys
+
+
+def records_url(query: str, unit: Unit, breakdown: str, keys: dict[str, str]) -> str | None:
+    """The page listing the records behind a counted figure, or None."""
+    provider = provider_for(query)
+    return provider.records_url(query, unit, breakdown, keys.get(query, "")) if provider else None
 

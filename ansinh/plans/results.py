@@ -66,6 +66,7 @@ class Results:
     # Parts of the period no counted form covers, while others do: a year made of its first
     # quarter only is not the year's result, and documents and pages say so.
     uncovered: list[Period] = field(default_factory=list)
+    record_keys: dict[str, str] = field(default_factory=dict)  # counted query → its records (counted.records_url)
     previous: Results | None = None
     year_to_date: bool = False  # flows count from 1 January to the period's end
 
@@ -282,7 +283,7 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
         _map_legacy(legacy_rows, nodes, contrib, estimated)
 
     queries = {i.query for i in indicators.values() if i.source == Source.COUNTED and i.query}
-    counts, notes_by_query = counted.fetch_all(queries, root, period)
+    counts, notes_by_query, record_keys = counted.fetch_all(queries, root, period)
     notes = {code: notes_by_query[i.query] for code, i in indicators.items() if i.query in notes_by_query}
 
     values: dict[int, dict[Key, float]] = defaultdict(dict)
@@ -338,7 +339,7 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
 
     results = Results(root=root, period=period, plan=plan, indicators=indicators, nodes=nodes, children=children,
                       values=values, sources=sources, targets=targets, notes=notes, estimated=estimated,
-                      year_to_date=year_to_date, uncovered=uncovered)
+                      year_to_date=year_to_date, uncovered=uncovered, record_keys=record_keys)
     if with_previous:
         results.previous = compute(root, period.previous_year(), None, with_previous=False,
                                    year_to_date=year_to_date)

@@ -452,11 +452,10 @@ class Drill:
     records_url: str | None
 
 
-def _records_url(indicator: Indicator, unit: Unit, breakdown: str, period: Period) -> str | None:
+def _records_url(indicator: Indicator, unit: Unit, breakdown: str, figures: results.Results) -> str | None:
     if indicator.source != Source.COUNTED or not indicator.query:
         return None
-    provider = counted.provider_for(indicator.query)
-    return provider.records_url(indicator.query, unit, breakdown, period) if provider else None
+    return counted.records_url(indicator.query, unit, breakdown, figures.record_keys)
 
 
 def results_rows(figures: results.Results, unit: Unit, base: dict[str, str]) -> list[ResultSection]:
@@ -487,7 +486,7 @@ def results_rows(figures: results.Results, unit: Unit, base: dict[str, str]) -> 
                 expected=figures.expected_share() if flow else None,
                 drill_url="?" + urlencode({**base, "unit": str(uid), "drill": indicator.code, "part": breakdown})
                 + "#drill",
-                records_url=(_records_url(indicator, unit, breakdown, figures.period)
+                records_url=(_records_url(indicator, unit, breakdown, figures)
                              if source == Source.COUNTED else None)))
     return sorted(groups.values(), key=lambda s: SECTOR_ORDER.get(s.sector, 99))
 
@@ -509,11 +508,11 @@ def drill_down(figures: results.Results, unit: Unit, indicator: Indicator, break
             lagging=not breakdown and figures.lagging(node.id, indicator.code),
             url=("?" + urlencode({**base, "unit": str(node.id), "drill": indicator.code, "part": breakdown})
                  + "#drill") if has_children else None,
-            records_url=(_records_url(indicator, units[node.id], breakdown, figures.period)
+            records_url=(_records_url(indicator, units[node.id], breakdown, figures)
                          if counted_here and node.id in units
                          and figures.source(node.id, indicator.code) == Source.COUNTED else None)))
     label = indicator.name if not breakdown else f"{indicator.name} — {indicator.breakdown_name(breakdown)}"
-    records = (_records_url(indicator, unit, breakdown, figures.period)
+    records = (_records_url(indicator, unit, breakdown, figures)
                if source_of(figures, unit.pk, indicator) == Source.COUNTED else None)
     return Drill(indicator=indicator, breakdown=breakdown, label=label, rows=rows, records_url=records)
 

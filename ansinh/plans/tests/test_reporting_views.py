@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.households.models import ReviewRound
 from ansinh.plans import services
 from ansinh.plans.models import Indicator, Plan, Submission, SubmissionEvent, SubmissionStatus, SubmissionValue
 from ansinh.plans.periods import Period
@@ -307,7 +308,21 @@ def test_results_of_counted_figures_link_to_the_household_records(client, people
     assert vi("counted from the household registry") in row
     drill = body.split('data-testid="drill"')[1]
     tra_cu = drill.split(f'data-unit="{units.tra_cu.code}"')[1].split("</tr>")[0]
-    assert f"/households/?commune={units.tra_cu.pk}&amp;status=poor" in tra_cu
+    link = re.search(r'href="(/households/\?[^"]+)"', tra_cu)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    review = ReviewRound.objects.get()
+    assert url == f"/households/?round={review.pk}&commune={units.tra_cu.pk}&status=poor"
+    # the link lists the households the round counted, with the round's classification
+    listed = page(client.get(url))
+    assert vi("Status in the round") in listed and 'data-testid="round-filter"' in listed
+    assert "HH-1" in listed and "HH-3" not in listed
+    khmer = page(client.get(url + "&group=khmer"))
+    assert "HH-1" in khmer
+    assert "HH-1" not in page(client.get(url + "&group=no_working_capacity"))
+    # a round outside the user's units answers 404
+    login(client, people.hoa)
+    assert client.get(url).status_code == 404
 
 
 def test_the_dashboard_shows_targets_lagging_units_tasks_and_late_reports(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
