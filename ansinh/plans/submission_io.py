@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from ansinh.accounts import audit
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, code_candidates, current_home
 from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
@@ -412,7 +413,7 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
             if submission.locked:  # submitted meanwhile
                 raise ImportProblems([Problem("", 0, "", locked_message(submission))])
             count = services.submission_save(actor=actor, submission=submission, values=values)
-            _save_notes(submission, notes)
+            _save_notes(submission, notes, actor=actor)
             if submit:
                 services.submission_submit(actor=actor, submission=submission)
     except ImportProblems:
@@ -423,19 +424,25 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
                                   submitted=submit, submission_id=submission.pk, status=submission.status)
 
 
-def _save_notes(submission: Submission, notes: dict[tuple[str, str], str]) -> None:
-    """The notes of the figures just saved (in the same transaction as submission_save, whose
-    audit row covers the form; the service replaces values and does not take notes)."""
+def _save_notes(submission: Submission, notes: dict[tuple[str, str], str], *, actor: User | None) -> None:
+    """The notes of the figures just saved (in the same transaction as submission_save; the
+    service replaces values and does not take notes), with an audit row of their own."""
     if not notes:
         return
     rows = list(submission.values.select_related("indicator"))
     changed = []
+    before: dict[str, str] = {}
     for row in rows:
         note = notes.get((row.indicator.code, row.breakdown), "")
         if note != row.note:
+            before[".".join(filter(None, (row.indicator.code, row.breakdown)))] = row.note
             row.note = note
             changed.append(row)
     SubmissionValue.objects.bulk_update(changed, ["note"])
+    if changed:
+        audit.record(actor=actor, action="plans.submission.notes", obj=submission, unit=submission.home,
+                     before=before, after={".".join(filter(None, (r.indicator.code, r.breakdown))): r.note
+                                           for r in changed})
 
 
 def locked_message(submission: Submission) -> str:

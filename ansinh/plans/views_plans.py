@@ -45,6 +45,7 @@ from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Agency, Aggregation, Indi
                      TargetRevision, Task, TaskNote)
 from .periods import KINDS, Period, periods_of_year
 from .templatetags.plans import figure, figure_input, task_overdue
+from .views_documents import sentence_units
 
 PAGE_SIZE = 50
 
@@ -758,7 +759,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         "groups": [(code, sectors.get(code, code), groups[code])
                    for code in sorted(groups, key=lambda c: SECTOR_ORDER.get(c, 99))],
         "count": sum(len(items) for items in groups.values()),
-        "is_officer": _can_plan(user),
+        "is_officer": sentence_units(user).exists(),  # who may word the province's sentences
     }
     return render(request, "plans/indicator_list.html", context)
 

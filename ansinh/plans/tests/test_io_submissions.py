@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from ansinh.accounts.access import get_scope, plans_for_user
+from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Unit
 from ansinh.plans import examples, services
 from ansinh.plans.importer import ImportProblems, plan_import
@@ -85,6 +86,8 @@ def test_round_trip_fill_import_values(plan, people) -> None:  # type: ignore[no
                       ("jobs_created", "female"): (Decimal(401), ""),
                       ("overseas_workers", ""): (Decimal(1206), ""),
                       ("unemployment_amount", ""): (Decimal("1234.5"), "")}
+    noted = AuditEvent.objects.get(action="plans.submission.notes")
+    assert noted.actor == people.minh and noted.after == {"jobs_created": "Số liệu đến 14/3"}
     # The template now carries the draft's figures; blanking one removes it.
     again = submission_template_xlsx(plan, district, Period.parse("2020-Q1"))
     sheet = openpyxl.load_workbook(io.BytesIO(again))[SHEET_FORM]

@@ -382,6 +382,10 @@ def test_the_indicator_catalogue(client, people):  # type: ignore[no-untyped-def
     assert 'data-testid="indicator-jobs_created"' in html and 'data-testid="indicator-poor_rate"' in html
     assert "poor_households / households * 100" in html and "Đài Loan" in html
     assert html.index('data-testid="sector-employment"') < html.index('data-testid="sector-poverty"')
+    # the province's sentences are for its officers: a commune officer is not offered a link to a 403
+    assert 'data-testid="sentence-jobs_created"' not in html
+    login(client, people.minh)
+    assert 'data-testid="sentence-jobs_created"' in text(client.get(reverse("indicator-list")))
 
 
 def test_agencies_are_scoped_and_added_by_officers(client, people, units):  # type: ignore[no-untyped-def]
