@@ -124,6 +124,11 @@ def plan_update(*, actor: User | None, plan: Plan, **fields: object) -> Plan:
     _clean_plan(plan)
     plan.home = current_home(plan.unit)
     plan.save()
+    if before.get("deadlines") != plan.deadlines:
+        # The forms already opened carry their deadline: they follow the plan's new rules (one
+        # UPDATE per period; timeliness reads the plan's rules, the form page the stored date).
+        for key in plan.submissions.values_list("period", flat=True).distinct():
+            plan.submissions.filter(period=key).update(deadline=Period.parse(key).deadline(plan.deadlines))
     audit.record(actor=actor, action="plans.plan.update", obj=plan, unit=plan.home, before=before,
                  after=audit.snapshot(plan, PLAN_FIELDS))
     return plan

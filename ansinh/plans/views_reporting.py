@@ -258,6 +258,7 @@ def _render_form(request: HttpRequest, submission: Submission, *, fields: list[F
         "plan": plan,
         "period": period,
         "period_label": period.label(),
+        "cutoff": period.cutoff,
         "sections": reporting_forms.sections(fields),
         "errors": errors or [],
         "field_errors": [f for f in fields if f.error],

@@ -61,6 +61,10 @@ def test_split_check_states_the_difference(tra_vinh_plan) -> None:  # type: igno
 def test_province_form_gives_percent_of_target(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     sub = services.submission_open(actor=people.bao, plan=tra_vinh_plan, unit=tra_vinh_plan.unit, period="2020-Q1")
     assert sub.deadline == dt.date(2020, 3, 15)
+    # the plan's deadlines change: the opened form follows
+    services.plan_update(actor=None, plan=tra_vinh_plan, deadlines={**tra_vinh_plan.deadlines, "quarter": "last:10"})
+    sub.refresh_from_db()
+    assert sub.deadline == dt.date(2020, 3, 10)
     services.submission_save(actor=people.bao, submission=sub, values={
         ("jobs_created", ""): Decimal(7645), ("jobs_created", "female"): Decimal(3899)})
     figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)

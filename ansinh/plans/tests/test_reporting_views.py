@@ -91,6 +91,8 @@ def test_a_commune_fills_and_submits_and_the_province_returns_then_approves(clie
     assert vi("Sustainable poverty reduction") not in body  # only the form's fields
     assert re.search(r'name="v\.jobs_created" value=""', body)
     assert ">100</td>" in body and ">40</td>" in body  # the commune's targets for the year
+    # the data period of Decree 09/2019/NĐ-CP, Art. 12: 15 Dec of the year before to 14 Mar
+    assert re.search(r'data-testid="cutoff">15/12/2024 – 14/03/2025', body)
 
     # a figure that is not a number: 400, the field named, everything typed kept, nothing saved
     response = client.post(url, {"v.jobs_created": "1.250", "v.jobs_created.female": "6OO", "v.trained_workers": "21"})
