@@ -243,7 +243,7 @@ class PlanDetailSerializer(PlanSerializer):
         help_text="Each summable target of the plan's unit against the sum of its split among the units below.")
 
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "basis", "situation", "objectives", "recipients",
+        fields = [*PlanSerializer.Meta.fields, "basis", "situation", "objectives", "solutions", "recipients",
                   "signer_authority", "signer_title", "signer_name", "deadlines", "form_codes",
                   "percent_decimals", "tasks", "split_check"]
 

@@ -49,6 +49,7 @@ SECTOR_TITLES = {
     "administration": "Một số công tác khác của ngành",
 }
 OTHER_TASKS = "Nhiệm vụ khác"
+SOLUTION_HEADING = re.compile(r"^\d+(\.\d+)*\.\s")  # "1. Hỗ trợ tín dụng", "2.1. …"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 # Unit kinds as the documents name them ("các xã, thị trấn"), in the order they are listed.
 KIND_WORDS = {"huyen": "huyện", "quan": "quận", "thi_xa": "thị xã", "thanh_pho": "thành phố", "xa": "xã",
@@ -457,7 +458,11 @@ def plan_docx(plan: Plan) -> bytes:
         if table is not None:
             layout.body(doc, f"(Chỉ tiêu cụ thể của từng {kinds_text(table.units) or 'đơn vị'} theo phụ lục đính kèm)")
     tasks = list(plan.tasks.select_related("lead").prefetch_related("partners").order_by("order", "pk"))
-    if tasks:
+    if plan.solutions.strip():  # the plan's own «Nhiệm vụ, giải pháp» (seed 003: eleven headed parts)
+        section("Nhiệm vụ, giải pháp")
+        for line in _lines(plan.solutions):
+            layout.body(doc, line, bold=bool(SOLUTION_HEADING.match(line)))
+    elif tasks:
         section("Nhiệm vụ, giải pháp")
         for sub, (title, group) in enumerate(_by_sector(tasks), start=1):
             layout.body(doc, f"{sub}. {title}", bold=True)

@@ -429,6 +429,44 @@ def tra_cu_plan() -> Any:
                        "100% học sinh, sinh viên thuộc hộ nghèo, hộ cận nghèo được miễn giảm học phí và hỗ trợ chi phí "
                        "học tập theo Nghị định số 81/2021/NĐ-CP; 100% hộ nghèo, hộ cận nghèo, hộ mới thoát nghèo có "
                        "nhu cầu và đủ điều kiện được vay vốn tín dụng ưu đãi."],
+        "solutions": [  # seed 003, III (abridged)
+            "1. Phát triển cơ sở hạ tầng để hỗ trợ cho sản xuất phát triển",
+            "Quan tâm chỉ đạo thực hiện vốn chương trình mục tiêu quốc gia giảm nghèo bền vững, phối hợp thực hiện "
+            "tốt các dự án đầu tư phát triển cơ sở hạ tầng được phân bổ cho các xã, ấp đặc biệt khó khăn theo Chương "
+            "trình 135.",
+            "2. Hỗ trợ dự án đa dạng hóa sinh kế, phát triển mô hình giảm nghèo",
+            "Phối hợp thực hiện tốt các dự án đa dạng hóa sinh kế, phát triển sản xuất mô hình giảm nghèo theo nguồn "
+            "vốn được phân bổ cho các xã trên địa bàn huyện.",
+            "3. Hỗ trợ tín dụng",
+            "Thực hiện tốt chính sách cho vay ưu đãi từ nguồn vốn Phòng Giao dịch Ngân hàng Chính sách xã hội huyện, "
+            "đảm bảo hộ nghèo, cận nghèo được tiếp cận nguồn vốn tín dụng ưu đãi đạt 100% so với số hộ có nhu cầu vay "
+            "vốn phát triển sản xuất, kinh doanh.",
+            "4. Chính sách giáo dục",
+            "Triển khai thực hiện tốt chính sách hỗ trợ miễn, giảm học phí cho học sinh, sinh viên thuộc diện hộ "
+            "nghèo, cận nghèo theo Nghị định số 81/2021/NĐ-CP ngày 27/8/2021 của Chính phủ.",
+            "5. Hỗ trợ về y tế",
+            "Đảm bảo 100% đối tượng hộ nghèo, hộ cận nghèo, người dân tộc thiểu số vùng khó khăn được cấp thẻ bảo "
+            "hiểm y tế.",
+            "6. Hỗ trợ khoa học - kỹ thuật",
+            "Triển khai thực hiện tốt các chương trình khuyến công, khuyến nông, khuyến ngư nhằm chuyển giao khoa "
+            "học, kỹ thuật sản xuất, kinh doanh cho người nghèo, cận nghèo.",
+            "7. Hỗ trợ nhà ở cho hộ nghèo",
+            "Thực hiện chính sách hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo theo Nghị quyết số 04/2021/NQ-HĐND của Hội "
+            "đồng nhân dân tỉnh (nếu có phân bổ vốn).",
+            "8. Thực hiện chính sách đào tạo nghề, việc làm",
+            "Đẩy mạnh việc triển khai thực hiện đào tạo nghề cho lao động nông thôn, đáp ứng yêu cầu việc làm ở địa "
+            "phương và các công ty, doanh nghiệp có nhu cầu sử dụng lao động.",
+            "9. Về giảm nghèo bền vững",
+            "- Thực hiện đồng bộ giữa 02 nhiệm vụ, vừa thực hiện hỗ trợ cho hộ nghèo từ chính sách của Đảng, Nhà "
+            "nước, vừa phải thực hiện tốt tuyên truyền, giáo dục, động viên hộ nghèo khơi dậy ý chí để vươn lên "
+            "thoát nghèo.",
+            "10. Tăng cường thực hiện tốt truyền thông",
+            "Tập trung tuyên truyền, phổ biến thông tin kịp thời các chính sách, pháp luật về giảm nghèo để Nhân dân "
+            "nắm và thực hiện.",
+            "11. Tăng cường bộ máy quản lý giảm nghèo",
+            "Thường xuyên củng cố, kiện toàn Ban Chỉ đạo; thực hiện tốt công tác tập huấn, bồi dưỡng nghiệp vụ, nâng "
+            "cao năng lực cán bộ làm công tác giảm nghèo.",
+        ],
         "recipients": ["Sở LĐTBXH;", "Văn phòng BCĐ giảm nghèo tỉnh;", "TT HU, TT HĐND huyện;",
                        "CT, các PCT UBND huyện;", "Các ngành có liên quan;", "UBND các xã, thị trấn;",
                        "Lưu: VT, NCTH."],

@@ -200,6 +200,9 @@ class PlanForm(UnitPickerForm):
                             help_text=_("One document per line."))
     situation = forms.CharField(label=_("Current situation"), required=False, widget=_textarea(4))
     objectives = forms.CharField(label=_("Objectives"), required=False, widget=_textarea(5))
+    solutions = forms.CharField(label=_("Tasks and solutions"), required=False, widget=_textarea(6),
+                                help_text=_("One paragraph per line; a line such as “1. Hỗ trợ tín dụng” is a "
+                                            "heading. Empty: the tasks below, by field."))
     recipients = forms.CharField(label=_("Recipients"), required=False, widget=_textarea(4),
                                  help_text=_("One per line."))
     signer_authority = forms.CharField(label=_("Signing authority"), max_length=60, required=False,
@@ -224,7 +227,7 @@ class PlanForm(UnitPickerForm):
 
     DEADLINE_FIELDS = [f"deadline_{kind}" for kind in KINDS]
     DOCUMENT_FIELDS = ["doc_type", "number", "year", "place", "issued_on", "title", "basis", "situation",
-                       "objectives", "recipients", "signer_authority", "signer_title", "signer_name"]
+                       "objectives", "solutions", "recipients", "signer_authority", "signer_title", "signer_name"]
 
     def __init__(self, data: Any = None, *, user: User, plan: Plan | None = None,
                  initial: dict[str, Any] | None = None) -> None:

@@ -188,6 +188,9 @@ PLAN_FIELDS: list[Field] = [
     Field("Thực trạng", "situation", "Đoạn đánh giá thực trạng (không bắt buộc); mỗi đoạn một dòng.", kind="lines"),
     Field("Mục tiêu", "objectives", "Mục tiêu chung và cụ thể; mỗi đoạn một dòng. Các chỉ tiêu số ghi ở sheet "
           "Chỉ tiêu.", kind="lines"),
+    Field("Nhiệm vụ, giải pháp", "solutions", "Mỗi đoạn một dòng; dòng như «1. Hỗ trợ tín dụng» là tiêu đề mục. "
+          "Để trống thì văn bản liệt kê các nhiệm vụ ở sheet Nhiệm vụ theo lĩnh vực.", kind="lines",
+          aliases=("Giải pháp",)),
     Field("Nơi nhận", "recipients", "Mỗi nơi nhận một dòng, ví dụ Sở LĐTBXH;", kind="lines"),
     Field("Thẩm quyền ký", "signer_authority", "Ví dụ KT. CHỦ TỊCH; để trống khi người đứng đầu ký.",
           max_length=60),
@@ -858,6 +861,7 @@ def _plan_values(parsed: Parsed) -> dict[str, Any]:
         "basis": "\n".join(f.get("basis", [])),
         "situation": "\n".join(f.get("situation", [])),
         "objectives": "\n".join(f.get("objectives", [])),
+        "solutions": "\n".join(f.get("solutions", [])),
         "recipients": "\n".join(f.get("recipients", [])),
         "signer_authority": f.get("signer_authority", ""),
         "signer_title": f.get("signer_title", ""),
@@ -1199,7 +1203,7 @@ def plan_book(plan: Plan) -> PlanBook:
     """An existing plan as the workbook would hold it: export, edit, import again with --replace."""
     agency = plan.agency
     lines_of = {"basis": plan.basis, "situation": plan.situation, "objectives": plan.objectives,
-                "recipients": plan.recipients}
+                "solutions": plan.solutions, "recipients": plan.recipients}
     fields: dict[str, Any] = {
         "doc_type": plan.doc_type, "number": plan.number, "agency": agency.name, "agency_symbol": agency.symbol,
         "agency_kind": AGENCY_KIND_LABELS.get(agency.kind, ""),

@@ -185,6 +185,9 @@ class Plan(models.Model):
     basis = models.TextField(_("based on"), blank=True, help_text=_("One document per line."))
     situation = models.TextField(_("current situation"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
+    solutions = models.TextField(_("tasks and solutions"), blank=True,
+                                 help_text=_("The plan's «Nhiệm vụ, giải pháp»: one paragraph per line; a line such as "
+                                             "“1. Hỗ trợ tín dụng” is a heading."))
     recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line."))
     signer_authority = models.CharField(_("signing authority"), max_length=60, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=80, blank=True)

@@ -26,7 +26,7 @@ from .models import (Aggregation, Agency, Indicator, Plan, PlanStatus, ReportTex
 from .periods import Period, check_rule
 
 PLAN_FIELDS = ["doc_type", "number", "agency", "unit", "year", "place", "issued_on", "title", "basis", "situation",
-               "objectives", "recipients", "signer_authority", "signer_title", "signer_name", "deadlines",
+               "objectives", "solutions", "recipients", "signer_authority", "signer_title", "signer_name", "deadlines",
                "form_codes", "percent_decimals", "status"]
 TASK_FIELDS = ["order", "sector", "description", "lead", "due_on", "due_period", "due_condition", "status"]
 

@@ -4,16 +4,18 @@ figures (targets, splits that add up or state their difference, tasks, the Q1 20
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from docx import Document
 
 from ansinh.geo.models import Edition, Unit
 from ansinh.lib.spreadsheets import Reader
-from ansinh.plans import examples, results, services
+from ansinh.plans import documents, examples, results, services
 from ansinh.plans.models import Agency, Plan, Submission, SubmissionStatus, Target
 from ansinh.plans.periods import Period
 
@@ -109,6 +111,17 @@ def test_tra_vinh_plan_and_first_quarter(people) -> None:  # type: ignore[no-unt
     assert round(figures.value(pid, "khmer_poor_rate") or 0, 2) == 6.05
     assert figures.value(pid, "admin_on_time_rate") == 100
 
+    # The report reads like seed 001: results as sentences with their percentages and parts
+    text = [p.text for p in Document(io.BytesIO(documents.report_docx(plan, Period.parse("2020-Q1")))).paragraphs]
+    assert ("- Giải quyết việc làm cho 7.645 lao động, đạt 33,2% so với kế hoạch (trong đó nữ 3.899 lao động, "
+            "dân tộc 2.142 lao động, lao động là thanh niên 4.969 lao động).") in text
+    assert any(t.startswith("- Đưa 192 lao động đi làm việc có thời hạn ở nước ngoài theo hợp đồng, đạt 21,3% kế "
+                            "hoạch (trong đó có Đài Loan 61, Nhật Bản 128, Hàn Quốc 3)") for t in text)
+    poor = next(t for t in text if t.startswith("- Tổng số hộ nghèo là 9.214 hộ, chiếm 3,22%"))
+    assert "hộ nghèo dân tộc Khmer chiếm 6,05% so với tổng số hộ dân tộc Khmer" in poor
+    assert not poor.endswith("(*).")  # 2020 predates the registry: the province's own figures
+    assert any(t.startswith("- Trả kết quả đúng và trước hạn 287 hồ sơ, đạt 100,0%") for t in text)
+
 
 @pytest.mark.django_db
 def test_tra_cu_plan(people) -> None:  # type: ignore[no-untyped-def]
@@ -138,6 +151,16 @@ def test_tra_cu_plan(people) -> None:  # type: ignore[no-untyped-def]
     assert Agency.objects.get(unit=district, name="Bảo hiểm xã hội huyện").kind == "bhxh"
     assert Agency.objects.get(unit=district, name="Phòng Giao dịch Ngân hàng Chính sách xã hội huyện").kind == "nhcsxh"
     assert plan.tasks.filter(due_condition="nếu có được phân bổ vốn").count() == 7
+
+    # The plan's document reads like seed 003: its own eleven solutions, then the agencies' tasks
+    doc = Document(io.BytesIO(documents.plan_docx(plan)))
+    text = [p.text for p in doc.paragraphs]
+    solutions = text.index("III. NHIỆM VỤ, GIẢI PHÁP")
+    assert text[solutions + 1] == "1. Phát triển cơ sở hạ tầng để hỗ trợ cho sản xuất phát triển"
+    assert doc.paragraphs[solutions + 1].runs[0].bold and not doc.paragraphs[solutions + 2].runs[0].bold
+    assert "11. Tăng cường bộ máy quản lý giảm nghèo" in text
+    assert text.index("IV. TỔ CHỨC THỰC HIỆN") > text.index("11. Tăng cường bộ máy quản lý giảm nghèo")
+    assert sum(t.endswith("nếu có được phân bổ vốn).") and "thời hạn: nếu" not in t for t in text) == 7
 
 
 @pytest.mark.django_db
