@@ -420,8 +420,10 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
         raise
     except ValidationError as error:
         raise ImportProblems([Problem("", 0, "", message) for message in error.messages]) from None
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={code for code, _part in values})}
     return SubmissionImportResult(file=name, plan=plan.number, unit=unit.name, period=period.key, values=count,
-                                  submitted=submit, submission_id=submission.pk, status=submission.status)
+                                  submitted=submit, submission_id=submission.pk, status=submission.status,
+                                  warnings=services.parts_over_total(values, indicators))
 
 
 def _save_notes(submission: Submission, notes: dict[tuple[str, str], str], *, actor: User | None) -> None:

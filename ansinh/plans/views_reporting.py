@@ -259,6 +259,7 @@ def _render_form(request: HttpRequest, submission: Submission, *, fields: list[F
         "period": period,
         "period_label": period.label(),
         "cutoff": period.cutoff,
+        "part_warnings": services.parts_over_total(stored, {f.indicator.code: f.indicator for f in fields}),
         "sections": reporting_forms.sections(fields),
         "errors": errors or [],
         "field_errors": [f for f in fields if f.error],

@@ -89,6 +89,10 @@ def test_tra_vinh_plan_and_first_quarter(people) -> None:  # type: ignore[no-unt
     # The first-quarter form of seed 001, imported and submitted.
     out = run("submissions", "import", str(EXAMPLES / examples.TRA_VINH_Q1), "--submit")
     assert "Đã nộp biểu" in out[1]
+    # seed 001 itself: 419 + 210 + 2.031 trained by level, against 2.650 in all — said, not refused
+    assert [line for line in out if line.startswith("Cảnh báo")] == [
+        "Cảnh báo: Số người được tuyển sinh, đào tạo nghề: các chi tiết theo trình độ đào tạo cộng lại 2.660, "
+        "lớn hơn tổng số 2.650."]
     form = Submission.objects.get(plan=plan, unit=province, period="2020-Q1")
     assert form.status == SubmissionStatus.SUBMITTED and form.deadline == dt.date(2020, 3, 15)
     values = {(v.indicator.code, v.breakdown): v.value for v in form.values.select_related("indicator")}

@@ -261,6 +261,19 @@ def _approved(plan: Plan, unit: Unit, period: str, values: dict[tuple[str, str],
     return services.submission_approve(actor=people.minh, submission=form)
 
 
+def test_a_form_whose_parts_exceed_their_total_says_so(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+    form = services.submission_open(actor=None, plan=plan, unit=units.tra_cu, period="2025-Q1")
+    services.submission_save(actor=None, submission=form, values={("jobs_created", ""): Decimal(100),
+                                                                  ("jobs_created", "female"): Decimal(120)})
+    login(client, people.lan)
+    body = page(client.get(f"/plans/submissions/{form.pk}/"))
+    warning = body.split('data-testid="part-warnings"')[1].split("</div>")[0]
+    assert "Số lao động được giải quyết việc làm: các chi tiết theo" in warning and "120" in warning
+    services.submission_save(actor=None, submission=form, values={("jobs_created", ""): Decimal(100),
+                                                                  ("jobs_created", "female"): Decimal(40)})
+    assert 'data-testid="part-warnings"' not in page(client.get(f"/plans/submissions/{form.pk}/"))
+
+
 def test_results_show_percent_of_target_and_drill_down_to_the_communes(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     _approved(plan, units.tra_cu, "2025-Q1", {("jobs_created", ""): Decimal(1300),
                                               ("jobs_created", "female"): Decimal(600)}, people)
