@@ -473,8 +473,30 @@ class AgencyForm(UnitPickerForm):
         return data
 
 
-__all__ = ["AgencyForm", "PlanFilterForm", "PlanForm", "TargetReviseForm", "TaskForm", "TaskNoteForm",
-           "agencies_for_unit", "plannable_units", "task_agencies", "unit_choice_label"]
+class AgencyEditForm(forms.Form):
+    """An agency's name, type, symbol, the body above it and whether it is still in use; its unit
+    stays (its plans and tasks were issued there)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_name = forms.CharField(label=_("Short name"), max_length=80, required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=AgencyKind.choices)
+    symbol = forms.CharField(label=_("Symbol"), max_length=30, required=False,
+                             help_text=_("Used in document numbers, e.g. UBND, SLĐTBXH."))
+    parent = AgencyChoice(label=_("Body above"), queryset=Agency.objects.none(), required=False, empty_label="—")
+    active = forms.BooleanField(label=_("In use"), required=False,
+                                help_text=_("An agency no longer in use keeps its plans and tasks but is not offered "
+                                            "for new ones."))
+
+    def __init__(self, data: Any = None, *, agency: Agency, initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, initial=initial)
+        above = [*agency.unit.ancestor_ids(), agency.unit.pk]
+        self.fields["parent"].queryset = (  # type: ignore[attr-defined]
+            Agency.objects.filter(unit_id__in=above).exclude(pk=agency.pk).select_related("unit")
+            .order_by("unit__level", "name"))
+
+
+__all__ = ["AgencyEditForm", "AgencyForm", "PlanFilterForm", "PlanForm", "ReportTextForm", "TargetReviseForm",
+           "TaskForm", "TaskNoteForm", "agencies_for_unit", "plannable_units", "task_agencies", "unit_choice_label"]
 
 
 # --- The words of a periodic report ----------------------------------------------------------

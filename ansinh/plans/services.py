@@ -51,6 +51,37 @@ def agency_create(*, actor: User | None, unit: Unit, name: str, kind: str, symbo
     return agency
 
 
+AGENCY_FIELDS = ["name", "short_name", "kind", "symbol", "parent", "active"]
+
+
+@transaction.atomic
+def agency_update(*, actor: User | None, agency: Agency, name: str, kind: str, symbol: str = "",
+                  short_name: str = "", parent: Agency | None = None, active: bool = True) -> Agency:
+    """Renames or retypes an agency, sets the body above it, or retires it; its unit stays."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Enter the agency's name.")})
+    if Agency.objects.filter(unit=agency.unit, name=name).exclude(pk=agency.pk).exists():
+        raise ValidationError({"name": _("This unit already has an agency with that name.")})
+    if parent is not None and (parent.pk == agency.pk or not agency.unit.path.startswith(parent.unit.path)):
+        raise ValidationError({"parent": _("The body above must belong to %(unit)s or to a unit above it.") % {
+            "unit": agency.unit.name}})
+    ancestor = parent
+    while ancestor is not None:  # no body above itself, however far up
+        if ancestor.pk == agency.pk:
+            raise ValidationError({"parent": _("An agency cannot be above itself.")})
+        ancestor = ancestor.parent
+    before = audit.snapshot(agency, AGENCY_FIELDS)
+    agency.name, agency.kind, agency.symbol, agency.short_name = name, kind, symbol.strip(), short_name.strip()
+    agency.parent, agency.active = parent, active
+    agency.save(update_fields=AGENCY_FIELDS)
+    after = audit.snapshot(agency, AGENCY_FIELDS)
+    if after != before:
+        audit.record(actor=actor, action="plans.agency.update", obj=agency, unit=current_home(agency.unit),
+                     before=before, after=after)
+    return agency
+
+
 def agency_for(unit: Unit, name: str, kind: str, *, actor: User | None = None, symbol: str = "") -> Agency:
     """The unit's agency of that name, made when missing (imports name agencies by text)."""
     existing = Agency.objects.filter(unit=unit, name=" ".join(name.split())).first()

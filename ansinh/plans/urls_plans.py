@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
     path("tasks/<int:pk>/note", views.task_note, name="task-note"),
     path("indicators/", views.indicator_list, name="indicator-list"),
     path("agencies/", views.agency_list, name="agency-list"),
+    path("agencies/<int:pk>/edit", views.agency_edit, name="agency-edit"),
 ]

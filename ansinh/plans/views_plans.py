@@ -35,12 +35,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user, units_for_user
 from ansinh.accounts.models import EDITING_ROLES, User
-from ansinh.geo.models import Unit
+from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
 
 from . import services
 from .documents import deadline_text
-from .forms import AgencyForm, PlanFilterForm, PlanForm, TargetReviseForm, TaskForm, TaskNoteForm
+from .forms import AgencyEditForm, AgencyForm, PlanFilterForm, PlanForm, TargetReviseForm, TaskForm, TaskNoteForm
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Agency, Aggregation, Indicator, Plan, Sector, Source, Target,
                      TargetRevision, Task, TaskNote)
 from .periods import KINDS, Period, periods_of_year
@@ -796,9 +796,39 @@ def agency_list(request: HttpRequest) -> HttpResponse:
                 .annotate(plan_count=Count("plans")).order_by("unit__level", "unit__sort_key", "name"))
     if query:
         agencies = agencies.filter(name__icontains=query)
-    context = {"agencies": list(agencies), "form": form, "can_add": can_add, "query": query}
+    agencies_list = list(agencies)
+    scope = get_scope(user)
+    units = {a.unit_id: a.unit for a in agencies_list} if can_add else {}  # each unit's home once
+    editable = {pk for pk, unit in units.items() if scope.can_change(current_home(unit))}
+    context = {"agencies": agencies_list, "form": form, "can_add": can_add, "query": query, "editable": editable}
     return _form_page(request, "plans/agency_list.html", context)
 
 
-__all__ = ["agency_list", "indicator_list", "plan_create", "plan_detail", "plan_edit", "plan_list", "plan_targets",
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename, retype or retire an agency of a unit the user may change (404 outside the user's
+    units, 403 read-only)."""
+    user = request_user(request)
+    agency = Agency.objects.filter(pk=pk, unit__in=units_for_user(user)).select_related("unit", "parent").first()
+    if agency is None:
+        raise Http404
+    if not get_scope(user).can_change(current_home(agency.unit)):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = AgencyEditForm(request.POST, agency=agency)
+        if form.is_valid():
+            try:
+                services.agency_update(actor=user, agency=agency, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Agency %(name)s saved.") % {"name": agency.name})
+                return redirect("agency-list")
+    else:
+        form = AgencyEditForm(agency=agency, initial={name: getattr(agency, name) for name in services.AGENCY_FIELDS})
+    return _form_page(request, "plans/agency_form.html", {"form": form, "agency": agency})
+
+
+__all__ = ["agency_edit", "agency_list", "indicator_list", "plan_create", "plan_detail", "plan_edit", "plan_list", "plan_targets",
            "target_revise", "task_create", "task_edit", "task_note"]

@@ -405,6 +405,26 @@ def test_agencies_are_scoped_and_added_by_officers(client, people, units):  # ty
     assert client.post(reverse("agency-list"), {"name": "X", "kind": "so", "unit": units.vinh_long.pk}).status_code == 403
 
 
+def test_an_officer_renames_and_retires_an_agency_of_her_units(client, people, units):  # type: ignore[no-untyped-def]
+    top = services.agency_create(actor=None, unit=units.vinh_long, name="UBND tỉnh Vĩnh Long", kind="ubnd")
+    police = services.agency_create(actor=None, unit=units.tra_cu, name="Công an xã", kind="khac")
+    login(client, people.lan)
+    html = text(client.get(reverse("agency-list")))
+    assert f'data-testid="agency-edit-{police.pk}"' in html and f'data-testid="agency-edit-{top.pk}"' not in html
+    url = reverse("agency-edit", args=[police.pk])
+    assert client.get(reverse("agency-edit", args=[top.pk])).status_code == 403  # the province's, not hers
+    response = client.post(url, {"name": "  ", "kind": "khac", "symbol": "CA"})
+    assert response.status_code == 400 and 'value="CA"' in response.content.decode()  # kept as typed
+    response = client.post(url, {"name": "Công an xã Trà Cú", "kind": "khac", "symbol": "CA", "parent": top.pk})
+    assert response.status_code == 302
+    police.refresh_from_db()
+    assert (police.name, police.symbol, police.parent, police.active) == ("Công an xã Trà Cú", "CA", top, False)
+    event = AuditEvent.objects.get(action="plans.agency.update")
+    assert event.before["name"] == "Công an xã" and event.after["active"] is False and event.actor == people.lan
+    login(client, people.binh)  # another province's commune
+    assert client.get(url).status_code == 404
+
+
 # --- Queries ---------------------------------------------------------------------------------
 
 
