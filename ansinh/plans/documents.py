@@ -500,11 +500,16 @@ def _by_sector(tasks: Sequence[Task]) -> list[tuple[str, list[Task]]]:
 
 
 def _by_lead(tasks: Sequence[Task]) -> list[tuple[str, list[Task]]]:
-    """Tasks by lead agency, in the order the agencies first appear; tasks without one last."""
+    """Tasks by lead agency, in the order the agencies first appear; tasks without one last. The
+    Fatherland Front and the mass organisations are not under the state bodies that issue plans:
+    they are asked ("Đề nghị …", seeds 003 and 004), not assigned."""
     groups: dict[str, list[Task]] = {}
     for task in tasks:
         if task.lead is not None:
-            groups.setdefault(task.lead.name, []).append(task)
+            name = task.lead.name
+            if task.lead.kind == AgencyKind.MASS_ORGANISATION and not name.lower().startswith("đề nghị"):
+                name = f"Đề nghị {name}"
+            groups.setdefault(name, []).append(task)
     others = [task for task in tasks if task.lead is None]
     out = list(groups.items())
     if others:

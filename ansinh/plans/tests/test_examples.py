@@ -164,6 +164,7 @@ def test_tra_cu_plan(people) -> None:  # type: ignore[no-untyped-def]
     assert doc.paragraphs[solutions + 1].runs[0].bold and not doc.paragraphs[solutions + 2].runs[0].bold
     assert "11. Tăng cường bộ máy quản lý giảm nghèo" in text
     assert text.index("IV. TỔ CHỨC THỰC HIỆN") > text.index("11. Tăng cường bộ máy quản lý giảm nghèo")
+    assert any(t.startswith("17. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam huyện") for t in text)  # asked, not assigned
     assert sum(t.endswith("nếu có được phân bổ vốn).") and "thời hạn: nếu" not in t for t in text) == 7
 
 
