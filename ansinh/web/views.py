@@ -23,7 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
         units_for_user(request.user).filter(scope.data_filter("")).on(today)
         .values_list("level").annotate(n=Count("pk")).values_list("level", "n")
     )
-    figures = [(Level(level).label, counts.get(level, 0)) for level in (Level.PROVINCE, Level.COMMUNE, Level.HAMLET)]
+    # Levels above the user's own units are not within the scope (a commune officer's "0 provinces").
+    top = min((a.unit.level for a in scope.assignments), default=Level.COUNTRY)
+    figures = [(Level(level).label, counts.get(level, 0)) for level in (Level.PROVINCE, Level.COMMUNE, Level.HAMLET)
+               if level >= top]
     context = {
         "today": today,
         "figures": figures,
@@ -44,8 +47,12 @@ def _poverty_headline(request: HttpRequest) -> dict[str, Any] | None:
         households=Count("id"), poor=Count("id", filter=Q(status=PovertyStatus.POOR)),
         near_poor=Count("id", filter=Q(status=PovertyStatus.NEAR_POOR)))
     households = counts["households"] or 0
+    scope = get_scope(user)
     return {
         "round": round_,
+        # a commune officer follows the province's round and sees her communes' part of it
+        "area": "" if scope.national or scope.covers(round_.unit) else ", ".join(
+            a.unit.name for a in scope.assignments),
         "title": round_title(round_),
         "households": households,
         "poor": counts["poor"] or 0,

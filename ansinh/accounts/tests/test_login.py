@@ -15,6 +15,8 @@ def test_a_user_logs_in_and_sees_the_home_page(client, people):
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/").content.decode()
     assert "Xã Trà Cú" in page
+    figures = page[page.index('<section class="figures">'):]
+    assert "Cấp tỉnh" not in figures.split("</section>")[0]  # no "0 provinces" for a commune officer
 
 
 def test_a_wrong_password_keeps_the_username_and_says_so(client, people):

@@ -279,8 +279,12 @@ def test_the_navigation_leads_to_the_latest_figures(client, people, units, provi
     page = client.get("/").content.decode()
     headline = page[page.index('data-testid="poverty-headline"'):]
     assert "66,7%" in headline  # 2 poor of 3 households in the province
+    assert 'data-testid="poverty-area"' not in headline  # the round is her province's own
+    assert "<section" not in page[page.index("<title>"):page.index("</title>")]
     login(client, people.lan)
-    assert "50,0%" in client.get("/").content.decode()  # her commune only
+    page = client.get("/").content.decode()
+    assert "50,0%" in page  # her commune only, and the page says so
+    assert vi("figures of %(area)s") % {"area": units.tra_cu.name} in page
 
 
 # --- Standards -----------------------------------------------------------------------------------
