@@ -102,9 +102,9 @@ def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:
         put("poor_households", row["poor_merit"], "meritorious")
         put("near_poor_households", row["near"])
         put("near_poor_households", row["near_khmer"], "khmer")
-        put("escaped_poverty", row["escaped"])
-        put("new_poor", row["new_poor"])
-        if row["previous_total"]:
+        if row["previous_total"]:  # transitions need a previous round: a first one has none
+            put("escaped_poverty", row["escaped"])
+            put("new_poor", row["new_poor"])
             put("poor_reduction", row["previous_poor"] - row["poor"])
             put("previous_poor_households", row["previous_poor"])
             put("previous_households", row["previous_total"])

@@ -150,6 +150,7 @@ def test_poverty_figures_are_counted_from_the_decided_review_round(people, units
     assert early.value(tra_cu, "poor_households") is None
     # a first round has nothing to compare with: no reduction, rather than "giảm -1" against zero
     assert figures.value(tra_cu, "poor_reduction") is None
+    assert figures.value(tra_cu, "new_poor") is None and figures.value(tra_cu, "escaped_poverty") is None
     assert figures.value(province, "poor_rate_reduction") is None
 
 
@@ -223,3 +224,23 @@ def test_a_year_made_of_its_first_quarter_only_says_what_is_missing(units, plan2
     text = body_text(read(documents.report_docx(plan25, Period.parse("2025"), units.vinh_long)))
     assert ("(Số liệu năm 2025 tổng hợp từ các kỳ đã có báo cáo; chưa có báo cáo quý II năm 2025, "
             "6 tháng cuối năm 2025.)") in text
+
+
+def test_the_second_round_counts_its_transitions_and_the_reduction(people, units, plan25) -> None:  # type: ignore[no-untyped-def]
+    """2024 → 2025 in Trà Cú: one household escapes poverty, one falls into it, one stays poor."""
+    earlier = {"housing": "simple", "floor_area": Decimal("30"), "water_source": "piped", "latrine": "flush",
+               "has_phone": True}
+    for code, before, now in (("HH-1", 1_200_000, 3_500_000), ("HH-3", 3_500_000, 1_200_000),
+                              ("HH-4", 1_200_000, 1_200_000)):
+        household = make_household(people, units, code=code, income=now)
+        household_services.conditions_record(actor=people.lan, household=household, year=2024,
+                                             income_per_capita=Decimal(before), **earlier)
+    for year in (2024, 2025):
+        review = household_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year)
+        household_services.review_round_run(round=review, actor=people.lan)
+    figures = results.compute(units.vinh_long, Period.parse("2025"), plan25)
+    tra_cu = units.tra_cu.pk
+    assert figures.value(tra_cu, "previous_poor_households") == 2 and figures.value(tra_cu, "poor_households") == 2
+    assert figures.value(tra_cu, "escaped_poverty") == 1 and figures.value(tra_cu, "new_poor") == 1
+    assert figures.value(tra_cu, "poor_reduction") == 0
+    assert figures.value(units.vinh_long.pk, "escaped_poverty") == 1  # and up the map
