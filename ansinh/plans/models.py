@@ -106,6 +106,12 @@ class Indicator(models.Model):
         return next((str(b["name"]) for b in self.breakdowns if b["code"] == code), code)
 
     @property
+    def counts_whole(self) -> bool:
+        """Its figures count people, households, dossiers…: whole numbers (not money, not a rate)."""
+        uom = self.unit_of_measure.strip()
+        return self.decimals == 0 and uom != "%" and "đồng" not in uom
+
+    @property
     def breakdown_codes(self) -> list[str]:
         return [str(b["code"]) for b in self.breakdowns]
 

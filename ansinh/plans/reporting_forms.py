@@ -107,6 +107,11 @@ def parse(fields: list[FormField], data: Mapping[str, str]) -> tuple[dict[Key, D
         except ValidationError as error:
             item.error = " ".join(error.messages)
             ok = False
+            continue
+        typed = values[item.key]
+        if typed is not None and item.indicator.counts_whole and typed != typed.to_integral_value():
+            item.error = services.whole_number_error(item.indicator, typed)
+            ok = False
     return values, ok
 
 

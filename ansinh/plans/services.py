@@ -492,6 +492,9 @@ def submission_save(*, actor: User | None, submission: Submission, values: Mappi
         if value < 0 and indicator.unit_of_measure != "%":
             errors.append(_("%(indicator)s cannot be negative.") % {"indicator": indicator.name})
             continue
+        if indicator.counts_whole and value != value.to_integral_value():
+            errors.append(whole_number_error(indicator, value))
+            continue
         rows.append(SubmissionValue(submission=submission, indicator=indicator, breakdown=breakdown, value=value))
     if errors:
         raise ValidationError(errors)
@@ -504,6 +507,11 @@ def submission_save(*, actor: User | None, submission: Submission, values: Mappi
     audit.record(actor=actor, action="plans.submission.save", obj=submission, unit=submission.home, before=before,
                  after={f"{r.indicator.code}.{r.breakdown}".rstrip("."): str(r.value) for r in rows})
     return len(rows)
+
+
+def whole_number_error(indicator: Indicator, value: Decimal) -> str:
+    return _("%(indicator)s counts whole %(unit)s: %(value)s is not a whole number.") % {
+        "indicator": indicator.name, "unit": indicator.unit_of_measure, "value": number(value)}
 
 
 def _move(submission: Submission, from_statuses: tuple[str, ...], refusal: str, **fields: object) -> None:

@@ -99,19 +99,24 @@ def test_a_commune_fills_and_submits_and_the_province_returns_then_approves(clie
     assert response.status_code == 400
     body = page(response)
     assert "nữ: “6OO”" in body and 'value="6OO"' in body and 'value="1.250"' in body
+    # people are counted whole: 12,5 workers is refused, beside the field, and kept as typed
+    response = client.post(url, {"v.jobs_created": "12,5", "v.trained_workers": "21"})
+    assert response.status_code == 400 and 'value="12,5"' in page(response)
+    assert vi("%(indicator)s counts whole %(unit)s: %(value)s is not a whole number.") % {
+        "indicator": "Số lao động được giải quyết việc làm", "unit": "lao động", "value": "12,5"} in page(response)
     assert 'aria-invalid="true"' in body
     assert not SubmissionValue.objects.filter(submission=form).exists()
 
-    response = client.post(url, {"v.jobs_created": "1.250", "v.jobs_created.female": "600", "v.trained_workers": "21,5"})
+    response = client.post(url, {"v.jobs_created": "1.250", "v.jobs_created.female": "600", "v.trained_workers": "21"})
     assert response.status_code == 302
     assert values_of(form) == {("jobs_created", ""): 1250, ("jobs_created", "female"): 600,
-                               ("trained_workers", ""): Decimal("21.5")}
+                               ("trained_workers", ""): Decimal("21")}
     body = page(client.get(url))
-    assert 'value="1.250"' in body and 'value="21,5"' in body  # shown back the Vietnamese way
+    assert 'value="1.250"' in body and 'value="21"' in body  # shown back the Vietnamese way
 
     # submit: the figures typed are saved, then a confirmation, then submitted
     response = client.post(f"{url}submit", {"v.jobs_created": "1.260", "v.jobs_created.female": "600",
-                                             "v.trained_workers": "21,5"})
+                                             "v.trained_workers": "21"})
     assert response.status_code == 200 and 'data-testid="confirm"' in page(response) and "1.260" in page(response)
     form.refresh_from_db()
     assert form.status == SubmissionStatus.DRAFT and values_of(form)[("jobs_created", "")] == 1260
@@ -148,7 +153,7 @@ def test_a_commune_fills_and_submits_and_the_province_returns_then_approves(clie
     body = page(client.get(url))
     assert reason in body and 'data-testid="return-reason"' in body and 'data-testid="save"' in body
     response = client.post(f"{url}submit", {"v.jobs_created": "1.300", "v.jobs_created.female": "600",
-                                             "v.jobs_created.youth": "400", "v.trained_workers": "21,5",
+                                             "v.jobs_created.youth": "400", "v.trained_workers": "21",
                                              "confirm": "1"})
     assert response.status_code == 302
     form.refresh_from_db()
