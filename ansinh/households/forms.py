@@ -74,7 +74,13 @@ def commune_label(with_province: bool) -> Any:
 # --- The list's filters ------------------------------------------------------------------------
 
 
-ROUND_GROUPS = ("khmer", "minority", "no_working_capacity", "social_protection", "meritorious")
+ROUND_GROUPS = {
+    "khmer": _("Khmer households"),
+    "minority": _("ethnic-minority households"),
+    "no_working_capacity": _("households without working capacity"),
+    "social_protection": _("households under social protection"),
+    "meritorious": _("households with meritorious members"),
+}
 
 
 class HouseholdFilterForm(forms.Form):
@@ -101,6 +107,13 @@ class HouseholdFilterForm(forms.Form):
     transition = forms.CharField(required=False, widget=forms.HiddenInput)
     group = forms.ChoiceField(required=False, widget=forms.HiddenInput,
                               choices=[("", ""), *((g, g) for g in ROUND_GROUPS)])
+
+    def round_filter_label(self) -> str:
+        """What a figure's list holds besides its status: "thoát nghèo; hộ dân tộc Khmer"."""
+        parts = [str(Transition(t).label) for t in self.transitions()]
+        if self.value("group"):
+            parts.append(str(ROUND_GROUPS[self.value("group")]))
+        return "; ".join(parts)
 
     def __init__(self, data: Any, *, provinces: QuerySet[Unit] | None, communes: QuerySet[Unit],
                  hamlets_of: Any) -> None:

@@ -35,7 +35,7 @@ from ansinh.accounts.access import (
     request_user,
     submissions_for_user,
 )
-from ansinh.accounts.models import User
+from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import REFORM_DATE, Edition, Level, Unit, current_home
 
 from . import counted, reporting_forms, results, services
@@ -174,7 +174,7 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
         "can_open_own": own_unit and own_form is None and _can_change(scope, plan.unit),
         "plan_url": maybe_url("plan-detail", plan.pk),
         "results_url": reverse("plan-results", args=[plan.pk]) + "?" + urlencode({"period": period.key}),
-        "import_url": maybe_url("submission-import"),
+        "import_url": maybe_url("submission-import") if scope.roles & EDITING_ROLES else None,  # leaders read
     }
     return render(request, "plans/reporting/submission_list.html", context)
 
@@ -546,10 +546,14 @@ def result_notes(figures: results.Results, unit: Unit) -> list[str]:
     if unit.pk in figures.estimated:
         notes.append(_("Some figures include estimates: a former commune split between several current ones "
                        "with no households in the registry to weigh it was shared equally."))
-    for code, note in sorted(figures.notes.items()):
-        if note and figures.source(unit.pk, code) == Source.COUNTED:
-            notes.append(_("%(indicator)s: counted from the review round %(rounds)s.") % {
-                "indicator": figures.indicators[code].name, "rounds": note})
+    counted_from: dict[str, list[str]] = {}  # one note per source, naming its indicators in the catalogue's order
+    for indicator in sorted(figures.indicators.values(), key=lambda i: (i.order, i.code)):
+        note = figures.notes.get(indicator.code)
+        if note and figures.source(unit.pk, indicator.code) == Source.COUNTED:
+            counted_from.setdefault(note, []).append(indicator.name)
+    for note, names in counted_from.items():
+        notes.append(_("%(indicator)s: counted from the review round %(rounds)s.") % {
+            "indicator": ", ".join(names), "rounds": note})
     return notes
 
 

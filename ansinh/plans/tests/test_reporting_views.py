@@ -326,6 +326,9 @@ def test_results_of_counted_figures_link_to_the_household_records(client, people
     body = page(client.get(f"/plans/{plan.pk}/results?period=2025&unit={units.vinh_long.pk}&drill=poor_households"))
     row = body.split('data-code="poor_households" data-part=""')[1].split("</tr>")[0]
     assert vi("counted from the household registry") in row
+    notes = body.split('data-testid="notes"')[1].split("</div>")[0]
+    assert notes.count("<p") == 2  # the crosswalk, and one line for every figure of the round
+    assert "Số hộ nghèo, " in notes and "Số hộ cận nghèo" in notes
     drill = body.split('data-testid="drill"')[1]
     tra_cu = drill.split(f'data-unit="{units.tra_cu.code}"')[1].split("</tr>")[0]
     link = re.search(r'href="(/households/\?[^"]+)"', tra_cu)
@@ -339,6 +342,7 @@ def test_results_of_counted_figures_link_to_the_household_records(client, people
     assert "HH-1" in listed and "HH-3" not in listed
     khmer = page(client.get(url + "&group=khmer"))
     assert "HH-1" in khmer
+    assert khmer.split('data-testid="round-filter-only">')[1].startswith(vi("Khmer households") + "</strong>")
     assert "HH-1" not in page(client.get(url + "&group=no_working_capacity"))
     # a round outside the user's units answers 404
     login(client, people.hoa)
@@ -404,5 +408,6 @@ def test_a_national_viewer_picks_a_plan_and_cannot_start_forms(client, people, u
     body = page(client.get(f"/plans/{plan.pk}/submissions?period=2025-Q1"))
     assert body.count("<tr data-unit=") == Unit.objects.filter(parent=units.vinh_long).count()
     assert 'data-testid="start-' not in body  # a viewer changes nothing
+    assert vi("Import forms from .xlsx") not in body  # nor is offered an import that would answer 403
     response = client.post(f"/plans/{plan.pk}/submissions/open", {"unit": units.tra_cu.pk, "period": "2025-Q1"})
     assert response.status_code == 403 and not Submission.objects.exists()
