@@ -342,7 +342,8 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
         period = Period.parse(submission.period)
         return render(request, "plans/reporting/submission_confirm.html", {
             "submission": submission, "plan": submission.plan, "period_label": period.label(),
-            "sections": reporting_forms.sections(fields)})
+            "sections": reporting_forms.sections(fields),
+            "part_warnings": services.parts_over_total(stored, {f.indicator.code: f.indicator for f in fields})})
     try:
         services.submission_submit(actor=user, submission=submission)
     except ValidationError as error:

@@ -274,6 +274,8 @@ def test_a_form_whose_parts_exceed_their_total_says_so(client, people, units, pl
     body = page(client.get(f"/plans/submissions/{form.pk}/"))
     warning = body.split('data-testid="part-warnings"')[1].split("</div>")[0]
     assert "Số lao động được giải quyết việc làm: các chi tiết theo" in warning and "120" in warning
+    confirm = page(client.post(f"/plans/submissions/{form.pk}/submit"))  # asked before it goes up
+    assert 'data-testid="confirm"' in confirm and 'data-testid="part-warnings"' in confirm
     services.submission_save(actor=None, submission=form, values={("jobs_created", ""): Decimal(100),
                                                                   ("jobs_created", "female"): Decimal(40)})
     assert 'data-testid="part-warnings"' not in page(client.get(f"/plans/submissions/{form.pk}/"))
