@@ -159,7 +159,7 @@ def plan_update(*, actor: User | None, plan: Plan, **fields: object) -> Plan:
     if before.get("deadlines") != plan.deadlines:
         # The forms already opened carry their deadline: they follow the plan's new rules (one
         # UPDATE per period; timeliness reads the plan's rules, the form page the stored date).
-        for key in plan.submissions.values_list("period", flat=True).distinct():
+        for key in plan.submissions.order_by().values_list("period", flat=True).distinct():
             plan.submissions.filter(period=key).update(deadline=Period.parse(key).deadline(plan.deadlines))
     audit.record(actor=actor, action="plans.plan.update", obj=plan, unit=plan.home, before=before,
                  after=audit.snapshot(plan, PLAN_FIELDS))
@@ -275,8 +275,8 @@ def _revision_history(targets: list[Target]) -> dict[str, list[dict[str, str]]]:
     history: dict[str, list[dict[str, str]]] = {label: [] for label in labels.values()}
     rows = TargetRevision.objects.filter(target_id__in=list(labels)).order_by("target_id", "number").values_list(
         "target_id", "number", "value", "reason", "document", "revised_on")
-    for target_id, number, value, why, document, revised_on in rows:
-        history[labels[target_id]].append({"number": str(number), "value": _plain(value), "reason": why,
+    for target_id, revision, value, why, document, revised_on in rows:
+        history[labels[target_id]].append({"number": str(revision), "value": _plain(value), "reason": why,
                                            "document": document, "revised_on": revised_on.isoformat()})
     return history
 
