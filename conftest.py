@@ -126,15 +126,43 @@ def browser():  # type: ignore[no-untyped-def]
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):  # type: ignore[no-untyped-def]
+    """pytest-django's live server, answering one request at a time when it shares the test's
+    in-memory SQLite connection: its request threads would otherwise use one connection at once
+    and break each other's cursors (a path read back as None, an intermittent 500 in CI when an
+    htmx search and a click overlapped). Connections are still accepted by several threads, so
+    the browser's spare connections never block it; the body is read inside the lock."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        server = live_server.thread.httpd
+        app, lock = server.get_app(), threading.Lock()
+
+        def one_at_a_time(environ, start_response):  # type: ignore[no-untyped-def]
+            with lock:
+                response = app(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return [body]
+
+        server.set_app(one_at_a_time)
+    return live_server
+
+
 def browser_context(browser, live_server, **options):  # type: ignore[no-untyped-def]
     """A fresh profile of someone in Vietnam (Accept-Language vi: Django answers an en-US browser in
     English only when asked)."""
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
                                   viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
-    # The browser asks for /favicon.ico by itself, in parallel with the page. On SQLite the live
-    # server's request threads share the test's in-memory connection, and two requests at once can
-    # break each other's cursors (an intermittent 500 seen in CI): answer it in the browser.
+    # The browser asks for /favicon.ico by itself, in parallel with the page: answered in the
+    # browser, it costs the (serialised, see live_server) server nothing.
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     return context
 
