@@ -16,6 +16,45 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
     with django_db_blocker.unblock():
         load_official_map()
+        _keep_reference_data_on_flush()
+
+
+def _keep_reference_data_on_flush() -> None:
+    """Transactional tests (the browser tests: `live_server`) end with a flush of every table, which
+    took the map and the data migrations' rows with it, and each following test loaded the map again
+    (93 s of a run). Reference data is what the tables hold once the test database is set up: the
+    flush now empties only the tables that were empty then, and deletes from the others the rows a
+    test added (a primary key above the one it had), so the map is loaded once per test run.
+    Rows a test *changed* in a reference table are not restored: tests do not change them."""
+    from django.core.management.commands import flush
+    from django.db import connection
+
+    baseline: dict[str, tuple[str, int] | None] = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True, include_views=False):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT 1 FROM {quoted} LIMIT 1")  # noqa: S608 — names from introspection
+            if cursor.fetchone() is None:
+                continue
+            pk = connection.introspection.get_primary_key_column(cursor, table)
+            top = None
+            if pk:
+                cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {quoted}")  # noqa: S608
+                top = cursor.fetchone()[0]
+            baseline[table] = (pk, top) if isinstance(top, int) else None
+
+    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):  # type: ignore[no-untyped-def]
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        statements = connection.ops.sql_flush(style, [t for t in tables if t not in baseline],
+                                              reset_sequences=False, allow_cascade=allow_cascade)
+        for table, kept in baseline.items():
+            if kept is not None:  # rows added by a test (a hamlet, a standard): gone; the rest stays
+                pk, top = kept
+                statements.append(f"DELETE FROM {connection.ops.quote_name(table)} "
+                                  f"WHERE {connection.ops.quote_name(pk)} > {top}")
+        return statements
+
+    flush.sql_flush = sql_flush
 
 
 @pytest.fixture(autouse=True)
