@@ -8,6 +8,8 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.1
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1
 DEMO_HOUSEHOLDS ?= 20000
+# The suite runs on both cores (pytest-xdist); `make test-only WORKERS=0` runs it in one process.
+WORKERS ?= 2
 
 .PHONY: install demo test test-only typecheck ci bench messages clean
 
@@ -33,7 +35,7 @@ demo: install
 test: install test-only
 
 test-only:
-	ANSINH_TESTING=1 $(BIN)/python -m pytest -q -p no:cacheprovider
+	ANSINH_TESTING=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadfile)
 
 typecheck: install
 	ANSINH_TESTING=1 $(BIN)/mypy ansinh

@@ -233,3 +233,10 @@ def browser_log_in(page, username: str, password: str = "correct-horse-battery")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form[action='/accounts/login/'] button[type=submit]")
+
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Browser tests are slow tests too: `-m 'not slow'` leaves them out while working."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

@@ -16,7 +16,7 @@ from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import demo
 from ansinh.households.models import Assessment, ReviewRound, RoundKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def run(*args: str) -> tuple[str, dict]:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from ansinh.households.models import Assessment, ReviewRound, RoundProgress, RoundStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_it_leaves_one_round_decided_and_one_under_way(settings, units):

@@ -23,7 +23,7 @@ from ansinh.plans.management.commands.bench_plans import PLAN_NUMBER, plan_house
 from ansinh.plans.models import Plan, Submission, SubmissionStatus, SubmissionValue, Target
 from ansinh.plans.periods import Period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SECONDS = r"\d+,\d\d s median, max \d+,\d\d s \(1 run; goal ≤ 2 s: (met|NOT met)\)"
 

@@ -398,6 +398,7 @@ def test_poverty_figures_are_counted_from_the_registry(people, units) -> None:  
 # --- LibreOffice reads it too ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_plan(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
