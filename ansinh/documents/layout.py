@@ -34,6 +34,8 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from .national import MOTTO, NATIONAL_TITLE
+
 FONT = "Times New Roman"
 BLACK = RGBColor(0, 0, 0)
 A4 = (Mm(210), Mm(297))
@@ -44,8 +46,6 @@ FIRST_LINE = Mm(12.7)
 BODY_SIZE = 14
 HEADING_LEFT = Mm(62)  # the heading table's columns: issuing body | national title
 HEADING_RIGHT = Length(TEXT_WIDTH - HEADING_LEFT)
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 

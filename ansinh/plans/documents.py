@@ -26,9 +26,9 @@ from django.db.models import Max, Q
 from docx.document import Document
 from docx.shared import Length, Mm
 
+from ansinh.documents import layout
 from ansinh.geo.models import Unit
 
-from . import docx_layout as layout
 from . import results as results_module
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Aggregation, Agency, AgencyKind, Indicator, Plan,
                      ReportText, Source, Task)

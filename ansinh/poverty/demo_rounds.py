@@ -12,10 +12,11 @@ from collections.abc import Callable
 from django.db.models import Count
 
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.households.models import Household
 from ansinh.lib.vietnamese import format_number
+from ansinh.poverty import services
 
-from . import services
-from .models import Household, ReviewRound, RoundProgress, RoundStatus, Step
+from .models import ReviewRound, RoundProgress, RoundStatus, Step
 
 
 def demo_rounds(*, province: Unit, year: int, write: Callable[[str], None] = print) -> list[ReviewRound]:

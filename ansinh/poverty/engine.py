@@ -15,9 +15,10 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from ansinh.households.models import Area
 from ansinh.lib.vietnamese import format_number
 
-from .models import STATUS_CODES, Area, Assessment, PovertyStandard, PovertyStatus, Rule, Transition
+from .models import STATUS_CODES, Assessment, PovertyStandard, PovertyStatus, Rule, Transition
 
 NOT_POOR, AVERAGE, NEAR_POOR, POOR = range(4)
 STATUS_VALUES = [str(status) for status in STATUS_CODES]

@@ -18,17 +18,11 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
+from ansinh.households.models import Household, LivingConditions, Member
 from ansinh.lib.vietnamese import format_number, format_percent
 
 from . import engine, facts
-from .models import (
-    Household,
-    IncomeScoringTable,
-    LivingConditions,
-    Member,
-    PovertyStandard,
-    PovertyStatus,
-)
+from .models import IncomeScoringTable, PovertyStandard, PovertyStatus
 
 # Rules that read the living conditions (form B2's household part): without a survey row they
 # count as not deprived, which the page must say rather than show a plain ✓.

@@ -21,13 +21,15 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from ansinh.documents.national import MOTTO, NATIONAL_TITLE
 from ansinh.geo.models import Kind, Level, Unit
+from ansinh.households.models import Member, Relation
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import ethnicity_name
 from ansinh.lib.spreadsheets import SHEET_NAME_LIMIT, Format, SheetWriter, Writer
 
 from . import engine
-from .models import Assessment, Member, PovertyStatus, Relation, ReviewRound, RoundKind
+from .models import Assessment, PovertyStatus, ReviewRound, RoundKind
 
 TITLES = {PovertyStatus.POOR: "DANH SÁCH HỘ NGHÈO", PovertyStatus.NEAR_POOR: "DANH SÁCH HỘ CẬN NGHÈO"}
 SLUGS = {PovertyStatus.POOR: "ho-ngheo", PovertyStatus.NEAR_POOR: "ho-can-ngheo"}
@@ -91,8 +93,8 @@ def _pair(sheet: Sheet, left: str, right: str, style: Format) -> None:
 def _heading(sheet: Sheet, styles: _Styles, council: str, title: str, lines: list[str]) -> None:
     """Council and national motto, title, `lines`, a blank row, then the column headers (frozen)."""
     width = sheet.width
-    _pair(sheet, council, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles.bold_centre)
-    _line(sheet, "Độc lập - Tự do - Hạnh phúc", styles.bold_centre, width // 2 + 1, width)
+    _pair(sheet, council, NATIONAL_TITLE, styles.bold_centre)
+    _line(sheet, MOTTO, styles.bold_centre, width // 2 + 1, width)
     sheet.out.append([])
     _line(sheet, title, styles.title, 1, width)
     for line in lines:

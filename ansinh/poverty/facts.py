@@ -19,8 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from django.db import connection
 
-from .engine import BoolArray, FloatArray, IntArray, StandardSpec
-from .models import (
+from ansinh.households.models import (
     EDUCATION_RANK,
     HYGIENIC_LATRINES,
     NEED_FIELDS,
@@ -30,6 +29,8 @@ from .models import (
     Employment,
     Housing,
 )
+
+from .engine import BoolArray, FloatArray, IntArray, StandardSpec
 from .standards_data import PROVINCE_REGION
 
 # --- Frames -----------------------------------------------------------------------------------
@@ -468,7 +469,7 @@ def load(*, on: dt.date, year: int, commune_ids: Sequence[int] | None = None,
     loaded = Loaded(households=households, members=members, commune=hh_rows[:, 1], hamlet=hh_rows[:, 2],
                     ethnicity=[f"{code:02d}" for code in hh_rows[:, 4].tolist()])
     if with_names:
-        from .models import Member
+        from ansinh.households.models import Member
 
         names = dict(Member.objects.filter(pk__in=members.ids.tolist()).values_list("pk", "full_name"))
         members.names = [names.get(pk, "") for pk in members.ids.tolist()]

@@ -17,10 +17,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.lookups import GreaterThan
 
 from ansinh.geo.models import Unit
+from ansinh.households.models import NEED_FIELDS
 from ansinh.lib.ethnicity import KHMER, KINH
 
 from .engine import StandardSpec
-from .models import NEED_FIELDS, Assessment, PovertyStatus, Transition
+from .models import Assessment, PovertyStatus, Transition
 
 POOR_OR_NEAR = Q(status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
 

@@ -40,11 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Choices, Field
 from django.utils import translation
 
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
-from ansinh.lib.vietnamese import fold
-
-from . import engine, facts
-from .models import (
+from ansinh.households.models import (
     EDUCATION_RANK,
     HYGIENIC_LATRINES,
     SAFE_WATER,
@@ -53,14 +49,17 @@ from .models import (
     Education,
     Employment,
     Housing,
-    IncomeScoringTable,
     Latrine,
     Member,
-    PovertyStandard,
     Schooling,
     Sex,
     WaterSource,
 )
+from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
+from ansinh.lib.vietnamese import fold
+
+from . import engine, facts
+from .models import IncomeScoringTable, PovertyStandard
 from .standards_data import PROVINCE_REGION, REGIONS
 
 Cell = Any

@@ -2,7 +2,7 @@
 
 Loaded into the database by migration (`load_standards`), where a later decree is a new row and
 a provisional standard can be corrected without a code change (`ansinh poverty standards
---load FILE.json`). Rules name functions of `ansinh.households.facts`; `params` are their
+--load FILE.json`). Rules name functions of `ansinh.poverty.facts`; `params` are their
 thresholds. Marks as in shared/domain/regulations.md: facts from secondary summaries are
 flagged `provisional`.
 """

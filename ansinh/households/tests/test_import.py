@@ -45,7 +45,7 @@ from conftest import login
 pytestmark = pytest.mark.django_db
 
 # The lead mounts urls_io under /households/; the tests mount it themselves so they don't depend on that.
-urlpatterns = [*ansinh.urls.urlpatterns, path("households/", include("ansinh.households.urls_io"))]
+urlpatterns = [*ansinh.urls.urlpatterns, path("households/", include("ansinh.households.urls"))]
 with_urls = pytest.mark.urls(__name__)
 
 

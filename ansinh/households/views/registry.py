@@ -36,12 +36,8 @@ from ansinh.accounts.access import (
 from ansinh.accounts.audit import client_ip
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.lib.citizen_id import mask_citizen_id
-from ansinh.lib.ethnicity import KHMER, KINH
-
-from . import engine, services
-from .explain import explain_household, standard_on
-from .forms import (
+from ansinh.households import services
+from ansinh.households.forms import (
     NOT_ASSESSED,
     ConditionsForm,
     DeathForm,
@@ -55,21 +51,25 @@ from .forms import (
     hamlets_of,
     review_years,
 )
-from .models import (
-    Assessment,
+from ansinh.households.models import (
     Household,
     HouseholdEventKind,
     HouseholdQuerySet,
     HouseholdStatus,
-    IncomeScoringTable,
     LivingConditions,
     Member,
-    PovertyStandard,
-    PovertyStatus,
     Relation,
-    ReviewRound,
 )
-from .standards_data import PROVINCE_REGION
+from ansinh.lib.citizen_id import mask_citizen_id
+from ansinh.lib.ethnicity import KHMER, KINH
+# The households pages show each household's poverty status, its explanation and the form B1
+# items: the one place the register imports the poverty review (which depends on the register,
+# never the reverse at import time; `ansinh.households.models`, `services` and `importer` do not).
+from ansinh.poverty import engine
+from ansinh.poverty import services as poverty_services
+from ansinh.poverty.explain import explain_household, standard_on
+from ansinh.poverty.models import Assessment, IncomeScoringTable, PovertyStandard, PovertyStatus, ReviewRound
+from ansinh.poverty.standards_data import PROVINCE_REGION
 
 PAGE_SIZE = 50
 LOOKUP_LIMIT = 20
@@ -528,9 +528,9 @@ def _year(request: HttpRequest) -> int:
 
 def _survey_standard(year: int) -> PovertyStandard:
     """The standard whose indicators the survey of a year is read against: the one the periodic
-    review of that year applies (services.round_standard)."""
+    review of that year applies (poverty_services.round_standard)."""
     try:
-        return services.round_standard(year=year, kind="periodic", month=None)[0]
+        return poverty_services.round_standard(year=year, kind="periodic", month=None)[0]
     except (ValidationError, PovertyStandard.DoesNotExist):
         return standard_on(dt.date(year, 12, 31))
 

@@ -32,15 +32,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
-from ansinh.lib.vietnamese import fold
-from ansinh.web.shortcuts import DOCX, XLSX, download, unit_param
-
 from ansinh.households.forms import add_service_errors
-
-from . import documents, sentences, services, tables_xlsx
-from .forms import ReportTextForm
-from .models import Indicator, IndicatorSentence, Plan, ReportText
-from .periods import Period
+from ansinh.lib.vietnamese import fold
+from ansinh.plans import documents, sentences, services, tables_xlsx
+from ansinh.plans.forms import ReportTextForm
+from ansinh.plans.models import Indicator, IndicatorSentence, Plan, ReportText
+from ansinh.plans.periods import Period
+from ansinh.web.shortcuts import DOCX, XLSX, download, unit_param
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", fold(text)).strip("-") or "tai-lieu"

@@ -23,12 +23,11 @@ from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user,
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold, format_number
+from ansinh.plans.importer import ImportProblems, Problem, plan_import, plan_xlsx, template_xlsx
+from ansinh.plans.models import Plan
+from ansinh.plans.periods import Kind, Period, periods_of_year
+from ansinh.plans.submission_io import submission_import, submission_template_xlsx, template_name
 from ansinh.web.shortcuts import download, editor, unit_param
-
-from .importer import ImportProblems, Problem, plan_import, plan_xlsx, template_xlsx
-from .models import Plan
-from .periods import Kind, Period, periods_of_year
-from .submission_io import submission_import, submission_template_xlsx, template_name
 
 MAX_UPLOAD_MB = 10
 SHOWN_PROBLEMS = 500

@@ -37,15 +37,34 @@ from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user,
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
-
-from . import services
-from .documents import deadline_text
-from .forms import AgencyEditForm, AgencyForm, PlanFilterForm, PlanForm, TargetReviseForm, TaskForm, TaskNoteForm
-from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Agency, Aggregation, Indicator, Plan, Sector, Source, Target,
-                     TargetRevision, Task, TaskNote)
-from .periods import KINDS, Period, periods_of_year
-from .templatetags.plans import figure, figure_input, task_overdue
-from .views_documents import sentence_units
+from ansinh.plans import services
+from ansinh.plans.documents import deadline_text
+from ansinh.plans.forms import (
+    AgencyEditForm,
+    AgencyForm,
+    PlanFilterForm,
+    PlanForm,
+    TargetReviseForm,
+    TaskForm,
+    TaskNoteForm,
+)
+from ansinh.plans.models import (
+    OPEN_TASK_STATUSES,
+    SECTOR_ORDER,
+    Agency,
+    Aggregation,
+    Indicator,
+    Plan,
+    Sector,
+    Source,
+    Target,
+    TargetRevision,
+    Task,
+    TaskNote,
+)
+from ansinh.plans.periods import KINDS, Period, periods_of_year
+from ansinh.plans.templatetags.plans import figure, figure_input, task_overdue
+from ansinh.plans.views.documents import sentence_units
 
 PAGE_SIZE = 50
 

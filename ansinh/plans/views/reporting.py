@@ -37,13 +37,21 @@ from ansinh.accounts.access import (
 )
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import REFORM_DATE, Edition, Level, Unit, current_home
-
-from . import counted, reporting_forms, results, services
-from .models import (SECTOR_ORDER, Indicator, Plan, Sector, Source, Submission, SubmissionStatus,
-                     SubmissionValue, Target)
-from .periods import Period
-from .reporting_forms import FormField
-from .services import Timeliness, TimelinessRow
+from ansinh.plans import counted, reporting_forms, results, services
+from ansinh.plans.models import (
+    SECTOR_ORDER,
+    Indicator,
+    Plan,
+    Sector,
+    Source,
+    Submission,
+    SubmissionStatus,
+    SubmissionValue,
+    Target,
+)
+from ansinh.plans.periods import Period
+from ansinh.plans.reporting_forms import FormField
+from ansinh.plans.services import Timeliness, TimelinessRow
 
 Key = tuple[str, str]
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from ansinh.households.engine import StandardSpec
-from ansinh.households.figures import Row
-from ansinh.households.models import Transition
+from ansinh.poverty.engine import StandardSpec
+from ansinh.poverty.figures import Row
+from ansinh.poverty.models import Transition
 from ansinh.web.templatetags.vn import num, pct
 
 register = template.Library()
@@ -261,16 +261,16 @@ def transition_chart_data(total: Row) -> Chart:
         values=[[v] for v in counts], percent=False, classes=[TRANSITION_CLASSES[k] for k in kinds])
 
 
-@register.inclusion_tag("households/_chart_hbar.html")
+@register.inclusion_tag("poverty/_chart_hbar.html")
 def rate_chart(rows: Sequence[Row], by: str = "commune") -> dict[str, Chart]:
     return {"chart": rate_chart_data(rows, by=by)}
 
 
-@register.inclusion_tag("households/_chart_hbar.html")
+@register.inclusion_tag("poverty/_chart_hbar.html")
 def deprivation_chart(total: Row, spec: StandardSpec) -> dict[str, Chart]:
     return {"chart": deprivation_chart_data(total, spec)}
 
 
-@register.inclusion_tag("households/_chart_hbar.html")
+@register.inclusion_tag("poverty/_chart_hbar.html")
 def transition_chart(total: Row) -> dict[str, Chart]:
     return {"chart": transition_chart_data(total)}

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from ansinh.geo.management.commands.bench import bench_sizes, review_output, split_data
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import demo
-from ansinh.households.models import Assessment, ReviewRound, RoundKind
+from ansinh.poverty.models import Assessment, ReviewRound, RoundKind
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from ansinh.households.models import Assessment, ReviewRound, RoundProgress, RoundStatus
+from ansinh.poverty.models import Assessment, ReviewRound, RoundProgress, RoundStatus
 
 pytestmark = pytest.mark.django_db
 

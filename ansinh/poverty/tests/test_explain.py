@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from ansinh.households import services
-from ansinh.households.explain import explain_household
-from ansinh.households.models import Assessment, PovertyStandard
+from ansinh.households import services as household_services
+from ansinh.poverty import services
+from ansinh.poverty.explain import explain_household
+from ansinh.poverty.models import Assessment, PovertyStandard
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +18,17 @@ REFERENCE = dt.date(2025, 12, 14)  # the reference date of the 2025 periodic rev
 
 
 def make_household(people, units, income: int | None = 1_200_000, **conditions):
-    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-1", address="Ấp Chợ")
-    services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", sex="male",
+    household = household_services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-1", address="Ấp Chợ")
+    household_services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", sex="male",
                         birth_date=dt.date(1980, 3, 1), relation="head", ethnicity="05", employment="no_contract",
                         education="primary")
-    services.member_add(actor=people.lan, household=household, full_name="Kim Thị Sa Ri", sex="female",
+    household_services.member_add(actor=people.lan, household=household, full_name="Kim Thị Sa Ri", sex="female",
                         birth_date=dt.date(1982, 5, 2), relation="spouse", ethnicity="05", health_insurance=False,
                         employment="self_employed")
     values = {"housing": "simple", "floor_area": Decimal("30"), "water_source": "piped", "latrine": "flush",
               "has_phone": True, "income_per_capita": None if income is None else Decimal(income)}
     values.update(conditions)
-    services.conditions_record(actor=people.lan, household=household, year=2025, **values)
+    household_services.conditions_record(actor=people.lan, household=household, year=2025, **values)
     household.refresh_from_db()
     return household
 
@@ -91,8 +92,8 @@ def test_form_b2_answers_override_the_facts_and_say_so(people, units):
 
 
 def test_without_a_survey_household_indicators_are_unknown(people, units):
-    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-2")
-    services.member_add(actor=people.lan, household=household, full_name="Lâm Thị Út", sex="female",
+    household = household_services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-2")
+    household_services.member_add(actor=people.lan, household=household, full_name="Lâm Thị Út", sex="female",
                         birth_date=dt.date(2015, 1, 1), relation="head", schooling="none", health_insurance=True)
     explanation = explain(household)
     by_code = {i.code: i for i in explanation.indicators}

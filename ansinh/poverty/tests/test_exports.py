@@ -8,11 +8,12 @@ import pytest
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Level, Unit
-from ansinh.households import engine, exports
-from ansinh.households.exports import _sheet_names, household_list_file, household_list_xlsx
 from ansinh.households.importer import household_import, template_xlsx
-from ansinh.households.models import Assessment, Household, PovertyStandard, ReviewRound
+from ansinh.households.models import Household
 from ansinh.households.tests.test_import import head, household, urlpatterns, xlsx  # noqa: F401
+from ansinh.poverty import engine, exports
+from ansinh.poverty.exports import _sheet_names, household_list_file, household_list_xlsx
+from ansinh.poverty.models import Assessment, PovertyStandard, ReviewRound
 from conftest import login
 
 pytestmark = pytest.mark.django_db

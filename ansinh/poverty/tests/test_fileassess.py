@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from ansinh.households import engine, fileassess
+from ansinh.poverty import engine, fileassess
 
 pytestmark = pytest.mark.django_db
 
@@ -413,7 +413,7 @@ def test_it_computes_flags_from_member_facts_and_names_the_members(tmp_path):
 
 
 def test_it_estimates_income_from_the_regions_scoring_table_when_none_is_declared(tmp_path):
-    from ansinh.households.models import IncomeScoringTable
+    from ansinh.poverty.models import IncomeScoringTable
 
     table = IncomeScoringTable.objects.get(standard__code="2022-2025", region="mekong_delta")
     points = {item["code"]: item["points"] for item in table.items}

@@ -10,20 +10,21 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ansinh.accounts.models import AuditEvent
-from ansinh.households import services
-from ansinh.households.models import Assessment, ReviewRound, RoundStatus, Step
+from ansinh.households import services as household_services
+from ansinh.poverty import services
+from ansinh.poverty.models import Assessment, ReviewRound, RoundStatus, Step
 
 pytestmark = pytest.mark.django_db
 
 
 def household(people, units, code: str, income: int, *, insured: bool = True, **conditions):
     """A household of Xã Trà Cú; at 1.2M, a simple house, no internet and no insurance make it poor."""
-    made = services.household_create(actor=people.lan, commune=units.tra_cu, code=code)
-    services.member_add(actor=people.lan, household=made, full_name=f"Chủ hộ {code}", sex="male",
+    made = household_services.household_create(actor=people.lan, commune=units.tra_cu, code=code)
+    household_services.member_add(actor=people.lan, household=made, full_name=f"Chủ hộ {code}", sex="male",
                         birth_date=dt.date(1980, 3, 1), relation="head", employment="no_contract",
                         health_insurance=insured)
     values = {"housing": "simple", "floor_area": Decimal("30"), "income_per_capita": Decimal(income), **conditions}
-    services.conditions_record(actor=people.lan, household=made, year=2025, **values)
+    household_services.conditions_record(actor=people.lan, household=made, year=2025, **values)
     return made
 
 

@@ -9,18 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ansinh.accounts.models import AuditEvent
-from ansinh.households import engine, figures, services
-from ansinh.households.explain import explain_household
-from ansinh.households.models import (
-    Assessment,
-    HouseholdEvent,
-    HouseholdStatus,
-    Member,
-    PovertyStandard,
-    ReviewRound,
-    RoundStatus,
-    Step,
-)
+from ansinh.households import services as household_services
+from ansinh.households.models import HouseholdEvent, HouseholdStatus, Member
+from ansinh.poverty import engine, figures, services
+from ansinh.poverty.explain import explain_household
+from ansinh.poverty.models import Assessment, PovertyStandard, ReviewRound, RoundStatus, Step
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +23,17 @@ WIFE_ID = "084182000002"  # female, 1982
 
 
 def make_household(people, units, code="HH-1", income=1_200_000, **conditions):
-    household = services.household_create(actor=people.lan, commune=units.tra_cu, code=code, address="Ấp Chợ")
-    services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", citizen_id=HEAD_ID
+    household = household_services.household_create(actor=people.lan, commune=units.tra_cu, code=code, address="Ấp Chợ")
+    household_services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", citizen_id=HEAD_ID
                         if code == "HH-1" else None, sex="male", birth_date=dt.date(1980, 3, 1), relation="head",
                         ethnicity="05", employment="no_contract", education="primary")
-    services.member_add(actor=people.lan, household=household, full_name="Kim Thị Sa Ri",
+    household_services.member_add(actor=people.lan, household=household, full_name="Kim Thị Sa Ri",
                         citizen_id=WIFE_ID if code == "HH-1" else None, sex="female", birth_date=dt.date(1982, 5, 2),
                         relation="spouse", ethnicity="05", health_insurance=False, employment="self_employed")
     values = {"housing": "simple", "floor_area": Decimal("30"), "water_source": "piped", "latrine": "flush",
               "has_phone": True, "income_per_capita": Decimal(income)}
     values.update(conditions)
-    services.conditions_record(actor=people.lan, household=household, year=2025, **values)
+    household_services.conditions_record(actor=people.lan, household=household, year=2025, **values)
     return household
 
 
@@ -65,9 +58,9 @@ def test_it_registers_a_household_with_members_and_history(people, units):
 
 
 def test_it_rejects_a_citizen_id_that_disagrees_with_sex(people, units):
-    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-9")
+    household = household_services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-9")
     with pytest.raises(ValidationError) as error:
-        services.member_add(actor=people.lan, household=household, full_name="Lê Văn A", citizen_id="084182000009",
+        household_services.member_add(actor=people.lan, household=household, full_name="Lê Văn A", citizen_id="084182000009",
                             sex="male", birth_date=dt.date(1982, 1, 1), relation="head")
     assert "giới tính" in str(error.value)
     assert not Member.objects.filter(household=household).exists()
@@ -76,11 +69,11 @@ def test_it_rejects_a_citizen_id_that_disagrees_with_sex(people, units):
 def test_it_splits_and_merges_households_keeping_history(people, units):
     household = make_household(people, units)
     wife = household.members.get(relation="spouse")
-    new = services.household_split(actor=people.lan, household=household, members=[wife], new_code="HH-2",
+    new = household_services.household_split(actor=people.lan, household=household, members=[wife], new_code="HH-2",
                                    head=wife, on=dt.date(2025, 8, 1))
     assert new.head_name == "Kim Thị Sa Ri"
     assert household.members.present().count() == 1
-    services.household_merge(actor=people.lan, household=new, into=household, on=dt.date(2025, 9, 1))
+    household_services.household_merge(actor=people.lan, household=new, into=household, on=dt.date(2025, 9, 1))
     new.refresh_from_db()
     assert new.status == HouseholdStatus.MERGED and new.successor_id == household.pk
     assert household.members.present().count() == 2
@@ -107,11 +100,11 @@ def test_it_classifies_a_round_and_explains_why(people, units):
 
 def urban_household(people, units, code, income):
     """A household of Phường Ba Đình (an urban ward of Hà Nội), deprived in nothing but income."""
-    household = services.household_create(actor=people.binh, commune=units.ba_dinh, code=code, address="Phố Huế")
-    services.member_add(actor=people.binh, household=household, full_name="Trần Văn Hà", sex="male",
+    household = household_services.household_create(actor=people.binh, commune=units.ba_dinh, code=code, address="Phố Huế")
+    household_services.member_add(actor=people.binh, household=household, full_name="Trần Văn Hà", sex="male",
                         birth_date=dt.date(1975, 1, 1), relation="head", ethnicity="01", employment="contract",
                         education="upper_secondary", health_insurance=True, uses_internet=True)
-    services.conditions_record(actor=people.binh, household=household, year=2025, housing="durable",
+    household_services.conditions_record(actor=people.binh, household=household, year=2025, housing="durable",
                                floor_area=Decimal("40"), water_source="piped", latrine="flush", has_phone=True,
                                has_tv=True, income_per_capita=Decimal(income))
     return household
@@ -126,7 +119,7 @@ def test_the_reason_derived_from_the_stored_row_is_the_engines_sentence_for_the_
     households = [make_household(people, units, code=f"HH-{i + 1}", income=income)
                   for i, (_, income) in enumerate(incomes)]
     for household, (income, _) in zip(households, incomes, strict=True):
-        services.conditions_record(actor=people.lan, household=household, year=2020, housing="durable",
+        household_services.conditions_record(actor=people.lan, household=household, year=2020, housing="durable",
                                    floor_area=Decimal("30"), water_source="piped", latrine="flush", has_phone=True,
                                    income_per_capita=Decimal(income))
     for i, income in enumerate([1_900_000, 2_500_000, 4_000_000]):
@@ -168,7 +161,7 @@ def test_an_estimated_income_is_classified_in_whole_dong_as_stored(people, units
     poverty line, so not above it."""
     share = 700_000.4 / 1_400_000
     household = make_household(people, units)
-    services.conditions_record(actor=people.lan, household=household, year=2025, housing="simple",
+    household_services.conditions_record(actor=people.lan, household=household, year=2025, housing="simple",
                                floor_area=Decimal("30"), income_per_capita=None,
                                b1_answers={"has_motorbike": 1, "earners_share": share})
     round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
@@ -184,10 +177,10 @@ def test_an_estimated_income_is_classified_in_whole_dong_as_stored(people, units
 def test_it_records_transitions_against_the_previous_round(people, units):
     household = make_household(people, units)
     first = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
-    services.conditions_record(actor=people.lan, household=household, year=2024, housing="simple",
+    household_services.conditions_record(actor=people.lan, household=household, year=2024, housing="simple",
                                floor_area=Decimal("30"), income_per_capita=Decimal(900_000))
     services.review_round_run(round=first, actor=people.lan)
-    services.conditions_record(actor=people.lan, household=household, year=2025, housing="durable",
+    household_services.conditions_record(actor=people.lan, household=household, year=2025, housing="durable",
                                floor_area=Decimal("60"), income_per_capita=Decimal(2_600_000), has_phone=True)
     second = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
     assert second.previous == first

@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import services
-from ansinh.households.models import Assessment, PovertyStandard, ReviewRound, RoundProgress, RoundStatus, Step
+from ansinh.households import services as household_services
+from ansinh.poverty import services
+from ansinh.poverty.models import Assessment, PovertyStandard, ReviewRound, RoundProgress, RoundStatus, Step
 from conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -32,15 +33,15 @@ def vi(msgid: str) -> str:
 def make_household(actor, commune, code, *, income=1_200_000, khmer=True, hamlet=None, year=YEAR):  # type: ignore[no-untyped-def]
     """A couple; with income ≤ 1.5M they are poor under Decree 07/2021/NĐ-CP (simple house, no
     insurance, no labour contract, no internet: 4 deprivations)."""
-    household = services.household_create(actor=actor, commune=commune, code=code, address="Ấp Chợ", hamlet=hamlet)
+    household = household_services.household_create(actor=actor, commune=commune, code=code, address="Ấp Chợ", hamlet=hamlet)
     ethnicity = "05" if khmer else "01"
-    services.member_add(actor=actor, household=household, full_name="Thạch Văn Sóc", sex="male",
+    household_services.member_add(actor=actor, household=household, full_name="Thạch Văn Sóc", sex="male",
                         birth_date=dt.date(1980, 3, 1), relation="head", ethnicity=ethnicity,
                         employment="no_contract", education="primary")
-    services.member_add(actor=actor, household=household, full_name="Kim Thị Sa Ri", sex="female",
+    household_services.member_add(actor=actor, household=household, full_name="Kim Thị Sa Ri", sex="female",
                         birth_date=dt.date(1982, 5, 2), relation="spouse", ethnicity=ethnicity,
                         health_insurance=False, employment="self_employed")
-    services.conditions_record(actor=actor, household=household, year=year, housing="simple",
+    household_services.conditions_record(actor=actor, household=household, year=year, housing="simple",
                                floor_area=Decimal("30"), water_source="piped", latrine="flush", has_phone=True,
                                income_per_capita=Decimal(income), needs_credit=True, needs_housing=True)
     return household
@@ -316,7 +317,8 @@ def test_the_standards_page_shows_the_law_as_data(client, people):
 def test_it_keeps_officers_of_other_fields_out_of_the_poverty_review(client, people, units):
     """A provincial officer for labour may read the round but not run or decide it."""
     from ansinh.accounts.services import user_create
-    from ansinh.households import services
+    from ansinh.households import services as household_services
+    from ansinh.poverty import services
 
     labour = user_create(username="hong", password="correct-horse-battery", role="provincial_officer",
                          unit=units.vinh_long, field="labour")

@@ -28,10 +28,10 @@ def province_round(live_server):  # type: ignore[no-untyped-def]
     from ansinh.accounts.services import unit_for_role, user_create
     from ansinh.geo.loader import load_official_map
     from ansinh.geo.models import Edition, Unit
-    from ansinh.households import services
-    from ansinh.households.models import IncomeScoringTable, PovertyStandard, StandardIndicator
-    from ansinh.households.standards_data import load_standards
-    from ansinh.households.tests.test_round_views import YEAR, make_household
+    from ansinh.poverty import services
+    from ansinh.poverty.models import IncomeScoringTable, PovertyStandard, StandardIndicator
+    from ansinh.poverty.standards_data import load_standards
+    from ansinh.poverty.tests.test_round_views import YEAR, make_household
 
     if not Unit.objects.exists():
         load_official_map()

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ansinh.accounts.models import AuditEvent
-from ansinh.households import standards_io
-from ansinh.households.models import PovertyStandard, StandardIndicator
+from ansinh.poverty import standards_io
+from ansinh.poverty.models import PovertyStandard, StandardIndicator
 
 pytestmark = pytest.mark.django_db
 
@@ -185,12 +185,13 @@ def test_it_refuses_a_file_that_is_not_a_standards_file(tmp_path):
 
 
 def test_it_keeps_the_indicator_order_of_a_standard_with_assessments(tmp_path, people, units):
-    from ansinh.households import services
+    from ansinh.households import services as household_services
+    from ansinh.poverty import services
 
-    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-1")
-    services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", sex="male",
+    household = household_services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-1")
+    household_services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", sex="male",
                         birth_date=dt.date(1980, 3, 1), relation="head")
-    services.conditions_record(actor=people.lan, household=household, year=2025, income_per_capita=Decimal(900_000))
+    household_services.conditions_record(actor=people.lan, household=household, year=2025, income_per_capita=Decimal(900_000))
     round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
     services.review_round_run(round=round_, actor=people.lan)
     data = dump(tmp_path)

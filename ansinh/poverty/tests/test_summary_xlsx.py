@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ansinh.households import services
-from ansinh.households.tests.test_round_views import YEAR, make_household, other_commune
+from ansinh.poverty import services
+from ansinh.poverty.tests.test_round_views import YEAR, make_household, other_commune
 from conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -35,14 +35,12 @@ from ansinh.accounts.access import (
 from ansinh.accounts.audit import client_ip
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.households.models import NEED_FIELDS, LivingConditions
 from ansinh.lib.vietnamese import fold, format_number
-
-from . import engine, figures, services, summary_xlsx
-from .engine import StandardSpec
-from .models import (
-    NEED_FIELDS,
+from ansinh.poverty import engine, figures, services, summary_xlsx
+from ansinh.poverty.engine import StandardSpec
+from ansinh.poverty.models import (
     STEP_ORDER,
-    LivingConditions,
     PovertyStandard,
     PovertyStatus,
     ReviewRound,
@@ -51,7 +49,7 @@ from .models import (
     Step,
     Transition,
 )
-from .standards_data import REGIONS
+from ansinh.poverty.standards_data import REGIONS
 
 FIRST_YEAR = 2016  # living conditions are recorded from 2016, the first multidimensional standard (2016–2020)
 LIST_LIMIT = 200  # rounds listed, newest first (a national viewer sees every province's and commune's)
@@ -169,7 +167,7 @@ def _round_list_context(request: HttpRequest, *, values: dict[str, str] | None =
 @login_required
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "households/round_list.html", _round_list_context(request))
+    return render(request, "poverty/round_list.html", _round_list_context(request))
 
 
 @login_required
@@ -204,7 +202,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
                                  % {"round": round_title(round_), "unit": unit.name})
                 return redirect("round-detail", pk=round_.pk)
     context = _round_list_context(request, values=values, errors=errors)
-    return render(request, "households/round_list.html", context, status=400)
+    return render(request, "poverty/round_list.html", context, status=400)
 
 
 @dataclass
@@ -284,7 +282,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "near_poor": sum(p.near_poor for p in progress),
         },
     }
-    return render(request, "households/round_detail.html", context)
+    return render(request, "poverty/round_detail.html", context)
 
 
 def _back_to(round_: ReviewRound, commune: Unit | None = None) -> HttpResponseRedirect:
@@ -466,7 +464,7 @@ def round_figures(request: HttpRequest, pk: int) -> HttpResponse:
         "has_previous": data.round.previous_id is not None,
         "national": get_scope(request_user(request)).national,
     }
-    return render(request, "households/figures_round.html", context)
+    return render(request, "poverty/figures_round.html", context)
 
 
 @login_required
@@ -549,7 +547,7 @@ def figures_country(request: HttpRequest) -> HttpResponse:
         "spec": data.spec,
         "scope_label": ", ".join(u.name for u in data.scope_units),
     }
-    return render(request, "households/figures_country.html", context, status=400 if raw and year is None else 200)
+    return render(request, "poverty/figures_country.html", context, status=400 if raw and year is None else 200)
 
 
 # --- Standards -------------------------------------------------------------------------------
@@ -606,4 +604,4 @@ def standard_list(request: HttpRequest) -> HttpResponse:
         }
         for s in standards
     ]
-    return render(request, "households/standards.html", {"entries": entries, "today": today})
+    return render(request, "poverty/standards.html", {"entries": entries, "today": today})

@@ -32,22 +32,19 @@ from ansinh.accounts import access
 from ansinh.accounts.models import Role, User
 from ansinh.accounts.services import user_create
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import engine, facts, figures, services
 from ansinh.households.models import (
     EDUCATION_RANK,
     HYGIENIC_LATRINES,
     NEED_FIELDS,
     SAFE_WATER,
     SCHOOLING_RANK,
-    Assessment,
     Household,
     IncomeMethod,
     LivingConditions,
     Member,
-    PovertyStatus,
-    ReviewRound,
-    RoundKind,
 )
+from ansinh.poverty import engine, facts, figures, services
+from ansinh.poverty.models import Assessment, PovertyStatus, ReviewRound, RoundKind
 
 STANDARD = "2022-2025"  # the standard of the 2024 and 2025 periodic reviews (12 indicators)
 MEMBERS_PER_HOUSEHOLD = 3.6  # 2019 census: 3.6 people per household

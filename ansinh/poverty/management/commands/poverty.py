@@ -25,9 +25,9 @@ from django.utils import translation
 
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import fileassess, standards_io
-from ansinh.households.models import Assessment, PovertyStandard, PovertyStatus, ReviewRound, RoundKind, Rule
 from ansinh.lib.vietnamese import format_number, format_percent
+from ansinh.poverty import fileassess, standards_io
+from ansinh.poverty.models import Assessment, PovertyStandard, PovertyStatus, ReviewRound, RoundKind, Rule
 
 PROVISIONAL = "TẠM THỜI – chưa đối chiếu văn bản gốc, cấu hình được"
 NOT_SET = "chưa có quy định"
@@ -289,7 +289,7 @@ class Command(BaseCommand):
         return find_unit(options["unit"]), options["year"], kind, month
 
     def handle_review_run(self, options: dict[str, Any]) -> None:
-        from ansinh.households.services import review_round_open, review_round_run
+        from ansinh.poverty.services import review_round_open, review_round_run
 
         unit, year, kind, month = self._round(options)
         actor = self._actor(options["actor"])
@@ -320,7 +320,7 @@ class Command(BaseCommand):
         ]))
 
     def handle_review_decide(self, options: dict[str, Any]) -> None:
-        from ansinh.households.services import review_round_decide
+        from ansinh.poverty.services import review_round_decide
 
         unit, year, kind, month = self._round(options)
         actor = self._actor(options["actor"])
