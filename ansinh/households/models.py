@@ -285,7 +285,11 @@ class IncomeMethod(models.TextChoices):
 
 
 class LivingConditions(models.Model):
-    """What the survey found in a household in a review year (forms B1 and B2)."""
+    """What the survey found in a household in a review year (forms B1 and B2).
+
+    Register data about the household (its house, water, latrine, assets, income and needs), so it
+    lives in the register, not in `ansinh.poverty`: the poverty review reads it to classify the
+    household, and other registries (support, care) will read it too."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="conditions")
     year = models.PositiveSmallIntegerField(_("review year"))
