@@ -10,7 +10,7 @@
   which review they come from), then the next period's priorities drawn from the open tasks.
 
 Documents are Vietnamese whatever the interface language: the texts here are Vietnamese, not
-translated messages. Layout helpers: `docx_layout.py`.
+translated messages. Layout helpers: `ansinh/documents/layout.py`.
 """
 
 from __future__ import annotations
