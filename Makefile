@@ -45,10 +45,12 @@ ci: typecheck test
 	scripts/with-postgres $(MAKE) test-only
 
 # Figures on SQLite, then on a throwaway PostgreSQL server when Debian's postgresql is installed.
+# The bench's own process only orchestrates (debug settings); its steps run in child processes,
+# the review rounds with production settings and a throwaway secret key.
 bench: install
-	$(BIN)/ansinh bench
+	ANSINH_DEBUG=1 $(BIN)/ansinh bench
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  scripts/with-postgres sh -c 'ANSINH_BENCH_DATABASE_URL=$$ANSINH_DATABASE_URL $(BIN)/ansinh bench'; \
+	  scripts/with-postgres sh -c 'ANSINH_DEBUG=1 ANSINH_BENCH_DATABASE_URL=$$ANSINH_DATABASE_URL $(BIN)/ansinh bench'; \
 	else echo "PostgreSQL not installed: skipped the PostgreSQL figures"; fi
 
 # Re-extract and compile the translations (needs GNU gettext).

@@ -1,7 +1,9 @@
 """The one settings module, read from the environment (see README.md, "Configuration").
 
 Helpers fail loudly on a bad value, and production (ANSINH_DEBUG off) refuses to start without
-its secret key.
+its secret key (and the web server without its host names). Every relaxation of a production
+check depends on ANSINH_DEBUG alone: ANSINH_TESTING never weakens one. The test runner gets its
+development settings from `ansinh/settings_test.py`, which sets ANSINH_DEBUG and a secret.
 """
 
 from __future__ import annotations
@@ -52,24 +54,33 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("ANSINH_DEBUG", False)
 # Demo mode: `make demo`. Demo users can be created and can log in only in this mode.
 DEMO = env_bool("ANSINH_DEMO", False)
+# Set by the test runner. It relaxes no production check (those follow DEBUG alone): a process
+# with ANSINH_TESTING=1 and ANSINH_DEBUG off is production and is checked as such.
 TESTING = env_bool("ANSINH_TESTING", False)
 
 SECRET_KEY = os.environ.get("ANSINH_SECRET_KEY", "")
-if not SECRET_KEY and (DEBUG or TESTING):
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-# Commands such as `ansinh geo stats` run without the secret; the web server does not.
+if not SECRET_KEY:
+    # Production: nothing starts without the secret (sessions, password resets and tokens need it).
+    raise ImproperlyConfigured(
+        "ANSINH_SECRET_KEY is required when ANSINH_DEBUG is off (production). "
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+ALLOWED_HOSTS = env_list("ANSINH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 
 def require_production_secrets() -> None:
-    """Called by wsgi.py, asgi.py and `runserver`: production refuses to start without its secret."""
-    if not SECRET_KEY:
+    """Called by wsgi.py, asgi.py and `runserver`: the production web server refuses to start
+    without the host names it answers for (the secret key is checked when settings load)."""
+    if not DEBUG and not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
-            "ANSINH_SECRET_KEY is required when ANSINH_DEBUG is off (production). "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            "ANSINH_ALLOWED_HOSTS is required when ANSINH_DEBUG is off (production): the host names "
+            "the server answers for, comma-separated (e.g. ansinh.example.gov.vn)."
         )
 
 
-ALLOWED_HOSTS = env_list("ANSINH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEBUG or TESTING) else [])
 CSRF_TRUSTED_ORIGINS = env_list("ANSINH_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -86,6 +97,8 @@ INSTALLED_APPS = [
     "ansinh.accounts",
     "ansinh.geo",
     "ansinh.households",
+    "ansinh.poverty",
+    "ansinh.documents",
     "ansinh.plans",
     "ansinh.web",
     "ansinh.api",
@@ -201,7 +214,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-if not DEBUG and not TESTING:
+if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("ANSINH_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env_int("ANSINH_HSTS_SECONDS", 31536000)
@@ -226,11 +239,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if (DEBUG or TESTING)
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,9 +266,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` or `kind` field: name each enum after its TextChoices.
     "ENUM_NAME_OVERRIDES": {
         "HouseholdStatusEnum": "ansinh.households.models.HouseholdStatus",
-        "PovertyStatusEnum": "ansinh.households.models.PovertyStatus",
-        "RoundStatusEnum": "ansinh.households.models.RoundStatus",
-        "RoundKindEnum": "ansinh.households.models.RoundKind",
+        "PovertyStatusEnum": "ansinh.poverty.models.PovertyStatus",
+        "RoundStatusEnum": "ansinh.poverty.models.RoundStatus",
+        "RoundKindEnum": "ansinh.poverty.models.RoundKind",
         "UnitKindEnum": "ansinh.geo.models.Kind",
         "PlanStatusEnum": "ansinh.plans.models.PlanStatus",
         "TaskStatusEnum": "ansinh.plans.models.TaskStatus",

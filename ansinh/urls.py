@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("ansinh.geo.urls")),
     path("households/", include("ansinh.households.urls")),
+    path("households/", include("ansinh.poverty.urls")),
     path("plans/", include("ansinh.plans.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("api/v1/", include("ansinh.api.urls")),

@@ -19,9 +19,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_paths
-
-from ansinh.households.models import Assessment, Household, HouseholdQuerySet, Member, ReviewRound
+from ansinh.households.models import Household, HouseholdQuerySet, Member
 from ansinh.plans.models import Plan, Submission
+from ansinh.poverty.models import Assessment, ReviewRound
 
 from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Field, Role, RoleAssignment, User
 

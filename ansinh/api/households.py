@@ -37,24 +37,19 @@ from ansinh.accounts.access import (
     units_for_user,
 )
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import engine, figures
-from ansinh.households.models import (
+from ansinh.households.models import Household, HouseholdQuerySet, HouseholdStatus, LivingConditions, Member, Relation
+from ansinh.lib.citizen_id import mask_citizen_id
+from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
+from ansinh.poverty import engine, figures
+from ansinh.poverty.models import (
     Assessment,
-    Household,
-    HouseholdQuerySet,
-    HouseholdStatus,
-    LivingConditions,
-    Member,
     PovertyStandard,
     PovertyStatus,
-    Relation,
     ReviewRound,
     RoundStatus,
     StandardIndicator,
     Transition,
 )
-from ansinh.lib.citizen_id import mask_citizen_id
-from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
 
 # --- Helpers ----------------------------------------------------------------------------------
 

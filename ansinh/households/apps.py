@@ -3,5 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HouseholdsConfig(AppConfig):
+    """The register of households and people (members, events, living conditions)."""
+
     name = "ansinh.households"
-    verbose_name = _("Households and poverty review")
+    verbose_name = _("Households")

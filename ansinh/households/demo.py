@@ -53,13 +53,7 @@ from ansinh.geo.services import hamlet_create
 from ansinh.lib.bulk import insert_rows, next_ids
 from ansinh.lib.vietnamese import fold, format_number, sort_key
 
-from .models import (
-    Household,
-    LivingConditions,
-    Member,
-    PovertyStandard,
-)
-from .standards_data import PROVINCE_REGION
+from .models import Household, LivingConditions, Member
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -556,6 +550,10 @@ def _stream(seed: int, province_code: str, purpose: int, block: int = 0) -> np.r
 
 
 def _region(code: str) -> str:
+    # Imported here: the register does not depend on the poverty review at import time (the demo
+    # only borrows its regions and, below, its poverty lines to calibrate the generated incomes).
+    from ansinh.poverty.standards_data import PROVINCE_REGION
+
     return PROVINCE_REGION.get(code, "mekong_delta")
 
 
@@ -613,6 +611,8 @@ def _setting(*, province: Unit, households: int, seed: int, year: int,
     total = draw.sum(axis=1, keepdims=True)
     shares = np.where(total > 0, draw / np.where(total > 0, total, 1), mean)
     fallback = np.array([[1 - sum(_mix(province.code).values()), *(_mix(province.code).get(g, 0.0) for g in groups)]])
+
+    from ansinh.poverty.models import PovertyStandard
 
     lines = (1_500_000.0, 2_000_000.0)
     try:

@@ -17,8 +17,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from ansinh.geo.models import Edition, Level, Unit, current_home
-from ansinh.households.models import Assessment, PovertyStatus, ReviewRound, RoundKind, Transition
 from ansinh.lib.ethnicity import KHMER, KINH
+from ansinh.poverty.models import Assessment, PovertyStatus, ReviewRound, RoundKind, Transition
 
 from .periods import Period
 

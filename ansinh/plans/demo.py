@@ -28,10 +28,10 @@ from django.utils import timezone
 from ansinh.accounts import audit
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Unit
-from ansinh.households.models import (Assessment, Household, PovertyStatus, ReviewRound, RoundKind,
-                                      RoundStatus)
+from ansinh.households.models import Household
 from ansinh.lib.spreadsheets import read_workbook
 from ansinh.lib.vietnamese import format_number
+from ansinh.poverty.models import Assessment, PovertyStatus, ReviewRound, RoundKind, RoundStatus
 
 from . import examples, services
 from .importer import check_workbook, plan_import

@@ -10,7 +10,7 @@
   which review they come from), then the next period's priorities drawn from the open tasks.
 
 Documents are Vietnamese whatever the interface language: the texts here are Vietnamese, not
-translated messages. Layout helpers: `docx_layout.py`.
+translated messages. Layout helpers: `ansinh/documents/layout.py`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from django.db.models import Max, Q
 from docx.document import Document
 from docx.shared import Length, Mm
 
+from ansinh.documents import layout
 from ansinh.geo.models import Unit
 
-from . import docx_layout as layout
 from . import results as results_module
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Aggregation, Agency, AgencyKind, Indicator, Plan,
                      ReportText, Source, Task)

@@ -13,8 +13,6 @@ code 84); `home` is the current-map unit that took it over, and access checks us
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -380,12 +378,6 @@ class SubmissionEvent(models.Model):
 
     class Meta:
         ordering = ["submission", "at", "pk"]
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    return Decimal(str(value))
 
 
 class ReportText(models.Model):

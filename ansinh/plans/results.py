@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -376,7 +375,3 @@ def _map_legacy(rows: list[tuple[int, int, str, Key, float]], nodes: dict[int, N
                 homes[unit_id] = 0
         if homes[unit_id] in nodes:
             contrib[homes[unit_id]][key] += value
-
-
-def as_decimal(value: float | None, decimals: int) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, decimals)))

@@ -20,7 +20,7 @@ from ansinh.accounts import audit
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, current_home
 
-from .models import (Aggregation, Agency, Dimension, Indicator, Plan, PlanStatus, ReportText, Source, Submission,
+from .models import (Aggregation, Agency, Dimension, Indicator, Plan, ReportText, Source, Submission,
                      SubmissionEvent, SubmissionStatus, SubmissionValue, Target, TargetRevision, Task, TaskNote,
                      TaskStatus)
 from .periods import Period, check_rule
@@ -616,10 +616,6 @@ def timeliness(plan: Plan, period: str, *, today: dt.date | None = None) -> list
             state = Timeliness.ON_TIME if timezone.localtime(sent).date() <= deadline else Timeliness.LATE
         rows.append(TimelinessRow(unit=unit, submission=form, deadline=deadline, state=state, first_sent=sent))
     return rows
-
-
-def plan_issue(*, actor: User | None, plan: Plan) -> Plan:
-    return plan_update(actor=actor, plan=plan, status=PlanStatus.ISSUED)
 
 
 REPORT_TEXT_FIELDS = ["number", "issued_on", "strengths", "difficulties", "recipients"]

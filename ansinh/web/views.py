@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ansinh.accounts.access import assessments_for_user, get_scope, request_user, units_for_user, users_for_user
 from ansinh.geo.models import Level
-from ansinh.households.models import PovertyStatus
-from ansinh.households.views_rounds import latest_round, round_title
+from ansinh.poverty.models import PovertyStatus
+from ansinh.poverty.views.rounds import latest_round, round_title
 
 
 @login_required

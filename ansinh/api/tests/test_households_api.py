@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from ansinh.accounts.services import token_create
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.geo.services import hamlet_create
-from ansinh.households import engine, services
-from ansinh.households.models import Assessment, StandardIndicator
+from ansinh.households import services
+from ansinh.poverty import engine
+from ansinh.poverty import services as poverty_services
+from ansinh.poverty.models import Assessment, StandardIndicator
 from conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +130,8 @@ def test_the_detail_has_former_members_conditions_and_the_latest_assessment(clie
     assert detail["conditions"][0]["income_per_capita"] == 1_200_000
     assert detail["conditions"][0]["floor_area"] == 30.0
     assert detail["latest_assessment"] is None
-    round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
-    services.review_round_run(round=round_, actor=people.lan)
+    round_ = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    poverty_services.review_round_run(round=round_, actor=people.lan)
     latest = client.get(f"/api/v1/households/{poor.pk}", **headers).json()["latest_assessment"]
     assessment = Assessment.objects.get(round=round_, household=poor)
     assert latest["round"]["id"] == round_.pk and latest["round"]["year"] == 2025
@@ -148,13 +150,13 @@ def test_the_detail_has_former_members_conditions_and_the_latest_assessment(clie
 
 def test_it_filters_by_status_in_the_latest_round_or_a_given_one(client, people, units, registry):
     headers = bearer(people.lan)
-    first = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
-    services.review_round_run(round=first, actor=people.lan)  # 2024: no survey → last known facts
+    first = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
+    poverty_services.review_round_run(round=first, actor=people.lan)  # 2024: no survey → last known facts
     rich = registry[1]
     services.conditions_record(actor=people.lan, household=rich, year=2025, income_per_capita=Decimal(900_000),
                                housing="simple", floor_area=Decimal("20"))
-    second = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
-    services.review_round_run(round=second, actor=people.lan)
+    second = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    poverty_services.review_round_run(round=second, actor=people.lan)
     statuses = dict(Assessment.objects.filter(round=second).values_list("household__code", "status"))
     assert statuses["TC-1"] == "poor" and statuses["TC-2"] in ("poor", "near_poor")
     assert codes(client.get("/api/v1/households/?status=poor", **headers)) == sorted(
@@ -195,14 +197,14 @@ def province_round(people, units, registry):
     """The province's 2025 round over Trà Cú's two households and one in another commune of Vĩnh Long."""
     other = other_commune_of(units.vinh_long, besides=units.tra_cu)
     make_household(people.minh, other, "VL-1", head="Sơn Thị Nga")
-    round_ = services.review_round_open(actor=people.minh, unit=units.vinh_long, year=2025)
-    services.review_round_run(round=round_, actor=people.minh)
+    round_ = poverty_services.review_round_open(actor=people.minh, unit=units.vinh_long, year=2025)
+    poverty_services.review_round_run(round=round_, actor=people.minh)
     return round_, other
 
 
 def test_rounds_are_those_the_caller_follows(client, people, units, province_round):
     round_, _ = province_round
-    own = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
+    own = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
     assert {r["id"] for r in client.get("/api/v1/rounds/", **bearer(people.lan)).json()["results"]} == {
         round_.pk, own.pk}
     assert [r["id"] for r in client.get("/api/v1/rounds/", **bearer(people.binh)).json()["results"]] == []
@@ -287,7 +289,7 @@ def test_list_endpoints_take_a_constant_number_of_queries(client, people, units,
     before = {url: queries(url) for url in urls}
     for n in range(4):
         make_household(people.minh, other, f"VL-{n + 2}", head=f"Sơn Văn {n}")
-    services.review_round_run(round=round_, actor=people.minh)
+    poverty_services.review_round_run(round=round_, actor=people.minh)
     assert client.get(urls[2]).json()["count"] == 7
     after = {url: queries(url) for url in urls}
     assert after == before

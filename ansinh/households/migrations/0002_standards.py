@@ -1,4 +1,5 @@
-"""Loads the shipped poverty standards (see ansinh/households/standards_data.py)."""
+"""Loads the shipped poverty standards, from the frozen copy of the data beside this migration
+(`_0002_data.py`; the live data is `ansinh/poverty/standards_data.py`)."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ from django.db import migrations
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    from ansinh.households.standards_data import load_standards
+    from ._0002_data import load_standards
 
     load_standards(apps.get_model("households", "PovertyStandard"), apps.get_model("households", "StandardIndicator"),
                    apps.get_model("households", "IncomeScoringTable"))

@@ -13,19 +13,13 @@ from django.core.management import CommandError, call_command
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import engine, facts
 from ansinh.households.demo import DEMO_HAMLETS
-from ansinh.households.models import (
-    Household,
-    HouseholdEvent,
-    IncomeScoringTable,
-    LivingConditions,
-    Member,
-    PovertyStandard,
-)
-from ansinh.households.standards_data import _B1_ITEMS
+from ansinh.households.models import Household, HouseholdEvent, LivingConditions, Member
 from ansinh.lib.citizen_id import check_citizen_id
 from ansinh.lib.ethnicity import KHMER, KINH
+from ansinh.poverty import engine, facts
+from ansinh.poverty.models import IncomeScoringTable, PovertyStandard
+from ansinh.poverty.standards_data import _B1_ITEMS
 
 pytestmark = pytest.mark.django_db
 

@@ -36,8 +36,9 @@ def household(live_server):  # type: ignore[no-untyped-def]
     from ansinh.geo.loader import load_official_map
     from ansinh.geo.models import Unit
     from ansinh.households import services
-    from ansinh.households.models import IncomeScoringTable, PovertyStandard, StandardIndicator
-    from ansinh.households.standards_data import load_standards
+    from ansinh.poverty import services as poverty_services
+    from ansinh.poverty.models import IncomeScoringTable, PovertyStandard, StandardIndicator
+    from ansinh.poverty.standards_data import load_standards
 
     if not Unit.objects.exists():
         load_official_map()
@@ -55,8 +56,8 @@ def household(live_server):  # type: ignore[no-untyped-def]
     other = services.household_create(actor=lan, commune=tra_cu, code="HH-2")
     services.member_add(actor=lan, household=other, full_name="Nguyễn Văn An", sex="male",
                         birth_date=dt.date(1970, 1, 1), relation="head")
-    round_ = services.review_round_open(actor=lan, unit=tra_cu, year=2025)
-    services.review_round_run(round=round_, actor=lan)
+    round_ = poverty_services.review_round_open(actor=lan, unit=tra_cu, year=2025)
+    poverty_services.review_round_run(round=round_, actor=lan)
     return found
 
 

@@ -11,14 +11,9 @@ from django.urls import reverse
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.households import services
-from ansinh.households.models import (
-    Assessment,
-    Household,
-    HouseholdEvent,
-    HouseholdStatus,
-    LivingConditions,
-    Member,
-)
+from ansinh.households.models import Household, HouseholdEvent, HouseholdStatus, LivingConditions, Member
+from ansinh.poverty import services as poverty_services
+from ansinh.poverty.models import Assessment
 from conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -300,10 +295,10 @@ def test_it_filters_by_latest_status_hamlet_and_ethnicity(client, people, units)
     poor = make_household(people, units)
     make_household(people, units, code="HH-3", head="Nguyễn Văn An", head_id=None, wife_id=None, income=3_500_000)
     fresh = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-4")
-    round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    round_ = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
     fresh.status = HouseholdStatus.DISSOLVED  # not in the round: it stays "not assessed"
     Household.objects.filter(pk=fresh.pk).update(status=HouseholdStatus.DISSOLVED)
-    services.review_round_run(round=round_, actor=people.lan)
+    poverty_services.review_round_run(round=round_, actor=people.lan)
     Household.objects.filter(pk=fresh.pk).update(status=HouseholdStatus.ACTIVE)
     login(client, people.lan)
     html = client.get(reverse("household-list"), {"status": "poor"}).content.decode()
@@ -319,9 +314,9 @@ def test_it_filters_by_latest_status_hamlet_and_ethnicity(client, people, units)
 def test_the_page_shows_each_rounds_reason_derived_with_its_own_standard(client, people, units):
     """Reasons are not stored: the page derives each from the row's figures with its round's standard."""
     household = make_household(people, units)
-    rounds = [services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year) for year in (2020, 2025)]
+    rounds = [poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year) for year in (2020, 2025)]
     for round_ in rounds:
-        services.review_round_run(round=round_, actor=people.lan)
+        poverty_services.review_round_run(round=round_, actor=people.lan)
     assert {r.standard.code for r in rounds} == {"2016-2020", "2022-2025"}
     expected = [a.reason_text() for a in Assessment.objects.filter(household=household)]
     assert len(set(expected)) == 2
@@ -342,8 +337,8 @@ def test_the_list_runs_a_bounded_number_of_queries(client, people, units, django
         assert client.get(reverse("household-list")).status_code == 200
     for i in range(12):
         make_household(people, units, code=f"HH-{i + 30}", head_id=None, wife_id=None)
-    round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
-    services.review_round_run(round=round_, actor=people.lan)
+    round_ = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    poverty_services.review_round_run(round=round_, actor=people.lan)
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(reverse("household-list"), {"status": "poor"}).content.decode()
     assert html.count('href="/households/') >= 30
@@ -370,8 +365,8 @@ def test_it_paginates_fifty_a_page_in_vietnamese_order(client, people, units):
 
 def test_the_page_explains_the_latest_status(client, people, units):
     household = make_household(people, units)
-    round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
-    services.review_round_run(round=round_, actor=people.lan)
+    round_ = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    poverty_services.review_round_run(round=round_, actor=people.lan)
     login(client, people.bao)
     html = client.get(reverse("household-detail", args=[household.pk])).content.decode()
     assert 'data-testid="explanation"' in html

@@ -1,4 +1,5 @@
-"""Loads the shipped indicator catalogue (see ansinh/plans/catalogue_data.py)."""
+"""Loads the shipped indicator catalogue (from the frozen copy beside this migration,
+`_catalogue_data.py`; the live data is `ansinh/plans/catalogue_data.py`)."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ from django.db import migrations
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    from ansinh.plans.catalogue_data import load_catalogue
+    from ._catalogue_data import load_catalogue
 
     load_catalogue(apps.get_model("plans", "Indicator"))
 

@@ -7,7 +7,7 @@ from django.db import migrations
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    from ansinh.plans.catalogue_data import fix_sentences, load_catalogue
+    from ._catalogue_data import fix_sentences, load_catalogue
 
     indicator = apps.get_model("plans", "Indicator")
     load_catalogue(indicator)

@@ -23,12 +23,6 @@ register = template.Library()
 Number = int | float | Decimal
 
 
-@register.filter
-def key_str(value: object) -> str:
-    """An id or a year for a URL or an attribute, never with a thousands separator."""
-    return "" if value is None else str(value)
-
-
 @dataclass
 class Bar:
     width: str

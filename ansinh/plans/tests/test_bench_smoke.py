@@ -17,11 +17,11 @@ from django.core.management import CommandError, call_command
 from ansinh.geo.management.commands.bench import split_data
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import demo
-from ansinh.households import services as household_services
 from ansinh.plans import results, services
 from ansinh.plans.management.commands.bench_plans import PLAN_NUMBER, plan_households, split_exactly
 from ansinh.plans.models import Plan, Submission, SubmissionStatus, SubmissionValue, Target
 from ansinh.plans.periods import Period
+from ansinh.poverty import services as household_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

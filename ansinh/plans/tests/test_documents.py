@@ -373,8 +373,8 @@ def test_report_of_a_district_below_the_plan(tra_vinh_plan, people) -> None:  # 
 
 
 def test_poverty_figures_are_counted_from_the_registry(people, units) -> None:  # type: ignore[no-untyped-def]
-    from ansinh.households import services as households
-    from ansinh.households.tests.test_round_views import YEAR, make_household, other_commune
+    from ansinh.poverty import services as households
+    from ansinh.poverty.tests.test_round_views import YEAR, make_household, other_commune
 
     make_household(people.lan, units.tra_cu, "TC-1")
     make_household(people.lan, units.tra_cu, "TC-2", income=3_500_000, khmer=False)

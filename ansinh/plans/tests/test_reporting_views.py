@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households.models import ReviewRound
 from ansinh.plans import services
 from ansinh.plans.models import Indicator, Plan, Submission, SubmissionEvent, SubmissionStatus, SubmissionValue
 from ansinh.plans.periods import Period
+from ansinh.poverty.models import ReviewRound
 from conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,12 @@ import pytest
 
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import services as household_services
-from ansinh.households.models import Step
-from ansinh.households.tests.test_review import make_household
 from ansinh.plans import results, services
 from ansinh.plans.models import Indicator, Plan, Source
 from ansinh.plans.periods import Period
+from ansinh.poverty import services as poverty_services
+from ansinh.poverty.models import Step
+from ansinh.poverty.tests.test_review import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -123,12 +124,12 @@ def _decided_round(people, units):  # type: ignore[no-untyped-def]
     """Trà Cú's 2025 review: one poor Khmer household of two; classified, posted and decided."""
     make_household(people, units, code="HH-1")  # 1.2M a month, four deprivations: poor
     make_household(people, units, code="HH-3", income=3_500_000)
-    round_ = household_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
-    household_services.review_round_run(round=round_, actor=people.lan)
+    round_ = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
+    poverty_services.review_round_run(round=round_, actor=people.lan)
     for step in (Step.LIST, Step.SURVEY, Step.MEETING, Step.POSTING):
-        household_services.review_round_step(actor=people.lan, round=round_, commune=units.tra_cu, step=step,
+        poverty_services.review_round_step(actor=people.lan, round=round_, commune=units.tra_cu, step=step,
                                              on=dt.date(2025, 11, 1))
-    return household_services.review_round_decide(round=round_, actor=people.minh, decision_number="12/QĐ-UBND",
+    return poverty_services.review_round_decide(round=round_, actor=people.minh, decision_number="12/QĐ-UBND",
                                                   decided_on=dt.date(2025, 12, 15))
 
 
@@ -236,8 +237,8 @@ def test_the_second_round_counts_its_transitions_and_the_reduction(people, units
         household_services.conditions_record(actor=people.lan, household=household, year=2024,
                                              income_per_capita=Decimal(before), **earlier)
     for year in (2024, 2025):
-        review = household_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year)
-        household_services.review_round_run(round=review, actor=people.lan)
+        review = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year)
+        poverty_services.review_round_run(round=review, actor=people.lan)
     figures = results.compute(units.vinh_long, Period.parse("2025"), plan25)
     tra_cu = units.tra_cu.pk
     assert figures.value(tra_cu, "previous_poor_households") == 2 and figures.value(tra_cu, "poor_households") == 2

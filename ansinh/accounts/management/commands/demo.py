@@ -116,7 +116,7 @@ class Command(BaseCommand):
             f"{format_number(result.seconds, 1)} giây.")
 
     def rounds(self, *, province: str, year: int) -> None:
-        from ansinh.households.demo_rounds import demo_rounds
+        from ansinh.poverty.demo_rounds import demo_rounds
 
         unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
         if unit is None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -50,8 +51,14 @@ class Child:
     output: str
 
 
+BENCH_SECRET = secrets.token_urlsafe(50)
+
+
 def run_child(args: list[str], env: dict[str, str]) -> Child:
     """Runs `ansinh ARGS` in a child process and measures it; stops the bench if it fails."""
+    # The steps may run with production settings, which refuse to start without a secret key: the
+    # bench's databases are throwaway, so is its key.
+    env = {"ANSINH_SECRET_KEY": BENCH_SECRET, **env}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "ansinh.cli", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -1,0 +1,74 @@
+"""Web pages for moving households in as Excel: the import and its template. (The lists of poor
+and near-poor households of a review round are in `ansinh.poverty.views.io`.)"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ansinh.accounts import audit
+from ansinh.accounts.access import get_scope
+from ansinh.households.importer import HouseholdImportError, Problem, household_import, template_xlsx
+from ansinh.lib.vietnamese import format_number
+from ansinh.web.shortcuts import download, editor
+
+MAX_UPLOAD_MB = 20
+SHOWN_PROBLEMS = 1_000  # a page of more errors helps nobody: fix these, import again
+
+
+def _household_list_url() -> str:
+    try:
+        return reverse("household-list")
+    except NoReverseMatch:  # the household list page ships with the households UI
+        return "/households/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload the filled template; every problem is listed by sheet, row and column, and nothing
+    is written unless the whole file is right."""
+    user = editor(request)
+    problems: list[Problem] = []
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the filled-in template (.xlsx) to import.")
+        elif (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
+            error = _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_UPLOAD_MB}
+        else:
+            try:
+                result = household_import(actor=user, data=upload.read(), ip=audit.client_ip(request),
+                                          allowed=get_scope(user).can_change, name=upload.name or "")
+            except HouseholdImportError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _(
+                    "Imported %(households)s households, %(members)s members and %(conditions)s living-conditions "
+                    "records from %(file)s.") % {
+                        "households": format_number(result.households), "members": format_number(result.members),
+                        "conditions": format_number(result.conditions), "file": result.file})
+                return redirect(_household_list_url())
+    context = {
+        "problems": problems[:SHOWN_PROBLEMS],
+        "problem_count": len(problems),
+        "more": max(0, len(problems) - SHOWN_PROBLEMS),
+        "error": error,
+        "max_upload_mb": MAX_UPLOAD_MB,
+    }
+    return render(request, "households/import.html", context, status=400 if problems or error else 200)
+
+
+@login_required
+@require_GET
+def household_template(request: HttpRequest) -> HttpResponse:
+    """The blank template, or with ?sample=1 five sample households to try."""
+    sample = request.GET.get("sample") == "1"
+    name = "mau-nhap-ho-gia-dinh-vi-du.xlsx" if sample else "mau-nhap-ho-gia-dinh.xlsx"
+    return download(template_xlsx(sample=sample), name)

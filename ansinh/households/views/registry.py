@@ -1,0 +1,579 @@
+"""The household registry's pages: the list, a household with the explanation of its status,
+and the forms that change it (each a service call: audited, in one transaction).
+
+Access: every household comes through `ansinh.accounts.access` (404 outside the user's units,
+403 for read-only roles on the forms). Citizen IDs are masked in lists and for read-only roles
+(Decree 13/2023/NĐ-CP: personal data only as far as the task needs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ansinh.accounts.access import (
+    get_household_for_user,
+    get_member_for_user,
+    get_scope,
+    households_for_user,
+    request_user,
+    rounds_for_user,
+    units_for_user,
+)
+from ansinh.accounts.audit import client_ip
+from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.geo.models import Edition, Level, Unit
+from ansinh.households import services
+from ansinh.households.forms import (
+    NOT_ASSESSED,
+    ConditionsForm,
+    DeathForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    MemberForm,
+    MergeForm,
+    MoveForm,
+    SplitForm,
+    add_service_errors,
+    hamlets_of,
+    review_years,
+)
+from ansinh.households.models import (
+    Household,
+    HouseholdEventKind,
+    HouseholdQuerySet,
+    HouseholdStatus,
+    LivingConditions,
+    Member,
+    Relation,
+)
+from ansinh.lib.citizen_id import mask_citizen_id
+from ansinh.lib.ethnicity import KHMER, KINH
+# The households pages show each household's poverty status, its explanation and the form B1
+# items: the one place the register imports the poverty review (which depends on the register,
+# never the reverse at import time; `ansinh.households.models`, `services` and `importer` do not).
+from ansinh.poverty import engine
+from ansinh.poverty import services as poverty_services
+from ansinh.poverty.explain import explain_household, standard_on
+from ansinh.poverty.models import Assessment, IncomeScoringTable, PovertyStandard, PovertyStatus, ReviewRound
+from ansinh.poverty.standards_data import PROVINCE_REGION
+
+PAGE_SIZE = 50
+LOOKUP_LIMIT = 20
+RELATION_ORDER = {relation: i for i, relation in enumerate(Relation.values)}
+STATUS_LABELS = dict(PovertyStatus.choices)
+
+
+# --- Scope helpers -----------------------------------------------------------------------------
+
+
+def _communes_in_scope(user: User) -> QuerySet[Unit]:
+    """Current communes inside the user's units (for the list's filter)."""
+    scope = get_scope(user)
+    return (units_for_user(user).filter(scope.data_filter(""), level=Level.COMMUNE, edition=Edition.CURRENT)
+            .select_related("parent").vietnamese_order())
+
+
+def _communes_to_change(user: User) -> QuerySet[Unit]:
+    """Current communes where the user may register households (editing roles only)."""
+    return _communes_in_scope(user).filter(get_scope(user).data_filter("", roles=EDITING_ROLES))
+
+
+def _targets(user: User) -> QuerySet[Household]:
+    """Active households the user may change: where a member may move, a household may merge."""
+    return (households_for_user(user).filter(get_scope(user).data_filter("commune", roles=EDITING_ROLES))
+            .filter(status=HouseholdStatus.ACTIVE))
+
+
+def _changeable(request: HttpRequest, pk: int) -> tuple[User, Household]:
+    user = request_user(request)
+    return user, get_household_for_user(user, pk, change=True)
+
+
+def _active_or_redirect(request: HttpRequest, household: Household) -> HttpResponse | None:
+    if household.status != HouseholdStatus.ACTIVE:
+        messages.error(request, _("This household is no longer active: it cannot change."))
+        return redirect("household-detail", pk=household.pk)
+    return None
+
+
+def _done(request: HttpRequest, household: Household, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("household-detail", pk=household.pk)
+
+
+def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A form page; 400 when it comes back with errors (as the map's forms do)."""
+    form = context.get("form")
+    failed = request.method == "POST" and form is not None and form.is_bound and bool(form.errors)
+    return render(request, template, context, status=400 if failed else 200)
+
+
+# --- The list ----------------------------------------------------------------------------------
+
+
+def _latest_assessments() -> QuerySet[Assessment]:
+    """A household's assessments, newest round first (the round's reference date orders periodic
+    and monthly rounds together)."""
+    return Assessment.objects.filter(household=OuterRef("pk")).order_by("-round__reference_date", "-round_id")
+
+
+def _annotated(households: QuerySet[Household], rounds: list[ReviewRound] | None = None) -> QuerySet[Household]:
+    """One query for the whole page: the latest status (or the status in `rounds`), the head's
+    citizen ID and the number of members come as subqueries, commune and hamlet by join."""
+    present = Member.objects.present().filter(household=OuterRef("pk"))
+    head_id = present.filter(relation=Relation.HEAD).order_by("pk").values("citizen_id")[:1]
+    size = present.order_by().values("household").annotate(n=Count("pk")).values("n")
+    assessments = (_latest_assessments() if not rounds
+                   else Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds))
+    return households.annotate(
+        latest_status=Subquery(assessments.values("status")[:1]),
+        head_citizen_id=Subquery(head_id),
+        size=Coalesce(Subquery(size), Value(0), output_field=IntegerField()),
+    ).select_related("commune", "hamlet")
+
+
+def _round_households(rounds: list[ReviewRound], form: HouseholdFilterForm) -> QuerySet[Assessment]:
+    """The households of a round's figure, from the rounds' own snapshot (households since moved
+    or dissolved included): its transitions and group (Khmer, minority, no working capacity, …)."""
+    found = Assessment.objects.filter(round__in=rounds)
+    if form.transitions():
+        found = found.filter(transition__in=form.transitions())
+    group = form.value("group")
+    if group == "khmer":
+        found = found.filter(head_ethnicity=KHMER)
+    elif group == "minority":
+        found = found.exclude(head_ethnicity=KINH)
+    elif group in ("no_working_capacity", "social_protection"):
+        found = found.filter(**{group: True})
+    elif group == "meritorious":
+        found = found.filter(has_meritorious=True)
+    return found
+
+
+@login_required
+@require_GET
+def household_list(request: HttpRequest) -> HttpResponse:
+    """Households in the user's units, filtered and searched (accent-insensitive), in
+    Vietnamese order, 50 a page; htmx swaps the results as the user types."""
+    user = request_user(request)
+    scope = get_scope(user)
+    provinces = (Unit.objects.filter(level=Level.PROVINCE, edition=Edition.CURRENT).vietnamese_order()
+                 if scope.national else None)
+    form = HouseholdFilterForm(request.GET, provinces=provinces, communes=_communes_in_scope(user),
+                               hamlets_of=hamlets_of(units_for_user(user)))
+    households: QuerySet[Household] = households_for_user(user)
+    rounds = list(rounds_for_user(user).filter(pk__in=form.round_ids()).select_related("unit"))
+    if form.round_ids() and not rounds:
+        raise Http404
+    if rounds:
+        households = households.filter(pk__in=_round_households(rounds, form).values("household_id"))
+    elif not form.value("ended"):
+        households = households.filter(status=HouseholdStatus.ACTIVE)
+    hamlet, commune = form.value("hamlet"), form.value("commune")
+    province = form.value("province") if provinces is not None else None
+    if hamlet is not None and form.chosen_commune is not None and hamlet.parent_id == form.chosen_commune.pk:
+        households = households.filter(hamlet=hamlet)
+    if commune is not None:
+        households = households.filter(commune=commune)
+    elif province is not None:
+        households = households.filter(commune__parent=province)
+    if form.value("ethnicity"):
+        households = households.filter(head_ethnicity=form.value("ethnicity"))
+    query = (form.value("q") or "").strip()
+    if query:
+        households = cast(HouseholdQuerySet, households).search(query)
+    households = _annotated(households, rounds)
+    status = form.value("status")
+    # latest_status is an annotation, which the type checker's model of the fields cannot see.
+    if status == NOT_ASSESSED:
+        households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
+    elif status:
+        households = households.filter(latest_status=status)  # type: ignore[misc]
+    page = Paginator(households.order_by("sort_key", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for household in page.object_list:
+        # Only the masked number leaves the view: the full one is never in a list's HTML.
+        number = getattr(household, "head_citizen_id", None)
+        household.masked_id = mask_citizen_id(number) if number else ""  # type: ignore[attr-defined]
+        household.head_citizen_id = None  # type: ignore[attr-defined]
+        status_value = getattr(household, "latest_status", None)
+        household.status_label = STATUS_LABELS.get(status_value, "") if status_value else ""  # type: ignore[attr-defined]
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "can_register": bool(scope.roles & EDITING_ROLES),
+        "rounds": rounds,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "households/_household_results.html", {**context, "oob": True})
+    return render(request, "households/household_list.html", context)
+
+
+@login_required
+@require_GET
+def household_lookup(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a household-code box (a <datalist>): households the user may change."""
+    user = request_user(request)
+    query = next((request.GET[k] for k in ("q", "to_code", "into_code") if request.GET.get(k)), "").strip()
+    found = _targets(user)
+    exclude = request.GET.get("exclude", "")
+    if exclude.isdigit():
+        found = found.exclude(pk=int(exclude))
+    found = cast(HouseholdQuerySet, found).search(query).select_related("commune").order_by("sort_key", "code")
+    results = list(found[:LOOKUP_LIMIT]) if query else []
+    return render(request, "households/_household_options.html", {"results": results})
+
+
+# --- A household -------------------------------------------------------------------------------
+
+
+def _shown_id(member: Member, can_change: bool) -> str:
+    """The full citizen ID for those who manage the household, masked for read-only roles."""
+    if not member.citizen_id:
+        return ""
+    return member.citizen_id if can_change else mask_citizen_id(member.citizen_id)
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household: details, members now and before, living conditions by year, assessments
+    by round, the explanation of the latest one, and the history."""
+    user = request_user(request)
+    household = get_household_for_user(user, pk)
+    scope = get_scope(user)
+    can_change = scope.can_change(household.commune)
+    today = timezone.localdate()
+    events = list(household.events.select_related("member", "other", "actor"))
+    members = sorted(household.members.all(), key=lambda m: (RELATION_ORDER.get(m.relation, 99), m.birth_date, m.pk))
+    for member in members:
+        member.shown_id = _shown_id(member, can_change)  # type: ignore[attr-defined]
+        end = member.died_on or member.left_on or today
+        member.age = member.age_on(end)  # type: ignore[attr-defined]
+    current = [m for m in members if m.died_on is None and m.left_on is None]
+    former = [m for m in members if m.died_on is not None or m.left_on is not None]
+    moved_out = []
+    seen = {m.pk for m in members}
+    for event in events:  # members who moved away live in another household now
+        if event.kind == HouseholdEventKind.MEMBER_LEFT and event.member is not None and event.member.pk not in seen:
+            seen.add(event.member.pk)
+            event.member.shown_id = _shown_id(event.member, can_change)  # type: ignore[attr-defined]
+            moved_out.append(event)
+    others = {e.other_id for e in events if e.other_id}
+    visible = set(households_for_user(user).filter(pk__in=others).values_list("pk", flat=True)) if others else set()
+    assessments = list(household.assessments.select_related("round", "round__unit", "round__standard")
+                       .order_by("-round__reference_date", "-round_id"))
+    latest = assessments[0] if assessments else None
+    if latest is not None:
+        explanation = explain_household(household, standard=latest.round.standard, year=latest.round.year,
+                                        on=latest.round.reference_date)
+    else:
+        explanation = explain_household(household, on=today)
+    context = {
+        "household": household,
+        "can_change": can_change,
+        "active": household.status == HouseholdStatus.ACTIVE,
+        "current": current,
+        "former": former,
+        "moved_out": moved_out,
+        "conditions": list(household.conditions.order_by("-year")),
+        "assessments": list(zip(assessments, engine.reasons_by_standard(assessments), strict=True)),
+        "latest": latest,
+        "explanation": explanation,
+        "differs": latest is not None and (latest.status != explanation.status
+                                           or latest.deprivation_count != explanation.count),
+        "events": events,
+        "visible_others": visible,
+        "has_head": any(m.relation == Relation.HEAD for m in current),
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+# --- Households: register, edit, split, merge --------------------------------------------------
+
+
+def _area(value: str, commune: Unit) -> str:
+    return value or services.area_for(commune)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    """Register a household; then add its head. The hamlet and former-commune choices follow the
+    chosen commune (htmx refreshes them; without JavaScript, the "show" button does)."""
+    user = request_user(request)
+    communes = _communes_to_change(user)
+    if not communes.exists():
+        raise PermissionDenied
+    units = units_for_user(user)
+    refresh = request.method == "POST" and "refresh" in request.POST
+    if request.method == "POST" and not refresh:
+        form = HouseholdForm(request.POST, communes=communes, hamlets_of=hamlets_of(units))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                household = services.household_create(
+                    actor=user, commune=data["commune"], code=data["code"], address=data["address"],
+                    hamlet=data["hamlet"], legacy_commune=data["legacy_commune"], area=data["area"],
+                    ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Household %(code)s registered. Now add its head.") % {"code": household.code})
+                return redirect(f"{reverse('member-add', args=[household.pk])}?relation={Relation.HEAD}")
+    else:
+        source = request.POST if refresh else request.GET
+        initial = {k: source.get(k) for k in ("commune", "code", "hamlet", "legacy_commune", "address", "area")
+                   if source.get(k)}
+        form = HouseholdForm(communes=communes, hamlets_of=hamlets_of(units), initial=initial)
+    return _form_page(request, "households/household_form.html", {"form": form, "household": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, household = _changeable(request, pk)
+    units = units_for_user(user)
+    if request.method == "POST":
+        form = HouseholdForm(request.POST, household=household, hamlets_of=hamlets_of(units))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.household_update(
+                    actor=user, household=household, address=data["address"],
+                    hamlet=data["hamlet"], legacy_commune=data["legacy_commune"],
+                    area=_area(data["area"], household.commune), ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _done(request, household, _("Household %(code)s saved.") % {"code": household.code})
+    else:
+        form = HouseholdForm(household=household, hamlets_of=hamlets_of(units), initial={
+            "hamlet": household.hamlet_id, "legacy_commune": household.legacy_commune_id,
+            "address": household.address, "area": household.area if household.area_overridden else ""})
+    return _form_page(request, "households/household_form.html", {"form": form, "household": household})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_split(request: HttpRequest, pk: int) -> HttpResponse:
+    user, household = _changeable(request, pk)
+    if (inactive := _active_or_redirect(request, household)) is not None:
+        return inactive
+    if request.method == "POST":
+        form = SplitForm(request.POST, household=household)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = services.household_split(
+                    actor=user, household=household, members=list(data["members"]), new_code=data["new_code"].strip(),
+                    head=data["head"], on=data["on"], address=data["address"], ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error, {"code": "new_code"})
+            else:
+                return _done(request, new, _("Household %(new)s split from %(old)s.") % {
+                    "new": new.code, "old": household.code})
+    else:
+        form = SplitForm(household=household, initial={"on": timezone.localdate()})
+    return _form_page(request, "households/household_split.html", {"form": form, "household": household})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    user, household = _changeable(request, pk)
+    if (inactive := _active_or_redirect(request, household)) is not None:
+        return inactive
+    targets = _targets(user).exclude(pk=household.pk)
+    if request.method == "POST":
+        form = MergeForm(request.POST, targets=targets)
+        if form.is_valid() and form.target is not None:
+            try:
+                into = services.household_merge(actor=user, household=household, into=form.target,
+                                                on=form.cleaned_data["on"], ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error, {"into": "into_code"})
+            else:
+                return _done(request, into, _("Household %(old)s merged into %(new)s.") % {
+                    "old": household.code, "new": into.code})
+    else:
+        form = MergeForm(targets=targets, initial={"on": timezone.localdate()})
+    return _form_page(request, "households/household_merge.html", {"form": form, "household": household})
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+def _member_values(form: MemberForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user, household = _changeable(request, pk)
+    if (inactive := _active_or_redirect(request, household)) is not None:
+        return inactive
+    if request.method == "POST":
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            try:
+                member = services.member_add(actor=user, household=household, ip=client_ip(request),
+                                             **_member_values(form))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _done(request, household, _("%(name)s added to household %(code)s.") % {
+                    "name": member.full_name, "code": household.code})
+    else:
+        has_head = household.members.present().filter(relation=Relation.HEAD).exists()
+        relation = request.GET.get("relation") or ("" if has_head else Relation.HEAD)
+        initial: dict[str, Any] = {"ethnicity": household.head_ethnicity}
+        if relation in Relation.values:
+            initial["relation"] = relation
+        form = MemberForm(initial=initial)
+    return _form_page(request, "households/member_form.html", {"form": form, "household": household, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    member = get_member_for_user(user, pk, change=True)
+    household = member.household
+    if request.method == "POST":
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            try:
+                services.member_update(actor=user, member=member, ip=client_ip(request), **_member_values(form))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _done(request, household, _("%(name)s saved.") % {"name": member.full_name})
+    else:
+        form = MemberForm(instance=member)
+    return _form_page(request, "households/member_form.html",
+                      {"form": form, "household": household, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_died(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    member = get_member_for_user(user, pk, change=True)
+    household = member.household
+    if request.method == "POST":
+        form = DeathForm(request.POST)
+        if form.is_valid():
+            try:
+                services.member_died(actor=user, member=member, on=form.cleaned_data["died_on"], ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _done(request, household, _("The death of %(name)s is recorded.") % {"name": member.full_name})
+    else:
+        form = DeathForm()
+    return _form_page(request, "households/member_died.html", {"form": form, "household": household, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_move(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    member = get_member_for_user(user, pk, change=True)
+    household = member.household
+    targets = _targets(user).exclude(pk=household.pk)
+    if request.method == "POST":
+        form = MoveForm(request.POST, targets=targets)
+        if form.is_valid() and form.target is not None:
+            try:
+                services.member_move(actor=user, member=member, to=form.target, relation=form.cleaned_data["relation"],
+                                     on=form.cleaned_data["on"], ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error, {"to": "to_code"})
+            else:
+                return _done(request, household, _("%(name)s moved to household %(code)s.") % {
+                    "name": member.full_name, "code": form.target.code})
+    else:
+        form = MoveForm(targets=targets, initial={"on": timezone.localdate(), "relation": Relation.OTHER})
+    return _form_page(request, "households/member_move.html", {"form": form, "household": household, "member": member})
+
+
+# --- Living conditions -------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
+    years = review_years()
+    if raw and raw.isdigit() and int(raw) in years:
+        return int(raw)
+    if raw:
+        raise Http404
+    return timezone.localdate().year
+
+
+def _survey_standard(year: int) -> PovertyStandard:
+    """The standard whose indicators the survey of a year is read against: the one the periodic
+    review of that year applies (poverty_services.round_standard)."""
+    try:
+        return poverty_services.round_standard(year=year, kind="periodic", month=None)[0]
+    except (ValidationError, PovertyStandard.DoesNotExist):
+        return standard_on(dt.date(year, 12, 31))
+
+
+def _b1_items(standard: PovertyStandard, household: Household) -> list[dict[str, Any]]:
+    province = household.commune.province()
+    region = PROVINCE_REGION.get(province.code, "") if province else ""
+    tables = {t.region: t for t in IncomeScoringTable.objects.filter(standard=standard)}
+    table = tables.get(region) or next(iter(tables.values()), None)
+    return list(table.items) if table is not None else []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conditions_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record (or correct) the living conditions of a review year: the survey of forms B1 and B2."""
+    user, household = _changeable(request, pk)
+    year = _year(request)
+    standard = _survey_standard(year)
+    existing = LivingConditions.objects.filter(household=household, year=year).first()
+    kwargs: dict[str, Any] = {
+        "instance": existing or LivingConditions(household=household, year=year),
+        "b1_items": _b1_items(standard, household),
+        "indicators": [(i.code, i.name) for i in standard.indicators.order_by("position")],
+    }
+    if request.method == "POST":
+        form = ConditionsForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.conditions_record(actor=user, household=household, year=year, ip=client_ip(request),
+                                           **form.service_values(existing.b2_flags if existing else None))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _done(request, household, _("Living conditions of %(year)s saved.") % {"year": year})
+    else:
+        form = ConditionsForm(**kwargs)
+    # Years as text: a number would be shown with a thousands separator ("2.025") in Vietnamese.
+    context = {"form": form, "household": household, "year": str(year), "years": [str(y) for y in review_years()],
+               "standard": standard, "existing": existing}
+    return _form_page(request, "households/conditions_form.html", context)
+
+
+__all__ = ["conditions_record", "household_create", "household_detail", "household_edit", "household_list",
+           "household_lookup", "household_merge", "household_split", "member_add", "member_died", "member_edit",
+           "member_move"]

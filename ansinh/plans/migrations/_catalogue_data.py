@@ -1,0 +1,248 @@
+"""FROZEN for migrations `plans.0002_catalogue` and `plans.0003_catalogue_fixes`: a copy of
+`ansinh/plans/catalogue_data.py` as it was when the migrations were frozen. Never edit it: a
+change to the shipped catalogue is a new migration, so an old migration always loads the same rows.
+
+The original docstring follows.
+
+The indicators of the seed plans and reports, shipped as data (loaded by migration 0002).
+
+Each row names how its value arises: *counted* from a registry by a registered query
+(`counted.QUERIES`), *declared* by units in periodic forms, or *derived* by a formula of other
+indicators (codes, with `code.breakdown` for a part). A department edits names, sentences and
+breakdowns in the UI; a changed definition gets a new row with new dates.
+
+Sentence templates (editable per department): placeholders {value}, {unit}, {target},
+{percent}, {breakdowns}, {change}, {period}, and any indicator's code for that
+indicator's value ({poor_rate}); a part in [[…]] is left out when a placeholder
+inside it has no value (no target, no breakdowns, nothing last year).
+
+Legal basis of the sector's indicators: Circular 04/2024/TT-BLĐTBXH (indicator system of the
+labour, meritorious-people and social sector) [S]; poverty figures: Decree 07/2021/NĐ-CP and
+Decision 24/2021/QĐ-TTg; reporting: Decree 09/2019/NĐ-CP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+C04 = "Thông tư 04/2024/TT-BLĐTBXH (hệ thống chỉ tiêu thống kê ngành)"
+POVERTY_BASIS = "Nghị định 07/2021/NĐ-CP; Quyết định 24/2021/QĐ-TTg (rà soát hộ nghèo, hộ cận nghèo)"
+
+SEX = [{"code": "female", "name": "nữ", "dimension": "sex"}]
+JOBS_BREAKDOWNS = [
+    {"code": "female", "name": "nữ", "dimension": "sex"},
+    {"code": "ethnic_minority", "name": "dân tộc", "dimension": "ethnicity"},
+    {"code": "youth", "name": "lao động là thanh niên", "dimension": "age"},
+]
+DESTINATIONS = [
+    {"code": "taiwan", "name": "Đài Loan", "dimension": "destination"},
+    {"code": "japan", "name": "Nhật Bản", "dimension": "destination"},
+    {"code": "korea", "name": "Hàn Quốc", "dimension": "destination"},
+    {"code": "other", "name": "nước khác", "dimension": "destination"},
+]
+TRAINING = [
+    {"code": "intermediate", "name": "trình độ trung cấp", "dimension": "training_level"},
+    {"code": "elementary", "name": "sơ cấp", "dimension": "training_level"},
+    {"code": "under_3_months", "name": "đào tạo dưới 03 tháng", "dimension": "training_level"},
+    {"code": "non_farm", "name": "lĩnh vực phi nông nghiệp", "dimension": "training_field"},
+    {"code": "farm", "name": "lĩnh vực nông nghiệp", "dimension": "training_field"},
+]
+FUNDING = [
+    {"code": "central", "name": "kinh phí Trung ương", "dimension": "funding"},
+    {"code": "local", "name": "kinh phí địa phương", "dimension": "funding"},
+]
+
+
+def _ind(code: str, name: str, unit: str, sector: str, **extra: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "code": code, "name": name, "unit_of_measure": unit, "sector": sector, "source": "declared",
+        "query": "", "formula": "", "aggregation": "sum", "over_time": "flow", "direction": "higher",
+        "decimals": 0, "breakdowns": [], "sentence": "", "legal_basis": C04,
+    }
+    row.update(extra)
+    return row
+
+
+INDICATORS: list[dict[str, Any]] = [
+    # --- Labour, employment, vocational training (seeds 001, 003, 004) ---
+    _ind("jobs_created", "Số lao động được giải quyết việc làm", "lao động", "employment",
+         breakdowns=JOBS_BREAKDOWNS,
+         sentence="Giải quyết việc làm cho {value} {unit}[[, đạt {percent} so với kế hoạch]]"
+                  "[[ (trong đó {breakdowns})]]"),
+    _ind("jobs_added", "Số việc làm tăng thêm", "lao động", "employment",
+         sentence="Tạo việc làm tăng thêm cho {value} {unit}[[, đạt {percent} kế hoạch]]"),
+    _ind("overseas_workers", "Số lao động đi làm việc có thời hạn ở nước ngoài theo hợp đồng", "lao động",
+         "employment", breakdowns=DESTINATIONS,
+         sentence="Đưa {value} {unit} đi làm việc có thời hạn ở nước ngoài theo hợp đồng"
+                  "[[, đạt {percent} kế hoạch]][[ (trong đó có {breakdowns})]]"),
+    _ind("employed_regularly", "Số lao động trong độ tuổi có việc làm thường xuyên", "lao động", "employment",
+         over_time="stock",
+         sentence="Số lao động trong độ tuổi có việc làm thường xuyên {value} {unit}"
+                  "[[, đạt {percent} kế hoạch]]"),
+    _ind("job_counselling", "Số lượt lao động được tư vấn việc làm", "lượt", "employment",
+         breakdowns=[{"code": "unemployment_insurance", "name": "lượt người lao động đang hưởng trợ cấp thất nghiệp",
+                      "dimension": "group"}],
+         sentence="Tư vấn cho {value} {unit} lao động[[ (trong đó có {breakdowns})]]"),
+    _ind("job_fairs", "Số phiên giao dịch việc làm", "phiên", "employment",
+         sentence="Tổ chức {value} {unit} giao dịch việc làm"),
+    _ind("unemployment_dossiers", "Số hồ sơ hưởng bảo hiểm thất nghiệp được giải quyết", "hồ sơ", "employment",
+         sentence="Giải quyết {value} {unit} hưởng bảo hiểm thất nghiệp"),
+    _ind("unemployment_amount", "Số tiền trợ cấp thất nghiệp đã giải quyết", "triệu đồng", "employment",
+         sentence="Tổng số tiền trợ cấp thất nghiệp {value} {unit}"),
+    _ind("trained_workers", "Số người được tuyển sinh, đào tạo nghề", "người", "employment",
+         breakdowns=TRAINING,
+         sentence="Tuyển sinh, đào tạo nghề cho {value} {unit}[[, đạt {percent} so với kế hoạch]]"
+                  "[[ (trong đó: {breakdowns})]]"),
+    _ind("trained_labour_rate", "Tỷ lệ lao động qua đào tạo", "%", "employment", aggregation="none",
+         over_time="stock", decimals=2,
+         sentence="Tỷ lệ lao động qua đào tạo đạt {value}{unit}[[ (kế hoạch {target}{unit})]]"),
+    _ind("certified_labour_rate", "Tỷ lệ lao động qua đào tạo có văn bằng, chứng chỉ", "%", "employment",
+         aggregation="none", over_time="stock", decimals=2,
+         sentence="Tỷ lệ lao động qua đào tạo có văn bằng, chứng chỉ đạt {value}{unit}"
+                  "[[ (kế hoạch {target}{unit})]]"),
+    # --- Meritorious people (seeds 001, 004) ---
+    _ind("merit_gift_recipients", "Số người có công được tặng quà", "người", "meritorious",
+         sentence="Tặng quà cho {value} {unit} có công với cách mạng"),
+    _ind("merit_gift_amount", "Kinh phí tặng quà người có công", "triệu đồng", "meritorious", breakdowns=FUNDING,
+         sentence="Tổng kinh phí tặng quà người có công {value} {unit}[[ (trong đó {breakdowns})]]"),
+    _ind("merit_dossiers", "Số hồ sơ người có công được giải quyết", "hồ sơ", "meritorious",
+         sentence="Duyệt {value} {unit} tăng, giảm các loại"),
+    _ind("gratitude_fund", "Số tiền vận động Quỹ Đền ơn đáp nghĩa", "triệu đồng", "meritorious",
+         breakdowns=[{"code": "district_level", "name": "ở cấp huyện, thị xã", "dimension": "level"},
+                     {"code": "commune_level", "name": "ở các xã, phường", "dimension": "level"}],
+         sentence="Vận động Quỹ Đền ơn đáp nghĩa {value} {unit}[[, đạt {percent} kế hoạch]]"
+                  "[[ (trong đó {breakdowns})]]"),
+    # --- Poverty: counted from the household registry (Decree 07/2021, Decision 24/2021) ---
+    _ind("households", "Tổng số hộ dân cư", "hộ", "poverty", source="counted", query="households",
+         over_time="stock", legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("khmer_households", "Số hộ dân tộc Khmer", "hộ", "poverty", source="counted", query="khmer_households",
+         over_time="stock", legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("poor_households", "Số hộ nghèo", "hộ", "poverty", source="counted", query="poor_households",
+         over_time="stock", direction="lower", legal_basis=POVERTY_BASIS,
+         breakdowns=[{"code": "khmer", "name": "hộ nghèo dân tộc Khmer", "dimension": "ethnicity"},
+                     {"code": "minority", "name": "hộ nghèo dân tộc thiểu số", "dimension": "ethnicity"},
+                     {"code": "no_working_capacity", "name": "hộ nghèo không có khả năng lao động",
+                      "dimension": "group"},
+                     {"code": "social_protection", "name": "hộ nghèo thuộc chính sách bảo trợ xã hội",
+                      "dimension": "group"},
+                     {"code": "meritorious", "name": "hộ nghèo có người có công", "dimension": "group"}],
+         sentence="Tổng số hộ nghèo là {value} {unit}, chiếm {poor_rate} so với tổng số hộ dân cư"
+                  "[[ (trong đó: {breakdowns})]]"
+                  "[[; hộ nghèo dân tộc Khmer chiếm {khmer_poor_rate} so với tổng số hộ dân tộc Khmer]]"),
+    _ind("near_poor_households", "Số hộ cận nghèo", "hộ", "poverty", source="counted",
+         query="near_poor_households", over_time="stock", direction="lower", legal_basis=POVERTY_BASIS,
+         breakdowns=[{"code": "khmer", "name": "hộ cận nghèo dân tộc Khmer", "dimension": "ethnicity"}],
+         sentence="Tổng số hộ cận nghèo là {value} {unit}, chiếm {near_poor_rate} so với tổng số hộ dân cư"
+                  "[[ (trong đó: {breakdowns})]]"
+                  "[[; hộ cận nghèo dân tộc Khmer chiếm {khmer_near_poor_rate} so với tổng số hộ dân tộc Khmer]]"),
+    _ind("poor_rate", "Tỷ lệ hộ nghèo", "%", "poverty", source="derived", aggregation="formula",
+         formula="poor_households / households * 100", over_time="stock", direction="lower", decimals=2,
+         legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("near_poor_rate", "Tỷ lệ hộ cận nghèo", "%", "poverty", source="derived", aggregation="formula",
+         formula="near_poor_households / households * 100", over_time="stock", direction="lower", decimals=2,
+         legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("khmer_poor_rate", "Tỷ lệ hộ nghèo dân tộc Khmer", "%", "poverty", source="derived",
+         aggregation="formula", formula="poor_households.khmer / khmer_households * 100", over_time="stock",
+         direction="lower", decimals=2, legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("khmer_near_poor_rate", "Tỷ lệ hộ cận nghèo dân tộc Khmer", "%", "poverty", source="derived",
+         aggregation="formula", formula="near_poor_households.khmer / khmer_households * 100", over_time="stock",
+         direction="lower", decimals=2, legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("poor_reduction", "Số hộ nghèo giảm so với kỳ rà soát trước", "hộ", "poverty", source="counted",
+         query="poor_reduction", over_time="stock", legal_basis=POVERTY_BASIS,
+         sentence="Số hộ nghèo {fall} so với kỳ rà soát trước[[, đạt {percent} kế hoạch]]"),
+    _ind("previous_households", "Tổng số hộ dân cư kỳ rà soát trước", "hộ", "poverty", source="counted",
+         query="previous_households", over_time="stock", legal_basis=POVERTY_BASIS, sentence=""),
+    _ind("previous_poor_households", "Số hộ nghèo kỳ rà soát trước", "hộ", "poverty", source="counted",
+         query="previous_poor_households", over_time="stock", direction="lower", legal_basis=POVERTY_BASIS,
+         sentence=""),
+    _ind("poor_rate_reduction", "Mức giảm tỷ lệ hộ nghèo so với kỳ rà soát trước", "%", "poverty",
+         source="derived", aggregation="formula", over_time="stock", decimals=2, legal_basis=POVERTY_BASIS,
+         formula="previous_poor_households / previous_households * 100 - poor_households / households * 100",
+         sentence="Tỷ lệ hộ nghèo {fall}[[ (kế hoạch giảm {target}{unit})]]"),
+    _ind("escaped_poverty", "Số hộ thoát nghèo", "hộ", "poverty", source="counted", query="escaped_poverty",
+         over_time="stock", legal_basis=POVERTY_BASIS, sentence="Có {value} {unit} thoát nghèo"),
+    _ind("new_poor", "Số hộ nghèo phát sinh", "hộ", "poverty", source="counted", query="new_poor",
+         over_time="stock", direction="lower", legal_basis=POVERTY_BASIS,
+         sentence="Phát sinh {value} {unit} nghèo mới"),
+    _ind("near_poor_tet_gifts", "Số hộ cận nghèo được tặng quà Tết", "hộ", "poverty",
+         sentence="Tặng quà Tết cho {value} {unit} cận nghèo"),
+    _ind("near_poor_health_insurance_rate", "Tỷ lệ người thuộc hộ cận nghèo tham gia bảo hiểm y tế", "%",
+         "poverty", aggregation="none", over_time="stock", decimals=1,
+         sentence="Tỷ lệ người thuộc hộ cận nghèo tham gia bảo hiểm y tế đạt {value}{unit}"
+                  "[[ (kế hoạch {target}{unit})]]"),
+    # --- Social protection (seed 001) ---
+    _ind("social_allowance_recipients", "Số người hưởng trợ cấp xã hội hàng tháng", "người", "social_protection",
+         over_time="stock", legal_basis="Nghị định 20/2021/NĐ-CP",
+         sentence="Chi trả trợ cấp xã hội hàng tháng cho {value} {unit}"),
+    _ind("social_allowance_amount", "Kinh phí trợ cấp xã hội hàng tháng", "triệu đồng/tháng", "social_protection",
+         over_time="stock", legal_basis="Nghị định 20/2021/NĐ-CP",
+         sentence="Tổng kinh phí trợ cấp xã hội hàng tháng {value} {unit}"),
+    _ind("care_centre_residents", "Số đối tượng đang được chăm sóc, nuôi dưỡng tại cơ sở bảo trợ xã hội",
+         "người", "social_protection", over_time="stock",
+         sentence="Cơ sở bảo trợ xã hội đang chăm sóc, nuôi dưỡng {value} {unit}"),
+    _ind("elderly_longevity_gifts", "Số người cao tuổi được chúc thọ, mừng thọ", "người", "social_protection",
+         breakdowns=[{"code": "age_100", "name": "cụ tròn 100 tuổi", "dimension": "age"},
+                     {"code": "age_90", "name": "cụ tròn 90 tuổi", "dimension": "age"}],
+         sentence="Chúc thọ, mừng thọ cho {value} {unit} cao tuổi[[ (trong đó {breakdowns})]]"),
+    # --- Children and gender equality (seeds 001, 004) ---
+    _ind("child_friendly_commune_rate", "Tỷ lệ xã, phường đạt tiêu chuẩn phù hợp với trẻ em", "%", "children",
+         aggregation="none", over_time="stock", decimals=1,
+         sentence="Tỷ lệ xã, phường đạt tiêu chuẩn phù hợp với trẻ em {value}{unit}[[ (kế hoạch {target}{unit})]]"),
+    _ind("special_children_care_rate", "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp",
+         "%", "children", aggregation="none", over_time="stock", decimals=1,
+         sentence="Tỷ lệ trẻ em có hoàn cảnh đặc biệt được chăm sóc, trợ giúp đạt {value}{unit}"
+                  "[[ (kế hoạch {target}{unit})]]"),
+    _ind("child_abuse_rate", "Tỷ lệ trẻ em bị xâm hại trên tổng số trẻ em", "%", "children", aggregation="none",
+         over_time="stock", direction="lower", decimals=1,
+         sentence="Tỷ lệ trẻ em bị xâm hại {value}{unit}[[ (kế hoạch dưới {target}{unit})]]"),
+    _ind("children_gifts", "Số trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn được tặng quà", "em", "children",
+         sentence="Thăm và tặng quà cho {value} trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn"),
+    # --- Social evils (seed 001) ---
+    _ind("rehab_admissions", "Số học viên cai nghiện ma túy được tiếp nhận", "học viên", "social_evils",
+         breakdowns=[{"code": "compulsory", "name": "cai nghiện bắt buộc", "dimension": "group"},
+                     {"code": "voluntary", "name": "cai nghiện tự nguyện", "dimension": "group"}],
+         sentence="Cơ sở cai nghiện ma túy tiếp nhận {value} {unit}[[ (trong đó {breakdowns})]]"),
+    _ind("rehab_residents", "Số học viên đang quản lý tại cơ sở cai nghiện", "học viên", "social_evils",
+         over_time="stock", sentence="Cơ sở đang quản lý {value} {unit}"),
+    _ind("establishments_inspected", "Số cơ sở kinh doanh, dịch vụ được kiểm tra", "cơ sở", "social_evils",
+         sentence="Đội kiểm tra liên ngành kiểm tra {value} {unit} kinh doanh, dịch vụ"),
+    # --- Inspection and administration (seed 001) ---
+    _ind("citizens_received", "Số lượt công dân được tiếp", "lượt", "inspection",
+         sentence="Tiếp {value} {unit} công dân"),
+    _ind("admin_dossiers", "Số hồ sơ thủ tục hành chính tiếp nhận", "hồ sơ", "administration",
+         sentence="Tiếp nhận {value} {unit} yêu cầu giải quyết thủ tục hành chính"),
+    _ind("admin_dossiers_on_time", "Số hồ sơ thủ tục hành chính trả kết quả đúng và trước hạn", "hồ sơ",
+         "administration", sentence="Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {admin_on_time_rate}]]"),
+    _ind("admin_on_time_rate", "Tỷ lệ hồ sơ thủ tục hành chính trả đúng hạn", "%", "administration",
+         source="derived", aggregation="formula", formula="admin_dossiers_on_time / admin_dossiers * 100",
+         over_time="flow", decimals=1, sentence=""),
+]
+
+
+# Shipped sentences corrected since an earlier release: (code, the old text). A migration puts
+# the new text (in INDICATORS) where a database still has the old one (a department's edit is kept).
+SENTENCE_FIXES: list[tuple[str, str]] = [
+    ("poor_households",
+     "Tổng số hộ nghèo là {value} {unit}, chiếm {poor_rate} so với tổng số hộ dân cư[[ (trong đó: {breakdowns})]]"),
+    ("near_poor_households",
+     "Tổng số hộ cận nghèo là {value} {unit}, chiếm {near_poor_rate} so với tổng số hộ dân cư"
+     "[[ (trong đó: {breakdowns})]]"),
+    ("poor_reduction", "Số hộ nghèo giảm {value} {unit} so với kỳ rà soát trước[[, đạt {percent} kế hoạch]]"),
+    ("poor_rate_reduction", "Tỷ lệ hộ nghèo giảm {value}{unit}[[ (kế hoạch giảm {target}{unit})]]"),
+    ("admin_dossiers_on_time", "Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {on_time_rate}]]"),
+]
+
+
+def fix_sentences(indicator_model: Any) -> None:
+    """Replaces the shipped sentences listed in SENTENCE_FIXES where they were not edited."""
+    current = {row["code"]: row["sentence"] for row in INDICATORS}
+    for code, old in SENTENCE_FIXES:
+        indicator_model.objects.filter(code=code, sentence=old).update(sentence=current[code])
+
+
+def load_catalogue(indicator_model: Any) -> None:
+    """Creates the shipped indicators that are missing (never overwrites a department's edits)."""
+    existing = set(indicator_model.objects.values_list("code", flat=True))
+    indicator_model.objects.bulk_create(
+        indicator_model(order=10 * index, **row) for index, row in enumerate(INDICATORS) if row["code"] not in existing
+    )
