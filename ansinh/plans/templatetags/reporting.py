@@ -2,7 +2,7 @@
 pace, and a stacked bar, drawn on the server as inline SVG. Figures, percentages and changes are
 `plans`' figure_or_dash, percent_or_dash and signed_or_dash (a dash when missing).
 
-As in `ansinh.households.templatetags.poverty`: the geometry is computed here and handed to the
+As in `ansinh.poverty.templatetags.poverty`: the geometry is computed here and handed to the
 template as strings (the template engine would write "12,5" into an SVG attribute), the colours
 come from CSS classes (no inline styles: the CSP forbids them), and every chart has a title.
 """
