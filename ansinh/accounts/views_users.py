@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,11 @@ def _manager(request: HttpRequest) -> User:
     if not can_manage_users(actor):
         raise PermissionDenied
     return actor
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to (even when empty: an empty POST shows its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _refused(request: HttpRequest, error: ValidationError) -> None:
@@ -98,7 +103,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = _manager(request)
-    form = UserCreateForm(request.POST or None, actor=actor)
+    form = UserCreateForm(_posted(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assert form.unit_obj is not None
@@ -141,7 +146,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
-    form = UserEditForm(request.POST or None, initial={"full_name": user.full_name, "email": user.email})
+    form = UserEditForm(_posted(request), initial={"full_name": user.full_name, "email": user.email})
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(user=user, full_name=form.cleaned_data["full_name"],
@@ -159,7 +164,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
-    form = RoleGrantForm(request.POST or None, actor=actor)
+    form = RoleGrantForm(_posted(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         assert form.unit_obj is not None
         check_role_grant(actor, role=form.cleaned_data["role"], unit=form.unit_obj)
@@ -195,7 +200,7 @@ def role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
 def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
-    form = PasswordResetForm(request.POST or None, user=user)
+    form = PasswordResetForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             password = services.user_password_reset(user=user, actor=actor, password=form.cleaned_data["password1"],
@@ -248,7 +253,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
-    form = TokenCreateForm(request.POST or None)
+    form = TokenCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             secret = services.token_create(user=user, actor=actor, ip=client_ip(request),
@@ -284,7 +289,7 @@ def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     """Everyone changes her own password: the old one, the new one twice."""
     user = request_user(request)
-    form = PasswordChangeForm(request.POST or None)
+    form = PasswordChangeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_change(user=user, old_password=form.cleaned_data["old_password"],
