@@ -40,8 +40,10 @@ def unit_choices(units: Any) -> list[Any]:
     choices: list[Any] = [("", "---------")]
     if top:
         choices.append((_("Country and provinces"), top))
-    for parent, items in communes.items():
-        choices.append((provinces.get(parent, ""), items))
+    listed = [pk for pk, _label in top]
+    order = [pk for pk in listed if pk in communes] + [pk for pk in communes if pk not in listed]
+    for parent in order:
+        choices.append((provinces.get(parent, ""), communes[parent]))
     return choices
 
 
@@ -121,7 +123,7 @@ class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or username"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
     unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
-    active = forms.ChoiceField(label=_("Status"), required=False, choices=[
+    active = forms.ChoiceField(label=_("Account status"), required=False, choices=[
         ("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))])
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:

@@ -138,7 +138,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_detail.html", {
         "subject": user, "roles": roles, "revocable": revocable, "tokens": tokens,
         "can_change": can_change, "is_self": user.pk == actor.pk,
-        "role_form": RoleGrantForm(actor=actor), "token_form": TokenCreateForm(),
+        "token_form": TokenCreateForm(),
     })
 
 
