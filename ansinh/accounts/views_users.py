@@ -200,6 +200,8 @@ def role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
 def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
+    if user.pk == actor.pk:  # one's own password is changed with the old one, not reset
+        return redirect("password-change")
     form = PasswordResetForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,8 +210,6 @@ def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("password1", error)
         else:
-            if user.pk == actor.pk:
-                update_session_auth_hash(request, user)
             if form.cleaned_data["password1"]:
                 messages.success(request, _("Password of %(user)s changed.") % {"user": user.username})
                 return redirect("user-detail", pk=user.pk)

@@ -344,3 +344,11 @@ def test_nothing_answers_500_on_bad_keys(client, people):
     assert client.post(f"/accounts/users/{people.lan.pk}/roles/new/", {"role": "x", "unit": "y"}).status_code == 400
     assert client.post(f"/accounts/users/{people.lan.pk}/roles/new/",
                        {"role": "commune_officer", "unit": big}).status_code == 400
+
+
+def test_ones_own_password_is_changed_not_reset(client, people):
+    login(client, people.tung)
+    response = client.post(f"/accounts/users/{people.tung.pk}/password/", {"password_mode": "generate"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+    assert User.objects.get(pk=people.tung.pk).check_password("correct-horse-battery")
+    assert not AuditEvent.objects.filter(action="user.password_reset").exists()
