@@ -84,9 +84,12 @@ def home_unit(user: User) -> Unit | None:
 
 
 def active_admin_ids() -> set[int]:
-    return set(
-        RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True).values_list("user_id", flat=True)
-    )
+    """The active administrators, locked until the transaction ends (on PostgreSQL; SQLite
+    serialises writers anyway), so that two administrators deactivating each other at once
+    cannot leave the system without one."""
+    ids = set(RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True).values_list("user_id", flat=True))
+    list(User.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    return ids
 
 
 def _sync_admin_flags(user: User) -> None:
@@ -169,7 +172,8 @@ def user_deactivate(*, user: User, actor: User | None, ip: str | None = None) ->
     stay). Nobody deactivates herself, nor the last active administrator."""
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
-    if user.pk in active_admin_ids() and len(active_admin_ids()) <= 1:
+    admins = active_admin_ids()
+    if user.pk in admins and len(admins) <= 1:
         raise ValidationError(_("%(user)s is the last active administrator: make another administrator first.")
                               % {"user": user.username})
     if not User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):

@@ -44,6 +44,7 @@ from .forms import (
     UserFilterForm,
 )
 from .models import ApiToken, RoleAssignment, User
+from .passwords import generate_password
 
 PAGE_SIZE = 50
 
@@ -108,7 +109,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         assert form.unit_obj is not None
         check_role_grant(actor, role=data["role"], unit=form.unit_obj)
-        password = data["password1"] or services.generate_password()
+        password = data["password1"] or generate_password()
         try:
             user = services.user_create(
                 username=data["username"], password=password, role=data["role"], unit=form.unit_obj,

@@ -352,3 +352,18 @@ def test_ones_own_password_is_changed_not_reset(client, people):
     assert response.status_code == 302 and response["Location"] == "/accounts/password/"
     assert User.objects.get(pk=people.tung.pk).check_password("correct-horse-battery")
     assert not AuditEvent.objects.filter(action="user.password_reset").exists()
+
+
+def test_an_administrator_gives_national_roles(client, people, units):
+    login(client, people.tung)
+    country = units.vinh_long.parent
+    response = client.post(f"/accounts/users/{people.lan.pk}/roles/new/", {"role": "admin", "unit": country.pk})
+    assert response.status_code == 302
+    lan = User.objects.get(pk=people.lan.pk)
+    assert lan.is_staff and lan.is_superuser
+    admin_role = RoleAssignment.objects.get(user=lan, role="admin")
+    client.post(f"/accounts/users/{lan.pk}/roles/{admin_role.pk}/revoke/")
+    lan.refresh_from_db()
+    assert not lan.is_staff and not lan.is_superuser
+    assert [e.action for e in AuditEvent.objects.filter(object_id=str(lan.pk)).order_by("pk")][-2:] == [
+        "role.grant", "role.revoke"]
