@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("ansinh.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("ansinh.geo.urls")),
     path("households/", include("ansinh.households.urls")),

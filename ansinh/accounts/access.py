@@ -17,13 +17,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from ansinh.geo.models import Level, Succession, Unit, UnitQuerySet, ids_from_paths
+from ansinh.geo.models import Edition, Level, Succession, Unit, UnitQuerySet, ids_from_paths
 from ansinh.households.models import Household, HouseholdQuerySet, Member
 from ansinh.plans.models import Plan, Submission
 from ansinh.poverty.models import Assessment, ReviewRound
 
-from .models import AUDIT_ROLES, EDITING_ROLES, AuditEvent, Field, Role, RoleAssignment, User
+from .models import AUDIT_ROLES, EDITING_ROLES, ROLE_LEVEL, ApiToken, AuditEvent, Field, Role, RoleAssignment, User
 
 
 @dataclass
@@ -148,6 +149,129 @@ def users_for_user(user: Any) -> QuerySet[User]:
     return User.objects.filter(pk__in=role_ids)
 
 
+# --- Managing users (accounts.views_users) ---------------------------------------------------
+# Administrators manage every user. A provincial leader manages the users of her province: those
+# whose roles all lie inside it; she grants roles on her province or its communes, never the
+# national roles (administrator, national viewer).
+
+USER_MANAGER_ROLES = {Role.ADMIN, Role.PROVINCIAL_LEADER}
+
+
+def _manager_paths(scope: Scope) -> list[str] | None:
+    """The units a user manages users in: None for everywhere (an administrator), [] for nowhere."""
+    if Role.ADMIN in scope.roles:
+        return None
+    return [a.unit.path for a in scope.assignments if a.role == Role.PROVINCIAL_LEADER]
+
+
+def can_manage_users(user: Any) -> bool:
+    return bool(get_scope(user).roles & USER_MANAGER_ROLES)
+
+
+def managed_users_for_user(user: Any) -> QuerySet[User]:
+    """Users the user may manage (403 for someone who manages nobody)."""
+    scope = get_scope(user)
+    paths = _manager_paths(scope)
+    if paths is None:
+        return User.objects.all()
+    if not paths:
+        raise PermissionDenied
+    inside = Scope._under(paths, "unit__")
+    return User.objects.filter(pk__in=RoleAssignment.objects.filter(inside).values("user_id")).exclude(
+        pk__in=RoleAssignment.objects.exclude(inside).values("user_id"))
+
+
+def user_directory_for_user(actor: Any) -> QuerySet[User]:
+    """Users listed on the user pages: every user for an administrator, the users with a role in
+    her province for a leader (403 for anyone else)."""
+    scope = get_scope(actor)
+    if not scope.roles & USER_MANAGER_ROLES:
+        raise PermissionDenied
+    return User.objects.all() if _manager_paths(scope) is None else users_for_user(actor)
+
+
+def users_under_unit(users: QuerySet[User], unit: Unit) -> QuerySet[User]:
+    """Of `users`, those holding a role on the unit or a unit inside it."""
+    return users.filter(pk__in=RoleAssignment.objects.filter(unit__path__startswith=unit.path).values("user_id"))
+
+
+MAX_PK = 2**63 - 1  # a larger number in a URL is nobody's key (and would overflow SQLite: a 500)
+
+
+def get_user_for_user(actor: Any, pk: int, *, change: bool = False) -> User:
+    """A user the actor may see on the user pages (else 404: a leader does not learn who works in
+    another province); with change=True, one she may change (else 403: a user of her province
+    who also holds a role elsewhere is the administrators' to change)."""
+    visible = user_directory_for_user(actor)
+    if not 0 < pk <= MAX_PK:
+        raise Http404
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if change and not managed_users_for_user(actor).filter(pk=pk).exists():
+        raise PermissionDenied
+    return found
+
+
+def grantable_roles(actor: Any) -> list[Role]:
+    """The roles the actor may give: all for an administrator; a leader those at or below her
+    province."""
+    scope = get_scope(actor)
+    if _manager_paths(scope) is None:
+        return list(Role)
+    if not scope.roles & USER_MANAGER_ROLES:
+        return []
+    return [role for role in Role if ROLE_LEVEL[role] != Level.COUNTRY]
+
+
+def grantable_units(actor: Any) -> UnitQuerySet:
+    """Current-map units the actor may bind a role to: for a leader her province and its
+    communes, for an administrator the country, every province and commune."""
+    scope = get_scope(actor)
+    units = Unit.objects.on(timezone.localdate()).filter(level__in=set(ROLE_LEVEL.values())).filter(
+        Q(edition=Edition.CURRENT) | Q(level=Level.COUNTRY))
+    paths = _manager_paths(scope)
+    if paths is None:
+        return units
+    return units.filter(Scope._under(paths)).exclude(level=Level.COUNTRY)
+
+
+def check_role_grant(actor: Any, *, role: str, unit: Unit) -> None:
+    """Raises PermissionDenied unless the actor may give this role on this unit."""
+    if role not in grantable_roles(actor) or not grantable_units(actor).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+
+
+def can_grant_role(actor: Any, *, role: str, unit: Unit) -> bool:
+    try:
+        check_role_grant(actor, role=role, unit=unit)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def get_role_for_user(actor: Any, user: User, pk: int) -> RoleAssignment:
+    """One of `user`'s roles (else 404) that the actor may take away (else 403): a leader takes
+    away only roles she could give."""
+    if not 0 < pk <= MAX_PK:
+        raise Http404
+    assignment = RoleAssignment.objects.filter(user=user, pk=pk).select_related("unit", "user").first()
+    if assignment is None:
+        raise Http404
+    check_role_grant(actor, role=assignment.role, unit=assignment.unit)
+    return assignment
+
+
+def get_token_for_user(actor: Any, user: User, pk: int) -> ApiToken:
+    """One of `user`'s API tokens (else 404); `user` comes from get_user_for_user(change=True)."""
+    if not 0 < pk <= MAX_PK:
+        raise Http404
+    token = ApiToken.objects.filter(user=user, pk=pk).select_related("user").first()
+    if token is None:
+        raise Http404
+    return token
+
+
 # --- Households and the poverty review (ansinh.households) -------------------------------------
 
 
@@ -205,8 +329,11 @@ def assessments_for_user(user: Any) -> QuerySet[Assessment]:
     return Assessment.objects.filter(get_scope(user).data_filter("commune"))
 
 
-__all__ = ["Role", "Scope", "assessments_for_user", "audit_events_for_user", "get_household_for_user", "get_member_for_user",
-           "get_round_for_user", "get_scope", "households_for_user", "members_for_user", "rounds_for_user", "get_unit_for_user", "units_for_user", "users_for_user"]
+__all__ = ["Role", "Scope", "assessments_for_user", "audit_events_for_user", "can_grant_role", "can_manage_users", "check_role_grant",
+           "get_household_for_user", "get_member_for_user", "get_role_for_user", "get_round_for_user", "get_scope",
+           "get_token_for_user", "get_unit_for_user", "get_user_for_user", "grantable_roles", "grantable_units",
+           "households_for_user", "managed_users_for_user", "members_for_user", "rounds_for_user", "units_for_user",
+           "user_directory_for_user", "users_for_user", "users_under_unit"]
 
 
 # --- Plans, targets and periodic submissions (ansinh.plans) --------------------------------

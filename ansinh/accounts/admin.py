@@ -34,7 +34,7 @@ class RoleAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ["prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
     exclude = ["key_hash"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Level
+from ansinh.lib.vietnamese import fold
 
 
 class User(AbstractUser):
@@ -19,9 +21,14 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         default=False, help_text="Made by `ansinh demo setup`: may log in only while ANSINH_DEMO is on."
     )
+    # fold(username + full name): the user list searches it accent-insensitively ("hoa" finds "Hòa").
+    search_name = models.CharField(max_length=320, blank=True, db_index=True, editable=False)
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_derived_fields(self) -> None:
+        self.search_name = fold(f"{self.username} {self.full_name}")
 
 
 class Role(models.TextChoices):
@@ -78,8 +85,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TokenState(models.TextChoices):
+    ACTIVE = "active", _("active")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once.
+
+    A token expires (`expires_at`, settings.API_TOKEN_DAYS after its creation unless chosen
+    otherwise) and can be revoked; the API refuses both.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
@@ -87,10 +104,24 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
 
     @staticmethod
     def new_secret() -> str:
         return "ans_" + secrets.token_urlsafe(32)
+
+    def state(self, now: dt.datetime | None = None) -> TokenState:
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE
+
+    def get_state_display(self) -> str:
+        return str(self.state().label)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

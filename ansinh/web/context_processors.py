@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.accounts.access import get_scope
+from ansinh.accounts.access import USER_MANAGER_ROLES, get_scope
 from ansinh.accounts.models import Field
 
 # Navigation by field. A field's entries appear as its capabilities are built.
@@ -45,4 +45,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         scope = get_scope(user)
         context["scope"] = scope
         context["can_read_audit"] = scope.can_read_audit
+        context["can_manage_users"] = bool(scope.roles & USER_MANAGER_ROLES)
     return context

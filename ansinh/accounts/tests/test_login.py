@@ -68,3 +68,19 @@ def test_logout_is_a_post(client, people):
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_it_locks_a_username_only_from_the_address_that_failed(client, people, settings):
+    """Failures from address A lock "tung" out from A, not from B: anonymous failures cannot lock
+    an administrator out of her own office."""
+    address_a, address_b = "203.0.113.7", "198.51.100.20"
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        client.post("/accounts/login/", {"username": "tung", "password": "wrong-password"}, REMOTE_ADDR=address_a)
+    locked = client.post("/accounts/login/", {"username": "tung", "password": "correct-horse-battery"},
+                         REMOTE_ADDR=address_a)
+    assert locked.status_code == 429
+    assert "Tài khoản này đã đăng nhập sai quá nhiều lần từ địa chỉ này." in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    from_b = client.post("/accounts/login/", {"username": "tung", "password": "correct-horse-battery"},
+                         REMOTE_ADDR=address_b)
+    assert from_b.status_code == 302 and client.session["_auth_user_id"] == str(people.tung.pk)

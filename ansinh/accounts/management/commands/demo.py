@@ -11,13 +11,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ansinh.accounts.models import Role, User
+# The demo password is refused for every account but the demo users in demo mode (passwords.py).
+from ansinh.accounts.passwords import DEMO_PASSWORD
 from ansinh.accounts.services import unit_for_role, user_create
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import format_number
 
 DEMO_PROVINCE = "86"  # Vĩnh Long since 1 Jul 2025 (merging Vĩnh Long, Bến Tre and Trà Vinh)
 DEMO_COMMUNE = "29461"  # Xã Trà Cú, successor of legacy Thị trấn Trà Cú and Xã Ngãi Xuyên
-DEMO_PASSWORD = "ansinh-demo-2026"
 DEMO_USERS = [
     ("xa", Role.COMMUNE_OFFICER, DEMO_COMMUNE, "", "Nguyễn Thị Lan"),
     ("giamngheo", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "poverty", "Trần Văn Minh"),

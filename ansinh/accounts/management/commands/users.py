@@ -26,6 +26,8 @@ class Command(BaseCommand):
         create.add_argument("--full-name", default="")
         token = sub.add_parser("token", help="Print a new API token for the user.")
         token.add_argument("username")
+        token.add_argument("--days", type=int, default=None,
+                           help="Days until the token expires (default: settings.API_TOKEN_DAYS, 90; 0: never).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("vi")
@@ -41,6 +43,6 @@ class Command(BaseCommand):
                 owner = User.objects.filter(username=options["username"]).first()
                 if owner is None:
                     raise CommandError(f"Không có người dùng {options['username']!r}.")
-                self.stdout.write(token_create(user=owner))
+                self.stdout.write(token_create(user=owner, days=options["days"]))
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
