@@ -15,13 +15,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("waiting")
-    RUNNING = "running", _("running")
-    SUCCEEDED = "succeeded", _("done")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", pgettext_lazy("job", "waiting")
+    RUNNING = "running", pgettext_lazy("job", "running")
+    SUCCEEDED = "succeeded", pgettext_lazy("job", "done")
+    FAILED = "failed", pgettext_lazy("job", "failed")
 
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -50,8 +51,8 @@ class Job(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    done = models.PositiveBigIntegerField(_("done"), default=0)
-    total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
+    done = models.PositiveBigIntegerField(pgettext_lazy("job", "done so far"), default=0)
+    total = models.PositiveBigIntegerField(pgettext_lazy("job", "to do in all"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True, help_text="For the user; the traceback goes to the log.")
     result = models.JSONField(default=dict, blank=True, help_text="Figures of the outcome; an import's problems.")

@@ -103,10 +103,14 @@ def _fail(job: Job, token: str, error: str, problems: list[dict[str, Any]] | Non
 def _succeed(job: Job, token: str, outcome: Outcome, progress: LiveProgress) -> None:
     done = outcome.done if outcome.done is not None else progress.state["done"]
     total = progress.state["total"] if progress.state["total"] is not None else done
-    Job.objects.filter(pk=job.pk, token=token, status=JobStatus.RUNNING).update(
+    updated = Job.objects.filter(pk=job.pk, token=token, status=JobStatus.RUNNING).update(
         status=JobStatus.SUCCEEDED, done=done, total=total, message=outcome.message[:300], error="",
         result=outcome.result, result_url=outcome.result_url, result_file=outcome.result_file,
         finished_at=timezone.now())
+    if updated and job.input_file:  # an uploaded file is kept for a retry until the job succeeds
+        from .imports import remove_input
+
+        remove_input(job)
 
 
 def execute(job_id: int, token: str) -> dict[str, Any]:
