@@ -10,5 +10,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/report.docx", views.report_document, name="report-document"),
     path("<int:pk>/report.xlsx", views.report_xlsx, name="report-xlsx"),
     path("<int:pk>/report-text", views.report_text, name="report-text"),
+    path("<int:pk>/report-package", views.report_package, name="report-package"),
     path("indicators/<int:pk>/sentence", views.indicator_sentence, name="indicator-sentence"),
 ]
