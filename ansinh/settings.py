@@ -291,4 +291,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANSINH_LOG_LEVEL", "WARNING")},
+    # The worker (db_worker) sets these two to INFO: one line per task, printed once.
+    "loggers": {name: {"handlers": ["console"], "propagate": False} for name in ("django.tasks", "django_tasks_db")},
 }

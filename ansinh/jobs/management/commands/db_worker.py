@@ -29,11 +29,9 @@ def recover(stdout: Any = None) -> None:
     except DatabaseError:  # e.g. SQLite busy with a long job: next round
         logger.warning("Could not look for lost jobs this time", exc_info=True)
         return
-    for job_id, outcome in recovered:
-        line = f"Job #{job_id}: its worker was gone; {outcome}."
-        logger.warning(line)
-        if stdout is not None:
-            stdout.write(line)
+    if stdout is not None:  # services.recover_lost_jobs logs each one too
+        for job_id, outcome in recovered:
+            stdout.write(f"Job #{job_id}: its worker was gone; {outcome}.")
 
 
 class Janitor(threading.Thread):
