@@ -30,6 +30,10 @@ demo: install
 	$(DEMO_ENV) $(BIN)/ansinh demo generate --province 86 --households $(DEMO_HOUSEHOLDS) --seed 1
 	$(DEMO_ENV) $(BIN)/ansinh demo rounds --province 86 --year 2025
 	$(DEMO_ENV) $(BIN)/ansinh demo plans --province 86
+	@# The background worker (review rounds, packages of reports, imports) runs beside the web
+	@# server and stops with it (Ctrl-C), whichever way runserver ends.
+	$(DEMO_ENV) $(BIN)/ansinh db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/ansinh runserver 127.0.0.1:$(PORT)
 
 test: install test-only

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "ansinh.plans",
     "ansinh.web",
     "ansinh.api",
+    "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if not TESTING:
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background jobs (Django's tasks API; the django-tasks-db backend and its `db_worker`) ------
+# Long work started from a page (a review round's classification, a province's documents, large
+# imports) runs in the worker process: `ansinh db_worker`. The web server and the worker share the
+# database and ANSINH_VAR_DIR (live progress, uploaded files, results). Tests run jobs at once in
+# the request ("default"), and through the database backend and the worker ("database").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+             "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_TASK_BACKEND = "default"
+JOBS_DIR = Path(os.environ.get("ANSINH_JOBS_DIR", VAR_DIR / "jobs"))
+if TESTING and "ANSINH_JOBS_DIR" not in os.environ:
+    import tempfile
+
+    JOBS_DIR = Path(tempfile.gettempdir()) / f"ansinh-test-jobs-{os.getpid()}"
+# A running job whose worker has not written a heartbeat for this long is taken as lost: it runs
+# again (at most JOBS_MAX_ATTEMPTS times in a row), then waits for someone to retry it.
+JOBS_STALE_SECONDS = env_int("ANSINH_JOBS_STALE_SECONDS", 90)
+JOBS_MAX_ATTEMPTS = 3
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -286,4 +308,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANSINH_LOG_LEVEL", "WARNING")},
+    # The worker (db_worker) sets these two to INFO: one line per task, printed once.
+    "loggers": {name: {"handlers": ["console"], "propagate": False} for name in ("django.tasks", "django_tasks_db")},
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("households/", include("ansinh.poverty.urls")),
     path("plans/", include("ansinh.plans.urls")),
     path("audit/", audit_list, name="audit-list"),
+    path("jobs/", include("ansinh.jobs.urls")),
     path("api/v1/", include("ansinh.api.urls")),
     path("admin/", admin.site.urls),
 ]

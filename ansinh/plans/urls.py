@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/report.docx", documents.report_document, name="report-document"),
     path("<int:pk>/report.xlsx", documents.report_xlsx, name="report-xlsx"),
     path("<int:pk>/report-text", documents.report_text, name="report-text"),
+    path("<int:pk>/report-package", documents.report_package, name="report-package"),
     path("indicators/<int:pk>/sentence", documents.indicator_sentence, name="indicator-sentence"),
     # Periodic reports and results
     path("<int:pk>/submissions", reporting.submission_list, name="submission-list"),

@@ -4,6 +4,8 @@
   plan-appendix: the appendix as .xlsx.
 - report-document / report-xlsx (?period=2020-Q1&unit=ID): the periodic report of a unit (default:
   the plan's unit) as .docx, or its tables as .xlsx.
+- report-package (POST, ?period=&unit=): the unit's report and its communes' as one .zip, made by
+  a background job (ansinh.plans.jobs); the job's page shows the progress and the download.
 - indicator-sentence: a provincial officer (or an administrator) sets the province's own sentence
   of an indicator, with a preview on made-up figures; blank goes back to the catalogue's.
 
@@ -27,14 +29,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
+from ansinh.accounts.audit import client_ip
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.households.forms import add_service_errors
 from ansinh.lib.vietnamese import fold
 from ansinh.plans import documents, sentences, services, tables_xlsx
+from ansinh.plans import jobs as plan_jobs
 from ansinh.plans.forms import ReportTextForm
 from ansinh.plans.models import Indicator, IndicatorSentence, Plan, ReportText
 from ansinh.plans.periods import Period
@@ -100,6 +104,26 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan, period, unit = found
     return download(tables_xlsx.report_xlsx(plan, period, unit),
                     f"so-lieu-{_slug(period.key)}-{_slug(unit.name)}.xlsx", XLSX)
+
+
+@login_required
+@require_POST
+def report_package(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queues the package (.zip) of the unit's report and its communes' reports as a background job;
+    its page shows the progress and, when done, the download (ansinh.plans.jobs)."""
+    found = _report_args(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    plan, period, unit = found
+    try:
+        job = plan_jobs.package_start(plan=plan, period=period, unit=unit, actor=request_user(request),
+                                      ip=client_ip(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("plan-results", args=[plan.pk]) + "?" + urlencode(
+            {"period": period.key, "unit": str(unit.pk)}))
+    return redirect(job.get_absolute_url())
 
 
 @login_required

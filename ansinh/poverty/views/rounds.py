@@ -36,8 +36,11 @@ from ansinh.accounts.audit import client_ip
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import NEED_FIELDS, LivingConditions
+from ansinh.jobs.models import JobStatus
+from ansinh.jobs.services import job_panel
 from ansinh.lib.vietnamese import fold, format_number
 from ansinh.poverty import engine, figures, services, summary_xlsx
+from ansinh.poverty import jobs as round_jobs
 from ansinh.poverty.engine import StandardSpec
 from ansinh.poverty.models import (
     STEP_ORDER,
@@ -263,9 +266,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             can_change=scope.can_change(commune, field=Field.POVERTY),
             registered=registered.get(commune.pk, 0), classified=counts.get("n", 0), poor=counts.get("poor", 0),
             near_poor=counts.get("near", 0)))
+    job = round_jobs.classification_job(round_)
     context = {
         "round": round_,
         "title": round_title(round_),
+        "job": job_panel(job, user) if job is not None else None,
         "progress": progress,
         "tallies": tallies,
         "steps": [(s, labels[s]) for s in STEP_ORDER],
@@ -321,15 +326,19 @@ def round_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_run(request: HttpRequest, pk: int) -> HttpResponse:
-    """Classifies the round's households now (synchronously: seconds for a province)."""
+    """Queues the classification of the round's households as a background job; the round's page
+    shows its progress (ansinh.poverty.jobs). A job that ended at once says how."""
     user = request_user(request)
     round_ = get_round_for_user(user, pk, change=True)
     try:
-        n = services.review_round_run(round=round_, actor=user, ip=client_ip(request))
+        job = round_jobs.classification_start(round=round_, actor=user, ip=client_ip(request))
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
-        messages.success(request, _("Classified %(n)s households.") % {"n": format_number(n)})
+        if job.status == JobStatus.SUCCEEDED:
+            messages.success(request, job.message)
+        elif job.status == JobStatus.FAILED:
+            messages.error(request, job.error)
     if request.headers.get("HX-Request"):
         # htmx posted the form (showing its indicator meanwhile): a full page load shows the result.
         response = HttpResponse(status=204)
