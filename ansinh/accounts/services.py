@@ -14,7 +14,8 @@ from ansinh.geo.loader import COUNTRY_CODE
 from ansinh.geo.models import Edition, Level, Unit
 
 from . import audit
-from .models import ROLE_LEVEL, ApiToken, Field, Role, RoleAssignment, User, hash_token
+from .audit import Actor
+from .models import ROLE_LEVEL, ApiToken, AuditAction, Field, Role, RoleAssignment, User, hash_token
 
 
 def unit_for_role(*, role: str, code: str | None, on: dt.date | None = None) -> Unit:
@@ -50,8 +51,7 @@ def user_create(
     field: str = "",
     full_name: str = "",
     is_demo: bool = False,
-    actor: User | None = None,
-    ip: str | None = None,
+    actor: Actor | None = None,
 ) -> User:
     """Creates a user with one role on one unit.
 
@@ -76,16 +76,16 @@ def user_create(
     user.save()
     RoleAssignment.objects.create(user=user, role=role, unit=unit, field=field)
     audit.record(
-        actor=actor, action="accounts.user.create", obj=user, unit=unit, ip=ip,
+        actor=actor or Actor.system(), action=AuditAction.USER_CREATE, obj=user, unit=unit,
         after={"username": username, "role": role, "unit": unit.code, "field": field, "is_demo": is_demo},
     )
     return user
 
 
 @transaction.atomic
-def token_create(*, user: User, actor: User | None = None, ip: str | None = None) -> str:
+def token_create(*, user: User, actor: Actor | None = None) -> str:
     """A new API token for the user; returns the secret, which is not stored and not shown again."""
     secret = ApiToken.new_secret()
     token = ApiToken.objects.create(user=user, key_hash=hash_token(secret), prefix=secret[:10])
-    audit.record(actor=actor, action="accounts.token.create", obj=token, ip=ip, after={"prefix": token.prefix})
+    audit.record(actor=actor or Actor.system(), action=AuditAction.TOKEN_CREATE, obj=token, after={"prefix": token.prefix})
     return secret

@@ -33,6 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import (
     can_decide_submission,
     get_plan_for_user,
@@ -651,7 +652,7 @@ class SubmissionValues(APIView):
                 raise ValidationError({"values": [_("The figure %(figure)s appears twice.") % {"figure": figure}]})
             values[key] = row["value"]
         try:
-            services.submission_save(actor=request_user(request), submission=submission, values=values)
+            services.submission_save(actor=Actor.from_request(request), submission=submission, values=values)
         except DjangoValidationError as error:
             raise ValidationError({"values": _messages(error)}) from None
         return _detail(request, submission)
@@ -668,7 +669,7 @@ class SubmissionSubmit(APIView):
         if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             return _conflict(_("This form has already been submitted."))
         try:
-            services.submission_submit(actor=request_user(request), submission=submission)
+            services.submission_submit(actor=Actor.from_request(request), submission=submission)
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
         return _detail(request, submission)
@@ -684,7 +685,7 @@ class SubmissionApprove(APIView):
         if submission.status != SubmissionStatus.SUBMITTED:
             return _conflict(_("Only a submitted form can be approved."))
         try:
-            services.submission_approve(actor=request_user(request), submission=submission)
+            services.submission_approve(actor=Actor.from_request(request), submission=submission)
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
         return _detail(request, submission)
@@ -706,7 +707,7 @@ class SubmissionReturn(APIView):
         if submission.status != SubmissionStatus.SUBMITTED:
             return _conflict(_("Only a submitted form can be returned."))
         try:
-            services.submission_return(actor=request_user(request), submission=submission, reason=reason)
+            services.submission_return(actor=Actor.from_request(request), submission=submission, reason=reason)
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
         return _detail(request, submission)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.bulk import insert_rows
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
@@ -66,10 +66,10 @@ def area_for(commune: Unit) -> str:
     return Area.URBAN if commune.is_urban else Area.RURAL
 
 
-def _event(household: Household, kind: str, on: dt.date, actor: User | None, *, member: Member | None = None,
+def _event(household: Household, kind: str, on: dt.date, actor: Actor, *, member: Member | None = None,
            other: Household | None = None, note: str = "") -> None:
     HouseholdEvent.objects.create(household=household, kind=kind, on=on, member=member, other=other, note=note,
-                                  actor=actor)
+                                  actor=user_of(actor))
 
 
 def _refresh_head(household: Household) -> None:
@@ -90,9 +90,9 @@ def _check_commune(commune: Unit, hamlet: Unit | None, legacy_commune: Unit | No
 
 
 @transaction.atomic
-def household_create(*, actor: User | None, commune: Unit, code: str, address: str = "", hamlet: Unit | None = None,
+def household_create(*, actor: Actor, commune: Unit, code: str, address: str = "", hamlet: Unit | None = None,
                      legacy_commune: Unit | None = None, area: str = "", head_ethnicity: str = "01",
-                     on: dt.date | None = None, ip: str | None = None) -> Household:
+                     on: dt.date | None = None) -> Household:
     code = code.strip()
     if not code:
         raise ValidationError({"code": _("Enter the household code.")})
@@ -106,12 +106,12 @@ def household_create(*, actor: User | None, commune: Unit, code: str, address: s
     household.save()
     _event(household, HouseholdEventKind.CREATED, on or timezone.localdate(), actor)
     audit.record(actor=actor, action="household.create", obj=household, unit=commune,
-                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return household
 
 
 @transaction.atomic
-def household_update(*, actor: User | None, household: Household, ip: str | None = None, **changes: Any) -> Household:
+def household_update(*, actor: Actor, household: Household, **changes: Any) -> Household:
     """Changes the household's address, hamlet, legacy commune or area (an area different from the
     one the commune's type gives is kept as set by hand)."""
     allowed = {"address", "hamlet", "legacy_commune", "area"}
@@ -130,7 +130,7 @@ def household_update(*, actor: User | None, household: Household, ip: str | None
     household.save()
     _event(household, HouseholdEventKind.EDITED, timezone.localdate(), actor)
     audit.record(actor=actor, action="household.update", obj=household, unit=household.commune, before=before,
-                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return household
 
 
@@ -163,7 +163,7 @@ def _clean_member(member: Member) -> None:
 
 
 @transaction.atomic
-def member_add(*, actor: User | None, household: Household, ip: str | None = None, on: dt.date | None = None,
+def member_add(*, actor: Actor, household: Household, on: dt.date | None = None,
                **fields: Any) -> Member:
     member = Member(household=household, **fields)
     _clean_member(member)
@@ -174,12 +174,12 @@ def member_add(*, actor: User | None, household: Household, ip: str | None = Non
         household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     _event(household, HouseholdEventKind.MEMBER_JOINED, on or timezone.localdate(), actor, member=member)
     audit.record(actor=actor, action="member.create", obj=member, unit=household.commune,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
-def member_update(*, actor: User | None, member: Member, ip: str | None = None, **changes: Any) -> Member:
+def member_update(*, actor: Actor, member: Member, **changes: Any) -> Member:
     forbidden = set(changes) & {"household", "died_on", "left_on"}
     if forbidden:
         raise ValueError("Moves and deaths go through member_move and member_died.")
@@ -193,12 +193,12 @@ def member_update(*, actor: User | None, member: Member, ip: str | None = None, 
     _refresh_head(household)
     household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     audit.record(actor=actor, action="member.update", obj=member, unit=household.commune, before=before,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
-def member_died(*, actor: User | None, member: Member, on: dt.date, ip: str | None = None) -> Member:
+def member_died(*, actor: Actor, member: Member, on: dt.date) -> Member:
     if member.died_on is not None:
         raise ValidationError(_("This member's death is already recorded."))
     if on < member.birth_date or on > timezone.localdate():
@@ -211,11 +211,11 @@ def member_died(*, actor: User | None, member: Member, on: dt.date, ip: str | No
     household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     _event(household, HouseholdEventKind.MEMBER_DIED, on, actor, member=member)
     audit.record(actor=actor, action="member.died", obj=member, unit=household.commune, before=before,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
-def _move(member: Member, to: Household, on: dt.date, actor: User | None, relation: str) -> None:
+def _move(member: Member, to: Household, on: dt.date, actor: Actor, relation: str) -> None:
     source = member.household
     Member.objects.filter(pk=member.pk).update(household=to, relation=relation, updated_at=timezone.now())
     member.household, member.relation = to, relation
@@ -224,8 +224,7 @@ def _move(member: Member, to: Household, on: dt.date, actor: User | None, relati
 
 
 @transaction.atomic
-def member_move(*, actor: User | None, member: Member, to: Household, relation: str, on: dt.date,
-                ip: str | None = None) -> Member:
+def member_move(*, actor: Actor, member: Member, to: Household, relation: str, on: dt.date) -> Member:
     """Moves a member to another household (marriage, adoption, moving in with relatives).
 
     Both households keep the move in their history; each keeps its head (a head who moves away
@@ -246,13 +245,13 @@ def member_move(*, actor: User | None, member: Member, to: Household, relation: 
         _refresh_head(household)
         household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     audit.record(actor=actor, action="member.move", obj=member, unit=to.commune, before=before,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
-def household_split(*, actor: User | None, household: Household, members: list[Member], new_code: str,
-                    head: Member, on: dt.date, address: str = "", ip: str | None = None) -> Household:
+def household_split(*, actor: Actor, household: Household, members: list[Member], new_code: str,
+                    head: Member, on: dt.date, address: str = "") -> Household:
     """Some members leave to form a new household (tách hộ) in the same commune.
 
     1. Check the members belong to the household and the new head is one of them.
@@ -268,7 +267,7 @@ def household_split(*, actor: User | None, household: Household, members: list[M
         raise ValidationError(_("At least one member must stay in the original household."))
     new = household_create(actor=actor, commune=household.commune, code=new_code, hamlet=household.hamlet,
                            address=address or household.address, area=household.area,
-                           head_ethnicity=head.ethnicity, on=on, ip=ip)
+                           head_ethnicity=head.ethnicity, on=on)
     for member in members:
         _move(member, new, on, actor, Relation.HEAD if member.pk == head.pk else member.relation)
     for h in (household, new):
@@ -277,13 +276,12 @@ def household_split(*, actor: User | None, household: Household, members: list[M
     _event(household, HouseholdEventKind.SPLIT, on, actor, other=new)
     _event(new, HouseholdEventKind.SPLIT, on, actor, other=household, note=_("Split from %(code)s") % {"code": household.code})
     audit.record(actor=actor, action="household.split", obj=household, unit=household.commune,
-                 after={"new_household": new.code, "members": sorted(ids)}, ip=ip)
+                 after={"new_household": new.code, "members": sorted(ids)})
     return new
 
 
 @transaction.atomic
-def household_merge(*, actor: User | None, household: Household, into: Household, on: dt.date,
-                    ip: str | None = None) -> Household:
+def household_merge(*, actor: Actor, household: Household, into: Household, on: dt.date) -> Household:
     """A household joins another (nhập hộ): its members move, it ends as merged, history is kept."""
     if household.pk == into.pk:
         raise ValidationError(_("A household cannot be merged into itself."))
@@ -302,12 +300,12 @@ def household_merge(*, actor: User | None, household: Household, into: Household
     _event(household, HouseholdEventKind.MERGED, on, actor, other=into)
     _event(into, HouseholdEventKind.MERGED, on, actor, other=household)
     audit.record(actor=actor, action="household.merge", obj=household, unit=household.commune, before=before,
-                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return into
 
 
 @transaction.atomic
-def conditions_record(*, actor: User | None, household: Household, year: int, ip: str | None = None,
+def conditions_record(*, actor: Actor, household: Household, year: int,
                       **values: Any) -> LivingConditions:
     """Records (or corrects) what the survey found in a household for a review year."""
     if year < 2016 or year > timezone.localdate().year + 1:
@@ -327,7 +325,7 @@ def conditions_record(*, actor: User | None, household: Household, year: int, ip
         setattr(conditions, name, value)
     conditions.save()
     audit.record(actor=actor, action="conditions.record", obj=conditions, unit=household.commune, before=before,
-                 after=audit.snapshot(conditions, CONDITION_FIELDS), ip=ip)
+                 after=audit.snapshot(conditions, CONDITION_FIELDS))
     return conditions
 
 
@@ -364,8 +362,8 @@ def _communes(unit: Unit) -> list[Unit]:
 
 
 @transaction.atomic
-def review_round_open(*, actor: User | None, unit: Unit, year: int, kind: str = RoundKind.PERIODIC,
-                      month: int | None = None, ip: str | None = None) -> ReviewRound:
+def review_round_open(*, actor: Actor, unit: Unit, year: int, kind: str = RoundKind.PERIODIC,
+                      month: int | None = None) -> ReviewRound:
     """Gets or opens the round of a province or a commune for a year (or a month)."""
     if unit.edition != Edition.CURRENT or unit.level not in (Level.PROVINCE, Level.COMMUNE):
         raise ValidationError({"unit": _("A review round covers a province or a commune of the current map.")})
@@ -384,9 +382,9 @@ def review_round_open(*, actor: User | None, unit: Unit, year: int, kind: str = 
         previous = ReviewRound.objects.filter(unit__in=unit.ancestor_ids(), kind=RoundKind.PERIODIC,
                                               year__lt=year).order_by("-year").first()
     round_ = ReviewRound.objects.create(year=year, kind=kind, month=month, unit=unit, standard=standard,
-                                        reference_date=reference, previous=previous, created_by=actor)
+                                        reference_date=reference, previous=previous, created_by=user_of(actor))
     audit.record(actor=actor, action="review_round.open", obj=round_, unit=unit,
-                 after={"year": year, "kind": kind, "month": month, "standard": standard.code}, ip=ip)
+                 after={"year": year, "kind": kind, "month": month, "standard": standard.code})
     return round_
 
 
@@ -421,7 +419,7 @@ def _previous_statuses(round_: ReviewRound, commune_ids: list[int], ids: np.ndar
 BATCH_HOUSEHOLDS = 200_000  # households classified per batch of communes, to bound memory
 
 
-def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None = None,
+def review_round_run(*, round: ReviewRound, actor: Actor,
                      progress: Callable[[int, int], None] | None = None) -> int:
     """Classifies every active household of the round's communes; returns how many.
 
@@ -475,7 +473,7 @@ def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None =
         ReviewRound.objects.filter(pk=round_.pk).update(classified_at=timezone.now(), households_classified=done)
         round.classified_at, round.households_classified = timezone.now(), done
         audit.record(actor=actor, action="review_round.classify", obj=round_, unit=round_.unit,
-                     after={"households": done, **tally}, ip=ip)
+                     after={"households": done, **tally})
     return done
 
 
@@ -531,8 +529,8 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
 
 
 @transaction.atomic
-def review_round_step(*, actor: User | None, round: ReviewRound, commune: Unit, step: str, on: dt.date,
-                      note: str = "", ip: str | None = None) -> RoundProgress:
+def review_round_step(*, actor: Actor, round: ReviewRound, commune: Unit, step: str, on: dt.date,
+                      note: str = "") -> RoundProgress:
     """A commune records a step of the round as done; steps follow the order of Decision 24/2021/QĐ-TTg."""
     if round.locked:
         raise ValidationError(_("This review round is decided: its results are locked."))
@@ -552,15 +550,14 @@ def review_round_step(*, actor: User | None, round: ReviewRound, commune: Unit, 
     if step == Step.SURVEY and not Assessment.objects.filter(round=round, commune=commune).exists():
         raise ValidationError({"step": _("Classify the commune's households before closing the survey step.")})
     progress = RoundProgress.objects.create(round=round, commune=commune, step=step, done_on=on, note=note,
-                                            actor=actor)
+                                            actor=user_of(actor))
     audit.record(actor=actor, action="review_round.step", obj=round, unit=commune,
-                 after={"step": step, "done_on": on.isoformat(), "note": note}, ip=ip)
+                 after={"step": step, "done_on": on.isoformat(), "note": note})
     return progress
 
 
 @transaction.atomic
-def review_round_decide(*, round: ReviewRound, actor: User | None, decision_number: str, decided_on: dt.date,
-                        ip: str | None = None) -> ReviewRound:
+def review_round_decide(*, round: ReviewRound, actor: Actor, decision_number: str, decided_on: dt.date) -> ReviewRound:
     """The decision recognising poor and near-poor households: locks the round's results.
 
     Every commune must have posted the results publicly (step 4) first; the decision also records
@@ -581,13 +578,14 @@ def review_round_decide(*, round: ReviewRound, actor: User | None, decision_numb
         raise ValidationError(_("These communes have not posted their results yet: %(names)s.")
                               % {"names": ", ".join(waiting[:10]) + ("…" if len(waiting) > 10 else "")})
     updated = ReviewRound.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(
-        status=RoundStatus.DECIDED, decision_number=decision_number, decided_on=decided_on, decided_by=actor)
+        status=RoundStatus.DECIDED, decision_number=decision_number, decided_on=decided_on, decided_by=user_of(actor))
     if updated != 1:
         raise ValidationError(_("This review round is already decided."))
     RoundProgress.objects.bulk_create(
-        [RoundProgress(round=round, commune_id=pk, step=Step.DECISION, done_on=decided_on, actor=actor,
+        [RoundProgress(round=round, commune_id=pk, step=Step.DECISION, done_on=decided_on, actor=user_of(actor),
                        note=decision_number) for pk in sorted(with_households)], ignore_conflicts=True)
     round.refresh_from_db()
     audit.record(actor=actor, action="review_round.decide", obj=round, unit=round.unit,
-                 after={"decision_number": decision_number, "decided_on": decided_on.isoformat()}, ip=ip)
+                 before={"status": RoundStatus.OPEN.value},
+                 after={"status": round.status, "decision_number": decision_number, "decided_on": decided_on.isoformat()})
     return round

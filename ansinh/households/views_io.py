@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ansinh.accounts.audit import Actor
 from ansinh.accounts import audit
 from ansinh.accounts.access import (
     assessments_for_user,
@@ -53,7 +54,7 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
             error = _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_UPLOAD_MB}
         else:
             try:
-                result = household_import(actor=user, data=upload.read(), ip=audit.client_ip(request),
+                result = household_import(actor=Actor.from_request(request), data=upload.read(),
                                           allowed=get_scope(user).can_change, name=upload.name or "")
             except HouseholdImportError as exc:
                 problems = exc.problems
@@ -101,6 +102,6 @@ def round_list_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
     # Lists of named households leave the system: log who took which (Decree 13/2023/NĐ-CP, Art. 27).
     # Built first, so the (write-locking) transaction holds only the audit row.
     with transaction.atomic():
-        audit.record(actor=user, action="households.list_export", obj=round_, unit=unit, ip=audit.client_ip(request),
+        audit.record(actor=Actor.from_request(request), action="households.list_export", obj=round_, unit=unit,
                      after={"status": status, "unit": unit.code, "households": found.rows})
     return download(found.content, found.filename)

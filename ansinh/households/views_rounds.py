@@ -32,7 +32,7 @@ from ansinh.accounts.access import (
     request_user,
     rounds_for_user,
 )
-from ansinh.accounts.audit import client_ip
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import fold, format_number
@@ -195,8 +195,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
             errors["month"] = [_("The month of a regular review cannot be in the future.")]
         else:
             try:
-                round_ = services.review_round_open(actor=user, unit=unit, year=year, kind=kind, month=month,
-                                                    ip=client_ip(request))
+                round_ = services.review_round_open(actor=Actor.from_request(request), unit=unit, year=year, kind=kind, month=month)
             except ValidationError as exc:
                 errors = _errors(exc)
             else:
@@ -311,8 +310,8 @@ def round_step(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, prefix + _("The date the step was done cannot be in the future."))
     else:
         try:
-            services.review_round_step(actor=user, round=round_, commune=commune, step=step, on=on,
-                                       note=request.POST.get("note", "").strip()[:255], ip=client_ip(request))
+            services.review_round_step(actor=Actor.from_request(request), round=round_, commune=commune, step=step, on=on,
+                                       note=request.POST.get("note", "").strip()[:255])
         except ValidationError as exc:
             _flash_errors(request, exc, prefix)
         else:
@@ -327,7 +326,7 @@ def round_run(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     round_ = get_round_for_user(user, pk, change=True)
     try:
-        n = services.review_round_run(round=round_, actor=user, ip=client_ip(request))
+        n = services.review_round_run(round=round_, actor=Actor.from_request(request))
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -355,8 +354,8 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The date of the decision cannot be in the future."))
     else:
         try:
-            services.review_round_decide(round=round_, actor=user, decision_number=request.POST.get(
-                "decision_number", ""), decided_on=decided_on, ip=client_ip(request))
+            services.review_round_decide(round=round_, actor=Actor.from_request(request), decision_number=request.POST.get(
+                "decision_number", ""), decided_on=decided_on)
         except ValidationError as exc:
             _flash_errors(request, exc)
         else:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import (
     Scope,
     can_decide_submission,
@@ -194,7 +195,7 @@ def submission_open(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     period = request.POST.get("period", "")
     try:
-        submission = services.submission_open(actor=user, plan=plan, unit=unit, period=period)
+        submission = services.submission_open(actor=Actor.from_request(request), plan=plan, unit=unit, period=period)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -288,7 +289,7 @@ def _save_typed(request: HttpRequest, submission: Submission, user: User) -> Htt
     merged: dict[Key, Decimal | None] = {k: v for k, v in stored.items() if k not in shown}
     merged.update(values)
     try:
-        services.submission_save(actor=user, submission=submission, values=merged)
+        services.submission_save(actor=Actor.from_request(request), submission=submission, values=merged)
     except ValidationError as error:
         return _render_form(request, submission, fields=fields, errors=error.messages, status=400)
     return None
@@ -345,7 +346,7 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": reporting_forms.sections(fields),
             "part_warnings": services.parts_over_total(stored, {f.indicator.code: f.indicator for f in fields})})
     try:
-        services.submission_submit(actor=user, submission=submission)
+        services.submission_submit(actor=Actor.from_request(request), submission=submission)
     except ValidationError as error:
         return _render_form(request, submission, errors=error.messages, status=400)
     messages.success(request, _("The form has been submitted for approval."))
@@ -362,7 +363,7 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     if missing:
         return _render_form(request, submission, reason_error=missing, status=400)
     try:
-        services.submission_return(actor=user, submission=submission, reason=reason)
+        services.submission_return(actor=Actor.from_request(request), submission=submission, reason=reason)
     except ValidationError as error:
         return _render_form(request, submission, errors=error.messages, reason=reason, status=400)
     messages.success(request, _("The form has been returned to %(unit)s.") % {"unit": submission.unit.name})
@@ -376,7 +377,7 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     submission = get_submission_for_user(user, pk, action="decide")
     try:
-        services.submission_approve(actor=user, submission=submission)
+        services.submission_approve(actor=Actor.from_request(request), submission=submission)
     except ValidationError as error:
         return _render_form(request, submission, errors=error.messages, status=400)
     messages.success(request, _("The form has been approved; its figures are locked."))

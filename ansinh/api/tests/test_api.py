@@ -39,7 +39,7 @@ def test_a_bearer_token_from_the_cli_works(client, people):
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert response.json()["roles"][0]["unit"]["code"] == "29461"
-    assert AuditEvent.objects.filter(action="accounts.token.create", actor=None).exists()
+    assert AuditEvent.objects.filter(action="token.create", actor=None).exists()
 
 
 def test_session_auth_works(client, people):
