@@ -111,6 +111,10 @@ def _as_dict(snapshot: Any) -> dict[str, Any]:
     return {"value": snapshot}
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def changes(event: AuditEvent, *, mask_ids: bool) -> list[Change]:
     """The fields that changed (all of them for a creation or a deletion), in snapshot order."""
     before, after = _as_dict(event.before), _as_dict(event.after)
@@ -120,6 +124,8 @@ def changes(event: AuditEvent, *, mask_ids: bool) -> list[Change]:
     for key in keys:
         if key in before and key in after and before[key] == after[key]:
             continue
+        if _empty(before.get(key)) and _empty(after.get(key)):
+            continue  # a creation's blank fields say nothing
         field = _field(model, key)
         masked = mask_ids and "citizen_id" in key
         rows.append(Change(
