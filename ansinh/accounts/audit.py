@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from ansinh.lib.citizen_id import mask_citizen_id
+
 from .models import AuditEvent, User
 
 JsonDict = dict[str, Any]
@@ -114,6 +116,14 @@ def record(
         before=before,
         after=after,
     )
+
+
+def mask_snapshot(snapshot: Any) -> Any:
+    """A snapshot with the values of its citizen-ID keys masked (for the API's raw snapshots)."""
+    if not isinstance(snapshot, dict):
+        return snapshot
+    return {key: mask_citizen_id(str(value)) if "citizen_id" in key and value not in (None, "") else value
+            for key, value in snapshot.items()}
 
 
 def client_ip(request: Any) -> str | None:

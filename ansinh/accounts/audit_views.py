@@ -34,7 +34,7 @@ from ansinh.lib.vietnamese import format_number
 
 from . import audit
 from .access import Scope, audit_events_for_user, get_scope, request_user, units_for_user
-from .models import LEGACY_ACTIONS, AuditAction, AuditEvent, action_label
+from .models import AUDIT_ROLES, LEGACY_ACTIONS, AuditAction, AuditEvent, action_label
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000  # rows in one export; a wider trail is exported filtered, in parts
@@ -168,6 +168,7 @@ class Filtered:
     events: QuerySet[AuditEvent]
     values: dict[str, str]
     errors: list[str]
+    unit: Unit | None = None
 
 
 def filtered(request: HttpRequest) -> Filtered:
@@ -212,7 +213,7 @@ def filtered(request: HttpRequest) -> Filtered:
         # Whole local days, as an index range on `at` (not a date cast, which no index serves).
         start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=key == "until"), dt.time()))
         events = events.filter(**{lookup: start})
-    return Filtered(events=events.select_related("unit", "actor"), values=values, errors=errors)
+    return Filtered(events=events.select_related("unit", "actor"), values=values, errors=errors, unit=unit)
 
 
 @login_required
@@ -265,8 +266,11 @@ def _export(request: HttpRequest, found: Filtered, kind: str, total: int) -> Htt
     user = request_user(request)
     scope = get_scope(user)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # Written on the unit exported (or the viewer's own), so that the leaders who read that unit's
+    # trail also see who took a copy of it.
+    unit = found.unit or next((a.unit for a in scope.assignments if a.role in AUDIT_ROLES), None)
     with transaction.atomic():
-        audit.record(actor=audit.Actor.from_request(request), action=AuditAction.AUDIT_EXPORT, obj=AuditEvent,
+        audit.record(actor=audit.Actor.from_request(request), action=AuditAction.AUDIT_EXPORT, obj=AuditEvent, unit=unit,
                      after={"format": kind, "rows": total,
                             "filters": {key: value for key, value in found.values.items() if value}})
     headers = [str(header) for header in HEADERS]

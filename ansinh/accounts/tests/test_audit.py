@@ -239,7 +239,7 @@ def test_it_exports_the_filtered_rows_masked_and_audits_the_export(client, peopl
     export = AuditEvent.objects.get(action=AuditAction.AUDIT_EXPORT)
     assert export.actor == people.bao and export.ip == "192.0.2.55"
     assert export.after == {"format": "xlsx", "rows": 1, "filters": {"action": "member.create"}}
-    assert export.unit is None  # seen by administrators; the leader's trail is of her units' rows
+    assert export.unit == units.vinh_long  # in the trail of the province it copied
 
     response = client.get("/audit/?export=csv&action=member.died")
     text = response.content.decode("utf-8-sig")
@@ -300,3 +300,14 @@ def test_it_refuses_an_import_as_an_officer_of_another_commune(people, tmp_path)
     assert "Đã nhập 5 hộ" in out.getvalue()
     event = AuditEvent.objects.get(action=AuditAction.HOUSEHOLDS_IMPORT)
     assert (event.actor, event.ip) == (people.lan, None)  # the console has no client address
+
+
+def test_the_api_masks_citizen_ids_in_snapshots_for_a_leader(client, people, units):
+    from ansinh.api.tests.test_api import bearer
+
+    _household(people, units)
+    rows = client.get("/api/v1/audit/?page_size=50", **bearer(client, people.bao)).json()["results"]
+    member = next(row for row in rows if row["action"] == "member.create")
+    assert member["after"]["citizen_id"] == MASKED and member["action_label"] in ("Add member", "Thêm thành viên")
+    rows = client.get("/api/v1/audit/?page_size=50", **bearer(client, people.tung)).json()["results"]
+    assert next(row for row in rows if row["action"] == "member.create")["after"]["citizen_id"] == CITIZEN_ID
