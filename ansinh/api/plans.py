@@ -33,17 +33,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import (
     can_decide_submission,
     get_plan_for_user,
     get_scope,
     get_submission_for_user,
     plans_for_user,
-    request_user,
     submissions_for_user,
     units_for_user,
 )
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.plans import counted, results, services
 from ansinh.plans.models import (

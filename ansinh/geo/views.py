@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ansinh.accounts.access import get_scope, get_unit_for_user, request_user, units_for_user
+from ansinh.accounts.access import get_scope, get_unit_for_user, units_for_user
 from ansinh.accounts.audit import Actor
 
 from . import services

@@ -12,7 +12,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.audit import Actor
 from ansinh.accounts import audit
 from ansinh.accounts.access import (
     assessments_for_user,
@@ -20,6 +19,7 @@ from ansinh.accounts.access import (
     get_scope,
     request_user,
 )
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Level
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import download, editor, unit_param

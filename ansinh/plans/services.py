@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
-from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, current_home
 
 from .models import (Aggregation, Agency, Dimension, Indicator, Plan, PlanStatus, ReportText, Source, Submission,

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold

@@ -33,8 +33,8 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user, units_for_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import (
     Scope,
     can_decide_submission,
@@ -36,6 +35,7 @@ from ansinh.accounts.access import (
     request_user,
     submissions_for_user,
 )
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import REFORM_DATE, Edition, Level, Unit, current_home
 
