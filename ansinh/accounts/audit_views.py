@@ -213,7 +213,7 @@ def filtered(request: HttpRequest) -> Filtered:
         # Whole local days, as an index range on `at` (not a date cast, which no index serves).
         start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=key == "until"), dt.time()))
         events = events.filter(**{lookup: start})
-    return Filtered(events=events.select_related("unit", "actor"), values=values, errors=errors, unit=unit)
+    return Filtered(events=events.select_related("unit"), values=values, errors=errors, unit=unit)
 
 
 @login_required

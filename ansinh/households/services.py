@@ -384,7 +384,7 @@ def review_round_open(*, actor: Actor, unit: Unit, year: int, kind: str = RoundK
     round_ = ReviewRound.objects.create(year=year, kind=kind, month=month, unit=unit, standard=standard,
                                         reference_date=reference, previous=previous, created_by=user_of(actor))
     audit.record(actor=actor, action="review_round.open", obj=round_, unit=unit,
-                 after={"year": year, "kind": kind, "month": month, "standard": standard.code})
+                 after={"status": round_.status, "year": year, "kind": kind, "month": month, "standard": standard.code})
     return round_
 
 
