@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ansinh.geo.models import Level
 from ansinh.lib.vietnamese import fold
@@ -127,6 +128,97 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
+class AuditAction(models.TextChoices):
+    """What an audit row records, named for people (the page and the export show the label).
+
+    The values are dotted, app first; rows written before these choices existed keep their raw
+    value and show it humanised (`AuditEvent.action_label`). Labels carry the context "audit
+    action" so that they never share a translation with a button of the same English words.
+    """
+
+    # The register (households, members, living conditions) and the poverty review.
+    HOUSEHOLD_CREATE = "household.create", pgettext_lazy("audit action", "Create household")
+    HOUSEHOLD_UPDATE = "household.update", pgettext_lazy("audit action", "Edit household")
+    HOUSEHOLD_SPLIT = "household.split", pgettext_lazy("audit action", "Split household")
+    HOUSEHOLD_MERGE = "household.merge", pgettext_lazy("audit action", "Merge households")
+    MEMBER_CREATE = "member.create", pgettext_lazy("audit action", "Add member")
+    MEMBER_UPDATE = "member.update", pgettext_lazy("audit action", "Edit member")
+    MEMBER_DIED = "member.died", pgettext_lazy("audit action", "Record a death")
+    MEMBER_MOVE = "member.move", pgettext_lazy("audit action", "Move member to another household")
+    CONDITIONS_RECORD = "conditions.record", pgettext_lazy("audit action", "Record living conditions")
+    HOUSEHOLDS_IMPORT = "households.import", pgettext_lazy("audit action", "Import households")
+    HOUSEHOLDS_LIST_EXPORT = "households.list_export", pgettext_lazy("audit action", "Export household list")
+    HOUSEHOLDS_DEMO = "households.demo.generate", pgettext_lazy("audit action", "Generate demo households")
+    STANDARD_CREATE = "households.standard.create", pgettext_lazy("audit action", "Create poverty standard")
+    STANDARD_UPDATE = "households.standard.update", pgettext_lazy("audit action", "Update poverty standard")
+    ROUND_OPEN = "review_round.open", pgettext_lazy("audit action", "Open review round")
+    ROUND_CLASSIFY = "review_round.classify", pgettext_lazy("audit action", "Classify households of a review round")
+    ROUND_STEP = "review_round.step", pgettext_lazy("audit action", "Record review step")
+    ROUND_DECIDE = "review_round.decide", pgettext_lazy("audit action", "Record review decision")
+    # The administrative map.
+    MAP_LOAD = "geo.map.load", pgettext_lazy("audit action", "Load administrative map")
+    HAMLET_CREATE = "geo.hamlet.create", pgettext_lazy("audit action", "Create hamlet")
+    HAMLET_UPDATE = "geo.hamlet.update", pgettext_lazy("audit action", "Edit hamlet")
+    # Plans, targets, tasks and periodic reports.
+    AGENCY_CREATE = "plans.agency.create", pgettext_lazy("audit action", "Create agency")
+    AGENCY_UPDATE = "plans.agency.update", pgettext_lazy("audit action", "Edit agency")
+    PLAN_CREATE = "plans.plan.create", pgettext_lazy("audit action", "Create plan")
+    PLAN_UPDATE = "plans.plan.update", pgettext_lazy("audit action", "Edit plan")
+    TARGETS_REPLACE = "plans.targets.replace", pgettext_lazy("audit action", "Replace targets")
+    TARGET_REVISE = "plans.target.revise", pgettext_lazy("audit action", "Revise target")
+    TASK_CREATE = "plans.task.create", pgettext_lazy("audit action", "Create task")
+    TASK_UPDATE = "plans.task.update", pgettext_lazy("audit action", "Edit task")
+    TASK_NOTE = "plans.task.note", pgettext_lazy("audit action", "Note task progress")
+    SUBMISSION_CREATE = "plans.submission.create", pgettext_lazy("audit action", "Open report form")
+    SUBMISSION_SAVE = "plans.submission.save", pgettext_lazy("audit action", "Save report figures")
+    SUBMISSION_NOTES = "plans.submission.notes", pgettext_lazy("audit action", "Save report notes")
+    SUBMISSION_SUBMIT = "plans.submission.submit", pgettext_lazy("audit action", "Submit report")
+    SUBMISSION_RETURN = "plans.submission.return", pgettext_lazy("audit action", "Return report")
+    SUBMISSION_APPROVE = "plans.submission.approve", pgettext_lazy("audit action", "Approve report")
+    REPORT_TEXT_SAVE = "plans.report_text.save", pgettext_lazy("audit action", "Save report text")
+    SENTENCE_SAVE = "plans.sentence.save", pgettext_lazy("audit action", "Save indicator sentence")
+    SENTENCE_RESET = "plans.sentence.reset", pgettext_lazy("audit action", "Reset indicator sentence")
+    PLANS_DEMO = "plans.demo.generate", pgettext_lazy("audit action", "Generate demo plans")
+    PLANS_DEMO_TASKS = "plans.demo.tasks_done", pgettext_lazy("audit action", "Mark demo tasks done")
+    PLANS_BENCH = "plans.bench.setup", pgettext_lazy("audit action", "Prepare benchmark data")
+    # Imports, personal data and citizen IDs.
+    IMPORT_REFUSED = "import.refused", pgettext_lazy("audit action", "Import refused")
+    PERSONAL_DATA_READ = "personal_data.read", pgettext_lazy("audit action", "Read full personal data")
+    CITIZEN_ID_ELSEWHERE = "citizen_id.checked_elsewhere", pgettext_lazy(
+        "audit action", "Citizen ID checked against another unit")
+    # Users, roles and API tokens.
+    USER_CREATE = "user.create", pgettext_lazy("audit action", "Create user")
+    USER_UPDATE = "user.update", pgettext_lazy("audit action", "Edit user")
+    USER_DEACTIVATE = "user.deactivate", pgettext_lazy("audit action", "Deactivate user")
+    USER_PASSWORD_RESET = "user.password_reset", pgettext_lazy("audit action", "Reset password")
+    USER_PASSWORD_CHANGE = "user.password_change", pgettext_lazy("audit action", "Change own password")
+    ROLE_GRANT = "role.grant", pgettext_lazy("audit action", "Grant role")
+    ROLE_REVOKE = "role.revoke", pgettext_lazy("audit action", "Revoke role")
+    TOKEN_CREATE = "token.create", pgettext_lazy("audit action", "Create API token")
+    TOKEN_REVOKE = "token.revoke", pgettext_lazy("audit action", "Revoke API token")
+    # Background jobs, the working-day calendar, the audit trail itself.
+    JOB_START = "job.start", pgettext_lazy("audit action", "Start background job")
+    JOB_FAIL = "job.fail", pgettext_lazy("audit action", "Background job failed")
+    CALENDAR_CHANGE = "calendar.change", pgettext_lazy("audit action", "Change working-day calendar")
+    AUDIT_EXPORT = "audit.export", pgettext_lazy("audit action", "Export audit trail")
+
+
+# Values written before the choices existed, shown (and filtered) as the choice they became.
+LEGACY_ACTIONS = {
+    "accounts.user.create": AuditAction.USER_CREATE,
+    "accounts.token.create": AuditAction.TOKEN_CREATE,
+}
+
+
+def action_label(value: str) -> str:
+    """The action's name for people; an unknown value (an older or newer release) humanised."""
+    value = LEGACY_ACTIONS.get(value, value)
+    if value in AuditAction.values:
+        return str(AuditAction(value).label)
+    words = value.replace(".", " ").replace("_", " ").split()
+    return " ".join(words).capitalize() if words else "—"
+
+
 class AuditEvent(models.Model):
     """Who changed what, where, when, before and after, from which address.
 
@@ -139,7 +231,8 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_name = models.CharField(_("user"), max_length=150, help_text="The username at the time, or 'system'.")
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    # Choices for the page and the forms; a value outside them (an older row) is still stored and shown.
+    action = models.CharField(_("action"), max_length=64, db_index=True, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
@@ -158,3 +251,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

@@ -16,22 +16,14 @@ from ansinh.geo.loader import COUNTRY_CODE
 from ansinh.geo.models import Edition, Level, Unit
 
 from . import audit
-from .models import ROLE_LEVEL, ApiToken, Field, Role, RoleAssignment, User, hash_token
+from .models import ROLE_LEVEL, ApiToken, AuditAction, Field, Role, RoleAssignment, User, hash_token
 from .passwords import generate_password
+from .audit import Actor
 
 
-class Action:
-    """The audit actions of this module (AuditEvent.action)."""
 
-    USER_CREATE = "user.create"
-    USER_UPDATE = "user.update"
-    USER_DEACTIVATE = "user.deactivate"
-    USER_PASSWORD_RESET = "user.password_reset"
-    USER_PASSWORD_CHANGE = "user.password_change"
-    ROLE_GRANT = "role.grant"
-    ROLE_REVOKE = "role.revoke"
-    TOKEN_CREATE = "token.create"
-    TOKEN_REVOKE = "token.revoke"
+Action = AuditAction  # the audit actions of this module
+
 
 
 # The API writes a token's last use at most this often, not on every request.
@@ -111,8 +103,7 @@ def user_create(
     full_name: str = "",
     email: str = "",
     is_demo: bool = False,
-    actor: User | None = None,
-    ip: str | None = None,
+    actor: Actor | None = None,
 ) -> User:
     """Creates a user with one role on one unit.
 
@@ -141,7 +132,7 @@ def user_create(
     user.save()
     RoleAssignment.objects.create(user=user, role=role, unit=unit, field=field)
     audit.record(
-        actor=actor, action=Action.USER_CREATE, obj=user, unit=unit, ip=ip,
+        actor=actor or Actor.system(), action=Action.USER_CREATE, obj=user, unit=unit,
         after={"username": username, "full_name": user.full_name, "email": email, "role": role, "unit": unit.code,
                "field": field, "is_demo": is_demo},
     )
@@ -149,7 +140,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, full_name: str, email: str, actor: User | None, ip: str | None = None) -> User:
+def user_update(*, user: User, full_name: str, email: str, actor: Actor) -> User:
     """Changes a user's full name and e-mail (the username stays: audit rows and logs name it)."""
     email = email.strip()
     if email:
@@ -161,16 +152,16 @@ def user_update(*, user: User, full_name: str, email: str, actor: User | None, i
         return user
     user.set_derived_fields()
     user.save(update_fields=["full_name", "email", "search_name"])
-    audit.record(actor=actor, action=Action.USER_UPDATE, obj=user, unit=home_unit(user), ip=ip,
+    audit.record(actor=actor, action=Action.USER_UPDATE, obj=user, unit=home_unit(user),
                  before=before, after=after)
     return user
 
 
 @transaction.atomic
-def user_deactivate(*, user: User, actor: User | None, ip: str | None = None) -> None:
+def user_deactivate(*, user: User, actor: Actor) -> None:
     """Stops a user from logging in and from using her API tokens (her records and audit rows
     stay). Nobody deactivates herself, nor the last active administrator."""
-    if actor is not None and actor.pk == user.pk:
+    if actor.user is not None and actor.user.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     admins = active_admin_ids()
     if user.pk in admins and len(admins) <= 1:
@@ -179,23 +170,22 @@ def user_deactivate(*, user: User, actor: User | None, ip: str | None = None) ->
     if not User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
         raise ValidationError(_("This account is already deactivated."))
     user.is_active = False
-    audit.record(actor=actor, action=Action.USER_DEACTIVATE, obj=user, unit=home_unit(user), ip=ip,
+    audit.record(actor=actor, action=Action.USER_DEACTIVATE, obj=user, unit=home_unit(user),
                  before={"is_active": True}, after={"is_active": False})
 
 
 @transaction.atomic
-def user_reactivate(*, user: User, actor: User | None, ip: str | None = None) -> None:
+def user_reactivate(*, user: User, actor: Actor) -> None:
     """Lets a deactivated user log in again (audited as an update of `is_active`)."""
     if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True):
         raise ValidationError(_("This account is already active."))
     user.is_active = True
-    audit.record(actor=actor, action=Action.USER_UPDATE, obj=user, unit=home_unit(user), ip=ip,
+    audit.record(actor=actor, action=Action.USER_UPDATE, obj=user, unit=home_unit(user),
                  before={"is_active": False}, after={"is_active": True})
 
 
 @transaction.atomic
-def user_password_reset(*, user: User, actor: User | None, password: str | None = None,
-                        ip: str | None = None) -> str:
+def user_password_reset(*, user: User, actor: Actor, password: str | None = None) -> str:
     """Sets a new password for someone else: the one given, or a generated one; returns it, to be
     shown once. The password itself is never audited."""
     generated = password is None or password == ""
@@ -203,13 +193,13 @@ def user_password_reset(*, user: User, actor: User | None, password: str | None 
     validate_password(new, user)
     user.set_password(new)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, action=Action.USER_PASSWORD_RESET, obj=user, unit=home_unit(user), ip=ip,
+    audit.record(actor=actor, action=Action.USER_PASSWORD_RESET, obj=user, unit=home_unit(user),
                  after={"generated": generated})
     return new
 
 
 @transaction.atomic
-def user_password_change(*, user: User, old_password: str, new_password: str, ip: str | None = None) -> None:
+def user_password_change(*, user: User, old_password: str, new_password: str, actor: Actor | None = None) -> None:
     """A user changes her own password: the old one must be right, the new one pass the rules."""
     if not user.check_password(old_password):
         raise ValidationError({"old_password": _("Your old password was entered incorrectly.")})
@@ -221,25 +211,24 @@ def user_password_change(*, user: User, old_password: str, new_password: str, ip
         raise ValidationError({"new_password1": error.messages}) from None
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit.record(actor=user, action=Action.USER_PASSWORD_CHANGE, obj=user, unit=home_unit(user), ip=ip)
+    audit.record(actor=actor or Actor(user=user), action=Action.USER_PASSWORD_CHANGE, obj=user, unit=home_unit(user))
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: str, unit: Unit, field: str = "", actor: User | None,
-               ip: str | None = None) -> RoleAssignment:
+def role_grant(*, user: User, role: str, unit: Unit, field: str = "", actor: Actor) -> RoleAssignment:
     """Gives a user a role on a unit (with a field for a provincial officer)."""
     _check_role(role=role, unit=unit, field=field)
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit, field=field).exists():
         raise ValidationError(_("%(user)s already has this role on this unit.") % {"user": user.username})
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, field=field)
     _sync_admin_flags(user)
-    audit.record(actor=actor, action=Action.ROLE_GRANT, obj=user, unit=unit, ip=ip,
+    audit.record(actor=actor, action=Action.ROLE_GRANT, obj=user, unit=unit,
                  after={"role": role, "unit": unit.code, "field": field})
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, actor: User | None, ip: str | None = None) -> None:
+def role_revoke(*, assignment: RoleAssignment, actor: Actor) -> None:
     """Takes a role away. A user keeps at least one role (deactivate her instead), and the last
     active administrator keeps hers."""
     user = assignment.user
@@ -256,11 +245,11 @@ def role_revoke(*, assignment: RoleAssignment, actor: User | None, ip: str | Non
     if not RoleAssignment.objects.filter(pk=assignment.pk).delete()[0]:
         raise ValidationError(_("This role was already taken away."))
     _sync_admin_flags(user)
-    audit.record(actor=actor, action=Action.ROLE_REVOKE, obj=user, unit=unit, ip=ip, before=before)
+    audit.record(actor=actor, action=Action.ROLE_REVOKE, obj=user, unit=unit, before=before)
 
 
 @transaction.atomic
-def token_create(*, user: User, actor: User | None = None, ip: str | None = None, days: int | None = None) -> str:
+def token_create(*, user: User, actor: Actor | None = None, days: int | None = None) -> str:
     """A new API token for the user; returns the secret, which is not stored and not shown again.
 
     It expires `days` days from now (default settings.API_TOKEN_DAYS; 0: never)."""
@@ -270,20 +259,20 @@ def token_create(*, user: User, actor: User | None = None, ip: str | None = None
     secret = ApiToken.new_secret()
     expires_at = timezone.now() + dt.timedelta(days=days) if days else None
     token = ApiToken.objects.create(user=user, key_hash=hash_token(secret), prefix=secret[:10], expires_at=expires_at)
-    audit.record(actor=actor, action=Action.TOKEN_CREATE, obj=token, unit=home_unit(user), ip=ip,
+    audit.record(actor=actor or Actor.system(), action=Action.TOKEN_CREATE, obj=token, unit=home_unit(user),
                  after={"prefix": token.prefix, "user": user.username,
                         "expires_at": expires_at.isoformat() if expires_at else None})
     return secret
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: User | None, ip: str | None = None) -> None:
+def token_revoke(*, token: ApiToken, actor: Actor) -> None:
     """Revokes a token for good: the API refuses it from now on."""
     now = timezone.now()
     if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
         raise ValidationError(_("This token was already revoked."))
     token.revoked_at = now
-    audit.record(actor=actor, action=Action.TOKEN_REVOKE, obj=token, unit=home_unit(token.user), ip=ip,
+    audit.record(actor=actor, action=Action.TOKEN_REVOKE, obj=token, unit=home_unit(token.user),
                  before={"prefix": token.prefix, "user": token.user.username})
 
 

@@ -33,7 +33,7 @@ from .access import (
     user_directory_for_user,
     users_under_unit,
 )
-from .audit import client_ip
+from .audit import Actor
 from .forms import (
     PasswordChangeForm,
     PasswordResetForm,
@@ -114,7 +114,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             user = services.user_create(
                 username=data["username"], password=password, role=data["role"], unit=form.unit_obj,
                 field=data["field"] or "", full_name=data["full_name"], email=data["email"] or "",
-                actor=actor, ip=client_ip(request))
+                actor=Actor.from_request(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -151,7 +151,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(user=user, full_name=form.cleaned_data["full_name"],
-                                 email=form.cleaned_data["email"] or "", actor=actor, ip=client_ip(request))
+                                 email=form.cleaned_data["email"] or "", actor=Actor.from_request(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -171,7 +171,7 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
         check_role_grant(actor, role=form.cleaned_data["role"], unit=form.unit_obj)
         try:
             services.role_grant(user=user, role=form.cleaned_data["role"], unit=form.unit_obj,
-                                field=form.cleaned_data["field"] or "", actor=actor, ip=client_ip(request))
+                                field=form.cleaned_data["field"] or "", actor=Actor.from_request(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -188,7 +188,7 @@ def role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     user = get_user_for_user(actor, pk, change=True)
     assignment = get_role_for_user(actor, user, role_pk)
     try:
-        services.role_revoke(assignment=assignment, actor=actor, ip=client_ip(request))
+        services.role_revoke(assignment=assignment, actor=Actor.from_request(request))
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -206,8 +206,8 @@ def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            password = services.user_password_reset(user=user, actor=actor, password=form.cleaned_data["password1"],
-                                                    ip=client_ip(request))
+            password = services.user_password_reset(user=user, actor=Actor.from_request(request),
+                                                    password=form.cleaned_data["password1"])
         except ValidationError as error:
             form.add_error("password1", error)
         else:
@@ -227,7 +227,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
     try:
-        services.user_deactivate(user=user, actor=actor, ip=client_ip(request))
+        services.user_deactivate(user=user, actor=Actor.from_request(request))
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -241,7 +241,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _manager(request)
     user = get_user_for_user(actor, pk, change=True)
     try:
-        services.user_reactivate(user=user, actor=actor, ip=client_ip(request))
+        services.user_reactivate(user=user, actor=Actor.from_request(request))
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -257,7 +257,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = TokenCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            secret = services.token_create(user=user, actor=actor, ip=client_ip(request),
+            secret = services.token_create(user=user, actor=Actor.from_request(request),
                                            days=form.cleaned_data["days"])
         except ValidationError as error:
             form.add_error("days", error)
@@ -277,7 +277,7 @@ def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
     user = get_user_for_user(actor, pk, change=True)
     token = get_token_for_user(actor, user, token_pk)
     try:
-        services.token_revoke(token=token, actor=actor, ip=client_ip(request))
+        services.token_revoke(token=token, actor=Actor.from_request(request))
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -294,7 +294,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_change(user=user, old_password=form.cleaned_data["old_password"],
-                                          new_password=form.cleaned_data["new_password1"], ip=client_ip(request))
+                                          new_password=form.cleaned_data["new_password1"], actor=Actor.from_request(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:

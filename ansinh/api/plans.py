@@ -39,10 +39,10 @@ from ansinh.accounts.access import (
     get_scope,
     get_submission_for_user,
     plans_for_user,
-    request_user,
     submissions_for_user,
     units_for_user,
 )
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.plans import counted, results, services
 from ansinh.plans.models import (
@@ -651,7 +651,7 @@ class SubmissionValues(APIView):
                 raise ValidationError({"values": [_("The figure %(figure)s appears twice.") % {"figure": figure}]})
             values[key] = row["value"]
         try:
-            services.submission_save(actor=request_user(request), submission=submission, values=values)
+            services.submission_save(actor=Actor.from_request(request), submission=submission, values=values)
         except DjangoValidationError as error:
             raise ValidationError({"values": _messages(error)}) from None
         return _detail(request, submission)
@@ -668,7 +668,7 @@ class SubmissionSubmit(APIView):
         if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             return _conflict(_("This form has already been submitted."))
         try:
-            services.submission_submit(actor=request_user(request), submission=submission)
+            services.submission_submit(actor=Actor.from_request(request), submission=submission)
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
         return _detail(request, submission)
@@ -684,7 +684,7 @@ class SubmissionApprove(APIView):
         if submission.status != SubmissionStatus.SUBMITTED:
             return _conflict(_("Only a submitted form can be approved."))
         try:
-            services.submission_approve(actor=request_user(request), submission=submission)
+            services.submission_approve(actor=Actor.from_request(request), submission=submission)
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
         return _detail(request, submission)
@@ -706,7 +706,7 @@ class SubmissionReturn(APIView):
         if submission.status != SubmissionStatus.SUBMITTED:
             return _conflict(_("Only a submitted form can be returned."))
         try:
-            services.submission_return(actor=request_user(request), submission=submission, reason=reason)
+            services.submission_return(actor=Actor.from_request(request), submission=submission, reason=reason)
         except DjangoValidationError as error:
             raise ValidationError(_messages(error)) from None
         return _detail(request, submission)

@@ -5,6 +5,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ansinh.accounts.access import get_scope
+from ansinh.accounts.audit import mask_snapshot
 from ansinh.accounts.models import AuditEvent, RoleAssignment
 from ansinh.geo.models import Unit
 
@@ -55,8 +57,19 @@ class RoleSerializer(serializers.ModelSerializer[RoleAssignment]):
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     unit_code = serializers.CharField(source="unit.code", default=None, read_only=True)
+    # A plain string: rows older than the action choices keep their raw value.
+    action = serializers.CharField(read_only=True)
+    action_label = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance: AuditEvent) -> dict[str, Any]:
+        """Citizen IDs in the snapshots masked for a caller who may not see them in full, as on the page."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not get_scope(request.user).may_see_citizen_ids(instance.unit):
+            data["before"], data["after"] = mask_snapshot(data["before"]), mask_snapshot(data["after"])
+        return data
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_name", "action", "object_type", "object_id", "object_repr",
+        fields = ["id", "at", "actor_name", "action", "action_label", "object_type", "object_id", "object_repr",
                   "unit", "unit_code", "ip", "before", "after"]

@@ -210,7 +210,7 @@ def load_official_map() -> LoadResult:
 
         country = stored[(Edition.PERMANENT.value, COUNTRY_CODE)]
         audit.record(
-            actor=None, action="geo.map.load", obj=country, unit=country,
+            actor=audit.Actor.system(), action="geo.map.load", obj=country, unit=country,
             after={"source": f"vietnam-provinces {vp.__version__}", "created": result.created,
                    "updated": result.updated, "successions_created": result.successions_created,
                    "successions_deleted": result.successions_deleted},

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor
 
 from ansinh.lib.vietnamese import fold
 
@@ -34,7 +34,7 @@ def _clean_hamlet(*, commune_id: int | None, name: str, kind: str, exclude_pk: i
 
 
 @transaction.atomic
-def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
+def hamlet_create(*, actor: Actor, commune: Unit, name: str, kind: str) -> Unit:
     """Adds a hamlet below a current commune; its code is the commune's code and a number."""
     if commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT:
         raise ValidationError(_("Hamlets are added below a commune of the current map."))
@@ -51,13 +51,13 @@ def hamlet_create(*, actor: User | None, commune: Unit, name: str, kind: str, ip
     hamlet.save()
     hamlet.path = f"{commune.path}{hamlet.pk}/"
     hamlet.save(update_fields=["path"])
-    audit.record(actor=actor, action="geo.hamlet.create", obj=hamlet, unit=hamlet, ip=ip,
+    audit.record(actor=actor, action="geo.hamlet.create", obj=hamlet, unit=hamlet,
                  after=audit.snapshot(hamlet, HAMLET_FIELDS))
     return hamlet
 
 
 @transaction.atomic
-def hamlet_rename(*, actor: User | None, hamlet: Unit, name: str, kind: str, ip: str | None = None) -> Unit:
+def hamlet_rename(*, actor: Actor, hamlet: Unit, name: str, kind: str) -> Unit:
     if hamlet.level != Level.HAMLET:
         raise ValidationError(_("Only hamlets can be renamed here; the official map comes from the national list."))
     name = _clean_hamlet(commune_id=hamlet.parent_id, name=name, kind=kind, exclude_pk=hamlet.pk)
@@ -65,6 +65,6 @@ def hamlet_rename(*, actor: User | None, hamlet: Unit, name: str, kind: str, ip:
     hamlet.name, hamlet.kind = name, kind
     hamlet.set_derived_fields()
     hamlet.save(update_fields=["name", "kind", "search_name", "sort_key", "updated_at"])
-    audit.record(actor=actor, action="geo.hamlet.update", obj=hamlet, unit=hamlet, ip=ip,
+    audit.record(actor=actor, action="geo.hamlet.update", obj=hamlet, unit=hamlet,
                  before=before, after=audit.snapshot(hamlet, HAMLET_FIELDS))
     return hamlet

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ansinh.accounts.access import get_scope, get_unit_for_user, request_user, units_for_user
-from ansinh.accounts.audit import client_ip
+from ansinh.accounts.access import get_scope, get_unit_for_user, units_for_user
+from ansinh.accounts.audit import Actor
 
 from . import services
 from .models import HAMLET_KINDS, LEGACY_END, Edition, Kind, Level, Unit
@@ -90,7 +90,7 @@ def hamlet_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             hamlet = services.hamlet_create(
-                actor=request_user(request), commune=commune, name=values["name"], kind=values["kind"], ip=client_ip(request)
+                actor=Actor.from_request(request), commune=commune, name=values["name"], kind=values["kind"]
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -114,7 +114,7 @@ def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.hamlet_rename(
-                actor=request_user(request), hamlet=hamlet, name=values["name"], kind=values["kind"], ip=client_ip(request)
+                actor=Actor.from_request(request), hamlet=hamlet, name=values["name"], kind=values["kind"]
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}

@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Kind, Level, Succession, Unit
 from ansinh.geo.services import hamlet_create
 from ansinh.lib.bulk import insert_rows, next_ids
@@ -1226,7 +1227,7 @@ def _hamlets(communes: list[tuple[int, str]]) -> tuple[dict[int, list[tuple[int,
         for name in names:
             pk = existing.get(fold(name))
             if pk is None:
-                pk = hamlet_create(actor=None, commune=commune, name=name, kind=Kind.AP).pk
+                pk = hamlet_create(actor=Actor.system(), commune=commune, name=name, kind=Kind.AP).pk
                 created += 1
             hamlets.append((pk, name))
         out[index] = hamlets
@@ -1314,7 +1315,7 @@ def generate(*, province: Unit, households: int, seed: int, year: int = 2025, re
             insert_rows(LivingConditions, c_cols, block.conditions)
             say(f"  {format_number(stop)}/{format_number(households)} hộ, {format_number(members)} nhân khẩu "
                 f"({format_number(time.perf_counter() - started, 1)} giây)")
-        audit.record(actor=None, action="households.demo.generate", obj=province, unit=province, after={
+        audit.record(actor=Actor.system(), action="households.demo.generate", obj=province, unit=province, after={
             "households": households, "members": members, "seed": seed, "year": year, "replaced": replaced,
             "hamlets_created": created})
     return Generated(province=province, households=households, members=members, communes=len(setting.communes),

@@ -34,7 +34,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Edition, Level, Succession, Unit, code_candidates
 from ansinh.lib.bulk import insert_rows, next_ids
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
@@ -820,7 +820,7 @@ def _common_unit(communes: Iterable[Unit]) -> Unit | None:
     return Unit.objects.filter(pk=int(common[-1])).first() if common else None
 
 
-def _commit(plan: Plan, registered: dict[str, tuple[int, Unit]], *, actor: User | None, ip: str | None,
+def _commit(plan: Plan, registered: dict[str, tuple[int, Unit]], *, actor: Actor,
             name: str) -> ImportResult:
     now = timezone.now()
     today = timezone.localdate()
@@ -858,7 +858,8 @@ def _commit(plan: Plan, registered: dict[str, tuple[int, Unit]], *, actor: User 
             (household_ids[v["household"]], *(v[name] for name in CONDITION_VALUES)) + rest
             for v in (row.values for row in plan.conditions)))
         columns, rest = _columns(HouseholdEvent, EVENT_GIVEN, now)
-        actor_id = actor.pk if actor is not None else None
+        who = user_of(actor)
+        actor_id = who.pk if who is not None else None
         insert_rows(HouseholdEvent, columns, (
             (pk, HouseholdEventKind.CREATED.value, today, note, actor_id) + rest for pk in ids))
 
@@ -867,7 +868,7 @@ def _commit(plan: Plan, registered: dict[str, tuple[int, Unit]], *, actor: User 
         first_code = plan.households[0].values["code"] if plan.households else next(iter(registered))
         subject = Household(pk=household_ids[first_code], code=first_code,
                             head_name=heads[first_code]["full_name"] if first_code in heads else "")
-        audit.record(actor=actor, action="households.import", obj=subject, unit=_common_unit(communes), ip=ip,
+        audit.record(actor=actor, action="households.import", obj=subject, unit=_common_unit(communes),
                      after={"file": name, "households": len(plan.households), "members": len(plan.members),
                             "conditions": len(plan.conditions)})
     return ImportResult(file=name, households=len(plan.households), members=len(plan.members),
@@ -916,7 +917,7 @@ def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Pl
     return plan, registered
 
 
-def household_import(*, actor: User | None, data: bytes | str | Path | IO[bytes], ip: str | None = None,
+def household_import(*, actor: Actor, data: bytes | str | Path | IO[bytes],
                      allowed: Callable[[Unit], bool] | None = None, name: str = "",
                      dry_run: bool = False) -> ImportResult:
     """Checks the whole file, then writes all of it in one transaction, or nothing.
@@ -936,7 +937,7 @@ def household_import(*, actor: User | None, data: bytes | str | Path | IO[bytes]
         return ImportResult(file=name, households=len(plan.households), members=len(plan.members),
                             conditions=len(plan.conditions), written=False)
     try:
-        return _commit(plan, registered, actor=actor, ip=ip, name=name)
+        return _commit(plan, registered, actor=actor, name=name)
     except IntegrityError:
         # Someone registered the same household code or citizen ID between the checks and the write.
         raise HouseholdImportError([Problem("", 0, "", "Sổ hộ vừa thay đổi trong lúc nhập (trùng mã hộ hoặc số định "

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 
@@ -49,10 +49,10 @@ def area_for(commune: Unit) -> str:
     return Area.URBAN if commune.is_urban else Area.RURAL
 
 
-def _event(household: Household, kind: str, on: dt.date, actor: User | None, *, member: Member | None = None,
+def _event(household: Household, kind: str, on: dt.date, actor: Actor, *, member: Member | None = None,
            other: Household | None = None, note: str = "") -> None:
     HouseholdEvent.objects.create(household=household, kind=kind, on=on, member=member, other=other, note=note,
-                                  actor=actor)
+                                  actor=user_of(actor))
 
 
 def _refresh_head(household: Household) -> None:
@@ -73,9 +73,9 @@ def _check_commune(commune: Unit, hamlet: Unit | None, legacy_commune: Unit | No
 
 
 @transaction.atomic
-def household_create(*, actor: User | None, commune: Unit, code: str, address: str = "", hamlet: Unit | None = None,
+def household_create(*, actor: Actor, commune: Unit, code: str, address: str = "", hamlet: Unit | None = None,
                      legacy_commune: Unit | None = None, area: str = "", head_ethnicity: str = "01",
-                     on: dt.date | None = None, ip: str | None = None) -> Household:
+                     on: dt.date | None = None) -> Household:
     code = code.strip()
     if not code:
         raise ValidationError({"code": _("Enter the household code.")})
@@ -89,12 +89,12 @@ def household_create(*, actor: User | None, commune: Unit, code: str, address: s
     household.save()
     _event(household, HouseholdEventKind.CREATED, on or timezone.localdate(), actor)
     audit.record(actor=actor, action="household.create", obj=household, unit=commune,
-                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return household
 
 
 @transaction.atomic
-def household_update(*, actor: User | None, household: Household, ip: str | None = None, **changes: Any) -> Household:
+def household_update(*, actor: Actor, household: Household, **changes: Any) -> Household:
     """Changes the household's address, hamlet, legacy commune or area (an area different from the
     one the commune's type gives is kept as set by hand)."""
     allowed = {"address", "hamlet", "legacy_commune", "area"}
@@ -113,7 +113,7 @@ def household_update(*, actor: User | None, household: Household, ip: str | None
     household.save()
     _event(household, HouseholdEventKind.EDITED, timezone.localdate(), actor)
     audit.record(actor=actor, action="household.update", obj=household, unit=household.commune, before=before,
-                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return household
 
 
@@ -146,7 +146,7 @@ def _clean_member(member: Member) -> None:
 
 
 @transaction.atomic
-def member_add(*, actor: User | None, household: Household, ip: str | None = None, on: dt.date | None = None,
+def member_add(*, actor: Actor, household: Household, on: dt.date | None = None,
                **fields: Any) -> Member:
     member = Member(household=household, **fields)
     _clean_member(member)
@@ -157,12 +157,12 @@ def member_add(*, actor: User | None, household: Household, ip: str | None = Non
         household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     _event(household, HouseholdEventKind.MEMBER_JOINED, on or timezone.localdate(), actor, member=member)
     audit.record(actor=actor, action="member.create", obj=member, unit=household.commune,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
-def member_update(*, actor: User | None, member: Member, ip: str | None = None, **changes: Any) -> Member:
+def member_update(*, actor: Actor, member: Member, **changes: Any) -> Member:
     forbidden = set(changes) & {"household", "died_on", "left_on"}
     if forbidden:
         raise ValueError("Moves and deaths go through member_move and member_died.")
@@ -176,12 +176,12 @@ def member_update(*, actor: User | None, member: Member, ip: str | None = None, 
     _refresh_head(household)
     household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     audit.record(actor=actor, action="member.update", obj=member, unit=household.commune, before=before,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
-def member_died(*, actor: User | None, member: Member, on: dt.date, ip: str | None = None) -> Member:
+def member_died(*, actor: Actor, member: Member, on: dt.date) -> Member:
     if member.died_on is not None:
         raise ValidationError(_("This member's death is already recorded."))
     if on < member.birth_date or on > timezone.localdate():
@@ -194,11 +194,11 @@ def member_died(*, actor: User | None, member: Member, on: dt.date, ip: str | No
     household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     _event(household, HouseholdEventKind.MEMBER_DIED, on, actor, member=member)
     audit.record(actor=actor, action="member.died", obj=member, unit=household.commune, before=before,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
-def _move(member: Member, to: Household, on: dt.date, actor: User | None, relation: str) -> None:
+def _move(member: Member, to: Household, on: dt.date, actor: Actor, relation: str) -> None:
     source = member.household
     Member.objects.filter(pk=member.pk).update(household=to, relation=relation, updated_at=timezone.now())
     member.household, member.relation = to, relation
@@ -207,8 +207,7 @@ def _move(member: Member, to: Household, on: dt.date, actor: User | None, relati
 
 
 @transaction.atomic
-def member_move(*, actor: User | None, member: Member, to: Household, relation: str, on: dt.date,
-                ip: str | None = None) -> Member:
+def member_move(*, actor: Actor, member: Member, to: Household, relation: str, on: dt.date) -> Member:
     """Moves a member to another household (marriage, adoption, moving in with relatives).
 
     Both households keep the move in their history; each keeps its head (a head who moves away
@@ -229,13 +228,13 @@ def member_move(*, actor: User | None, member: Member, to: Household, relation: 
         _refresh_head(household)
         household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
     audit.record(actor=actor, action="member.move", obj=member, unit=to.commune, before=before,
-                 after=audit.snapshot(member, MEMBER_FIELDS), ip=ip)
+                 after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
 
 @transaction.atomic
-def household_split(*, actor: User | None, household: Household, members: list[Member], new_code: str,
-                    head: Member, on: dt.date, address: str = "", ip: str | None = None) -> Household:
+def household_split(*, actor: Actor, household: Household, members: list[Member], new_code: str,
+                    head: Member, on: dt.date, address: str = "") -> Household:
     """Some members leave to form a new household (tách hộ) in the same commune.
 
     1. Check the members belong to the household and the new head is one of them.
@@ -251,7 +250,7 @@ def household_split(*, actor: User | None, household: Household, members: list[M
         raise ValidationError(_("At least one member must stay in the original household."))
     new = household_create(actor=actor, commune=household.commune, code=new_code, hamlet=household.hamlet,
                            address=address or household.address, area=household.area,
-                           head_ethnicity=head.ethnicity, on=on, ip=ip)
+                           head_ethnicity=head.ethnicity, on=on)
     for member in members:
         _move(member, new, on, actor, Relation.HEAD if member.pk == head.pk else member.relation)
     for h in (household, new):
@@ -260,13 +259,12 @@ def household_split(*, actor: User | None, household: Household, members: list[M
     _event(household, HouseholdEventKind.SPLIT, on, actor, other=new)
     _event(new, HouseholdEventKind.SPLIT, on, actor, other=household, note=_("Split from %(code)s") % {"code": household.code})
     audit.record(actor=actor, action="household.split", obj=household, unit=household.commune,
-                 after={"new_household": new.code, "members": sorted(ids)}, ip=ip)
+                 after={"new_household": new.code, "members": sorted(ids)})
     return new
 
 
 @transaction.atomic
-def household_merge(*, actor: User | None, household: Household, into: Household, on: dt.date,
-                    ip: str | None = None) -> Household:
+def household_merge(*, actor: Actor, household: Household, into: Household, on: dt.date) -> Household:
     """A household joins another (nhập hộ): its members move, it ends as merged, history is kept."""
     if household.pk == into.pk:
         raise ValidationError(_("A household cannot be merged into itself."))
@@ -285,12 +283,12 @@ def household_merge(*, actor: User | None, household: Household, into: Household
     _event(household, HouseholdEventKind.MERGED, on, actor, other=into)
     _event(into, HouseholdEventKind.MERGED, on, actor, other=household)
     audit.record(actor=actor, action="household.merge", obj=household, unit=household.commune, before=before,
-                 after=audit.snapshot(household, HOUSEHOLD_FIELDS), ip=ip)
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return into
 
 
 @transaction.atomic
-def conditions_record(*, actor: User | None, household: Household, year: int, ip: str | None = None,
+def conditions_record(*, actor: Actor, household: Household, year: int,
                       **values: Any) -> LivingConditions:
     """Records (or corrects) what the survey found in a household for a review year."""
     if year < 2016 or year > timezone.localdate().year + 1:
@@ -310,7 +308,7 @@ def conditions_record(*, actor: User | None, household: Household, year: int, ip
         setattr(conditions, name, value)
     conditions.save()
     audit.record(actor=actor, action="conditions.record", obj=conditions, unit=household.commune, before=before,
-                 after=audit.snapshot(conditions, CONDITION_FIELDS), ip=ip)
+                 after=audit.snapshot(conditions, CONDITION_FIELDS))
     return conditions
 
 

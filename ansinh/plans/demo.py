@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Unit
 from ansinh.households.models import Household
@@ -74,7 +75,7 @@ def load_examples(*, write: Write = print, directory: Path = examples.EXAMPLES_D
             write(f"Kế hoạch {existing.number} năm {existing.year} ({name}) đã có: bỏ qua.")
             plans.append(existing)
             continue
-        result = plan_import(actor=None, data=path, name=name)
+        result = plan_import(actor=Actor.system(), data=path, name=name)
         for line in result.lines()[:-1]:
             write(line)
         assert result.plan_id is not None
@@ -85,12 +86,12 @@ def load_examples(*, write: Write = print, directory: Path = examples.EXAMPLES_D
     form = Submission.objects.filter(plan=tra_vinh, unit=tra_vinh.unit, period="2020-Q1").first()
     if form is None or form.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         officer = _user("laodong")
-        result_ = submission_import(actor=officer, data=directory / examples.TRA_VINH_Q1, name=examples.TRA_VINH_Q1,
+        result_ = submission_import(actor=Actor.cli(officer), data=directory / examples.TRA_VINH_Q1, name=examples.TRA_VINH_Q1,
                                     submit=True)
         write(result_.lines()[0])
         form = Submission.objects.get(pk=result_.submission_id)
     if form.status == SubmissionStatus.SUBMITTED:
-        services.submission_approve(actor=_user("lanhdao"), submission=form)
+        services.submission_approve(actor=Actor.cli(_user("lanhdao")), submission=form)
         # The dates of the seed report (16 Mar 2020), not of the demo run.
         sent, decided = _at(dt.date(2020, 3, 16), 9), _at(dt.date(2020, 3, 18), 15)
         Submission.objects.filter(pk=form.pk).update(submitted_at=sent, decided_at=decided)
@@ -121,7 +122,7 @@ def _close_past_tasks(plan: Plan) -> None:
         Task.objects.filter(pk__in=[t.pk for t in tasks]).update(status=TaskStatus.DONE)
         TaskNote.objects.bulk_create(TaskNote(task=t, written_on=dt.date(plan.year, 12, 31),
                                               text="Đã hoàn thành trong năm (dữ liệu trình diễn).") for t in tasks)
-        audit.record(actor=None, action="plans.demo.tasks_done", obj=plan, unit=plan.home,
+        audit.record(actor=Actor.system(), action="plans.demo.tasks_done", obj=plan, unit=plan.home,
                      after={"tasks": len(tasks)})
 
 
@@ -162,10 +163,10 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
     totals = {**DEMO_TOTALS, "poor_reduction": _poor_reduction_target(province)}
     with transaction.atomic():
         if agency is None:
-            agency = services.agency_create(actor=None, unit=province, name=SO_NOI_VU, kind=str(AgencyKind.DEPARTMENT),
+            agency = services.agency_create(actor=Actor.system(), unit=province, name=SO_NOI_VU, kind=str(AgencyKind.DEPARTMENT),
                                             symbol="SNV", parent=parent)
         plan = services.plan_create(
-            actor=None, agency=agency, unit=province, year=DEMO_YEAR, number=DEMO_NUMBER,
+            actor=Actor.system(), agency=agency, unit=province, year=DEMO_YEAR, number=DEMO_NUMBER,
             place=province.name.removeprefix("Tỉnh ").removeprefix("Thành phố "),
             title="Thực hiện công tác lao động, việc làm, người có công và giảm nghèo năm 2025 trên địa bàn tỉnh sau "
                   "sắp xếp đơn vị hành chính",
@@ -192,10 +193,10 @@ def demo_current_plan(province: Unit, *, seed: int = DEMO_SEED, write: Write = p
             by_pk = {c.pk: c for c in communes}
             rows += [services.TargetRow(indicators[code], by_pk[pk], str(DEMO_YEAR), "", Decimal(value))
                      for pk, value in split_targets[code].items()]
-        services.targets_replace(actor=None, plan=plan, rows=rows, reason="Dữ liệu trình diễn")
+        services.targets_replace(actor=Actor.system(), plan=plan, rows=rows, reason="Dữ liệu trình diễn")
         _tasks(plan, province)
         counts = _forms(plan, communes, split_targets, rng)
-        audit.record(actor=None, action="plans.demo.generate", obj=plan, unit=province,
+        audit.record(actor=Actor.system(), action="plans.demo.generate", obj=plan, unit=province,
                      after={"communes": len(communes), **counts})
     write(f"Kế hoạch {plan.number} năm {plan.year} của {agency.name} ({province.name}): {len(rows)} chỉ tiêu, "
           f"{plan.tasks.count()} nhiệm vụ; biểu quý I–IV của {len(communes)} xã: {counts['approved']} đã duyệt, "
@@ -229,12 +230,12 @@ def _tasks(plan: Plan, province: Unit) -> None:
          dt.date(2025, 12, 20), TaskStatus.DONE, "Đã gửi báo cáo số 412/BC-SNV."),
     ]
     for order, (sector, description, lead, due, status, note) in enumerate(tasks, start=1):
-        task = services.task_create(actor=None, plan=plan, description=description, order=order * 10,
+        task = services.task_create(actor=Actor.system(), plan=plan, description=description, order=order * 10,
                                     sector=sector, lead=agency(lead), due_on=due)
         if note or status != TaskStatus.OPEN:
-            services.task_note_add(actor=None, task=task, text=note or "Đang thực hiện.", status=str(status),
+            services.task_note_add(actor=Actor.system(), task=task, text=note or "Đang thực hiện.", status=str(status),
                                    written_on=due - dt.timedelta(days=3))
-    services.task_create(actor=None, plan=plan, order=80, sector="social_protection",
+    services.task_create(actor=Actor.system(), plan=plan, order=80, sector="social_protection",
                          description="Điều chỉnh mức trợ cấp xã hội theo chuẩn mới.",
                          lead=agency("Phòng Bảo trợ xã hội"), due_condition="khi Trung ương ban hành")
 

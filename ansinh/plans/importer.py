@@ -37,7 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit, code_candidates, current_home
 from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_header, find_sheet,
                                      header_key, read_workbook)
@@ -876,7 +876,7 @@ def _plan_values(parsed: Parsed) -> dict[str, Any]:
 class _Agencies:
     """The agencies of the plan's unit by name, made through the audited service when missing."""
 
-    def __init__(self, unit: Unit, actor: User | None) -> None:
+    def __init__(self, unit: Unit, actor: Actor) -> None:
         self.unit, self.actor = unit, actor
         self.known = {a.name: a for a in Agency.objects.filter(unit=unit)}
         self.created: list[str] = []
@@ -892,7 +892,7 @@ class _Agencies:
         return found
 
 
-def _commit(parsed: Parsed, *, actor: User | None, replace: bool, name: str) -> PlanImportResult:
+def _commit(parsed: Parsed, *, actor: Actor, replace: bool, name: str) -> PlanImportResult:
     f = parsed.fields
     unit = parsed.unit
     assert unit is not None
@@ -955,7 +955,7 @@ def _commit(parsed: Parsed, *, actor: User | None, replace: bool, name: str) -> 
     return result
 
 
-def plan_import(*, actor: User | None, data: Source_, name: str = "", allowed: Callable[[Unit], bool] | None = None,
+def plan_import(*, actor: Actor, data: Source_, name: str = "", allowed: Callable[[Unit], bool] | None = None,
                 replace: bool = False, dry_run: bool = False) -> PlanImportResult:
     """Checks the whole file, then writes all of it in one transaction, or nothing.
 

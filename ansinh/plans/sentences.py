@@ -39,7 +39,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Unit, current_home
 from ansinh.lib.vietnamese import format_number
 
@@ -307,7 +307,7 @@ def preview(indicator: Indicator, template: str, *, percent_decimals: int = 1) -
 
 
 @transaction.atomic
-def sentence_save(*, actor: User | None, indicator: Indicator, unit: Unit, text: str) -> IndicatorSentence | None:
+def sentence_save(*, actor: Actor, indicator: Indicator, unit: Unit, text: str) -> IndicatorSentence | None:
     """Sets the department's sentence of `indicator` for `unit` (and the units below it). A blank
     text, or the catalogue's own sentence, removes the department's (back to the catalogue's)."""
     text = "\n".join(line.rstrip() for line in text.strip().splitlines())
@@ -325,11 +325,11 @@ def sentence_save(*, actor: User | None, indicator: Indicator, unit: Unit, text:
         return None
     before = {"text": existing.text if existing is not None else indicator.sentence, "unit": unit.pk}
     if existing is None:
-        existing = IndicatorSentence.objects.create(indicator=indicator, unit=unit, text=text, updated_by=actor)
+        existing = IndicatorSentence.objects.create(indicator=indicator, unit=unit, text=text, updated_by=user_of(actor))
     elif existing.text == text:
         return existing
     else:
-        existing.text, existing.updated_by = text, actor
+        existing.text, existing.updated_by = text, user_of(actor)
         existing.save(update_fields=["text", "updated_by", "updated_at"])
     audit.record(actor=actor, action="plans.sentence.save", obj=existing, unit=home, before=before,
                  after={"text": text, "unit": unit.pk})

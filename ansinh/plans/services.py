@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Level, Unit, current_home
 
 from .models import (Aggregation, Agency, Dimension, Indicator, Plan, ReportText, Source, Submission,
@@ -38,7 +38,7 @@ Key = tuple[str, str]
 
 
 @transaction.atomic
-def agency_create(*, actor: User | None, unit: Unit, name: str, kind: str, symbol: str = "", short_name: str = "",
+def agency_create(*, actor: Actor, unit: Unit, name: str, kind: str, symbol: str = "", short_name: str = "",
                   parent: Agency | None = None) -> Agency:
     name = " ".join(name.split())
     if not name:
@@ -55,7 +55,7 @@ AGENCY_FIELDS = ["name", "short_name", "kind", "symbol", "parent", "active"]
 
 
 @transaction.atomic
-def agency_update(*, actor: User | None, agency: Agency, name: str, kind: str, symbol: str = "",
+def agency_update(*, actor: Actor, agency: Agency, name: str, kind: str, symbol: str = "",
                   short_name: str = "", parent: Agency | None = None, active: bool = True) -> Agency:
     """Renames or retypes an agency, sets the body above it, or retires it; its unit stays."""
     name = " ".join(name.split())
@@ -82,10 +82,10 @@ def agency_update(*, actor: User | None, agency: Agency, name: str, kind: str, s
     return agency
 
 
-def agency_for(unit: Unit, name: str, kind: str, *, actor: User | None = None, symbol: str = "") -> Agency:
+def agency_for(unit: Unit, name: str, kind: str, *, actor: Actor | None = None, symbol: str = "") -> Agency:
     """The unit's agency of that name, made when missing (imports name agencies by text)."""
     existing = Agency.objects.filter(unit=unit, name=" ".join(name.split())).first()
-    return existing or agency_create(actor=actor, unit=unit, name=name, kind=kind, symbol=symbol)
+    return existing or agency_create(actor=actor or Actor.system(), unit=unit, name=name, kind=kind, symbol=symbol)
 
 
 def _assign(obj: Plan | Task, fields: Mapping[str, object], allowed: list[str]) -> None:
@@ -137,9 +137,9 @@ def _clean_plan(plan: Plan) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor: User | None, agency: Agency, unit: Unit, year: int, number: str, title: str, place: str,
+def plan_create(*, actor: Actor, agency: Agency, unit: Unit, year: int, number: str, title: str, place: str,
                 **fields: object) -> Plan:
-    plan = Plan(agency=agency, unit=unit, year=year, number=number, title=title, place=place, created_by=actor,
+    plan = Plan(agency=agency, unit=unit, year=year, number=number, title=title, place=place, created_by=user_of(actor),
                 **fields)
     _clean_plan(plan)
     plan.home = current_home(unit)
@@ -150,7 +150,7 @@ def plan_create(*, actor: User | None, agency: Agency, unit: Unit, year: int, nu
 
 
 @transaction.atomic
-def plan_update(*, actor: User | None, plan: Plan, **fields: object) -> Plan:
+def plan_update(*, actor: Actor, plan: Plan, **fields: object) -> Plan:
     before = audit.snapshot(plan, PLAN_FIELDS)
     _assign(plan, fields, PLAN_FIELDS)
     _clean_plan(plan)
@@ -209,7 +209,7 @@ def _check_target(plan: Plan, row: TargetRow) -> None:
 
 
 @transaction.atomic
-def targets_replace(*, actor: User | None, plan: Plan, rows: Iterable[TargetRow], reason: str = "") -> int:
+def targets_replace(*, actor: Actor, plan: Plan, rows: Iterable[TargetRow], reason: str = "") -> int:
     """Sets the plan's targets to `rows` in one go (import, or the targets form): new targets are
     created with revision 0, changed ones get a revision, missing ones are removed. Returns how many
     targets changed."""
@@ -231,7 +231,7 @@ def targets_replace(*, actor: User | None, plan: Plan, rows: Iterable[TargetRow]
     Target.objects.bulk_create(new_targets)
     created = list(plan.targets.filter(revision=0).exclude(revisions__isnull=False))
     revisions = [TargetRevision(target=t, number=0, value=t.value, previous=None, reason=reason, revised_on=today,
-                                by=actor) for t in created]
+                                by=user_of(actor)) for t in created]
     changed: list[Target] = []
     before: dict[str, str] = {}
     for row in rows:
@@ -239,7 +239,7 @@ def targets_replace(*, actor: User | None, plan: Plan, rows: Iterable[TargetRow]
         if target is not None and (target.value != row.value or target.note != row.note):
             before[_target_label(target)] = _plain(target.value)
             revisions.append(TargetRevision(target=target, number=target.revision + 1, value=row.value,
-                                            previous=target.value, reason=reason, revised_on=today, by=actor))
+                                            previous=target.value, reason=reason, revised_on=today, by=user_of(actor)))
             target.value, target.note, target.revision = row.value, row.note, target.revision + 1
             changed.append(target)
     Target.objects.bulk_update(changed, ["value", "note", "revision"])
@@ -282,7 +282,7 @@ def _revision_history(targets: list[Target]) -> dict[str, list[dict[str, str]]]:
 
 
 @transaction.atomic
-def target_revise(*, actor: User | None, target: Target, value: Decimal, reason: str, document: str = "",
+def target_revise(*, actor: Actor, target: Target, value: Decimal, reason: str, document: str = "",
                   revised_on: dt.date | None = None) -> Target:
     """A revision during the year (điều chỉnh chỉ tiêu): the old value stays in the history."""
     if not reason.strip():
@@ -294,7 +294,7 @@ def target_revise(*, actor: User | None, target: Target, value: Decimal, reason:
     before = audit.snapshot(target, ["value", "revision"])
     TargetRevision.objects.create(target=target, number=target.revision + 1, value=value, previous=target.value,
                                   reason=reason.strip(), document=document.strip(),
-                                  revised_on=revised_on or timezone.localdate(), by=actor)
+                                  revised_on=revised_on or timezone.localdate(), by=user_of(actor))
     target.value, target.revision = value, target.revision + 1
     target.save(update_fields=["value", "revision", "updated_at"])
     audit.record(actor=actor, action="plans.target.revise", obj=target, unit=target.plan.home, before=before,
@@ -354,7 +354,7 @@ def _clean_task(task: Task) -> None:
 
 
 @transaction.atomic
-def task_create(*, actor: User | None, plan: Plan, description: str, partners: Iterable[Agency] = (),
+def task_create(*, actor: Actor, plan: Plan, description: str, partners: Iterable[Agency] = (),
                 **fields: object) -> Task:
     task = Task(plan=plan, description=description.strip(), **fields)
     if not task.order:
@@ -368,7 +368,7 @@ def task_create(*, actor: User | None, plan: Plan, description: str, partners: I
 
 
 @transaction.atomic
-def task_update(*, actor: User | None, task: Task, partners: Iterable[Agency] | None = None,
+def task_update(*, actor: Actor, task: Task, partners: Iterable[Agency] | None = None,
                 **fields: object) -> Task:
     before = audit.snapshot(task, TASK_FIELDS)
     _assign(task, fields, TASK_FIELDS)
@@ -382,31 +382,32 @@ def task_update(*, actor: User | None, task: Task, partners: Iterable[Agency] | 
 
 
 @transaction.atomic
-def task_note_add(*, actor: User | None, task: Task, text: str, status: str | None = None,
+def task_note_add(*, actor: Actor, task: Task, text: str, status: str | None = None,
                   written_on: dt.date | None = None) -> TaskNote:
     if not text.strip():
         raise ValidationError({"text": _("Write the progress note.")})
     note = TaskNote.objects.create(task=task, text=text.strip(), written_on=written_on or timezone.localdate(),
-                                   by=actor)
+                                   by=user_of(actor))
+    before = {"status": task.status}
     if status and status != task.status:
         if status not in TaskStatus.values:
             raise ValidationError({"status": _("Choose a status.")})
         task.status = status
         task.save(update_fields=["status", "updated_at"])
     audit.record(actor=actor, action="plans.task.note", obj=task, unit=task.plan.home,
-                 after={"text": note.text, "status": task.status})
+                 before=before, after={"status": task.status, "note": note.text})
     return note
 
 
 # --- submissions ---------------------------------------------------------------------------
 
 
-def _event(submission: Submission, action: str, actor: User | None, reason: str = "") -> None:
-    SubmissionEvent.objects.create(submission=submission, action=action, by=actor, reason=reason)
+def _event(submission: Submission, action: str, actor: Actor, reason: str = "") -> None:
+    SubmissionEvent.objects.create(submission=submission, action=action, by=user_of(actor), reason=reason)
 
 
 @transaction.atomic
-def submission_open(*, actor: User | None, plan: Plan, unit: Unit, period: str) -> Submission:
+def submission_open(*, actor: Actor, plan: Plan, unit: Unit, period: str) -> Submission:
     """The unit's form for the period (made as a draft the first time)."""
     key = Period.parse(period)
     if not unit.path.startswith(plan.unit.path):
@@ -461,7 +462,7 @@ def check_size(value: Decimal, *, label: str, text: object) -> Decimal:
 
 
 @transaction.atomic
-def submission_save(*, actor: User | None, submission: Submission, values: Mapping[Key, Decimal | None]) -> int:
+def submission_save(*, actor: Actor, submission: Submission, values: Mapping[Key, Decimal | None]) -> int:
     """Replaces the form's figures (a draft or a returned form only). Blank figures are removed.
     Returns how many figures the form holds."""
     # Touch the row first, on condition it is still open: the transaction then holds it until the end.
@@ -527,36 +528,39 @@ def _move(submission: Submission, from_statuses: tuple[str, ...], refusal: str, 
 
 
 @transaction.atomic
-def submission_submit(*, actor: User | None, submission: Submission) -> Submission:
+def submission_submit(*, actor: Actor, submission: Submission) -> Submission:
     if not submission.values.exists():
         raise ValidationError(_("The form is empty: enter the figures before submitting."))
+    old = submission.status
     _move(submission, (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED), _("This form has already been submitted."),
-          status=SubmissionStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor)
+          status=SubmissionStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=user_of(actor))
     _event(submission, "submit", actor)
     audit.record(actor=actor, action="plans.submission.submit", obj=submission, unit=submission.home,
-                 after={"status": submission.status})
+                 before={"status": old}, after={"status": submission.status})
     return submission
 
 
 @transaction.atomic
-def submission_return(*, actor: User | None, submission: Submission, reason: str) -> Submission:
+def submission_return(*, actor: Actor, submission: Submission, reason: str) -> Submission:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the form is returned.")})
+    old = submission.status
     _move(submission, (SubmissionStatus.SUBMITTED,), _("Only a submitted form can be returned."),
-          status=SubmissionStatus.RETURNED, return_reason=reason.strip(), decided_at=timezone.now(), decided_by=actor)
+          status=SubmissionStatus.RETURNED, return_reason=reason.strip(), decided_at=timezone.now(), decided_by=user_of(actor))
     _event(submission, "return", actor, reason.strip())
     audit.record(actor=actor, action="plans.submission.return", obj=submission, unit=submission.home,
-                 after={"status": submission.status, "reason": submission.return_reason})
+                 before={"status": old}, after={"status": submission.status, "return_reason": submission.return_reason})
     return submission
 
 
 @transaction.atomic
-def submission_approve(*, actor: User | None, submission: Submission) -> Submission:
+def submission_approve(*, actor: Actor, submission: Submission) -> Submission:
+    old = submission.status
     _move(submission, (SubmissionStatus.SUBMITTED,), _("Only a submitted form can be approved."),
-          status=SubmissionStatus.APPROVED, decided_at=timezone.now(), decided_by=actor)
+          status=SubmissionStatus.APPROVED, decided_at=timezone.now(), decided_by=user_of(actor))
     _event(submission, "approve", actor)
     audit.record(actor=actor, action="plans.submission.approve", obj=submission, unit=submission.home,
-                 after={"status": submission.status})
+                 before={"status": old}, after={"status": submission.status})
     return submission
 
 
@@ -622,7 +626,7 @@ REPORT_TEXT_FIELDS = ["number", "issued_on", "strengths", "difficulties", "recip
 
 
 @transaction.atomic
-def report_text_save(*, actor: User | None, plan: Plan, unit: Unit, period: Period, number: str = "",
+def report_text_save(*, actor: Actor, plan: Plan, unit: Unit, period: Period, number: str = "",
                      issued_on: dt.date | None = None, strengths: str = "", difficulties: str = "",
                      recipients: str = "") -> ReportText:
     """Sets the words of a unit's periodic report (number, date, assessment, recipients); the
@@ -640,7 +644,7 @@ def report_text_save(*, actor: User | None, plan: Plan, unit: Unit, period: Peri
     text.strengths, text.difficulties, text.recipients = (
         "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
         for value in (strengths, difficulties, recipients))
-    text.updated_by = actor
+    text.updated_by = user_of(actor)
     text.save()
     after = audit.snapshot(text, REPORT_TEXT_FIELDS)
     if before != after:

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Level, Unit, code_candidates, current_home
 from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
                                      header_positions, read_workbook)
@@ -282,7 +282,7 @@ def _header_value(parsed: _Parsed, k: str, collector: Collector, *, required: bo
     return number, value
 
 
-def submission_import(*, actor: User | None, data: Source_, name: str = "",
+def submission_import(*, actor: Actor, data: Source_, name: str = "",
                       allowed: Callable[[Unit], bool] | None = None, plans: QuerySet[Plan] | None = None,
                       submit: bool = False) -> SubmissionImportResult:
     """Checks the whole form, then saves its figures into the unit's submission (made as a draft
@@ -426,7 +426,7 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
                                   warnings=services.parts_over_total(values, indicators))
 
 
-def _save_notes(submission: Submission, notes: dict[tuple[str, str], str], *, actor: User | None) -> None:
+def _save_notes(submission: Submission, notes: dict[tuple[str, str], str], *, actor: Actor) -> None:
     """The notes of the figures just saved (in the same transaction as submission_save; the
     service replaces values and does not take notes), with an audit row of their own."""
     if not notes:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db.models import Count
 
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Household
 from ansinh.lib.vietnamese import format_number
@@ -27,9 +28,9 @@ def demo_rounds(*, province: Unit, year: int, write: Callable[[str], None] = pri
                                         pk__in=Household.objects.values("commune_id")).order_by("code"))
     rounds = []
     for y, steps_for in ((year - 1, lambda i: 4), (year, lambda i: i % 5)):
-        round_ = services.review_round_open(actor=None, unit=province, year=y)
+        round_ = services.review_round_open(actor=Actor.system(), unit=province, year=y)
         if round_.classified_at is None:
-            n = services.review_round_run(round=round_, actor=None)
+            n = services.review_round_run(round=round_, actor=Actor.system())
             write(f"Đợt rà soát năm {y}: đã phân loại {format_number(n)} hộ.")
         if round_.status != RoundStatus.DECIDED and not RoundProgress.objects.filter(round=round_).exists():
             with_households = set(round_.assessments.values("commune_id").annotate(n=Count("id"))
@@ -38,10 +39,10 @@ def demo_rounds(*, province: Unit, year: int, write: Callable[[str], None] = pri
                 if commune.pk not in with_households:
                     continue
                 for step in list(Step)[:steps_for(i)]:
-                    services.review_round_step(actor=None, round=round_, commune=commune, step=step,
+                    services.review_round_step(actor=Actor.system(), round=round_, commune=commune, step=step,
                                                on=dt.date(y, 10, 1) + dt.timedelta(days=14 * list(Step).index(step)))
         if y == year - 1 and round_.status != RoundStatus.DECIDED:
-            services.review_round_decide(round=round_, actor=None, decision_number="125/QĐ-UBND",
+            services.review_round_decide(round=round_, actor=Actor.system(), decision_number="125/QĐ-UBND",
                                          decided_on=dt.date(y, 12, 20))
             write(f"Đợt rà soát năm {y}: đã có quyết định 125/QĐ-UBND, số liệu đã khóa.")
         rounds.append(round_)

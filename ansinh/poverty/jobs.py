@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.access import get_round_for_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
 from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register
 from ansinh.jobs.models import Job
@@ -37,7 +38,8 @@ def _run(job: Job, progress: Progress) -> Outcome:
     if round_ is None:
         raise JobError(_("This review round no longer exists."))
     progress.say(_("Classifying the households…"))
-    count = services.review_round_run(round=round_, actor=job.started_by, ip=job.params.get("ip"), progress=progress)
+    count = services.review_round_run(round=round_, actor=Actor(user=job.started_by, ip=job.params.get("ip")),
+                                     progress=progress)
     return Outcome(message=_("Classified %(n)s households.") % {"n": format_number(count)},
                    result={"households": count}, result_url=reverse("round-detail", args=[round_.pk]), done=count)
 

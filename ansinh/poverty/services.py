@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import NEED_FIELDS, Household, IncomeMethod, LivingConditions
 from ansinh.lib.bulk import insert_rows
@@ -67,8 +67,8 @@ def _communes(unit: Unit) -> list[Unit]:
 
 
 @transaction.atomic
-def review_round_open(*, actor: User | None, unit: Unit, year: int, kind: str = RoundKind.PERIODIC,
-                      month: int | None = None, ip: str | None = None) -> ReviewRound:
+def review_round_open(*, actor: Actor, unit: Unit, year: int, kind: str = RoundKind.PERIODIC,
+                      month: int | None = None) -> ReviewRound:
     """Gets or opens the round of a province or a commune for a year (or a month)."""
     if unit.edition != Edition.CURRENT or unit.level not in (Level.PROVINCE, Level.COMMUNE):
         raise ValidationError({"unit": _("A review round covers a province or a commune of the current map.")})
@@ -87,9 +87,9 @@ def review_round_open(*, actor: User | None, unit: Unit, year: int, kind: str = 
         previous = ReviewRound.objects.filter(unit__in=unit.ancestor_ids(), kind=RoundKind.PERIODIC,
                                               year__lt=year).order_by("-year").first()
     round_ = ReviewRound.objects.create(year=year, kind=kind, month=month, unit=unit, standard=standard,
-                                        reference_date=reference, previous=previous, created_by=actor)
+                                        reference_date=reference, previous=previous, created_by=user_of(actor))
     audit.record(actor=actor, action="review_round.open", obj=round_, unit=unit,
-                 after={"year": year, "kind": kind, "month": month, "standard": standard.code}, ip=ip)
+                 after={"status": round_.status, "year": year, "kind": kind, "month": month, "standard": standard.code})
     return round_
 
 
@@ -124,7 +124,7 @@ def _previous_statuses(round_: ReviewRound, commune_ids: list[int], ids: np.ndar
 BATCH_HOUSEHOLDS = 200_000  # households classified per batch of communes, to bound memory
 
 
-def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None = None,
+def review_round_run(*, round: ReviewRound, actor: Actor,
                      progress: Callable[[int, int], None] | None = None) -> int:
     """Classifies every active household of the round's communes; returns how many.
 
@@ -178,7 +178,7 @@ def review_round_run(*, round: ReviewRound, actor: User | None, ip: str | None =
         ReviewRound.objects.filter(pk=round_.pk).update(classified_at=timezone.now(), households_classified=done)
         round.classified_at, round.households_classified = timezone.now(), done
         audit.record(actor=actor, action="review_round.classify", obj=round_, unit=round_.unit,
-                     after={"households": done, **tally}, ip=ip)
+                     after={"households": done, **tally})
     return done
 
 
@@ -234,8 +234,8 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
 
 
 @transaction.atomic
-def review_round_step(*, actor: User | None, round: ReviewRound, commune: Unit, step: str, on: dt.date,
-                      note: str = "", ip: str | None = None) -> RoundProgress:
+def review_round_step(*, actor: Actor, round: ReviewRound, commune: Unit, step: str, on: dt.date,
+                      note: str = "") -> RoundProgress:
     """A commune records a step of the round as done; steps follow the order of Decision 24/2021/QĐ-TTg."""
     if round.locked:
         raise ValidationError(_("This review round is decided: its results are locked."))
@@ -255,15 +255,14 @@ def review_round_step(*, actor: User | None, round: ReviewRound, commune: Unit, 
     if step == Step.SURVEY and not Assessment.objects.filter(round=round, commune=commune).exists():
         raise ValidationError({"step": _("Classify the commune's households before closing the survey step.")})
     progress = RoundProgress.objects.create(round=round, commune=commune, step=step, done_on=on, note=note,
-                                            actor=actor)
+                                            actor=user_of(actor))
     audit.record(actor=actor, action="review_round.step", obj=round, unit=commune,
-                 after={"step": step, "done_on": on.isoformat(), "note": note}, ip=ip)
+                 after={"step": step, "done_on": on.isoformat(), "note": note})
     return progress
 
 
 @transaction.atomic
-def review_round_decide(*, round: ReviewRound, actor: User | None, decision_number: str, decided_on: dt.date,
-                        ip: str | None = None) -> ReviewRound:
+def review_round_decide(*, round: ReviewRound, actor: Actor, decision_number: str, decided_on: dt.date) -> ReviewRound:
     """The decision recognising poor and near-poor households: locks the round's results.
 
     Every commune must have posted the results publicly (step 4) first; the decision also records
@@ -284,13 +283,14 @@ def review_round_decide(*, round: ReviewRound, actor: User | None, decision_numb
         raise ValidationError(_("These communes have not posted their results yet: %(names)s.")
                               % {"names": ", ".join(waiting[:10]) + ("…" if len(waiting) > 10 else "")})
     updated = ReviewRound.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(
-        status=RoundStatus.DECIDED, decision_number=decision_number, decided_on=decided_on, decided_by=actor)
+        status=RoundStatus.DECIDED, decision_number=decision_number, decided_on=decided_on, decided_by=user_of(actor))
     if updated != 1:
         raise ValidationError(_("This review round is already decided."))
     RoundProgress.objects.bulk_create(
-        [RoundProgress(round=round, commune_id=pk, step=Step.DECISION, done_on=decided_on, actor=actor,
+        [RoundProgress(round=round, commune_id=pk, step=Step.DECISION, done_on=decided_on, actor=user_of(actor),
                        note=decision_number) for pk in sorted(with_households)], ignore_conflicts=True)
     round.refresh_from_db()
     audit.record(actor=actor, action="review_round.decide", obj=round, unit=round.unit,
-                 after={"decision_number": decision_number, "decided_on": decided_on.isoformat()}, ip=ip)
+                 before={"status": RoundStatus.OPEN.value},
+                 after={"status": round.status, "decision_number": decision_number, "decided_on": decided_on.isoformat()})
     return round

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ansinh.accounts import audit
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor
 
 from . import facts
 from .models import Assessment, IncomeScoringTable, PovertyStandard, Rule, StandardIndicator
@@ -266,7 +266,7 @@ def _apply(standard: PovertyStandard | None, record: dict[str, Any]) -> PovertyS
     return standard
 
 
-def standards_import(*, data: Any, actor: User | None, ip: str | None = None) -> list[str]:
+def standards_import(*, data: Any, actor: Actor) -> list[str]:
     """Creates or updates the standards of an exported file; returns the codes that changed.
 
     1. Check every standard, indicator and scoring table; report all problems at once.
@@ -312,6 +312,6 @@ def standards_import(*, data: Any, actor: User | None, ip: str | None = None) ->
                 continue
             standard = _apply(standard, record)
             audit.record(actor=actor, action="households.standard.update" if before else "households.standard.create",
-                         obj=standard, before=before, after=standard_as_dict(standard), ip=ip)
+                         obj=standard, before=before, after=standard_as_dict(standard))
             changed.append(standard.code)
     return changed

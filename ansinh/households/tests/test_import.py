@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 import ansinh.urls
 from ansinh.accounts.access import get_scope
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.services import hamlet_create
 from ansinh.households import importer
@@ -104,7 +105,7 @@ def test_the_labels_cover_every_choice():
 
 
 def test_it_imports_the_sample_with_derived_fields_events_and_one_audit_row(people, units):
-    result = household_import(actor=people.lan, data=template_xlsx(sample=True), name="mau.xlsx", ip="10.0.0.1",
+    result = household_import(actor=Actor(user=people.lan, ip="10.0.0.1"), data=template_xlsx(sample=True), name="mau.xlsx",
                               allowed=get_scope(people.lan).can_change)
     assert (result.households, result.members, result.conditions) == (5, 15, 5)
     assert Household.objects.filter(commune=units.tra_cu).count() == 5

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts import audit
 from ansinh.accounts.access import get_scope
+from ansinh.accounts.audit import Actor
 from ansinh.households.importer import HouseholdImportError, Problem, household_import, template_xlsx
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import download, editor
@@ -44,7 +45,7 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
             error = _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_UPLOAD_MB}
         else:
             try:
-                result = household_import(actor=user, data=upload.read(), ip=audit.client_ip(request),
+                result = household_import(actor=Actor.from_request(request), data=upload.read(),
                                           allowed=get_scope(user).can_change, name=upload.name or "")
             except HouseholdImportError as exc:
                 problems = exc.problems

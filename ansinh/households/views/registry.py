@@ -33,7 +33,7 @@ from ansinh.accounts.access import (
     rounds_for_user,
     units_for_user,
 )
-from ansinh.accounts.audit import client_ip
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import services
@@ -327,9 +327,8 @@ def household_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 household = services.household_create(
-                    actor=user, commune=data["commune"], code=data["code"], address=data["address"],
-                    hamlet=data["hamlet"], legacy_commune=data["legacy_commune"], area=data["area"],
-                    ip=client_ip(request))
+                    actor=Actor.from_request(request), commune=data["commune"], code=data["code"], address=data["address"],
+                    hamlet=data["hamlet"], legacy_commune=data["legacy_commune"], area=data["area"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -354,9 +353,9 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.household_update(
-                    actor=user, household=household, address=data["address"],
+                    actor=Actor.from_request(request), household=household, address=data["address"],
                     hamlet=data["hamlet"], legacy_commune=data["legacy_commune"],
-                    area=_area(data["area"], household.commune), ip=client_ip(request))
+                    area=_area(data["area"], household.commune))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -380,8 +379,8 @@ def household_split(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 new = services.household_split(
-                    actor=user, household=household, members=list(data["members"]), new_code=data["new_code"].strip(),
-                    head=data["head"], on=data["on"], address=data["address"], ip=client_ip(request))
+                    actor=Actor.from_request(request), household=household, members=list(data["members"]), new_code=data["new_code"].strip(),
+                    head=data["head"], on=data["on"], address=data["address"])
             except ValidationError as error:
                 add_service_errors(form, error, {"code": "new_code"})
             else:
@@ -403,8 +402,8 @@ def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
         form = MergeForm(request.POST, targets=targets)
         if form.is_valid() and form.target is not None:
             try:
-                into = services.household_merge(actor=user, household=household, into=form.target,
-                                                on=form.cleaned_data["on"], ip=client_ip(request))
+                into = services.household_merge(actor=Actor.from_request(request), household=household, into=form.target,
+                                                on=form.cleaned_data["on"])
             except ValidationError as error:
                 add_service_errors(form, error, {"into": "into_code"})
             else:
@@ -432,7 +431,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                member = services.member_add(actor=user, household=household, ip=client_ip(request),
+                member = services.member_add(actor=Actor.from_request(request), household=household,
                                              **_member_values(form))
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -459,7 +458,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                services.member_update(actor=user, member=member, ip=client_ip(request), **_member_values(form))
+                services.member_update(actor=Actor.from_request(request), member=member, **_member_values(form))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -480,7 +479,7 @@ def member_died(request: HttpRequest, pk: int) -> HttpResponse:
         form = DeathForm(request.POST)
         if form.is_valid():
             try:
-                services.member_died(actor=user, member=member, on=form.cleaned_data["died_on"], ip=client_ip(request))
+                services.member_died(actor=Actor.from_request(request), member=member, on=form.cleaned_data["died_on"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -501,8 +500,8 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
         form = MoveForm(request.POST, targets=targets)
         if form.is_valid() and form.target is not None:
             try:
-                services.member_move(actor=user, member=member, to=form.target, relation=form.cleaned_data["relation"],
-                                     on=form.cleaned_data["on"], ip=client_ip(request))
+                services.member_move(actor=Actor.from_request(request), member=member, to=form.target, relation=form.cleaned_data["relation"],
+                                     on=form.cleaned_data["on"])
             except ValidationError as error:
                 add_service_errors(form, error, {"to": "to_code"})
             else:
@@ -560,7 +559,7 @@ def conditions_record(request: HttpRequest, pk: int) -> HttpResponse:
         form = ConditionsForm(request.POST, **kwargs)
         if form.is_valid():
             try:
-                services.conditions_record(actor=user, household=household, year=year, ip=client_ip(request),
+                services.conditions_record(actor=Actor.from_request(request), household=household, year=year,
                                            **form.service_values(existing.b2_flags if existing else None))
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
 from ansinh.accounts.audit import client_ip
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.households.forms import add_service_errors
@@ -144,7 +145,7 @@ def report_text(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReportTextForm(request.POST)
         if form.is_valid():
             try:
-                services.report_text_save(actor=user, plan=plan, unit=unit, period=period, **form.cleaned_data)
+                services.report_text_save(actor=Actor.from_request(request), plan=plan, unit=unit, period=period, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -214,7 +215,7 @@ def indicator_sentence(request: HttpRequest, pk: int) -> HttpResponse:
         text = request.POST.get("text", "")
         if form.is_valid() and "preview" not in request.POST:
             try:
-                saved = sentences.sentence_save(actor=user, indicator=indicator, unit=unit, text=text)
+                saved = sentences.sentence_save(actor=Actor.from_request(request), indicator=indicator, unit=unit, text=text)
             except ValidationError as error:
                 found = error.message_dict.get("text", []) if hasattr(error, "error_dict") else error.messages
                 for message in found:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold, format_number
@@ -71,7 +72,7 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
         data, name, error = _upload_error(request)
         if data is not None:
             try:
-                result = plan_import(actor=user, data=data, name=name, allowed=get_scope(user).can_change,
+                result = plan_import(actor=Actor.from_request(request), data=data, name=name, allowed=get_scope(user).can_change,
                                      replace=replace, dry_run=check)
             except ImportProblems as exc:
                 problems = exc.problems
@@ -182,7 +183,7 @@ def submission_import_view(request: HttpRequest) -> HttpResponse:
         data, name, error = _upload_error(request)
         if data is not None:
             try:
-                result = submission_import(actor=user, data=data, name=name, allowed=get_scope(user).can_change,
+                result = submission_import(actor=Actor.from_request(request), data=data, name=name, allowed=get_scope(user).can_change,
                                            plans=plans_for_user(user), submit=submit)
             except ImportProblems as exc:
                 problems = exc.problems

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user, units_for_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
@@ -298,19 +299,19 @@ def _plan_form_page(request: HttpRequest, form: PlanForm, plan: Plan | None) -> 
     return _form_page(request, "plans/plan_form.html", {"form": form, "plan": plan})
 
 
-def _save_plan(user: User, form: PlanForm, plan: Plan | None) -> Plan:
+def _save_plan(actor: Actor, form: PlanForm, plan: Plan | None) -> Plan:
     """The issuing body (made when typed new) and the plan, together or not at all."""
     data = form.cleaned_data
     unit: Unit = data["unit"]
     with transaction.atomic():
         agency: Agency = data["agency"] or services.agency_for(
-            unit, data["new_agency"], data["new_agency_kind"], actor=user, symbol=data["new_agency_symbol"].strip())
+            unit, data["new_agency"], data["new_agency_kind"], actor=actor, symbol=data["new_agency_symbol"].strip())
         fields = form.service_fields()
         if plan is None:
-            return services.plan_create(actor=user, agency=agency, unit=unit, year=fields.pop("year"),
+            return services.plan_create(actor=actor, agency=agency, unit=unit, year=fields.pop("year"),
                                         number=fields.pop("number"), title=fields.pop("title"),
                                         place=fields.pop("place"), **fields)
-        return services.plan_update(actor=user, plan=plan, agency=agency, unit=unit, **fields)
+        return services.plan_update(actor=actor, plan=plan, agency=agency, unit=unit, **fields)
 
 
 @login_required
@@ -323,7 +324,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         form = PlanForm(request.POST, user=user)
         if form.is_valid():
             try:
-                plan = _save_plan(user, form, None)
+                plan = _save_plan(Actor.from_request(request), form, None)
             except ValidationError as error:
                 add_service_errors(form, error, {"deadlines": "deadline_quarter"})
             else:
@@ -347,7 +348,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PlanForm(request.POST, user=user, plan=plan)
         if form.is_valid():
             try:
-                _save_plan(user, form, plan)
+                _save_plan(Actor.from_request(request), form, plan)
             except ValidationError as error:
                 plan.refresh_from_db()
                 add_service_errors(form, error, {"deadlines": "deadline_quarter"})
@@ -624,7 +625,7 @@ def plan_targets(request: HttpRequest, pk: int) -> HttpResponse:
             rows = grid.rows_to_save()
             if not grid.errors:
                 try:
-                    changed = services.targets_replace(actor=user, plan=plan, rows=rows, reason=reason)
+                    changed = services.targets_replace(actor=Actor.from_request(request), plan=plan, rows=rows, reason=reason)
                 except ValidationError as error:
                     grid.messages.extend(error.messages)
                 else:
@@ -672,7 +673,7 @@ def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.target_revise(actor=user, target=target, value=data["value"], reason=data["reason"],
+                services.target_revise(actor=Actor.from_request(request), target=target, value=data["value"], reason=data["reason"],
                                        document=data["document"], revised_on=data["revised_on"])
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -699,7 +700,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
         form = TaskForm(request.POST, plan=plan)
         if form.is_valid():
             try:
-                task = services.task_create(actor=user, plan=plan, description=form.cleaned_data["description"],
+                task = services.task_create(actor=Actor.from_request(request), plan=plan, description=form.cleaned_data["description"],
                                             partners=form.cleaned_data["partners"], **form.service_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -721,7 +722,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = TaskForm(request.POST, plan=plan)
         if form.is_valid():
             try:
-                services.task_update(actor=user, task=task, partners=form.cleaned_data["partners"],
+                services.task_update(actor=Actor.from_request(request), task=task, partners=form.cleaned_data["partners"],
                                      description=form.cleaned_data["description"].strip(), **form.service_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -748,7 +749,7 @@ def task_note(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.task_note_add(actor=user, task=task, text=data["text"], status=data["status"],
+                services.task_note_add(actor=Actor.from_request(request), task=task, text=data["text"], status=data["status"],
                                        written_on=data["written_on"])
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -800,7 +801,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    agency = services.agency_create(actor=user, unit=data["unit"], name=data["name"], kind=data["kind"],
+                    agency = services.agency_create(actor=Actor.from_request(request), unit=data["unit"], name=data["name"], kind=data["kind"],
                                                     symbol=data["symbol"].strip(),
                                                     short_name=data["short_name"].strip(), parent=data["parent"])
                 except ValidationError as error:
@@ -838,7 +839,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = AgencyEditForm(request.POST, agency=agency)
         if form.is_valid():
             try:
-                services.agency_update(actor=user, agency=agency, **form.cleaned_data)
+                services.agency_update(actor=Actor.from_request(request), agency=agency, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

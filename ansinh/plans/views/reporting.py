@@ -35,6 +35,7 @@ from ansinh.accounts.access import (
     request_user,
     submissions_for_user,
 )
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import REFORM_DATE, Edition, Level, Unit, current_home
 from ansinh.plans import counted, reporting_forms, results, services
@@ -202,7 +203,7 @@ def submission_open(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     period = request.POST.get("period", "")
     try:
-        submission = services.submission_open(actor=user, plan=plan, unit=unit, period=period)
+        submission = services.submission_open(actor=Actor.from_request(request), plan=plan, unit=unit, period=period)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -296,7 +297,7 @@ def _save_typed(request: HttpRequest, submission: Submission, user: User) -> Htt
     merged: dict[Key, Decimal | None] = {k: v for k, v in stored.items() if k not in shown}
     merged.update(values)
     try:
-        services.submission_save(actor=user, submission=submission, values=merged)
+        services.submission_save(actor=Actor.from_request(request), submission=submission, values=merged)
     except ValidationError as error:
         return _render_form(request, submission, fields=fields, errors=error.messages, status=400)
     return None
@@ -353,7 +354,7 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": reporting_forms.sections(fields),
             "part_warnings": services.parts_over_total(stored, {f.indicator.code: f.indicator for f in fields})})
     try:
-        services.submission_submit(actor=user, submission=submission)
+        services.submission_submit(actor=Actor.from_request(request), submission=submission)
     except ValidationError as error:
         return _render_form(request, submission, errors=error.messages, status=400)
     messages.success(request, _("The form has been submitted for approval."))
@@ -370,7 +371,7 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     if missing:
         return _render_form(request, submission, reason_error=missing, status=400)
     try:
-        services.submission_return(actor=user, submission=submission, reason=reason)
+        services.submission_return(actor=Actor.from_request(request), submission=submission, reason=reason)
     except ValidationError as error:
         return _render_form(request, submission, errors=error.messages, reason=reason, status=400)
     messages.success(request, _("The form has been returned to %(unit)s.") % {"unit": submission.unit.name})
@@ -384,7 +385,7 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     submission = get_submission_for_user(user, pk, action="decide")
     try:
-        services.submission_approve(actor=user, submission=submission)
+        services.submission_approve(actor=Actor.from_request(request), submission=submission)
     except ValidationError as error:
         return _render_form(request, submission, errors=error.messages, status=400)
     messages.success(request, _("The form has been approved; its figures are locked."))

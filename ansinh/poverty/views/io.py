@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.views.decorators.http import require_GET
 
 from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.access import assessments_for_user, get_round_for_user, request_user
 from ansinh.geo.models import Level
 from ansinh.poverty.exports import TITLES, household_list_file
@@ -32,6 +33,6 @@ def round_list_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
     # Lists of named households leave the system: log who took which (Decree 13/2023/NĐ-CP, Art. 27).
     # Built first, so the (write-locking) transaction holds only the audit row.
     with transaction.atomic():
-        audit.record(actor=user, action="households.list_export", obj=round_, unit=unit, ip=audit.client_ip(request),
+        audit.record(actor=Actor.from_request(request), action="households.list_export", obj=round_, unit=unit,
                      after={"status": status, "unit": unit.code, "households": found.rows})
     return download(found.content, found.filename)

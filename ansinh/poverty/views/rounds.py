@@ -32,7 +32,7 @@ from ansinh.accounts.access import (
     request_user,
     rounds_for_user,
 )
-from ansinh.accounts.audit import client_ip
+from ansinh.accounts.audit import Actor, client_ip
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import NEED_FIELDS, LivingConditions
@@ -196,8 +196,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
             errors["month"] = [_("The month of a regular review cannot be in the future.")]
         else:
             try:
-                round_ = services.review_round_open(actor=user, unit=unit, year=year, kind=kind, month=month,
-                                                    ip=client_ip(request))
+                round_ = services.review_round_open(actor=Actor.from_request(request), unit=unit, year=year, kind=kind, month=month)
             except ValidationError as exc:
                 errors = _errors(exc)
             else:
@@ -314,8 +313,8 @@ def round_step(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, prefix + _("The date the step was done cannot be in the future."))
     else:
         try:
-            services.review_round_step(actor=user, round=round_, commune=commune, step=step, on=on,
-                                       note=request.POST.get("note", "").strip()[:255], ip=client_ip(request))
+            services.review_round_step(actor=Actor.from_request(request), round=round_, commune=commune, step=step, on=on,
+                                       note=request.POST.get("note", "").strip()[:255])
         except ValidationError as exc:
             _flash_errors(request, exc, prefix)
         else:
@@ -362,8 +361,8 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The date of the decision cannot be in the future."))
     else:
         try:
-            services.review_round_decide(round=round_, actor=user, decision_number=request.POST.get(
-                "decision_number", ""), decided_on=decided_on, ip=client_ip(request))
+            services.review_round_decide(round=round_, actor=Actor.from_request(request), decision_number=request.POST.get(
+                "decision_number", ""), decided_on=decided_on)
         except ValidationError as exc:
             _flash_errors(request, exc)
         else:

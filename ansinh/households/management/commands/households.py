@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from ansinh.accounts.access import get_scope
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.cli import cli_actor
 from ansinh.geo.models import Unit
 from ansinh.households.importer import HouseholdImportError, household_import, template_xlsx
 
@@ -41,16 +41,8 @@ class Command(BaseCommand):
     def _import(self, path: Path, username: str | None, *, check: bool) -> None:
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
-        actor: User | None = None
-        allowed: Callable[[Unit], bool] | None = None
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có người dùng {username!r}.")
-            scope = get_scope(actor)
-            if not scope.roles & EDITING_ROLES:
-                raise CommandError(f"Người dùng {username!r} không có vai trò được nhập, sửa dữ liệu hộ.")
-            allowed = scope.can_change
+        actor = cli_actor(username, data="dữ liệu hộ")
+        allowed: Callable[[Unit], bool] | None = get_scope(actor.user).can_change if actor.user is not None else None
         started = time.perf_counter()
         try:
             result = household_import(actor=actor, data=path, allowed=allowed, name=path.name, dry_run=check)

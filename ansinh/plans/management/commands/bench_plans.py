@@ -41,6 +41,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Household
 from ansinh.lib.vietnamese import format_number
@@ -153,7 +154,7 @@ def setup(province: Unit, period: Period) -> dict[str, Any]:
     agency = services.agency_for(province, f"Ủy ban nhân dân {province.name}", AgencyKind.PEOPLES_COMMITTEE,
                                  symbol="UBND")
     plan = services.plan_create(
-        actor=None, agency=agency, unit=province, year=year, number=PLAN_NUMBER, place=province.name,
+        actor=Actor.system(), agency=agency, unit=province, year=year, number=PLAN_NUMBER, place=province.name,
         title=f"Kế hoạch thực hiện công tác lao động, người có công và xã hội năm {year} (benchmark)",
         deadlines={"quarter": "last:15", "half": "05-30", "year": "12-05"},
     )
@@ -178,7 +179,7 @@ def setup(province: Unit, period: Period) -> dict[str, Any]:
             rows.append(services.TargetRow(indicator, province, str(year), breakdown, Decimal(amount)))
             rows.extend(services.TargetRow(indicator, commune, str(year), breakdown, Decimal(int(value)))
                         for commune, value in zip(communes, split, strict=True))
-    services.targets_replace(actor=None, plan=plan, rows=rows, reason="benchmark")
+    services.targets_replace(actor=Actor.system(), plan=plan, rows=rows, reason="benchmark")
 
     # One approved form per commune for the period: a quarter's share of a flow, about the target of a stock.
     now = timezone.now()
@@ -201,7 +202,7 @@ def setup(province: Unit, period: Period) -> dict[str, Any]:
     SubmissionValue.objects.bulk_create(values, batch_size=5000)
     SubmissionEvent.objects.bulk_create([SubmissionEvent(submission_id=int(form), action=action)
                                          for form in ids for action in ("create", "save", "submit", "approve")])
-    audit.record(actor=None, action="plans.bench.setup", obj=plan, unit=plan.home, after={
+    audit.record(actor=Actor.system(), action="plans.bench.setup", obj=plan, unit=plan.home, after={
         "period": period.key, "targets": len(rows), "submissions": len(communes), "values": len(values)})
     return {"plan": plan.pk, "indicators": len(indicators), "targets": len(rows), "communes": len(communes),
             "submissions": len(communes), "values": len(values)}

@@ -11,20 +11,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from ansinh.accounts.access import get_scope
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.audit import Actor
+from ansinh.accounts.cli import cli_actor
 from ansinh.plans.importer import ImportProblems, plan_import, template_xlsx
 
 
-def actor_for(username: str | None) -> User | None:
-    """The user a command acts as (None: the system, for an operator at the console)."""
-    if not username:
-        return None
-    actor = User.objects.filter(username=username, is_active=True).first()
-    if actor is None:
-        raise CommandError(f"Không có người dùng {username!r}.")
-    if not get_scope(actor).roles & EDITING_ROLES:
-        raise CommandError(f"Người dùng {username!r} không có vai trò được nhập, sửa dữ liệu.")
-    return actor
+def actor_for(username: str | None) -> Actor:
+    """The person a command acts as (the system, for an operator at the console, without --as)."""
+    return cli_actor(username)
 
 
 def run_import(command: BaseCommand, do_import: Callable[[], list[str]]) -> None:
@@ -66,6 +60,6 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
         actor = actor_for(options["username"])
-        allowed = get_scope(actor).can_change if actor is not None else None
+        allowed = get_scope(actor.user).can_change if actor.user is not None else None
         run_import(self, lambda: plan_import(actor=actor, data=path, name=path.name, allowed=allowed,
                                              replace=options["replace"], dry_run=options["check"]).lines())

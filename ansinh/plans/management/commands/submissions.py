@@ -61,5 +61,5 @@ class Command(BaseCommand):
         actor = actor_for(username)
         run_import(self, lambda: submission_import(
             actor=actor, data=path, name=path.name, submit=submit,
-            allowed=get_scope(actor).can_change if actor is not None else None,
-            plans=plans_for_user(actor) if actor is not None else None).lines())
+            allowed=get_scope(actor.user).can_change if actor.user is not None else None,
+            plans=plans_for_user(actor.user) if actor.user is not None else None).lines())

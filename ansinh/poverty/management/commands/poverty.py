@@ -23,7 +23,9 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import translation
 
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor
+from ansinh.accounts.cli import cli_actor, cli_check_admin, cli_check_unit
+from ansinh.accounts.models import Field
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import format_number, format_percent
 from ansinh.poverty import fileassess, standards_io
@@ -197,13 +199,9 @@ class Command(BaseCommand):
         action = options["action"] if options["action"] != "review" else f"review_{options['review_action']}"
         getattr(self, f"handle_{action}")(options)
 
-    def _actor(self, username: str | None) -> User | None:
-        if not username:
-            return None
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"Không có người dùng {username!r}.")
-        return user
+    def _actor(self, username: str | None) -> Actor:
+        """The person of --actor (the system without one), checked as the web checks them."""
+        return cli_actor(username)
 
     # --- assess ---
 
@@ -247,6 +245,7 @@ class Command(BaseCommand):
             return
         if options["load"]:
             actor = self._actor(options["actor"])
+            cli_check_admin(actor)
             try:
                 data = json.loads(Path(options["load"]).read_text(encoding="utf-8-sig"))
             except OSError as error:
@@ -293,6 +292,7 @@ class Command(BaseCommand):
 
         unit, year, kind, month = self._round(options)
         actor = self._actor(options["actor"])
+        cli_check_unit(actor, unit, field=Field.POVERTY)
         started = time.perf_counter()
         bar = ProgressBar(self.stderr)
         try:
@@ -324,6 +324,7 @@ class Command(BaseCommand):
 
         unit, year, kind, month = self._round(options)
         actor = self._actor(options["actor"])
+        cli_check_unit(actor, unit, field=Field.POVERTY)
         decided_on = parse_date(options["date"])
         round_ = ReviewRound.objects.filter(unit=unit, year=year, kind=kind, month=month).first()
         if round_ is None:
