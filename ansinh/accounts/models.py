@@ -199,6 +199,7 @@ class AuditAction(models.TextChoices):
     # Background jobs, the working-day calendar, the audit trail itself.
     JOB_START = "job.start", pgettext_lazy("audit action", "Start background job")
     JOB_FAIL = "job.fail", pgettext_lazy("audit action", "Background job failed")
+    JOB_RETRY = "job.retry", pgettext_lazy("audit action", "Retry background job")
     CALENDAR_CHANGE = "calendar.change", pgettext_lazy("audit action", "Change working-day calendar")
     AUDIT_EXPORT = "audit.export", pgettext_lazy("audit action", "Export audit trail")
 
