@@ -1,6 +1,6 @@
 """API v1 for households, review rounds and assessments.
 
-Every queryset comes from the access layer (ansinh.accounts.access): a commune officer sees the
+Every queryset comes from the access layer (ansinh.households.access): a commune officer sees the
 commune's households and the commune's part of the province's rounds; a provincial role sees the
 province. Citizen IDs are shown in full only to those who may change the household (Decree
 13/2023/NĐ-CP on personal data protection: access only as far as the task needs); lists never
@@ -27,17 +27,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.accounts.access import (
+from ansinh.accounts.access import get_scope, units_for_user
+from ansinh.geo.models import Edition, Level, Unit
+from ansinh.households import engine, figures
+from ansinh.households.access import (
     assessments_for_user,
     get_household_for_user,
     get_round_for_user,
-    get_scope,
     households_for_user,
+    households_in_unit,
     rounds_for_user,
-    units_for_user,
 )
-from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import engine, figures
 from ansinh.households.models import (
     Assessment,
     Household,
@@ -442,7 +442,7 @@ class HouseholdList(generics.ListAPIView[Household]):
             if unit.level == Level.HAMLET:
                 households = households.filter(hamlet=unit)
             else:
-                households = households.filter(commune__path__startswith=unit.path)
+                households = households_in_unit(households, unit)
         if hamlet := _unit_param(request, "hamlet", [Level.HAMLET],
                                  _("No hamlet of the current map has the code %(code)s.")):
             households = households.filter(hamlet=hamlet)

@@ -13,16 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts import audit
-from ansinh.accounts.access import (
-    assessments_for_user,
-    get_round_for_user,
-    get_scope,
-    request_user,
-)
+from ansinh.accounts.access import request_user
 from ansinh.geo.models import Level
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import download, editor, unit_param
 
+from .access import assessments_for_user, get_round_for_user, register_change_check, require_register_editor
 from .exports import TITLES, household_list_file
 from .importer import HouseholdImportError, Problem, household_import, template_xlsx
 
@@ -43,6 +39,7 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
     """Upload the filled template; every problem is listed by sheet, row and column, and nothing
     is written unless the whole file is right."""
     user = editor(request)
+    require_register_editor(user)
     problems: list[Problem] = []
     error = ""
     if request.method == "POST":
@@ -54,7 +51,7 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 result = household_import(actor=user, data=upload.read(), ip=audit.client_ip(request),
-                                          allowed=get_scope(user).can_change, name=upload.name or "")
+                                          allowed=register_change_check(user), name=upload.name or "")
             except HouseholdImportError as exc:
                 problems = exc.problems
             else:

@@ -1,7 +1,7 @@
 """The household registry's pages: the list, a household with the explanation of its status,
 and the forms that change it (each a service call: audited, in one transaction).
 
-Access: every household comes through `ansinh.accounts.access` (404 outside the user's units,
+Access: every household comes through `ansinh.households.access` (404 outside the user's units,
 403 for read-only roles on the forms). Citizen IDs are masked in lists and for read-only roles
 (Decree 13/2023/NĐ-CP: personal data only as far as the task needs).
 """
@@ -24,22 +24,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import (
-    get_household_for_user,
-    get_member_for_user,
-    get_scope,
-    households_for_user,
-    request_user,
-    rounds_for_user,
-    units_for_user,
-)
+from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import client_ip
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import KHMER, KINH
 
 from . import engine, services
+from .access import (
+    communes_in_scope,
+    communes_to_change,
+    get_household_for_user,
+    get_member_for_user,
+    households_for_user,
+    households_to_change,
+    may_change_register,
+    register_editor,
+    rounds_for_user,
+)
 from .explain import explain_household, standard_on
 from .forms import (
     NOT_ASSESSED,
@@ -80,22 +83,9 @@ STATUS_LABELS = dict(PovertyStatus.choices)
 # --- Scope helpers -----------------------------------------------------------------------------
 
 
-def _communes_in_scope(user: User) -> QuerySet[Unit]:
-    """Current communes inside the user's units (for the list's filter)."""
-    scope = get_scope(user)
-    return (units_for_user(user).filter(scope.data_filter(""), level=Level.COMMUNE, edition=Edition.CURRENT)
-            .select_related("parent").vietnamese_order())
-
-
-def _communes_to_change(user: User) -> QuerySet[Unit]:
-    """Current communes where the user may register households (editing roles only)."""
-    return _communes_in_scope(user).filter(get_scope(user).data_filter("", roles=EDITING_ROLES))
-
-
 def _targets(user: User) -> QuerySet[Household]:
     """Active households the user may change: where a member may move, a household may merge."""
-    return (households_for_user(user).filter(get_scope(user).data_filter("commune", roles=EDITING_ROLES))
-            .filter(status=HouseholdStatus.ACTIVE))
+    return households_to_change(user).filter(status=HouseholdStatus.ACTIVE)
 
 
 def _changeable(request: HttpRequest, pk: int) -> tuple[User, Household]:
@@ -173,7 +163,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(user)
     provinces = (Unit.objects.filter(level=Level.PROVINCE, edition=Edition.CURRENT).vietnamese_order()
                  if scope.national else None)
-    form = HouseholdFilterForm(request.GET, provinces=provinces, communes=_communes_in_scope(user),
+    form = HouseholdFilterForm(request.GET, provinces=provinces, communes=communes_in_scope(user),
                                hamlets_of=hamlets_of(units_for_user(user)))
     households: QuerySet[Household] = households_for_user(user)
     rounds = list(rounds_for_user(user).filter(pk__in=form.round_ids()).select_related("unit"))
@@ -215,7 +205,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query,
-        "can_register": bool(scope.roles & EDITING_ROLES),
+        "can_register": register_editor(user),
         "rounds": rounds,
     }
     if request.headers.get("HX-Request"):
@@ -256,7 +246,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     household = get_household_for_user(user, pk)
     scope = get_scope(user)
-    can_change = scope.can_change(household.commune)
+    can_change = may_change_register(user, household.commune)
     today = timezone.localdate()
     events = list(household.events.select_related("member", "other", "actor"))
     members = sorted(household.members.all(), key=lambda m: (RELATION_ORDER.get(m.relation, 99), m.birth_date, m.pk))
@@ -316,7 +306,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     """Register a household; then add its head. The hamlet and former-commune choices follow the
     chosen commune (htmx refreshes them; without JavaScript, the "show" button does)."""
     user = request_user(request)
-    communes = _communes_to_change(user)
+    communes = communes_to_change(user)
     if not communes.exists():
         raise PermissionDenied
     units = units_for_user(user)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
+from ansinh.accounts.access import get_scope, request_user
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold
@@ -38,6 +38,7 @@ from ansinh.web.shortcuts import DOCX, XLSX, download, unit_param
 from ansinh.households.forms import add_service_errors
 
 from . import documents, sentences, services, tables_xlsx
+from .access import get_plan_for_user
 from .forms import ReportTextForm
 from .models import Indicator, IndicatorSentence, Plan, ReportText
 from .periods import Period

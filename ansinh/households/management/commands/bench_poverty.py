@@ -28,7 +28,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from ansinh.accounts import access
+from ansinh.households import access
 from ansinh.accounts.models import Role, User
 from ansinh.accounts.services import user_create
 from ansinh.geo.models import Edition, Level, Unit

@@ -10,9 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from ansinh.accounts.access import get_scope
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.models import User
 from ansinh.geo.models import Unit
+from ansinh.households.access import register_change_check, register_editor
 from ansinh.households.importer import HouseholdImportError, household_import, template_xlsx
 
 
@@ -47,10 +47,9 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=username, is_active=True).first()
             if actor is None:
                 raise CommandError(f"Không có người dùng {username!r}.")
-            scope = get_scope(actor)
-            if not scope.roles & EDITING_ROLES:
+            if not register_editor(actor):
                 raise CommandError(f"Người dùng {username!r} không có vai trò được nhập, sửa dữ liệu hộ.")
-            allowed = scope.can_change
+            allowed = register_change_check(actor)
         started = time.perf_counter()
         try:
             result = household_import(actor=actor, data=path, allowed=allowed, name=path.name, dry_run=check)
