@@ -27,9 +27,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.accounts.access import get_scope, units_for_user
+from ansinh.accounts.access import get_scope, request_user, units_for_user
+from ansinh.accounts.audit import client_ip
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households import engine, figures
+from ansinh.households import engine, figures, services
 from ansinh.households.access import (
     assessments_for_user,
     get_household_for_user,
@@ -189,12 +190,14 @@ class HouseholdSerializer(serializers.ModelSerializer[Household]):
     class Meta:
         model = Household
         fields = ["id", "code", "commune", "hamlet", "legacy_commune", "address", "area", "head_name",
-                  "head_ethnicity", "member_count", "status", "ended_on", "poverty_status", "poverty_round"]
+                  "head_ethnicity", "member_count", "status", "ended_on", "poverty_status", "poverty_round", "version"]
 
 
 class MemberSerializer(serializers.ModelSerializer[Member]):
     citizen_id = serializers.SerializerMethodField(
-        help_text="In full for those who may change the household; otherwise only the last three digits.")
+        help_text="In full for those who keep the register of the household's commune (its commune officer, the "
+                  "province's poverty officers, administrators; each reading is audited); otherwise only the last "
+                  "three digits.")
     ethnicity = EthnicityField()
     present = serializers.SerializerMethodField(help_text="Alive and not moved out.")
 
@@ -203,7 +206,7 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
         fields = ["id", "full_name", "citizen_id", "sex", "birth_date", "relation", "ethnicity", "present",
                   "died_on", "left_on", "health_insurance", "schooling", "education", "in_training", "employment",
                   "can_work", "disability", "pension", "social_allowance", "meritorious", "stunted", "underweight",
-                  "uses_internet", "sick_untreated"]
+                  "uses_internet", "sick_untreated", "version"]
 
     def get_citizen_id(self, member: Member) -> str | None:
         if not member.citizen_id:
@@ -497,9 +500,16 @@ class HouseholdDetail(APIView):
             "latest": latest,
             "spec": spec,
             "indicator_codes": spec.codes if spec else [],
-            "full_citizen_id": get_scope(user).can_change(household.commune),
+            "full_citizen_id": get_scope(user).may_see_citizen_ids(household.commune),
         }
-        return Response(HouseholdDetailSerializer(household, context=context).data)
+        shown = sum(1 for m in members if m.citizen_id) if context["full_citizen_id"] else 0
+        if shown:
+            # Full citizen IDs left the register: one audit row per reading (Decree 13/2023/NĐ-CP, Art. 27).
+            services.personal_data_read(actor=request_user(request), household=household, citizen_ids=shown,
+                                        ip=client_ip(request), via="api")
+        response = Response(HouseholdDetailSerializer(household, context=context).data)
+        response["ETag"] = f'"{household.version}"'
+        return response
 
 
 # --- Review rounds ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Legal basis: Decision 59/2015/QĐ-TTg (standard 2016–2020), Decree 07/2021/NĐ
 2022–2025, extended through 2026), Decree 351/2025/NĐ-CP (standard 2027–2030), Decision
 24/2021/QĐ-TTg (the review process), Circular 07/2021/TT-BLĐTBXH (methods and forms B1, B2).
 Personal data (names, citizen IDs, birth dates, health facts) fall under Decree 13/2023/NĐ-CP:
-every query goes through `ansinh.accounts.access`, every change through `services` (audited).
+every query goes through `ansinh.households.access`, every change through `services` (audited).
 """
 
 from __future__ import annotations
@@ -135,6 +135,9 @@ class Household(models.Model):
     sort_key = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Raised by each change through the services: an edit made on an older version is refused.")
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -194,6 +197,9 @@ class Member(models.Model):
     sort_key = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Raised by each change through the services: an edit made on an older version is refused.")
 
     objects = MemberQuerySet.as_manager()
 

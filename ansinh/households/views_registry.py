@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import client_ip
-from ansinh.accounts.models import User
+from ansinh.accounts.models import AuditEvent, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import KHMER, KINH
@@ -57,6 +57,7 @@ from .forms import (
     add_service_errors,
     hamlets_of,
     review_years,
+    stale_changes,
 )
 from .models import (
     Assessment,
@@ -72,6 +73,7 @@ from .models import (
     Relation,
     ReviewRound,
 )
+from .services import StaleEdit
 from .standards_data import PROVINCE_REGION
 
 PAGE_SIZE = 50
@@ -103,6 +105,24 @@ def _active_or_redirect(request: HttpRequest, household: Household) -> HttpRespo
 def _done(request: HttpRequest, household: Household, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("household-detail", pk=household.pk)
+
+
+def _stale_context(form: Any, record: Household | Member, current: dict[str, Any]) -> dict[str, Any]:
+    """What someone else saved meanwhile: who, when, and each field they changed next to what the
+    user typed (kept in the form, whose hidden version is now the current one: saving again
+    overwrites knowingly)."""
+    last = (AuditEvent.objects.filter(object_type=record._meta.label_lower, object_id=str(record.pk))
+            .order_by("-at", "-pk").first())
+    return {"who": last.actor_name if last else "", "when": last.at if last else None,
+            "changes": stale_changes(form, current)}
+
+
+def _rebound(form_class: Any, request: HttpRequest, version: int, **kwargs: Any) -> Any:
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
 
 
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -231,11 +251,12 @@ def household_lookup(request: HttpRequest) -> HttpResponse:
 # --- A household -------------------------------------------------------------------------------
 
 
-def _shown_id(member: Member, can_change: bool) -> str:
-    """The full citizen ID for those who manage the household, masked for read-only roles."""
+def _shown_id(member: Member, full: bool) -> str:
+    """The full citizen ID for those who keep the register of the household's commune, masked for
+    the others (`Scope.may_see_citizen_ids`)."""
     if not member.citizen_id:
         return ""
-    return member.citizen_id if can_change else mask_citizen_id(member.citizen_id)
+    return member.citizen_id if full else mask_citizen_id(member.citizen_id)
 
 
 @login_required
@@ -247,11 +268,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for_user(user, pk)
     scope = get_scope(user)
     can_change = may_change_register(user, household.commune)
+    full_ids = scope.may_see_citizen_ids(household.commune)
     today = timezone.localdate()
     events = list(household.events.select_related("member", "other", "actor"))
     members = sorted(household.members.all(), key=lambda m: (RELATION_ORDER.get(m.relation, 99), m.birth_date, m.pk))
     for member in members:
-        member.shown_id = _shown_id(member, can_change)  # type: ignore[attr-defined]
+        member.shown_id = _shown_id(member, full_ids)  # type: ignore[attr-defined]
         end = member.died_on or member.left_on or today
         member.age = member.age_on(end)  # type: ignore[attr-defined]
     current = [m for m in members if m.died_on is None and m.left_on is None]
@@ -261,8 +283,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for event in events:  # members who moved away live in another household now
         if event.kind == HouseholdEventKind.MEMBER_LEFT and event.member is not None and event.member.pk not in seen:
             seen.add(event.member.pk)
-            event.member.shown_id = _shown_id(event.member, can_change)  # type: ignore[attr-defined]
+            event.member.shown_id = _shown_id(event.member, full_ids)  # type: ignore[attr-defined]
             moved_out.append(event)
+    shown = sum(1 for m in [*members, *(e.member for e in moved_out)] if full_ids and m is not None and m.citizen_id)
+    if shown:
+        # Full citizen IDs left the register: one row per page view (Decree 13/2023/NĐ-CP, Art. 27).
+        services.personal_data_read(actor=user, household=household, citizen_ids=shown, ip=client_ip(request))
     others = {e.other_id for e in events if e.other_id}
     visible = set(households_for_user(user).filter(pk__in=others).values_list("pk", flat=True)) if others else set()
     assessments = list(household.assessments.select_related("round", "round__unit", "round__standard")
@@ -346,7 +372,16 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.household_update(
                     actor=user, household=household, address=data["address"],
                     hamlet=data["hamlet"], legacy_commune=data["legacy_commune"],
-                    area=_area(data["area"], household.commune), ip=client_ip(request))
+                    area=_area(data["area"], household.commune), version=data["version"], ip=client_ip(request))
+            except StaleEdit as error:
+                fresh = get_household_for_user(user, pk, change=True)
+                form = _rebound(HouseholdForm, request, fresh.version, household=fresh, hamlets_of=hamlets_of(units))
+                stale = _stale_context(form, fresh, {
+                    "hamlet": fresh.hamlet, "legacy_commune": fresh.legacy_commune, "address": fresh.address,
+                    "area": fresh.area if fresh.area_overridden else ""})
+                add_service_errors(form, error)
+                return _form_page(request, "households/household_form.html",
+                                  {"form": form, "household": fresh, "stale": stale})
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -449,7 +484,15 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                services.member_update(actor=user, member=member, ip=client_ip(request), **_member_values(form))
+                services.member_update(actor=user, member=member, ip=client_ip(request),
+                                       version=form.cleaned_data["version"], **_member_values(form))
+            except StaleEdit as error:
+                fresh = get_member_for_user(user, pk, change=True)
+                form = _rebound(MemberForm, request, fresh.version)
+                stale = _stale_context(form, fresh, {name: getattr(fresh, name) for name in MemberForm.Meta.fields})
+                add_service_errors(form, error)
+                return _form_page(request, "households/member_form.html",
+                                  {"form": form, "household": fresh.household, "member": fresh, "stale": stale})
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
