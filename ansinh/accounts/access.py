@@ -66,10 +66,6 @@ class Scope:
     def _paths(self, roles: Collection[str] | None = None) -> list[str]:
         return [a.unit.path for a in self.assignments if roles is None or a.role in roles]
 
-    @staticmethod
-    def _under(paths: list[str], prefix: str = "") -> Q:
-        return under(paths, prefix)
-
     @cached_property
     def context_ids(self) -> set[int]:
         """Ancestors of the assigned units, and legacy units merged into them with their ancestors."""
@@ -78,10 +74,6 @@ class Scope:
             "old__path", flat=True
         )
         return ids | ids_from_paths(legacy_paths)
-
-    @property
-    def _context_ids(self) -> set[int]:
-        return self.context_ids
 
     @cached_property
     def ancestor_ids(self) -> set[int]:

@@ -8,6 +8,14 @@ commune officer keeps every field of her commune; a provincial officer changes h
 members, living conditions and review rounds only if her field is poverty (a labour officer
 reads them, as her work needs, and gets 403 on every change); an administrator changes all.
 Citizen IDs are shown in full only to those who keep the register (`Scope.may_see_citizen_ids`).
+
+Every action that changes the register or the review, and the field it belongs to (poverty):
+- pages: household-create, -edit, -split, -merge; member-add, -edit, -died, -move;
+  conditions-record; household-import; round-open, round-step, round-run, round-decide;
+- API: PATCH /api/v1/households/<id>, PATCH /api/v1/members/<id>;
+- CLI: `households import --as`, `poverty review run|decide --actor`; `poverty standards --load
+  --actor` is for administrators only (the standards are national law); `poverty assess` (the
+  file assessment) stores nothing and acts for nobody.
 """
 
 from __future__ import annotations

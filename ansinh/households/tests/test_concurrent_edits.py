@@ -98,3 +98,33 @@ def test_it_uses_a_conditional_update_in_the_service(people, household):
         services.member_died(actor=people.minh, member=b, on=dt.date(2025, 1, 1))
     sol.refresh_from_db()
     assert sol.pension is True and sol.died_on is None and sol.version == 2
+
+
+def test_it_honours_the_version_in_the_api(client, people, household):
+    from ansinh.accounts.services import token_create
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=people.lan)}"}
+    url = f"/api/v1/households/{household.pk}"
+    read = client.get(url, **headers)
+    etag = read["ETag"]
+    assert etag == '"1"' and read.json()["version"] == 1
+    first = client.patch(url, {"address": "Ấp Một"}, content_type="application/json", HTTP_IF_MATCH=etag, **headers)
+    assert first.status_code == 200 and first["ETag"] == '"2"'
+    second = client.patch(url, {"address": "Ấp Hai"}, content_type="application/json", HTTP_IF_MATCH=etag, **headers)
+    assert second.status_code == 409
+    assert STALE in second.json()["detail"] and second.json()["version"] == 2
+    missing = client.patch(url, {"address": "Ấp Hai"}, content_type="application/json", **headers)
+    assert missing.status_code == 428 and missing.json()["detail"]
+    bad = client.patch(url, {"address": "Ấp Hai"}, content_type="application/json", HTTP_IF_MATCH='"x"', **headers)
+    assert bad.status_code == 400
+    household.refresh_from_db()
+    assert household.address == "Ấp Một" and household.version == 2
+    # The body's version works as well as If-Match; a member likewise.
+    sol = household.members.get()
+    member_url = f"/api/v1/members/{sol.pk}"
+    assert client.patch(member_url, {"pension": True, "version": 1}, content_type="application/json",
+                        **headers).status_code == 200
+    stale = client.patch(member_url, {"pension": False, "version": 1}, content_type="application/json", **headers)
+    assert stale.status_code == 409
+    sol.refresh_from_db()
+    assert sol.pension is True and sol.version == 2

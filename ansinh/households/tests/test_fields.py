@@ -180,3 +180,91 @@ def test_it_shows_full_citizen_ids_only_to_those_who_keep_the_register(people, l
     assert not get_scope(people.duc).may_see_citizen_ids(units.tra_cu)  # viewer
     assert not get_scope(people.binh).may_see_citizen_ids(units.tra_cu)  # another commune
     assert not get_scope(people.minh).may_see_citizen_ids(units.ba_dinh)  # another province
+
+
+# The API's writes on the register: the same field rule.
+API_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]]]] = [
+    ("api-household", lambda w: f"/api/v1/households/{w.household.pk}",
+     lambda w: {"address": "Ấp Trà Sất", "version": w.household.version}),
+    ("api-member", lambda w: f"/api/v1/members/{w.wife.pk}",
+     lambda w: {"health_insurance": True, "version": w.wife.version}),
+]
+
+
+def _bearer(user: Any) -> dict[str, str]:
+    from ansinh.accounts.services import token_create
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
+
+
+@pytest.mark.parametrize("name,url,data", API_WRITES, ids=[a[0] for a in API_WRITES])
+def test_it_refuses_the_apis_register_writes_to_a_labour_officer(client, people, lam, world, name, url, data):
+    headers = _bearer(lam)
+    before = _state()
+    response = client.patch(url(world), data(world), content_type="application/json", **headers)
+    assert response.status_code == 403, (name, response.status_code, response.content[:500])
+    assert _state() == before
+
+
+@pytest.mark.parametrize("name,url,data", API_WRITES, ids=[a[0] for a in API_WRITES])
+def test_it_lets_the_poverty_officer_write_through_the_api(client, people, world, name, url, data):
+    before = AuditEvent.objects.filter(action__in=["household.update", "member.update"]).count()
+    response = client.patch(url(world), data(world), content_type="application/json", **_bearer(people.minh))
+    assert response.status_code == 200, (name, response.status_code, response.content[:500])
+    assert AuditEvent.objects.filter(action__in=["household.update", "member.update"]).count() == before + 1
+    assert response.json()["version"] == 2 and response["ETag"] == '"2"'
+
+
+def test_it_applies_the_field_to_the_cli_actor(people, lam, world, tmp_path):
+    """`ansinh poverty review run|decide --actor` and `standards --load --actor` check the field,
+    and `households import --as` the register's field, as the pages do."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def poverty(*args: str) -> None:
+        call_command("poverty", *args, stdout=StringIO(), stderr=StringIO())
+
+    with pytest.raises(CommandError, match="lĩnh vực giảm nghèo"):
+        poverty("review", "run", "--year", "2025", "--unit", "86", "--actor", "lam")
+    with pytest.raises(CommandError, match="lĩnh vực giảm nghèo"):
+        poverty("review", "decide", "--year", "2025", "--unit", "86", "--number", "1/QĐ", "--date", "2025-12-20",
+                "--actor", "lam")
+    assert not ReviewRound.objects.exclude(pk=world.round.pk).exists()
+    assert world.round.assessments.count() == 0
+    standards = tmp_path / "standards.json"
+    standards.write_text('{"standards": []}', encoding="utf-8")
+    with pytest.raises(CommandError, match="chỉ quản trị hệ thống"):
+        poverty("standards", "--load", str(standards), "--actor", "minh")
+    upload = tmp_path / "ho.xlsx"
+    upload.write_bytes(template_xlsx(sample=True))
+    before = Household.objects.count()
+    with pytest.raises(CommandError, match="không có vai trò"):
+        call_command("households", "import", str(upload), "--as", "lam", stdout=StringIO(), stderr=StringIO())
+    assert Household.objects.count() == before
+    poverty("review", "run", "--year", "2025", "--unit", "86", "--actor", "minh")  # her field: done
+    assert world.round.assessments.exists()
+
+
+READ_ONLY = {"household-list", "household-lookup", "household-detail", "household-template", "round-list-xlsx",
+             "round-list", "round-detail", "round-figures", "figures-latest", "figures-country", "round-figures-xlsx",
+             "standard-list"}
+
+
+def test_it_lists_every_page_of_the_register_and_the_review():
+    """A new page that changes data must join ACTIONS (and so the field tests) or be read-only."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def names(patterns: list[Any]) -> set[str]:
+        found: set[str] = set()
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                found |= names(entry.url_patterns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.add(entry.name)
+        return found
+
+    households = next(e for e in get_resolver().url_patterns
+                      if isinstance(e, URLResolver) and str(e.pattern).startswith("households"))
+    assert names(households.url_patterns) == READ_ONLY | {name for name, _url, _data in ACTIONS}

@@ -138,3 +138,17 @@ def test_it_audits_the_api_detail_with_full_ids_and_not_the_masked_one(client, p
     body = client.get(f"/api/v1/households/{tra_cu.pk}").json()
     assert body["members"][0]["citizen_id"] != HEAD_ID
     assert AuditEvent.objects.filter(action="personal_data.read").count() == 1
+
+
+def test_it_answers_the_api_alike(client, people, units, ba_dinh, tra_cu):
+    from ansinh.accounts.services import token_create
+
+    sol = tra_cu.members.get()
+    response = client.patch(f"/api/v1/members/{sol.pk}", {"citizen_id": BA_DINH_ID, "birth_date": "1975-01-01",
+                                                          "version": sol.version},
+                            content_type="application/json",
+                            HTTP_AUTHORIZATION=f"Bearer {token_create(user=people.lan)}")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "00466-00001" not in text and "Hà Nội" in text
+    assert AuditEvent.objects.filter(action=ELSEWHERE, actor=people.lan, after__count=1).count() == 1

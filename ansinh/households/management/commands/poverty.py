@@ -26,6 +26,7 @@ from django.utils import translation
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import fileassess, standards_io
+from ansinh.households.access import may_change_round_unit, may_change_standards
 from ansinh.households.models import Assessment, PovertyStandard, PovertyStatus, ReviewRound, RoundKind, Rule
 from ansinh.lib.vietnamese import format_number, format_percent
 
@@ -205,6 +206,15 @@ class Command(BaseCommand):
             raise CommandError(f"Không có người dùng {username!r}.")
         return user
 
+    def _reviewer(self, username: str | None, unit: Unit) -> User | None:
+        """The --actor of a review, if she may run the poverty review of the unit: an editing role
+        on it in the poverty field (a labour officer may not), as on the round's page."""
+        actor = self._actor(username)
+        if actor is not None and not may_change_round_unit(actor, unit):
+            raise CommandError(f"Người dùng {username!r} không được rà soát hộ nghèo của {unit.name}: cần vai trò "
+                               "cán bộ xã của đơn vị, cán bộ tỉnh lĩnh vực giảm nghèo hoặc quản trị hệ thống.")
+        return actor
+
     # --- assess ---
 
     def handle_assess(self, options: dict[str, Any]) -> None:
@@ -247,6 +257,9 @@ class Command(BaseCommand):
             return
         if options["load"]:
             actor = self._actor(options["actor"])
+            if actor is not None and not may_change_standards(actor):
+                raise CommandError(f"Người dùng {options['actor']!r} không được sửa chuẩn nghèo: chuẩn nghèo là văn "
+                                   "bản pháp luật quốc gia, chỉ quản trị hệ thống nạp.")
             try:
                 data = json.loads(Path(options["load"]).read_text(encoding="utf-8-sig"))
             except OSError as error:
@@ -292,7 +305,7 @@ class Command(BaseCommand):
         from ansinh.households.services import review_round_open, review_round_run
 
         unit, year, kind, month = self._round(options)
-        actor = self._actor(options["actor"])
+        actor = self._reviewer(options["actor"], unit)
         started = time.perf_counter()
         bar = ProgressBar(self.stderr)
         try:
@@ -323,7 +336,7 @@ class Command(BaseCommand):
         from ansinh.households.services import review_round_decide
 
         unit, year, kind, month = self._round(options)
-        actor = self._actor(options["actor"])
+        actor = self._reviewer(options["actor"], unit)
         decided_on = parse_date(options["date"])
         round_ = ReviewRound.objects.filter(unit=unit, year=year, kind=kind, month=month).first()
         if round_ is None:
