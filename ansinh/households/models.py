@@ -136,7 +136,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
-        default=1, editable=False,
+        default=1, db_default=1, editable=False,
         help_text="Raised by each change through the services: an edit made on an older version is refused.")
 
     objects = HouseholdQuerySet.as_manager()
@@ -198,7 +198,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
-        default=1, editable=False,
+        default=1, db_default=1, editable=False,
         help_text="Raised by each change through the services: an edit made on an older version is refused.")
 
     objects = MemberQuerySet.as_manager()
