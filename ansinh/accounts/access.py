@@ -1,10 +1,18 @@
-"""The one access layer: what a user may see and change.
+"""The core of the access layer: who a user is in the map, and what that lets them see and change.
 
-Every view, API endpoint and export asks this module; nothing else filters by scope.
 A role on a unit covers the unit's descendants (its subtree in the current map). A user also
 sees, read-only, the ancestors of those units (for context) and the legacy units that were
 merged into them, so that data recorded under the pre-2025 map stays reachable.
 (Decree 13/2023/NĐ-CP on personal data protection: access only as far as the task needs.)
+
+This module knows units, users, roles, fields and the audit log, and nothing of the apps'
+records: each app owns its scope rules in `<app>/access.py` (`ansinh.households.access`,
+`ansinh.plans.access`), built on `Scope` and `get_scope`. Views and the API call those helpers;
+nothing else filters by a unit's path (a test scans the views and the API for it).
+
+Fields: a provincial officer works in one field (poverty, labour, …) and changes only what
+belongs to it; a commune officer is a generalist and changes every field of her commune; an
+administrator changes everything. Leaders and viewers change nothing.
 """
 
 from __future__ import annotations
@@ -20,11 +28,23 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from ansinh.geo.models import Edition, Level, Succession, Unit, UnitQuerySet, ids_from_paths
-from ansinh.households.models import Household, HouseholdQuerySet, Member
-from ansinh.plans.models import Plan, Submission
-from ansinh.poverty.models import Assessment, ReviewRound
 
 from .models import AUDIT_ROLES, EDITING_ROLES, ROLE_LEVEL, ApiToken, AuditEvent, Field, Role, RoleAssignment, User
+
+# The field whose officers keep the register of households and people and see citizen IDs in
+# full: the poverty review is the register's reason to exist (Decision 24/2021/QĐ-TTg) until the
+# registries of the other fields ship.
+REGISTER_FIELD = Field.POVERTY
+
+
+def under(paths: Collection[str], prefix: str = "") -> Q:
+    """Records whose unit (through `prefix`, e.g. "commune__") is inside one of the subtrees."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
 
 
 @dataclass
@@ -47,36 +67,46 @@ class Scope:
     def _paths(self, roles: Collection[str] | None = None) -> list[str]:
         return [a.unit.path for a in self.assignments if roles is None or a.role in roles]
 
-    @staticmethod
-    def _under(paths: list[str], prefix: str = "") -> Q:
-        if not paths:
-            return Q(pk__in=[])
-        q = Q()
-        for path in paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
-        return q
-
     @cached_property
-    def _context_ids(self) -> set[int]:
+    def context_ids(self) -> set[int]:
         """Ancestors of the assigned units, and legacy units merged into them with their ancestors."""
         ids = ids_from_paths(self._paths())
-        legacy_paths = Succession.objects.filter(self._under(self._paths(), "new__")).values_list(
+        legacy_paths = Succession.objects.filter(under(self._paths(), "new__")).values_list(
             "old__path", flat=True
         )
         return ids | ids_from_paths(legacy_paths)
+
+    @cached_property
+    def ancestor_ids(self) -> set[int]:
+        """The assigned units and the units above them."""
+        return ids_from_paths(self._paths())
 
     def unit_filter(self) -> Q:
         """Units this user may see."""
         if self.national:
             return Q()
-        return self._under(self._paths()) | Q(pk__in=self._context_ids)
+        return under(self._paths()) | Q(pk__in=self.context_ids)
+
+    def _editing(self, field: str | None) -> list[RoleAssignment]:
+        """Assignments that change data, in `field` when given (a provincial officer counts only
+        for her own field; commune officers and administrators for every field)."""
+        return [a for a in self.assignments if a.role in EDITING_ROLES
+                and (field is None or a.role != Role.PROVINCIAL_OFFICER or a.field == field)]
 
     def data_filter(self, unit_field: str = "unit", roles: Collection[str] | None = None) -> Q:
         """Records attached to a unit (through `unit_field`) inside the user's units (for `roles`)."""
         assignments = [a for a in self.assignments if roles is None or a.role in roles]
+        return self._filter(assignments, unit_field)
+
+    def change_filter(self, unit_field: str = "unit", field: str | None = None) -> Q:
+        """Records attached to a unit (through `unit_field`) the user may change (in `field`)."""
+        return self._filter(self._editing(field), unit_field)
+
+    @staticmethod
+    def _filter(assignments: list[RoleAssignment], unit_field: str) -> Q:
         if any(a.unit.level == Level.COUNTRY for a in assignments):
             return Q()
-        return self._under([a.unit.path for a in assignments], f"{unit_field}__" if unit_field else "")
+        return under([a.unit.path for a in assignments], f"{unit_field}__" if unit_field else "")
 
     def covers(self, unit: Unit) -> bool:
         """The unit is inside (or is) one of the user's units."""
@@ -85,27 +115,24 @@ class Scope:
     def can_change(self, unit: Unit, field: str | None = None) -> bool:
         """The user holds an editing role on the unit; with `field`, a provincial officer only
         counts for that field (a labour officer does not run the poverty review)."""
-        return any(
-            unit.path.startswith(a.unit.path) for a in self.assignments
-            if a.role in EDITING_ROLES and (field is None or a.role != Role.PROVINCIAL_OFFICER or a.field == field)
-        )
+        return any(unit.path.startswith(a.unit.path) for a in self._editing(field))
+
+    def changes_anything(self, field: str | None = None) -> bool:
+        """Some role of the user changes data (in `field`): the imports and "new" buttons."""
+        return bool(self._editing(field))
+
+    def may_see_citizen_ids(self, unit: Unit | None) -> bool:
+        """Full citizen IDs of people registered in `unit`: for whoever keeps the register there,
+        commune officers of the unit, provincial officers of the register's field (poverty) in
+        their province, administrators. Leaders, viewers and officers of other fields see them
+        masked (Decree 13/2023/NĐ-CP, Art. 3: personal data only as far as the task needs)."""
+        if unit is None:  # a record of no unit (a user, a token): administrators only
+            return Role.ADMIN in self.roles
+        return self.can_change(unit, field=REGISTER_FIELD)
 
     @property
     def can_read_audit(self) -> bool:
         return bool(self.roles & AUDIT_ROLES)
-
-    def may_see_citizen_ids(self, unit: Unit | None) -> bool:
-        """Full citizen IDs of a unit's people: administrators, the commune officers over the unit
-        and the province's poverty officers (their field keeps the register); everyone else sees
-        them masked (Decree 13/2023/NĐ-CP: only as far as the task needs)."""
-        for a in self.assignments:
-            if a.role == Role.ADMIN:
-                return True
-            if unit is None or not unit.path.startswith(a.unit.path):
-                continue
-            if a.role == Role.COMMUNE_OFFICER or (a.role == Role.PROVINCIAL_OFFICER and a.field == Field.POVERTY):
-                return True
-        return False
 
 
 def get_scope(user: Any) -> Scope:
@@ -131,12 +158,18 @@ def units_for_user(user: Any) -> UnitQuerySet:
     return Unit.objects.filter(get_scope(user).unit_filter())
 
 
-def get_unit_for_user(user: Any, pk: int, *, change: bool = False) -> Unit:
-    """The unit, if the user may see it (else 404) and, with change=True, change it (else 403)."""
+def own_units_for_user(user: Any) -> UnitQuerySet:
+    """Units inside the user's units (not the ancestors and legacy units seen for context)."""
+    return units_for_user(user).filter(get_scope(user).data_filter(""))
+
+
+def get_unit_for_user(user: Any, pk: int, *, change: bool = False, field: str | None = None) -> Unit:
+    """The unit, if the user may see it (else 404) and, with change=True, change it (in `field`,
+    when the change belongs to one; else 403)."""
     unit = units_for_user(user).filter(pk=pk).first()
     if unit is None:
         raise Http404
-    if change and not get_scope(user).can_change(unit):
+    if change and not get_scope(user).can_change(unit, field=field):
         raise PermissionDenied
     return unit
 
@@ -152,9 +185,9 @@ def audit_events_for_user(user: Any, *, unit: Unit | None = None) -> QuerySet[Au
     if any(a.unit.level == Level.COUNTRY for a in assignments):
         events = AuditEvent.objects.all()
     else:
-        events = AuditEvent.objects.filter(Scope._under([a.unit.path for a in assignments], "unit_"))
+        events = AuditEvent.objects.filter(under([a.unit.path for a in assignments], "unit_"))
     if unit is not None:
-        events = events.filter(Scope._under([unit.path], "unit_"))
+        events = events.filter(under([unit.path], "unit_"))
     return events
 
 
@@ -194,7 +227,7 @@ def managed_users_for_user(user: Any) -> QuerySet[User]:
         return User.objects.all()
     if not paths:
         raise PermissionDenied
-    inside = Scope._under(paths, "unit__")
+    inside = under(paths, "unit__")
     return User.objects.filter(pk__in=RoleAssignment.objects.filter(inside).values("user_id")).exclude(
         pk__in=RoleAssignment.objects.exclude(inside).values("user_id"))
 
@@ -251,7 +284,7 @@ def grantable_units(actor: Any) -> UnitQuerySet:
     paths = _manager_paths(scope)
     if paths is None:
         return units
-    return units.filter(Scope._under(paths)).exclude(level=Level.COUNTRY)
+    return units.filter(under(paths)).exclude(level=Level.COUNTRY)
 
 
 def check_role_grant(actor: Any, *, role: str, unit: Unit) -> None:
@@ -290,121 +323,7 @@ def get_token_for_user(actor: Any, user: User, pk: int) -> ApiToken:
     return token
 
 
-# --- Households and the poverty review (ansinh.households) -------------------------------------
-
-
-def households_for_user(user: Any) -> HouseholdQuerySet:
-    """Households registered in a commune inside the user's units."""
-    return Household.objects.filter(get_scope(user).data_filter("commune"))
-
-
-def get_household_for_user(user: Any, pk: int, *, change: bool = False) -> Household:
-    """The household, if the user may see it (else 404) and, with change=True, change it (else 403)."""
-    household = households_for_user(user).select_related("commune", "hamlet", "legacy_commune").filter(pk=pk).first()
-    if household is None:
-        raise Http404
-    if change and not get_scope(user).can_change(household.commune):
-        raise PermissionDenied
-    return household
-
-
-def members_for_user(user: Any) -> QuerySet[Member]:
-    return Member.objects.filter(get_scope(user).data_filter("household__commune"))
-
-
-def get_member_for_user(user: Any, pk: int, *, change: bool = False) -> Member:
-    member = members_for_user(user).select_related("household__commune").filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    if change and not get_scope(user).can_change(member.household.commune):
-        raise PermissionDenied
-    return member
-
-
-def rounds_for_user(user: Any) -> QuerySet[ReviewRound]:
-    """Review rounds on a unit inside the user's units, or on a unit above them (a commune officer
-    follows the province's round, seeing only the commune's part of it)."""
-    scope = get_scope(user)
-    if scope.national:
-        return ReviewRound.objects.all()
-    above = ids_from_paths(scope._paths())
-    return ReviewRound.objects.filter(scope.data_filter("unit") | Q(unit_id__in=above))
-
-
-def get_round_for_user(user: Any, pk: int, *, change: bool = False) -> ReviewRound:
-    """A round the user may follow (else 404); with change=True, one on a unit the user may change
-    (a commune officer may not run or decide the province's round: 403)."""
-    found = rounds_for_user(user).select_related("unit", "standard").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    if change and not get_scope(user).can_change(found.unit, field=Field.POVERTY):
-        raise PermissionDenied
-    return found
-
-
-def assessments_for_user(user: Any) -> QuerySet[Assessment]:
-    """Assessments of households in communes inside the user's units."""
-    return Assessment.objects.filter(get_scope(user).data_filter("commune"))
-
-
-__all__ = ["Role", "Scope", "assessments_for_user", "audit_events_for_user", "can_grant_role", "can_manage_users", "check_role_grant",
-           "get_household_for_user", "get_member_for_user", "get_role_for_user", "get_round_for_user", "get_scope",
-           "get_token_for_user", "get_unit_for_user", "get_user_for_user", "grantable_roles", "grantable_units",
-           "households_for_user", "managed_users_for_user", "members_for_user", "rounds_for_user", "units_for_user",
-           "user_directory_for_user", "users_for_user", "users_under_unit"]
-
-
-# --- Plans, targets and periodic submissions (ansinh.plans) --------------------------------
-# Records of the legacy map are checked through `home`, the current unit that took them over.
-
-DECIDING_ROLES = {Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_LEADER, Role.ADMIN}
-
-
-def plans_for_user(user: Any) -> QuerySet[Plan]:
-    """Plans of the user's units and of the units above them (a commune sees the plan that gives
-    it targets)."""
-    scope = get_scope(user)
-    if scope.national:
-        return Plan.objects.all()
-    return Plan.objects.filter(scope.data_filter("home") | Q(home_id__in=scope._context_ids))
-
-
-def get_plan_for_user(user: Any, pk: int, *, change: bool = False) -> Plan:
-    plan = plans_for_user(user).select_related("agency", "unit", "home").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    if change and not get_scope(user).can_change(plan.home):
-        raise PermissionDenied
-    return plan
-
-
-def submissions_for_user(user: Any) -> QuerySet[Submission]:
-    return Submission.objects.filter(get_scope(user).data_filter("home"))
-
-
-def can_decide_submission(user: Any, submission: Submission) -> bool:
-    """The unit above approves or returns: a provincial officer, leader or administrator over the
-    submitting unit, other than the one who sent it; a province's own form needs its leader (or an
-    administrator)."""
-    scope = get_scope(user)
-    home = submission.home
-    if submission.submitted_by_id is not None and submission.submitted_by_id == scope.user.pk:
-        return False  # four eyes: whoever sent a form does not approve it
-    return any(
-        home.path.startswith(a.unit.path) and (a.unit.pk != home.pk or a.role != Role.PROVINCIAL_OFFICER)
-        for a in scope.assignments if a.role in DECIDING_ROLES
-    )
-
-
-def get_submission_for_user(user: Any, pk: int, *, action: str = "view") -> Submission:
-    """The submission, if visible (else 404); `action` "edit" (fill or submit) needs an editing
-    role on its unit, "decide" (approve or return) a role on the unit above (else 403)."""
-    submission = (submissions_for_user(user).select_related("plan", "plan__agency", "unit", "home")
-                  .filter(pk=pk).first())
-    if submission is None:
-        raise Http404
-    if action == "edit" and not get_scope(user).can_change(submission.home):
-        raise PermissionDenied
-    if action == "decide" and not can_decide_submission(user, submission):
-        raise PermissionDenied
-    return submission
+__all__ = ["REGISTER_FIELD", "Role", "Scope", "audit_events_for_user", "can_grant_role", "can_manage_users",
+           "check_role_grant", "get_role_for_user", "get_scope", "get_token_for_user", "get_unit_for_user",
+           "get_user_for_user", "grantable_roles", "grantable_units", "managed_users_for_user", "own_units_for_user",
+           "request_user", "under", "units_for_user", "user_directory_for_user", "users_for_user", "users_under_unit"]

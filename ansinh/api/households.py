@@ -1,6 +1,6 @@
 """API v1 for households, review rounds and assessments.
 
-Every queryset comes from the access layer (ansinh.accounts.access): a commune officer sees the
+Every queryset comes from the access layer (ansinh.households.access): a commune officer sees the
 commune's households and the commune's part of the province's rounds; a provincial role sees the
 province. Citizen IDs are shown in full only to those who may change the household (Decree
 13/2023/NĐ-CP on personal data protection: access only as far as the task needs); lists never
@@ -16,28 +16,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.accounts.access import (
-    assessments_for_user,
-    get_household_for_user,
-    get_round_for_user,
-    get_scope,
-    households_for_user,
-    rounds_for_user,
-    units_for_user,
-)
+from ansinh.accounts.access import get_scope, request_user, units_for_user
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.households.models import Household, HouseholdQuerySet, HouseholdStatus, LivingConditions, Member, Relation
+from ansinh.households import services
+from ansinh.households.access import get_household_for_user, get_member_for_user, households_for_user, households_in_unit
+from ansinh.poverty.access import assessments_for_user, get_round_for_user, rounds_for_user
+from ansinh.households.forms import MEMBER_FORM_FIELDS
+from ansinh.households.models import (
+    Area,
+    Household,
+    HouseholdQuerySet,
+    HouseholdStatus,
+    LivingConditions,
+    Member,
+    Relation,
+)
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
 from ansinh.poverty import engine, figures
@@ -184,12 +190,14 @@ class HouseholdSerializer(serializers.ModelSerializer[Household]):
     class Meta:
         model = Household
         fields = ["id", "code", "commune", "hamlet", "legacy_commune", "address", "area", "head_name",
-                  "head_ethnicity", "member_count", "status", "ended_on", "poverty_status", "poverty_round"]
+                  "head_ethnicity", "member_count", "status", "ended_on", "poverty_status", "poverty_round", "version"]
 
 
 class MemberSerializer(serializers.ModelSerializer[Member]):
     citizen_id = serializers.SerializerMethodField(
-        help_text="In full for those who may change the household; otherwise only the last three digits.")
+        help_text="In full for those who keep the register of the household's commune (its commune officer, the "
+                  "province's poverty officers, administrators; each reading is audited); otherwise only the last "
+                  "three digits.")
     ethnicity = EthnicityField()
     present = serializers.SerializerMethodField(help_text="Alive and not moved out.")
 
@@ -198,7 +206,7 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
         fields = ["id", "full_name", "citizen_id", "sex", "birth_date", "relation", "ethnicity", "present",
                   "died_on", "left_on", "health_insurance", "schooling", "education", "in_training", "employment",
                   "can_work", "disability", "pension", "social_allowance", "meritorious", "stunted", "underweight",
-                  "uses_internet", "sick_untreated"]
+                  "uses_internet", "sick_untreated", "version"]
 
     def get_citizen_id(self, member: Member) -> str | None:
         if not member.citizen_id:
@@ -437,7 +445,7 @@ class HouseholdList(generics.ListAPIView[Household]):
             if unit.level == Level.HAMLET:
                 households = households.filter(hamlet=unit)
             else:
-                households = households.filter(commune__path__startswith=unit.path)
+                households = households_in_unit(households, unit)
         if hamlet := _unit_param(request, "hamlet", [Level.HAMLET],
                                  _("No hamlet of the current map has the code %(code)s.")):
             households = households.filter(hamlet=hamlet)
@@ -467,34 +475,157 @@ class HouseholdList(generics.ListAPIView[Household]):
         return households.order_by("sort_key", "pk")
 
 
+def _household_detail(request: Request, household: Household) -> Response:
+    """The household with its members, conditions and latest assessment; full citizen IDs (and an
+    audit row for reading them) only for those who keep the register of its commune."""
+    user = request.user
+    members = sorted(
+        household.members.all(),
+        key=lambda m: (m.died_on is not None or m.left_on is not None, m.relation != Relation.HEAD,
+                       m.birth_date, m.pk))
+    latest = _latest_first(assessments_for_user(user).filter(household=household)).select_related(
+        "round__standard").first()
+    spec = engine.spec_for(latest.round.standard) if latest else None
+    household.member_count = sum(1 for m in members if m.died_on is None and m.left_on is None)  # type: ignore[attr-defined]
+    household.poverty_status = latest.status if latest else None  # type: ignore[attr-defined]
+    household.poverty_round = latest.round_id if latest else None  # type: ignore[attr-defined]
+    context = {
+        "members": members,
+        "conditions": list(household.conditions.order_by("-year")),
+        "latest": latest,
+        "spec": spec,
+        "indicator_codes": spec.codes if spec else [],
+        "full_citizen_id": get_scope(user).may_see_citizen_ids(household.commune),
+    }
+    shown = sum(1 for m in members if m.citizen_id) if context["full_citizen_id"] else 0
+    if shown:
+        # Full citizen IDs left the register: one audit row per reading (Decree 13/2023/NĐ-CP, Art. 27).
+        services.personal_data_read(actor=Actor.from_request(request), household=household, citizen_ids=shown,
+                                    via="api")
+    response = Response(HouseholdDetailSerializer(household, context=context).data)
+    response["ETag"] = f'"{household.version}"'
+    return response
+
+
+VERSION_HELP = ("The version the change is made from (as read in `version` or the ETag); instead of this field, "
+                "an If-Match header. A record changed since is not overwritten: 409.")
+STALE_409 = OpenApiResponse(description="The record was changed by someone else since the version given: read it "
+                                        "again and decide.")
+VERSION_428 = OpenApiResponse(description="No version given (If-Match header or `version`).")
+DENIED_403 = OpenApiResponse(description="The caller sees the record but may not change it (a read-only role, or a "
+                                         "provincial officer of another field than poverty).")
+HOUSEHOLD_404 = OpenApiResponse(description="No such household within the caller's units.")
+
+
+class _Precondition(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _expected_version(request: Request, given: int | None) -> int:
+    """The version a change is made from: the If-Match header ("3", W/"3") or the body's `version`."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        value = header.removeprefix("W/").strip('"')
+        if not value.isdigit():
+            raise ValidationError({"If-Match": [_("Expected the version read (a number, as in the ETag).")]})
+        return int(value)
+    if given is not None:
+        return given
+    raise _Precondition(Response({"detail": _("Give the version you read: the If-Match header or the `version` "
+                                              "field.")}, status=status.HTTP_428_PRECONDITION_REQUIRED))
+
+
+def _stale(error: services.StaleEdit, version: int) -> Response:
+    return Response({"detail": " ".join(error.messages), "version": version}, status=status.HTTP_409_CONFLICT)
+
+
+def _service_errors(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError({name: list(messages) for name, messages in error.message_dict.items()})
+    return ValidationError(list(error.messages))
+
+
+class HouseholdChangeSerializer(serializers.Serializer[Any]):
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    area = serializers.ChoiceField(choices=Area.choices, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
+
+
+class MemberChangeSerializer(serializers.ModelSerializer[Member]):
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
+    citizen_id = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                       help_text="12 digits; checked against the sex and the birth year.")
+
+    class Meta:
+        model = Member
+        fields = [*MEMBER_FORM_FIELDS, "version"]
+        validators: list[Any] = []  # uniqueness and the one head are the service's checks, with their messages
+
+
 class HouseholdDetail(APIView):
     """A household with its members (present and former), its living conditions by year and its
-    latest assessment. Citizen IDs are in full only for those who may change the household."""
+    latest assessment. Citizen IDs are in full only for those who keep the register of its commune
+    (each such reading is audited). PATCH changes its address or area (the register's field:
+    commune officers, the province's poverty officers, administrators), from the version read."""
 
-    @extend_schema(responses={200: HouseholdDetailSerializer, 404: OpenApiResponse(
-        description="No such household within the caller's units.")})
+    @extend_schema(responses={200: HouseholdDetailSerializer, 404: HOUSEHOLD_404})
     def get(self, request: Request, pk: int) -> Response:
-        user = request.user
-        household = get_household_for_user(user, pk)
-        members = sorted(
-            household.members.all(),
-            key=lambda m: (m.died_on is not None or m.left_on is not None, m.relation != Relation.HEAD,
-                           m.birth_date, m.pk))
-        latest = _latest_first(assessments_for_user(user).filter(household=household)).select_related(
-            "round__standard").first()
-        spec = engine.spec_for(latest.round.standard) if latest else None
-        household.member_count = sum(1 for m in members if m.died_on is None and m.left_on is None)  # type: ignore[attr-defined]
-        household.poverty_status = latest.status if latest else None  # type: ignore[attr-defined]
-        household.poverty_round = latest.round_id if latest else None  # type: ignore[attr-defined]
-        context = {
-            "members": members,
-            "conditions": list(household.conditions.order_by("-year")),
-            "latest": latest,
-            "spec": spec,
-            "indicator_codes": spec.codes if spec else [],
-            "full_citizen_id": get_scope(user).can_change(household.commune),
-        }
-        return Response(HouseholdDetailSerializer(household, context=context).data)
+        return _household_detail(request, get_household_for_user(request.user, pk))
+
+    @extend_schema(request=HouseholdChangeSerializer, parameters=[OpenApiParameter(
+        "If-Match", str, OpenApiParameter.HEADER, description="The ETag read (or `version` in the body).")],
+        responses={200: HouseholdDetailSerializer, 400: BAD_400, 403: DENIED_403, 404: HOUSEHOLD_404,
+                   409: STALE_409, 428: VERSION_428})
+    def patch(self, request: Request, pk: int) -> Response:
+        household = get_household_for_user(request.user, pk, change=True)
+        incoming = HouseholdChangeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        changes = dict(incoming.validated_data)
+        try:
+            version = _expected_version(request, changes.pop("version", None))
+        except _Precondition as missing:
+            return missing.response
+        try:
+            services.household_update(actor=Actor.from_request(request), household=household, version=version,
+                                      **changes)
+        except services.StaleEdit as error:
+            return _stale(error, Household.objects.values_list("version", flat=True).get(pk=household.pk))
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        return _household_detail(request, get_household_for_user(request.user, pk))
+
+
+class MemberDetail(APIView):
+    """PATCH changes a member's facts (moves and deaths are the register's own workflows), from the
+    version read; the same checks as the member form (a citizen ID registered in another province
+    is answered without naming its household)."""
+
+    @extend_schema(request=MemberChangeSerializer, parameters=[OpenApiParameter(
+        "If-Match", str, OpenApiParameter.HEADER, description="The member's version read (or `version`).")],
+        responses={200: MemberSerializer, 400: BAD_400, 403: DENIED_403,
+                   404: OpenApiResponse(description="No such member within the caller's units."),
+                   409: STALE_409, 428: VERSION_428})
+    def patch(self, request: Request, pk: int) -> Response:
+        member = get_member_for_user(request.user, pk, change=True)
+        incoming = MemberChangeSerializer(member, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        changes = dict(incoming.validated_data)
+        try:
+            version = _expected_version(request, changes.pop("version", None))
+        except _Precondition as missing:
+            return missing.response
+        try:
+            services.member_update(actor=Actor.from_request(request), member=member, version=version,
+                                   **changes)
+        except services.StaleEdit as error:
+            return _stale(error, Member.objects.values_list("version", flat=True).get(pk=member.pk))
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        full = get_scope(request.user).may_see_citizen_ids(member.household.commune)
+        response = Response(MemberSerializer(member, context={"full_citizen_id": full}).data)
+        response["ETag"] = f'"{member.version}"'
+        return response
 
 
 # --- Review rounds ----------------------------------------------------------------------------

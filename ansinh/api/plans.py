@@ -1,7 +1,7 @@
 """API v1 for the indicator catalogue, plans with their targets and tasks, periodic submissions
 and results.
 
-Scoping comes from the access layer (ansinh.accounts.access): a plan is visible on its unit, the
+Scoping comes from the access layer (ansinh.plans.access): a plan is visible on its unit, the
 units inside it and the units below it (a commune sees the province's plan that gives it targets);
 a submission only within the caller's units. Filling or submitting a form needs an editing role
 on its unit; approving or returning it a role on the unit above (`get_submission_for_user` with
@@ -33,18 +33,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.accounts.access import (
-    can_decide_submission,
-    get_plan_for_user,
-    get_scope,
-    get_submission_for_user,
-    plans_for_user,
-    submissions_for_user,
-    units_for_user,
-)
+from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.plans import counted, results, services
+from ansinh.plans.access import (
+    can_decide_submission,
+    get_plan_for_user,
+    get_submission_for_user,
+    plan_area,
+    plans_for_user,
+    plans_in_unit,
+    submissions_for_user,
+    submissions_in_unit,
+)
 from ansinh.plans.models import (
     SECTOR_ORDER,
     Agency,
@@ -132,7 +134,7 @@ def _current_unit_param(request: Request, name: str = "unit") -> Unit | None:
 def _area_unit(plan: Plan, code: str, name: str = "unit") -> Unit:
     """A unit of the plan's area (on the plan's map: a 2020 plan of Trà Vinh names legacy units)
     given by its code."""
-    found = list(Unit.objects.filter(path__startswith=plan.unit.path, level__lte=Level.COMMUNE, code=code)[:2])
+    found = list(plan_area(plan).filter(code=code)[:2])
     if len(found) != 1:
         raise ValidationError({name: [_("No unit in the plan's area has the code %(code)s.") % {"code": code}]})
     return found[0]
@@ -528,7 +530,7 @@ class PlanList(generics.ListAPIView[Plan]):
         if (year := _int_param(self.request, "year")) is not None:
             plans = plans.filter(year=year)
         if unit := _current_unit_param(self.request):
-            plans = plans.filter(home__path__startswith=unit.path)
+            plans = plans_in_unit(plans, unit)
         return plans.order_by("-year", "home__sort_key", "number", "pk")
 
 
@@ -608,7 +610,7 @@ class SubmissionList(generics.ListAPIView[Submission]):
         if state := _choice_param(request, "status", SubmissionStatus.values):
             forms = forms.filter(status=state)
         if unit := _current_unit_param(request):
-            forms = forms.filter(home__path__startswith=unit.path)
+            forms = submissions_in_unit(forms, unit)
         return forms.order_by("-plan__year", "plan_id", "period", "unit__sort_key", "pk")
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", views.AuditList.as_view(), name="api-audit"),
     path("households/", households.HouseholdList.as_view(), name="api-households"),
     path("households/<int:pk>", households.HouseholdDetail.as_view(), name="api-household"),
+    path("members/<int:pk>", households.MemberDetail.as_view(), name="api-member"),
     path("rounds/", households.RoundList.as_view(), name="api-rounds"),
     path("rounds/<int:pk>", households.RoundDetail.as_view(), name="api-round"),
     path("rounds/<int:pk>/assessments/", households.RoundAssessmentList.as_view(), name="api-round-assessments"),

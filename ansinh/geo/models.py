@@ -70,6 +70,10 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def at_level(self, level: int) -> UnitQuerySet:
         return self.filter(level=level)
 
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """The unit and its descendants (one indexed prefix match on the path)."""
+        return self.filter(path__startswith=unit.path)
+
     def descendants_of(self, unit: Unit) -> UnitQuerySet:
         return self.filter(path__startswith=unit.path).exclude(pk=unit.pk)
 

@@ -7,12 +7,15 @@ areas follow the active language's separators (1.500.000 and 30,5 in Vietnamese)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +60,48 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, aliases: di
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+@dataclass
+class Change:
+    """A field someone else changed while the user was editing: what the register holds now,
+    and what the user typed (kept in the form)."""
+
+    label: str
+    current: str
+    typed: str
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, models.Model):
+        return str(value)
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def stale_changes(form: forms.BaseForm, current: dict[str, Any]) -> list[Change]:
+    """The fields whose value in the register (`current`) differs from what the user typed."""
+    typed = getattr(form, "cleaned_data", {})
+    changes = []
+    for name, now in current.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        mine = typed[name] if name in typed else form.data.get(name)
+        if isinstance(field, forms.BooleanField):
+            mine, now = bool(mine), bool(now)
+        shown_now, shown_mine = _shown(field, now), _shown(field, mine)
+        if shown_now != shown_mine:
+            changes.append(Change(label=str(field.label), current=shown_now, typed=shown_mine))
+    return changes
 
 
 def _clean_help_texts(fields: dict[str, forms.Field]) -> None:
@@ -181,6 +226,8 @@ class HouseholdForm(forms.Form):
                               help_text=PERSONAL_DATA)
     area = forms.ChoiceField(label=_("Area"), choices=AREA_CHOICES, required=False,
                              help_text=_("Wards are urban, communes rural; choose only to set it by hand."))
+    # The version of the household the form was made from: a save on an older one is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data: Any = None, *, communes: QuerySet[Unit] | None = None,
                  household: Household | None = None, hamlets_of: Any, initial: dict[str, Any] | None = None) -> None:
@@ -188,8 +235,10 @@ class HouseholdForm(forms.Form):
         self.household = household
         if household is not None:
             del self.fields["commune"], self.fields["code"]
+            self.fields["version"].initial = household.version
             commune: Unit | None = household.commune
         else:
+            del self.fields["version"]
             assert communes is not None
             self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
             with_province = len({c.parent_id for c in communes}) > 1
@@ -238,6 +287,8 @@ class MemberForm(forms.ModelForm):
     citizen_id = forms.CharField(label=_("Citizen ID"), required=False, max_length=20,
                                  help_text=_("12 digits (CCCD); checked against the sex and the birth year."))
     birth_date = DayFirstDateField(label=_("Date of birth"))
+    # The version of the member the form was made from: a save on an older one is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:
         model = Member
@@ -245,6 +296,8 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
         _clean_help_texts(self.fields)
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 

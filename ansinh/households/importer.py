@@ -16,7 +16,9 @@ lists for every choice column and a "Hướng dẫn" sheet; `household_import` r
    row writes nothing (all or nothing).
 
 Personal data (Decree 13/2023/NĐ-CP): citizen IDs already in the registry are reported without
-saying in which household they are, since the importer may not be allowed to see it.
+saying in which household they are, since the importer may not be allowed to see it; one held
+outside the communes the importer may change is reported as registered in another locality, with
+the province to contact, and a run that met such IDs leaves one audit row with their count.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 
 from ansinh.accounts import audit
+from ansinh.accounts.access import get_scope
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Edition, Level, Succession, Unit, code_candidates
 from ansinh.lib.bulk import insert_rows, next_ids
@@ -61,6 +64,7 @@ from .models import (
     Sex,
     WaterSource,
 )
+from .services import citizen_ids_elsewhere_audit
 
 SHEET_HOUSEHOLDS = "Hộ gia đình"
 SHEET_MEMBERS = "Thành viên"
@@ -296,8 +300,9 @@ class Problem:
 class HouseholdImportError(ValidationError):
     """The file was not imported; `problems` lists every reason, in sheet and row order."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], elsewhere: int = 0) -> None:
         self.problems = problems
+        self.elsewhere = elsewhere  # citizen IDs met that are registered outside the importer's communes
         super().__init__([str(problem) for problem in problems])
 
 
@@ -585,6 +590,7 @@ class _Checker:
         self.reader = reader
         self.allowed = allowed
         self.allowed_cache: dict[int, bool] = {}
+        self.elsewhere = 0
 
     def add(self, row: Row, column: str, message: str) -> None:
         self.reader.add(row.sheet, row.number, column, message)
@@ -699,9 +705,24 @@ class _Checker:
                                                       f"{seen_ids[number].number}.")
             else:
                 seen_ids[number] = row
-        for (number,) in _existing(Member.objects.all(), "citizen_id", seen_ids, "citizen_id"):
-            self.add(seen_ids[number], "Số định danh cá nhân", f"Số định danh {number} đã có trong sổ hộ (một thành "
-                                                               f"viên đã đăng ký).")
+        found = _existing(Member.objects.all(), "citizen_id", seen_ids, "citizen_id", "household__commune_id")
+        communes = Unit.objects.in_bulk({commune for _, commune in found})
+        # Provinces by the communes' paths: one query, whatever the number of communes.
+        above = {c.pk: [int(part) for part in c.path.strip("/").split("/")] for c in communes.values()}
+        provinces = Unit.objects.filter(pk__in={i for ids in above.values() for i in ids},
+                                        level=Level.PROVINCE).in_bulk()
+        for number, commune_id in found:
+            commune = communes[commune_id]
+            if self.may_change(commune):
+                self.add(seen_ids[number], "Số định danh cá nhân", f"Số định danh {number} đã có trong sổ hộ (một "
+                                                                   f"thành viên đã đăng ký).")
+                continue
+            # Outside the importer's communes: where to send the person, not which household holds them.
+            self.elsewhere += 1
+            province = next((provinces[i] for i in above[commune.pk] if i in provinces), commune)
+            self.add(seen_ids[number], "Số định danh cá nhân", "Số định danh này đã được đăng ký ở địa phương khác; "
+                                                               "liên hệ Sở Nội vụ hoặc đơn vị quản lý hộ ở "
+                                                               f"{province.name} để chuyển khẩu.")
         for code, row in households.items():
             found = heads.get(code, [])
             if not found:
@@ -901,8 +922,8 @@ def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Pl
             rows = reader.read(workbook.rows(found), title, columns)
             setattr(plan, {SHEET_HOUSEHOLDS: "households", SHEET_MEMBERS: "members"}.get(title, "conditions"), rows)
     registered: dict[str, tuple[int, Unit]] = {}
+    checker = _Checker(reader, allowed)
     if not reader.broken:
-        checker = _Checker(reader, allowed)
         households = checker.households(plan.households)
         checker.members(plan.members, households)
         registered = checker.conditions(plan.conditions, households)
@@ -912,7 +933,7 @@ def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Pl
     if not reader.problems and not plan.households and not plan.conditions:
         reader.add("", 0, "", "Tệp không có dòng dữ liệu nào.")
     if reader.problems:
-        raise HouseholdImportError(_sort(reader.problems))
+        raise HouseholdImportError(_sort(reader.problems), elsewhere=checker.elsewhere)
     plan.communes = {row.values["commune"].pk: row.values["commune"] for row in plan.households}
     return plan, registered
 
@@ -932,6 +953,12 @@ def household_import(*, actor: Actor, data: bytes | str | Path | IO[bytes],
         (plan, registered), file_name = read_workbook(data, lambda workbook: _check(workbook, allowed))
     except SpreadsheetError:
         raise unreadable from None
+    except HouseholdImportError as error:
+        if error.elsewhere and actor.user is not None:
+            units = get_scope(actor.user).units
+            citizen_ids_elsewhere_audit(actor=actor, obj=actor.user, count=error.elsewhere,
+                                        unit=units[0] if units else None, source="import")
+        raise
     name = name or file_name
     if dry_run:
         return ImportResult(file=name, households=len(plan.households), members=len(plan.members),

@@ -6,7 +6,7 @@ latrine, assets, income, needs; forms B1 and B2 of Circular 07/2021/TT-BLĐTBXH)
 review (`ansinh.poverty`) reads them to classify households; it owns the standards, rounds and
 assessments, and this app never depends on it at import time.
 Personal data (names, citizen IDs, birth dates, health facts) fall under Decree 13/2023/NĐ-CP:
-every query goes through `ansinh.accounts.access`, every change through `services` (audited).
+every query goes through `ansinh.households.access`, every change through `services` (audited).
 """
 
 from __future__ import annotations
@@ -131,6 +131,9 @@ class Household(models.Model):
     sort_key = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False,
+        help_text="Raised by each change through the services: an edit made on an older version is refused.")
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -190,6 +193,9 @@ class Member(models.Model):
     sort_key = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False,
+        help_text="Raised by each change through the services: an edit made on an older version is refused.")
 
     objects = MemberQuerySet.as_manager()
 

@@ -7,16 +7,21 @@ The review rounds' workflows are in `ansinh.poverty.services`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Count, F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
+from ansinh.accounts.access import get_scope
+from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 
@@ -41,6 +46,48 @@ MEMBER_FIELDS = ["household", "full_name", "citizen_id", "sex", "birth_date", "r
 CONDITION_FIELDS = ["year", "housing", "floor_area", "water_source", "latrine", "waste_treated", "has_tv",
                     "has_radio", "has_computer", "has_phone", "hears_loudspeaker", "income_per_capita",
                     "b1_answers", "b2_flags", *NEED_FIELDS, "surveyed_on"]
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the record since the form (or the API client) read it: nothing is
+    written; the caller shows the current values and lets the user decide again."""
+
+
+class CitizenIdElsewhere(ValidationError):
+    """The citizen ID belongs to a person registered outside the user's units: the message routes
+    the person to that province, never naming the household (Decree 13/2023/NĐ-CP)."""
+
+
+def _stale() -> StaleEdit:
+    return StaleEdit(_("Someone else saved this record after you opened the form. Their values are shown "
+                       "next to yours: check them, then save again."), code="stale")
+
+
+def _save_versioned(obj: Household | Member, fields: list[str], expected: int | None) -> None:
+    """Writes `fields` of `obj` only if its row is still at version `expected` (the version the
+    user's form was made from; by default the version `obj` was read at), and raises the version.
+
+    One conditional UPDATE (`filter(pk=…, version=…).update(…)`), not a read then a save: of two
+    saves made from the same version, the second finds no row and is refused (StaleEdit).
+    """
+    expected = obj.version if expected is None else expected
+    attnames = [field.attname for name in fields if isinstance(field := type(obj)._meta.get_field(name), models.Field)]
+    values: dict[str, Any] = {attname: getattr(obj, attname) for attname in attnames}
+    now = timezone.now()
+    updated = type(obj)._default_manager.filter(pk=obj.pk, version=expected).update(
+        **values, version=expected + 1, updated_at=now)
+    if updated != 1:
+        raise _stale()
+    obj.version, obj.updated_at = expected + 1, now
+
+
+def _bump(model: type[Model], pk: int, expected: int, **values: Any) -> int:
+    """The conditional UPDATE of `_save_versioned` for a few columns; returns the new version."""
+    updated = model._default_manager.filter(pk=pk, version=expected).update(
+        **values, version=expected + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise _stale()
+    return expected + 1
 
 
 def area_for(commune: Unit) -> str:
@@ -94,9 +141,10 @@ def household_create(*, actor: Actor, commune: Unit, code: str, address: str = "
 
 
 @transaction.atomic
-def household_update(*, actor: Actor, household: Household, **changes: Any) -> Household:
+def household_update(*, actor: Actor, household: Household, version: int | None = None, **changes: Any) -> Household:
     """Changes the household's address, hamlet, legacy commune or area (an area different from the
-    one the commune's type gives is kept as set by hand)."""
+    one the commune's type gives is kept as set by hand). `version` is the version the user's form
+    was made from: a household saved by someone else since is refused (StaleEdit)."""
     allowed = {"address", "hamlet", "legacy_commune", "area"}
     unknown = set(changes) - allowed
     if unknown:
@@ -110,16 +158,19 @@ def household_update(*, actor: Actor, household: Household, **changes: Any) -> H
         household.area_overridden = household.area != area_for(household.commune)
     _check_commune(household.commune, household.hamlet, household.legacy_commune)
     household.set_derived_fields()
-    household.save()
+    _save_versioned(household, ["address", "hamlet", "legacy_commune", "area", "area_overridden", "search_text",
+                                "sort_key"], version)
     _event(household, HouseholdEventKind.EDITED, timezone.localdate(), actor)
     audit.record(actor=actor, action="household.update", obj=household, unit=household.commune, before=before,
                  after=audit.snapshot(household, HOUSEHOLD_FIELDS))
     return household
 
 
-def _clean_member(member: Member) -> None:
+def _clean_member(member: Member, actor: Actor | None = None) -> None:
     """Checks a member's identity: the citizen ID against sex and birth year (Decree 137/2015/NĐ-CP),
-    the birth date, one head per household."""
+    the birth date, one head per household. A citizen ID already registered is named with its
+    household only inside the actor's units; elsewhere the message routes the person to the
+    province that holds it (CitizenIdElsewhere)."""
     member.full_name = " ".join(member.full_name.split())
     if not member.full_name:
         raise ValidationError({"full_name": _("Enter the member's full name.")})
@@ -133,8 +184,12 @@ def _clean_member(member: Member) -> None:
             check_citizen_id(member.citizen_id, sex=member.sex, birth_year=member.birth_date.year)  # type: ignore[arg-type]
         except CitizenIdError as error:
             raise ValidationError({"citizen_id": str(error)}) from None
-        clash = Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk).first()
+        clash = (Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk)
+                 .select_related("household__commune").first())
         if clash is not None:
+            commune = clash.household.commune
+            if (acting := user_of(actor)) is not None and not get_scope(acting).covers(commune):
+                raise CitizenIdElsewhere({"citizen_id": elsewhere_message(commune)})
             raise ValidationError({"citizen_id": _("This citizen ID is already registered (household %(code)s).")
                                    % {"code": clash.household.code}})
     else:
@@ -145,11 +200,53 @@ def _clean_member(member: Member) -> None:
             raise ValidationError({"relation": _("This household already has a head.")})
 
 
+def elsewhere_message(commune: Unit) -> str:
+    """What a user is told of a citizen ID registered outside her units: the province to contact,
+    not the household."""
+    province = commune.province() if commune.level > Level.PROVINCE else commune
+    return _("This citizen ID is registered in another locality. To move the person here, contact the Department "
+             "of Home Affairs or the unit that manages the household in %(province)s.") % {
+                 "province": province.name if province is not None else _("another province")}
+
+
 @transaction.atomic
+def personal_data_read(*, actor: Actor, household: Household, citizen_ids: int,
+                       via: str = "page") -> None:
+    """A person who may see them read full citizen IDs of a household (its page, or the API's
+    detail): one audit row per reading, with how many (Decree 13/2023/NĐ-CP, Art. 27)."""
+    audit.record(actor=actor, action="personal_data.read", obj=household, unit=household.commune,
+                 after={"citizen_ids": citizen_ids, "via": via})
+
+
+def citizen_ids_elsewhere_audit(*, actor: Actor, obj: Model, unit: Unit | None, count: int, source: str = "form") -> None:
+    """One audit row for a form submission or an import run that met citizen IDs registered
+    outside the user's units: how many, never which. Written in its own transaction, since the
+    refused change itself is rolled back."""
+    with transaction.atomic():
+        audit.record(actor=actor, action="citizen_id.checked_elsewhere", obj=obj, unit=unit,
+                     after={"count": count, "source": source})
+
+
+@contextmanager
+def _auditing_elsewhere(actor: Actor, household: Household) -> Iterator[None]:
+    try:
+        yield
+    except CitizenIdElsewhere:
+        citizen_ids_elsewhere_audit(actor=actor, obj=household, unit=household.commune, count=1)
+        raise
+
+
 def member_add(*, actor: Actor, household: Household, on: dt.date | None = None,
                **fields: Any) -> Member:
+    with _auditing_elsewhere(actor, household):
+        return _member_add(actor=actor, household=household, on=on, **fields)
+
+
+@transaction.atomic
+def _member_add(*, actor: Actor, household: Household, on: dt.date | None,
+                **fields: Any) -> Member:
     member = Member(household=household, **fields)
-    _clean_member(member)
+    _clean_member(member, actor)
     member.set_derived_fields()
     member.save()
     if member.relation == Relation.HEAD:
@@ -161,17 +258,25 @@ def member_add(*, actor: Actor, household: Household, on: dt.date | None = None,
     return member
 
 
+def member_update(*, actor: Actor, member: Member, version: int | None = None,
+                  **changes: Any) -> Member:
+    """Changes a member's facts. `version` is the version the user's form was made from: a member
+    saved by someone else since is refused (StaleEdit)."""
+    with _auditing_elsewhere(actor, member.household):
+        return _member_update(actor=actor, member=member, version=version, **changes)
+
+
 @transaction.atomic
-def member_update(*, actor: Actor, member: Member, **changes: Any) -> Member:
+def _member_update(*, actor: Actor, member: Member, version: int | None, **changes: Any) -> Member:
     forbidden = set(changes) & {"household", "died_on", "left_on"}
     if forbidden:
         raise ValueError("Moves and deaths go through member_move and member_died.")
     before = audit.snapshot(member, MEMBER_FIELDS)
     for name, value in changes.items():
         setattr(member, name, value)
-    _clean_member(member)
+    _clean_member(member, actor)
     member.set_derived_fields()
-    member.save()
+    _save_versioned(member, [*changes, "citizen_id", "full_name", "search_name", "sort_key"], version)
     household = member.household
     _refresh_head(household)
     household.save(update_fields=["head_name", "head_ethnicity", "search_text", "sort_key", "updated_at"])
@@ -187,7 +292,7 @@ def member_died(*, actor: Actor, member: Member, on: dt.date) -> Member:
     if on < member.birth_date or on > timezone.localdate():
         raise ValidationError({"died_on": _("The date of death must be between the birth date and today.")})
     before = audit.snapshot(member, MEMBER_FIELDS)
-    Member.objects.filter(pk=member.pk).update(died_on=on)
+    member.version = _bump(Member, member.pk, member.version, died_on=on)
     member.died_on = on
     household = member.household
     _refresh_head(household)
@@ -200,7 +305,7 @@ def member_died(*, actor: Actor, member: Member, on: dt.date) -> Member:
 
 def _move(member: Member, to: Household, on: dt.date, actor: Actor, relation: str) -> None:
     source = member.household
-    Member.objects.filter(pk=member.pk).update(household=to, relation=relation, updated_at=timezone.now())
+    member.version = _bump(Member, member.pk, member.version, household=to, relation=relation)
     member.household, member.relation = to, relation
     _event(source, HouseholdEventKind.MEMBER_LEFT, on, actor, member=member, other=to)
     _event(to, HouseholdEventKind.MEMBER_JOINED, on, actor, member=member, other=source)
@@ -274,7 +379,7 @@ def household_merge(*, actor: Actor, household: Household, into: Household, on: 
     for member in list(household.members.present()):
         _move(member, into, on, actor, Relation.OTHER if member.relation == Relation.HEAD else member.relation)
     updated = Household.objects.filter(pk=household.pk, status=HouseholdStatus.ACTIVE).update(
-        status=HouseholdStatus.MERGED, ended_on=on, successor=into, updated_at=timezone.now())
+        status=HouseholdStatus.MERGED, ended_on=on, successor=into, updated_at=timezone.now(), version=F("version") + 1)
     if updated != 1:
         raise ValidationError(_("The household changed meanwhile; try again."))
     household.refresh_from_db()

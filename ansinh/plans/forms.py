@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ansinh.accounts.access import Scope, get_scope, units_for_user
+from ansinh.accounts.access import Scope, get_scope, under, units_for_user
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Succession, Unit, UnitQuerySet, current_home, ids_from_paths
 from ansinh.households.forms import DayFirstDateField
@@ -72,14 +72,14 @@ def plannable_units(user: User) -> UnitQuerySet:
     paths = _editing_paths(scope)
     if not paths:
         return base.none()
-    current = base.filter(Scope._under(paths)).exclude(edition=Edition.LEGACY)
+    current = base.filter(under(paths)).exclude(edition=Edition.LEGACY)
     return base.filter(Q(pk__in=current.values("pk")) | Q(pk__in=_legacy_plannable_ids(paths)))
 
 
 def _legacy_plannable_ids(paths: list[str]) -> set[int]:
     """Legacy units whose every legacy commune went (wholly) into units under one of `paths`.
     Three queries, whatever the number of units."""
-    merged = set(Succession.objects.filter(Scope._under(paths, "new__")).values_list("old_id", flat=True))
+    merged = set(Succession.objects.filter(under(paths, "new__")).values_list("old_id", flat=True))
     if not merged:
         return set()
     targets: dict[int, set[str]] = defaultdict(set)
@@ -98,10 +98,7 @@ def _legacy_plannable_ids(paths: list[str]) -> set[int]:
                  .values_list("pk", "path"))
     if not above:
         return ok_communes
-    under = Q()
-    for _pk, path in above:
-        under |= Q(path__startswith=path)
-    communes = list(Unit.objects.filter(under, level=Level.COMMUNE, edition=Edition.LEGACY).values_list("pk", "path"))
+    communes = list(Unit.objects.filter(under([path for _pk, path in above]), level=Level.COMMUNE, edition=Edition.LEGACY).values_list("pk", "path"))
     ok = set(ok_communes)
     for pk, path in above:
         if all(cid in ok_communes for cid, cpath in communes if cpath.startswith(path)):

@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.access import Scope, get_plan_for_user, get_scope
+from ansinh.accounts.access import Scope, get_scope
+from ansinh.plans.access import get_plan_for_user
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register

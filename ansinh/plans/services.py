@@ -1,6 +1,6 @@
 """Every change to plans, targets, tasks and submissions: validated, audited, in one transaction.
 
-Callers check access first (`ansinh.accounts.access`); these functions check the data.
+Callers check access first (`ansinh.plans.access`); these functions check the data.
 """
 
 from __future__ import annotations

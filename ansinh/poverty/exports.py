@@ -163,7 +163,7 @@ def _rows(round: ReviewRound, spec: engine.StandardSpec, assessments: QuerySet[A
 def household_list_file(*, round: ReviewRound, assessments: QuerySet[Assessment], status: str,
                         unit: Unit) -> ListFile:
     """The list of `status` households of `unit` in `round`, from `assessments` (already scoped
-    by `ansinh.accounts.access.assessments_for_user`). A province gets a summary sheet and one
+    by `ansinh.poverty.access.assessments_for_user`). A province gets a summary sheet and one
     sheet per commune with households; a commune, its own sheet."""
     if status not in TITLES:
         raise ValueError(f"status must be one of {sorted(TITLES)}")

@@ -4,7 +4,7 @@ One GROUP BY over the round's assessments, with conditional counts: households, 
 near-poor (count and rate), Khmer and other ethnic-minority households, poor households with no
 working capacity, with a meritorious member or under social protection, the share deprived in
 each indicator, the transitions, and the support needs counted in seed 000. The caller passes an
-already scoped queryset (`ansinh.accounts.access.assessments_for_user`); grouped by province,
+already scoped queryset (`ansinh.poverty.access.assessments_for_user`); grouped by province,
 it may span the province rounds of a year (the country's figures).
 """
 

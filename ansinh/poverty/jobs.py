@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.access import get_round_for_user
+from ansinh.poverty.access import get_round_for_user
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
 from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register

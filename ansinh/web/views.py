@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ansinh.accounts.access import assessments_for_user, get_scope, request_user, units_for_user, users_for_user
+from ansinh.accounts.access import get_scope, own_units_for_user, request_user, users_for_user
 from ansinh.geo.models import Level
+from ansinh.poverty.access import assessments_for_user
 from ansinh.poverty.models import PovertyStatus
 from ansinh.poverty.views.rounds import latest_round, round_title
 
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     today = timezone.localdate()
     counts = dict(
-        units_for_user(request.user).filter(scope.data_filter("")).on(today)
+        own_units_for_user(request.user).on(today)
         .values_list("level").annotate(n=Count("pk")).values_list("level", "n")
     )
     # Levels above the user's own units are not within the scope (a commune officer's "0 provinces").

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts import audit
-from ansinh.accounts.access import get_scope
+from ansinh.accounts.access import request_user
 from ansinh.accounts.audit import Actor
+from ansinh.households.access import register_change_check, require_register_editor
 from ansinh.households.importer import HouseholdImportError, Problem, household_import, template_xlsx
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import download, editor
@@ -35,6 +36,7 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
     """Upload the filled template; every problem is listed by sheet, row and column, and nothing
     is written unless the whole file is right."""
     user = editor(request)
+    require_register_editor(user)
     problems: list[Problem] = []
     error = ""
     if request.method == "POST":
@@ -46,7 +48,7 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 result = household_import(actor=Actor.from_request(request), data=upload.read(),
-                                          allowed=get_scope(user).can_change, name=upload.name or "")
+                                          allowed=register_change_check(user), name=upload.name or "")
             except HouseholdImportError as exc:
                 problems = exc.problems
             else:

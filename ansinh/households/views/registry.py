@@ -1,7 +1,7 @@
 """The household registry's pages: the list, a household with the explanation of its status,
 and the forms that change it (each a service call: audited, in one transaction).
 
-Access: every household comes through `ansinh.accounts.access` (404 outside the user's units,
+Access: every household comes through `ansinh.households.access` (404 outside the user's units,
 403 for read-only roles on the forms). Citizen IDs are masked in lists and for read-only roles
 (Decree 13/2023/NĐ-CP: personal data only as far as the task needs).
 """
@@ -24,19 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import (
-    get_household_for_user,
-    get_member_for_user,
-    get_scope,
-    households_for_user,
-    request_user,
-    rounds_for_user,
-    units_for_user,
-)
+from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.models import EDITING_ROLES, AuditEvent, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import services
+from ansinh.households.access import communes_in_scope, communes_to_change, get_household_for_user, get_member_for_user, households_for_user, households_to_change, may_change_register, register_editor
+from ansinh.poverty.access import rounds_for_user
+from ansinh.households.services import StaleEdit
 from ansinh.households.forms import (
     NOT_ASSESSED,
     ConditionsForm,
@@ -50,6 +45,7 @@ from ansinh.households.forms import (
     add_service_errors,
     hamlets_of,
     review_years,
+    stale_changes,
 )
 from ansinh.households.models import (
     Household,
@@ -80,22 +76,9 @@ STATUS_LABELS = dict(PovertyStatus.choices)
 # --- Scope helpers -----------------------------------------------------------------------------
 
 
-def _communes_in_scope(user: User) -> QuerySet[Unit]:
-    """Current communes inside the user's units (for the list's filter)."""
-    scope = get_scope(user)
-    return (units_for_user(user).filter(scope.data_filter(""), level=Level.COMMUNE, edition=Edition.CURRENT)
-            .select_related("parent").vietnamese_order())
-
-
-def _communes_to_change(user: User) -> QuerySet[Unit]:
-    """Current communes where the user may register households (editing roles only)."""
-    return _communes_in_scope(user).filter(get_scope(user).data_filter("", roles=EDITING_ROLES))
-
-
 def _targets(user: User) -> QuerySet[Household]:
     """Active households the user may change: where a member may move, a household may merge."""
-    return (households_for_user(user).filter(get_scope(user).data_filter("commune", roles=EDITING_ROLES))
-            .filter(status=HouseholdStatus.ACTIVE))
+    return households_to_change(user).filter(status=HouseholdStatus.ACTIVE)
 
 
 def _changeable(request: HttpRequest, pk: int) -> tuple[User, Household]:
@@ -113,6 +96,24 @@ def _active_or_redirect(request: HttpRequest, household: Household) -> HttpRespo
 def _done(request: HttpRequest, household: Household, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("household-detail", pk=household.pk)
+
+
+def _stale_context(form: Any, record: Household | Member, current: dict[str, Any]) -> dict[str, Any]:
+    """What someone else saved meanwhile: who, when, and each field they changed next to what the
+    user typed (kept in the form, whose hidden version is now the current one: saving again
+    overwrites knowingly)."""
+    last = (AuditEvent.objects.filter(object_type=record._meta.label_lower, object_id=str(record.pk))
+            .order_by("-at", "-pk").first())
+    return {"who": last.actor_name if last else "", "when": last.at if last else None,
+            "changes": stale_changes(form, current)}
+
+
+def _rebound(form_class: Any, request: HttpRequest, version: int, **kwargs: Any) -> Any:
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
 
 
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -173,7 +174,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(user)
     provinces = (Unit.objects.filter(level=Level.PROVINCE, edition=Edition.CURRENT).vietnamese_order()
                  if scope.national else None)
-    form = HouseholdFilterForm(request.GET, provinces=provinces, communes=_communes_in_scope(user),
+    form = HouseholdFilterForm(request.GET, provinces=provinces, communes=communes_in_scope(user),
                                hamlets_of=hamlets_of(units_for_user(user)))
     households: QuerySet[Household] = households_for_user(user)
     rounds = list(rounds_for_user(user).filter(pk__in=form.round_ids()).select_related("unit"))
@@ -215,7 +216,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query,
-        "can_register": bool(scope.roles & EDITING_ROLES),
+        "can_register": register_editor(user),
         "rounds": rounds,
     }
     if request.headers.get("HX-Request"):
@@ -241,11 +242,12 @@ def household_lookup(request: HttpRequest) -> HttpResponse:
 # --- A household -------------------------------------------------------------------------------
 
 
-def _shown_id(member: Member, can_change: bool) -> str:
-    """The full citizen ID for those who manage the household, masked for read-only roles."""
+def _shown_id(member: Member, full: bool) -> str:
+    """The full citizen ID for those who keep the register of the household's commune, masked for
+    the others (`Scope.may_see_citizen_ids`)."""
     if not member.citizen_id:
         return ""
-    return member.citizen_id if can_change else mask_citizen_id(member.citizen_id)
+    return member.citizen_id if full else mask_citizen_id(member.citizen_id)
 
 
 @login_required
@@ -256,12 +258,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     household = get_household_for_user(user, pk)
     scope = get_scope(user)
-    can_change = scope.can_change(household.commune)
+    can_change = may_change_register(user, household.commune)
+    full_ids = scope.may_see_citizen_ids(household.commune)
     today = timezone.localdate()
     events = list(household.events.select_related("member", "other", "actor"))
     members = sorted(household.members.all(), key=lambda m: (RELATION_ORDER.get(m.relation, 99), m.birth_date, m.pk))
     for member in members:
-        member.shown_id = _shown_id(member, can_change)  # type: ignore[attr-defined]
+        member.shown_id = _shown_id(member, full_ids)  # type: ignore[attr-defined]
         end = member.died_on or member.left_on or today
         member.age = member.age_on(end)  # type: ignore[attr-defined]
     current = [m for m in members if m.died_on is None and m.left_on is None]
@@ -271,8 +274,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for event in events:  # members who moved away live in another household now
         if event.kind == HouseholdEventKind.MEMBER_LEFT and event.member is not None and event.member.pk not in seen:
             seen.add(event.member.pk)
-            event.member.shown_id = _shown_id(event.member, can_change)  # type: ignore[attr-defined]
+            event.member.shown_id = _shown_id(event.member, full_ids)  # type: ignore[attr-defined]
             moved_out.append(event)
+    shown = sum(1 for m in [*members, *(e.member for e in moved_out)] if full_ids and m is not None and m.citizen_id)
+    if shown:
+        # Full citizen IDs left the register: one row per page view (Decree 13/2023/NĐ-CP, Art. 27).
+        services.personal_data_read(actor=Actor.from_request(request), household=household, citizen_ids=shown)
     others = {e.other_id for e in events if e.other_id}
     visible = set(households_for_user(user).filter(pk__in=others).values_list("pk", flat=True)) if others else set()
     assessments = list(household.assessments.select_related("round", "round__unit", "round__standard")
@@ -316,7 +323,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     """Register a household; then add its head. The hamlet and former-commune choices follow the
     chosen commune (htmx refreshes them; without JavaScript, the "show" button does)."""
     user = request_user(request)
-    communes = _communes_to_change(user)
+    communes = communes_to_change(user)
     if not communes.exists():
         raise PermissionDenied
     units = units_for_user(user)
@@ -355,7 +362,16 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.household_update(
                     actor=Actor.from_request(request), household=household, address=data["address"],
                     hamlet=data["hamlet"], legacy_commune=data["legacy_commune"],
-                    area=_area(data["area"], household.commune))
+                    area=_area(data["area"], household.commune), version=data["version"])
+            except StaleEdit as error:
+                fresh = get_household_for_user(user, pk, change=True)
+                form = _rebound(HouseholdForm, request, fresh.version, household=fresh, hamlets_of=hamlets_of(units))
+                stale = _stale_context(form, fresh, {
+                    "hamlet": fresh.hamlet, "legacy_commune": fresh.legacy_commune, "address": fresh.address,
+                    "area": fresh.area if fresh.area_overridden else ""})
+                add_service_errors(form, error)
+                return _form_page(request, "households/household_form.html",
+                                  {"form": form, "household": fresh, "stale": stale})
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -458,7 +474,15 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                services.member_update(actor=Actor.from_request(request), member=member, **_member_values(form))
+                services.member_update(actor=Actor.from_request(request), member=member,
+                                       version=form.cleaned_data["version"], **_member_values(form))
+            except StaleEdit as error:
+                fresh = get_member_for_user(user, pk, change=True)
+                form = _rebound(MemberForm, request, fresh.version)
+                stale = _stale_context(form, fresh, {name: getattr(fresh, name) for name in MemberForm.Meta.fields})
+                add_service_errors(form, error)
+                return _form_page(request, "households/member_form.html",
+                                  {"form": form, "household": fresh.household, "member": fresh, "stale": stale})
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

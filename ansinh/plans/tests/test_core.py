@@ -148,7 +148,7 @@ def test_figures_are_checked_for_size() -> None:
 
 
 def test_a_returned_form_is_not_on_time_and_the_sender_does_not_approve(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
-    from ansinh.accounts.access import can_decide_submission
+    from ansinh.plans.access import can_decide_submission
 
     district = Unit.objects.filter(parent=tra_vinh_plan.unit).order_by("code").first()
     assert district is not None

@@ -13,7 +13,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from ansinh.accounts.access import get_scope, plans_for_user
+from ansinh.accounts.access import get_scope
+from ansinh.plans.access import plans_for_user
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Edition, Unit
 from ansinh.plans import examples, services

@@ -27,14 +27,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user
+from ansinh.accounts.access import get_scope, request_user
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit
 from ansinh.plans import reporting_forms, results
+from ansinh.plans.access import covers_unit, get_plan_for_user, plans_for_user
 from ansinh.plans.models import OPEN_TASK_STATUSES, SECTOR_ORDER, Aggregation, Indicator, OverTime, Plan, Source, Task
 from ansinh.plans.periods import Period
 from ansinh.plans.services import Timeliness
-from ansinh.plans.views.reporting import covers_unit, int_param, maybe_url, source_of, source_label, timeliness_rows
+from ansinh.plans.views.reporting import int_param, maybe_url, source_of, source_label, timeliness_rows
 
 LAGGING_SHOWN = 5  # lagging units named per indicator; the rest are counted
 PLANS_OFFERED = 50

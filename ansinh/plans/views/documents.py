@@ -31,15 +31,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, request_user
-from ansinh.accounts.audit import client_ip
-from ansinh.accounts.audit import Actor
+from ansinh.accounts.access import get_scope, request_user
+from ansinh.accounts.audit import Actor, client_ip
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.households.forms import add_service_errors
 from ansinh.lib.vietnamese import fold
 from ansinh.plans import documents, sentences, services, tables_xlsx
 from ansinh.plans import jobs as plan_jobs
+from ansinh.plans.access import get_plan_for_user
 from ansinh.plans.forms import ReportTextForm
 from ansinh.plans.models import Indicator, IndicatorSentence, Plan, ReportText
 from ansinh.plans.periods import Period

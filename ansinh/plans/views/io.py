@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,10 +18,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user
+from ansinh.accounts.access import get_scope, request_user
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import EDITING_ROLES, User
-from ansinh.geo.models import Edition, Level, Unit, current_home
+from ansinh.accounts.models import User
+from ansinh.geo.models import Level, Unit, current_home
+from ansinh.plans.access import form_units, get_plan_for_user, plans_for_user
 from ansinh.lib.vietnamese import fold, format_number
 from ansinh.plans.importer import ImportProblems, Problem, plan_import, plan_xlsx, template_xlsx
 from ansinh.plans.models import Plan
@@ -150,25 +150,6 @@ def submission_template(request: HttpRequest, pk: int) -> HttpResponse:
     return download(submission_template_xlsx(plan, unit, period), template_name(plan, unit, period))
 
 
-def _form_choices(user: User, plan: Plan) -> list[Unit]:
-    """The units whose form the user may fill for the plan: its own unit and the units below it
-    (two levels: a province's districts and communes) that the user may edit. Units of the legacy
-    map count through the current units that took them over."""
-    scope = get_scope(user)
-    area = Unit.objects.filter(edition=plan.unit.edition, path__startswith=plan.unit.path,
-                               level__lte=min(Level.COMMUNE, plan.unit.level + 2))
-    if scope.can_change(plan.home):
-        return list(area.vietnamese_order())
-    paths = [a.unit.path for a in scope.assignments if a.role in EDITING_ROLES]
-    if not paths:
-        return []
-    mine = Q()
-    for path in paths:
-        mine |= Q(successions__new__path__startswith=path) if plan.unit.edition == Edition.LEGACY \
-            else Q(path__startswith=path)
-    return [unit for unit in area.filter(mine).distinct().vietnamese_order() if scope.can_change(current_home(unit))]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_import_view(request: HttpRequest) -> HttpResponse:
@@ -196,7 +177,7 @@ def submission_import_view(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("The form has been submitted to the unit above."))
                 return redirect(_url("submission-detail", result.submission_id,
                                      f"/plans/submissions/{result.submission_id}/"))
-    context = {"plan": plan, "units": _form_choices(user, plan) if plan is not None else [],
+    context = {"plan": plan, "units": form_units(user, plan) if plan is not None else [],
                "periods": _periods(plan) if plan is not None else [], "error": error, "submit": submit,
                "max_upload_mb": MAX_UPLOAD_MB, **_problems_context(problems)}
     return render(request, "plans/io/submission_import.html", context, status=400 if problems or error else 200)

@@ -2,7 +2,7 @@
 form, the targets grid, a target's revision, tasks and their progress notes, the indicator
 catalogue and the agencies.
 
-Access: every plan comes through `ansinh.accounts.access` (404 outside the user's units; a
+Access: every plan comes through `ansinh.plans.access` (404 outside the user's units; a
 commune sees the plan of its province, read-only), and every change needs an editing role on the
 plan's home unit (403 otherwise). Every change is a call of `ansinh.plans.services` (validated,
 audited, in one transaction). A form that comes back with errors answers 400 and keeps what was
@@ -33,12 +33,13 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user, units_for_user
+from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
 from ansinh.plans import services
+from ansinh.plans.access import get_plan_for_user, plans_for_user
 from ansinh.plans.documents import deadline_text
 from ansinh.plans.forms import (
     AgencyEditForm,

@@ -2,7 +2,7 @@
 form (fill, save, submit; the unit above returns it with a reason or approves it), and a
 plan's results against its targets with drill-down to the units and records behind a figure.
 
-Every query goes through `ansinh.accounts.access`; every change through `services` (audited).
+Every query goes through `ansinh.plans.access`; every change through `services` (audited).
 A commune officer sees his own row of the timeliness table and his own form; the province sees
 every unit's. Figures are typed the Vietnamese way ("7.645"; "21,3").
 """
@@ -26,19 +26,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ansinh.accounts.access import (
-    Scope,
-    can_decide_submission,
-    get_plan_for_user,
-    get_scope,
-    get_submission_for_user,
-    request_user,
-    submissions_for_user,
-)
+from ansinh.accounts.access import Scope, get_scope, request_user
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import REFORM_DATE, Edition, Level, Unit, current_home
 from ansinh.plans import counted, reporting_forms, results, services
+from ansinh.plans.access import (
+    can_change_unit,
+    can_decide_submission,
+    covers_unit,
+    get_plan_for_user,
+    get_submission_for_user,
+    plan_area_unit,
+    submissions_for_user,
+)
 from ansinh.plans.models import (
     SECTOR_ORDER,
     Indicator,
@@ -72,17 +73,6 @@ def maybe_url(name: str, *args: object, query: dict[str, str] | None = None) -> 
 def int_param(value: str | None) -> int | None:
     value = (value or "").strip()
     return int(value) if value.isdigit() else None
-
-
-def _can_change(scope: Scope, unit: Unit) -> bool:
-    """Records of the legacy map are changed by whoever may change the current unit that took them over."""
-    return scope.can_change(current_home(unit) if unit.edition == Edition.LEGACY else unit)
-
-
-def covers_unit(scope: Scope, unit: Unit) -> bool:
-    if scope.national or scope.covers(unit):
-        return True
-    return unit.edition == Edition.LEGACY and scope.covers(current_home(unit))
 
 
 def state_text(row: TimelinessRow) -> str:
@@ -149,7 +139,7 @@ def timeliness_rows(user: User, plan: Plan, period: Period, today: dt.date) -> t
         setattr(counts, row.state, getattr(counts, row.state) + 1)
         out.append(StateRow(row=row, text=state_text(row), cls=STATE_CLASSES[row.state],
                             visible_form=form is not None and form.pk in visible_ids,
-                            can_open=form is None and _can_change(scope, row.unit)))
+                            can_open=form is None and can_change_unit(scope, row.unit)))
     return out, counts
 
 
@@ -180,7 +170,7 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
         "behind": [r for r in rows if r.row.state in (Timeliness.LATE, Timeliness.MISSING)],
         "own_unit": own_unit,
         "own_form": own_form,
-        "can_open_own": own_unit and own_form is None and _can_change(scope, plan.unit),
+        "can_open_own": own_unit and own_form is None and can_change_unit(scope, plan.unit),
         "plan_url": maybe_url("plan-detail", plan.pk),
         "results_url": reverse("plan-results", args=[plan.pk]) + "?" + urlencode({"period": period.key}),
         "import_url": maybe_url("submission-import") if scope.roles & EDITING_ROLES else None,  # leaders read
@@ -195,11 +185,10 @@ def submission_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     plan = get_plan_for_user(user, pk)
     unit_pk = int_param(request.POST.get("unit"))
-    unit = (Unit.objects.filter(pk=unit_pk, path__startswith=plan.unit.path, level__lte=Level.COMMUNE).first()
-            if unit_pk is not None else None)
+    unit = plan_area_unit(plan, unit_pk)
     if unit is None:
         raise Http404
-    if not _can_change(get_scope(user), unit):
+    if not can_change_unit(get_scope(user), unit):
         raise PermissionDenied
     period = request.POST.get("period", "")
     try:
@@ -534,7 +523,7 @@ def results_unit(user: User, plan: Plan, requested: int | None) -> Unit | None:
     scope), else the plan's own unit, else the user's own unit inside the plan's area."""
     scope = get_scope(user)
     if requested is not None:
-        unit = Unit.objects.filter(pk=requested, path__startswith=plan.unit.path, level__lte=Level.COMMUNE).first()
+        unit = plan_area_unit(plan, requested)
         if unit is None or not covers_unit(scope, unit):
             raise Http404
         return unit

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.access import assessments_for_user, get_round_for_user, request_user
+from ansinh.accounts.access import request_user
+from ansinh.poverty.access import assessments_for_user, get_round_for_user
 from ansinh.geo.models import Level
 from ansinh.poverty.exports import TITLES, household_list_file
 from ansinh.web.shortcuts import download, unit_param

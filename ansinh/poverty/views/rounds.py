@@ -1,7 +1,7 @@
 """Review rounds (Decision 24/2021/QĐ-TTg): open, follow commune by commune, classify, decide;
 the round's figures as tables, charts and a workbook; the poverty standards as the law gives them.
 
-Every query goes through `ansinh.accounts.access`; every change through `services` (audited).
+Every query goes through `ansinh.households.access`; every change through `services` (audited).
 A commune officer follows the province's round but sees only the communes in their scope, and
 may record the steps of their commune, not classify or decide the province's round.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,15 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ansinh.accounts.access import (
-    assessments_for_user,
-    get_round_for_user,
-    get_scope,
-    get_unit_for_user,
-    households_for_user,
-    request_user,
-    rounds_for_user,
-)
+from ansinh.accounts.access import get_scope, get_unit_for_user, request_user
 from ansinh.accounts.audit import Actor, client_ip
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
@@ -39,6 +31,8 @@ from ansinh.households.models import NEED_FIELDS, LivingConditions
 from ansinh.jobs.models import JobStatus
 from ansinh.jobs.services import job_panel
 from ansinh.lib.vietnamese import fold, format_number
+from ansinh.households.access import households_for_user
+from ansinh.poverty.access import assessments_for_user, can_decide_round, get_commune_for_step, get_round_for_user, get_unit_to_open_round, may_change_round_unit, openable_units, round_communes, rounds_for_user
 from ansinh.poverty import engine, figures, services, summary_xlsx
 from ansinh.poverty import jobs as round_jobs
 from ansinh.poverty.engine import StandardSpec
@@ -88,51 +82,8 @@ def _int(value: str | None) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _round_communes(user: User, round_: ReviewRound) -> QuerySet[Unit]:
-    """The round's communes the user may see: all of them for the province, a commune officer's own."""
-    return (Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE, path__startswith=round_.unit.path)
-            .filter(get_scope(user).data_filter("")))
-
-
 def _communes_in_scope(user: User, round_: ReviewRound) -> list[Unit]:
-    return list(_round_communes(user, round_).order_by("sort_key", "code"))
-
-
-def _can_decide(user: User, round_: ReviewRound) -> bool:
-    """Who signs the decision recognising poor and near-poor households.
-
-    Decision 24/2021/QĐ-TTg, as adapted to the two-level government since 1 Jul 2025:
-    the commune chair decides the commune's list (the commune officer records it); for a round
-    run by the province, the provincial department (its officer) or an administrator records the
-    decision that closes the round.
-    """
-    scope = get_scope(user)
-    if not scope.can_change(round_.unit, field=Field.POVERTY):
-        return False
-    if round_.unit.level == Level.PROVINCE:
-        return True
-    return any(a.role in (Role.COMMUNE_OFFICER, Role.ADMIN) and round_.unit.path.startswith(a.unit.path)
-               for a in scope.assignments)
-
-
-def _openable_units(user: User) -> list[tuple[Unit, list[Unit]]]:
-    """Units the user may open a round on, grouped: a province with its communes, or a commune."""
-    scope = get_scope(user)
-    groups: list[tuple[Unit, list[Unit]]] = []
-    current = Unit.objects.filter(edition=Edition.CURRENT)
-    for assignment in scope.assignments:
-        if assignment.role not in EDITING_ROLES or (
-                assignment.role == Role.PROVINCIAL_OFFICER and assignment.field != Field.POVERTY):
-            continue
-        unit = assignment.unit
-        if unit.level == Level.COUNTRY:
-            groups += [(province, []) for province in current.filter(level=Level.PROVINCE).order_by("sort_key")]
-        elif unit.level == Level.PROVINCE and unit.edition == Edition.CURRENT:
-            communes = list(current.filter(level=Level.COMMUNE, path__startswith=unit.path).order_by("sort_key"))
-            groups.append((unit, communes))
-        elif unit.level == Level.COMMUNE and unit.edition == Edition.CURRENT:
-            groups.append((unit, []))
-    return groups
+    return list(round_communes(user, round_).order_by("sort_key", "code"))
 
 
 def round_title(round_: ReviewRound) -> str:
@@ -150,7 +101,7 @@ def _round_list_context(request: HttpRequest, *, values: dict[str, str] | None =
     found = rounds_for_user(user).select_related("unit", "standard")
     rounds = list(found[:LIST_LIMIT])
     total = len(rounds) if len(rounds) < LIST_LIMIT else found.count()
-    groups = _openable_units(user)
+    groups = openable_units(user)
     today = timezone.localdate()
     return {
         "rounds": [(r, round_title(r)) for r in rounds],
@@ -189,7 +140,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
         errors["unit"] = [_("Choose the province or commune of the round.")]
     if not errors:
         assert year is not None and unit_pk is not None
-        unit = get_unit_for_user(user, unit_pk, change=True)
+        unit = get_unit_to_open_round(user, unit_pk)
         kind = values["kind"] or RoundKind.PERIODIC
         month = _int(values["month"]) if kind == RoundKind.REGULAR else None
         if kind == RoundKind.REGULAR and month is not None and 1 <= month <= 12 and dt.date(year, month, 1) > today:
@@ -262,7 +213,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         counts = classified.get(commune.pk, {})
         progress.append(CommuneProgress(
             commune=commune, done=cells, next_step=pending,
-            can_change=scope.can_change(commune, field=Field.POVERTY),
+            can_change=may_change_round_unit(user, commune),
             registered=registered.get(commune.pk, 0), classified=counts.get("n", 0), poor=counts.get("poor", 0),
             near_poor=counts.get("near", 0)))
     job = round_jobs.classification_job(round_)
@@ -274,8 +225,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tallies": tallies,
         "steps": [(s, labels[s]) for s in STEP_ORDER],
         "partial": not scope.covers(round_.unit),
-        "can_run": not round_.locked and scope.can_change(round_.unit, field=Field.POVERTY),
-        "can_decide": not round_.locked and _can_decide(user, round_),
+        "can_run": not round_.locked and may_change_round_unit(user, round_.unit),
+        "can_decide": not round_.locked and can_decide_round(user, round_),
         "can_record": not round_.locked and any(p.can_change for p in progress),
         "today": timezone.localdate(),
         "in_force_today": round_.standard.in_force(timezone.localdate()),
@@ -303,7 +254,7 @@ def round_step(request: HttpRequest, pk: int) -> HttpResponse:
     commune_pk = _int(request.POST.get("commune"))
     if commune_pk is None:
         raise Http404
-    commune = get_unit_for_user(user, commune_pk, change=True)
+    commune = get_commune_for_step(user, commune_pk)
     step = request.POST.get("step", "")
     on = _parse_date(request.POST.get("on", ""))
     prefix = f"{commune.name}: "
@@ -352,7 +303,7 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision recognising the poor and near-poor households: locks the round."""
     user = request_user(request)
     round_ = get_round_for_user(user, pk, change=True)
-    if not _can_decide(user, round_):
+    if not can_decide_round(user, round_):
         raise PermissionDenied
     decided_on = _parse_date(request.POST.get("decided_on", ""))
     if decided_on is None:
@@ -416,7 +367,7 @@ def _figures(request: HttpRequest, pk: int) -> Figures:
     else:
         # Narrows the scan to the index (round, commune, …) of the communes in scope: a commune
         # officer's figures of a province round read her commune's rows, not the province's.
-        assessments = assessments.filter(commune_id__in=_round_communes(user, round_).values("pk"))
+        assessments = assessments.filter(commune_id__in=round_communes(user, round_).values("pk"))
     spec = engine.spec_for(round_.standard)
     rows, total = figures.summary(assessments, spec, by="hamlet" if commune else "commune")
     scope = get_scope(user)

@@ -10,9 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from ansinh.accounts.access import get_scope
 from ansinh.accounts.cli import cli_actor
 from ansinh.geo.models import Unit
+from ansinh.households.access import register_change_check, register_editor
 from ansinh.households.importer import HouseholdImportError, household_import, template_xlsx
 
 
@@ -42,7 +42,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
         actor = cli_actor(username, data="dữ liệu hộ")
-        allowed: Callable[[Unit], bool] | None = get_scope(actor.user).can_change if actor.user is not None else None
+        allowed: Callable[[Unit], bool] | None = None
+        if actor.user is not None:
+            if not register_editor(actor.user):
+                raise CommandError(f"Người dùng {username!r} không có vai trò được nhập, sửa dữ liệu hộ.")
+            allowed = register_change_check(actor.user)
         started = time.perf_counter()
         try:
             result = household_import(actor=actor, data=path, allowed=allowed, name=path.name, dry_run=check)

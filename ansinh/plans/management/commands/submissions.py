@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from ansinh.accounts.access import get_scope, plans_for_user
+from ansinh.accounts.access import get_scope
+from ansinh.plans.access import plans_for_user
 from ansinh.plans.importer import CellError
 from ansinh.plans.periods import Period
 from ansinh.plans.submission_io import find_plan_and_unit, submission_import, submission_template_xlsx

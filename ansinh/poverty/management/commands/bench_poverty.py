@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ansinh.accounts.audit import Actor
-from ansinh.accounts import access
+from ansinh.poverty import access
 from ansinh.accounts.models import Role, User
 from ansinh.accounts.services import user_create
 from ansinh.geo.models import Edition, Level, Unit
