@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0006_remove_assessment_reason'),
+        ('households', '0007_move_poverty_models'),
     ]
 
     operations = [
