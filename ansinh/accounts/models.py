@@ -61,6 +61,8 @@ class RoleAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit", "field"], name="role_assignment_unique"),
             models.CheckConstraint(
@@ -94,6 +96,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
 
 class AuditEvent(models.Model):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ansinh.lib.ethnicity import ETHNICITY_CHOICES, KINH
 from ansinh.lib.vietnamese import fold, sort_key
@@ -37,14 +38,17 @@ class Sex(models.TextChoices):
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", _("head of household")
-    SPOUSE = "spouse", _("spouse")
-    CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
-    GRANDCHILD = "grandchild", _("grandchild")
-    GRANDPARENT = "grandparent", _("grandparent")
-    SIBLING = "sibling", _("sibling")
-    OTHER = "other", _("other relative")
+    """A member's relation to the head. The labels carry a context: "parent" is also the map's
+    unit above (đơn vị cấp trên), and a member's parent is the head's father or mother (cha/mẹ)."""
+
+    HEAD = "head", pgettext_lazy("household relation", "head of household")
+    SPOUSE = "spouse", pgettext_lazy("household relation", "spouse")
+    CHILD = "child", pgettext_lazy("household relation", "child")
+    PARENT = "parent", pgettext_lazy("household relation", "parent")
+    GRANDCHILD = "grandchild", pgettext_lazy("household relation", "grandchild")
+    GRANDPARENT = "grandparent", pgettext_lazy("household relation", "grandparent")
+    SIBLING = "sibling", pgettext_lazy("household relation", "sibling")
+    OTHER = "other", pgettext_lazy("household relation", "other relative")
 
 
 class Schooling(models.TextChoices):
@@ -243,6 +247,8 @@ class HouseholdEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("household event")
+        verbose_name_plural = _("household events")
         ordering = ["-on", "-pk"]
 
     def __str__(self) -> str:
@@ -413,6 +419,8 @@ class StandardIndicator(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False)
 
     class Meta:
+        verbose_name = _("standard indicator")
+        verbose_name_plural = _("standard indicators")
         ordering = ["standard", "position"]
         constraints = [
             models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_unique_per_standard"),
@@ -441,6 +449,8 @@ class IncomeScoringTable(models.Model):
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("income scoring table")
+        verbose_name_plural = _("income scoring tables")
         constraints = [models.UniqueConstraint(fields=["standard", "region"], name="scoring_table_unique_region")]
 
     def __str__(self) -> str:
@@ -557,6 +567,8 @@ class RoundProgress(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("round progress")
+        verbose_name_plural = _("round progress records")
         constraints = [models.UniqueConstraint(fields=["round", "commune", "step"], name="progress_once_per_step")]
 
 
@@ -609,6 +621,8 @@ class Assessment(models.Model):
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("household assessment")
+        verbose_name_plural = _("household assessments")
         constraints = [models.UniqueConstraint(fields=["round", "household"], name="assessment_once_per_round")]
         indexes = [models.Index(fields=["round", "commune", "status"])]
 
