@@ -38,7 +38,7 @@ from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
 
-from . import services
+from . import reporting_forms, services
 from .documents import deadline_text
 from .forms import AgencyEditForm, AgencyForm, PlanFilterForm, PlanForm, TargetReviseForm, TaskForm, TaskNoteForm
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Agency, Aggregation, Indicator, Plan, Sector, Source, Target,
@@ -212,10 +212,13 @@ def _split_table(plan: Plan, targets: list[Target], lines: list[services.SplitLi
     return list(columns.values()), rows
 
 
-def _period_choices(year: int) -> list[tuple[str, str]]:
-    periods = [Period.parse(str(year))]
+def _period_choices(plan: Plan) -> list[tuple[str, str]]:
+    """The periods a periodic report may cover: the year, and those of the kinds the plan reports by."""
+    kinds = reporting_forms.plan_kinds(plan)
+    periods = [Period.parse(str(plan.year))]
     for kind in ("half", "quarter", "month"):
-        periods += periods_of_year(year, kind)  # type: ignore[arg-type]
+        if kind in kinds:
+            periods += periods_of_year(plan.year, kind)  # type: ignore[arg-type]
     return [(p.key, p.label()) for p in periods]
 
 
@@ -249,6 +252,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         task.is_overdue = task_overdue(task, today)  # type: ignore[attr-defined]
         by_sector[task.sector].append(task)
     sectors = dict(Sector.choices)
+    periods = _period_choices(plan)
+    default_period = _default_period(plan, today)
     context = {
         "plan": plan,
         "can_change": get_scope(user).can_change(plan.home),
@@ -265,8 +270,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recipient_lines": [line for line in plan.recipients.splitlines() if line.strip()],
         "deadlines": [(kind, rule, deadline_text(kind, str(rule))) for kind in KINDS
                       if (rule := (plan.deadlines or {}).get(kind))],
-        "periods": _period_choices(plan.year),
-        "default_period": _default_period(plan, today),
+        "periods": periods,
+        "default_period": default_period if default_period in dict(periods) else str(plan.year),
         "year": str(plan.year),
     }
     return render(request, "plans/plan_detail.html", context)

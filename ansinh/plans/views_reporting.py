@@ -154,7 +154,7 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     plan = get_plan_for_user(user, pk)
     today = timezone.localdate()
-    period = reporting_forms.parse_period(request.GET.get("period"), plan) or reporting_forms.latest_due(plan, today)
+    period = reporting_forms.offered_period(request.GET.get("period"), plan) or reporting_forms.latest_due(plan, today)
     rows, counts = timeliness_rows(user, plan, period, today)
     scope = get_scope(user)
     own_unit = covers_unit(scope, plan.home)
@@ -565,8 +565,8 @@ def plan_results(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     plan = get_plan_for_user(user, pk)
     today = timezone.localdate()
-    period = (reporting_forms.parse_period(request.GET.get("period"), plan)
-              or reporting_forms.current_period(plan.year, today))
+    period = (reporting_forms.offered_period(request.GET.get("period"), plan)
+              or reporting_forms.current_period(plan.year, today, reporting_forms.main_kind(plan)))
     unit = results_unit(user, plan, int_param(request.GET.get("unit")))
     context: dict[str, Any] = {
         "plan": plan, "period": period, "period_label": period.label(), "unit": unit,

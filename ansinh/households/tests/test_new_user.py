@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ansinh.households import services
 from conftest import login
@@ -32,3 +34,41 @@ def test_it_offers_a_vietnamese_empty_choice_in_the_member_form(client, people, 
     assert "Select an option" not in html and "---------" not in html
     assert "— Chọn —" in html
     assert "cha/mẹ" in html.lower()
+
+
+def test_it_explains_a_household_without_review_or_survey_as_not_reviewed(client, people, units):
+    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-N", address="Ấp Chợ")
+    services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", citizen_id="084080000001",
+                        sex="male", birth_date=dt.date(1980, 3, 1), relation="head")
+    login(client, people.lan)
+    html = client.get(reverse("household-detail", args=[household.pk])).content.decode()
+    assert 'data-testid="not-reviewed"' in html
+    assert "cận nghèo" not in html and "hộ nghèo" not in html.lower()
+    assert 'data-testid="income"' not in html
+    assert reverse("conditions-record", args=[household.pk]) in html
+
+
+def test_it_labels_a_surveyed_but_unreviewed_households_status_as_a_preview(client, people, units):
+    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-S", address="Ấp Chợ")
+    services.member_add(actor=people.lan, household=household, full_name="Thạch Văn Sóc", citizen_id="084080000001",
+                        sex="male", birth_date=dt.date(1980, 3, 1), relation="head")
+    services.conditions_record(actor=people.lan, household=household, year=2025, housing="simple",
+                               floor_area=Decimal("30"), has_phone=True, income_per_capita=Decimal(1_200_000))
+    login(client, people.lan)
+    html = client.get(reverse("household-detail", args=[household.pk])).content.decode()
+    assert 'data-testid="not-reviewed"' not in html
+    assert 'data-testid="would-be"' in html and "reg-status-none" in html
+
+
+def test_it_opens_the_living_conditions_on_the_running_rounds_year_and_standard(client, people, units):
+    year = timezone.localdate().year - 1
+    review = services.review_round_open(actor=people.minh, unit=units.vinh_long, year=year)
+    household = services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-C", address="Ấp Chợ")
+    login(client, people.lan)
+    html = client.get(reverse("conditions-record", args=[household.pk])).content.decode()
+    assert f'<option value="{year}" selected>' in html
+    assert f'name="year" value="{year}"' in html
+    assert review.standard.name in html
+    # another year asked for by name still opens on that year
+    html = client.get(reverse("conditions-record", args=[household.pk]), {"year": str(year + 1)}).content.decode()
+    assert f'<option value="{year + 1}" selected>' in html
