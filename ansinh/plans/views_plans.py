@@ -34,11 +34,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user, request_user, units_for_user
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.models import EDITING_ROLES, Role, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
 
-from . import reporting_forms, services
+from . import formulas, reporting_forms, services
 from .documents import deadline_text
 from .forms import AgencyEditForm, AgencyForm, PlanFilterForm, PlanForm, TargetReviseForm, TaskForm, TaskNoteForm
 from .models import (OPEN_TASK_STATUSES, SECTOR_ORDER, Agency, Aggregation, Indicator, Plan, Sector, Source, Target,
@@ -757,7 +757,13 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     """The indicator catalogue by field: how each value arises, aggregates and breaks down."""
     user = request_user(request)
     groups: dict[str, list[Indicator]] = defaultdict(list)
-    for indicator in Indicator.objects.all():
+    indicators = list(Indicator.objects.all())
+    # Officers read formulas in words; the codes and the queries are for administrators, who edit them.
+    names = {indicator.code: indicator.name for indicator in indicators}
+    parts = {(indicator.code, str(b.get("code", ""))): str(b.get("name", "")) for indicator in indicators
+             for b in indicator.breakdowns or [] if isinstance(b, dict)}
+    for indicator in indicators:
+        indicator.formula_words = formulas.in_words(indicator.formula, names, parts)  # type: ignore[attr-defined]
         groups[indicator.sector].append(indicator)
     sectors = dict(Sector.choices)
     context = {
@@ -765,6 +771,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
                    for code in sorted(groups, key=lambda c: SECTOR_ORDER.get(c, 99))],
         "count": sum(len(items) for items in groups.values()),
         "is_officer": sentence_units(user).exists(),  # who may word the province's sentences
+        "is_admin": Role.ADMIN in get_scope(user).roles,
     }
     return render(request, "plans/indicator_list.html", context)
 

@@ -72,3 +72,14 @@ def test_it_opens_the_living_conditions_on_the_running_rounds_year_and_standard(
     # another year asked for by name still opens on that year
     html = client.get(reverse("conditions-record", args=[household.pk]), {"year": str(year + 1)}).content.decode()
     assert f'<option value="{year + 1}" selected>' in html
+
+
+def test_it_shows_officers_the_standards_parameters_by_name_without_the_command_line(client, people):
+    login(client, people.minh)
+    html = client.get(reverse("standard-list")).content.decode()
+    assert "min_m2_per_person" not in html and "--load" not in html
+    assert "Thiếu hụt khi diện tích ở bình quân đầu người dưới (m²): 8" in html
+    assert "Người cao tuổi chỉ tính khi hưởng trợ cấp xã hội hằng tháng: không" in html
+    login(client, people.tung)
+    html = client.get(reverse("standard-list")).content.decode()
+    assert "min_m2_per_person" in html and "--load" in html

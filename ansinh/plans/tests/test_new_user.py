@@ -116,3 +116,26 @@ def test_it_flags_a_late_submission_with_its_deadline(client, people, units):
     early = _sent(future, units.tra_cu, people, period=f"{future.year}-Q1")
     html = client.get(reverse("submission-detail", args=[early.pk])).content.decode()
     assert 'data-testid="late"' not in html
+
+
+def test_it_never_offers_a_viewer_to_enter_a_plan(client, people):
+    login(client, people.duc)
+    response = client.get(reverse("dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="no-plan"' in html
+    assert reverse("plan-create") not in html and "Nhập kế hoạch" not in html
+    assert "Đơn vị của bạn chưa có kế hoạch" not in html
+    # …while an officer who may enter one is offered to
+    login(client, people.minh)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("plan-create") in html
+
+
+def test_it_shows_officers_the_catalogue_in_words_and_administrators_the_codes(client, people):
+    login(client, people.minh)
+    html = client.get(reverse("indicator-list")).content.decode()
+    assert ">jobs_created<" not in html and "poor_households / households" not in html
+    assert "= Số hộ nghèo / Tổng số hộ dân cư × 100" in html
+    login(client, people.tung)
+    html = client.get(reverse("indicator-list")).content.decode()
+    assert ">jobs_created<" in html and "= poor_households / households * 100" in html
