@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Sequence
 
 from docx import Document as new_document
@@ -114,10 +115,24 @@ def page_setup(section: Section, *, landscape: bool) -> None:
 
 
 def landscape_section(doc: Document) -> Section:
-    """A new section on a new page, A4 landscape (for an appendix table); page numbers go on."""
+    """A new section on a new page, A4 landscape, for an appendix table. Decree 30/2020/NĐ-CP
+    (Appendix I, on appendices) numbers an appendix's pages on their own: they restart at 1 and,
+    as in the document itself, the first page shows no number (its own empty first-page header;
+    the numbered header is the document's, linked)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     page_setup(section, landscape=True)
-    section.different_first_page_header_footer = False
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    numbering = section._sectPr.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        # CT_SectPr's order: … pgMar, paperSrc, pgBorders, lnNumType, pgNumType, cols …
+        following = section._sectPr.find(qn("w:cols"))
+        if following is not None:
+            following.addprevious(numbering)
+        else:
+            section._sectPr.append(numbering)
+    numbering.set(qn("w:start"), "1")
     return section
 
 
@@ -312,13 +327,84 @@ def place_and_date(place: str, date: dt.date | None, year: int) -> str:
     return f"{place}, ngày {day} tháng {month} năm {date.year}"
 
 
+# Two-syllable words found in the names of bodies: a line never breaks inside one.
+COMPOUNDS = frozenset("""
+LAO_ĐỘNG THƯƠNG_BINH XÃ_HỘI ỦY_BAN UỶ_BAN NHÂN_DÂN THÀNH_PHỐ THỊ_XÃ THỊ_TRẤN GIÁO_DỤC ĐÀO_TẠO Y_TẾ
+TÀI_CHÍNH KẾ_HOẠCH ĐẦU_TƯ NỘI_VỤ DÂN_TỘC TÔN_GIÁO GIẢM_NGHÈO VIỆC_LÀM CHÍNH_SÁCH NGÂN_HÀNG BẢO_HIỂM
+TRUNG_TÂM DỊCH_VỤ NÔNG_NGHIỆP MÔI_TRƯỜNG PHÁT_TRIỂN NÔNG_THÔN VĂN_HÓA VĂN_HOÁ THỂ_THAO DU_LỊCH VĂN_PHÒNG
+CÔNG_AN QUÂN_SỰ MẶT_TRẬN TỔ_QUỐC VIỆT_NAM HỘI_ĐỒNG CHỦ_TỊCH KHOA_HỌC CÔNG_NGHỆ XÂY_DỰNG GIAO_THÔNG
+VẬN_TẢI CÔNG_THƯƠNG TƯ_PHÁP THANH_TRA THÔNG_TIN TRUYỀN_THÔNG TÀI_NGUYÊN NGOẠI_VỤ CHÍNH_PHỦ BẢO_TRỢ
+GIÁO_DỤC_NGHỀ_NGHIỆP NGƯỜI_CÓ_CÔNG PHÒNG_GIAO_DỊCH NGHỀ_NGHIỆP CÔNG_TÁC BÌNH_ĐẲNG TRẺ_EM
+""".split())
+# Words that open a unit's name ("TỈNH TRÀ VINH"): the place name after them stays on one line.
+UNIT_WORDS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "ĐẶC KHU")
+HEADING_LINE = 17.0  # what a line of the heading's left column holds, in bold capital letters at 13 pt
+
+
+def _width(text: str) -> float:
+    """A line's width in capital letters (a space or a hyphen is narrower)."""
+    return sum(0.35 if char == " " else 0.5 if char in "-–," else 1.0 for char in text)
+
+
+def _groups(text: str) -> list[tuple[str, bool]]:
+    """The name cut where a line may break: (words, a natural place to break before them).
+    Compound words stay whole, a hyphen stays at the end of its line, a place name stays whole."""
+    words = text.split()
+    groups: list[list[str]] = []
+    natural: list[bool] = []
+    i = 0
+    while i < len(words):
+        size = next((n for n in (4, 3, 2) if "_".join(words[i:i + n]) in COMPOUNDS), 1)
+        unit = next((u for u in UNIT_WORDS if " ".join(words[i:i + len(u.split())]) == u
+                     and i + len(u.split()) < len(words)), None)
+        if unit is not None and len(unit.split()) >= size:
+            groups.append(words[i:])  # the unit's word and its place name
+            natural.append(True)
+            break
+        chunk = words[i:i + size]
+        if chunk == ["-"] and groups:
+            groups[-1].append("-")
+            i += 1
+            continue
+        after_hyphen = bool(groups) and groups[-1][-1] in ("-", "–")
+        groups.append(chunk)
+        natural.append(after_hyphen or chunk[0] == "VÀ")
+        i += size
+    return [(" ".join(g), n) for g, n in zip(groups, natural, strict=True)]
+
+
+def break_lines(text: str, *, width: float = HEADING_LINE) -> str:
+    """A body's name in balanced lines that fit `width`, broken between words, never inside a
+    compound word or a place name, preferably after a hyphen or before "VÀ": "SỞ LAO ĐỘNG -
+    THƯƠNG BINH VÀ XÃ HỘI" → "SỞ LAO ĐỘNG -\nTHƯƠNG BINH\nVÀ XÃ HỘI". A name that fits stays whole."""
+    text = " ".join(text.split())
+    if _width(text) <= width:
+        return text
+    groups = _groups(text)
+    best: tuple[float, list[str]] | None = None
+    for lines_count in range(2, len(groups) + 1):
+        for cuts in itertools.combinations(range(1, len(groups)), lines_count - 1):
+            bounds = (0, *cuts, len(groups))
+            lines = [" ".join(g for g, _ in groups[a:b]) for a, b in itertools.pairwise(bounds)]
+            widths = [_width(line) for line in lines]
+            over = sum(max(0.0, w - width) for w in widths)
+            unnatural = sum(0 if groups[c][1] else 1 for c in cuts)
+            cost = over * 100 + (max(widths) - min(widths)) + unnatural * 4
+            if best is None or cost < best[0]:
+                best = (cost, lines)
+        if best is not None and best[0] < 100:  # the fewest lines that fit
+            break
+    return "\n".join(best[1]) if best is not None else text
+
+
 def heading(doc: Document, *, parent_body: str, issuing_body: str, number: str, place_date: str) -> None:
-    """The heading table: issuing body and number | national title, motto, place and date."""
+    """The heading table: issuing body and number | national title, motto, place and date. The
+    bodies' names are broken by `break_lines`, not wherever the column ends."""
     grid = table(doc, 1, [HEADING_LEFT, HEADING_RIGHT], borders=False)
     left, right = grid.rows[0].cells
     if parent_body:
-        paragraph(left, parent_body.upper(), size=13, align="center")
-    paragraph(left, issuing_body.upper(), size=13, bold=True, align="center")
+        paragraph(left, break_lines(parent_body.upper(), width=HEADING_LINE + 1.5), size=13, align="center")
+    paragraph(left, break_lines(issuing_body.upper()), size=13, bold=True, align="center")
     short_line(left, width=Mm(22), within=HEADING_LEFT, after=6)
     paragraph(left, f"Số: {number}", size=13, align="center")
     paragraph(right, NATIONAL_TITLE, size=12, bold=True, align="center")

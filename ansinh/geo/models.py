@@ -210,6 +210,8 @@ class Succession(models.Model):
     basis = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
         constraints = [models.UniqueConstraint(fields=["old", "new"], name="succession_unique_pair")]
 
     def __str__(self) -> str:

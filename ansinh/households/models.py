@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ansinh.lib.ethnicity import ETHNICITY_CHOICES, KINH
 from ansinh.lib.vietnamese import fold, sort_key
@@ -33,14 +34,17 @@ class Sex(models.TextChoices):
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", _("head of household")
-    SPOUSE = "spouse", _("spouse")
-    CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
-    GRANDCHILD = "grandchild", _("grandchild")
-    GRANDPARENT = "grandparent", _("grandparent")
-    SIBLING = "sibling", _("sibling")
-    OTHER = "other", _("other relative")
+    """A member's relation to the head. The labels carry a context: "parent" is also the map's
+    unit above (đơn vị cấp trên), and a member's parent is the head's father or mother (cha/mẹ)."""
+
+    HEAD = "head", pgettext_lazy("household relation", "head of household")
+    SPOUSE = "spouse", pgettext_lazy("household relation", "spouse")
+    CHILD = "child", pgettext_lazy("household relation", "child")
+    PARENT = "parent", pgettext_lazy("household relation", "parent")
+    GRANDCHILD = "grandchild", pgettext_lazy("household relation", "grandchild")
+    GRANDPARENT = "grandparent", pgettext_lazy("household relation", "grandparent")
+    SIBLING = "sibling", pgettext_lazy("household relation", "sibling")
+    OTHER = "other", pgettext_lazy("household relation", "other relative")
 
 
 class Schooling(models.TextChoices):
@@ -245,6 +249,8 @@ class HouseholdEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("household event")
+        verbose_name_plural = _("household events")
         ordering = ["-on", "-pk"]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, Q
+from django.utils import timezone
 from docx.document import Document
 from docx.shared import Length, Mm
 
@@ -175,8 +176,10 @@ def _is_proviso(condition: str) -> bool:
     return condition.lower().startswith("nếu")
 
 
-def task_line(task: Task, *, with_lead: bool = False, year: int | None = None) -> str:
-    """ "- Description (chủ trì: …; phối hợp: …; thời hạn: …)."."""
+def task_line(task: Task, *, with_lead: bool = False, year: int | None = None,
+              overdue_on: dt.date | None = None) -> str:
+    """ "- Description (chủ trì: …; phối hợp: …; thời hạn: …)."; with `overdue_on`, a task whose
+    deadline was before that day says so ("thời hạn: trước ngày 31/01/2020, đã quá hạn")."""
     text = task.description.strip().rstrip(".;")
     details = []
     if with_lead and task.lead is not None:
@@ -187,6 +190,12 @@ def task_line(task: Task, *, with_lead: bool = False, year: int | None = None) -
     due = _due_text(task, year)
     if due:
         details.append(f"thời hạn: {due}")
+    due_date = task.due_date()
+    if overdue_on is not None and due_date is not None and due_date < overdue_on:
+        if due:
+            details[-1] += ", đã quá hạn"
+        else:
+            details.append("đã quá hạn")
     if _is_proviso(task.due_condition.strip()):
         details.append(task.due_condition.strip())
     return f"- {text}{' (' + '; '.join(details) + ')' if details else ''}."
@@ -520,6 +529,27 @@ def _by_lead(tasks: Sequence[Task]) -> list[tuple[str, list[Task]]]:
 # --- the periodic report ---------------------------------------------------------------------------
 
 
+def _short_label(period: Period) -> str:
+    """A period without its year: "quý I", "tháng 3", "6 tháng đầu năm"."""
+    label = period.label_vi()
+    return label[: -len(f" {period.year}")] if period.kind == "half" else label[: -len(f" năm {period.year}")]
+
+
+def report_periods(period: Period) -> str:
+    """What a report covers, as seed 001's title words it, the year said once: "quý I, chương
+    trình công tác quý II năm 2020"; across a year: "quý IV năm 2025, chương trình công tác quý I
+    năm 2026"."""
+    nxt = period.next()
+    if period.kind == "year" or nxt.year != period.year:
+        return f"{period.label_vi()}, chương trình công tác {nxt.label_vi()}"
+    return f"{_short_label(period)}, chương trình công tác {nxt.label_vi()}"
+
+
+def _without_year(subject: str, year: int) -> str:
+    """The plan's subject without "năm 2025" (the title says the year once, after the periods)."""
+    return " ".join(re.sub(rf"\b(năm\s+)?{year}\b", " ", subject).split()).rstrip(" ,;")
+
+
 def report_agency(plan: Plan, unit: Unit) -> Agency:
     """The body that reports for `unit`: the plan's agency for its own unit; else the unit's agency
     of the same kind, its People's Committee, or (unsaved) "Ủy ban nhân dân xã …"."""
@@ -617,7 +647,8 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
     layout.heading(doc, parent_body=parent, issuing_body=issuer,
                    number=words.number or f"      /BC-{agency.symbol or 'UBND'}",
                    place_date=layout.place_and_date(place, words.issued_on, year))
-    layout.title(doc, "Báo cáo", f"Kết quả thực hiện {plan_subject(plan)} {label}")
+    layout.title(doc, "Báo cáo", f"Kết quả thực hiện {_without_year(plan_subject(plan), period.year)} "
+                                 f"{report_periods(period)}")
     layout.body(doc, f"Thực hiện {plan_reference(plan)} về {lower_first(' '.join(plan.title.split()))}; "
                      f"{agency.name} báo cáo kết quả thực hiện {label} và nhiệm vụ trọng tâm {next_label} "
                      "như sau:")
@@ -648,12 +679,15 @@ def report_docx(plan: Plan, period: Period, unit: Unit | None = None,
     layout.body(doc, f"{ROMAN[heading_number - 1]}. MỘT SỐ NHIỆM VỤ TRỌNG TÂM {next_label.upper()}",
                 bold=True)
     tasks = priority_tasks(plan, period)
+    # Overdue as the report is dated, or as of its deadline (a past report made again today does
+    # not call overdue what fell due after it was written).
+    as_of = words.issued_on or min(timezone.localdate(), period.deadline(plan.deadlines))
     if not tasks:
         layout.body(doc, f"Tiếp tục triển khai thực hiện các nhiệm vụ theo {plan_reference(plan)}.")
     for index, (title, group) in enumerate(_by_sector(tasks), start=1):
         layout.body(doc, f"{index}. {title}", bold=True)
         for task in group:
-            layout.body(doc, task_line(task, with_lead=True))
+            layout.body(doc, task_line(task, with_lead=True, overdue_on=as_of))
     layout.body(doc, f"Trên đây là báo cáo kết quả thực hiện {label} và một số nhiệm vụ trọng tâm {next_label} "
                      f"của {agency.name}./.")
     if words.recipients:

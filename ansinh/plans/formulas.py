@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,3 +89,23 @@ def names(text: str) -> set[Key]:
     bases = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     return {_name(n) for n in ast.walk(tree)
             if isinstance(n, ast.Attribute) or (isinstance(n, ast.Name) and id(n) not in bases)}
+
+
+_TOKEN = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z0-9_]+))?\b")
+
+
+def in_words(text: str, names: Mapping[str, str], parts: Mapping[Key, str] | None = None) -> str:
+    """A formula as an officer reads it, the codes replaced by the indicators' names:
+    `poor_households / households * 100` → "Số hộ nghèo / Tổng số hộ × 100"; a part
+    `poor_households.khmer` → "Số hộ nghèo (Khmer)". A code without a name stays as written."""
+    parts = parts or {}
+
+    def name(match: re.Match[str]) -> str:
+        code, breakdown = match.group(1), match.group(2)
+        if code not in names:
+            return match.group(0)
+        if breakdown:
+            return f"{names[code]} ({parts.get((code, breakdown), breakdown)})"
+        return names[code]
+
+    return _TOKEN.sub(name, text).replace("*", "×")

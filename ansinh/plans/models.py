@@ -127,6 +127,8 @@ class IndicatorSentence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("indicator sentence")
+        verbose_name_plural = _("indicator sentences")
         constraints = [models.UniqueConstraint(fields=["indicator", "unit"], name="indicator_sentence_unique")]
 
 
@@ -232,6 +234,8 @@ class Target(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("plan target")
+        verbose_name_plural = _("plan targets")
         constraints = [
             models.UniqueConstraint(fields=["plan", "indicator", "unit", "period", "breakdown"], name="target_unique")
         ]
@@ -253,6 +257,8 @@ class TargetRevision(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
         ordering = ["target", "number"]
         constraints = [models.UniqueConstraint(fields=["target", "number"], name="target_revision_unique")]
 
@@ -283,6 +289,8 @@ class Task(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
         ordering = ["plan", "order", "pk"]
 
     def __str__(self) -> str:
@@ -307,6 +315,8 @@ class TaskNote(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("task note")
+        verbose_name_plural = _("task notes")
         ordering = ["task", "written_on", "pk"]
 
 
@@ -345,6 +355,8 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("reporting form")
+        verbose_name_plural = _("reporting forms")
         constraints = [models.UniqueConstraint(fields=["plan", "unit", "period"], name="submission_unique")]
         indexes = [models.Index(fields=["period", "status"])]
 
@@ -364,6 +376,8 @@ class SubmissionValue(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
         constraints = [
             models.UniqueConstraint(fields=["submission", "indicator", "breakdown"], name="submission_value_unique")
         ]
@@ -377,6 +391,8 @@ class SubmissionEvent(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("reporting form event")
+        verbose_name_plural = _("reporting form events")
         ordering = ["submission", "at", "pk"]
 
 
@@ -400,6 +416,8 @@ class ReportText(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
         constraints = [models.UniqueConstraint(fields=["plan", "unit", "period"], name="report_text_unique")]
 
     def __str__(self) -> str:

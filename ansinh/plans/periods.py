@@ -10,6 +10,7 @@ six-monthly before 30 May, yearly before 5 Dec), as rules:
   "next:05"  the 5th of the month after the period's last month;
   "12-05"    a fixed day and month, written for the first period of its kind in the year (H1,
              Q1, January) and moving with the period: "05-30" is 30 May for H1 and 30 Nov for H2.
+A deadline never falls before the day after its data cut-off ends (see `Period.deadline`).
 """
 
 from __future__ import annotations
@@ -170,9 +171,13 @@ class Period:
         return self.start <= other.start and other.end <= self.end
 
     def deadline(self, rules: dict[str, str] | None = None) -> dt.date:
-        """The submission deadline under the plan's rules (or the defaults)."""
+        """The submission deadline under the plan's rules (or the defaults), never before the day
+        after the data cut-off ends: a report cannot be due before the last day it covers
+        (Decree 09/2019/NĐ-CP, Art. 12 and Art. 8(5)(b)). Seed 004's "05-30" for six months thus
+        gives 15 June for H1 and 15 December for H2 (their data run to 14 June and 14 December),
+        and its "12-05" for the year gives 15 December."""
         rule = (rules or {}).get(self.kind) or DEFAULT_DEADLINES[self.kind]
-        return apply_rule(rule, self)
+        return max(apply_rule(rule, self), self.cutoff[1] + dt.timedelta(days=1))
 
 
 def _shift_month(date: dt.date, months: int) -> dt.date:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ansinh.lib.vietnamese import format_number
 
 from . import services
-from .models import SECTOR_ORDER, Indicator, Plan, Sector
+from .models import SECTOR_ORDER, Indicator, Plan, Sector, Submission
 from .periods import KINDS, Kind, Period, periods_of_year
 
 Key = tuple[str, str]
@@ -142,10 +142,33 @@ class PeriodChoice:
     label: str
 
 
+def plan_kinds(plan: Plan) -> tuple[Kind, ...]:
+    """The kinds of period the plan's units report by, in the picker's order: those its deadlines
+    name, and those of forms already in the plan (a form is never hidden); every kind when the plan
+    names none (the default deadlines then apply to all). A plan reporting by quarter, six months
+    and year offers no month, so December is never listed as 124 overdue monthly forms."""
+    named = {kind for kind in KINDS if (plan.deadlines or {}).get(kind)}
+    if named:
+        keys = Submission.objects.filter(plan=plan).order_by().values_list("period", flat=True).distinct()
+        for key in keys:
+            try:
+                named.add(Period.parse(key).kind)
+            except ValidationError:
+                continue
+    return tuple(kind for kind in PICKER_KINDS if not named or kind in named)
+
+
 def period_choices(plan: Plan) -> list[tuple[str, list[PeriodChoice]]]:
-    """The periods of the plan's year, grouped by kind (quarters first: most plans report by quarter)."""
+    """The periods of the plan's year, grouped by kind (quarters first: most plans report by quarter),
+    of the kinds the plan reports by."""
     return [(kind_label(kind), [PeriodChoice(p.key, p.label()) for p in periods_of_year(plan.year, kind)])
-            for kind in PICKER_KINDS]
+            for kind in plan_kinds(plan)]
+
+
+def offered_period(text: str | None, plan: Plan) -> Period | None:
+    """A period from the query string that the picker offers (of the plan's year and kinds)."""
+    period = parse_period(text, plan)
+    return period if period is not None and period.kind in plan_kinds(plan) else None
 
 
 def main_kind(plan: Plan) -> Kind:
@@ -165,13 +188,14 @@ def latest_due(plan: Plan, today: dt.date) -> Period:
     return next((p for p in periods if p.start <= today <= p.end), periods[0])
 
 
-def current_period(year: int, today: dt.date) -> Period:
-    """The latest quarter of `year` that has started (the whole year once it is over)."""
-    if year < today.year:
+def current_period(year: int, today: dt.date, kind: Kind = "quarter") -> Period:
+    """The latest period of `kind` in `year` that has started (the whole year once it is over)."""
+    if year < today.year or kind == "year":
         return Period(year, "year", 1)
+    periods = periods_of_year(year, kind)
     if year > today.year:
-        return Period(year, "quarter", 1)
-    return Period(year, "quarter", (today.month - 1) // 3 + 1)
+        return periods[0]
+    return [p for p in periods if p.start <= today][-1]
 
 
 def parse_period(text: str | None, plan: Plan) -> Period | None:

@@ -105,6 +105,8 @@ class StandardIndicator(models.Model):
 
     class Meta:
         db_table = "households_standardindicator"
+        verbose_name = _("standard indicator")
+        verbose_name_plural = _("standard indicators")
         ordering = ["standard", "position"]
         constraints = [
             models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_unique_per_standard"),
@@ -134,6 +136,8 @@ class IncomeScoringTable(models.Model):
 
     class Meta:
         db_table = "households_incomescoringtable"
+        verbose_name = _("income scoring table")
+        verbose_name_plural = _("income scoring tables")
         constraints = [models.UniqueConstraint(fields=["standard", "region"], name="scoring_table_unique_region")]
 
     def __str__(self) -> str:
@@ -252,6 +256,8 @@ class RoundProgress(models.Model):
 
     class Meta:
         db_table = "households_roundprogress"
+        verbose_name = _("round progress")
+        verbose_name_plural = _("round progress records")
         constraints = [models.UniqueConstraint(fields=["round", "commune", "step"], name="progress_once_per_step")]
 
 
@@ -305,6 +311,8 @@ class Assessment(models.Model):
 
     class Meta:
         db_table = "households_assessment"
+        verbose_name = _("household assessment")
+        verbose_name_plural = _("household assessments")
         constraints = [models.UniqueConstraint(fields=["round", "household"], name="assessment_once_per_round")]
         indexes = [models.Index(fields=["round", "commune", "status"])]
 

@@ -63,8 +63,16 @@ from ansinh.lib.ethnicity import KHMER, KINH
 # never the reverse at import time; `ansinh.households.models`, `services` and `importer` do not).
 from ansinh.poverty import engine
 from ansinh.poverty import services as poverty_services
-from ansinh.poverty.explain import explain_household, standard_on
-from ansinh.poverty.models import Assessment, IncomeScoringTable, PovertyStandard, PovertyStatus, ReviewRound
+from ansinh.poverty.explain import Explanation, explain_household, standard_on
+from ansinh.poverty.models import (
+    Assessment,
+    IncomeScoringTable,
+    PovertyStandard,
+    PovertyStatus,
+    ReviewRound,
+    RoundKind,
+    RoundStatus,
+)
 from ansinh.poverty.standards_data import PROVINCE_REGION
 
 PAGE_SIZE = 50
@@ -285,11 +293,17 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = list(household.assessments.select_related("round", "round__unit", "round__standard")
                        .order_by("-round__reference_date", "-round_id"))
     latest = assessments[0] if assessments else None
+    conditions = list(household.conditions.order_by("-year"))
+    explanation: Explanation | None
     if latest is not None:
         explanation = explain_household(household, standard=latest.round.standard, year=latest.round.year,
                                         on=latest.round.reference_date)
-    else:
+    elif conditions:
         explanation = explain_household(household, on=today)
+    else:
+        # Neither reviewed nor surveyed: no status to explain (an income estimated from nothing
+        # would call it near-poor while its badge says "not assessed").
+        explanation = None
     context = {
         "household": household,
         "can_change": can_change,
@@ -297,12 +311,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "former": former,
         "moved_out": moved_out,
-        "conditions": list(household.conditions.order_by("-year")),
+        "conditions": conditions,
         "assessments": list(zip(assessments, engine.reasons_by_standard(assessments), strict=True)),
         "latest": latest,
         "explanation": explanation,
-        "differs": latest is not None and (latest.status != explanation.status
-                                           or latest.deprivation_count != explanation.count),
+        "differs": latest is not None and explanation is not None and (
+            latest.status != explanation.status or latest.deprivation_count != explanation.count),
         "events": events,
         "visible_others": visible,
         "has_head": any(m.relation == Relation.HEAD for m in current),
@@ -539,14 +553,26 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Living conditions -------------------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, default: int | None = None) -> int:
     raw = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
     years = review_years()
     if raw and raw.isdigit() and int(raw) in years:
         return int(raw)
     if raw:
         raise Http404
-    return timezone.localdate().year
+    return default if default in years else timezone.localdate().year
+
+
+def _review_round_of(household: Household, year: int | None = None) -> ReviewRound | None:
+    """The periodic review round that covers the household's commune (the commune's own or its
+    province's): the open one, else the latest; of `year` when given."""
+    commune = household.commune
+    rounds = ReviewRound.objects.filter(unit_id__in=[commune.pk, *commune.ancestor_ids()],
+                                        kind=RoundKind.PERIODIC).select_related("standard")
+    if year is not None:
+        rounds = rounds.filter(year=year)
+    return (rounds.filter(status=RoundStatus.OPEN).order_by("-year", "-pk").first()
+            or rounds.order_by("-year", "-pk").first())
 
 
 def _survey_standard(year: int) -> PovertyStandard:
@@ -571,8 +597,12 @@ def _b1_items(standard: PovertyStandard, household: Household) -> list[dict[str,
 def conditions_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record (or correct) the living conditions of a review year: the survey of forms B1 and B2."""
     user, household = _changeable(request, pk)
-    year = _year(request)
-    standard = _survey_standard(year)
+    # The survey of the round under way (or the latest one), read against that round's standard,
+    # not next year's while this year's review runs.
+    running = _review_round_of(household)
+    year = _year(request, running.year if running else None)
+    in_year = running if running is not None and running.year == year else _review_round_of(household, year)
+    standard = in_year.standard if in_year is not None else _survey_standard(year)
     existing = LivingConditions.objects.filter(household=household, year=year).first()
     kwargs: dict[str, Any] = {
         "instance": existing or LivingConditions(household=household, year=year),

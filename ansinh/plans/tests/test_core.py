@@ -23,8 +23,9 @@ def test_periods_parse_label_cutoff_and_deadlines() -> None:
     assert Period.parse("2025").cutoff == (dt.date(2024, 12, 15), dt.date(2025, 12, 14))
     rules = {"quarter": "last:15", "half": "05-30", "year": "12-05"}  # seed 004
     assert Period.parse("2022-Q2").deadline(rules) == dt.date(2022, 6, 15)
-    assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 5, 30)
-    assert Period.parse("2022").deadline(rules) == dt.date(2022, 12, 5)
+    # 30 May and 5 Dec fall before the data cut-off (14 Jun, 14 Dec): the day after it instead
+    assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 6, 15)
+    assert Period.parse("2022").deadline(rules) == dt.date(2022, 12, 15)
     assert Period.parse("2022-02").deadline({"month": "next:05"}) == dt.date(2022, 3, 5)
     assert [p.key for p in Period.parse("2025").parts()] == ["2025-H1", "2025-H2"]
     assert Period.parse("2025-Q4").next().key == "2026-Q1"
@@ -62,9 +63,9 @@ def test_province_form_gives_percent_of_target(tra_vinh_plan, people) -> None:  
     sub = services.submission_open(actor=people.bao, plan=tra_vinh_plan, unit=tra_vinh_plan.unit, period="2020-Q1")
     assert sub.deadline == dt.date(2020, 3, 15)
     # the plan's deadlines change: the opened form follows
-    services.plan_update(actor=None, plan=tra_vinh_plan, deadlines={**tra_vinh_plan.deadlines, "quarter": "last:10"})
+    services.plan_update(actor=None, plan=tra_vinh_plan, deadlines={**tra_vinh_plan.deadlines, "quarter": "last:25"})
     sub.refresh_from_db()
-    assert sub.deadline == dt.date(2020, 3, 10)
+    assert sub.deadline == dt.date(2020, 3, 25)
     services.submission_save(actor=people.bao, submission=sub, values={
         ("jobs_created", ""): Decimal(7645), ("jobs_created", "female"): Decimal(3899)})
     figures = results.compute(tra_vinh_plan.unit, Period.parse("2020-Q1"), tra_vinh_plan)
@@ -133,8 +134,10 @@ def test_year_to_date_adds_flows_and_paces_the_year(tra_vinh_plan, people) -> No
 
 def test_fixed_deadline_moves_with_the_half_year() -> None:
     rules = {"half": "05-30"}  # seed 004: the six-month report before 30 May
-    assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 5, 30)
-    assert Period.parse("2022-H2").deadline(rules) == dt.date(2022, 11, 30)
+    # …but never before the data cut-off ends (14 Jun, 14 Dec): the day after it
+    assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 6, 15)
+    assert Period.parse("2022-H2").deadline(rules) == dt.date(2022, 12, 15)
+    assert Period.parse("2022-H2").deadline({"half": "06-20"}) == dt.date(2022, 12, 20)
     assert Period.parse("2025-H2").deadline() == dt.date(2025, 12, 20)
     assert Period.parse("2025-H2").deadline({"half": "07-10"}) == dt.date(2026, 1, 10)
 
@@ -221,3 +224,19 @@ def test_report_priorities_are_the_tasks_open_at_the_end_of_the_period(tra_vinh_
     services.task_note_add(actor=None, task=task, text="Đã tổ chức", status="done", written_on=dt.date(2020, 6, 20))
     assert priority_tasks(tra_vinh_plan, q1) == [task]  # done in June: still open at the end of March
     assert priority_tasks(tra_vinh_plan, Period.parse("2020-Q2")) == []
+
+
+@pytest.mark.parametrize("rules", [
+    {},  # the defaults
+    {"quarter": "last:15", "half": "05-30", "year": "12-05"},  # seed 004
+    {"month": "last:01", "quarter": "last:01", "half": "01-01", "year": "01-01"},
+    {"month": "next:05", "quarter": "next:05", "half": "07-10", "year": "12-31"},
+])
+def test_it_never_sets_a_deadline_before_the_data_cut_off_ends(rules) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.plans.periods import KINDS, periods_of_year
+
+    for year in (2024, 2025, 2026):
+        for kind in KINDS:
+            for period in periods_of_year(year, kind):
+                deadline = period.deadline(rules)
+                assert deadline > period.cutoff[1], (period.key, rules, deadline)

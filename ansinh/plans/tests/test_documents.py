@@ -176,7 +176,7 @@ def heading_cells(doc: DocumentType) -> tuple[list[str], list[str]]:
 def test_plan_heading_title_and_page_setup(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     doc = read(documents.plan_docx(tra_cu_plan))
     left, right = heading_cells(doc)
-    assert "ỦY BAN NHÂN DÂN HUYỆN TRÀ CÚ" in left and "Số: 12/KH-UBND" in left
+    assert "ỦY BAN NHÂN DÂN\nHUYỆN TRÀ CÚ" in left and "Số: 12/KH-UBND" in left
     assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     assert "Trà Cú, ngày 24 tháng 02 năm 2023" in right
     national = doc.tables[0].rows[0].cells[1].paragraphs[0]
@@ -285,7 +285,7 @@ def test_plan_appendix_table_per_commune(tra_cu_plan) -> None:  # type: ignore[n
 def test_undated_plan_and_a_split_by_level(dong_hoa_plan) -> None:  # type: ignore[no-untyped-def]
     doc = read(documents.plan_docx(dong_hoa_plan))
     left, right = heading_cells(doc)
-    assert "Số: /KH-UBND" in left and "ỦY BAN NHÂN DÂN THỊ XÃ ĐÔNG HÒA" in left
+    assert "Số: /KH-UBND" in left and "ỦY BAN NHÂN DÂN\nTHỊ XÃ ĐÔNG HÒA" in left
     assert "Đông Hòa, ngày      tháng      năm 2022" in right
     text = body_text(doc)
     assert ("- Vận động Quỹ Đền ơn đáp nghĩa 330 triệu đồng, trong đó ở cấp huyện, thị xã 300 triệu đồng, "
@@ -306,12 +306,13 @@ def test_report_sentences_as_in_seed_001(tra_vinh_plan) -> None:  # type: ignore
     data = documents.report_docx(tra_vinh_plan, Period.parse("2020-Q1"), tra_vinh_plan.unit)
     doc = read(data)
     left, right = heading_cells(doc)
-    assert left[:2] == ["UBND TỈNH TRÀ VINH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"]
+    # broken at the natural places, never inside a compound word ("XÃ / HỘI")
+    assert left[:2] == ["UBND TỈNH TRÀ VINH", "SỞ LAO ĐỘNG -\nTHƯƠNG BINH\nVÀ XÃ HỘI"]
     assert "Số:       /BC-SLĐTBXH" in left
     assert "Trà Vinh, ngày      tháng      năm 2020" in right
     text = body_text(doc)
     assert text[text.index("BÁO CÁO") + 1] == (
-        "Kết quả thực hiện công tác lao động, người có công và xã hội quý I năm 2020")
+        "Kết quả thực hiện công tác lao động, người có công và xã hội quý I, chương trình công tác quý II năm 2020")
     assert "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ" in text
     section = text.index("1. Công tác Lao động - Việc làm và Giáo dục nghề nghiệp")
     lines = text[section + 1: section + 5]
@@ -363,7 +364,7 @@ def test_report_of_a_district_below_the_plan(tra_vinh_plan, people) -> None:  # 
         row("jobs_created", district, 2000, period="2020")])
     doc = read(documents.report_docx(tra_vinh_plan, Period.parse("2020-Q1"), district))
     left, right = heading_cells(doc)
-    assert "ỦY BAN NHÂN DÂN HUYỆN TRÀ CÚ" in left and right[2].startswith("Trà Cú, ngày")
+    assert "ỦY BAN NHÂN DÂN\nHUYỆN TRÀ CÚ" in left and right[2].startswith("Trà Cú, ngày")
     text = body_text(doc)
     assert "- Giải quyết việc làm cho 120 lao động, đạt 6,0% so với kế hoạch." in text
     closing = doc.tables[-1].rows[0].cells
@@ -417,3 +418,57 @@ def test_libreoffice_opens_the_plan(tra_cu_plan) -> None:  # type: ignore[no-unt
     assert "Số: 12/KH-UBND" in text and "Trà Cú, ngày 24 tháng 02 năm 2023" in text
     assert "Giải quyết việc làm cho 3.000 lao động." in text
     assert "PHỤ LỤC" in text and "Tổng cộng" in text and "Tăng Thị Thắm" in text
+
+
+# --- defects a new user met (issue 10, item 8) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", ["SỞ LAO ĐỘNG -", "THƯƠNG BINH", "VÀ XÃ HỘI"]),
+    ("PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", ["PHÒNG LAO ĐỘNG -", "THƯƠNG BINH", "VÀ XÃ HỘI"]),
+    ("ỦY BAN NHÂN DÂN THỊ XÃ ĐÔNG HÒA", ["ỦY BAN NHÂN DÂN", "THỊ XÃ ĐÔNG HÒA"]),
+    ("UBND TỈNH TRÀ VINH", ["UBND TỈNH TRÀ VINH"]),
+    ("SỞ NỘI VỤ", ["SỞ NỘI VỤ"]),
+    ("TRUNG TÂM DỊCH VỤ VIỆC LÀM TỈNH VĨNH LONG", ["TRUNG TÂM", "DỊCH VỤ VIỆC LÀM", "TỈNH VĨNH LONG"]),
+])
+def test_it_breaks_a_bodys_name_between_words_never_inside_one(name, lines) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.documents.layout import HEADING_LINE, _width, break_lines
+
+    broken = break_lines(name).split("\n")
+    assert broken == lines
+    assert all(_width(line) <= HEADING_LINE for line in broken)
+    assert not any(line.startswith(("-", "HỘI", "BINH", "ĐỘNG")) or line.endswith(" XÃ") for line in broken)
+
+
+def test_it_titles_a_report_with_the_year_once_and_the_next_periods_programme(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    services.plan_update(actor=None, plan=tra_vinh_plan, title="Kế hoạch công tác lao động năm 2020 của Sở")
+    text = body_text(read(documents.report_docx(tra_vinh_plan, Period.parse("2020-Q4"), tra_vinh_plan.unit)))
+    title = text[text.index("BÁO CÁO") + 1]
+    assert title == "Kết quả thực hiện công tác lao động của Sở quý IV năm 2020, chương trình công tác quý I năm 2021"
+    assert title.count("2020") == 1
+
+
+def test_it_says_a_priority_is_overdue(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+    services.task_create(actor=None, plan=tra_vinh_plan, sector="employment", due_on=dt.date(2020, 2, 28),
+                         description="Tổ chức phiên giao dịch việc làm đầu năm")
+    text = body_text(read(documents.report_docx(tra_vinh_plan, Period.parse("2020-Q1"), tra_vinh_plan.unit)))
+    rest = "\n".join(text[text.index("II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM QUÝ II NĂM 2020"):])
+    assert "- Tổ chức phiên giao dịch việc làm đầu năm (thời hạn: trước ngày 28/02/2020, đã quá hạn)." in rest
+    # due after the report's deadline (15/03/2020): not overdue then
+    assert "trước ngày 31/05/2020)." in rest and "31/05/2020, đã quá hạn" not in rest
+
+
+def test_it_numbers_the_appendix_on_its_own_from_1_without_a_number_on_its_first_page(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    doc = read(documents.plan_docx(tra_cu_plan))
+    body, appendix = doc.sections
+    assert body._sectPr.find(qn("w:pgNumType")) is None  # the document numbers from 1 as usual
+    numbering = appendix._sectPr.find(qn("w:pgNumType"))
+    assert numbering is not None and numbering.get(qn("w:start")) == "1"
+    assert appendix.different_first_page_header_footer
+    assert not appendix.first_page_header.is_linked_to_previous
+    assert all("PAGE" not in p._p.xml for p in appendix.first_page_header.paragraphs)
+    assert "PAGE" in appendix.header.paragraphs[0]._p.xml  # the next pages: 2, 3, …
+    # the header row still repeats on every page of the appendix table
+    assert doc.tables[-1].rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None

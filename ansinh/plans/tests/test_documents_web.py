@@ -56,7 +56,7 @@ def test_report_document_and_its_checks(client, people, tra_vinh_plan) -> None: 
     assert client.get(url, {"period": "2021-Q1"}).status_code == 400  # not the plan's year
     district = legacy("849")
     response = client.get(url, {"period": "2020-Q1", "unit": district.pk})
-    assert response.status_code == 200 and "ỦY BAN NHÂN DÂN HUYỆN TRÀ CÚ" in [
+    assert response.status_code == 200 and "ỦY BAN NHÂN DÂN\nHUYỆN TRÀ CÚ" in [
         p.text for p in Document(io.BytesIO(response.content)).tables[0].rows[0].cells[0].paragraphs]
     outside = Unit.objects.get(edition=Edition.LEGACY, code="564")  # Đông Hòa, Phú Yên: not in the plan's area
     login(client, people.tung)

@@ -114,6 +114,7 @@ def test_a_quarterly_report_is_filled_returned_corrected_and_approved(  # type: 
 
         minh.goto(form_url)
         minh.get_by_test_id("approve").click()
+        minh.get_by_test_id("confirm-approve").click()
         expect(minh.get_by_test_id("status")).to_have_text(re.compile(r"đã duyệt|approved"))
         expect(minh.get_by_test_id("history").locator("li")).to_have_count(8)
         minh.goto(f"/plans/{plan.pk}/results?period=2025-Q1&drill=jobs_created")

@@ -160,7 +160,11 @@ def test_a_commune_fills_and_submits_and_the_province_returns_then_approves(clie
     assert form.status == SubmissionStatus.SUBMITTED and values_of(form)[("jobs_created", "youth")] == 400
 
     login(client, people.minh)
-    assert client.post(f"{url}approve").status_code == 302
+    confirm = client.post(f"{url}approve")  # a step to confirm first: nothing approved yet
+    assert confirm.status_code == 200 and 'name="confirm" value="1"' in page(confirm)
+    form.refresh_from_db()
+    assert form.status == SubmissionStatus.SUBMITTED
+    assert client.post(f"{url}approve", {"confirm": "1"}).status_code == 302
     form.refresh_from_db()
     assert form.status == SubmissionStatus.APPROVED and form.decided_by == people.minh
 

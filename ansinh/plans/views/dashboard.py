@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ansinh.accounts.access import get_scope, request_user
-from ansinh.accounts.models import User
+from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Level, Unit
 from ansinh.plans import reporting_forms, results
 from ansinh.plans.access import covers_unit, get_plan_for_user, plans_for_user
@@ -157,7 +157,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit, "plan": plan, "today": today,
         "plans": list(plans_for_user(user).select_related("unit")[:PLANS_OFFERED]),
-        "plan_list_url": maybe_url("plan-list"), "plan_create_url": maybe_url("plan-create"),
+        # Only those who may enter a plan are offered to (a viewer would meet a 403).
+        "plan_list_url": maybe_url("plan-list"),
+        "plan_create_url": maybe_url("plan-create") if scope.roles & EDITING_ROLES else None,
     }
     if plan is None or unit is None:
         return render(request, "plans/reporting/dashboard.html", context)

@@ -35,10 +35,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import EDITING_ROLES, User
+from ansinh.accounts.models import EDITING_ROLES, Role, User
 from ansinh.geo.models import Unit, current_home
 from ansinh.households.forms import add_service_errors
-from ansinh.plans import services
+from ansinh.plans import formulas, reporting_forms, services
 from ansinh.plans.access import get_plan_for_user, plans_for_user
 from ansinh.plans.documents import deadline_text
 from ansinh.plans.forms import (
@@ -233,10 +233,13 @@ def _split_table(plan: Plan, targets: list[Target], lines: list[services.SplitLi
     return list(columns.values()), rows
 
 
-def _period_choices(year: int) -> list[tuple[str, str]]:
-    periods = [Period.parse(str(year))]
+def _period_choices(plan: Plan) -> list[tuple[str, str]]:
+    """The periods a periodic report may cover: the year, and those of the kinds the plan reports by."""
+    kinds = reporting_forms.plan_kinds(plan)
+    periods = [Period.parse(str(plan.year))]
     for kind in ("half", "quarter", "month"):
-        periods += periods_of_year(year, kind)  # type: ignore[arg-type]
+        if kind in kinds:
+            periods += periods_of_year(plan.year, kind)  # type: ignore[arg-type]
     return [(p.key, p.label()) for p in periods]
 
 
@@ -270,6 +273,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         task.is_overdue = task_overdue(task, today)  # type: ignore[attr-defined]
         by_sector[task.sector].append(task)
     sectors = dict(Sector.choices)
+    periods = _period_choices(plan)
+    default_period = _default_period(plan, today)
     context = {
         "plan": plan,
         "can_change": get_scope(user).can_change(plan.home),
@@ -286,8 +291,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recipient_lines": [line for line in plan.recipients.splitlines() if line.strip()],
         "deadlines": [(kind, rule, deadline_text(kind, str(rule))) for kind in KINDS
                       if (rule := (plan.deadlines or {}).get(kind))],
-        "periods": _period_choices(plan.year),
-        "default_period": _default_period(plan, today),
+        "periods": periods,
+        "default_period": default_period if default_period in dict(periods) else str(plan.year),
         "year": str(plan.year),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -773,7 +778,13 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     """The indicator catalogue by field: how each value arises, aggregates and breaks down."""
     user = request_user(request)
     groups: dict[str, list[Indicator]] = defaultdict(list)
-    for indicator in Indicator.objects.all():
+    indicators = list(Indicator.objects.all())
+    # Officers read formulas in words; the codes and the queries are for administrators, who edit them.
+    names = {indicator.code: indicator.name for indicator in indicators}
+    parts = {(indicator.code, str(b.get("code", ""))): str(b.get("name", "")) for indicator in indicators
+             for b in indicator.breakdowns or [] if isinstance(b, dict)}
+    for indicator in indicators:
+        indicator.formula_words = formulas.in_words(indicator.formula, names, parts)  # type: ignore[attr-defined]
         groups[indicator.sector].append(indicator)
     sectors = dict(Sector.choices)
     context = {
@@ -781,6 +792,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
                    for code in sorted(groups, key=lambda c: SECTOR_ORDER.get(c, 99))],
         "count": sum(len(items) for items in groups.values()),
         "is_officer": sentence_units(user).exists(),  # who may word the province's sentences
+        "is_admin": Role.ADMIN in get_scope(user).roles,
     }
     return render(request, "plans/indicator_list.html", context)
 

@@ -10,6 +10,7 @@ every unit's. Figures are typed the Vietnamese way ("7.645"; "21,3").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -47,6 +48,7 @@ from ansinh.plans.models import (
     Sector,
     Source,
     Submission,
+    SubmissionEvent,
     SubmissionStatus,
     SubmissionValue,
     Target,
@@ -146,6 +148,27 @@ def timeliness_rows(user: User, plan: Plan, period: Period, today: dt.date) -> t
 # --- the timeliness table ---------------------------------------------------------------------
 
 
+# The list's filter: the form's status, or its timeliness (late, overdue and not sent, not yet due).
+STATUS_FILTERS: dict[str, Callable[[], str]] = {
+    "": lambda: _("All"),
+    SubmissionStatus.SUBMITTED: lambda: str(SubmissionStatus.SUBMITTED.label),
+    SubmissionStatus.RETURNED: lambda: str(SubmissionStatus.RETURNED.label),
+    SubmissionStatus.APPROVED: lambda: str(SubmissionStatus.APPROVED.label),
+    SubmissionStatus.DRAFT: lambda: str(SubmissionStatus.DRAFT.label),
+    Timeliness.MISSING: lambda: _("not submitted (overdue)"),
+    Timeliness.LATE: lambda: _("late"),
+    Timeliness.NOT_DUE: lambda: _("not yet due"),
+}
+
+
+def _shown(row: StateRow, status: str) -> bool:
+    if not status:
+        return True
+    if status in SubmissionStatus.values:
+        return row.submission is not None and row.submission.status == status
+    return row.row.state == status
+
+
 @login_required
 @require_GET
 def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,8 +176,11 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     plan = get_plan_for_user(user, pk)
     today = timezone.localdate()
-    period = reporting_forms.parse_period(request.GET.get("period"), plan) or reporting_forms.latest_due(plan, today)
+    period = reporting_forms.offered_period(request.GET.get("period"), plan) or reporting_forms.latest_due(plan, today)
     rows, counts = timeliness_rows(user, plan, period, today)
+    shown_status = request.GET.get("status", "")
+    if shown_status not in STATUS_FILTERS:
+        shown_status = ""
     scope = get_scope(user)
     own_unit = covers_unit(scope, plan.home)
     own_form = (Submission.objects.filter(plan=plan, unit=plan.unit, period=period.key).first()
@@ -165,7 +191,9 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
         "period_label": period.label(),
         "choices": reporting_forms.period_choices(plan),
         "deadline": period.deadline(plan.deadlines),
-        "rows": rows,
+        "rows": [r for r in rows if _shown(r, shown_status)],
+        "status_filters": [(key, label()) for key, label in STATUS_FILTERS.items()],
+        "shown_status": shown_status,
         "counts": counts,
         "behind": [r for r in rows if r.row.state in (Timeliness.LATE, Timeliness.MISSING)],
         "own_unit": own_unit,
@@ -236,6 +264,23 @@ def _context_figures(submission: Submission, fields: list[FormField]) -> None:
         item.last_year = previous.value(submission.unit_id, *item.key)
 
 
+@dataclass(frozen=True)
+class Lateness:
+    deadline: dt.date
+    days: int  # days after the deadline the form was first sent (0: on time)
+
+
+def lateness(submission: Submission) -> Lateness | None:
+    """When the form was first sent against its deadline (a returned and resent form keeps its
+    first date, as in the timeliness table); None for a form never sent."""
+    first = (SubmissionEvent.objects.filter(submission=submission, action="submit")
+             .order_by("at").values_list("at", flat=True).first())
+    if first is None:
+        return None
+    deadline = submission.deadline or Period.parse(submission.period).deadline(submission.plan.deadlines)
+    return Lateness(deadline=deadline, days=max(0, (timezone.localtime(first).date() - deadline).days))
+
+
 def _render_form(request: HttpRequest, submission: Submission, *, fields: list[FormField] | None = None,
                  errors: list[str] | None = None, reason: str = "", reason_error: str = "",
                  status: int = 200) -> HttpResponse:
@@ -271,6 +316,7 @@ def _render_form(request: HttpRequest, submission: Submission, *, fields: list[F
         "template_url": maybe_url("submission-template", plan.pk, query=query),
         "import_url": maybe_url("submission-import"),
         "status_class": f"status-{submission.status}",
+        "lateness": lateness(submission),
     }
     return render(request, "plans/reporting/submission_detail.html", context, status=status)
 
@@ -373,6 +419,19 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit above approves the form: its figures are locked."""
     user = request_user(request)
     submission = get_submission_for_user(user, pk, action="decide")
+    if request.POST.get("confirm") != "1":
+        # A step to confirm, as for submitting: approving locks the figures for good.
+        if submission.status != SubmissionStatus.SUBMITTED:
+            return _render_form(request, submission, errors=[_("Only a submitted form can be approved.")],
+                                status=400)
+        stored = _stored(submission)
+        fields = [f for f in _form_fields(submission, stored) if f.key in stored]
+        for item in fields:
+            item.text = reporting_forms.input_text(stored[item.key])
+        return render(request, "plans/reporting/approve_confirm.html", {
+            "submission": submission, "plan": submission.plan,
+            "period_label": Period.parse(submission.period).label(), "lateness": lateness(submission),
+            "sections": reporting_forms.sections(fields)})
     try:
         services.submission_approve(actor=Actor.from_request(request), submission=submission)
     except ValidationError as error:
@@ -563,8 +622,8 @@ def plan_results(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     plan = get_plan_for_user(user, pk)
     today = timezone.localdate()
-    period = (reporting_forms.parse_period(request.GET.get("period"), plan)
-              or reporting_forms.current_period(plan.year, today))
+    period = (reporting_forms.offered_period(request.GET.get("period"), plan)
+              or reporting_forms.current_period(plan.year, today, reporting_forms.main_kind(plan)))
     unit = results_unit(user, plan, int_param(request.GET.get("unit")))
     context: dict[str, Any] = {
         "plan": plan, "period": period, "period_label": period.label(), "unit": unit,

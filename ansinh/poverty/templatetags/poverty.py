@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ansinh.poverty.engine import StandardSpec
 from ansinh.poverty.figures import Row
@@ -58,6 +59,37 @@ def at(sequence: Sequence[int] | dict[str, int] | None, key: int | str) -> int:
         return sequence[key]  # type: ignore[index]
     except (IndexError, KeyError, TypeError):
         return 0
+
+
+# The rule parameters of the deprivation indicators (households/facts.py), as an officer reads them.
+PARAM_LABELS = {
+    "min_age": gettext_lazy("from the age of"),
+    "max_age": gettext_lazy("up to the age of"),
+    "child_under": gettext_lazy("children under the age of"),
+    "elderly_from": gettext_lazy("elderly from the age of"),
+    "elderly_needs_allowance": gettext_lazy("an elderly person counts only with a monthly social allowance"),
+    "disabled_needs_allowance": gettext_lazy("a person with disabilities counts only with a monthly social allowance"),
+    "max_share": gettext_lazy("deprived when the share of dependants exceeds"),
+    "min_m2_per_person": gettext_lazy("deprived below this floor area per person (m²)"),
+    "secondary_from": gettext_lazy("upper secondary or vocational qualification required from the age of"),
+}
+YES_NO_PARAMS = {"elderly_needs_allowance", "disabled_needs_allowance"}
+
+
+@register.filter
+def param_label(key: str) -> str:
+    """A rule parameter's name in the page's language (the key itself when it has no label)."""
+    return str(PARAM_LABELS.get(key, key))
+
+
+@register.simple_tag
+def param_value(key: str, value: object) -> str:
+    """A rule parameter's value: yes/no for a switch, 0,5 as 50 % for a share, else as `param`."""
+    if key in YES_NO_PARAMS:
+        return _("yes") if value else _("no")
+    if key == "max_share" and isinstance(value, (int, float, Decimal)):
+        return pct(float(value) * 100, 0)
+    return param(value)
 
 
 @register.filter

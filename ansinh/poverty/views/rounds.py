@@ -563,4 +563,6 @@ def standard_list(request: HttpRequest) -> HttpResponse:
         }
         for s in standards
     ]
-    return render(request, "poverty/standards.html", {"entries": entries, "today": today})
+    # The command-line hint and the parameters' keys are for administrators, who load the data.
+    is_admin = Role.ADMIN in get_scope(request_user(request)).roles
+    return render(request, "poverty/standards.html", {"entries": entries, "today": today, "is_admin": is_admin})
