@@ -230,9 +230,9 @@ def test_it_applies_the_field_to_the_cli_actor(people, lam, world, tmp_path):
     def poverty(*args: str) -> None:
         call_command("poverty", *args, stdout=StringIO(), stderr=StringIO())
 
-    with pytest.raises(CommandError, match="lĩnh vực giảm nghèo"):
+    with pytest.raises(CommandError, match="(?i)lĩnh vực giảm nghèo"):
         poverty("review", "run", "--year", "2025", "--unit", "86", "--actor", "lam")
-    with pytest.raises(CommandError, match="lĩnh vực giảm nghèo"):
+    with pytest.raises(CommandError, match="(?i)lĩnh vực giảm nghèo"):
         poverty("review", "decide", "--year", "2025", "--unit", "86", "--number", "1/QĐ", "--date", "2025-12-20",
                 "--actor", "lam")
     assert not ReviewRound.objects.exclude(pk=world.round.pk).exists()
@@ -269,6 +269,8 @@ def test_it_lists_every_page_of_the_register_and_the_review():
                 found.add(entry.name)
         return found
 
-    households = next(e for e in get_resolver().url_patterns
-                      if isinstance(e, URLResolver) and str(e.pattern).startswith("households"))
-    assert names(households.url_patterns) == READ_ONLY | {name for name, _url, _data in ACTIONS}
+    # The register's and the poverty review's pages, both under /households/.
+    mounted = [e for e in get_resolver().url_patterns
+               if isinstance(e, URLResolver) and str(e.pattern).startswith("households")]
+    assert len(mounted) == 2
+    assert set().union(*(names(e.url_patterns) for e in mounted)) == READ_ONLY | {name for name, _url, _data in ACTIONS}

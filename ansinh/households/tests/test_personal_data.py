@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
+from ansinh.accounts.audit import Actor
 from django.urls import reverse
 from django.utils import translation
 
@@ -95,7 +97,8 @@ def test_it_does_not_confirm_in_an_import_which_ids_exist_elsewhere(people, unit
                                     member("H1", cid="084085004567", name="C", born=dt.date(1985, 1, 30),
                                            sex="Nam", relation="Con")])
     with pytest.raises(HouseholdImportError) as error:
-        household_import(actor=people.lan, data=data, allowed=register_change_check(people.lan), ip="10.9.9.9")
+        household_import(actor=Actor(user=people.lan, ip="10.9.9.9"), data=data,
+                         allowed=register_change_check(people.lan))
     messages = [p.message for p in error.value.problems]
     assert len(messages) == 2
     for message in messages:
