@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ansinh.geo",
     "ansinh.households",
     "ansinh.plans",
+    "ansinh.workdays",
     "ansinh.web",
     "ansinh.api",
 ]

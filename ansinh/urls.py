@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/", include("ansinh.geo.urls")),
     path("households/", include("ansinh.households.urls")),
     path("plans/", include("ansinh.plans.urls")),
+    path("calendar/", include("ansinh.workdays.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("api/v1/", include("ansinh.api.urls")),
     path("admin/", admin.site.urls),
