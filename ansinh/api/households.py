@@ -55,6 +55,7 @@ from ansinh.households.models import (
 )
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
+from ansinh.web.shortcuts import parse_int
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -110,9 +111,10 @@ def _id_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    number = parse_int(value, low=1)
+    if number is None:
         raise ValidationError({name: _("Expected the id of a review round (a number).")})
-    return int(value)
+    return number
 
 
 def _unit_param(request: Request, name: str, levels: Sequence[int], unknown: str) -> Unit | None:
@@ -521,9 +523,10 @@ class RoundList(generics.ListAPIView[ReviewRound]):
         rounds = rounds_for_user(self.request.user).select_related("unit", "standard")
         year = self.request.query_params.get("year", "").strip()
         if year:
-            if not year.isdigit():
+            number = parse_int(year, low=1, high=9999)
+            if number is None:
                 raise ValidationError({"year": _("Expected a year, e.g. 2025.")})
-            rounds = rounds.filter(year=int(year))
+            rounds = rounds.filter(year=number)
         if status := _choice_param(self.request, "status", RoundStatus.values):
             rounds = rounds.filter(status=status)
         return rounds.order_by("-year", "-month", "-pk")

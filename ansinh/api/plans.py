@@ -62,6 +62,7 @@ from ansinh.plans.models import (
     Task,
 )
 from ansinh.plans.periods import Period
+from ansinh.web.shortcuts import parse_int
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -94,9 +95,10 @@ def _int_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    number = parse_int(value, low=0)
+    if number is None:
         raise ValidationError({name: [_("Expected a whole number.")]})
-    return int(value)
+    return number
 
 
 def _period_param(request: Request, name: str = "period", *, required: bool = False) -> Period | None:

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from ansinh.geo.models import Level, Unit
 from ansinh.lib.ethnicity import ETHNICITY_CHOICES
+from ansinh.web.shortcuts import parse_int
 
 from .models import NEED_FIELDS, Area, Household, LivingConditions, Member, PovertyStatus, Relation, Transition
 
@@ -148,7 +149,8 @@ class HouseholdFilterForm(forms.Form):
 
     def round_ids(self) -> list[int]:
         """The rounds asked for ("12" or "12,13": a province whose communes ran their own)."""
-        return [int(part) for part in (self.value("round") or "").split(",") if part.strip().isdigit()]
+        found = (parse_int(part, low=1) for part in (self.value("round") or "").split(","))
+        return [pk for pk in found if pk is not None]
 
     def transitions(self) -> list[str]:
         """The transitions asked for that exist ("escaped_poverty,re_poor")."""

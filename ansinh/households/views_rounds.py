@@ -36,6 +36,7 @@ from ansinh.accounts.audit import client_ip
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import fold, format_number
+from ansinh.web.shortcuts import parse_int
 
 from . import engine, figures, services, summary_xlsx
 from .engine import StandardSpec
@@ -83,8 +84,8 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """A non-negative number a database column holds, else None."""
+    return parse_int(value, low=0)
 
 
 def _round_communes(user: User, round_: ReviewRound) -> QuerySet[Unit]:

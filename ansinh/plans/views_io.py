@@ -23,7 +23,7 @@ from ansinh.accounts.access import get_plan_for_user, get_scope, plans_for_user,
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.vietnamese import fold, format_number
-from ansinh.web.shortcuts import download, editor, unit_param
+from ansinh.web.shortcuts import download, editor, int_param, unit_param
 
 from .importer import ImportProblems, Problem, plan_import, plan_xlsx, template_xlsx
 from .models import Plan
@@ -108,12 +108,8 @@ def plan_template(request: HttpRequest) -> HttpResponse:
 
 def _plan_param(request: HttpRequest, user: User) -> Plan | None:
     """The plan of ?plan=ID, if the user may see it (else 404)."""
-    if not request.GET.get("plan"):
-        return None
-    try:
-        return get_plan_for_user(user, int(request.GET["plan"]))
-    except ValueError:
-        raise Http404 from None
+    pk = int_param(request, "plan", not_found=True)
+    return None if pk is None else get_plan_for_user(user, pk)
 
 
 def _form_target(request: HttpRequest, user: User, plan: Plan) -> tuple[Unit, Period]:

@@ -37,6 +37,7 @@ from ansinh.accounts.access import (
 )
 from ansinh.accounts.models import EDITING_ROLES, User
 from ansinh.geo.models import REFORM_DATE, Edition, Level, Unit, current_home
+from ansinh.web.shortcuts import parse_int
 
 from . import counted, reporting_forms, results, services
 from .models import (SECTOR_ORDER, Indicator, Plan, Sector, Source, Submission, SubmissionStatus,
@@ -61,8 +62,8 @@ def maybe_url(name: str, *args: object, query: dict[str, str] | None = None) -> 
 
 
 def int_param(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """An id from a query or form value; None unless a positive number a database column holds."""
+    return parse_int(value, low=1)
 
 
 def _can_change(scope: Scope, unit: Unit) -> bool:

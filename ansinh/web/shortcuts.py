@@ -34,6 +34,17 @@ def editor(request: HttpRequest) -> User:
 MIN_INT64, MAX_INT64 = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL (bigint) store
 
 
+def parse_int(value: str | None, *, low: int = MIN_INT64, high: int = MAX_INT64) -> int | None:
+    """The whole number in `value` if it lies in [low, high], else None (Python's int() would take
+    "١٢", "1_000" or a 25-digit number that overflows the database's integer)."""
+    raw = (value or "").strip()
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
 def int_param(request: HttpRequest, name: str, default: int | None = None, *, low: int = MIN_INT64,
               high: int = MAX_INT64, not_found: bool = False) -> int | None:
     """The integer in ?name=, `default` when absent or empty. Anything else that is not a whole
@@ -42,9 +53,8 @@ def int_param(request: HttpRequest, name: str, default: int | None = None, *, lo
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
-    digits = raw[1:] if raw[:1] in "+-" else raw
-    value = int(raw) if digits.isascii() and digits.isdigit() and len(digits) <= 19 else None
-    if value is None or not low <= value <= high:
+    value = parse_int(raw, low=low, high=high)
+    if value is None:
         if not_found:
             raise Http404
         if (low, high) == (MIN_INT64, MAX_INT64):

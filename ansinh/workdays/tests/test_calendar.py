@@ -71,17 +71,17 @@ def test_it_queries_once_per_year_not_per_day(django_assert_max_num_queries: Any
 
 
 @pytest.mark.parametrize(("day", "kind", "message"), [
-    (D(2026, 3, 7), DayKind.DAY_OFF, "weekly rest day"),
-    (D(2026, 4, 27), DayKind.DAY_OFF, "already a day off"),  # given back for Hùng Kings
-    (D(2026, 3, 4), DayKind.WORKING_DAY, "Saturday or Sunday"),
-    (D(2026, 4, 26), DayKind.WORKING_DAY, "holiday"),  # Hùng Kings on a Sunday cannot be worked
-    (D(2026, 6, 1), DayKind.TET, "near the lunar New Year"),
-    (D(2026, 2, 14), DayKind.TET, "five Tết days"),
-    (D(2026, 9, 4), DayKind.NATIONAL_DAY, "1/9 or 3/9"),
-    (D(2026, 9, 3), DayKind.NATIONAL_DAY, "already has its day"),
-    (D(2026, 2, 16), DayKind.DAY_OFF, "already has a decision"),
+    (D(2026, 3, 7), DayKind.DAY_OFF, "ngày nghỉ hằng tuần"),
+    (D(2026, 4, 27), DayKind.DAY_OFF, "đã là ngày nghỉ: Nghỉ bù"),  # given back for Hùng Kings
+    (D(2026, 3, 4), DayKind.WORKING_DAY, "thứ Bảy hoặc Chủ nhật"),
+    (D(2026, 4, 26), DayKind.WORKING_DAY, "ngày nghỉ lễ"),  # Hùng Kings on a Sunday cannot be worked
+    (D(2026, 6, 1), DayKind.TET, "mùng 1 Tết Âm lịch \\(17/02/2026\\)"),
+    (D(2026, 2, 14), DayKind.TET, "đủ 05 ngày nghỉ Tết"),
+    (D(2026, 9, 4), DayKind.NATIONAL_DAY, "1/9 hoặc 3/9"),
+    (D(2026, 9, 3), DayKind.NATIONAL_DAY, "đã có ngày liền kề Quốc khánh"),
+    (D(2026, 2, 16), DayKind.DAY_OFF, "đã có quyết định cho phạm vi này"),
 ])
-def test_it_refuses_decisions_the_statute_rules_out(day: dt.date, kind: str, message: str) -> None:
+def test_it_refuses_decisions_the_statute_rules_out_in_vietnamese(day: dt.date, kind: str, message: str) -> None:
     with pytest.raises(services.ValidationError, match=message):
         services.calendar_day_create(actor=None, day=day, kind=kind, province=None, reason="x", legal_basis="y")
 
