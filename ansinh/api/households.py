@@ -57,6 +57,8 @@ from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
 from ansinh.web.shortcuts import parse_int
 
+from .params import typed_value
+
 # --- Helpers ----------------------------------------------------------------------------------
 
 
@@ -90,8 +92,8 @@ def reason_of(serializer: serializers.BaseSerializer[Assessment], assessment: As
 
 
 def _choice_param(request: Request, name: str, choices: Sequence[str]) -> str | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
     if value not in choices:
         raise ValidationError({name: _("Expected one of: %(values)s.") % {"values": ", ".join(choices)}})
@@ -99,7 +101,7 @@ def _choice_param(request: Request, name: str, choices: Sequence[str]) -> str | 
 
 
 def _flag_param(request: Request, name: str) -> bool:
-    value = request.query_params.get(name, "").strip().lower()
+    value = (typed_value(request, name) or "").lower()
     if value in ("", "0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
@@ -108,10 +110,10 @@ def _flag_param(request: Request, name: str) -> bool:
 
 
 def _id_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
-    number = parse_int(value, low=1)
+    number = parse_int(value, low=0)
     if number is None:
         raise ValidationError({name: _("Expected the id of a review round (a number).")})
     return number
@@ -521,9 +523,9 @@ class RoundList(generics.ListAPIView[ReviewRound]):
         if getattr(self, "swagger_fake_view", False):
             return ReviewRound.objects.none()
         rounds = rounds_for_user(self.request.user).select_related("unit", "standard")
-        year = self.request.query_params.get("year", "").strip()
-        if year:
-            number = parse_int(year, low=1, high=9999)
+        year = typed_value(self.request, "year")
+        if year is not None:
+            number = parse_int(year, low=0, high=9999)
             if number is None:
                 raise ValidationError({"year": _("Expected a year, e.g. 2025.")})
             rounds = rounds.filter(year=number)

@@ -64,6 +64,8 @@ from ansinh.plans.models import (
 from ansinh.plans.periods import Period
 from ansinh.web.shortcuts import parse_int
 
+from .params import typed_value
+
 # --- Helpers ----------------------------------------------------------------------------------
 
 BAD_400 = OpenApiResponse(description="A parameter is malformed or names nothing known.")
@@ -82,8 +84,8 @@ def _messages(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
 
 
 def _choice_param(request: Request, name: str, choices: Iterable[str]) -> str | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
     allowed = list(choices)
     if value not in allowed:
@@ -92,8 +94,8 @@ def _choice_param(request: Request, name: str, choices: Iterable[str]) -> str | 
 
 
 def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
     number = parse_int(value, low=0)
     if number is None:
