@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "ansinh.poverty",
     "ansinh.documents",
     "ansinh.plans",
+    "ansinh.workdays",
     "ansinh.web",
     "ansinh.api",
     "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left
@@ -278,8 +279,14 @@ REST_FRAMEWORK = {
         "ansinh.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's JSON parser, refusing deeply nested bodies with 400 (a RecursionError was a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "ansinh.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "ansinh.api.pagination.Pagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": None,
 }
@@ -289,6 +296,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "ansinh.api.schema.document_errors"],
     # Several models have a `status` or `kind` field: name each enum after its TextChoices.
     "ENUM_NAME_OVERRIDES": {
         "HouseholdStatusEnum": "ansinh.households.models.HouseholdStatus",

@@ -56,6 +56,8 @@ from ansinh.poverty.models import (
     StandardIndicator,
     Transition,
 )
+from ansinh.web.shortcuts import parse_int
+from ansinh.api.params import typed_value
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -90,8 +92,8 @@ def reason_of(serializer: serializers.BaseSerializer[Assessment], assessment: As
 
 
 def _choice_param(request: Request, name: str, choices: Sequence[str]) -> str | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
     if value not in choices:
         raise ValidationError({name: _("Expected one of: %(values)s.") % {"values": ", ".join(choices)}})
@@ -99,7 +101,7 @@ def _choice_param(request: Request, name: str, choices: Sequence[str]) -> str | 
 
 
 def _flag_param(request: Request, name: str) -> bool:
-    value = request.query_params.get(name, "").strip().lower()
+    value = (typed_value(request, name) or "").lower()
     if value in ("", "0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
@@ -108,12 +110,13 @@ def _flag_param(request: Request, name: str) -> bool:
 
 
 def _id_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
-    if not value.isdigit():
+    number = parse_int(value, low=0)
+    if number is None:
         raise ValidationError({name: _("Expected the id of a review round (a number).")})
-    return int(value)
+    return number
 
 
 def _unit_param(request: Request, name: str, levels: Sequence[int], unknown: str) -> Unit | None:
@@ -645,11 +648,12 @@ class RoundList(generics.ListAPIView[ReviewRound]):
         if getattr(self, "swagger_fake_view", False):
             return ReviewRound.objects.none()
         rounds = rounds_for_user(self.request.user).select_related("unit", "standard")
-        year = self.request.query_params.get("year", "").strip()
-        if year:
-            if not year.isdigit():
+        year = typed_value(self.request, "year")
+        if year is not None:
+            number = parse_int(year, low=0, high=9999)
+            if number is None:
                 raise ValidationError({"year": _("Expected a year, e.g. 2025.")})
-            rounds = rounds.filter(year=int(year))
+            rounds = rounds.filter(year=number)
         if status := _choice_param(self.request, "status", RoundStatus.values):
             rounds = rounds.filter(status=status)
         return rounds.order_by("-year", "-month", "-pk")

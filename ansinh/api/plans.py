@@ -64,6 +64,9 @@ from ansinh.plans.models import (
     Task,
 )
 from ansinh.plans.periods import Period
+from ansinh.web.shortcuts import parse_int
+
+from .params import typed_value
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -83,8 +86,8 @@ def _messages(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
 
 
 def _choice_param(request: Request, name: str, choices: Iterable[str]) -> str | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
     allowed = list(choices)
     if value not in allowed:
@@ -93,12 +96,13 @@ def _choice_param(request: Request, name: str, choices: Iterable[str]) -> str | 
 
 
 def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
-    if not value.isdigit():
+    number = parse_int(value, low=0)
+    if number is None:
         raise ValidationError({name: [_("Expected a whole number.")]})
-    return int(value)
+    return number
 
 
 def _period_param(request: Request, name: str = "period", *, required: bool = False) -> Period | None:

@@ -12,7 +12,7 @@ from ansinh.geo.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

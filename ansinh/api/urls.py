@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import households, views
@@ -29,4 +29,5 @@ urlpatterns = [
     path("submissions/<int:pk>/submit", plans.SubmissionSubmit.as_view(), name="api-submission-submit"),
     path("submissions/<int:pk>/approve", plans.SubmissionApprove.as_view(), name="api-submission-approve"),
     path("submissions/<int:pk>/return", plans.SubmissionReturn.as_view(), name="api-submission-return"),
+    re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,14 +19,15 @@ from ansinh.accounts.access import audit_events_for_user, get_scope, request_use
 from ansinh.accounts.models import AuditEvent
 from ansinh.geo.models import Level, Unit
 
+from .params import typed_value
 from .serializers import AuditEventSerializer, RoleSerializer, UnitDetailSerializer, UnitSerializer
 
 LEVELS = {"country": 0, "province": 1, "district": 2, "commune": 3, "hamlet": 4}
 
 
 def _date_param(request: Request, name: str) -> dt.date | None:
-    value = request.query_params.get(name)
-    if not value:
+    value = typed_value(request, name)
+    if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -50,8 +51,8 @@ class UnitList(generics.ListAPIView[Unit]):
     def get_queryset(self) -> QuerySet[Unit]:
         on = _date_param(self.request, "on") or timezone.localdate()
         units = units_for_user(self.request.user).on(on).select_related("parent")
-        level = self.request.query_params.get("level")
-        if level:
+        level = typed_value(self.request, "level")
+        if level is not None:
             number = LEVELS.get(level, int(level) if level.isdigit() else -1)
             if number not in Level.values:
                 raise ValidationError({"level": f"One of {', '.join(LEVELS)} (or 0-4)."})
@@ -97,3 +98,16 @@ class AuditList(generics.ListAPIView[AuditEvent]):
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         return audit_events_for_user(self.request.user).select_related("unit")
+
+
+class NotFound(APIView):
+    """Any other path under /api/v1/ (an id that is not a number, a code that cannot exist):
+    a JSON 404 like the API's own, after authentication (401 without credentials), not the site's
+    HTML page."""
+
+    schema = None  # not an operation of the API
+
+    def _not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.NotFound()
+
+    get = post = put = patch = delete = _not_found

@@ -27,6 +27,7 @@ from ansinh.lib.ethnicity import ETHNICITY_CHOICES
 # The one exception to "households never imports poverty": the household list filters by the
 # poverty status and change of a round (imported at the top because the filter form's choices need it).
 from ansinh.poverty.models import PovertyStatus, Transition
+from ansinh.web.shortcuts import parse_int
 
 from .models import NEED_FIELDS, Area, Household, LivingConditions, Member, Relation
 
@@ -196,7 +197,8 @@ class HouseholdFilterForm(forms.Form):
 
     def round_ids(self) -> list[int]:
         """The rounds asked for ("12" or "12,13": a province whose communes ran their own)."""
-        return [int(part) for part in (self.value("round") or "").split(",") if part.strip().isdigit()]
+        found = (parse_int(part, low=1) for part in (self.value("round") or "").split(","))
+        return [pk for pk in found if pk is not None]
 
     def transitions(self) -> list[str]:
         """The transitions asked for that exist ("escaped_poverty,re_poor")."""

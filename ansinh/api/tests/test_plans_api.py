@@ -442,3 +442,22 @@ def test_results_of_a_legacy_plan_on_the_legacy_map(client, people, units):
     assert [s["unit"]["edition"] for s in client.get("/api/v1/submissions/?period=2020-Q1",
                                                      **bearer(people.minh)).json()["results"]] == ["legacy"]
     assert client.get("/api/v1/submissions/?period=2020-Q1", **bearer(people.lan)).json()["count"] == 0
+
+
+# --- hostile bodies ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [5_000, 100_000, 40])
+def test_it_refuses_a_deeply_nested_body_with_400(client, people, forms, depth):
+    """A body of thousands of nested arrays raised RecursionError in the JSON parser: a 500."""
+    body = '{"values": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(f"/api/v1/submissions/{forms[0].pk}/values", body, content_type="application/json",
+                           **bearer(people.lan))
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+    assert not forms[0].values.exists()
+
+
+def test_it_still_reads_ordinary_bodies(client, people, forms):
+    body = {"values": [{"indicator": "jobs_created", "value": 12}]}
+    assert post(client, f"/api/v1/submissions/{forms[0].pk}/values", people.lan, body).status_code == 200

@@ -28,7 +28,7 @@ from ansinh.plans.importer import ImportProblems, Problem, plan_import, plan_xls
 from ansinh.plans.models import Plan
 from ansinh.plans.periods import Kind, Period, periods_of_year
 from ansinh.plans.submission_io import submission_import, submission_template_xlsx, template_name
-from ansinh.web.shortcuts import download, editor, unit_param
+from ansinh.web.shortcuts import download, editor, int_param, unit_param
 
 MAX_UPLOAD_MB = 10
 SHOWN_PROBLEMS = 500
@@ -108,12 +108,8 @@ def plan_template(request: HttpRequest) -> HttpResponse:
 
 def _plan_param(request: HttpRequest, user: User) -> Plan | None:
     """The plan of ?plan=ID, if the user may see it (else 404)."""
-    if not request.GET.get("plan"):
-        return None
-    try:
-        return get_plan_for_user(user, int(request.GET["plan"]))
-    except ValueError:
-        raise Http404 from None
+    pk = int_param(request, "plan", not_found=True)
+    return None if pk is None else get_plan_for_user(user, pk)
 
 
 def _form_target(request: HttpRequest, user: User, plan: Plan) -> tuple[Unit, Period]:

@@ -56,6 +56,7 @@ from ansinh.plans.models import (
 from ansinh.plans.periods import Period
 from ansinh.plans.reporting_forms import FormField
 from ansinh.plans.services import Timeliness, TimelinessRow
+from ansinh.web.shortcuts import parse_int
 
 Key = tuple[str, str]
 
@@ -73,8 +74,8 @@ def maybe_url(name: str, *args: object, query: dict[str, str] | None = None) -> 
 
 
 def int_param(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """An id from a query or form value; None unless a positive number a database column holds."""
+    return parse_int(value, low=1)
 
 
 def state_text(row: TimelinessRow) -> str:

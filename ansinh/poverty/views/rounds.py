@@ -36,6 +36,7 @@ from ansinh.poverty.access import assessments_for_user, can_decide_round, get_co
 from ansinh.poverty import engine, figures, services, summary_xlsx
 from ansinh.poverty import jobs as round_jobs
 from ansinh.poverty.engine import StandardSpec
+from ansinh.web.shortcuts import parse_int
 from ansinh.poverty.models import (
     STEP_ORDER,
     PovertyStandard,
@@ -78,8 +79,8 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """A non-negative number a database column holds, else None."""
+    return parse_int(value, low=0)
 
 
 def _communes_in_scope(user: User, round_: ReviewRound) -> list[Unit]:
