@@ -119,9 +119,7 @@ def units(db):  # type: ignore[no-untyped-def]
     )
 
 
-def login(client, user):  # type: ignore[no-untyped-def]
-    client.force_login(user, backend="ansinh.accounts.backends.ModelBackend")
-    return client
+from ansinh.testing import login  # noqa: E402, F401 — test modules import it from here too
 
 
 # --- Browser tests --------------------------------------------------------------------------

@@ -4,12 +4,11 @@ from django.core.management import call_command
 from ansinh.accounts.models import AuditEvent
 from ansinh.accounts.services import token_create
 from conftest import login
+from ansinh.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
 
-def bearer(client, user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
 
 
 def test_it_answers_401_without_credentials(client):
@@ -48,7 +47,7 @@ def test_session_auth_works(client, people):
 
 
 def test_units_filter_by_date_level_and_parent(client, people):
-    headers = bearer(client, people.duc)
+    headers = bearer(people.duc)
     legacy = client.get("/api/v1/units/?on=2025-01-01&level=province", **headers).json()
     assert legacy["count"] == 63
     current = client.get("/api/v1/units/?on=2026-01-01&level=1", **headers).json()
@@ -61,13 +60,13 @@ def test_units_filter_by_date_level_and_parent(client, people):
 
 
 def test_units_reject_bad_parameters(client, people):
-    headers = bearer(client, people.duc)
+    headers = bearer(people.duc)
     assert client.get("/api/v1/units/?on=yesterday", **headers).status_code == 400
     assert client.get("/api/v1/units/?level=galaxy", **headers).status_code == 400
 
 
 def test_unit_detail_has_its_crosswalk(client, people, units):
-    headers = bearer(client, people.duc)
+    headers = bearer(people.duc)
     legacy = client.get(f"/api/v1/units/{units.legacy_ngai_xuyen.pk}", **headers).json()
     assert [(c["code"], c["edition"]) for c in legacy["crosswalk"]] == [("29461", "current")]
     current = client.get(f"/api/v1/units/{units.tra_cu.pk}", **headers).json()
@@ -76,7 +75,7 @@ def test_unit_detail_has_its_crosswalk(client, people, units):
 
 
 def test_a_commune_officer_sees_only_the_commune_and_its_context(client, people, units):
-    headers = bearer(client, people.lan)
+    headers = bearer(people.lan)
     listed = client.get("/api/v1/units/?on=2026-01-01", **headers).json()
     codes = {u["code"] for u in listed["results"]}
     assert codes == {"VN", "86", "29461"}
@@ -93,18 +92,18 @@ def test_audit_api_is_for_leaders_and_admins_within_scope(client, people, units)
 
     hamlet_create(actor=people.lan, commune=units.tra_cu, name="Ấp Chợ", kind="ap")
     hamlet_create(actor=people.binh, commune=units.ba_dinh, name="Tổ dân phố 1", kind="to_dan_pho")
-    assert client.get("/api/v1/audit/", **bearer(client, people.lan)).status_code == 403
-    assert client.get("/api/v1/audit/", **bearer(client, people.duc)).status_code == 403
-    seen_by_bao = {e["object_repr"] for e in client.get("/api/v1/audit/", **bearer(client, people.bao)).json()["results"]}
+    assert client.get("/api/v1/audit/", **bearer(people.lan)).status_code == 403
+    assert client.get("/api/v1/audit/", **bearer(people.duc)).status_code == 403
+    seen_by_bao = {e["object_repr"] for e in client.get("/api/v1/audit/", **bearer(people.bao)).json()["results"]}
     assert "Ấp Chợ" in seen_by_bao and "Tổ dân phố 1" not in seen_by_bao
-    seen_by_tung = {e["object_repr"] for e in client.get("/api/v1/audit/", **bearer(client, people.tung)).json()["results"]}
+    seen_by_tung = {e["object_repr"] for e in client.get("/api/v1/audit/", **bearer(people.tung)).json()["results"]}
     assert {"Ấp Chợ", "Tổ dân phố 1"} <= seen_by_tung
 
 
 def test_demo_users_cannot_use_the_api_outside_demo_mode(client, people, settings):
     people.lan.is_demo = True
     people.lan.save(update_fields=["is_demo"])
-    headers = bearer(client, people.lan)
+    headers = bearer(people.lan)
     settings.DEMO = False
     assert client.get("/api/v1/me", **headers).status_code == 401
     settings.DEMO = True

@@ -17,6 +17,8 @@ from ansinh.poverty import engine
 from ansinh.poverty import services as poverty_services
 from ansinh.poverty.models import Assessment, StandardIndicator
 from conftest import login
+from ansinh.testing import bearer, make_household
+
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +26,8 @@ pytestmark = pytest.mark.django_db
 HEAD_ID = "084080000001"  # male, 1980
 WIFE_ID = "084182000002"  # female, 1982
 
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
 
 
-def make_household(actor, commune, code, *, income=1_200_000, head="Thạch Văn Sóc", ethnicity="05", ids=(None, None),
-                   hamlet=None):
-    """A head and a spouse, and the 2025 survey; 1.2M a month with a simple house is poor (2022-2025)."""
-    household = services.household_create(actor=actor, commune=commune, code=code, address="Ấp Chợ", hamlet=hamlet)
-    services.member_add(actor=actor, household=household, full_name=head, citizen_id=ids[0], sex="male",
-                        birth_date=dt.date(1980, 3, 1), relation="head", ethnicity=ethnicity,
-                        employment="no_contract", education="primary")
-    services.member_add(actor=actor, household=household, full_name="Kim Thị Sa Ri", citizen_id=ids[1],
-                        sex="female", birth_date=dt.date(1982, 5, 2), relation="spouse", ethnicity=ethnicity,
-                        health_insurance=False, employment="self_employed")
-    services.conditions_record(actor=actor, household=household, year=2025, housing="simple",
-                               floor_area=Decimal("30"), water_source="piped", latrine="flush", has_phone=True,
-                               income_per_capita=Decimal(income))
-    return household
 
 
 def codes(response):

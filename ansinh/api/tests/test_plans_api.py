@@ -17,17 +17,14 @@ from ansinh.geo.models import Edition, Level, Unit
 from ansinh.plans import services
 from ansinh.plans.models import Indicator, SubmissionStatus
 from conftest import login
+from ansinh.testing import bearer
+from ansinh.testing import vi as vietnamese
 
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
 
 
-def vietnamese(msgid):
-    with translation.override("vi"):
-        return gettext(msgid)
 
 
 def post(client, url, user, data=None):

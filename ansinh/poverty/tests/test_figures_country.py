@@ -12,6 +12,7 @@ from ansinh.households import services as household_services
 from ansinh.poverty import engine, figures, services
 from ansinh.poverty.models import Assessment, ReviewRound
 from conftest import login
+from ansinh.testing import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +20,6 @@ YEAR = 2025
 URL = "/households/figures/country/"
 
 
-def make_household(actor, commune, code, *, income=1_200_000):  # type: ignore[no-untyped-def]
-    """A couple; with income 1.2M a month they are poor under Decree 07/2021/NĐ-CP in town and
-    country alike (simple house, no insurance, no labour contract: deprived in several indicators)."""
-    household = household_services.household_create(actor=actor, commune=commune, code=code, address="Số 1")
-    household_services.member_add(actor=actor, household=household, full_name="Thạch Văn Sóc", sex="male",
-                        birth_date=dt.date(1980, 3, 1), relation="head", ethnicity="05",
-                        employment="no_contract", education="primary")
-    household_services.member_add(actor=actor, household=household, full_name="Kim Thị Sa Ri", sex="female",
-                        birth_date=dt.date(1982, 5, 2), relation="spouse", ethnicity="05",
-                        health_insurance=False, employment="self_employed")
-    household_services.conditions_record(actor=actor, household=household, year=YEAR, housing="simple",
-                               floor_area=Decimal("30"), water_source="piped", latrine="flush", has_phone=True,
-                               income_per_capita=Decimal(income))
-    return household
 
 
 @pytest.fixture

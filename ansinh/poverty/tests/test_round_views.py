@@ -17,6 +17,8 @@ from ansinh.households import services as household_services
 from ansinh.poverty import services
 from ansinh.poverty.models import Assessment, PovertyStandard, ReviewRound, RoundProgress, RoundStatus, Step
 from conftest import login
+from ansinh import testing
+from ansinh.testing import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -24,27 +26,13 @@ YEAR = 2025  # the periodic review of 2025 applies the 2022–2025 standard (in 
 ON = dt.date(2025, 11, 1)
 
 
-def vi(msgid: str) -> str:
-    """A message as the Vietnamese page shows it, whether or not its translation is compiled yet."""
-    with translation.override("vi"):
-        return translation.gettext(msgid)
 
 
 def make_household(actor, commune, code, *, income=1_200_000, khmer=True, hamlet=None, year=YEAR):  # type: ignore[no-untyped-def]
-    """A couple; with income ≤ 1.5M they are poor under Decree 07/2021/NĐ-CP (simple house, no
-    insurance, no labour contract, no internet: 4 deprivations)."""
-    household = household_services.household_create(actor=actor, commune=commune, code=code, address="Ấp Chợ", hamlet=hamlet)
-    ethnicity = "05" if khmer else "01"
-    household_services.member_add(actor=actor, household=household, full_name="Thạch Văn Sóc", sex="male",
-                        birth_date=dt.date(1980, 3, 1), relation="head", ethnicity=ethnicity,
-                        employment="no_contract", education="primary")
-    household_services.member_add(actor=actor, household=household, full_name="Kim Thị Sa Ri", sex="female",
-                        birth_date=dt.date(1982, 5, 2), relation="spouse", ethnicity=ethnicity,
-                        health_insurance=False, employment="self_employed")
-    household_services.conditions_record(actor=actor, household=household, year=year, housing="simple",
-                               floor_area=Decimal("30"), water_source="piped", latrine="flush", has_phone=True,
-                               income_per_capita=Decimal(income), needs_credit=True, needs_housing=True)
-    return household
+    """The shared couple (ansinh.testing), Khmer or Kinh, asking for credit and housing support;
+    with income ≤ 1.5M they are poor under Decree 07/2021/NĐ-CP."""
+    return testing.make_household(actor, commune, code, income=income, ethnicity="05" if khmer else "01",
+                                  hamlet=hamlet, year=year, needs_credit=True, needs_housing=True)
 
 
 def other_commune(units) -> Unit:  # type: ignore[no-untyped-def]
