@@ -190,11 +190,11 @@ def test_it_reports_every_problem_by_sheet_row_and_column(people):
         (SHEET_MEMBERS, 6, "Mã hộ"): "Mã hộ H9 không có trong sheet Hộ gia đình.",
         (SHEET_MEMBERS, 7, "Số định danh cá nhân"): "Chữ số thứ tư của số định danh ứng với giới tính nữ, không khớp "
                                                     "với giới tính đã khai.",
-        (SHEET_MEMBERS, 8, "Ngày sinh"): "Ngày «31/02/1970» không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ "
-                                         "05/03/1980).",
+        # The message names the day that does not exist (it said "write dd/mm/yyyy" before).
+        (SHEET_MEMBERS, 8, "Ngày sinh"): "Ngày «31/02/1970» không hợp lệ: tháng 2 năm 1970 không có ngày 31.",
         (SHEET_MEMBERS, 8, "Quan hệ với chủ hộ"): "Hộ H4 đã có chủ hộ ở dòng 7: mỗi hộ chỉ có một chủ hộ.",
         (SHEET_MEMBERS, 9, "Số định danh cá nhân"): "Số định danh cá nhân phải gồm đúng 12 chữ số.",
-        (SHEET_CONDITIONS, 3, "Diện tích ở (m²)"): "«nhiều» không phải là số.",
+        (SHEET_CONDITIONS, 3, "Diện tích ở (m²)"): "«nhiều» không phải là số (ghi 1.200 hoặc 1200; 0,5 hoặc 36,5).",
         (SHEET_CONDITIONS, 3, "Năm rà soát"): "Hộ H1 đã có điều kiện sống năm 2025 ở dòng 2.",
         (SHEET_CONDITIONS, 4, "Mã hộ"): "Mã hộ H8 không có trong sheet Hộ gia đình và cũng chưa có trong sổ hộ.",
         (SHEET_CONDITIONS, 5, "Năm rà soát"): f"Năm «1999» không hợp lệ: cần một năm từ 2016 đến "
@@ -489,14 +489,25 @@ def excel_like_workbook() -> bytes:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts = {
-        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                               'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                               'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                       'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<x:workbook xmlns:x="{main}" xmlns:r="{rel}"><x:sheets>'
                            '<x:sheet name="Hộ gia đình" sheetId="1" r:id="rId7"/></x:sheets></x:workbook>',
         "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
                                       'relationships"><Relationship Id="rId7" Target="/xl/worksheets/ho.xml" '
-                                      'Type="x"/></Relationships>',
+                                      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                      'worksheet"/><Relationship Id="rId8" Target="styles.xml" Type="http://schemas.'
+                                      'openxmlformats.org/officeDocument/2006/relationships/styles"/><Relationship '
+                                      'Id="rId9" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+                                      'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
         "xl/sharedStrings.xml": f'<x:sst xmlns:x="{main}"><x:si><x:t>Mã hộ</x:t></x:si>'
-                                '<x:si><x:r><x:t>Thạch </x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>Sol</x:t></x:r>'
+                                '<x:si><x:r><x:t xml:space="preserve">Thạch </x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>Sol</x:t></x:r>'
                                 '<x:rPh sb="0" eb="1"><x:t>PHONETIC</x:t></x:rPh></x:si>'
                                 '<x:si><x:t>A &amp; B</x:t></x:si></x:sst>',
         "xl/styles.xml": f'<styleSheet xmlns="{main}"><numFmts count="1"><numFmt numFmtId="170" '
@@ -508,7 +519,7 @@ def excel_like_workbook() -> bytes:
                                 '<x:c r="B4" s="1"><x:v>28592</x:v></x:c><x:c r="C4" s="2"><x:v>45658.5</x:v></x:c>'
                                 '<x:c r="D4" t="b"><x:v>1</x:v></x:c><x:c r="F4"><x:f>1+1</x:f><x:v>2</x:v></x:c>'
                                 '<x:c r="G4" t="str"><x:f>"a"</x:f><x:v>a</x:v></x:c><x:c r="H4" t="inlineStr">'
-                                '<x:is><x:t> x </x:t></x:is></x:c><x:c r="I4"><x:v>1.5E3</x:v></x:c></x:row>'
+                                '<x:is><x:t xml:space="preserve"> x </x:t></x:is></x:c><x:c r="I4"><x:v>1.5E3</x:v></x:c></x:row>'
                                 '</x:sheetData></x:worksheet>',
     }
     out = io.BytesIO()
