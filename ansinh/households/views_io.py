@@ -20,13 +20,13 @@ from ansinh.accounts.access import (
     request_user,
 )
 from ansinh.geo.models import Level
+from ansinh.lib.tabular import upload_limit_error, upload_max_bytes
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import download, editor, unit_param
 
 from .exports import TITLES, household_list_file
 from .importer import HouseholdImportError, Problem, household_import, template_xlsx
 
-MAX_UPLOAD_MB = 20
 SHOWN_PROBLEMS = 1_000  # a page of more errors helps nobody: fix these, import again
 
 
@@ -44,20 +44,29 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
     is written unless the whole file is right."""
     user = editor(request)
     problems: list[Problem] = []
-    error = ""
+    error, checked = "", ""
+    check = request.method == "POST" and request.POST.get("check") == "1"
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose the filled-in template (.xlsx) to import.")
-        elif (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
-            error = _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_UPLOAD_MB}
+        elif too_big := upload_limit_error(upload.size):
+            error = too_big
         else:
             try:
                 result = household_import(actor=user, data=upload.read(), ip=audit.client_ip(request),
-                                          allowed=get_scope(user).can_change, name=upload.name or "")
+                                          allowed=get_scope(user).can_change, name=upload.name or "", dry_run=check)
             except HouseholdImportError as exc:
                 problems = exc.problems
             else:
+                if check:
+                    checked = _(
+                        "The file is valid; nothing was written: it holds %(households)s households, %(members)s "
+                        "members and %(conditions)s living-conditions records.") % {
+                            "households": format_number(result.households), "members": format_number(result.members),
+                            "conditions": format_number(result.conditions)}
+                    return render(request, "households/import.html", {
+                        "checked": checked, "check": check, "max_upload_mb": _upload_mb()})
                 messages.success(request, _(
                     "Imported %(households)s households, %(members)s members and %(conditions)s living-conditions "
                     "records from %(file)s.") % {
@@ -69,9 +78,14 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
         "problem_count": len(problems),
         "more": max(0, len(problems) - SHOWN_PROBLEMS),
         "error": error,
-        "max_upload_mb": MAX_UPLOAD_MB,
+        "check": check,
+        "max_upload_mb": _upload_mb(),
     }
     return render(request, "households/import.html", context, status=400 if problems or error else 200)
+
+
+def _upload_mb() -> str:
+    return format_number(upload_max_bytes() / (1024 * 1024))
 
 
 @login_required

@@ -329,11 +329,17 @@ Cell = Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,]*")
+
+
 def safe_text(text: str) -> str:
     """A text cell no spreadsheet runs as a formula: one that starts with =, +, -, @, a tab or a
-    carriage return gets a leading apostrophe ("=HYPERLINK(…)" → "'=HYPERLINK(…)"). Numbers
-    written as numbers (a real -5) are not text and never pass here."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    carriage return gets a leading apostrophe ("=HYPERLINK(…)" → "'=HYPERLINK(…)"), as OWASP
+    advises against CSV injection. A plain signed number ("-5", "-1.200,5": a CSV has only text)
+    is no formula and stays as it is; numbers in a workbook are written as numbers anyway."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
 
 
 def clean_text(text: str) -> str:

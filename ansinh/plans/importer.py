@@ -36,11 +36,17 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit, code_candidates, current_home
-from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_header, find_sheet,
-                                     header_key, read_workbook)
+from ansinh.lib.parsing import is_blank as blank
+from ansinh.lib.parsing import parse_date, parse_decimal, parse_integer
+from ansinh.lib.spreadsheets import (LimitError, Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
+                                     read_workbook)
+from ansinh.lib.spreadsheets import file_name as source_name
+from ansinh.lib.tabular import (CellError, Column, ImportProblems, Problem, Problems, Row, message, read_table,
+                                record_refused)
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
@@ -211,44 +217,40 @@ FIELDS_BY_KEY = {f.key: f for f in PLAN_FIELDS}
 DEADLINE_KEYS = {f"deadline_{kind}": kind for kind in KINDS}
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    note: str
-    required: bool = False
-    width: float = 14
-    informative: bool = False  # written for the reader, not read back
+def _column(header: str, key: str, note: str, **options: Any) -> Column:
+    """A column of the targets or tasks sheet: its cells are read as they are (raw) and checked
+    by `_targets` and `_tasks`, which know the catalogue and the map."""
+    return Column(header, key, "raw", note, **options)
 
 
 TARGET_COLUMNS: list[Column] = [
-    Column("Mã chỉ tiêu", "indicator", "Mã chỉ tiêu trong sheet Danh mục chỉ tiêu, ví dụ jobs_created.",
+    _column("Mã chỉ tiêu", "indicator", "Mã chỉ tiêu trong sheet Danh mục chỉ tiêu, ví dụ jobs_created.",
            required=True, width=24),
-    Column("Tên chỉ tiêu", "indicator_name", "Chỉ để đọc cho dễ; không được nhập.", width=40, informative=True),
-    Column("Mã đơn vị", "unit", "Mã đơn vị được giao chỉ tiêu: đơn vị của kế hoạch hoặc một đơn vị cấp dưới, trên "
+    _column("Tên chỉ tiêu", "indicator_name", "Chỉ để đọc cho dễ; không được nhập.", width=40, informative=True),
+    _column("Mã đơn vị", "unit", "Mã đơn vị được giao chỉ tiêu: đơn vị của kế hoạch hoặc một đơn vị cấp dưới, trên "
            "cùng bản đồ với kế hoạch. Để trống: đơn vị của kế hoạch.", width=10),
-    Column("Tên đơn vị", "unit_name", "Chỉ để đọc cho dễ; không được nhập.", width=26, informative=True),
-    Column("Kỳ", "period", "2023 (cả năm), 2023-H1 (6 tháng), 2023-Q2 (quý), 2023-03 (tháng); trong năm của kế "
+    _column("Tên đơn vị", "unit_name", "Chỉ để đọc cho dễ; không được nhập.", width=26, informative=True),
+    _column("Kỳ", "period", "2023 (cả năm), 2023-H1 (6 tháng), 2023-Q2 (quý), 2023-03 (tháng); trong năm của kế "
            "hoạch. Để trống: cả năm.", width=10),
-    Column("Chi tiết", "breakdown", "Để trống là tổng số; hoặc mã (hay tên) một chi tiết của chỉ tiêu, ví dụ female "
+    _column("Chi tiết", "breakdown", "Để trống là tổng số; hoặc mã (hay tên) một chi tiết của chỉ tiêu, ví dụ female "
            "(nữ), non_farm (phi nông nghiệp). Xem sheet Danh mục chỉ tiêu.", width=16),
-    Column("Giá trị", "value", "Số theo đơn vị tính của chỉ tiêu: 3.200 hoặc 3200; 67,67 hoặc 67.67 với tỷ lệ %.",
+    _column("Giá trị", "value", "Số theo đơn vị tính của chỉ tiêu: 3.200 hoặc 3200; 67,67 hoặc 67.67 với tỷ lệ %.",
            required=True, width=12),
-    Column("Ghi chú", "note", "Không bắt buộc; tối đa 300 ký tự.", width=36),
+    _column("Ghi chú", "note", "Không bắt buộc; tối đa 300 ký tự.", width=36),
 ]
 TASK_COLUMNS: list[Column] = [
-    Column("Thứ tự", "order", "Số thứ tự nhiệm vụ trong kế hoạch; không trùng nhau. Để trống: theo thứ tự dòng. "
+    _column("Thứ tự", "order", "Số thứ tự nhiệm vụ trong kế hoạch; không trùng nhau. Để trống: theo thứ tự dòng. "
            "Khi nhập lại (cập nhật) kế hoạch, nhiệm vụ cùng số thứ tự được cập nhật.", width=8),
-    Column("Lĩnh vực", "sector", "Một lĩnh vực trong danh sách (mục của báo cáo định kỳ). Không bắt buộc.", width=24),
-    Column("Nội dung", "description", "Nội dung nhiệm vụ.", required=True, width=60),
-    Column("Cơ quan chủ trì", "lead", "Tên cơ quan chủ trì; được tạo mới dưới đơn vị của kế hoạch nếu chưa có.",
+    _column("Lĩnh vực", "sector", "Một lĩnh vực trong danh sách (mục của báo cáo định kỳ). Không bắt buộc.", width=24),
+    _column("Nội dung", "description", "Nội dung nhiệm vụ.", required=True, width=60),
+    _column("Cơ quan chủ trì", "lead", "Tên cơ quan chủ trì; được tạo mới dưới đơn vị của kế hoạch nếu chưa có.",
            width=30),
-    Column("Cơ quan phối hợp", "partners", "Tên các cơ quan phối hợp, cách nhau bởi dấu ;", width=36),
-    Column("Hạn", "due_on", "Ngày hết hạn, dd/mm/yyyy. Không bắt buộc.", width=12),
-    Column("Kỳ hạn", "due_period", "Hoặc kỳ phải xong: 2023-Q2, 2023-H1, 2023. Không bắt buộc.", width=10),
-    Column("Điều kiện", "due_condition", "Hoặc điều kiện, ví dụ khi Trung ương ban hành; nếu có được phân bổ vốn.",
+    _column("Cơ quan phối hợp", "partners", "Tên các cơ quan phối hợp, cách nhau bởi dấu ;", width=36),
+    _column("Hạn", "due_on", "Ngày hết hạn, dd/mm/yyyy. Không bắt buộc.", width=12),
+    _column("Kỳ hạn", "due_period", "Hoặc kỳ phải xong: 2023-Q2, 2023-H1, 2023. Không bắt buộc.", width=10),
+    _column("Điều kiện", "due_condition", "Hoặc điều kiện, ví dụ khi Trung ương ban hành; nếu có được phân bổ vốn.",
            width=24),
-    Column("Trạng thái", "status", "Chưa thực hiện, Đang thực hiện, Hoàn thành hoặc Hủy. Để trống: Chưa thực hiện.",
+    _column("Trạng thái", "status", "Chưa thực hiện, Đang thực hiện, Hoàn thành hoặc Hủy. Để trống: Chưa thực hiện.",
            width=16),
 ]
 TABLES: dict[str, list[Column]] = {SHEET_TARGETS: TARGET_COLUMNS, SHEET_TASKS: TASK_COLUMNS}
@@ -257,31 +259,7 @@ TABLES: dict[str, list[Column]] = {SHEET_TARGETS: TARGET_COLUMNS, SHEET_TASKS: T
 # --- Problems and results ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: where (as Excel shows it) and why, in Vietnamese."""
-
-    sheet: str
-    row: int  # the Excel row number; 0 for the sheet or file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [part for part in (f"Sheet {self.sheet}" if self.sheet else "", f"dòng {self.row}" if self.row else "",
-                                   f"cột {self.column}" if self.column else "") if part]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class ImportProblems(ValidationError):
-    """The file was not imported; `problems` lists every reason, in sheet and row order."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__([str(problem) for problem in problems])
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; the message is for the user."""
+Collector = Problems  # the problems of one file (the periodic forms' import collects into it too)
 
 
 def figure(value: Decimal | float | int) -> str:
@@ -346,10 +324,6 @@ class PlanImportResult:
 # --- Parsing cells ----------------------------------------------------------------------------
 
 
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def lines(value: Any) -> list[str]:
     """A cell of several lines (Alt+Enter in Excel), each tidied; blank lines dropped."""
     if isinstance(value, (int, float, dt.date)):
@@ -357,44 +331,19 @@ def lines(value: Any) -> list[str]:
     return [" ".join(line.split()) for line in str(value).splitlines() if line.strip()]
 
 
-def parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = cell_text(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise CellError(f"Ngày «{raw}» không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 24/02/2023).")
-
-
 def parse_int(value: Any, low: int, high: int) -> int:
-    raw = cell_text(value)
-    try:
-        number = services.parse_value(value, label="")
-    except ValidationError:
-        number = None
-    if number is None or number != number.to_integral_value() or not low <= number <= high:
-        raise CellError(f"«{raw}» không hợp lệ: cần một số nguyên từ {low} đến {high}.")
-    return int(number)
+    return parse_integer(value, low, high)
 
 
 def parse_number(value: Any) -> Decimal:
-    try:
-        number = services.parse_value(value, label="", check=False)
-    except ValidationError:
-        number = None
-    if number is None:
-        raise CellError(f"«{cell_text(value)}» không phải là số (ghi 7.645 hoặc 7645; 21,3 hoặc 21.3).")
+    """A figure (`ansinh.lib.parsing`), rounded to four decimals; refused over 16 digits."""
+    number = parse_decimal(value)
     try:
         return services.check_size(number, label="", text=value)
     except ValidationError:
-        raise CellError(f"«{cell_text(value)}» quá lớn: tối đa {services.MAX_INTEGER_DIGITS} chữ số trước dấu phẩy."
-                        ) from None
-
+        raise CellError(message(gettext_noop("“%(value)s” is too large: at most %(digits)s digits before the "
+                                             "decimal mark."), value=cell_text(value),
+                                digits=services.MAX_INTEGER_DIGITS)) from None
 
 
 def parse_period(value: Any) -> Period:
@@ -448,43 +397,6 @@ def split_names(value: Any) -> list[str]:
 
 
 # --- Reading the workbook ---------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    number: int
-    values: dict[str, Any]
-
-
-@dataclass
-class Collector:
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.problems.append(Problem(sheet, row, column, message))
-
-
-def read_table(rows: Iterator[tuple[int, list[Any]]], sheet: str, columns: list[Column],
-               collector: Collector) -> list[Row]:
-    """The non-empty rows under the header row (found in the first rows by its first column)."""
-    header = find_header(rows, [column.header for column in columns], search_rows=HEADER_SEARCH_ROWS)
-    if header is None:
-        collector.add(sheet, 0, "", f"Không thấy dòng tiêu đề (cột «{columns[0].header}») trong "
-                                    f"{HEADER_SEARCH_ROWS} dòng đầu.")
-        return []
-    number, positions = header
-    index = list(zip(columns, positions, strict=True))
-    for column, position in index:
-        if position is None and column.required:
-            collector.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-    out: list[Row] = []
-    for number, cells in rows:
-        values = {column.key: (cells[position] if position is not None and position < len(cells) else None)
-                  for column, position in index if not column.informative}
-        if all(blank(value) for value in values.values()):
-            continue
-        out.append(Row(number, values))
-    return out
 
 
 def read_fields(rows: Iterator[tuple[int, list[Any]]], collector: Collector) -> dict[str, tuple[int, Any]]:
@@ -806,7 +718,7 @@ def _sort(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (sheets.get(p.sheet, -1), p.row, columns.get(p.sheet, {}).get(p.column, -1)))
 
 
-def check_workbook(workbook: Reader) -> Parsed:
+def check_workbook(workbook: Reader, counted: list[int] | None = None) -> Parsed:
     """Steps 1 and 2: every cell parsed and checked; raises ImportProblems listing every problem."""
     collector = Collector()
     parsed = Parsed()
@@ -819,6 +731,8 @@ def check_workbook(workbook: Reader) -> Parsed:
         if sheets[SHEET_TARGETS] else []
     tasks = read_table(workbook.rows(str(sheets[SHEET_TASKS])), SHEET_TASKS, TASK_COLUMNS, collector) \
         if sheets[SHEET_TASKS] else []
+    if counted is not None:
+        counted.append(len(raw) + len(targets) + len(tasks))
     _fields(raw, parsed, collector)
     indicators = {i.code: i for i in Indicator.objects.all()}
     _resolve_unit(parsed, collector)
@@ -966,12 +880,22 @@ def plan_import(*, actor: User | None, data: Source_, name: str = "", allowed: C
     without it, such a plan is a problem. With `dry_run`, everything is done and rolled back.
     Raises ImportProblems listing every problem.
     """
-    unreadable = ImportProblems([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng tệp mẫu tải "
-                                                    "từ hệ thống).")])
+    counted: list[int] = []
     try:
-        parsed, file_name = read_workbook(data, check_workbook)
-    except SpreadsheetError:
-        raise unreadable from None
+        try:
+            parsed, file_name = read_workbook(data, lambda workbook: check_workbook(workbook, counted))
+        except LimitError as error:
+            raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                             reason=error))]) from None
+        except SpreadsheetError:
+            raise ImportProblems([Problem("", 0, "", message(gettext_noop(
+                "The file cannot be read: an Excel .xlsx file is needed (use the template downloaded from the "
+                "system).")))]) from None
+    except ImportProblems as refused:
+        record_refused(actor=actor, kind="plans", name=name or source_name(data), rows=sum(counted),
+                       problems=refused.problems,
+                       check=dry_run)
+        raise
     name = name or file_name
     assert parsed.unit is not None
     if allowed is not None and not allowed(current_home(parsed.unit)):

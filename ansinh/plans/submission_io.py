@@ -14,23 +14,28 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts import audit
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, code_candidates, current_home
-from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
-                                     header_positions, read_workbook)
+from ansinh.lib.parsing import is_blank as blank
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key, \
+    read_workbook
+from ansinh.lib.spreadsheets import file_name as source_name
+from ansinh.lib.tabular import Column, message, read_table, record_refused
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
-from .importer import (CellError, Collector, ImportProblems, Problem, Source_, blank, breakdown_code, choice_lookup,
-                       parse_code, parse_int, parse_number, parse_period)
+from .importer import (CellError, Collector, ImportProblems, Problem, Source_, breakdown_code, choice_lookup, parse_code,
+                       parse_int, parse_number, parse_period)
 from .models import Indicator, Plan, Source, Submission, SubmissionStatus, SubmissionValue
 from .periods import Period
 
@@ -65,6 +70,10 @@ NOTES = [
     "Số liệu của kỳ: 7.645 hoặc 7645; 21,3 hoặc 21.3. Để trống nếu không có số liệu.",
     "Không bắt buộc; tối đa 300 ký tự.",
 ]
+# The table of the form, declared once: read by `_read`, written by `form_workbook`.
+FORM_COLUMNS = [Column(header, key, "raw", note, required=key in ("indicator", "value"),
+                       informative=key in ("name", "unit_of_measure"))
+                for header, key, note in zip(COLUMNS, COLUMN_KEYS, NOTES, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -222,8 +231,12 @@ class SubmissionImportResult:
     submission_id: int
     status: str
     warnings: list[str] = field(default_factory=list)
+    written: bool = True
 
     def lines(self) -> list[str]:
+        if not self.written:
+            return [f"Biểu hợp lệ, chưa ghi gì: sẽ lưu {format_number(self.values)} số liệu vào biểu báo cáo "
+                    f"{Period.parse(self.period).label_vi()} của {self.unit} (kế hoạch {self.plan})."]
         out = [f"Đã lưu {format_number(self.values)} số liệu vào biểu báo cáo {Period.parse(self.period).label_vi()}"
                f" của {self.unit} (kế hoạch {self.plan})."]
         out.append("Đã nộp biểu lên cấp trên." if self.submitted else
@@ -247,29 +260,19 @@ def _read(workbook: Reader, collector: Collector) -> _Parsed:
         return parsed
     labels = {header_key(f.label): f for f in HEADER_FIELDS}
     rows = workbook.rows(sheet)
-    index: dict[str, int] = {}
     for number, cells in rows:
         first = header_key(cells[0]) if cells else ""
         if first == header_key(COLUMNS[0]):
-            positions = header_positions(cells, COLUMNS)
-            for title, k, position in zip(COLUMNS, COLUMN_KEYS, positions, strict=True):
-                if position is not None:
-                    index[k] = position
-                elif k in ("indicator", "value"):
-                    collector.add(SHEET_FORM, number, title, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-            break
+            table = read_table(chain([(number, cells)], rows), SHEET_FORM, FORM_COLUMNS, collector,
+                               epoch=workbook.epoch)
+            parsed.rows = [(row.number, row.values) for row in table]
+            return parsed
         f = labels.get(first)
         if f is not None and not f.informative:
             parsed.header[f.key] = (number, cells[1] if len(cells) > 1 else None)
-    if not index:
-        if not collector.problems:
-            collector.add(SHEET_FORM, 0, "", f"Không thấy dòng tiêu đề của bảng (cột «{COLUMNS[0]}»).")
-        return parsed
-    for number, cells in rows:
-        values = {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}
-        if blank(values.get("indicator")) and blank(values.get("value")) and blank(values.get("breakdown")):
-            continue
-        parsed.rows.append((number, values))
+    if not collector.problems:
+        collector.add(SHEET_FORM, 0, "", message(gettext_noop("No header row of the table (column “%(column)s”)."),
+                                                 column=COLUMNS[0]))
     return parsed
 
 
@@ -284,21 +287,39 @@ def _header_value(parsed: _Parsed, k: str, collector: Collector, *, required: bo
 
 def submission_import(*, actor: User | None, data: Source_, name: str = "",
                       allowed: Callable[[Unit], bool] | None = None, plans: QuerySet[Plan] | None = None,
-                      submit: bool = False) -> SubmissionImportResult:
+                      submit: bool = False, dry_run: bool = False) -> SubmissionImportResult:
     """Checks the whole form, then saves its figures into the unit's submission (made as a draft
     the first time) in one transaction, or saves nothing.
 
     `plans` limits the plans the file may name (the web passes `plans_for_user`); `allowed(home)`
     says whether the importer may edit the unit's forms (else PermissionDenied). With `submit`, the
-    form is also submitted. Raises ImportProblems listing every problem.
+    form is also submitted. With `dry_run`, everything is done and rolled back. Raises
+    ImportProblems listing every problem (and audits the refusal).
     """
-    unreadable = ImportProblems([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng biểu tải từ "
-                                                    "hệ thống).")])
+    counted: list[int] = []
+    try:
+        return _submission_import(actor=actor, data=data, name=name, allowed=allowed, plans=plans, submit=submit,
+                                  dry_run=dry_run, counted=counted)
+    except ImportProblems as refused:
+        record_refused(actor=actor, kind="submissions", name=name or source_name(data), rows=sum(counted),
+                       problems=refused.problems, check=dry_run)
+        raise
+
+
+def _submission_import(*, actor: User | None, data: Source_, name: str, allowed: Callable[[Unit], bool] | None,
+                       plans: QuerySet[Plan] | None, submit: bool, dry_run: bool,
+                       counted: list[int]) -> SubmissionImportResult:
     collector = Collector()
     try:
         parsed, file_name = read_workbook(data, lambda workbook: _read(workbook, collector))
+    except LimitError as error:
+        raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                         reason=error))]) from None
     except SpreadsheetError:
-        raise unreadable from None
+        raise ImportProblems([Problem("", 0, "", message(gettext_noop(
+            "The file cannot be read: an Excel .xlsx file is needed (use the form downloaded from the "
+            "system).")))]) from None
+    counted.append(len(parsed.rows))
     name = name or file_name
     if collector.problems:
         raise ImportProblems(collector.problems)
@@ -416,6 +437,8 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
             _save_notes(submission, notes, actor=actor)
             if submit:
                 services.submission_submit(actor=actor, submission=submission)
+            if dry_run:
+                transaction.set_rollback(True)
     except ImportProblems:
         raise
     except ValidationError as error:
@@ -423,7 +446,7 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={code for code, _part in values})}
     return SubmissionImportResult(file=name, plan=plan.number, unit=unit.name, period=period.key, values=count,
                                   submitted=submit, submission_id=submission.pk, status=submission.status,
-                                  warnings=services.parts_over_total(values, indicators))
+                                  warnings=services.parts_over_total(values, indicators), written=not dry_run)
 
 
 def _save_notes(submission: Submission, notes: dict[tuple[str, str], str], *, actor: User | None) -> None:

@@ -243,7 +243,7 @@ def test_it_refuses_a_part_larger_than_the_decompressed_limit():
 @pytest.mark.parametrize(("text", "safe"), [
     ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
     ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
-    ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+    ("-5", "-5"), ("-1.200,5", "-1.200,5"), ("-1+2", "'-1+2"), ("-", "'-"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
     ("Nguyễn Văn An", "Nguyễn Văn An"), ("", ""), ("a=b", "a=b"),
 ])
 def test_it_neutralises_formula_leading_text(text, safe):
@@ -252,8 +252,8 @@ def test_it_neutralises_formula_leading_text(text, safe):
 
 def test_it_writes_negative_numbers_as_numbers_and_reads_its_own_quoting_back():
     book = Writer()
-    book.sheet("a").append([-5, "-5", "=1+1"])
+    book.sheet("a").append([-5, "-5", "=1+1", "-A1"])
     data = book.save()
     found = openpyxl.load_workbook(io.BytesIO(data))["a"]
-    assert [c.value for c in found[1]] == [-5, "'-5", "'=1+1"]
-    assert list(read_rows(data)) == [(1, [-5, "-5", "=1+1"])]  # an export imported again is what it was
+    assert [c.value for c in found[1]] == [-5, "-5", "'=1+1", "'-A1"]
+    assert list(read_rows(data)) == [(1, [-5, "-5", "=1+1", "-A1"])]  # an export imported again is what it was

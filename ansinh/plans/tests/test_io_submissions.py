@@ -112,13 +112,13 @@ def test_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
         submission_import(actor=None, data=out.getvalue())
     found = [str(p) for p in raised.value.problems]
     assert found == [
-        f"Sheet Biểu báo cáo, dòng {rows[('jobs_created', '')]}, cột Giá trị: «bảy nghìn» không phải là số (ghi 7.645 "
-        f"hoặc 7645; 21,3 hoặc 21.3).",
-        f"Sheet Biểu báo cáo, dòng {rows[('jobs_created', 'youth')]}, cột Chi tiết: «elderly» không phải là chi tiết "
+        f"Biểu báo cáo, dòng {rows[('jobs_created', '')]}, cột Giá trị: «bảy nghìn» không phải là số (ghi 1.200 "
+        f"hoặc 1200; 0,5 hoặc 36,5).",
+        f"Biểu báo cáo, dòng {rows[('jobs_created', 'youth')]}, cột Chi tiết: «elderly» không phải là chi tiết "
         f"của Số lao động được giải quyết việc làm (các chi tiết: female; ethnic_minority; youth).",
-        f"Sheet Biểu báo cáo, dòng {rows[('overseas_workers', '')]}, cột Mã chỉ tiêu: Chỉ tiêu «poor_rate» không có "
+        f"Biểu báo cáo, dòng {rows[('overseas_workers', '')]}, cột Mã chỉ tiêu: Chỉ tiêu «poor_rate» không có "
         f"trong biểu báo cáo của kế hoạch 15/KH-SLĐTBXH.",
-        f"Sheet Biểu báo cáo, dòng {rows[('job_fairs', '')]}, cột Giá trị: Số liệu không được âm.",
+        f"Biểu báo cáo, dòng {rows[('job_fairs', '')]}, cột Giá trị: Số liệu không được âm.",
     ]
     assert not Submission.objects.exists()
     # The header: a period outside the plan's year, a unit outside its area.
@@ -126,13 +126,13 @@ def test_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ImportProblems) as raised:
         submission_import(actor=None, data=bad)
     assert [str(p) for p in raised.value.problems] == [
-        "Sheet Biểu báo cáo, dòng 7, cột Mã đơn vị: Không có đơn vị mã 00004 trong địa bàn của kế hoạch 15/KH-SLĐTBXH "
+        "Biểu báo cáo, dòng 7, cột Mã đơn vị: Không có đơn vị mã 00004 trong địa bàn của kế hoạch 15/KH-SLĐTBXH "
         "năm 2020."]
     bad = fill(data, {("jobs_created", ""): 1}, header={"Kỳ báo cáo": "2021-Q1"})
     with pytest.raises(ImportProblems) as raised:
         submission_import(actor=None, data=bad)
     assert [str(p) for p in raised.value.problems] == [
-        "Sheet Biểu báo cáo, dòng 10, cột Kỳ báo cáo: Kỳ 2021-Q1 không thuộc năm 2020 của kế hoạch."]
+        "Biểu báo cáo, dòng 10, cột Kỳ báo cáo: Kỳ 2021-Q1 không thuộc năm 2020 của kế hoạch."]
     assert not Submission.objects.exists()
 
 
