@@ -41,7 +41,8 @@ from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 from ansinh.lib.ethnicity import ETHNIC_GROUPS, KINH, ethnicity_code, ethnicity_name
 from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, file_name as _file_name, find_sheet, \
     read_workbook
-from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
+from ansinh.lib.tabular import (NO, YES, Column, ImportProblems, Problem, Problems, Row, message, read_table,
+                                record_refused, scope_of)
 from ansinh.lib.vietnamese import fold, sort_key
 
 from .models import (
@@ -648,10 +649,12 @@ def household_import(*, actor: User | None, data: bytes | str | Path | IO[bytes]
     """Checks the whole file, then writes all of it in one transaction, or nothing.
 
     `allowed(commune)` says whether the importer may change a commune's households (the web
-    passes `get_scope(user).can_change`); None allows every commune (the CLI run by an operator).
+    passes `get_scope(user).can_change`); None means the actor's own scope, or every commune when
+    there is no actor (the CLI run by an operator).
     Raises HouseholdImportError listing every problem; with `dry_run`, only checks.
     """
     counted = [0]
+    allowed = scope_of(actor, allowed)
     try:
         try:
             (plan, registered), file_name = read_workbook(data, lambda workbook: _check(workbook, allowed, counted))

@@ -53,7 +53,7 @@ from ansinh.lib.spreadsheets import header_key
 from ansinh.lib.vietnamese import fold, format_number
 
 __all__ = ["CellError", "Column", "ImportProblems", "Problem", "Problems", "Row", "ColumnParser", "read_table",
-           "record_refused", "upload_limit_error", "upload_max_bytes", "YES", "NO", "message"]
+           "record_refused", "scope_of", "upload_limit_error", "upload_max_bytes", "YES", "NO", "message"]
 
 Kind = Literal["raw", "text", "code", "citizen_id", "integer", "decimal", "money", "date", "yes_no", "choice",
                "ethnicity", "year"]
@@ -418,9 +418,30 @@ def header_positions(cells: Sequence[Any], columns: Sequence[Column]) -> list[in
 # --- Scope, limits and the audit of refusals ----------------------------------------------------
 
 
+def scope_of(actor: Any, allowed: Callable[[Any], bool] | None) -> Callable[[Any], bool] | None:
+    """Whom an import may change: `allowed` when the caller gives it, else the actor's own scope
+    (scope is checked by default: a row of a unit outside it is a problem); every unit only for
+    an operator's run without an actor (the CLI without --as)."""
+    if allowed is not None or actor is None:
+        return allowed
+    from ansinh.accounts.access import get_scope
+
+    scope: Callable[[Any], bool] = get_scope(actor).can_change
+    return scope
+
+
 def upload_max_bytes() -> int:
     """The one upload size limit of every import page (settings.ANSINH_UPLOAD_MAX_BYTES)."""
     return int(getattr(settings, "ANSINH_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def size_text(size: int) -> str:
+    """20971520 -> "20 MB", 1536 -> "1,5 KB" (Vietnamese number format, as the pages show sizes)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            value = size / factor
+            return f"{format_number(value, 0 if value == int(value) else 1)} {unit}"
+    return f"{format_number(size)} B"
 
 
 def upload_limit_error(size: int | None) -> str:
@@ -428,8 +449,7 @@ def upload_limit_error(size: int | None) -> str:
     limit = upload_max_bytes()
     if (size or 0) <= limit:
         return ""
-    return gettext("The file is larger than %(size)s MB: split it into several files.") % {
-        "size": format_number(limit / (1024 * 1024), 0 if limit % (1024 * 1024) == 0 else 1)}
+    return gettext("The file is larger than %(size)s: split it into several files.") % {"size": size_text(limit)}
 
 
 def record_refused(*, actor: Any, kind: str, name: str, rows: int, problems: Sequence[Problem],

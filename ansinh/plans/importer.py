@@ -46,7 +46,7 @@ from ansinh.lib.spreadsheets import (LimitError, Reader, SpreadsheetError, Write
                                      read_workbook)
 from ansinh.lib.spreadsheets import file_name as source_name
 from ansinh.lib.tabular import (CellError, Column, ImportProblems, Problem, Problems, Row, message, read_table,
-                                record_refused)
+                                record_refused, scope_of)
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
@@ -874,13 +874,14 @@ def plan_import(*, actor: User | None, data: Source_, name: str = "", allowed: C
     """Checks the whole file, then writes all of it in one transaction, or nothing.
 
     `allowed(home)` says whether the importer may change plans of a current-map unit (the web
-    passes `get_scope(user).can_change`); a plan outside it raises PermissionDenied. None allows
-    every unit (the CLI run by an operator). With `replace`, a plan the issuing body already has
+    passes `get_scope(user).can_change`); a plan outside it raises PermissionDenied. None means the
+    actor's own scope, or every unit when there is no actor (the CLI run by an operator). With `replace`, a plan the issuing body already has
     under the same number and year is updated (targets revised, tasks matched by their order);
     without it, such a plan is a problem. With `dry_run`, everything is done and rolled back.
     Raises ImportProblems listing every problem.
     """
     counted: list[int] = []
+    allowed = scope_of(actor, allowed)
     try:
         try:
             parsed, file_name = read_workbook(data, lambda workbook: check_workbook(workbook, counted))

@@ -30,7 +30,7 @@ from ansinh.lib.parsing import is_blank as blank
 from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key, \
     read_workbook
 from ansinh.lib.spreadsheets import file_name as source_name
-from ansinh.lib.tabular import Column, message, read_table, record_refused
+from ansinh.lib.tabular import Column, message, read_table, record_refused, scope_of
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
@@ -298,7 +298,7 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
     """
     counted: list[int] = []
     try:
-        return _submission_import(actor=actor, data=data, name=name, allowed=allowed, plans=plans, submit=submit,
+        return _submission_import(actor=actor, data=data, name=name, allowed=scope_of(actor, allowed), plans=plans, submit=submit,
                                   dry_run=dry_run, counted=counted)
     except ImportProblems as refused:
         record_refused(actor=actor, kind="submissions", name=name or source_name(data), rows=sum(counted),

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import include, path
+from django.utils import translation
 
 import ansinh.urls
 from ansinh.accounts.access import get_scope
@@ -554,3 +555,92 @@ def test_a_broken_sheet_is_reported_not_raised(people):
     with pytest.raises(HouseholdImportError) as error:
         household_import(actor=None, data=broken.getvalue())
     assert str(error.value.problems[0]).startswith("Không đọc được tệp")
+
+
+# --- Limits, refusals and languages (the tabular import framework) ----------------------------
+
+
+def test_it_refuses_a_zip_bomb_quickly_in_bounded_memory_and_audits_the_refusal(people):
+    import time
+    import tracemalloc
+
+    from ansinh.lib.tests.test_spreadsheets import zip_bomb
+
+    data = zip_bomb(2_000_000)  # about 650 KB: it took the import to 3-4,7 GB before the limits
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(HouseholdImportError) as error:
+            household_import(actor=people.lan, data=data, name="bom.xlsx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 30 and peak < 50 * 1024 * 1024
+    assert [str(p) for p in error.value.problems] == [
+        "Không đọc được tệp: một sheet của tệp có hơn 1.000.000 dòng (giới hạn cho một lần nhập): hãy chia thành "
+        "nhiều tệp nhỏ hơn."]
+    event = AuditEvent.objects.get(action="import.refused")
+    assert event.actor == people.lan
+    assert event.after == {"import": "households", "file": "bom.xlsx", "rows": 0, "problems": 1, "check": False,
+                           "first": [str(error.value.problems[0])]}
+    assert not Household.objects.exists()
+
+
+def test_a_refused_file_is_audited_with_its_row_and_problem_counts(people):
+    data = xlsx([household("H1"), household("H2", **{"Khu vực": "Miền núi"})], [head("H1"), head("H2", cid=None)])
+    with pytest.raises(HouseholdImportError):
+        household_import(actor=people.lan, data=data, name="ho.xlsx", ip="10.1.2.3")
+    event = AuditEvent.objects.get(action="import.refused")
+    assert (event.ip, event.after["file"], event.after["rows"], event.after["problems"]) == ("10.1.2.3", "ho.xlsx",
+                                                                                           4, 1)
+
+
+def test_the_problems_speak_the_language_of_the_page(people):
+    data = xlsx([household("H1", **{"Khu vực": "Miền núi"})], [head("H1")])
+    with pytest.raises(HouseholdImportError) as error:
+        household_import(actor=people.lan, data=data)
+    problem = error.value.problems[0]
+    with translation.override("en"):
+        assert str(problem) == ("Hộ gia đình, row 2, column Khu vực: The value “Miền núi” is not in the list. "
+                                "Choose one of: Thành thị; Nông thôn.")
+    with translation.override("vi"):
+        assert str(problem) == ("Hộ gia đình, dòng 2, cột Khu vực: Giá trị «Miền núi» không có trong danh mục. "
+                                "Chọn một trong: Thành thị; Nông thôn.")
+
+
+def test_it_checks_the_actors_scope_by_default(people):
+    """Without `allowed`, the actor's own scope applies: Lan (Trà Cú) cannot import Ba Đình's households."""
+    data = xlsx([household("BD-1", commune="00004")], [head("BD-1", cid="001085004567", born=dt.date(1985, 1, 30))])
+    with pytest.raises(HouseholdImportError) as error:
+        household_import(actor=people.lan, data=data)
+    assert "ngoài phạm vi" in str(error.value.problems[0])
+
+
+def test_it_reads_one_thousand_two_hundred_square_metres_as_such(people, units):
+    data = xlsx([household("H1")], [head("H1")],
+                [conditions("H1", **{"Diện tích ở (m²)": "1.200", "Thu nhập bình quân (đồng/người/tháng)": "0.500"})])
+    household_import(actor=people.lan, data=data)
+    found = LivingConditions.objects.get()
+    assert (found.floor_area, found.income_per_capita) == (Decimal(1200), Decimal(500))
+
+
+@with_urls
+def test_check_only_in_the_page_writes_nothing(client, people):
+    login(client, people.lan)
+    upload = io.BytesIO(template_xlsx(sample=True))
+    upload.name = "mau.xlsx"
+    response = client.post("/households/import/", {"file": upload, "check": "1"})
+    assert response.status_code == 200
+    assert 'data-testid="import-check"' in response.content.decode()
+    assert not Household.objects.exists() and not AuditEvent.objects.filter(action="households.import").exists()
+
+
+@with_urls
+def test_the_page_refuses_an_upload_over_the_one_limit(client, people, settings):
+    settings.ANSINH_UPLOAD_MAX_BYTES = 1024
+    login(client, people.lan)
+    upload = io.BytesIO(template_xlsx(sample=True))
+    upload.name = "mau.xlsx"
+    response = client.post("/households/import/", {"file": upload})
+    assert response.status_code == 400 and "Tệp lớn hơn 1 KB: hãy chia thành nhiều tệp." in response.content.decode()
+    assert not Household.objects.exists()

@@ -118,7 +118,7 @@ def test_it_explains_a_day_that_does_not_exist() -> None:
     with translation.override("en"):
         assert str(raised.value) == "“31/02/2020” is not a date: month 2 of 2020 has no day 31."
     with translation.override("vi"):
-        assert str(raised.value) == "“31/02/2020” không phải là ngày: tháng 2 năm 2020 không có ngày 31."
+        assert str(raised.value) == "Ngày «31/02/2020» không hợp lệ: tháng 2 năm 2020 không có ngày 31."
 
 
 def test_it_refuses_an_exponent_with_a_clear_message_in_both_languages() -> None:

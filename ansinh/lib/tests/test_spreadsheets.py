@@ -198,8 +198,9 @@ def test_it_reads_a_sheet_starting_at_row_3_written_by_xlsxwriter():
     assert list(read_rows(book.save())) == [(3, [None, "đầu"]), (4, [None, None, dt.time(7, 15)])]
 
 
-def _bomb(rows: int) -> bytes:
-    """A workbook whose one sheet has `rows` rows: a few hundred KB compressed."""
+def zip_bomb(rows: int) -> bytes:
+    """A workbook whose one sheet has `rows` rows: a few hundred KB compressed (the imports' tests
+    use it too)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         source = zipfile.ZipFile(io.BytesIO(_workbook("<sheetData></sheetData>")))
@@ -219,7 +220,7 @@ def test_it_refuses_a_zip_bomb_quickly_in_bounded_memory():
     import time
     import tracemalloc
 
-    data = _bomb(2_000_000)
+    data = zip_bomb(2_000_000)
     assert len(data) < 1_000_000
     tracemalloc.start()
     started = time.monotonic()
@@ -234,7 +235,7 @@ def test_it_refuses_a_zip_bomb_quickly_in_bounded_memory():
 
 
 def test_it_refuses_a_part_larger_than_the_decompressed_limit():
-    data = _bomb(100_000)
+    data = zip_bomb(100_000)
     with pytest.raises(SpreadsheetError, match="MB"):
         Reader(data, limits=Limits(rows=10_000_000, unzipped_bytes=1024 * 1024))
     assert sum(1 for _ in read_rows(data)) == 100_000  # within the default limits, read
