@@ -235,3 +235,31 @@ def test_it_guesses_the_kind_of_a_named_body() -> None:
     assert guess_agency_kind("Ủy ban nhân dân các xã, thị trấn") == AgencyKind.OTHER
     assert guess_agency_kind("Phòng Giao dịch Ngân hàng Chính sách xã hội huyện") == AgencyKind.SOCIAL_POLICY_BANK
     assert guess_agency_kind("Sở Lao động - Thương binh và Xã hội") == AgencyKind.DEPARTMENT
+
+
+@pytest.mark.django_db
+def test_the_plan_and_form_imports_refuse_a_zip_bomb_quickly_and_audit_it() -> None:
+    """2.000.000 rows in a 650 KB workbook took these imports to 3-4,7 GB of memory before the limits."""
+    import time
+    import tracemalloc
+
+    from ansinh.lib.tests.test_spreadsheets import zip_bomb
+    from ansinh.plans.submission_io import submission_import
+
+    data = zip_bomb(2_000_000)
+    for run in (lambda: plan_import(actor=None, data=data, name="bom.xlsx"),
+                lambda: submission_import(actor=None, data=data, name="bom.xlsx")):
+        tracemalloc.start()
+        started = time.monotonic()
+        try:
+            with pytest.raises(ImportProblems) as raised:
+                run()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert time.monotonic() - started < 30 and peak < 50 * 1024 * 1024
+        assert [str(p) for p in raised.value.problems] == [
+            "Không đọc được tệp: một sheet của tệp có hơn 1.000.000 dòng (giới hạn cho một lần nhập): hãy chia "
+            "thành nhiều tệp nhỏ hơn."]
+    assert sorted(e.after["import"] for e in AuditEvent.objects.filter(action="import.refused")) == [
+        "plans", "submissions"]

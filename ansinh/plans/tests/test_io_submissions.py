@@ -189,3 +189,18 @@ def test_commands(plan, people, tmp_path) -> None:  # type: ignore[no-untyped-de
     with pytest.raises(CommandError, match="Không có kế hoạch 15/KH-SLĐTBXH năm 2021"):
         call_command("submissions", "template", "--plan", "15/KH-SLĐTBXH", "--unit", "849", "--period", "2021-Q1",
                      "-o", str(path), stdout=StringIO())
+
+
+def test_it_checks_a_form_without_saving_it(plan, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "form.xlsx"
+    district = Unit.objects.get(edition=Edition.LEGACY, code="849")
+    path.write_bytes(fill(submission_template_xlsx(plan, district, Period.parse("2020-Q1")),
+                          {("jobs_created", ""): "1.200"}))
+    out = StringIO()
+    call_command("submissions", "import", str(path), "--as", "minh", "--check", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Biểu hợp lệ, chưa ghi gì: sẽ lưu 1 số liệu vào biểu báo cáo quý I năm 2020 của Huyện Trà Cú "
+        "(kế hoạch 15/KH-SLĐTBXH)."]
+    assert not Submission.objects.filter(unit=district).exists()
+    result = submission_import(actor=people.minh, data=path.read_bytes())  # the actor's scope by default
+    assert result.written and result.values == 1
