@@ -3,9 +3,10 @@
 The template (`template_xlsx`) has Vietnamese headers, notes on every header cell, drop-down
 lists for every choice column and a "Hướng dẫn" sheet; `household_import` reads a filled copy.
 
-1. Read the three sheets as a stream (`ansinh.lib.spreadsheets.Reader`: one chunk of rows in
-   memory at a time; about 3× faster than openpyxl's read-only mode) and parse every cell by the
-   column's kind, collecting every problem as (sheet, Excel row, column header, message).
+1. Read the three sheets (`ansinh.lib.spreadsheets.Reader`, python-calamine, after the row and
+   size limits) and parse every cell by the column's kind with the tabular import framework
+   (`ansinh.lib.tabular.read_table`: the columns below are declared once, for the reader and the
+   template), collecting every problem as (sheet, Excel row, column header, message).
 2. Check the rows against each other and against the registry with a few set-based queries:
    communes of the current map and the importer's scope, hamlets, legacy communes (the official
    crosswalk), one head per household, citizen IDs against sex and birth year (Decree
@@ -187,7 +188,8 @@ MEMBER_COLUMNS = [
     Column("Số định danh cá nhân", "citizen_id", "citizen_id", "12 chữ số (số căn cước công dân). Ô được định dạng "
            "văn bản để giữ số 0 ở đầu. Chữ số thứ 4 phải khớp giới tính và thế kỷ sinh, chữ số 5–6 khớp năm sinh "
            "(Nghị định 137/2015/NĐ-CP). Để trống nếu chưa có.", width=16),
-    Column("Giới tính", "sex", "choice", "Nam hoặc Nữ.", required=True, labels=SEX_LABELS, choice_aliases=ALIASES["sex"], width=9),
+    Column("Giới tính", "sex", "choice", "Nam hoặc Nữ.", required=True, labels=SEX_LABELS,
+           choice_aliases=ALIASES["sex"], width=9),
     Column("Ngày sinh", "birth_date", "date", "Dạng dd/mm/yyyy (ví dụ 05/03/1980) hoặc ô ngày của Excel. Không "
            "được sau ngày hôm nay.", required=True, width=12, past=True),
     Column("Quan hệ với chủ hộ", "relation", "choice", "Mỗi hộ có đúng một người là Chủ hộ.", required=True,
@@ -328,11 +330,13 @@ class _Checker:
             if code is None:
                 continue
             if code in by_code:
-                self.add(row, "Mã hộ", f"Mã hộ {code} trùng với dòng {by_code[code].number}.")
+                self.add(row, "Mã hộ", message(gettext_noop("Household code %(code)s repeats row %(row)s."), code=code,
+                                                row=by_code[code].number))
             else:
                 by_code[code] = row
         for (code,) in _existing(Household.objects.all(), "code", by_code, "code"):
-            self.add(by_code[code], "Mã hộ", f"Mã hộ {code} đã có trong sổ hộ.")
+            self.add(by_code[code], "Mã hộ", message(gettext_noop(
+                "Household code %(code)s is already in the register."), code=code))
         named = {row.values["commune"] for row in rows if row.values["commune"] is not None}
         communes = {unit.code: unit for unit in _existing_units({c for code in named for c in code_candidates(code)})}
         for row in rows:
@@ -342,11 +346,13 @@ class _Checker:
             unit = next((communes[c] for c in code_candidates(raw) if c in communes), None)
             row.values["commune"] = unit
             if unit is None:
-                self.add(row, "Mã xã", f"Không có xã/phường/đặc khu mang mã {raw} trong bản đồ hành chính từ "
-                                       f"01/07/2025.")
+                self.add(row, "Mã xã", message(gettext_noop(
+                    "There is no commune, ward or special zone with code %(code)s on the map in force from "
+                    "01/07/2025."), code=raw))
             elif not self.may_change(unit):
-                self.add(row, "Mã xã", f"Bạn không được nhập hộ của {unit.name} (mã {unit.code}): xã này ngoài "
-                                       f"phạm vi bạn phụ trách.")
+                self.add(row, "Mã xã", message(gettext_noop(
+                    "You may not import households of %(unit)s (code %(code)s): this commune is outside your "
+                    "scope."), unit=unit.name, code=unit.code))
                 row.values["commune"] = None
         self._places(rows)
         return by_code
@@ -373,16 +379,18 @@ class _Checker:
             if hamlet:
                 found = hamlets.get((commune.pk, fold(hamlet)))
                 if found is None:
-                    self.add(row, "Thôn/ấp", f"{commune.name} chưa có thôn/ấp «{hamlet}». Thêm thôn/ấp trên trang "
-                                             f"của xã (Bản đồ hành chính) rồi nhập lại.")
+                    self.add(row, "Thôn/ấp", message(gettext_noop(
+                        "%(commune)s has no hamlet “%(hamlet)s”. Add the hamlet on the commune's page "
+                        "(Administrative map), then import again."), commune=commune.name, hamlet=hamlet))
                 row.values["hamlet"] = found
             if legacy:
                 valid = sources.get(commune.pk, {})
                 found = next((valid[c] for c in code_candidates(legacy) if c in valid), None)
                 if found is None:
                     listed = ", ".join(sorted(valid)) or "không có"
-                    self.add(row, "Mã xã cũ", f"Mã xã cũ {legacy} không phải là xã cũ đã hợp thành {commune.name} "
-                                              f"(các mã hợp lệ: {listed}).")
+                    self.add(row, "Mã xã cũ", message(gettext_noop(
+                        "Former commune code %(code)s is not one of the former communes merged into %(commune)s "
+                        "(valid codes: %(codes)s)."), code=legacy, commune=commune.name, codes=listed))
                 row.values["legacy_commune"] = found
 
     def members(self, rows: list[Row], households: dict[str, Row]) -> None:
@@ -395,17 +403,21 @@ class _Checker:
             code = values["household"]
             if code is not None and code not in households:
                 if code in registered:
-                    self.add(row, "Mã hộ", f"Hộ {code} đã có trong sổ: thêm thành viên trên trang của hộ, không "
-                                           f"nhập qua tệp.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "Household %(code)s is already in the register: add members on the household's page, not "
+                        "through a file."), code=code))
                 else:
-                    self.add(row, "Mã hộ", f"Mã hộ {code} không có trong sheet {SHEET_HOUSEHOLDS}.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "Household code %(code)s is not in the sheet %(sheet)s."), code=code, sheet=SHEET_HOUSEHOLDS))
             household = households.get(code) if code is not None else None
             stated = household.values["head_ethnicity"] if household is not None else None
             if values["relation"] == Relation.HEAD and code is not None:
                 heads[code].append(row)
                 if stated and values["ethnicity"] and values["ethnicity"] != stated:
-                    self.add(row, "Dân tộc", f"Dân tộc của chủ hộ ({ethnicity_name(values['ethnicity'])}) khác với "
-                                             f"cột Dân tộc chủ hộ của hộ {code} ({ethnicity_name(stated)}).")
+                    self.add(row, "Dân tộc", message(gettext_noop(
+                        "The head's ethnic group (%(group)s) differs from the column Dân tộc chủ hộ of household "
+                        "%(code)s (%(stated)s)."), group=ethnicity_name(values["ethnicity"]), code=code,
+                        stated=ethnicity_name(stated)))
             # A member's blank ethnicity is the household's stated one (usually the family's), else Kinh.
             values["ethnicity"] = values["ethnicity"] or stated or KINH
             number = values["citizen_id"]
@@ -419,8 +431,8 @@ class _Checker:
                 self.add(row, "Số định danh cá nhân", str(error))
                 continue
             if number in seen_ids:
-                self.add(row, "Số định danh cá nhân", f"Số định danh {number} trùng với dòng "
-                                                      f"{seen_ids[number].number}.")
+                self.add(row, "Số định danh cá nhân", message(gettext_noop(
+                    "Citizen ID %(number)s repeats row %(row)s."), number=number, row=seen_ids[number].number))
             else:
                 seen_ids[number] = row
         for (number,) in _existing(Member.objects.all(), "citizen_id", seen_ids, "citizen_id"):
@@ -429,11 +441,13 @@ class _Checker:
         for code, row in households.items():
             found = heads.get(code, [])
             if not found:
-                self.add(row, "Mã hộ", f"Hộ {code} chưa có chủ hộ: sheet {SHEET_MEMBERS} cần đúng một người có "
-                                       f"Quan hệ với chủ hộ là «Chủ hộ».")
+                self.add(row, "Mã hộ", message(gettext_noop(
+                    "Household %(code)s has no head: the sheet %(sheet)s needs exactly one person whose "
+                    "Quan hệ với chủ hộ is “Chủ hộ”."), code=code, sheet=SHEET_MEMBERS))
             for extra in found[1:]:
-                self.add(extra, "Quan hệ với chủ hộ", f"Hộ {code} đã có chủ hộ ở dòng {found[0].number}: mỗi hộ chỉ "
-                                                      f"có một chủ hộ.")
+                self.add(extra, "Quan hệ với chủ hộ", message(gettext_noop(
+                    "Household %(code)s already has its head on row %(row)s: a household has one head."),
+                    code=code, row=found[0].number))
 
     def _registered_codes(self, codes: set[Any]) -> set[str]:
         return {code for (code,) in _existing(Household.objects.all(), "code", {c for c in codes if c}, "code")}
@@ -456,22 +470,26 @@ class _Checker:
                 continue
             if code not in households:
                 if code not in registered:
-                    self.add(row, "Mã hộ", f"Mã hộ {code} không có trong sheet {SHEET_HOUSEHOLDS} và cũng chưa có "
-                                           f"trong sổ hộ.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "Household code %(code)s is neither in the sheet %(sheet)s nor in the register."),
+                        code=code, sheet=SHEET_HOUSEHOLDS))
                     continue
                 pk, commune = registered[code]
                 if not self.may_change(commune):
-                    self.add(row, "Mã hộ", f"Bạn không được sửa hộ {code} của {commune.name}: xã này ngoài phạm vi "
-                                           f"bạn phụ trách.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "You may not change household %(code)s of %(commune)s: this commune is outside your "
+                        "scope."), code=code, commune=commune.name))
                     continue
                 if year is not None and (pk, year) in existing_years:
-                    self.add(row, "Năm rà soát", f"Hộ {code} đã có điều kiện sống năm {year} trong sổ; sửa trên "
-                                                 f"trang của hộ.")
+                    self.add(row, "Năm rà soát", message(gettext_noop(
+                        "Household %(code)s already has living conditions for %(year)s in the register; change "
+                        "them on the household's page."), code=code, year=year))
             if year is None:
                 continue
             if (code, year) in seen:
-                self.add(row, "Năm rà soát", f"Hộ {code} đã có điều kiện sống năm {year} ở dòng "
-                                             f"{seen[(code, year)].number}.")
+                self.add(row, "Năm rà soát", message(gettext_noop(
+                    "Household %(code)s already has living conditions for %(year)s on row %(row)s."), code=code,
+                    year=year, row=seen[(code, year)].number))
             else:
                 seen[(code, year)] = row
         return registered

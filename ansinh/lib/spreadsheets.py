@@ -48,8 +48,8 @@ from ansinh.lib.parsing import EXCEL_EPOCH, EXCEL_EPOCH_1904, cell_text, message
 from ansinh.lib.vietnamese import fold, format_number
 
 __all__ = ["Format", "Limits", "Reader", "SheetWriter", "SpreadsheetError", "Writer", "cell_text", "check_archive",
-           "find_header", "find_sheet", "file_name", "header_key", "header_positions", "LimitError", "open_reader", "read_rows", "read_workbook",
-           "safe_text", "sheet_names"]
+           "file_name", "find_header", "find_sheet", "header_key", "header_positions", "LimitError", "open_reader",
+           "read_rows", "read_workbook", "safe_text", "sheet_names"]
 
 Source = bytes | str | Path | IO[bytes]
 

@@ -9,9 +9,10 @@ The workbook has three data sheets, a guide and two reference sheets (docs/plans
   «Nhiệm vụ»   the tasks: field, description, lead and partner agencies, due date, period or
                condition, status.
 
-`plan_import` works like the households import (`ansinh.households.importer`):
-1. Read the sheets as a stream (`ansinh.lib.spreadsheets.Reader`) and parse every cell,
-   collecting every problem as (sheet, Excel row, column, message in Vietnamese).
+`plan_import` works like every import, on the tabular import framework (`ansinh.lib.tabular`):
+1. Read the sheets (`ansinh.lib.spreadsheets.Reader`, after the row and size limits) and parse
+   every cell with the one parser (`ansinh.lib.parsing`), collecting every problem as (sheet,
+   Excel row, column, message translated when shown).
 2. Check the rows against the catalogue and the map with a few set-based queries: indicator
    codes, breakdowns, unit codes under the plan's unit on the plan's map, periods in the
    plan's year, duplicates.
@@ -485,7 +486,7 @@ def _parse_field(f: Field, raw: Any) -> Any:
         return parse_choice(raw, kind.split(":", 1)[1])
     value = cell_text(raw)
     if f.max_length and len(value) > f.max_length:
-        raise CellError(f"Dài quá {f.max_length} ký tự.")
+        raise CellError(message(gettext_noop("Longer than %(limit)s characters."), limit=f.max_length))
     return value
 
 
@@ -573,7 +574,7 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
 
         indicator = None
         if blank(v.get("indicator")):
-            add("indicator", "Chưa điền (cột bắt buộc).")
+            add("indicator", message(gettext_noop("Empty (a required column).")))
         else:
             indicator = indicators.get(cell_text(v["indicator"]).lower())
             if indicator is None:
@@ -614,7 +615,7 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
                 breakdown = found_code
         value = None
         if blank(v.get("value")):
-            add("value", "Chưa điền (cột bắt buộc).")
+            add("value", message(gettext_noop("Empty (a required column).")))
         else:
             try:
                 value = parse_number(v["value"])
@@ -625,7 +626,7 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
                 add("value", str(error))
         note = "" if blank(v.get("note")) else cell_text(v["note"])
         if len(note) > 300:
-            add("note", "Dài quá 300 ký tự.")
+            add("note", message(gettext_noop("Longer than %(limit)s characters."), limit=300))
         if indicator is None or target_unit is None or value is None or not period:
             continue
         target_key = (indicator.pk, target_unit.pk, period, breakdown)
@@ -663,7 +664,7 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
                 add("sector", str(error))
         description = "" if blank(v.get("description")) else "\n".join(lines(v["description"]))
         if not description:
-            add("description", "Chưa điền (cột bắt buộc).")
+            add("description", message(gettext_noop("Empty (a required column).")))
         lead = "" if blank(v.get("lead")) else cell_text(v["lead"])
         partners = [] if blank(v.get("partners")) else split_names(v["partners"])
         for name in [lead, *partners]:
@@ -683,7 +684,7 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
                 add("due_period", str(error))
         condition = "" if blank(v.get("due_condition")) else cell_text(v["due_condition"])
         if len(condition) > 200:
-            add("due_condition", "Dài quá 200 ký tự.")
+            add("due_condition", message(gettext_noop("Longer than %(limit)s characters."), limit=200))
         status = str(TaskStatus.OPEN)
         if not blank(v.get("status")):
             try:
@@ -724,7 +725,8 @@ def check_workbook(workbook: Reader, counted: list[int] | None = None) -> Parsed
     parsed = Parsed()
     sheets = {title: find_sheet(workbook, title) for title in SHEET_ORDER}
     if sheets[SHEET_PLAN] is None:
-        collector.add(SHEET_PLAN, 0, "", f"Tệp không có sheet «{SHEET_PLAN}» (dùng tệp mẫu tải từ hệ thống).")
+        collector.add(SHEET_PLAN, 0, "", message(gettext_noop(
+            "The file has no sheet “%(sheet)s” (use the template downloaded from the system)."), sheet=SHEET_PLAN))
         raise ImportProblems(collector.problems)
     raw = read_fields(workbook.rows(str(sheets[SHEET_PLAN])), collector)
     targets = read_table(workbook.rows(str(sheets[SHEET_TARGETS])), SHEET_TARGETS, TARGET_COLUMNS, collector) \
@@ -875,9 +877,10 @@ def plan_import(*, actor: User | None, data: Source_, name: str = "", allowed: C
 
     `allowed(home)` says whether the importer may change plans of a current-map unit (the web
     passes `get_scope(user).can_change`); a plan outside it raises PermissionDenied. None means the
-    actor's own scope, or every unit when there is no actor (the CLI run by an operator). With `replace`, a plan the issuing body already has
-    under the same number and year is updated (targets revised, tasks matched by their order);
-    without it, such a plan is a problem. With `dry_run`, everything is done and rolled back.
+    actor's own scope, or every unit when there is no actor (the CLI run by an operator). With
+    `replace`, a plan the issuing body already has under the same number and year is updated
+    (targets revised, tasks matched by their order); without it, such a plan is a problem. With
+    `dry_run`, everything is done and rolled back.
     Raises ImportProblems listing every problem.
     """
     counted: list[int] = []

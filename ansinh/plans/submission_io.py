@@ -34,8 +34,8 @@ from ansinh.lib.tabular import Column, message, read_table, record_refused, scop
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
-from .importer import (CellError, Collector, ImportProblems, Problem, Source_, breakdown_code, choice_lookup, parse_code,
-                       parse_int, parse_number, parse_period)
+from .importer import (CellError, Collector, ImportProblems, Problem, Source_, breakdown_code, choice_lookup,
+                       parse_code, parse_int, parse_number, parse_period)
 from .models import Indicator, Plan, Source, Submission, SubmissionStatus, SubmissionValue
 from .periods import Period
 
@@ -298,8 +298,8 @@ def submission_import(*, actor: User | None, data: Source_, name: str = "",
     """
     counted: list[int] = []
     try:
-        return _submission_import(actor=actor, data=data, name=name, allowed=scope_of(actor, allowed), plans=plans, submit=submit,
-                                  dry_run=dry_run, counted=counted)
+        return _submission_import(actor=actor, data=data, name=name, allowed=scope_of(actor, allowed), plans=plans,
+                                  submit=submit, dry_run=dry_run, counted=counted)
     except ImportProblems as refused:
         record_refused(actor=actor, kind="submissions", name=name or source_name(data), rows=sum(counted),
                        problems=refused.problems, check=dry_run)
@@ -412,7 +412,7 @@ def _submission_import(*, actor: User | None, data: Source_, name: str, allowed:
                 continue
         note = "" if blank(row.get("note")) else cell_text(row["note"])
         if len(note) > 300:
-            add("note", "Dài quá 300 ký tự.")
+            add("note", message(gettext_noop("Longer than %(limit)s characters."), limit=300))
             continue
         values[(indicator.code, breakdown)] = value
         if note and value is not None:

@@ -244,7 +244,8 @@ def test_it_refuses_a_part_larger_than_the_decompressed_limit():
 @pytest.mark.parametrize(("text", "safe"), [
     ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
     ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
-    ("-5", "-5"), ("-1.200,5", "-1.200,5"), ("-1+2", "'-1+2"), ("-", "'-"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+    ("-5", "-5"), ("-1.200,5", "-1.200,5"), ("-1+2", "'-1+2"), ("-", "'-"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
     ("Nguyễn Văn An", "Nguyễn Văn An"), ("", ""), ("a=b", "a=b"),
 ])
 def test_it_neutralises_formula_leading_text(text, safe):
