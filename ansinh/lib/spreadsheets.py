@@ -74,11 +74,15 @@ class Limits:
 
     rows: int
     unzipped_bytes: int
+    # Cells of a sheet's range (last row × last column), which calamine allocates whole: two cells
+    # far apart (A1 and ZZ900000) make a dense range of 630 million cells from a file of 1 KB.
+    cells: int = 30_000_000
 
     @classmethod
     def from_settings(cls) -> Limits:
         return cls(rows=int(getattr(settings, "ANSINH_IMPORT_MAX_ROWS", 1_000_000)),
-                   unzipped_bytes=int(getattr(settings, "ANSINH_IMPORT_MAX_UNZIPPED_BYTES", 256 * 1024 * 1024)))
+                   unzipped_bytes=int(getattr(settings, "ANSINH_IMPORT_MAX_UNZIPPED_BYTES", 256 * 1024 * 1024)),
+                   cells=int(getattr(settings, "ANSINH_IMPORT_MAX_CELLS", 30_000_000)))
 
 
 class LimitError(SpreadsheetError):
@@ -92,11 +96,52 @@ def _too_big(name: str, limits: Limits) -> SpreadsheetError:
         part=name, limit=format_number(limits.unzipped_bytes // (1024 * 1024)))))
 
 
+# How far a sheet's range reaches, found without a match per ordinary cell: a row or cell
+# reference with as many digits as the row limit or more (rows beyond it), a cell reference of a
+# column past Z (wide sheets are rare; only then are all the row numbers read, to bound the range).
+_FAR_ROW = "\\sr=\"[A-Z]{{0,3}}(\\d{{{digits},}})\""
+_WIDE_COLUMN = re.compile(rb"\sr=\"([A-Z]{2,3})\d+\"")
+_ANY_ROW = re.compile(rb"\sr=\"[A-Z]{0,3}(\d+)\"")
+
+
+def _last_row(archive: zipfile.ZipFile, item: zipfile.ZipInfo) -> int:
+    last, tail = 0, b""
+    with archive.open(item) as part:
+        while chunk := part.read(CHUNK):
+            window = tail + chunk
+            found = _ANY_ROW.findall(window)
+            if found:
+                last = max(last, max(map(int, found)))
+            tail = window[-64:]
+    return last
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_range(name: str, last_row: int, last_column: int, limits: Limits) -> None:
+    if last_row > limits.rows:
+        raise LimitError(str(message(
+            gettext_noop("a sheet of the file has more than %(limit)s rows (the limit for an import): split the file "
+                         "into several smaller ones"), limit=format_number(limits.rows))))
+    if last_row * max(last_column, 26) > limits.cells:
+        raise LimitError(str(message(
+            gettext_noop("a sheet of the file spans more than %(limit)s cells (up to row %(row)s and column "
+                         "%(column)s): delete the cells far from the table, or split the file"),
+            limit=format_number(limits.cells), row=format_number(last_row), column=last_column)))
+
+
 def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
     """Refuses a workbook over the limits before anything loads it, reading each part as a stream
     (64 KB at a time): the declared sizes first (cheap), then the real ones, since a crafted zip
-    may declare less than it holds. Counts the rows of each worksheet as it goes."""
+    may declare less than it holds. For each worksheet it counts the rows and finds how far the
+    range reaches (last row, last column): calamine allocates the whole range."""
     members = archive.infolist()
+    far_row = re.compile(_FAR_ROW.format(digits=len(str(limits.rows))).encode())
     for item in members:
         if item.file_size > limits.unzipped_bytes:
             raise _too_big(item.filename, limits)
@@ -104,7 +149,7 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
         if item.is_dir():
             continue
         is_sheet = bool(_SHEET_PART.match(item.filename))
-        size = rows = 0
+        size = rows = last_row = last_column = 0
         tail = b""
         with archive.open(item) as part:
             while chunk := part.read(CHUNK):
@@ -116,12 +161,19 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
                     # (<row>, <x:row>); a <rowBreaks> counted too is harmless. bytes.count is fast.
                     window = tail + chunk
                     rows += window.count(b"<row") + window.count(b":row") - tail.count(b"<row") - tail.count(b":row")
-                    tail = window[-8:]
-                    if rows > limits.rows:
-                        raise LimitError(str(message(
-                            gettext_noop("a sheet of the file has more than %(limit)s rows (the limit for an "
-                                         "import): split the file into several smaller ones"),
-                            limit=format_number(limits.rows))))
+                    # Maxima: a match seen twice in the overlap changes nothing.
+                    wide = _WIDE_COLUMN.findall(window)
+                    if wide:
+                        last_column = max(last_column, max(map(_column_number, set(wide))))
+                    found = far_row.findall(window)
+                    if found:
+                        last_row = max(last_row, max(map(int, found)))
+                    tail = window[-64:]
+                    _check_range(item.filename, max(rows, last_row), last_column, limits)
+        if is_sheet and last_column > 26:
+            # A wide sheet (rare): read every row number, in case one far below came before the
+            # wide cells, so that the range (last row × last column) is bounded for certain.
+            _check_range(item.filename, max(rows, _last_row(archive, item)), last_column, limits)
 
 
 def _workbook_view(archive: zipfile.ZipFile) -> tuple[int, bool]:

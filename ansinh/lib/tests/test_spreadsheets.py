@@ -259,3 +259,27 @@ def test_it_writes_negative_numbers_as_numbers_and_reads_its_own_quoting_back():
     found = openpyxl.load_workbook(io.BytesIO(data))["a"]
     assert [c.value for c in found[1]] == [-5, "-5", "'=1+1", "'-A1"]
     assert list(read_rows(data)) == [(1, [-5, "-5", "=1+1", "-A1"])]  # an export imported again is what it was
+
+
+@pytest.mark.parametrize("sheet", [
+    # Two cells far apart: a 1 KB file whose range calamine would allocate as 140 million cells.
+    '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="200000"><c r="ZZ200000"><v>1</v></c></row>'
+    "</sheetData>",
+    # A row far below, then 64 KB later the wide cell: the range is found by a second reading.
+    '<sheetData><row r="900000"><c r="A900000"><v>1</v></c></row>' + "<row><c><v>2</v></c></row>" * 5000
+    + '<row><c r="ZZ900001"><v>1</v></c></row></sheetData>',
+    # A cell that claims a row far below its row element.
+    '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B5000000"><v>1</v></c></row></sheetData>',
+    # The same with a namespace prefix and the row number on the row only.
+    '<x:sheetData xmlns:x="x"><x:row r="2000000"><x:c><x:v>1</x:v></x:c></x:row></x:sheetData>',
+])
+def test_it_refuses_a_sheet_whose_range_reaches_far_in_a_tiny_file(sheet):
+    data = _workbook(sheet)
+    assert len(data) < 4000
+    with pytest.raises(SpreadsheetError, match="rows|cells|dòng|ô"):
+        Reader(data, limits=Limits(rows=1_000_000, unzipped_bytes=256 * 1024 * 1024, cells=30_000_000))
+
+
+def test_it_reads_a_sheet_wider_than_z_within_the_limits():
+    data = _workbook('<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="AB1"><v>2</v></c></row></sheetData>')
+    assert list(read_rows(data)) == [(1, [1] + [None] * 26 + [2])]
