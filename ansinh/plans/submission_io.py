@@ -256,7 +256,8 @@ def _read(workbook: Reader, collector: Collector) -> _Parsed:
     parsed = _Parsed()
     sheet = find_sheet(workbook, SHEET_FORM)
     if sheet is None:
-        collector.add(SHEET_FORM, 0, "", f"Tệp không có sheet «{SHEET_FORM}» (dùng biểu tải từ hệ thống).")
+        collector.add(SHEET_FORM, 0, "", message(gettext_noop(
+            "The file has no sheet “%(sheet)s” (use the form downloaded from the system)."), sheet=SHEET_FORM))
         return parsed
     labels = {header_key(f.label): f for f in HEADER_FIELDS}
     rows = workbook.rows(sheet)
@@ -281,7 +282,8 @@ def _header_value(parsed: _Parsed, k: str, collector: Collector, *, required: bo
     if blank(value) and required:
         label = next(f.label for f in HEADER_FIELDS if f.key == k)
         collector.add(SHEET_FORM, number, label,
-                      f"Chưa điền «{label}»." if number else f"Thiếu ô «{label}» ở đầu biểu.")
+                      message(gettext_noop("“%(label)s” is empty."), label=label) if number else
+                      message(gettext_noop("The cell “%(label)s” is missing from the top of the form."), label=label))
     return number, value
 
 
@@ -348,8 +350,8 @@ def _submission_import(*, actor: User | None, data: Source_, name: str, allowed:
         edition = choice_lookup("edition").get(fold(cell_text(edition_raw)), "")
         if not edition:
             collector.add(SHEET_FORM, edition_row, "Bản đồ hành chính",
-                          f"«{cell_text(edition_raw)}» không hợp lệ: ghi legacy (bản đồ "
-                                                        f"trước 01/07/2025) hoặc current.")
+                          message(gettext_noop("“%(value)s” is not valid: write legacy (the map before 01/07/2025) "
+                                               "or current."), value=cell_text(edition_raw)))
     plan: Plan | None = None
     unit: Unit | None = None
     if not collector.problems and year is not None:
@@ -363,7 +365,8 @@ def _submission_import(*, actor: User | None, data: Source_, name: str, allowed:
                           str(error))
     if plan is not None and period is not None and period.year != plan.year:
         collector.add(SHEET_FORM, period_row, "Kỳ báo cáo",
-                      f"Kỳ {period.key} không thuộc năm {plan.year} của kế hoạch.")
+                      message(gettext_noop("The period %(period)s is not in the plan's year %(year)s."),
+                              period=period.key, year=plan.year))
     if collector.problems or plan is None or unit is None or period is None:
         raise ImportProblems(collector.problems)
 
@@ -380,24 +383,27 @@ def _submission_import(*, actor: User | None, data: Source_, name: str, allowed:
             collector.add(SHEET_FORM, number, column[k], message)
 
         if blank(row.get("indicator")):
-            add("indicator", "Chưa điền mã chỉ tiêu.")
+            add("indicator", message(gettext_noop("The indicator code is empty.")))
             continue
         code = cell_text(row["indicator"]).lower()
         indicator = indicators.get(code) or others.get(code)
         if indicator is None:
-            add("indicator", f"Chỉ tiêu «{code}» không có trong biểu báo cáo của kế hoạch {plan.number}.")
+            add("indicator", message(gettext_noop("The indicator “%(code)s” is not in the form of plan %(plan)s."),
+                                     code=code, plan=plan.number))
             continue
         breakdown = ""
         if not blank(row.get("breakdown")):
             found = breakdown_code(indicator, cell_text(row["breakdown"]))
             if found is None:
                 allowed_ = "; ".join(str(b["code"]) for b in indicator.breakdowns) or "không có"
-                add("breakdown", f"«{cell_text(row['breakdown'])}» không phải là chi tiết của {indicator.name} "
-                                 f"(các chi tiết: {allowed_}).")
+                add("breakdown", message(gettext_noop("“%(value)s” is not a breakdown of %(indicator)s (the "
+                                                      "breakdowns: %(allowed)s)."), value=cell_text(row["breakdown"]),
+                                         indicator=indicator.name, allowed=allowed_))
                 continue
             breakdown = found
         if (code, breakdown) in seen:
-            add("indicator", f"Số liệu này đã ghi ở dòng {seen[(code, breakdown)]}.")
+            add("indicator", message(gettext_noop("This figure is already on row %(row)s."),
+                                     row=seen[(code, breakdown)]))
             continue
         seen[(code, breakdown)] = number
         value = None
@@ -408,7 +414,7 @@ def _submission_import(*, actor: User | None, data: Source_, name: str, allowed:
                 add("value", str(error))
                 continue
             if value < 0 and indicator.unit_of_measure != "%":
-                add("value", "Số liệu không được âm.")
+                add("value", message(gettext_noop("The figure cannot be negative.")))
                 continue
         note = "" if blank(row.get("note")) else cell_text(row["note"])
         if len(note) > 300:
@@ -418,7 +424,8 @@ def _submission_import(*, actor: User | None, data: Source_, name: str, allowed:
         if note and value is not None:
             notes[(indicator.code, breakdown)] = note
     if not collector.problems and not any(v is not None for v in values.values()) and submit:
-        collector.add(SHEET_FORM, 0, "", "Biểu chưa có số liệu nào: điền cột Giá trị trước khi nộp.")
+        collector.add(SHEET_FORM, 0, "", message(gettext_noop(
+            "The form has no figures yet: fill in the Giá trị column before submitting it.")))
     if collector.problems:
         raise ImportProblems(collector.problems)
 
