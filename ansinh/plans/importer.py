@@ -354,8 +354,9 @@ def parse_period(value: Any) -> Period:
     try:
         return Period.parse(raw)
     except ValidationError:
-        raise CellError(f"«{raw}» không phải là một kỳ: ghi 2023 (cả năm), 2023-H1 (6 tháng), 2023-Q2 (quý) "
-                        f"hoặc 2023-03 (tháng).") from None
+        raise CellError(message(gettext_noop("“%(value)s” is not a period: write 2023 (the year), 2023-H1 (six "
+                                             "months), 2023-Q2 (a quarter) or 2023-03 (a month)."),
+                                value=raw)) from None
 
 
 def parse_rule(value: Any) -> str:
@@ -372,8 +373,9 @@ def parse_rule(value: Any) -> str:
             month, day = (int(part) for part in rule.split("-"))
             dt.date(2024, month, day)  # a leap year: 02-29 is a day that exists
     except (ValidationError, ValueError):
-        raise CellError(f"«{cell_text(value)}» không phải là quy tắc hạn nộp: ghi last:15 (ngày 15 tháng cuối kỳ), "
-                        f"next:05 (ngày 5 tháng sau kỳ) hoặc 12-05 (ngày cố định 05/12).") from None
+        raise CellError(message(gettext_noop("“%(value)s” is not a deadline rule: write last:15 (the 15th of the "
+                                             "period's last month), next:05 (the 5th of the month after the period) "
+                                             "or 12-05 (a fixed day, 05/12)."), value=cell_text(value))) from None
     return rule
 
 
@@ -388,7 +390,8 @@ def parse_choice(value: Any, kind: str) -> str:
     found = choice_lookup(kind).get(fold(raw))
     if found is None:
         allowed = "; ".join(LISTS[kind].values())
-        raise CellError(f"«{raw}» không có trong danh sách. Chọn một trong: {allowed}.")
+        raise CellError(message(gettext_noop("“%(value)s” is not in the list. Choose one of: %(allowed)s."),
+                                value=raw, allowed=allowed))
     return found
 
 
@@ -415,23 +418,25 @@ def read_fields(rows: Iterator[tuple[int, list[Any]]], collector: Collector) -> 
             break
     out: dict[str, tuple[int, Any]] = {}
     if header_at is None:
-        collector.add(SHEET_PLAN, 0, "", f"Không thấy dòng tiêu đề «Mục | Nội dung» trong {HEADER_SEARCH_ROWS} "
-                                         f"dòng đầu.")
+        collector.add(SHEET_PLAN, 0, "", message(gettext_noop(
+            "No header row “Mục | Nội dung” in the first %(rows)s rows."), rows=HEADER_SEARCH_ROWS))
         return out
     for number, cells in rows:
         raw_label = cells[0] if cells else None
         value = cells[1] if len(cells) > 1 else None
         if blank(raw_label):
             if not blank(value):
-                collector.add(SHEET_PLAN, number, "Mục", "Có nội dung nhưng không ghi mục.")
+                collector.add(SHEET_PLAN, number, "Mục", message(gettext_noop("There is content but no item.")))
             continue
         found = labels.get(header_key(raw_label))
         if found is None:
-            collector.add(SHEET_PLAN, number, "Mục", f"Mục «{cell_text(raw_label)}» không có trong mẫu (xem sheet "
-                                                     f"{SHEET_GUIDE}).")
+            collector.add(SHEET_PLAN, number, "Mục", message(gettext_noop(
+                "The item “%(item)s” is not in the template (see the sheet %(sheet)s)."), item=cell_text(raw_label),
+                sheet=SHEET_GUIDE))
             continue
         if found.key in out:
-            collector.add(SHEET_PLAN, number, "Mục", f"Mục «{found.label}» đã ghi ở dòng {out[found.key][0]}.")
+            collector.add(SHEET_PLAN, number, "Mục", message(gettext_noop(
+                "The item “%(item)s” is already on row %(row)s."), item=found.label, row=out[found.key][0]))
             continue
         out[found.key] = (number, value)
     return out
@@ -497,8 +502,9 @@ def _fields(raw: dict[str, tuple[int, Any]], parsed: Parsed, collector: Collecto
             parsed.rows[f.key] = number
         if blank(value):
             if f.required:
-                collector.add(SHEET_PLAN, number, f.label, "Chưa điền (mục bắt buộc)." if number else
-                              f"Thiếu mục bắt buộc «{f.label}».")
+                collector.add(SHEET_PLAN, number, f.label,
+                              message(gettext_noop("Empty (a required item).")) if number else
+                              message(gettext_noop("The required item “%(item)s” is missing."), item=f.label))
             continue
         try:
             parsed.fields[f.key] = _parse_field(f, value)
@@ -517,14 +523,17 @@ def _resolve_unit(parsed: Parsed, collector: Collector) -> None:
     exact = [unit for unit in found if unit.code == code]
     label = FIELDS_BY_KEY["unit"].label
     row = parsed.rows.get("unit", 0)
-    map_name = "bản đồ cũ (trước 01/07/2025)" if edition == Edition.LEGACY else "bản đồ hiện hành"
     if len(exact) == 1 or len(found) == 1:
         parsed.unit = exact[0] if len(exact) == 1 else found[0]
     elif not found:
-        collector.add(SHEET_PLAN, row, label, f"Không có đơn vị hành chính mã {code} trên {map_name}.")
+        collector.add(SHEET_PLAN, row, label, message(
+            gettext_noop("There is no administrative unit with code %(code)s on the former map (before 01/07/2025).")
+            if edition == Edition.LEGACY else
+            gettext_noop("There is no administrative unit with code %(code)s on the map in force."), code=code))
     else:
         names = "; ".join(f"{u.code} {u.name}" for u in found)
-        collector.add(SHEET_PLAN, row, label, f"Mã {code} khớp nhiều đơn vị ({names}): ghi đủ số 0 ở đầu.")
+        collector.add(SHEET_PLAN, row, label, message(gettext_noop(
+            "The code %(code)s matches several units (%(names)s): write its leading zeros."), code=code, names=names))
 
 
 def _unit_lookup(plan_unit: Unit, codes: set[str]) -> dict[str, list[Unit]]:
@@ -563,9 +572,6 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
     codes = {parse_code(r.values["unit"]) for r in rows if not blank(r.values.get("unit"))}
     units = _unit_lookup(unit, codes) if unit is not None else {}
     seen: dict[tuple[int, int, str, str], int] = {}
-    map_name = ""
-    if unit is not None:
-        map_name = "bản đồ cũ" if unit.edition == Edition.LEGACY else "bản đồ hiện hành"
     for row in rows:
         v = row.values
 
@@ -578,16 +584,23 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
         else:
             indicator = indicators.get(cell_text(v["indicator"]).lower())
             if indicator is None:
-                add("indicator", f"Không có chỉ tiêu mã «{cell_text(v['indicator'])}» (xem sheet {SHEET_CATALOGUE}).")
+                add("indicator", message(gettext_noop("There is no indicator with code “%(code)s” (see the sheet "
+                                                      "%(sheet)s)."), code=cell_text(v["indicator"]),
+                                         sheet=SHEET_CATALOGUE))
         target_unit = unit
         if not blank(v.get("unit")) and unit is not None:
             code = parse_code(v["unit"])
             found = units.get(code, [])
             if not found:
-                add("unit", f"Không có đơn vị mã {code} thuộc {unit.name} trên {map_name}.")
+                add("unit", message(
+                    gettext_noop("There is no unit with code %(code)s under %(unit)s on the former map.")
+                    if unit.edition == Edition.LEGACY else
+                    gettext_noop("There is no unit with code %(code)s under %(unit)s on the map in force."),
+                    code=code, unit=unit.name))
                 target_unit = None
             elif len(found) > 1:
-                add("unit", f"Mã {code} khớp nhiều đơn vị: ghi đủ số 0 ở đầu.")
+                add("unit", message(gettext_noop("The code %(code)s matches several units: write its leading zeros."),
+                                    code=code))
                 target_unit = None
             else:
                 target_unit = found[0]
@@ -597,7 +610,8 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
                 parsed_period = parse_period(v["period"])
                 period = parsed_period.key
                 if year and parsed_period.year != year:
-                    add("period", f"Kỳ {period} không thuộc năm {year} của kế hoạch.")
+                    add("period", message(gettext_noop("The period %(period)s is not in the plan's year %(year)s."),
+                                          period=period, year=year))
                     period = ""
             except CellError as error:
                 add("period", str(error))
@@ -607,10 +621,13 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
             raw = cell_text(v["breakdown"])
             found_code = breakdown_code(indicator, raw)
             if indicator.source == Source.DERIVED and indicator.aggregation == Aggregation.FORMULA:
-                add("breakdown", f"{indicator.name} là tỷ lệ tính theo công thức, không có chi tiết.")
+                add("breakdown", message(gettext_noop("%(indicator)s is a rate computed by a formula: it has no "
+                                                      "breakdown."), indicator=indicator.name))
             elif found_code is None:
                 allowed = "; ".join(f"{b['code']} ({b['name']})" for b in indicator.breakdowns) or "không có"
-                add("breakdown", f"«{raw}» không phải là chi tiết của {indicator.name}. Các chi tiết: {allowed}.")
+                add("breakdown", message(gettext_noop("“%(value)s” is not a breakdown of %(indicator)s. The "
+                                                      "breakdowns: %(allowed)s."), value=raw, indicator=indicator.name,
+                                         allowed=allowed))
             else:
                 breakdown = found_code
         value = None
@@ -620,7 +637,7 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
             try:
                 value = parse_number(v["value"])
                 if value < 0 and indicator is not None and indicator.unit_of_measure != "%":
-                    add("value", "Chỉ tiêu không được âm.")
+                    add("value", message(gettext_noop("A target cannot be negative.")))
                     value = None
             except CellError as error:
                 add("value", str(error))
@@ -654,7 +671,8 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
             except CellError as error:
                 add("order", str(error))
         if order in orders:
-            add("order", f"Thứ tự {order} đã dùng ở dòng {orders[order]}.")
+            add("order", message(gettext_noop("The number %(order)s is already used on row %(row)s."), order=order,
+                                 row=orders[order]))
         orders.setdefault(order, row.number)
         sector = ""
         if not blank(v.get("sector")):
@@ -669,7 +687,8 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
         partners = [] if blank(v.get("partners")) else split_names(v["partners"])
         for name in [lead, *partners]:
             if len(name) > 200:
-                add("lead" if name == lead else "partners", f"Tên cơ quan dài quá 200 ký tự: «{name[:40]}…».")
+                add("lead" if name == lead else "partners", message(gettext_noop(
+                    "An agency's name is longer than 200 characters: “%(name)s…”."), name=name[:40]))
         due_on = None
         if not blank(v.get("due_on")):
             try:
@@ -701,15 +720,18 @@ def _check_fields(parsed: Parsed, indicators: dict[str, Indicator], collector: C
     unknown = [code for code in codes if code not in indicators]
     if unknown:
         collector.add(SHEET_PLAN, parsed.rows.get("form_codes", 0), FIELDS_BY_KEY["form_codes"].label,
-                      f"Không có chỉ tiêu mã: {', '.join(unknown)} (xem sheet {SHEET_CATALOGUE}).")
+                      message(gettext_noop("There is no indicator with the codes: %(codes)s (see the sheet "
+                                           "%(sheet)s)."), codes=", ".join(unknown), sheet=SHEET_CATALOGUE))
     derived = [code for code in codes if code in indicators and indicators[code].source == Source.DERIVED]
     if derived:
         collector.add(SHEET_PLAN, parsed.rows.get("form_codes", 0), FIELDS_BY_KEY["form_codes"].label,
-                      f"Chỉ tiêu tính theo công thức không báo cáo được trong biểu: {', '.join(derived)}.")
+                      message(gettext_noop("Indicators computed by a formula cannot be reported in the form: "
+                                           "%(codes)s."), codes=", ".join(derived)))
     issued, year = f.get("issued_on"), f.get("year")
     if issued is not None and year and issued.year not in (year - 1, year):
         collector.add(SHEET_PLAN, parsed.rows.get("issued_on", 0), FIELDS_BY_KEY["issued_on"].label,
-                      f"Kế hoạch năm {year} được ban hành trong năm {year} hoặc năm {year - 1}.")
+                      message(gettext_noop("A plan for %(year)s is issued in %(year)s or %(previous)s."), year=year,
+                              previous=year - 1))
 
 
 def _sort(problems: list[Problem]) -> list[Problem]:
