@@ -225,6 +225,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 
+# Imports (ansinh.lib.tabular): one upload size limit for every upload form, also the size up to
+# which Django keeps an upload in memory (the imports read it whole); and what a workbook may
+# hold once opened (rows per sheet, decompressed bytes per part, cells of a sheet's range), checked while streaming before
+# anything loads it (ansinh.lib.spreadsheets.check_archive). DATA_UPLOAD_MAX_MEMORY_SIZE (bodies
+# other than files: forms, JSON) stays at Django's 2.5 MB, below this limit.
+ANSINH_UPLOAD_MAX_BYTES = env_int("ANSINH_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = ANSINH_UPLOAD_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, ANSINH_UPLOAD_MAX_BYTES)
+ANSINH_IMPORT_MAX_ROWS = env_int("ANSINH_IMPORT_MAX_ROWS", 1_000_000)
+ANSINH_IMPORT_MAX_UNZIPPED_BYTES = env_int("ANSINH_IMPORT_MAX_UNZIPPED_BYTES", 256 * 1024 * 1024)
+ANSINH_IMPORT_MAX_CELLS = env_int("ANSINH_IMPORT_MAX_CELLS", 30_000_000)  # a sheet's range: last row × last column
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

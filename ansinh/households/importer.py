@@ -3,9 +3,10 @@
 The template (`template_xlsx`) has Vietnamese headers, notes on every header cell, drop-down
 lists for every choice column and a "Hướng dẫn" sheet; `household_import` reads a filled copy.
 
-1. Read the three sheets as a stream (`ansinh.lib.spreadsheets.Reader`: one chunk of rows in
-   memory at a time; about 3× faster than openpyxl's read-only mode) and parse every cell by the
-   column's kind, collecting every problem as (sheet, Excel row, column header, message).
+1. Read the three sheets (`ansinh.lib.spreadsheets.Reader`, python-calamine, after the row and
+   size limits) and parse every cell by the column's kind with the tabular import framework
+   (`ansinh.lib.tabular.read_table`: the columns below are declared once, for the reader and the
+   template), collecting every problem as (sheet, Excel row, column header, message).
 2. Check the rows against each other and against the registry with a few set-based queries:
    communes of the current map and the importer's scope, hamlets, legacy communes (the official
    crosswalk), one head per household, citizen IDs against sex and birth year (Decree
@@ -27,13 +28,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts import audit
 from ansinh.accounts.access import get_scope
@@ -42,9 +43,11 @@ from ansinh.geo.models import Edition, Level, Succession, Unit, code_candidates
 from ansinh.lib.bulk import insert_rows, next_ids
 from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 from ansinh.lib.ethnicity import ETHNIC_GROUPS, KINH, ethnicity_code, ethnicity_name
-from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_header, find_sheet,
-                                     header_key, read_workbook)
-from ansinh.lib.vietnamese import fold, format_number, sort_key
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, file_name as _file_name, find_sheet, \
+    read_workbook
+from ansinh.lib.tabular import (NO, YES, Column, ImportProblems, Problem, Problems, Row, message, read_table,
+                                record_refused, scope_of)
+from ansinh.lib.vietnamese import fold, sort_key
 
 from .models import (
     Area,
@@ -77,7 +80,6 @@ CHUNK = 5_000  # values per IN (...) query: well below SQLite's and PostgreSQL's
 
 # --- Vietnamese labels of the choices (the model's msgids are English) -----------------------
 
-YES, NO = "Có", "Không"
 AREA_LABELS: dict[str, str] = {Area.URBAN: "Thành thị", Area.RURAL: "Nông thôn"}
 SEX_LABELS: dict[str, str] = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
 RELATION_LABELS: dict[str, str] = {
@@ -143,28 +145,6 @@ ALIASES: dict[str, dict[str, str]] = {
     "latrine": {"tu hoai": "flush", "ban tu hoai": "flush", "khong co": "none", "khong": "none"},
     "housing": {},
 }
-TRUE_WORDS = {"co", "c", "x", "1", "yes", "y", "true", "dung"}
-FALSE_WORDS = {"khong", "k", "0", "no", "n", "false", "sai"}
-
-Kind = Literal["code", "text", "citizen_id", "date", "bool", "choice", "ethnicity", "year", "decimal"]
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    kind: Kind
-    note: str
-    required: bool = False
-    labels: Mapping[str, str] | None = None
-    aliases: str = ""
-    max_length: int | None = None
-    default: Any = None
-    width: int = 14
-    limits: tuple[Decimal, Decimal] | None = None
-    places: int = 0
-
-
 def _model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     found = model._meta.get_field(name)
     assert isinstance(found, models.Field)
@@ -176,14 +156,14 @@ def _model_default(model: type[models.Model], name: str) -> Any:
 
 
 def _bool(header: str, model: type[models.Model], name: str, note: str, width: int = 12) -> Column:
-    return Column(header, name, "bool", note, default=_model_default(model, name), width=width)
+    return Column(header, name, "yes_no", note, default=_model_default(model, name), width=width)
 
 
 def _choice(header: str, model: type[models.Model], name: str, labels: Mapping[str, str], aliases: str, note: str,
             *, required: bool = False, width: int = 18) -> Column:
     default = None if required else _model_default(model, name)
-    return Column(header, name, "choice", note, required=required, labels=labels, aliases=aliases, default=default,
-                  width=width)
+    return Column(header, name, "choice", note, required=required, labels=labels, choice_aliases=ALIASES[aliases],
+                  default=default, width=width)
 
 
 HOUSEHOLD_COLUMNS = [
@@ -199,7 +179,7 @@ HOUSEHOLD_COLUMNS = [
            "cũ). Không bắt buộc.", width=10),
     Column("Địa chỉ", "address", "text", "Số nhà, đường, thôn/ấp. Không bắt buộc.", max_length=255, width=32),
     Column("Khu vực", "area", "choice", "Thành thị hoặc Nông thôn. Để trống: phường là thành thị, xã và đặc khu là "
-           "nông thôn (Nghị định 07/2021/NĐ-CP).", labels=AREA_LABELS, aliases="area", width=12),
+           "nông thôn (Nghị định 07/2021/NĐ-CP).", labels=AREA_LABELS, choice_aliases=ALIASES["area"], width=12),
     Column("Dân tộc chủ hộ", "head_ethnicity", "ethnicity", "Tên dân tộc (ví dụ Kinh, Khmer) hoặc mã 01–55 theo "
            "danh mục của Tổng cục Thống kê. Dùng làm dân tộc của thành viên nào để trống cột Dân tộc; phải khớp "
            "với dân tộc của chủ hộ nếu cả hai được ghi.", width=14),
@@ -212,11 +192,12 @@ MEMBER_COLUMNS = [
     Column("Số định danh cá nhân", "citizen_id", "citizen_id", "12 chữ số (số căn cước công dân). Ô được định dạng "
            "văn bản để giữ số 0 ở đầu. Chữ số thứ 4 phải khớp giới tính và thế kỷ sinh, chữ số 5–6 khớp năm sinh "
            "(Nghị định 137/2015/NĐ-CP). Để trống nếu chưa có.", width=16),
-    Column("Giới tính", "sex", "choice", "Nam hoặc Nữ.", required=True, labels=SEX_LABELS, aliases="sex", width=9),
+    Column("Giới tính", "sex", "choice", "Nam hoặc Nữ.", required=True, labels=SEX_LABELS,
+           choice_aliases=ALIASES["sex"], width=9),
     Column("Ngày sinh", "birth_date", "date", "Dạng dd/mm/yyyy (ví dụ 05/03/1980) hoặc ô ngày của Excel. Không "
-           "được sau ngày hôm nay.", required=True, width=12),
+           "được sau ngày hôm nay.", required=True, width=12, past=True),
     Column("Quan hệ với chủ hộ", "relation", "choice", "Mỗi hộ có đúng một người là Chủ hộ.", required=True,
-           labels=RELATION_LABELS, aliases="relation", width=14),
+           labels=RELATION_LABELS, choice_aliases=ALIASES["relation"], width=14),
     Column("Dân tộc", "ethnicity", "ethnicity", "Tên dân tộc hoặc mã 01–55. Để trống: theo cột Dân tộc chủ hộ của "
            "hộ, nếu không có thì Kinh.", width=12),
     _bool("Có thẻ BHYT", Member, "health_insurance", "Đang có thẻ bảo hiểm y tế còn hạn. Để trống: Có."),
@@ -281,29 +262,7 @@ SHEETS: dict[str, list[Column]] = {
 
 # --- Problems and results ---------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: where (as Excel shows it) and why, in Vietnamese."""
-
-    sheet: str
-    row: int  # the Excel row number; 0 for the file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [part for part in (self.sheet, f"dòng {self.row}" if self.row else "",
-                                   f"cột {self.column}" if self.column else "") if part]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class HouseholdImportError(ValidationError):
-    """The file was not imported; `problems` lists every reason, in sheet and row order."""
-
-    def __init__(self, problems: list[Problem], elsewhere: int = 0) -> None:
-        self.problems = problems
-        self.elsewhere = elsewhere  # citizen IDs met that are registered outside the importer's communes
-        super().__init__([str(problem) for problem in problems])
+HouseholdImportError = ImportProblems  # the name the pages and the CLI catch
 
 
 @dataclass(frozen=True)
@@ -314,240 +273,6 @@ class ImportResult:
     conditions: int
     household_ids: range = range(0)
     written: bool = True
-
-
-# --- Parsing cells ----------------------------------------------------------------------------
-
-
-def _choice_lookup(column: Column) -> dict[str, str]:
-    """Folded spellings -> model value: the template's label, the value itself, the model's label
-    as the web pages show it (English, and its Vietnamese translation), then common aliases."""
-    assert column.labels is not None
-    lookup: dict[str, str] = {}
-    for value, label in column.labels.items():
-        lookup[fold(label)] = str(value)
-        lookup[header_key(label)] = str(value)
-        lookup[fold(str(value)).replace("_", " ")] = str(value)
-        lookup[header_key(str(value))] = str(value)
-    for value in column.labels:
-        model_label = getattr(value, "label", None)
-        for language in ("vi", "en"):
-            if model_label is not None:
-                with translation.override(language):
-                    lookup.setdefault(fold(str(model_label)), str(value))
-    for alias, value in ALIASES.get(column.aliases, {}).items():
-        lookup.setdefault(alias, value)
-    return lookup
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; the message is for the user."""
-
-
-def _parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = cell_text(value)
-    if isinstance(value, str):
-        for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    raise CellError(f"Ngày «{text}» không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 05/03/1980).")
-
-
-def _parse_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise CellError("Cần một số.")
-    if isinstance(value, (int, float)):
-        return Decimal(str(value))
-    text = str(value).strip().lower().replace(" ", "").replace("\u00a0", "")
-    for unit in ("đồng", "đ", "vnđ", "vnd", "m²", "m2"):
-        text = text.removesuffix(unit)
-    # Vietnamese writes 1.200.000 and 36,5; a lone "." followed by other than three digits is a decimal point.
-    if "," in text or text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[1]) == 3):
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(f"«{value}» không phải là số.") from None
-    if not number.is_finite():
-        raise CellError(f"«{value}» không phải là số.")
-    return number
-
-
-@dataclass(frozen=True)
-class _Failed:
-    message: str
-
-
-class _Parser:
-    """Parses the cells of one column; caches results, since values repeat down a column."""
-
-    def __init__(self, column: Column) -> None:
-        self.column = column
-        self.lookup = _choice_lookup(column) if column.kind == "choice" else {}
-        self.cache: dict[tuple[type, Any], Any] = {}
-        self.today = timezone.localdate()
-        self.convert: Callable[[Any], Any] = getattr(self, f"_{column.kind}")
-        cached = column.kind in ("choice", "bool", "ethnicity")
-        self.parse: Callable[[Any], Any] = self._cached if cached else self.convert
-
-    def _cached(self, value: Any) -> Any:
-        key = (type(value), value)
-        try:
-            found = self.cache[key]
-        except KeyError:
-            try:
-                found = self.convert(value)
-            except CellError as error:
-                found = _Failed(str(error))
-            self.cache[key] = found
-        except TypeError:  # an unhashable value; never from a workbook, but be safe
-            return self.convert(value)
-        if isinstance(found, _Failed):
-            raise CellError(found.message)
-        return found
-
-    def _limit(self, text: str) -> str:
-        if self.column.max_length and len(text) > self.column.max_length:
-            raise CellError(f"Dài quá {self.column.max_length} ký tự.")
-        return text
-
-    def _code(self, value: Any) -> str:
-        return self._limit(cell_text(value))
-
-    def _text(self, value: Any) -> str:
-        return self._limit(cell_text(value))
-
-    def _citizen_id(self, value: Any) -> str:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            # Excel drops the leading zero of a number typed into a cell not formatted as text
-            # (provinces 001–096 begin with 0): put it back.
-            digits = str(int(value))
-            return digits.zfill(12) if len(digits) < 12 else digits
-        return "".join(str(value).split()).replace(".", "").replace("-", "")
-
-    def _date(self, value: Any) -> dt.date:
-        date = _parse_date(value)
-        if date > self.today:
-            raise CellError(f"Ngày {date:%d/%m/%Y} ở sau ngày hôm nay.")
-        if date.year < self.today.year - 125:
-            raise CellError(f"Ngày {date:%d/%m/%Y} không hợp lý (quá 125 năm trước).")
-        return date
-
-    def _bool(self, value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        word = fold(cell_text(value))
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise CellError(f"Giá trị «{cell_text(value)}» không hợp lệ: ghi {YES} hoặc {NO}.")
-
-    def _choice(self, value: Any) -> str:
-        text = cell_text(value)
-        found = self.lookup.get(fold(text)) or self.lookup.get(header_key(text))
-        if found is None:
-            assert self.column.labels is not None
-            allowed = "; ".join(self.column.labels.values())
-            raise CellError(f"Giá trị «{text}» không có trong danh mục. Chọn một trong: {allowed}.")
-        return found
-
-    def _ethnicity(self, value: Any) -> str:
-        text = cell_text(value)
-        code = ethnicity_code(text)
-        if code is None:
-            raise CellError(f"Không rõ dân tộc «{text}»: ghi tên dân tộc (ví dụ Kinh, Khmer) hoặc mã 01–55.")
-        return code
-
-    def _year(self, value: Any) -> int:
-        try:
-            number = _parse_decimal(value)
-        except CellError:
-            raise CellError(f"Năm «{cell_text(value)}» không hợp lệ.") from None
-        if number != number.to_integral_value() or not 2016 <= number <= self.today.year + 1:
-            raise CellError(f"Năm «{cell_text(value)}» không hợp lệ: cần một năm từ 2016 đến {self.today.year + 1}.")
-        return int(number)
-
-    def _decimal(self, value: Any) -> Decimal:
-        number = _parse_decimal(value)
-        low, high = self.column.limits or (Decimal(0), Decimal("1e12"))
-        if not low <= number <= high:
-            places = self.column.places
-            raise CellError(f"Giá trị {cell_text(value)} nằm ngoài khoảng cho phép ({format_number(low, places)} đến "
-                            f"{format_number(high, places)}).")
-        return number.quantize(Decimal(1).scaleb(-self.column.places), rounding=ROUND_HALF_UP)
-
-
-# --- Reading the workbook ---------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    sheet: str
-    number: int
-    values: dict[str, Any]
-
-
-@dataclass
-class _Reader:
-    problems: list[Problem] = field(default_factory=list)
-    broken: bool = False  # a sheet, header or required column is missing: skip the cross-checks
-
-    def add(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.problems.append(Problem(sheet, row, column, message))
-
-    def read(self, rows: Iterator[tuple[int, list[Any]]], sheet: str, columns: list[Column]) -> list[Row]:
-        """Parses every non-empty row below the header; a bad cell is a problem, the row is kept."""
-        header_at, index = self._header(rows, sheet, columns)
-        if header_at is None:
-            return []
-        parsers = [(position, column, _Parser(column).parse) for column, position in index]
-        out: list[Row] = []
-        for number, cells in rows:
-            if not any(cell is not None and (not isinstance(cell, str) or cell.strip()) for cell in cells):
-                continue
-            values: dict[str, Any] = {}
-            for position, column, parse in parsers:
-                if position is None:  # a missing column: reported once at the header when required
-                    values[column.field] = None if column.required else column.default
-                    continue
-                raw = cells[position] if position < len(cells) else None
-                if raw is None or (isinstance(raw, str) and not raw.strip()):
-                    if column.required:
-                        self.add(sheet, number, column.header, "Chưa điền (cột bắt buộc).")
-                        values[column.field] = None
-                    else:
-                        values[column.field] = column.default
-                    continue
-                try:
-                    values[column.field] = parse(raw)
-                except CellError as error:
-                    self.add(sheet, number, column.header, str(error))
-                    values[column.field] = None
-            out.append(Row(sheet, number, values))
-        return out
-
-    def _header(self, rows: Iterator[tuple[int, list[Any]]], sheet: str,
-                columns: list[Column]) -> tuple[int | None, list[tuple[Column, int | None]]]:
-        header = find_header(rows, [column.header for column in columns], search_rows=HEADER_SEARCH_ROWS)
-        if header is None:
-            self.add(sheet, 0, "", f"Không thấy dòng tiêu đề (cột «{columns[0].header}») trong "
-                                   f"{HEADER_SEARCH_ROWS} dòng đầu.")
-            self.broken = True
-            return None, []
-        number, positions = header
-        index = list(zip(columns, positions, strict=True))
-        for column, position in index:
-            if position is None and column.required:
-                self.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-                self.broken = True
-        return number, index
 
 
 # --- Checking rows against each other and the registry ----------------------------------------
@@ -586,14 +311,14 @@ class Plan:
 
 
 class _Checker:
-    def __init__(self, reader: _Reader, allowed: Callable[[Unit], bool] | None) -> None:
+    def __init__(self, reader: Problems, allowed: Callable[[Unit], bool] | None) -> None:
         self.reader = reader
         self.allowed = allowed
         self.allowed_cache: dict[int, bool] = {}
         self.elsewhere = 0
 
-    def add(self, row: Row, column: str, message: str) -> None:
-        self.reader.add(row.sheet, row.number, column, message)
+    def add(self, row: Row, column: str, text: str) -> None:
+        self.reader.add(row.sheet, row.number, column, text)
 
     def may_change(self, unit: Unit) -> bool:
         if self.allowed is None:
@@ -610,11 +335,13 @@ class _Checker:
             if code is None:
                 continue
             if code in by_code:
-                self.add(row, "Mã hộ", f"Mã hộ {code} trùng với dòng {by_code[code].number}.")
+                self.add(row, "Mã hộ", message(gettext_noop("Household code %(code)s repeats row %(row)s."), code=code,
+                                                row=by_code[code].number))
             else:
                 by_code[code] = row
         for (code,) in _existing(Household.objects.all(), "code", by_code, "code"):
-            self.add(by_code[code], "Mã hộ", f"Mã hộ {code} đã có trong sổ hộ.")
+            self.add(by_code[code], "Mã hộ", message(gettext_noop(
+                "Household code %(code)s is already in the register."), code=code))
         named = {row.values["commune"] for row in rows if row.values["commune"] is not None}
         communes = {unit.code: unit for unit in _existing_units({c for code in named for c in code_candidates(code)})}
         for row in rows:
@@ -624,11 +351,13 @@ class _Checker:
             unit = next((communes[c] for c in code_candidates(raw) if c in communes), None)
             row.values["commune"] = unit
             if unit is None:
-                self.add(row, "Mã xã", f"Không có xã/phường/đặc khu mang mã {raw} trong bản đồ hành chính từ "
-                                       f"01/07/2025.")
+                self.add(row, "Mã xã", message(gettext_noop(
+                    "There is no commune, ward or special zone with code %(code)s on the map in force from "
+                    "01/07/2025."), code=raw))
             elif not self.may_change(unit):
-                self.add(row, "Mã xã", f"Bạn không được nhập hộ của {unit.name} (mã {unit.code}): xã này ngoài "
-                                       f"phạm vi bạn phụ trách.")
+                self.add(row, "Mã xã", message(gettext_noop(
+                    "You may not import households of %(unit)s (code %(code)s): this commune is outside your "
+                    "scope."), unit=unit.name, code=unit.code))
                 row.values["commune"] = None
         self._places(rows)
         return by_code
@@ -655,16 +384,18 @@ class _Checker:
             if hamlet:
                 found = hamlets.get((commune.pk, fold(hamlet)))
                 if found is None:
-                    self.add(row, "Thôn/ấp", f"{commune.name} chưa có thôn/ấp «{hamlet}». Thêm thôn/ấp trên trang "
-                                             f"của xã (Bản đồ hành chính) rồi nhập lại.")
+                    self.add(row, "Thôn/ấp", message(gettext_noop(
+                        "%(commune)s has no hamlet “%(hamlet)s”. Add the hamlet on the commune's page "
+                        "(Administrative map), then import again."), commune=commune.name, hamlet=hamlet))
                 row.values["hamlet"] = found
             if legacy:
                 valid = sources.get(commune.pk, {})
                 found = next((valid[c] for c in code_candidates(legacy) if c in valid), None)
                 if found is None:
                     listed = ", ".join(sorted(valid)) or "không có"
-                    self.add(row, "Mã xã cũ", f"Mã xã cũ {legacy} không phải là xã cũ đã hợp thành {commune.name} "
-                                              f"(các mã hợp lệ: {listed}).")
+                    self.add(row, "Mã xã cũ", message(gettext_noop(
+                        "Former commune code %(code)s is not one of the former communes merged into %(commune)s "
+                        "(valid codes: %(codes)s)."), code=legacy, commune=commune.name, codes=listed))
                 row.values["legacy_commune"] = found
 
     def members(self, rows: list[Row], households: dict[str, Row]) -> None:
@@ -677,17 +408,21 @@ class _Checker:
             code = values["household"]
             if code is not None and code not in households:
                 if code in registered:
-                    self.add(row, "Mã hộ", f"Hộ {code} đã có trong sổ: thêm thành viên trên trang của hộ, không "
-                                           f"nhập qua tệp.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "Household %(code)s is already in the register: add members on the household's page, not "
+                        "through a file."), code=code))
                 else:
-                    self.add(row, "Mã hộ", f"Mã hộ {code} không có trong sheet {SHEET_HOUSEHOLDS}.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "Household code %(code)s is not in the sheet %(sheet)s."), code=code, sheet=SHEET_HOUSEHOLDS))
             household = households.get(code) if code is not None else None
             stated = household.values["head_ethnicity"] if household is not None else None
             if values["relation"] == Relation.HEAD and code is not None:
                 heads[code].append(row)
                 if stated and values["ethnicity"] and values["ethnicity"] != stated:
-                    self.add(row, "Dân tộc", f"Dân tộc của chủ hộ ({ethnicity_name(values['ethnicity'])}) khác với "
-                                             f"cột Dân tộc chủ hộ của hộ {code} ({ethnicity_name(stated)}).")
+                    self.add(row, "Dân tộc", message(gettext_noop(
+                        "The head's ethnic group (%(group)s) differs from the column Dân tộc chủ hộ of household "
+                        "%(code)s (%(stated)s)."), group=ethnicity_name(values["ethnicity"]), code=code,
+                        stated=ethnicity_name(stated)))
             # A member's blank ethnicity is the household's stated one (usually the family's), else Kinh.
             values["ethnicity"] = values["ethnicity"] or stated or KINH
             number = values["citizen_id"]
@@ -701,8 +436,8 @@ class _Checker:
                 self.add(row, "Số định danh cá nhân", str(error))
                 continue
             if number in seen_ids:
-                self.add(row, "Số định danh cá nhân", f"Số định danh {number} trùng với dòng "
-                                                      f"{seen_ids[number].number}.")
+                self.add(row, "Số định danh cá nhân", message(gettext_noop(
+                    "Citizen ID %(number)s repeats row %(row)s."), number=number, row=seen_ids[number].number))
             else:
                 seen_ids[number] = row
         found = _existing(Member.objects.all(), "citizen_id", seen_ids, "citizen_id", "household__commune_id")
@@ -726,11 +461,13 @@ class _Checker:
         for code, row in households.items():
             found = heads.get(code, [])
             if not found:
-                self.add(row, "Mã hộ", f"Hộ {code} chưa có chủ hộ: sheet {SHEET_MEMBERS} cần đúng một người có "
-                                       f"Quan hệ với chủ hộ là «Chủ hộ».")
+                self.add(row, "Mã hộ", message(gettext_noop(
+                    "Household %(code)s has no head: the sheet %(sheet)s needs exactly one person whose "
+                    "Quan hệ với chủ hộ is “Chủ hộ”."), code=code, sheet=SHEET_MEMBERS))
             for extra in found[1:]:
-                self.add(extra, "Quan hệ với chủ hộ", f"Hộ {code} đã có chủ hộ ở dòng {found[0].number}: mỗi hộ chỉ "
-                                                      f"có một chủ hộ.")
+                self.add(extra, "Quan hệ với chủ hộ", message(gettext_noop(
+                    "Household %(code)s already has its head on row %(row)s: a household has one head."),
+                    code=code, row=found[0].number))
 
     def _registered_codes(self, codes: set[Any]) -> set[str]:
         return {code for (code,) in _existing(Household.objects.all(), "code", {c for c in codes if c}, "code")}
@@ -753,22 +490,26 @@ class _Checker:
                 continue
             if code not in households:
                 if code not in registered:
-                    self.add(row, "Mã hộ", f"Mã hộ {code} không có trong sheet {SHEET_HOUSEHOLDS} và cũng chưa có "
-                                           f"trong sổ hộ.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "Household code %(code)s is neither in the sheet %(sheet)s nor in the register."),
+                        code=code, sheet=SHEET_HOUSEHOLDS))
                     continue
                 pk, commune = registered[code]
                 if not self.may_change(commune):
-                    self.add(row, "Mã hộ", f"Bạn không được sửa hộ {code} của {commune.name}: xã này ngoài phạm vi "
-                                           f"bạn phụ trách.")
+                    self.add(row, "Mã hộ", message(gettext_noop(
+                        "You may not change household %(code)s of %(commune)s: this commune is outside your "
+                        "scope."), code=code, commune=commune.name))
                     continue
                 if year is not None and (pk, year) in existing_years:
-                    self.add(row, "Năm rà soát", f"Hộ {code} đã có điều kiện sống năm {year} trong sổ; sửa trên "
-                                                 f"trang của hộ.")
+                    self.add(row, "Năm rà soát", message(gettext_noop(
+                        "Household %(code)s already has living conditions for %(year)s in the register; change "
+                        "them on the household's page."), code=code, year=year))
             if year is None:
                 continue
             if (code, year) in seen:
-                self.add(row, "Năm rà soát", f"Hộ {code} đã có điều kiện sống năm {year} ở dòng "
-                                             f"{seen[(code, year)].number}.")
+                self.add(row, "Năm rà soát", message(gettext_noop(
+                    "Household %(code)s already has living conditions for %(year)s on row %(row)s."), code=code,
+                    year=year, row=seen[(code, year)].number))
             else:
                 seen[(code, year)] = row
         return registered
@@ -812,9 +553,9 @@ def derived_member_fields(full_name: str) -> tuple[str, str]:
 
 HOUSEHOLD_GIVEN = ["id", "code", "commune_id", "hamlet_id", "legacy_commune_id", "address", "area", "area_overridden",
                    "head_name", "head_ethnicity", "status", "search_text", "sort_key"]
-MEMBER_VALUES = [column.field for column in MEMBER_COLUMNS[1:]]
+MEMBER_VALUES = [column.key for column in MEMBER_COLUMNS[1:]]
 MEMBER_GIVEN = ["household_id", *MEMBER_VALUES, "search_name", "sort_key"]
-CONDITION_VALUES = [column.field for column in CONDITION_COLUMNS[1:]]
+CONDITION_VALUES = [column.key for column in CONDITION_COLUMNS[1:]]
 CONDITION_GIVEN = ["household_id", *CONDITION_VALUES]
 EVENT_GIVEN = ["household_id", "kind", "on", "note", "actor_id"]
 
@@ -906,20 +647,23 @@ def _sort(problems: list[Problem]) -> list[Problem]:
                                            headers.get(p.sheet, {}).get(p.column, -1)))
 
 
-def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Plan, dict[str, tuple[int, Unit]]]:
-    reader = _Reader()
+def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None,
+           counted: list[int]) -> tuple[Plan, dict[str, tuple[int, Unit]]]:
+    reader = Problems()
     plan = Plan()
     sheets = {title: find_sheet(workbook, title) for title in SHEET_ORDER}
     for title in (SHEET_HOUSEHOLDS, SHEET_MEMBERS):
         if sheets[title] is None:
-            reader.add(title, 0, "", f"Tệp không có sheet «{title}» (dùng tệp mẫu tải từ hệ thống).")
+            reader.add(title, 0, "", message(gettext_noop("The file has no sheet “%(sheet)s” (use the template "
+                                                          "downloaded from the system)."), sheet=title))
             reader.broken = True
     read: list[tuple[str, list[Column]]] = [(SHEET_HOUSEHOLDS, HOUSEHOLD_COLUMNS), (SHEET_MEMBERS, MEMBER_COLUMNS),
                                             (SHEET_CONDITIONS, CONDITION_COLUMNS)]
     for title, columns in read:
         found = sheets[title]
         if found is not None:
-            rows = reader.read(workbook.rows(found), title, columns)
+            rows = read_table(workbook.rows(found), title, columns, reader, epoch=workbook.epoch)
+            counted[0] += len(rows)
             setattr(plan, {SHEET_HOUSEHOLDS: "households", SHEET_MEMBERS: "members"}.get(title, "conditions"), rows)
     registered: dict[str, tuple[int, Unit]] = {}
     checker = _Checker(reader, allowed)
@@ -931,7 +675,7 @@ def _check(workbook: Reader, allowed: Callable[[Unit], bool] | None) -> tuple[Pl
         used = {row.values["household"] for row in plan.conditions}
         registered = {code: found for code, found in registered.items() if code in used}
     if not reader.problems and not plan.households and not plan.conditions:
-        reader.add("", 0, "", "Tệp không có dòng dữ liệu nào.")
+        reader.add("", 0, "", message(gettext_noop("The file has no data rows.")))
     if reader.problems:
         raise HouseholdImportError(_sort(reader.problems), elsewhere=checker.elsewhere)
     plan.communes = {row.values["commune"].pk: row.values["commune"] for row in plan.households}
@@ -944,20 +688,29 @@ def household_import(*, actor: Actor, data: bytes | str | Path | IO[bytes],
     """Checks the whole file, then writes all of it in one transaction, or nothing.
 
     `allowed(commune)` says whether the importer may change a commune's households (the web
-    passes `get_scope(user).can_change`); None allows every commune (the CLI run by an operator).
+    passes `get_scope(user).can_change`); None means the actor's own scope, or every commune when
+    there is no actor (the CLI run by an operator).
     Raises HouseholdImportError listing every problem; with `dry_run`, only checks.
     """
-    unreadable = HouseholdImportError([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng tệp "
-                                                          "mẫu tải từ hệ thống).")])
+    counted = [0]
+    allowed = scope_of(actor, allowed)
     try:
-        (plan, registered), file_name = read_workbook(data, lambda workbook: _check(workbook, allowed))
-    except SpreadsheetError:
-        raise unreadable from None
-    except HouseholdImportError as error:
-        if error.elsewhere and actor.user is not None:
+        try:
+            (plan, registered), file_name = read_workbook(data, lambda workbook: _check(workbook, allowed, counted))
+        except LimitError as error:
+            raise HouseholdImportError([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                                   reason=error))]) from None
+        except SpreadsheetError:
+            raise HouseholdImportError([Problem("", 0, "", message(gettext_noop(
+                "The file cannot be read: an Excel .xlsx file is needed (use the template downloaded from the "
+                "system).")))]) from None
+    except HouseholdImportError as refused:
+        if refused.elsewhere and actor.user is not None:
             units = get_scope(actor.user).units
-            citizen_ids_elsewhere_audit(actor=actor, obj=actor.user, count=error.elsewhere,
+            citizen_ids_elsewhere_audit(actor=actor, obj=actor.user, count=refused.elsewhere,
                                         unit=units[0] if units else None, source="import")
+        record_refused(actor=actor, kind="households", name=name or _file_name(data), rows=counted[0],
+                       problems=refused.problems, check=dry_run)
         raise
     name = name or file_name
     if dry_run:
@@ -967,40 +720,12 @@ def household_import(*, actor: Actor, data: bytes | str | Path | IO[bytes],
         return _commit(plan, registered, actor=actor, name=name)
     except IntegrityError:
         # Someone registered the same household code or citizen ID between the checks and the write.
-        raise HouseholdImportError([Problem("", 0, "", "Sổ hộ vừa thay đổi trong lúc nhập (trùng mã hộ hoặc số định "
-                                                       "danh). Không có gì được ghi; hãy nhập lại tệp.")]) from None
+        raise HouseholdImportError([Problem("", 0, "", message(gettext_noop(
+            "The register changed during the import (a household code or citizen ID was added meanwhile). "
+            "Nothing was written; import the file again.")))]) from None
 
 
 # --- The template -----------------------------------------------------------------------------
-
-
-def _allowed_text(column: Column) -> str:
-    if column.kind == "choice":
-        assert column.labels is not None
-        return "; ".join(column.labels.values())
-    if column.kind == "bool":
-        return f"{YES}; {NO}"
-    if column.kind == "ethnicity":
-        return "Tên dân tộc hoặc mã 01–55 (sheet Danh mục)"
-    if column.kind == "date":
-        return "dd/mm/yyyy"
-    if column.kind == "citizen_id":
-        return "12 chữ số"
-    if column.kind == "year":
-        return f"2016–{timezone.localdate().year + 1}"
-    if column.kind == "decimal":
-        return "Số" + (", một chữ số thập phân" if column.places else ", không có phần lẻ")
-    return f"Tối đa {column.max_length} ký tự" if column.max_length else "Văn bản"
-
-
-def _default_text(column: Column) -> str:
-    if column.required or column.default is None:
-        return ""
-    if column.kind == "bool":
-        return YES if column.default else NO
-    if column.labels is not None:
-        return column.labels.get(column.default, "")
-    return ""
 
 
 GUIDE_STEPS = [
@@ -1140,19 +865,19 @@ def template_xlsx(*, sample: bool = False) -> bytes:
         header = []
         for index, column in enumerate(columns, start=1):
             header.append((column.header, required if column.required else optional))
-            default = _default_text(column)
-            note = f"{column.note}\nGiá trị: {_allowed_text(column)}." + (f"\nĐể trống: {default}." if default else "")
+            default = column.default_text()
+            note = f"{column.note}\nGiá trị: {column.allowed_text()}." + (f"\nĐể trống: {default}." if default else "")
             if column.required:
                 note = "Bắt buộc. " + note
             sheet.comment(1, index, note, author="ansinh", width=320, height=170)
             typed = column.kind in ("citizen_id", "code")
             sheet.widths([column.width], first=index,
                          formats=[text if typed else date if column.kind == "date" else None])
-            if column.kind in ("choice", "bool", "ethnicity"):
-                source = {"bool": "Có/Không", "ethnicity": "Dân tộc"}.get(column.kind, column.header)
+            if column.kind in ("choice", "yes_no", "ethnicity"):
+                source = {"yes_no": "Có/Không", "ethnicity": "Dân tộc"}.get(column.kind, column.header)
                 # Ethnicity also takes codes (01–55), which are not in the drop-down.
                 sheet.drop_down(index, source=list_ranges[source],
-                                error=f"Chọn một giá trị trong danh sách ({_allowed_text(column)}).",
+                                error=f"Chọn một giá trị trong danh sách ({column.allowed_text()}).",
                                 error_title=column.header, show_error=column.kind != "ethnicity")
         sheet.append(header, height=48)
         sheet.freeze(1, 1)
@@ -1179,8 +904,8 @@ def template_xlsx(*, sample: bool = False) -> bytes:
     guide.freeze(guide.next_row)
     for title, columns in SHEETS.items():
         for column in columns:
-            line = [title, column.header, "Có" if column.required else "", _allowed_text(column),
-                    _default_text(column), column.note]
+            line = [title, column.header, "Có" if column.required else "", column.allowed_text(),
+                    column.default_text(), column.note]
             guide.append([(text_ or None, wrap_box) for text_ in line])
     guide.widths([16, 30, 9, 44, 18, 70])
     (data_sheets[SHEET_HOUSEHOLDS] if sample else guide).activate()

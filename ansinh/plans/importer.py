@@ -9,9 +9,10 @@ The workbook has three data sheets, a guide and two reference sheets (docs/plans
   «Nhiệm vụ»   the tasks: field, description, lead and partner agencies, due date, period or
                condition, status.
 
-`plan_import` works like the households import (`ansinh.households.importer`):
-1. Read the sheets as a stream (`ansinh.lib.spreadsheets.Reader`) and parse every cell,
-   collecting every problem as (sheet, Excel row, column, message in Vietnamese).
+`plan_import` works like every import, on the tabular import framework (`ansinh.lib.tabular`):
+1. Read the sheets (`ansinh.lib.spreadsheets.Reader`, after the row and size limits) and parse
+   every cell with the one parser (`ansinh.lib.parsing`), collecting every problem as (sheet,
+   Excel row, column, message translated when shown).
 2. Check the rows against the catalogue and the map with a few set-based queries: indicator
    codes, breakdowns, unit codes under the plan's unit on the plan's map, periods in the
    plan's year, duplicates.
@@ -36,11 +37,17 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit, code_candidates, current_home
-from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_header, find_sheet,
-                                     header_key, read_workbook)
+from ansinh.lib.parsing import is_blank as blank
+from ansinh.lib.parsing import parse_date, parse_decimal, parse_integer
+from ansinh.lib.spreadsheets import (LimitError, Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
+                                     read_workbook)
+from ansinh.lib.spreadsheets import file_name as source_name
+from ansinh.lib.tabular import (CellError, Column, ImportProblems, Problem, Problems, Row, message, read_table,
+                                record_refused, scope_of)
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
@@ -211,44 +218,40 @@ FIELDS_BY_KEY = {f.key: f for f in PLAN_FIELDS}
 DEADLINE_KEYS = {f"deadline_{kind}": kind for kind in KINDS}
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    note: str
-    required: bool = False
-    width: float = 14
-    informative: bool = False  # written for the reader, not read back
+def _column(header: str, key: str, note: str, **options: Any) -> Column:
+    """A column of the targets or tasks sheet: its cells are read as they are (raw) and checked
+    by `_targets` and `_tasks`, which know the catalogue and the map."""
+    return Column(header, key, "raw", note, **options)
 
 
 TARGET_COLUMNS: list[Column] = [
-    Column("Mã chỉ tiêu", "indicator", "Mã chỉ tiêu trong sheet Danh mục chỉ tiêu, ví dụ jobs_created.",
+    _column("Mã chỉ tiêu", "indicator", "Mã chỉ tiêu trong sheet Danh mục chỉ tiêu, ví dụ jobs_created.",
            required=True, width=24),
-    Column("Tên chỉ tiêu", "indicator_name", "Chỉ để đọc cho dễ; không được nhập.", width=40, informative=True),
-    Column("Mã đơn vị", "unit", "Mã đơn vị được giao chỉ tiêu: đơn vị của kế hoạch hoặc một đơn vị cấp dưới, trên "
+    _column("Tên chỉ tiêu", "indicator_name", "Chỉ để đọc cho dễ; không được nhập.", width=40, informative=True),
+    _column("Mã đơn vị", "unit", "Mã đơn vị được giao chỉ tiêu: đơn vị của kế hoạch hoặc một đơn vị cấp dưới, trên "
            "cùng bản đồ với kế hoạch. Để trống: đơn vị của kế hoạch.", width=10),
-    Column("Tên đơn vị", "unit_name", "Chỉ để đọc cho dễ; không được nhập.", width=26, informative=True),
-    Column("Kỳ", "period", "2023 (cả năm), 2023-H1 (6 tháng), 2023-Q2 (quý), 2023-03 (tháng); trong năm của kế "
+    _column("Tên đơn vị", "unit_name", "Chỉ để đọc cho dễ; không được nhập.", width=26, informative=True),
+    _column("Kỳ", "period", "2023 (cả năm), 2023-H1 (6 tháng), 2023-Q2 (quý), 2023-03 (tháng); trong năm của kế "
            "hoạch. Để trống: cả năm.", width=10),
-    Column("Chi tiết", "breakdown", "Để trống là tổng số; hoặc mã (hay tên) một chi tiết của chỉ tiêu, ví dụ female "
+    _column("Chi tiết", "breakdown", "Để trống là tổng số; hoặc mã (hay tên) một chi tiết của chỉ tiêu, ví dụ female "
            "(nữ), non_farm (phi nông nghiệp). Xem sheet Danh mục chỉ tiêu.", width=16),
-    Column("Giá trị", "value", "Số theo đơn vị tính của chỉ tiêu: 3.200 hoặc 3200; 67,67 hoặc 67.67 với tỷ lệ %.",
+    _column("Giá trị", "value", "Số theo đơn vị tính của chỉ tiêu: 3.200 hoặc 3200; 67,67 hoặc 67.67 với tỷ lệ %.",
            required=True, width=12),
-    Column("Ghi chú", "note", "Không bắt buộc; tối đa 300 ký tự.", width=36),
+    _column("Ghi chú", "note", "Không bắt buộc; tối đa 300 ký tự.", width=36),
 ]
 TASK_COLUMNS: list[Column] = [
-    Column("Thứ tự", "order", "Số thứ tự nhiệm vụ trong kế hoạch; không trùng nhau. Để trống: theo thứ tự dòng. "
+    _column("Thứ tự", "order", "Số thứ tự nhiệm vụ trong kế hoạch; không trùng nhau. Để trống: theo thứ tự dòng. "
            "Khi nhập lại (cập nhật) kế hoạch, nhiệm vụ cùng số thứ tự được cập nhật.", width=8),
-    Column("Lĩnh vực", "sector", "Một lĩnh vực trong danh sách (mục của báo cáo định kỳ). Không bắt buộc.", width=24),
-    Column("Nội dung", "description", "Nội dung nhiệm vụ.", required=True, width=60),
-    Column("Cơ quan chủ trì", "lead", "Tên cơ quan chủ trì; được tạo mới dưới đơn vị của kế hoạch nếu chưa có.",
+    _column("Lĩnh vực", "sector", "Một lĩnh vực trong danh sách (mục của báo cáo định kỳ). Không bắt buộc.", width=24),
+    _column("Nội dung", "description", "Nội dung nhiệm vụ.", required=True, width=60),
+    _column("Cơ quan chủ trì", "lead", "Tên cơ quan chủ trì; được tạo mới dưới đơn vị của kế hoạch nếu chưa có.",
            width=30),
-    Column("Cơ quan phối hợp", "partners", "Tên các cơ quan phối hợp, cách nhau bởi dấu ;", width=36),
-    Column("Hạn", "due_on", "Ngày hết hạn, dd/mm/yyyy. Không bắt buộc.", width=12),
-    Column("Kỳ hạn", "due_period", "Hoặc kỳ phải xong: 2023-Q2, 2023-H1, 2023. Không bắt buộc.", width=10),
-    Column("Điều kiện", "due_condition", "Hoặc điều kiện, ví dụ khi Trung ương ban hành; nếu có được phân bổ vốn.",
+    _column("Cơ quan phối hợp", "partners", "Tên các cơ quan phối hợp, cách nhau bởi dấu ;", width=36),
+    _column("Hạn", "due_on", "Ngày hết hạn, dd/mm/yyyy. Không bắt buộc.", width=12),
+    _column("Kỳ hạn", "due_period", "Hoặc kỳ phải xong: 2023-Q2, 2023-H1, 2023. Không bắt buộc.", width=10),
+    _column("Điều kiện", "due_condition", "Hoặc điều kiện, ví dụ khi Trung ương ban hành; nếu có được phân bổ vốn.",
            width=24),
-    Column("Trạng thái", "status", "Chưa thực hiện, Đang thực hiện, Hoàn thành hoặc Hủy. Để trống: Chưa thực hiện.",
+    _column("Trạng thái", "status", "Chưa thực hiện, Đang thực hiện, Hoàn thành hoặc Hủy. Để trống: Chưa thực hiện.",
            width=16),
 ]
 TABLES: dict[str, list[Column]] = {SHEET_TARGETS: TARGET_COLUMNS, SHEET_TASKS: TASK_COLUMNS}
@@ -257,31 +260,7 @@ TABLES: dict[str, list[Column]] = {SHEET_TARGETS: TARGET_COLUMNS, SHEET_TASKS: T
 # --- Problems and results ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: where (as Excel shows it) and why, in Vietnamese."""
-
-    sheet: str
-    row: int  # the Excel row number; 0 for the sheet or file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [part for part in (f"Sheet {self.sheet}" if self.sheet else "", f"dòng {self.row}" if self.row else "",
-                                   f"cột {self.column}" if self.column else "") if part]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class ImportProblems(ValidationError):
-    """The file was not imported; `problems` lists every reason, in sheet and row order."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__([str(problem) for problem in problems])
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; the message is for the user."""
+Collector = Problems  # the problems of one file (the periodic forms' import collects into it too)
 
 
 def figure(value: Decimal | float | int) -> str:
@@ -346,10 +325,6 @@ class PlanImportResult:
 # --- Parsing cells ----------------------------------------------------------------------------
 
 
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def lines(value: Any) -> list[str]:
     """A cell of several lines (Alt+Enter in Excel), each tidied; blank lines dropped."""
     if isinstance(value, (int, float, dt.date)):
@@ -357,44 +332,19 @@ def lines(value: Any) -> list[str]:
     return [" ".join(line.split()) for line in str(value).splitlines() if line.strip()]
 
 
-def parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = cell_text(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise CellError(f"Ngày «{raw}» không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 24/02/2023).")
-
-
 def parse_int(value: Any, low: int, high: int) -> int:
-    raw = cell_text(value)
-    try:
-        number = services.parse_value(value, label="")
-    except ValidationError:
-        number = None
-    if number is None or number != number.to_integral_value() or not low <= number <= high:
-        raise CellError(f"«{raw}» không hợp lệ: cần một số nguyên từ {low} đến {high}.")
-    return int(number)
+    return parse_integer(value, low, high)
 
 
 def parse_number(value: Any) -> Decimal:
-    try:
-        number = services.parse_value(value, label="", check=False)
-    except ValidationError:
-        number = None
-    if number is None:
-        raise CellError(f"«{cell_text(value)}» không phải là số (ghi 7.645 hoặc 7645; 21,3 hoặc 21.3).")
+    """A figure (`ansinh.lib.parsing`), rounded to four decimals; refused over 16 digits."""
+    number = parse_decimal(value)
     try:
         return services.check_size(number, label="", text=value)
     except ValidationError:
-        raise CellError(f"«{cell_text(value)}» quá lớn: tối đa {services.MAX_INTEGER_DIGITS} chữ số trước dấu phẩy."
-                        ) from None
-
+        raise CellError(message(gettext_noop("“%(value)s” is too large: at most %(digits)s digits before the "
+                                             "decimal mark."), value=cell_text(value),
+                                digits=services.MAX_INTEGER_DIGITS)) from None
 
 
 def parse_period(value: Any) -> Period:
@@ -404,8 +354,9 @@ def parse_period(value: Any) -> Period:
     try:
         return Period.parse(raw)
     except ValidationError:
-        raise CellError(f"«{raw}» không phải là một kỳ: ghi 2023 (cả năm), 2023-H1 (6 tháng), 2023-Q2 (quý) "
-                        f"hoặc 2023-03 (tháng).") from None
+        raise CellError(message(gettext_noop("“%(value)s” is not a period: write 2023 (the year), 2023-H1 (six "
+                                             "months), 2023-Q2 (a quarter) or 2023-03 (a month)."),
+                                value=raw)) from None
 
 
 def parse_rule(value: Any) -> str:
@@ -422,8 +373,9 @@ def parse_rule(value: Any) -> str:
             month, day = (int(part) for part in rule.split("-"))
             dt.date(2024, month, day)  # a leap year: 02-29 is a day that exists
     except (ValidationError, ValueError):
-        raise CellError(f"«{cell_text(value)}» không phải là quy tắc hạn nộp: ghi last:15 (ngày 15 tháng cuối kỳ), "
-                        f"next:05 (ngày 5 tháng sau kỳ) hoặc 12-05 (ngày cố định 05/12).") from None
+        raise CellError(message(gettext_noop("“%(value)s” is not a deadline rule: write last:15 (the 15th of the "
+                                             "period's last month), next:05 (the 5th of the month after the period) "
+                                             "or 12-05 (a fixed day, 05/12)."), value=cell_text(value))) from None
     return rule
 
 
@@ -438,7 +390,8 @@ def parse_choice(value: Any, kind: str) -> str:
     found = choice_lookup(kind).get(fold(raw))
     if found is None:
         allowed = "; ".join(LISTS[kind].values())
-        raise CellError(f"«{raw}» không có trong danh sách. Chọn một trong: {allowed}.")
+        raise CellError(message(gettext_noop("“%(value)s” is not in the list. Choose one of: %(allowed)s."),
+                                value=raw, allowed=allowed))
     return found
 
 
@@ -448,43 +401,6 @@ def split_names(value: Any) -> list[str]:
 
 
 # --- Reading the workbook ---------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    number: int
-    values: dict[str, Any]
-
-
-@dataclass
-class Collector:
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.problems.append(Problem(sheet, row, column, message))
-
-
-def read_table(rows: Iterator[tuple[int, list[Any]]], sheet: str, columns: list[Column],
-               collector: Collector) -> list[Row]:
-    """The non-empty rows under the header row (found in the first rows by its first column)."""
-    header = find_header(rows, [column.header for column in columns], search_rows=HEADER_SEARCH_ROWS)
-    if header is None:
-        collector.add(sheet, 0, "", f"Không thấy dòng tiêu đề (cột «{columns[0].header}») trong "
-                                    f"{HEADER_SEARCH_ROWS} dòng đầu.")
-        return []
-    number, positions = header
-    index = list(zip(columns, positions, strict=True))
-    for column, position in index:
-        if position is None and column.required:
-            collector.add(sheet, number, column.header, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-    out: list[Row] = []
-    for number, cells in rows:
-        values = {column.key: (cells[position] if position is not None and position < len(cells) else None)
-                  for column, position in index if not column.informative}
-        if all(blank(value) for value in values.values()):
-            continue
-        out.append(Row(number, values))
-    return out
 
 
 def read_fields(rows: Iterator[tuple[int, list[Any]]], collector: Collector) -> dict[str, tuple[int, Any]]:
@@ -502,23 +418,25 @@ def read_fields(rows: Iterator[tuple[int, list[Any]]], collector: Collector) -> 
             break
     out: dict[str, tuple[int, Any]] = {}
     if header_at is None:
-        collector.add(SHEET_PLAN, 0, "", f"Không thấy dòng tiêu đề «Mục | Nội dung» trong {HEADER_SEARCH_ROWS} "
-                                         f"dòng đầu.")
+        collector.add(SHEET_PLAN, 0, "", message(gettext_noop(
+            "No header row “Mục | Nội dung” in the first %(rows)s rows."), rows=HEADER_SEARCH_ROWS))
         return out
     for number, cells in rows:
         raw_label = cells[0] if cells else None
         value = cells[1] if len(cells) > 1 else None
         if blank(raw_label):
             if not blank(value):
-                collector.add(SHEET_PLAN, number, "Mục", "Có nội dung nhưng không ghi mục.")
+                collector.add(SHEET_PLAN, number, "Mục", message(gettext_noop("There is content but no item.")))
             continue
         found = labels.get(header_key(raw_label))
         if found is None:
-            collector.add(SHEET_PLAN, number, "Mục", f"Mục «{cell_text(raw_label)}» không có trong mẫu (xem sheet "
-                                                     f"{SHEET_GUIDE}).")
+            collector.add(SHEET_PLAN, number, "Mục", message(gettext_noop(
+                "The item “%(item)s” is not in the template (see the sheet %(sheet)s)."), item=cell_text(raw_label),
+                sheet=SHEET_GUIDE))
             continue
         if found.key in out:
-            collector.add(SHEET_PLAN, number, "Mục", f"Mục «{found.label}» đã ghi ở dòng {out[found.key][0]}.")
+            collector.add(SHEET_PLAN, number, "Mục", message(gettext_noop(
+                "The item “%(item)s” is already on row %(row)s."), item=found.label, row=out[found.key][0]))
             continue
         out[found.key] = (number, value)
     return out
@@ -573,7 +491,7 @@ def _parse_field(f: Field, raw: Any) -> Any:
         return parse_choice(raw, kind.split(":", 1)[1])
     value = cell_text(raw)
     if f.max_length and len(value) > f.max_length:
-        raise CellError(f"Dài quá {f.max_length} ký tự.")
+        raise CellError(message(gettext_noop("Longer than %(limit)s characters."), limit=f.max_length))
     return value
 
 
@@ -584,8 +502,9 @@ def _fields(raw: dict[str, tuple[int, Any]], parsed: Parsed, collector: Collecto
             parsed.rows[f.key] = number
         if blank(value):
             if f.required:
-                collector.add(SHEET_PLAN, number, f.label, "Chưa điền (mục bắt buộc)." if number else
-                              f"Thiếu mục bắt buộc «{f.label}».")
+                collector.add(SHEET_PLAN, number, f.label,
+                              message(gettext_noop("Empty (a required item).")) if number else
+                              message(gettext_noop("The required item “%(item)s” is missing."), item=f.label))
             continue
         try:
             parsed.fields[f.key] = _parse_field(f, value)
@@ -604,14 +523,17 @@ def _resolve_unit(parsed: Parsed, collector: Collector) -> None:
     exact = [unit for unit in found if unit.code == code]
     label = FIELDS_BY_KEY["unit"].label
     row = parsed.rows.get("unit", 0)
-    map_name = "bản đồ cũ (trước 01/07/2025)" if edition == Edition.LEGACY else "bản đồ hiện hành"
     if len(exact) == 1 or len(found) == 1:
         parsed.unit = exact[0] if len(exact) == 1 else found[0]
     elif not found:
-        collector.add(SHEET_PLAN, row, label, f"Không có đơn vị hành chính mã {code} trên {map_name}.")
+        collector.add(SHEET_PLAN, row, label, message(
+            gettext_noop("There is no administrative unit with code %(code)s on the former map (before 01/07/2025).")
+            if edition == Edition.LEGACY else
+            gettext_noop("There is no administrative unit with code %(code)s on the map in force."), code=code))
     else:
         names = "; ".join(f"{u.code} {u.name}" for u in found)
-        collector.add(SHEET_PLAN, row, label, f"Mã {code} khớp nhiều đơn vị ({names}): ghi đủ số 0 ở đầu.")
+        collector.add(SHEET_PLAN, row, label, message(gettext_noop(
+            "The code %(code)s matches several units (%(names)s): write its leading zeros."), code=code, names=names))
 
 
 def _unit_lookup(plan_unit: Unit, codes: set[str]) -> dict[str, list[Unit]]:
@@ -650,9 +572,6 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
     codes = {parse_code(r.values["unit"]) for r in rows if not blank(r.values.get("unit"))}
     units = _unit_lookup(unit, codes) if unit is not None else {}
     seen: dict[tuple[int, int, str, str], int] = {}
-    map_name = ""
-    if unit is not None:
-        map_name = "bản đồ cũ" if unit.edition == Edition.LEGACY else "bản đồ hiện hành"
     for row in rows:
         v = row.values
 
@@ -661,20 +580,27 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
 
         indicator = None
         if blank(v.get("indicator")):
-            add("indicator", "Chưa điền (cột bắt buộc).")
+            add("indicator", message(gettext_noop("Empty (a required column).")))
         else:
             indicator = indicators.get(cell_text(v["indicator"]).lower())
             if indicator is None:
-                add("indicator", f"Không có chỉ tiêu mã «{cell_text(v['indicator'])}» (xem sheet {SHEET_CATALOGUE}).")
+                add("indicator", message(gettext_noop("There is no indicator with code “%(code)s” (see the sheet "
+                                                      "%(sheet)s)."), code=cell_text(v["indicator"]),
+                                         sheet=SHEET_CATALOGUE))
         target_unit = unit
         if not blank(v.get("unit")) and unit is not None:
             code = parse_code(v["unit"])
             found = units.get(code, [])
             if not found:
-                add("unit", f"Không có đơn vị mã {code} thuộc {unit.name} trên {map_name}.")
+                add("unit", message(
+                    gettext_noop("There is no unit with code %(code)s under %(unit)s on the former map.")
+                    if unit.edition == Edition.LEGACY else
+                    gettext_noop("There is no unit with code %(code)s under %(unit)s on the map in force."),
+                    code=code, unit=unit.name))
                 target_unit = None
             elif len(found) > 1:
-                add("unit", f"Mã {code} khớp nhiều đơn vị: ghi đủ số 0 ở đầu.")
+                add("unit", message(gettext_noop("The code %(code)s matches several units: write its leading zeros."),
+                                    code=code))
                 target_unit = None
             else:
                 target_unit = found[0]
@@ -684,7 +610,8 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
                 parsed_period = parse_period(v["period"])
                 period = parsed_period.key
                 if year and parsed_period.year != year:
-                    add("period", f"Kỳ {period} không thuộc năm {year} của kế hoạch.")
+                    add("period", message(gettext_noop("The period %(period)s is not in the plan's year %(year)s."),
+                                          period=period, year=year))
                     period = ""
             except CellError as error:
                 add("period", str(error))
@@ -694,26 +621,29 @@ def _targets(rows: list[Row], parsed: Parsed, indicators: dict[str, Indicator], 
             raw = cell_text(v["breakdown"])
             found_code = breakdown_code(indicator, raw)
             if indicator.source == Source.DERIVED and indicator.aggregation == Aggregation.FORMULA:
-                add("breakdown", f"{indicator.name} là tỷ lệ tính theo công thức, không có chi tiết.")
+                add("breakdown", message(gettext_noop("%(indicator)s is a rate computed by a formula: it has no "
+                                                      "breakdown."), indicator=indicator.name))
             elif found_code is None:
                 allowed = "; ".join(f"{b['code']} ({b['name']})" for b in indicator.breakdowns) or "không có"
-                add("breakdown", f"«{raw}» không phải là chi tiết của {indicator.name}. Các chi tiết: {allowed}.")
+                add("breakdown", message(gettext_noop("“%(value)s” is not a breakdown of %(indicator)s. The "
+                                                      "breakdowns: %(allowed)s."), value=raw, indicator=indicator.name,
+                                         allowed=allowed))
             else:
                 breakdown = found_code
         value = None
         if blank(v.get("value")):
-            add("value", "Chưa điền (cột bắt buộc).")
+            add("value", message(gettext_noop("Empty (a required column).")))
         else:
             try:
                 value = parse_number(v["value"])
                 if value < 0 and indicator is not None and indicator.unit_of_measure != "%":
-                    add("value", "Chỉ tiêu không được âm.")
+                    add("value", message(gettext_noop("A target cannot be negative.")))
                     value = None
             except CellError as error:
                 add("value", str(error))
         note = "" if blank(v.get("note")) else cell_text(v["note"])
         if len(note) > 300:
-            add("note", "Dài quá 300 ký tự.")
+            add("note", message(gettext_noop("Longer than %(limit)s characters."), limit=300))
         if indicator is None or target_unit is None or value is None or not period:
             continue
         target_key = (indicator.pk, target_unit.pk, period, breakdown)
@@ -741,7 +671,8 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
             except CellError as error:
                 add("order", str(error))
         if order in orders:
-            add("order", f"Thứ tự {order} đã dùng ở dòng {orders[order]}.")
+            add("order", message(gettext_noop("The number %(order)s is already used on row %(row)s."), order=order,
+                                 row=orders[order]))
         orders.setdefault(order, row.number)
         sector = ""
         if not blank(v.get("sector")):
@@ -751,12 +682,13 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
                 add("sector", str(error))
         description = "" if blank(v.get("description")) else "\n".join(lines(v["description"]))
         if not description:
-            add("description", "Chưa điền (cột bắt buộc).")
+            add("description", message(gettext_noop("Empty (a required column).")))
         lead = "" if blank(v.get("lead")) else cell_text(v["lead"])
         partners = [] if blank(v.get("partners")) else split_names(v["partners"])
         for name in [lead, *partners]:
             if len(name) > 200:
-                add("lead" if name == lead else "partners", f"Tên cơ quan dài quá 200 ký tự: «{name[:40]}…».")
+                add("lead" if name == lead else "partners", message(gettext_noop(
+                    "An agency's name is longer than 200 characters: “%(name)s…”."), name=name[:40]))
         due_on = None
         if not blank(v.get("due_on")):
             try:
@@ -771,7 +703,7 @@ def _tasks(rows: list[Row], parsed: Parsed, collector: Collector) -> None:
                 add("due_period", str(error))
         condition = "" if blank(v.get("due_condition")) else cell_text(v["due_condition"])
         if len(condition) > 200:
-            add("due_condition", "Dài quá 200 ký tự.")
+            add("due_condition", message(gettext_noop("Longer than %(limit)s characters."), limit=200))
         status = str(TaskStatus.OPEN)
         if not blank(v.get("status")):
             try:
@@ -788,15 +720,18 @@ def _check_fields(parsed: Parsed, indicators: dict[str, Indicator], collector: C
     unknown = [code for code in codes if code not in indicators]
     if unknown:
         collector.add(SHEET_PLAN, parsed.rows.get("form_codes", 0), FIELDS_BY_KEY["form_codes"].label,
-                      f"Không có chỉ tiêu mã: {', '.join(unknown)} (xem sheet {SHEET_CATALOGUE}).")
+                      message(gettext_noop("There is no indicator with the codes: %(codes)s (see the sheet "
+                                           "%(sheet)s)."), codes=", ".join(unknown), sheet=SHEET_CATALOGUE))
     derived = [code for code in codes if code in indicators and indicators[code].source == Source.DERIVED]
     if derived:
         collector.add(SHEET_PLAN, parsed.rows.get("form_codes", 0), FIELDS_BY_KEY["form_codes"].label,
-                      f"Chỉ tiêu tính theo công thức không báo cáo được trong biểu: {', '.join(derived)}.")
+                      message(gettext_noop("Indicators computed by a formula cannot be reported in the form: "
+                                           "%(codes)s."), codes=", ".join(derived)))
     issued, year = f.get("issued_on"), f.get("year")
     if issued is not None and year and issued.year not in (year - 1, year):
         collector.add(SHEET_PLAN, parsed.rows.get("issued_on", 0), FIELDS_BY_KEY["issued_on"].label,
-                      f"Kế hoạch năm {year} được ban hành trong năm {year} hoặc năm {year - 1}.")
+                      message(gettext_noop("A plan for %(year)s is issued in %(year)s or %(previous)s."), year=year,
+                              previous=year - 1))
 
 
 def _sort(problems: list[Problem]) -> list[Problem]:
@@ -806,19 +741,22 @@ def _sort(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (sheets.get(p.sheet, -1), p.row, columns.get(p.sheet, {}).get(p.column, -1)))
 
 
-def check_workbook(workbook: Reader) -> Parsed:
+def check_workbook(workbook: Reader, counted: list[int] | None = None) -> Parsed:
     """Steps 1 and 2: every cell parsed and checked; raises ImportProblems listing every problem."""
     collector = Collector()
     parsed = Parsed()
     sheets = {title: find_sheet(workbook, title) for title in SHEET_ORDER}
     if sheets[SHEET_PLAN] is None:
-        collector.add(SHEET_PLAN, 0, "", f"Tệp không có sheet «{SHEET_PLAN}» (dùng tệp mẫu tải từ hệ thống).")
+        collector.add(SHEET_PLAN, 0, "", message(gettext_noop(
+            "The file has no sheet “%(sheet)s” (use the template downloaded from the system)."), sheet=SHEET_PLAN))
         raise ImportProblems(collector.problems)
     raw = read_fields(workbook.rows(str(sheets[SHEET_PLAN])), collector)
     targets = read_table(workbook.rows(str(sheets[SHEET_TARGETS])), SHEET_TARGETS, TARGET_COLUMNS, collector) \
         if sheets[SHEET_TARGETS] else []
     tasks = read_table(workbook.rows(str(sheets[SHEET_TASKS])), SHEET_TASKS, TASK_COLUMNS, collector) \
         if sheets[SHEET_TASKS] else []
+    if counted is not None:
+        counted.append(len(raw) + len(targets) + len(tasks))
     _fields(raw, parsed, collector)
     indicators = {i.code: i for i in Indicator.objects.all()}
     _resolve_unit(parsed, collector)
@@ -960,18 +898,30 @@ def plan_import(*, actor: Actor, data: Source_, name: str = "", allowed: Callabl
     """Checks the whole file, then writes all of it in one transaction, or nothing.
 
     `allowed(home)` says whether the importer may change plans of a current-map unit (the web
-    passes `get_scope(user).can_change`); a plan outside it raises PermissionDenied. None allows
-    every unit (the CLI run by an operator). With `replace`, a plan the issuing body already has
-    under the same number and year is updated (targets revised, tasks matched by their order);
-    without it, such a plan is a problem. With `dry_run`, everything is done and rolled back.
+    passes `get_scope(user).can_change`); a plan outside it raises PermissionDenied. None means the
+    actor's own scope, or every unit when there is no actor (the CLI run by an operator). With
+    `replace`, a plan the issuing body already has under the same number and year is updated
+    (targets revised, tasks matched by their order); without it, such a plan is a problem. With
+    `dry_run`, everything is done and rolled back.
     Raises ImportProblems listing every problem.
     """
-    unreadable = ImportProblems([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng tệp mẫu tải "
-                                                    "từ hệ thống).")])
+    counted: list[int] = []
+    allowed = scope_of(actor, allowed)
     try:
-        parsed, file_name = read_workbook(data, check_workbook)
-    except SpreadsheetError:
-        raise unreadable from None
+        try:
+            parsed, file_name = read_workbook(data, lambda workbook: check_workbook(workbook, counted))
+        except LimitError as error:
+            raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                             reason=error))]) from None
+        except SpreadsheetError:
+            raise ImportProblems([Problem("", 0, "", message(gettext_noop(
+                "The file cannot be read: an Excel .xlsx file is needed (use the template downloaded from the "
+                "system).")))]) from None
+    except ImportProblems as refused:
+        record_refused(actor=actor, kind="plans", name=name or source_name(data), rows=sum(counted),
+                       problems=refused.problems,
+                       check=dry_run)
+        raise
     name = name or file_name
     assert parsed.unit is not None
     if allowed is not None and not allowed(current_home(parsed.unit)):

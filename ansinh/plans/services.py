@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Level, Unit, current_home
+from ansinh.lib.parsing import CellError, parse_decimal
 
 from .models import (Aggregation, Agency, Dimension, Indicator, Plan, ReportText, Source, Submission,
                      SubmissionEvent, SubmissionStatus, SubmissionValue, Target, TargetRevision, Task, TaskNote,
@@ -426,27 +427,15 @@ def submission_open(*, actor: Actor, plan: Plan, unit: Unit, period: str) -> Sub
 
 
 def parse_value(text: object, *, label: str, check: bool = True) -> Decimal | None:
-    """A figure typed in Vietnamese or plain form: "7.645", "7645", "21,3", "13.747,5"; blank → None."""
-    if text is None:
+    """A figure typed in Vietnamese or plain form: "7.645", "7645", "21,3", "13.747,5"; blank → None.
+    Read by the one parser of every import (`ansinh.lib.parsing.parse_decimal`), so a page, the
+    API and a workbook agree: "1.200" is 1200, "0,5" is one half, "2.5e3" is refused."""
+    if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    if isinstance(text, (int, float, Decimal)):
-        value = Decimal(str(text))
-        if not value.is_finite():
-            raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text})
-        return check_size(value, label=label, text=text) if check else value
-    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    if not raw:
-        return None
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.split(".")[1]) == 3 and raw.split(".")[0] != "0"):
-        raw = raw.replace(".", "")  # "7.645" is seven thousand six hundred forty-five in Vietnamese
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
+        value = parse_decimal(text)
+    except CellError:
         raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text}) from None
-    if not value.is_finite():
-        raise ValidationError(_("%(label)s: “%(text)s” is not a number.") % {"label": label, "text": text})
     return check_size(value, label=label, text=text) if check else value
 
 

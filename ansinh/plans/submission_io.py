@@ -14,22 +14,27 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Level, Unit, code_candidates, current_home
-from ansinh.lib.spreadsheets import (Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key,
-                                     header_positions, read_workbook)
+from ansinh.lib.parsing import is_blank as blank
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, cell_text, find_sheet, header_key, \
+    read_workbook
+from ansinh.lib.spreadsheets import file_name as source_name
+from ansinh.lib.tabular import Column, message, read_table, record_refused, scope_of
 from ansinh.lib.vietnamese import fold, format_number
 
 from . import services
-from .importer import (CellError, Collector, ImportProblems, Problem, Source_, blank, breakdown_code, choice_lookup,
+from .importer import (CellError, Collector, ImportProblems, Problem, Source_, breakdown_code, choice_lookup,
                        parse_code, parse_int, parse_number, parse_period)
 from .models import Indicator, Plan, Source, Submission, SubmissionStatus, SubmissionValue
 from .periods import Period
@@ -65,6 +70,10 @@ NOTES = [
     "Số liệu của kỳ: 7.645 hoặc 7645; 21,3 hoặc 21.3. Để trống nếu không có số liệu.",
     "Không bắt buộc; tối đa 300 ký tự.",
 ]
+# The table of the form, declared once: read by `_read`, written by `form_workbook`.
+FORM_COLUMNS = [Column(header, key, "raw", note, required=key in ("indicator", "value"),
+                       informative=key in ("name", "unit_of_measure"))
+                for header, key, note in zip(COLUMNS, COLUMN_KEYS, NOTES, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -222,8 +231,12 @@ class SubmissionImportResult:
     submission_id: int
     status: str
     warnings: list[str] = field(default_factory=list)
+    written: bool = True
 
     def lines(self) -> list[str]:
+        if not self.written:
+            return [f"Biểu hợp lệ, chưa ghi gì: sẽ lưu {format_number(self.values)} số liệu vào biểu báo cáo "
+                    f"{Period.parse(self.period).label_vi()} của {self.unit} (kế hoạch {self.plan})."]
         out = [f"Đã lưu {format_number(self.values)} số liệu vào biểu báo cáo {Period.parse(self.period).label_vi()}"
                f" của {self.unit} (kế hoạch {self.plan})."]
         out.append("Đã nộp biểu lên cấp trên." if self.submitted else
@@ -243,33 +256,24 @@ def _read(workbook: Reader, collector: Collector) -> _Parsed:
     parsed = _Parsed()
     sheet = find_sheet(workbook, SHEET_FORM)
     if sheet is None:
-        collector.add(SHEET_FORM, 0, "", f"Tệp không có sheet «{SHEET_FORM}» (dùng biểu tải từ hệ thống).")
+        collector.add(SHEET_FORM, 0, "", message(gettext_noop(
+            "The file has no sheet “%(sheet)s” (use the form downloaded from the system)."), sheet=SHEET_FORM))
         return parsed
     labels = {header_key(f.label): f for f in HEADER_FIELDS}
     rows = workbook.rows(sheet)
-    index: dict[str, int] = {}
     for number, cells in rows:
         first = header_key(cells[0]) if cells else ""
         if first == header_key(COLUMNS[0]):
-            positions = header_positions(cells, COLUMNS)
-            for title, k, position in zip(COLUMNS, COLUMN_KEYS, positions, strict=True):
-                if position is not None:
-                    index[k] = position
-                elif k in ("indicator", "value"):
-                    collector.add(SHEET_FORM, number, title, "Thiếu cột bắt buộc này ở dòng tiêu đề.")
-            break
+            table = read_table(chain([(number, cells)], rows), SHEET_FORM, FORM_COLUMNS, collector,
+                               epoch=workbook.epoch)
+            parsed.rows = [(row.number, row.values) for row in table]
+            return parsed
         f = labels.get(first)
         if f is not None and not f.informative:
             parsed.header[f.key] = (number, cells[1] if len(cells) > 1 else None)
-    if not index:
-        if not collector.problems:
-            collector.add(SHEET_FORM, 0, "", f"Không thấy dòng tiêu đề của bảng (cột «{COLUMNS[0]}»).")
-        return parsed
-    for number, cells in rows:
-        values = {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}
-        if blank(values.get("indicator")) and blank(values.get("value")) and blank(values.get("breakdown")):
-            continue
-        parsed.rows.append((number, values))
+    if not collector.problems:
+        collector.add(SHEET_FORM, 0, "", message(gettext_noop("No header row of the table (column “%(column)s”)."),
+                                                 column=COLUMNS[0]))
     return parsed
 
 
@@ -278,27 +282,46 @@ def _header_value(parsed: _Parsed, k: str, collector: Collector, *, required: bo
     if blank(value) and required:
         label = next(f.label for f in HEADER_FIELDS if f.key == k)
         collector.add(SHEET_FORM, number, label,
-                      f"Chưa điền «{label}»." if number else f"Thiếu ô «{label}» ở đầu biểu.")
+                      message(gettext_noop("“%(label)s” is empty."), label=label) if number else
+                      message(gettext_noop("The cell “%(label)s” is missing from the top of the form."), label=label))
     return number, value
 
 
 def submission_import(*, actor: Actor, data: Source_, name: str = "",
                       allowed: Callable[[Unit], bool] | None = None, plans: QuerySet[Plan] | None = None,
-                      submit: bool = False) -> SubmissionImportResult:
+                      submit: bool = False, dry_run: bool = False) -> SubmissionImportResult:
     """Checks the whole form, then saves its figures into the unit's submission (made as a draft
     the first time) in one transaction, or saves nothing.
 
     `plans` limits the plans the file may name (the web passes `plans_for_user`); `allowed(home)`
     says whether the importer may edit the unit's forms (else PermissionDenied). With `submit`, the
-    form is also submitted. Raises ImportProblems listing every problem.
+    form is also submitted. With `dry_run`, everything is done and rolled back. Raises
+    ImportProblems listing every problem (and audits the refusal).
     """
-    unreadable = ImportProblems([Problem("", 0, "", "Không đọc được tệp: cần một tệp Excel .xlsx (dùng biểu tải từ "
-                                                    "hệ thống).")])
+    counted: list[int] = []
+    try:
+        return _submission_import(actor=actor, data=data, name=name, allowed=scope_of(actor, allowed), plans=plans,
+                                  submit=submit, dry_run=dry_run, counted=counted)
+    except ImportProblems as refused:
+        record_refused(actor=actor, kind="submissions", name=name or source_name(data), rows=sum(counted),
+                       problems=refused.problems, check=dry_run)
+        raise
+
+
+def _submission_import(*, actor: Actor, data: Source_, name: str, allowed: Callable[[Unit], bool] | None,
+                       plans: QuerySet[Plan] | None, submit: bool, dry_run: bool,
+                       counted: list[int]) -> SubmissionImportResult:
     collector = Collector()
     try:
         parsed, file_name = read_workbook(data, lambda workbook: _read(workbook, collector))
+    except LimitError as error:
+        raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                         reason=error))]) from None
     except SpreadsheetError:
-        raise unreadable from None
+        raise ImportProblems([Problem("", 0, "", message(gettext_noop(
+            "The file cannot be read: an Excel .xlsx file is needed (use the form downloaded from the "
+            "system).")))]) from None
+    counted.append(len(parsed.rows))
     name = name or file_name
     if collector.problems:
         raise ImportProblems(collector.problems)
@@ -327,8 +350,8 @@ def submission_import(*, actor: Actor, data: Source_, name: str = "",
         edition = choice_lookup("edition").get(fold(cell_text(edition_raw)), "")
         if not edition:
             collector.add(SHEET_FORM, edition_row, "Bản đồ hành chính",
-                          f"«{cell_text(edition_raw)}» không hợp lệ: ghi legacy (bản đồ "
-                                                        f"trước 01/07/2025) hoặc current.")
+                          message(gettext_noop("“%(value)s” is not valid: write legacy (the map before 01/07/2025) "
+                                               "or current."), value=cell_text(edition_raw)))
     plan: Plan | None = None
     unit: Unit | None = None
     if not collector.problems and year is not None:
@@ -342,7 +365,8 @@ def submission_import(*, actor: Actor, data: Source_, name: str = "",
                           str(error))
     if plan is not None and period is not None and period.year != plan.year:
         collector.add(SHEET_FORM, period_row, "Kỳ báo cáo",
-                      f"Kỳ {period.key} không thuộc năm {plan.year} của kế hoạch.")
+                      message(gettext_noop("The period %(period)s is not in the plan's year %(year)s."),
+                              period=period.key, year=plan.year))
     if collector.problems or plan is None or unit is None or period is None:
         raise ImportProblems(collector.problems)
 
@@ -359,24 +383,27 @@ def submission_import(*, actor: Actor, data: Source_, name: str = "",
             collector.add(SHEET_FORM, number, column[k], message)
 
         if blank(row.get("indicator")):
-            add("indicator", "Chưa điền mã chỉ tiêu.")
+            add("indicator", message(gettext_noop("The indicator code is empty.")))
             continue
         code = cell_text(row["indicator"]).lower()
         indicator = indicators.get(code) or others.get(code)
         if indicator is None:
-            add("indicator", f"Chỉ tiêu «{code}» không có trong biểu báo cáo của kế hoạch {plan.number}.")
+            add("indicator", message(gettext_noop("The indicator “%(code)s” is not in the form of plan %(plan)s."),
+                                     code=code, plan=plan.number))
             continue
         breakdown = ""
         if not blank(row.get("breakdown")):
             found = breakdown_code(indicator, cell_text(row["breakdown"]))
             if found is None:
                 allowed_ = "; ".join(str(b["code"]) for b in indicator.breakdowns) or "không có"
-                add("breakdown", f"«{cell_text(row['breakdown'])}» không phải là chi tiết của {indicator.name} "
-                                 f"(các chi tiết: {allowed_}).")
+                add("breakdown", message(gettext_noop("“%(value)s” is not a breakdown of %(indicator)s (the "
+                                                      "breakdowns: %(allowed)s)."), value=cell_text(row["breakdown"]),
+                                         indicator=indicator.name, allowed=allowed_))
                 continue
             breakdown = found
         if (code, breakdown) in seen:
-            add("indicator", f"Số liệu này đã ghi ở dòng {seen[(code, breakdown)]}.")
+            add("indicator", message(gettext_noop("This figure is already on row %(row)s."),
+                                     row=seen[(code, breakdown)]))
             continue
         seen[(code, breakdown)] = number
         value = None
@@ -387,17 +414,18 @@ def submission_import(*, actor: Actor, data: Source_, name: str = "",
                 add("value", str(error))
                 continue
             if value < 0 and indicator.unit_of_measure != "%":
-                add("value", "Số liệu không được âm.")
+                add("value", message(gettext_noop("The figure cannot be negative.")))
                 continue
         note = "" if blank(row.get("note")) else cell_text(row["note"])
         if len(note) > 300:
-            add("note", "Dài quá 300 ký tự.")
+            add("note", message(gettext_noop("Longer than %(limit)s characters."), limit=300))
             continue
         values[(indicator.code, breakdown)] = value
         if note and value is not None:
             notes[(indicator.code, breakdown)] = note
     if not collector.problems and not any(v is not None for v in values.values()) and submit:
-        collector.add(SHEET_FORM, 0, "", "Biểu chưa có số liệu nào: điền cột Giá trị trước khi nộp.")
+        collector.add(SHEET_FORM, 0, "", message(gettext_noop(
+            "The form has no figures yet: fill in the Giá trị column before submitting it.")))
     if collector.problems:
         raise ImportProblems(collector.problems)
 
@@ -416,6 +444,8 @@ def submission_import(*, actor: Actor, data: Source_, name: str = "",
             _save_notes(submission, notes, actor=actor)
             if submit:
                 services.submission_submit(actor=actor, submission=submission)
+            if dry_run:
+                transaction.set_rollback(True)
     except ImportProblems:
         raise
     except ValidationError as error:
@@ -423,7 +453,7 @@ def submission_import(*, actor: Actor, data: Source_, name: str = "",
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={code for code, _part in values})}
     return SubmissionImportResult(file=name, plan=plan.number, unit=unit.name, period=period.key, values=count,
                                   submitted=submit, submission_id=submission.pk, status=submission.status,
-                                  warnings=services.parts_over_total(values, indicators))
+                                  warnings=services.parts_over_total(values, indicators), written=not dry_run)
 
 
 def _save_notes(submission: Submission, notes: dict[tuple[str, str], str], *, actor: Actor) -> None:

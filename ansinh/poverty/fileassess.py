@@ -55,7 +55,10 @@ from ansinh.households.models import (
     Sex,
     WaterSource,
 )
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer
+from ansinh.lib import parsing
+from ansinh.lib.parsing import CellError, parse_date, parse_decimal, parse_yes_no
+from ansinh.lib.spreadsheets import Reader, SpreadsheetError, Writer, safe_text
+from ansinh.lib.tabular import Problems
 from ansinh.lib.vietnamese import fold
 
 from . import engine, facts
@@ -81,21 +84,10 @@ MAX_NAMES = 5  # members named per indicator in a reason; more are counted
 # --- Errors -----------------------------------------------------------------------------------
 
 
-class Problems:
-    """Every bad cell of the file, kept in sheet order, raised together as one ValidationError."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[int, int, int, str]] = []
-
-    def add(self, message: str, *, sheet: int = 0, row: int = 0, column: int = 0) -> None:
-        self.items.append((sheet, row, column, message))
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationError([message for *_, message in sorted(self.items, key=lambda i: i[:3])])
+def _note(problems: Problems, text: str, *, sheet: int = 0, row: int = 0, column: int = 0) -> None:
+    """A problem of the file as a whole or of its header (its text says where), kept in sheet,
+    row and column order among the cells' problems."""
+    problems.add("", 0, "", text, order=(sheet, row, column))
 
 
 def _cap(text: str) -> str:
@@ -139,21 +131,17 @@ class Sheet:
         position = self.index[name]
         return [row[position] for row in self.rows]
 
-    def where(self, row: int, name: str) -> str:
-        """"Dòng 5, cột area (B)" for messages."""
+    def bad(self, problems: Problems, row: int, name: str, text: str) -> None:
+        """A bad cell, shown as "Dòng 5, cột area (B): …" ("Trang tính members, dòng 5, …")."""
         position = self.index.get(name)
         letter = f" ({_column_letter(position)})" if position is not None else ""
-        return f"{self.label}dòng {self.numbers[row]}, cột {name}{letter}"
-
-    def bad(self, problems: Problems, row: int, name: str, text: str) -> None:
-        where = self.where(row, name)
-        problems.add(f"{_cap(where)}: {text}", sheet=self.rank, row=self.numbers[row],
-                     column=self.index.get(name, 0))
+        problems.add(self.label.rstrip(", "), self.numbers[row], f"{name}{letter}", text,
+                     order=(self.rank, self.numbers[row], position or 0))
 
     def missing(self, problems: Problems, names: Sequence[str], source: str) -> None:
         for name in names:
-            problems.add(f"{_cap(self.label + 'thiếu')} cột {name} ở dòng tiêu đề (dòng 1) của {source}.",
-                         sheet=self.rank, row=1)
+            _note(problems, f"{_cap(self.label + 'thiếu')} cột {name} ở dòng tiêu đề (dòng 1) của {source}.",
+                  sheet=self.rank, row=1)
 
 
 def _is_blank(cell: Cell) -> bool:
@@ -164,7 +152,7 @@ def _make_sheet(title: str, records: list[list[Cell]], problems: Problems, sourc
                 label: str = "", delimiter: str = ",") -> Sheet | None:
     """Header and data rows from raw records; reports untitled columns that hold data."""
     if not records or all(_is_blank(cell) for cell in records[0]):
-        problems.add(f"{_cap(label + 'tệp')} {source} không có dòng tiêu đề ở dòng 1 "
+        _note(problems, f"{_cap(label + 'tệp')} {source} không có dòng tiêu đề ở dòng 1 "
                      f"(cần household_id, area, income_per_capita …).", sheet=rank)
         return None
     headers = ["" if cell is None else str(cell).strip() for cell in records[0]]
@@ -176,7 +164,7 @@ def _make_sheet(title: str, records: list[list[Cell]], problems: Problems, sourc
     for position, header in enumerate(headers):
         key = header.lower()
         if key and key in seen:
-            problems.add(f"{_cap(label + 'cột')} {header} xuất hiện hai lần ở dòng tiêu đề (cột "
+            _note(problems, f"{_cap(label + 'cột')} {header} xuất hiện hai lần ở dòng tiêu đề (cột "
                          f"{_column_letter(seen[key])} và {_column_letter(position)}).", sheet=rank, row=1,
                          column=position)
         seen.setdefault(key, position)
@@ -187,7 +175,7 @@ def _make_sheet(title: str, records: list[list[Cell]], problems: Problems, sourc
         row = list(record[:width]) + [None] * (width - len(record)) if len(record) != width else list(record)
         for position in [*untitled, *range(width, len(record))]:
             if position < len(record) and not _is_blank(record[position]):
-                problems.add(f"{_cap(label + 'dòng')} {number}, cột {_column_letter(position)}: có dữ liệu "
+                _note(problems, f"{_cap(label + 'dòng')} {number}, cột {_column_letter(position)}: có dữ liệu "
                              f"nhưng cột không có tiêu đề ở dòng 1.", sheet=rank, row=number, column=position)
         sheet.rows.append(row)
         sheet.numbers.append(number)
@@ -279,8 +267,11 @@ def write_table(path: Path, *, title: str, headers: list[str], rows: list[list[C
         if extension == ".csv":
             with open(temp, "w", encoding="utf-8-sig", newline="") as out:
                 writer = csv.writer(out, delimiter=delimiter)
-                writer.writerow(headers)
-                writer.writerows([cell if type(cell) is str else _csv_text(cell) for cell in row] for row in rows)
+                # Text through safe_text: "=HYPERLINK(…)" from the input must not become a formula in
+                # the spreadsheet that opens the result.
+                writer.writerow([safe_text(header) for header in headers])
+                writer.writerows([safe_text(cell) if type(cell) is str else _csv_text(cell) for cell in row]
+                                 for row in rows)
         else:
             _write_xlsx(temp, title=title, headers=headers, rows=rows)
         os.replace(temp, path)
@@ -327,9 +318,7 @@ def _merge_columns(headers: list[str], rows: list[list[Cell]],
 
 # --- Cells ------------------------------------------------------------------------------------
 
-_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _AREAS = {"urban": True, "thanh thi": True, "do thi": True, "rural": False, "nong thon": False}
-_YES_NO = {"0": False, "1": True, "co": True, "khong": False, "true": True, "false": False}
 
 
 def _text(cell: Cell) -> str:
@@ -345,39 +334,24 @@ def _show(cell: Cell) -> str:
 
 
 def parse_money(cell: Cell) -> tuple[int | None, str]:
-    """Whole đồng: digits, or digits grouped by Vietnamese thousands dots (1.500.000).
-
-    "1,500,000" is refused: in Vietnamese writing the comma is the decimal mark, so it is
-    ambiguous; decimals, negative amounts and words are refused too. Returns (value, error).
-    """
+    """Whole đồng (`ansinh.lib.parsing.parse_money`: 1.500.000 or 1500000; "1,500,000", decimals,
+    negative amounts and words refused). Returns (value, error)."""
     if type(cell) is str and cell.isdigit() and cell.isascii():  # the usual case, first
         return int(cell), ""
-    need = "ghi số đồng nguyên, chỉ gồm chữ số, có thể phân cách hàng nghìn bằng dấu chấm (1.500.000)"
-    if isinstance(cell, bool):
-        return None, f"{_show(cell)} không phải số tiền: {need}."
-    if isinstance(cell, int):
-        return (cell, "") if cell >= 0 else (None, f"số tiền âm {_show(cell)}: {need}.")
-    if isinstance(cell, float):
-        if not math.isfinite(cell):
-            return None, f"{_show(cell)} không phải số tiền: {need}."
-        if cell < 0:
-            return None, f"số tiền âm {_show(cell)}: {need}."
-        if not cell.is_integer():
-            return None, f"số tiền {_show(cell)} có phần lẻ thập phân: {need}."
-        return int(cell), ""
-    text = _text(cell)
-    if not text:
+    if _is_blank(cell):
         return None, "ô trống: cần thu nhập bình quân (đồng/người/tháng)."
-    if text.isdigit() and text.isascii():
-        return int(text), ""
-    if _DOTTED.fullmatch(text):
-        return int(text.replace(".", "")), ""
-    if text.startswith("-"):
-        return None, f"số tiền âm {_show(cell)}: {need}."
-    if re.fullmatch(r"\d+([.,]\d+)*", text):
-        why = "dấu phẩy là dấu thập phân trong cách viết số của Việt Nam" if "," in text else "có phần lẻ thập phân"
-        return None, f"số tiền {_show(cell)} không rõ ({why}): {need}."
-    return None, f"{_show(cell)} không phải số tiền: {need}."
+    try:
+        return parsing.parse_money(cell), ""
+    except CellError as error:
+        return None, f"{error}"
+
+
+def _non_negative(cell: Cell) -> float:
+    """A number of the file (`ansinh.lib.parsing`: "1.200" is 1200, "35,5" is 35.5), not negative."""
+    value = parse_decimal(cell)
+    if value < 0:
+        raise CellError(f"{_show(cell)} âm")
+    return float(value)
 
 
 def _flag(cell: Cell) -> int | None:
@@ -390,11 +364,10 @@ def _flag(cell: Cell) -> int | None:
 
 
 def _yes_no(cell: Cell) -> bool | None:
-    if isinstance(cell, bool):
-        return cell
-    if isinstance(cell, (int, float)):
-        return bool(cell) if cell in (0, 1) else None
-    return _YES_NO.get(fold(_text(cell)))
+    try:
+        return parse_yes_no(cell)
+    except CellError:
+        return None
 
 
 def _column(sheet: Sheet, problems: Problems, name: str, parse: Callable[[Cell], tuple[Any, str]], *,
@@ -535,7 +508,7 @@ def assess_households(spec: engine.StandardSpec, sheet: Sheet, problems: Problem
         sheet.missing(problems, missing, f"tệp theo chuẩn {spec.code}")
         return None
     if not sheet.rows:
-        problems.add("Tệp chỉ có dòng tiêu đề, không có hộ nào để đánh giá.", sheet=sheet.rank)
+        _note(problems, "Tệp chỉ có dòng tiêu đề, không có hộ nào để đánh giá.", sheet=sheet.rank)
         return None
     _ids(sheet, problems)
     areas = _column(sheet, problems, "area", _memo(_area))
@@ -592,52 +565,33 @@ def _bool_parse(*, default: bool | None = None) -> Callable[[Cell], tuple[Any, s
 
 
 def _area_m2(cell: Cell) -> tuple[float | None, str]:
-    """Floor area in m², with a decimal comma or point ("35,5" or "35.5")."""
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        value = float(cell)
-    else:
-        text = _text(cell).replace(",", ".")
-        if not text:
-            return None, "ô trống: cần diện tích nhà ở (m²)."
-        value = float(text) if re.fullmatch(r"\d+(\.\d+)?", text) else -1.0
-    if not math.isfinite(value) or value < 0:
+    """Floor area in m², in Vietnamese writing ("35,5"; "1.200" is 1200 m²) or "35.5"."""
+    if _is_blank(cell):
+        return None, "ô trống: cần diện tích nhà ở (m²)."
+    try:
+        return _non_negative(cell), ""
+    except CellError:
         return None, f"{_show(cell)} không phải diện tích hợp lệ (m², ví dụ 35,5)."
-    return value, ""
 
 
 def _amount(cell: Cell) -> tuple[float | None, str]:
     """A form B1 answer: 0/1, a share (0,5) or a quantity (ha); empty means 0."""
     if _is_blank(cell):
         return 0.0, ""
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        value = float(cell)
-    else:
-        text = _text(cell).replace(",", ".")
-        value = float(text) if re.fullmatch(r"\d+(\.\d+)?", text) else -1.0
-    if not math.isfinite(value) or value < 0:
+    try:
+        return _non_negative(cell), ""
+    except CellError:
         return None, f"{_show(cell)} không hợp lệ: cần một số không âm (0, 1, 0,5 …)."
-    return value, ""
 
 
 def _birth_date(on: dt.date) -> Callable[[Cell], tuple[Any, str]]:
     def parse(cell: Cell) -> tuple[Any, str]:
-        value: dt.date | None = None
-        if isinstance(cell, dt.datetime):
-            value = cell.date()
-        elif isinstance(cell, dt.date):
-            value = cell
-        else:
-            text = _text(cell)
-            if not text:
-                return None, "ô trống: cần ngày sinh (dd/mm/yyyy)."
-            for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-                try:
-                    value = dt.datetime.strptime(text, pattern).date()
-                    break
-                except ValueError:
-                    continue
-            if value is None:
-                return None, f"{_show(cell)} không phải ngày hợp lệ (dd/mm/yyyy, ví dụ 05/09/1990)."
+        if _is_blank(cell):
+            return None, "ô trống: cần ngày sinh (dd/mm/yyyy)."
+        try:
+            value = parse_date(cell)
+        except CellError as error:
+            return None, f"{error}"
         if value > on:
             return None, f"ngày sinh {value:%d/%m/%Y} sau ngày tính tuổi {on:%d/%m/%Y}."
         return value, ""
@@ -716,7 +670,7 @@ def assess_members(spec: engine.StandardSpec, households_sheet: Sheet, members_s
     if h_missing or m_missing:
         return None
     if not hs.rows:
-        problems.add("Trang tính households không có hộ nào.", sheet=hs.rank)
+        _note(problems, "Trang tính households không có hộ nào.", sheet=hs.rank)
         return None
     n = len(hs.rows)
     ids = _ids(hs, problems)

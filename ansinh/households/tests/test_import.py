@@ -6,6 +6,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import include, path
+from django.utils import translation
 
 import ansinh.urls
 from ansinh.accounts.access import get_scope
@@ -191,11 +193,11 @@ def test_it_reports_every_problem_by_sheet_row_and_column(people):
         (SHEET_MEMBERS, 6, "Mã hộ"): "Mã hộ H9 không có trong sheet Hộ gia đình.",
         (SHEET_MEMBERS, 7, "Số định danh cá nhân"): "Chữ số thứ tư của số định danh ứng với giới tính nữ, không khớp "
                                                     "với giới tính đã khai.",
-        (SHEET_MEMBERS, 8, "Ngày sinh"): "Ngày «31/02/1970» không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ "
-                                         "05/03/1980).",
+        # The message names the day that does not exist (it said "write dd/mm/yyyy" before).
+        (SHEET_MEMBERS, 8, "Ngày sinh"): "Ngày «31/02/1970» không hợp lệ: tháng 2 năm 1970 không có ngày 31.",
         (SHEET_MEMBERS, 8, "Quan hệ với chủ hộ"): "Hộ H4 đã có chủ hộ ở dòng 7: mỗi hộ chỉ có một chủ hộ.",
         (SHEET_MEMBERS, 9, "Số định danh cá nhân"): "Số định danh cá nhân phải gồm đúng 12 chữ số.",
-        (SHEET_CONDITIONS, 3, "Diện tích ở (m²)"): "«nhiều» không phải là số.",
+        (SHEET_CONDITIONS, 3, "Diện tích ở (m²)"): "«nhiều» không phải là số (ghi 1.200 hoặc 1200; 0,5 hoặc 36,5).",
         (SHEET_CONDITIONS, 3, "Năm rà soát"): "Hộ H1 đã có điều kiện sống năm 2025 ở dòng 2.",
         (SHEET_CONDITIONS, 4, "Mã hộ"): "Mã hộ H8 không có trong sheet Hộ gia đình và cũng chưa có trong sổ hộ.",
         (SHEET_CONDITIONS, 5, "Năm rà soát"): f"Năm «1999» không hợp lệ: cần một năm từ 2016 đến "
@@ -490,14 +492,25 @@ def excel_like_workbook() -> bytes:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts = {
-        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                               'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                               'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                       'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<x:workbook xmlns:x="{main}" xmlns:r="{rel}"><x:sheets>'
                            '<x:sheet name="Hộ gia đình" sheetId="1" r:id="rId7"/></x:sheets></x:workbook>',
         "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
                                       'relationships"><Relationship Id="rId7" Target="/xl/worksheets/ho.xml" '
-                                      'Type="x"/></Relationships>',
+                                      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                      'worksheet"/><Relationship Id="rId8" Target="styles.xml" Type="http://schemas.'
+                                      'openxmlformats.org/officeDocument/2006/relationships/styles"/><Relationship '
+                                      'Id="rId9" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+                                      'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
         "xl/sharedStrings.xml": f'<x:sst xmlns:x="{main}"><x:si><x:t>Mã hộ</x:t></x:si>'
-                                '<x:si><x:r><x:t>Thạch </x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>Sol</x:t></x:r>'
+                                '<x:si><x:r><x:t xml:space="preserve">Thạch </x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>Sol</x:t></x:r>'
                                 '<x:rPh sb="0" eb="1"><x:t>PHONETIC</x:t></x:rPh></x:si>'
                                 '<x:si><x:t>A &amp; B</x:t></x:si></x:sst>',
         "xl/styles.xml": f'<styleSheet xmlns="{main}"><numFmts count="1"><numFmt numFmtId="170" '
@@ -509,7 +522,7 @@ def excel_like_workbook() -> bytes:
                                 '<x:c r="B4" s="1"><x:v>28592</x:v></x:c><x:c r="C4" s="2"><x:v>45658.5</x:v></x:c>'
                                 '<x:c r="D4" t="b"><x:v>1</x:v></x:c><x:c r="F4"><x:f>1+1</x:f><x:v>2</x:v></x:c>'
                                 '<x:c r="G4" t="str"><x:f>"a"</x:f><x:v>a</x:v></x:c><x:c r="H4" t="inlineStr">'
-                                '<x:is><x:t> x </x:t></x:is></x:c><x:c r="I4"><x:v>1.5E3</x:v></x:c></x:row>'
+                                '<x:is><x:t xml:space="preserve"> x </x:t></x:is></x:c><x:c r="I4"><x:v>1.5E3</x:v></x:c></x:row>'
                                 '</x:sheetData></x:worksheet>',
     }
     out = io.BytesIO()
@@ -544,3 +557,92 @@ def test_a_broken_sheet_is_reported_not_raised(people):
     with pytest.raises(HouseholdImportError) as error:
         household_import(actor=None, data=broken.getvalue())
     assert str(error.value.problems[0]).startswith("Không đọc được tệp")
+
+
+# --- Limits, refusals and languages (the tabular import framework) ----------------------------
+
+
+def test_it_refuses_a_zip_bomb_quickly_in_bounded_memory_and_audits_the_refusal(people):
+    import time
+    import tracemalloc
+
+    from ansinh.lib.tests.test_spreadsheets import zip_bomb
+
+    data = zip_bomb(2_000_000)  # about 650 KB: it took the import to 3-4,7 GB before the limits
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(HouseholdImportError) as error:
+            household_import(actor=people.lan, data=data, name="bom.xlsx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 30 and peak < 50 * 1024 * 1024
+    assert [str(p) for p in error.value.problems] == [
+        "Không đọc được tệp: một sheet của tệp có hơn 1.000.000 dòng (giới hạn cho một lần nhập): hãy chia thành "
+        "nhiều tệp nhỏ hơn."]
+    event = AuditEvent.objects.get(action="import.refused")
+    assert event.actor == people.lan
+    assert event.after == {"import": "households", "file": "bom.xlsx", "rows": 0, "problems": 1, "check": False,
+                           "first": [str(error.value.problems[0])]}
+    assert not Household.objects.exists()
+
+
+def test_a_refused_file_is_audited_with_its_row_and_problem_counts(people):
+    data = xlsx([household("H1"), household("H2", **{"Khu vực": "Miền núi"})], [head("H1"), head("H2", cid=None)])
+    with pytest.raises(HouseholdImportError):
+        household_import(actor=people.lan, data=data, name="ho.xlsx", ip="10.1.2.3")
+    event = AuditEvent.objects.get(action="import.refused")
+    assert (event.ip, event.after["file"], event.after["rows"], event.after["problems"]) == ("10.1.2.3", "ho.xlsx",
+                                                                                           4, 1)
+
+
+def test_the_problems_speak_the_language_of_the_page(people):
+    data = xlsx([household("H1", **{"Khu vực": "Miền núi"})], [head("H1")])
+    with pytest.raises(HouseholdImportError) as error:
+        household_import(actor=people.lan, data=data)
+    problem = error.value.problems[0]
+    with translation.override("en"):
+        assert str(problem) == ("Hộ gia đình, row 2, column Khu vực: The value “Miền núi” is not in the list. "
+                                "Choose one of: Thành thị; Nông thôn.")
+    with translation.override("vi"):
+        assert str(problem) == ("Hộ gia đình, dòng 2, cột Khu vực: Giá trị «Miền núi» không có trong danh mục. "
+                                "Chọn một trong: Thành thị; Nông thôn.")
+
+
+def test_it_checks_the_actors_scope_by_default(people):
+    """Without `allowed`, the actor's own scope applies: Lan (Trà Cú) cannot import Ba Đình's households."""
+    data = xlsx([household("BD-1", commune="00004")], [head("BD-1", cid="001085004567", born=dt.date(1985, 1, 30))])
+    with pytest.raises(HouseholdImportError) as error:
+        household_import(actor=people.lan, data=data)
+    assert "ngoài phạm vi" in str(error.value.problems[0])
+
+
+def test_it_reads_one_thousand_two_hundred_square_metres_as_such(people, units):
+    data = xlsx([household("H1")], [head("H1")],
+                [conditions("H1", **{"Diện tích ở (m²)": "1.200", "Thu nhập bình quân (đồng/người/tháng)": "0.500"})])
+    household_import(actor=people.lan, data=data)
+    found = LivingConditions.objects.get()
+    assert (found.floor_area, found.income_per_capita) == (Decimal(1200), Decimal(500))
+
+
+@with_urls
+def test_check_only_in_the_page_writes_nothing(client, people):
+    login(client, people.lan)
+    upload = io.BytesIO(template_xlsx(sample=True))
+    upload.name = "mau.xlsx"
+    response = client.post("/households/import/", {"file": upload, "check": "1"})
+    assert response.status_code == 200
+    assert 'data-testid="import-check"' in response.content.decode()
+    assert not Household.objects.exists() and not AuditEvent.objects.filter(action="households.import").exists()
+
+
+@with_urls
+def test_the_page_refuses_an_upload_over_the_one_limit(client, people, settings):
+    settings.ANSINH_UPLOAD_MAX_BYTES = 1024
+    login(client, people.lan)
+    upload = io.BytesIO(template_xlsx(sample=True))
+    upload.name = "mau.xlsx"
+    response = client.post("/households/import/", {"file": upload})
+    assert response.status_code == 400 and "Tệp lớn hơn 1 KB: hãy chia thành nhiều tệp." in response.content.decode()
+    assert not Household.objects.exists()

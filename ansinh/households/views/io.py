@@ -16,10 +16,10 @@ from ansinh.accounts.access import request_user
 from ansinh.accounts.audit import Actor
 from ansinh.households.access import register_change_check, require_register_editor
 from ansinh.households.importer import HouseholdImportError, Problem, household_import, template_xlsx
+from ansinh.lib.tabular import upload_limit_error, upload_max_bytes
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import download, editor
 
-MAX_UPLOAD_MB = 20
 SHOWN_PROBLEMS = 1_000  # a page of more errors helps nobody: fix these, import again
 
 
@@ -38,20 +38,29 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
     user = editor(request)
     require_register_editor(user)
     problems: list[Problem] = []
-    error = ""
+    error, checked = "", ""
+    check = request.method == "POST" and request.POST.get("check") == "1"
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose the filled-in template (.xlsx) to import.")
-        elif (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
-            error = _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_UPLOAD_MB}
+        elif too_big := upload_limit_error(upload.size):
+            error = too_big
         else:
             try:
                 result = household_import(actor=Actor.from_request(request), data=upload.read(),
-                                          allowed=register_change_check(user), name=upload.name or "")
+                                          allowed=register_change_check(user), name=upload.name or "", dry_run=check)
             except HouseholdImportError as exc:
                 problems = exc.problems
             else:
+                if check:
+                    checked = _(
+                        "The file is valid; nothing was written: it holds %(households)s households, %(members)s "
+                        "members and %(conditions)s living-conditions records.") % {
+                            "households": format_number(result.households), "members": format_number(result.members),
+                            "conditions": format_number(result.conditions)}
+                    return render(request, "households/import.html", {
+                        "checked": checked, "check": check, "max_upload_mb": _upload_mb()})
                 messages.success(request, _(
                     "Imported %(households)s households, %(members)s members and %(conditions)s living-conditions "
                     "records from %(file)s.") % {
@@ -63,9 +72,14 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
         "problem_count": len(problems),
         "more": max(0, len(problems) - SHOWN_PROBLEMS),
         "error": error,
-        "max_upload_mb": MAX_UPLOAD_MB,
+        "check": check,
+        "max_upload_mb": _upload_mb(),
     }
     return render(request, "households/import.html", context, status=400 if problems or error else 200)
+
+
+def _upload_mb() -> str:
+    return format_number(upload_max_bytes() / (1024 * 1024))
 
 
 @login_required

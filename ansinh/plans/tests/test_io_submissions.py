@@ -113,13 +113,13 @@ def test_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
         submission_import(actor=None, data=out.getvalue())
     found = [str(p) for p in raised.value.problems]
     assert found == [
-        f"Sheet Biểu báo cáo, dòng {rows[('jobs_created', '')]}, cột Giá trị: «bảy nghìn» không phải là số (ghi 7.645 "
-        f"hoặc 7645; 21,3 hoặc 21.3).",
-        f"Sheet Biểu báo cáo, dòng {rows[('jobs_created', 'youth')]}, cột Chi tiết: «elderly» không phải là chi tiết "
+        f"Biểu báo cáo, dòng {rows[('jobs_created', '')]}, cột Giá trị: «bảy nghìn» không phải là số (ghi 1.200 "
+        f"hoặc 1200; 0,5 hoặc 36,5).",
+        f"Biểu báo cáo, dòng {rows[('jobs_created', 'youth')]}, cột Chi tiết: «elderly» không phải là chi tiết "
         f"của Số lao động được giải quyết việc làm (các chi tiết: female; ethnic_minority; youth).",
-        f"Sheet Biểu báo cáo, dòng {rows[('overseas_workers', '')]}, cột Mã chỉ tiêu: Chỉ tiêu «poor_rate» không có "
+        f"Biểu báo cáo, dòng {rows[('overseas_workers', '')]}, cột Mã chỉ tiêu: Chỉ tiêu «poor_rate» không có "
         f"trong biểu báo cáo của kế hoạch 15/KH-SLĐTBXH.",
-        f"Sheet Biểu báo cáo, dòng {rows[('job_fairs', '')]}, cột Giá trị: Số liệu không được âm.",
+        f"Biểu báo cáo, dòng {rows[('job_fairs', '')]}, cột Giá trị: Số liệu không được âm.",
     ]
     assert not Submission.objects.exists()
     # The header: a period outside the plan's year, a unit outside its area.
@@ -127,13 +127,13 @@ def test_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ImportProblems) as raised:
         submission_import(actor=None, data=bad)
     assert [str(p) for p in raised.value.problems] == [
-        "Sheet Biểu báo cáo, dòng 7, cột Mã đơn vị: Không có đơn vị mã 00004 trong địa bàn của kế hoạch 15/KH-SLĐTBXH "
+        "Biểu báo cáo, dòng 7, cột Mã đơn vị: Không có đơn vị mã 00004 trong địa bàn của kế hoạch 15/KH-SLĐTBXH "
         "năm 2020."]
     bad = fill(data, {("jobs_created", ""): 1}, header={"Kỳ báo cáo": "2021-Q1"})
     with pytest.raises(ImportProblems) as raised:
         submission_import(actor=None, data=bad)
     assert [str(p) for p in raised.value.problems] == [
-        "Sheet Biểu báo cáo, dòng 10, cột Kỳ báo cáo: Kỳ 2021-Q1 không thuộc năm 2020 của kế hoạch."]
+        "Biểu báo cáo, dòng 10, cột Kỳ báo cáo: Kỳ 2021-Q1 không thuộc năm 2020 của kế hoạch."]
     assert not Submission.objects.exists()
 
 
@@ -190,3 +190,18 @@ def test_commands(plan, people, tmp_path) -> None:  # type: ignore[no-untyped-de
     with pytest.raises(CommandError, match="Không có kế hoạch 15/KH-SLĐTBXH năm 2021"):
         call_command("submissions", "template", "--plan", "15/KH-SLĐTBXH", "--unit", "849", "--period", "2021-Q1",
                      "-o", str(path), stdout=StringIO())
+
+
+def test_it_checks_a_form_without_saving_it(plan, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "form.xlsx"
+    district = Unit.objects.get(edition=Edition.LEGACY, code="849")
+    path.write_bytes(fill(submission_template_xlsx(plan, district, Period.parse("2020-Q1")),
+                          {("jobs_created", ""): "1.200"}))
+    out = StringIO()
+    call_command("submissions", "import", str(path), "--as", "minh", "--check", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Biểu hợp lệ, chưa ghi gì: sẽ lưu 1 số liệu vào biểu báo cáo quý I năm 2020 của Huyện Trà Cú "
+        "(kế hoạch 15/KH-SLĐTBXH)."]
+    assert not Submission.objects.filter(unit=district).exists()
+    result = submission_import(actor=people.minh, data=path.read_bytes())  # the actor's scope by default
+    assert result.written and result.values == 1

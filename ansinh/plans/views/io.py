@@ -22,6 +22,7 @@ from ansinh.accounts.access import get_scope, request_user
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
 from ansinh.geo.models import Level, Unit, current_home
+from ansinh.lib.tabular import upload_limit_error, upload_max_bytes
 from ansinh.plans.access import form_units, get_plan_for_user, plans_for_user
 from ansinh.lib.vietnamese import fold, format_number
 from ansinh.plans.importer import ImportProblems, Problem, plan_import, plan_xlsx, template_xlsx
@@ -30,7 +31,6 @@ from ansinh.plans.periods import Kind, Period, periods_of_year
 from ansinh.plans.submission_io import submission_import, submission_template_xlsx, template_name
 from ansinh.web.shortcuts import download, editor, int_param, unit_param
 
-MAX_UPLOAD_MB = 10
 SHOWN_PROBLEMS = 500
 
 
@@ -46,9 +46,13 @@ def _upload_error(request: HttpRequest) -> tuple[bytes | None, str, str]:
     upload = request.FILES.get("file")
     if upload is None:
         return None, "", _("Choose the filled-in workbook (.xlsx) to import.")
-    if (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
-        return None, "", _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_MB}
+    if too_big := upload_limit_error(upload.size):
+        return None, "", too_big
     return upload.read(), upload.name or "", ""
+
+
+def _upload_mb() -> str:
+    return format_number(upload_max_bytes() / (1024 * 1024))
 
 
 def _problems_context(problems: list[Problem]) -> dict[str, object]:
@@ -89,7 +93,7 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
                         messages.warning(request, warning)
                     return redirect(_url("plan-detail", result.plan_id, f"/plans/{result.plan_id}/"))
     context = {"plan": plan, "error": error, "report": report, "checked": checked, "replace": replace, "check": check,
-               "max_upload_mb": MAX_UPLOAD_MB, **_problems_context(problems)}
+               "max_upload_mb": _upload_mb(), **_problems_context(problems)}
     return render(request, "plans/io/plan_import.html", context, status=400 if problems or error else 200)
 
 
@@ -154,28 +158,34 @@ def submission_import_view(request: HttpRequest) -> HttpResponse:
     user = editor(request)
     plan = _plan_param(request, user)
     problems: list[Problem] = []
-    error = ""
+    error, report, checked = "", [], False
     submit = request.method == "POST" and request.POST.get("submit") == "1"
+    check = request.method == "POST" and request.POST.get("check") == "1"
     if request.method == "POST":
         data, name, error = _upload_error(request)
         if data is not None:
             try:
-                result = submission_import(actor=Actor.from_request(request), data=data, name=name, allowed=get_scope(user).can_change,
-                                           plans=plans_for_user(user), submit=submit)
+                result = submission_import(actor=Actor.from_request(request), data=data, name=name,
+                                           allowed=get_scope(user).can_change,
+                                           plans=plans_for_user(user), submit=submit and not check, dry_run=check)
             except ImportProblems as exc:
                 problems = exc.problems
             else:
-                messages.success(request, _(
-                    "Saved %(count)s figures in the form of %(unit)s for %(period)s.") % {
-                        "count": format_number(result.values), "unit": result.unit,
-                        "period": Period.parse(result.period).label_vi()})
-                if result.submitted:
-                    messages.success(request, _("The form has been submitted to the unit above."))
-                return redirect(_url("submission-detail", result.submission_id,
-                                     f"/plans/submissions/{result.submission_id}/"))
+                if check:
+                    report, checked = result.lines(), True
+                else:
+                    messages.success(request, _(
+                        "Saved %(count)s figures in the form of %(unit)s for %(period)s.") % {
+                            "count": format_number(result.values), "unit": result.unit,
+                            "period": Period.parse(result.period).label_vi()})
+                    if result.submitted:
+                        messages.success(request, _("The form has been submitted to the unit above."))
+                    return redirect(_url("submission-detail", result.submission_id,
+                                         f"/plans/submissions/{result.submission_id}/"))
     context = {"plan": plan, "units": form_units(user, plan) if plan is not None else [],
                "periods": _periods(plan) if plan is not None else [], "error": error, "submit": submit,
-               "max_upload_mb": MAX_UPLOAD_MB, **_problems_context(problems)}
+               "check": check, "report": report, "checked": checked,
+               "max_upload_mb": _upload_mb(), **_problems_context(problems)}
     return render(request, "plans/io/submission_import.html", context, status=400 if problems or error else 200)
 
 

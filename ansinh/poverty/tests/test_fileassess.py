@@ -236,9 +236,9 @@ def test_it_skips_blank_rows_but_counts_them_in_row_numbers(tmp_path):
 # --- Bad rows: every problem named by row and column, nothing written ----------------------------
 
 BAD_CELLS = [
-    ("income_per_capita", "abc", "không phải số tiền"),
+    ("income_per_capita", "abc", "không phải là số"),
     ("income_per_capita", "", "ô trống"),
-    ("income_per_capita", "1500000,5", "không rõ"),
+    ("income_per_capita", "1500000,5", "phần lẻ thập phân"),  # one parser for every import: a fraction of a đồng
     ("income_per_capita", "1,500,000", "dấu phẩy là dấu thập phân"),
     ("income_per_capita", "-1", "số tiền âm"),
     ("income_per_capita", 1_500_000.5, "phần lẻ thập phân"),
@@ -354,7 +354,9 @@ def test_it_parses_money_as_whole_dong():
     assert fileassess.parse_money("1.500.000") == (1_500_000, "")
     assert fileassess.parse_money("1500000") == (1_500_000, "")
     assert fileassess.parse_money(1_500_000.0) == (1_500_000, "")
-    for bad in ("1.5", "1.500.00", "1,5", "1 500 000", "1500000đ", True, -1, float("nan")):
+    # Spaces between groups and a trailing unit are read (ansinh.lib.parsing; they were refused before).
+    assert fileassess.parse_money("1 500 000") == fileassess.parse_money("1500000đ") == (1_500_000, "")
+    for bad in ("1.5", "1.500.00", "1,5", "2.5e3", True, -1, float("nan")):
         value, error = fileassess.parse_money(bad)
         assert value is None and error
 
@@ -462,7 +464,8 @@ def test_it_reports_bad_member_rows_by_sheet_row_and_column(tmp_path):
     message = str(error.value)
     assert "Trang tính households, dòng 2, cột housing (E): “lâu đài” không hợp lệ" in message
     assert "Trang tính households, dòng 3, cột household_id (A): hộ “H2” không có thành viên nào" in message
-    assert "Trang tính members, dòng 2, cột birth_date (C): “31/02/1990” không phải ngày hợp lệ" in message
+    assert ("Trang tính members, dòng 2, cột birth_date (C): Ngày «31/02/1990» không hợp lệ: tháng 2 năm 1990 "
+            "không có ngày 31.") in message
     assert "Trang tính members, dòng 3, cột household_id (A): mã hộ “H9” không có" in message
     assert ("Trang tính members, dòng 4, cột birth_date (C): ngày sinh 01/01/2030 sau ngày tính tuổi "
             "14/12/2025") in message
@@ -485,3 +488,41 @@ def test_it_assesses_the_sample_file_of_the_guide(tmp_path):
     assess(sample, tmp_path / "out.csv", "2022-2025")
     statuses = [row["status"] for row in read_csv(tmp_path / "out.csv")]
     assert statuses == ["poor", "near_poor", "average", "average", "poor", "average", "not_poor"]
+
+
+def test_it_reads_floor_areas_as_the_register_import_does(tmp_path):
+    """"1.200" is 1.200 m² (a thousands dot), "0,5" half a m², as in the household import."""
+    from ansinh.poverty.fileassess import _area_m2
+    assert _area_m2("1.200") == (1200.0, "") and _area_m2("35,5") == (35.5, "") and _area_m2(36) == (36.0, "")
+    assert _area_m2("2.5e3")[0] is None and _area_m2("-3")[0] is None
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"]
+
+
+def test_it_neutralises_formulas_in_the_csv_it_writes(tmp_path):
+    rows = household_rows(CODES_2022, [("rural", 1_200_000, 3)] * len(FORMULAS))
+    rows[0].append("ghi chú")
+    for row, text in zip(rows[1:], FORMULAS, strict=True):
+        row.append(text)
+    assess(write_csv(tmp_path / "in.csv", rows), tmp_path / "out.csv", "2022-2025")
+    raw = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")" in raw  # quoted by csv, with a leading apostrophe
+    notes = [row["ghi chú"] for row in read_csv(tmp_path / "out.csv")]
+    assert notes == [f"'{text}" for text in FORMULAS]
+
+
+def test_it_neutralises_formulas_in_the_xlsx_it_writes_but_keeps_negative_numbers(tmp_path):
+    rows = household_rows(CODES_2022, [("rural", 1_200_000, 3)] * len(FORMULAS))
+    rows[0] += ["ghi chú", "chênh lệch"]
+    for row, text in zip(rows[1:], FORMULAS, strict=True):
+        row += [text, -5]
+    # From a CSV (an .xlsx written by openpyxl would hold real formulas, not text).
+    assess(write_csv(tmp_path / "in.csv", rows), tmp_path / "out.xlsx", "2022-2025")
+    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    notes = [sheet.cell(row, header.index("ghi chú") + 1) for row in range(2, 2 + len(FORMULAS))]
+    assert [cell.value for cell in notes] == [f"'{text}" for text in FORMULAS]
+    assert all(cell.data_type == "s" for cell in notes)
+    assert sheet.cell(2, header.index("chênh lệch") + 1).value == "-5"  # a CSV's text, kept as it was

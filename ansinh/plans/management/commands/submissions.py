@@ -36,13 +36,14 @@ class Command(BaseCommand):
         load.add_argument("--as", dest="username", default=None,
                           help="Import as this user, within the user's units (default: any unit, as 'system').")
         load.add_argument("--submit", action="store_true", help="Also submit the form to the unit above.")
+        load.add_argument("--check", action="store_true", help="Only check the file; write nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("vi")
         if options["action"] == "template":
             self.template(**options)
         else:
-            self.load(options["file"], options["username"], submit=options["submit"])
+            self.load(options["file"], options["username"], submit=options["submit"], check=options["check"])
 
     def template(self, *, plan: str, unit: str, period: str, agency: str, output: Path, **_: Any) -> None:
         try:
@@ -56,11 +57,11 @@ class Command(BaseCommand):
         output.write_bytes(submission_template_xlsx(found, reporting, key))
         self.stdout.write(f"Đã ghi {output}: biểu của {reporting.name}, kế hoạch {found.number}, kỳ {key.key}.")
 
-    def load(self, path: Path, username: str | None, *, submit: bool) -> None:
+    def load(self, path: Path, username: str | None, *, submit: bool, check: bool = False) -> None:
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
         actor = actor_for(username)
         run_import(self, lambda: submission_import(
-            actor=actor, data=path, name=path.name, submit=submit,
+            actor=actor, data=path, name=path.name, submit=submit, dry_run=check,
             allowed=get_scope(actor.user).can_change if actor.user is not None else None,
             plans=plans_for_user(actor.user) if actor.user is not None else None).lines())
