@@ -303,11 +303,11 @@ def test_it_refuses_an_import_as_an_officer_of_another_commune(people, tmp_path)
 
 
 def test_the_api_masks_citizen_ids_in_snapshots_for_a_leader(client, people, units):
-    from ansinh.api.tests.test_api import bearer
+    from ansinh.testing import bearer
 
     _household(people, units)
-    rows = client.get("/api/v1/audit/?page_size=50", **bearer(client, people.bao)).json()["results"]
+    rows = client.get("/api/v1/audit/?page_size=50", **bearer(people.bao)).json()["results"]
     member = next(row for row in rows if row["action"] == "member.create")
     assert member["after"]["citizen_id"] == MASKED and member["action_label"] in ("Add member", "Thêm thành viên")
-    rows = client.get("/api/v1/audit/?page_size=50", **bearer(client, people.tung)).json()["results"]
+    rows = client.get("/api/v1/audit/?page_size=50", **bearer(people.tung)).json()["results"]
     assert next(row for row in rows if row["action"] == "member.create")["after"]["citizen_id"] == CITIZEN_ID

@@ -591,7 +591,7 @@ def test_it_refuses_a_zip_bomb_quickly_in_bounded_memory_and_audits_the_refusal(
 def test_a_refused_file_is_audited_with_its_row_and_problem_counts(people):
     data = xlsx([household("H1"), household("H2", **{"Khu vực": "Miền núi"})], [head("H1"), head("H2", cid=None)])
     with pytest.raises(HouseholdImportError):
-        household_import(actor=people.lan, data=data, name="ho.xlsx", ip="10.1.2.3")
+        household_import(actor=Actor(user=people.lan, ip="10.1.2.3"), data=data, name="ho.xlsx")
     event = AuditEvent.objects.get(action="import.refused")
     assert (event.ip, event.after["file"], event.after["rows"], event.after["problems"]) == ("10.1.2.3", "ho.xlsx",
                                                                                            4, 1)

@@ -67,7 +67,7 @@ def demo(live_server):  # type: ignore[no-untyped-def]
     from ansinh.accounts.services import unit_for_role, user_create
     from ansinh.geo.loader import load_official_map
     from ansinh.geo.models import Edition, Unit
-    from ansinh.households import services as poverty
+    from ansinh.poverty import services as poverty
     from ansinh.poverty.models import IncomeScoringTable, PovertyStandard, StandardIndicator
     from ansinh.poverty.standards_data import load_standards
     from ansinh.poverty.tests.test_round_views import YEAR, make_household
