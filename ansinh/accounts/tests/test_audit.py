@@ -89,7 +89,7 @@ def test_it_records_status_transitions_with_before_and_after(people, units):
     assert noted.before == {"status": "open"} and noted.after["status"] == "done"
 
 
-def test_record_still_takes_a_bare_user_with_an_address(people, units):
+def test_it_record_still_takes_a_bare_user_with_an_address(people, units):
     with transaction.atomic():
         event = audit.record(actor=people.lan, action="household.create", obj=units.tra_cu, ip="192.0.2.1")
         system = audit.record(actor=Actor.system(), action=AuditAction.MAP_LOAD, obj=units.tra_cu)
@@ -97,7 +97,7 @@ def test_record_still_takes_a_bare_user_with_an_address(people, units):
     assert (system.actor, system.ip, system.actor_name) == (None, None, "system")
 
 
-def test_every_action_the_code_writes_is_a_declared_choice():
+def test_it_every_action_the_code_writes_is_a_declared_choice():
     written = set()
     for path in (ROOT / "ansinh").rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
@@ -253,7 +253,7 @@ def test_it_exports_the_filtered_rows_masked_and_audits_the_export(client, peopl
     assert CITIZEN_ID in cells
 
 
-def test_the_page_and_export_stay_closed_to_officers(client, people):
+def test_it_the_page_and_export_stay_closed_to_officers(client, people):
     login(client, people.lan)
     assert client.get("/audit/").status_code == 403
     assert client.get("/audit/?export=xlsx").status_code == 403
@@ -302,7 +302,7 @@ def test_it_refuses_an_import_as_an_officer_of_another_commune(people, tmp_path)
     assert (event.actor, event.ip) == (people.lan, None)  # the console has no client address
 
 
-def test_the_api_masks_citizen_ids_in_snapshots_for_a_leader(client, people, units):
+def test_it_the_api_masks_citizen_ids_in_snapshots_for_a_leader(client, people, units):
     from ansinh.testing import bearer
 
     _household(people, units)

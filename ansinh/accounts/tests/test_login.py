@@ -10,7 +10,7 @@ def post_login(client, username, password):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
-def test_a_user_logs_in_and_sees_the_home_page(client, people):
+def test_it_a_user_logs_in_and_sees_the_home_page(client, people):
     response = post_login(client, "lan", "correct-horse-battery")
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/").content.decode()
@@ -19,14 +19,14 @@ def test_a_user_logs_in_and_sees_the_home_page(client, people):
     assert "Cấp tỉnh" not in figures.split("</section>")[0]  # no "0 provinces" for a commune officer
 
 
-def test_a_wrong_password_keeps_the_username_and_says_so(client, people):
+def test_it_a_wrong_password_keeps_the_username_and_says_so(client, people):
     response = post_login(client, "lan", "wrong-password")
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="lan"' in page and 'role="alert"' in page
 
 
-def test_repeated_failures_lock_the_account(client, people, settings):
+def test_it_repeated_failures_lock_the_account(client, people, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         post_login(client, "lan", "wrong-password")
     response = post_login(client, "lan", "correct-horse-battery")
@@ -35,7 +35,7 @@ def test_repeated_failures_lock_the_account(client, people, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_demo_users_log_in_only_in_demo_mode(client, people, settings):
+def test_it_demo_users_log_in_only_in_demo_mode(client, people, settings):
     User.objects.filter(pk=people.lan.pk).update(is_demo=True)
     settings.DEMO = False
     assert post_login(client, "lan", "correct-horse-battery").status_code == 200
@@ -43,19 +43,19 @@ def test_demo_users_log_in_only_in_demo_mode(client, people, settings):
     assert post_login(client, "lan", "correct-horse-battery").status_code == 302
 
 
-def test_sessions_expire_and_cookies_are_protected():
+def test_it_sessions_expire_and_cookies_are_protected():
     assert django_settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert django_settings.SESSION_SAVE_EVERY_REQUEST and django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert django_settings.SESSION_COOKIE_HTTPONLY
 
 
-def test_pages_need_login(client):
+def test_it_pages_need_login(client):
     for url in ["/", "/units/", "/audit/"]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
 
 
-def test_security_headers_are_set(client):
+def test_it_security_headers_are_set(client):
     response = client.get("/accounts/login/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
@@ -63,7 +63,7 @@ def test_security_headers_are_set(client):
     assert "csrfmiddlewaretoken" in response.content.decode()
 
 
-def test_logout_is_a_post(client, people):
+def test_it_logout_is_a_post(client, people):
     post_login(client, "lan", "correct-horse-battery")
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302

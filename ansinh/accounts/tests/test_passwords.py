@@ -44,7 +44,7 @@ def test_it_accepts_a_strong_password():
     assert create("Song-Hau-2026-thu").check_password("Song-Hau-2026-thu")
 
 
-def test_the_demo_password_is_allowed_only_for_demo_users_in_demo_mode(settings):
+def test_it_the_demo_password_is_allowed_only_for_demo_users_in_demo_mode(settings):
     settings.DEMO = False
     with pytest.raises(ValidationError):
         create(DEMO_PASSWORD, is_demo=True)
@@ -54,7 +54,7 @@ def test_the_demo_password_is_allowed_only_for_demo_users_in_demo_mode(settings)
     assert create(DEMO_PASSWORD, is_demo=True).is_demo
 
 
-def test_demo_setup_still_creates_the_demo_users(settings):
+def test_it_demo_setup_still_creates_the_demo_users(settings):
     settings.DEMO = True
     out = StringIO()
     call_command("demo", "setup", stdout=out)
@@ -62,20 +62,20 @@ def test_demo_setup_still_creates_the_demo_users(settings):
     assert User.objects.get(username="quantri").check_password(DEMO_PASSWORD)
 
 
-def test_the_cli_refuses_the_demo_password():
+def test_it_the_cli_refuses_the_demo_password():
     with pytest.raises(CommandError, match="mật khẩu trình diễn"):
         call_command("users", "create", "--username", "thu", "--password", DEMO_PASSWORD, "--role",
                      "commune_officer", "--unit", "29461", stdout=StringIO())
 
 
-def test_generated_passwords_pass_the_rules():
+def test_it_generated_passwords_pass_the_rules():
     for _ in range(20):
         password = generate_password()
         assert len(password) == 19
         create(password, username=f"u{_}")
 
 
-def test_everyone_changes_her_own_password(client, people):
+def test_it_everyone_changes_her_own_password(client, people):
     login(client, people.lan)
     assert client.get("/accounts/password/").status_code == 200
     response = client.post("/accounts/password/", {"old_password": "correct-horse-battery", "new_password1": NEW,
@@ -87,7 +87,7 @@ def test_everyone_changes_her_own_password(client, people):
     assert event.actor == people.lan and event.object_id == str(people.lan.pk) and event.ip == "127.0.0.1"
 
 
-def test_the_password_change_needs_the_old_password_and_the_new_one_twice(client, people):
+def test_it_the_password_change_needs_the_old_password_and_the_new_one_twice(client, people):
     login(client, people.lan)
     cases = [
         ({"old_password": "wrong-password!", "new_password1": NEW, "new_password2": NEW}, "Mật khẩu cũ không đúng."),
@@ -109,12 +109,12 @@ def test_the_password_change_needs_the_old_password_and_the_new_one_twice(client
     assert not AuditEvent.objects.filter(action="user.password_change").exists()
 
 
-def test_the_password_page_needs_login(client):
+def test_it_the_password_page_needs_login(client):
     response = client.get("/accounts/password/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_the_settings_ask_for_twelve_characters():
+def test_it_the_settings_ask_for_twelve_characters():
     from django.conf import settings
 
     lengths = [v.get("OPTIONS", {}).get("min_length") for v in settings.AUTH_PASSWORD_VALIDATORS]

@@ -20,7 +20,7 @@ def me(client, secret):
     return client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
-def test_new_tokens_expire_after_the_configured_days(people, settings):
+def test_it_new_tokens_expire_after_the_configured_days(people, settings):
     settings.API_TOKEN_DAYS = 90
     token_create(user=people.lan)
     token = ApiToken.objects.get(user=people.lan)
@@ -30,7 +30,7 @@ def test_new_tokens_expire_after_the_configured_days(people, settings):
     assert ApiToken.objects.get(user=people.minh).expires_at is None
 
 
-def test_the_cli_chooses_the_lifetime(people):
+def test_it_the_cli_chooses_the_lifetime(people):
     out = StringIO()
     call_command("users", "token", "lan", "--days", "7", stdout=out)
     secret = out.getvalue().strip()
@@ -40,7 +40,7 @@ def test_the_cli_chooses_the_lifetime(people):
     assert ApiToken.objects.filter(user=people.lan, expires_at__isnull=True).count() == 1
 
 
-def test_an_expired_token_is_refused_with_a_clear_401(client, people):
+def test_it_an_expired_token_is_refused_with_a_clear_401(client, people):
     secret = token_create(user=people.lan, days=1)
     assert me(client, secret).status_code == 200
     ApiToken.objects.filter(user=people.lan).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
@@ -50,14 +50,14 @@ def test_an_expired_token_is_refused_with_a_clear_401(client, people):
     assert ApiToken.objects.get(user=people.lan).state() == TokenState.EXPIRED
 
 
-def test_a_revoked_token_is_refused_with_a_clear_401(client, people):
+def test_it_a_revoked_token_is_refused_with_a_clear_401(client, people):
     secret = token_create(user=people.lan)
     token_revoke(token=ApiToken.objects.get(user=people.lan), actor=people.tung)
     response = me(client, secret)
     assert response.status_code == 401 and "đã bị thu hồi" in response.json()["detail"]
 
 
-def test_a_deactivated_users_token_is_refused(client, people):
+def test_it_a_deactivated_users_token_is_refused(client, people):
     from ansinh.accounts.services import user_deactivate
 
     secret = token_create(user=people.lan)
@@ -65,7 +65,7 @@ def test_a_deactivated_users_token_is_refused(client, people):
     assert me(client, secret).status_code == 401
 
 
-def test_the_last_use_is_written_at_most_once_a_minute(client, people):
+def test_it_the_last_use_is_written_at_most_once_a_minute(client, people):
     secret = token_create(user=people.lan)
     assert me(client, secret).status_code == 200
     first = ApiToken.objects.get(user=people.lan).last_used_at

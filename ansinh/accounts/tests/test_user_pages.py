@@ -68,7 +68,7 @@ def test_it_ignores_bad_filters_and_pages(client, people):
         assert client.get("/accounts/users/", query).status_code == 200, query
 
 
-def test_a_leader_sees_only_the_users_of_her_province(client, people):
+def test_it_a_leader_sees_only_the_users_of_her_province(client, people):
     login(client, people.hoa)  # Hà Nội
     page = client.get("/accounts/users/").content.decode()
     assert ">binh</a>" in page and ">hoa</a>" in page
@@ -79,7 +79,7 @@ def test_a_leader_sees_only_the_users_of_her_province(client, people):
     assert client.get(f"/accounts/users/{people.binh.pk}/").status_code == 200
 
 
-def test_a_leader_cannot_change_a_user_of_another_province(client, people, units):
+def test_it_a_leader_cannot_change_a_user_of_another_province(client, people, units):
     login(client, people.hoa)
     lan = people.lan
     token_create(user=lan)
@@ -104,7 +104,7 @@ def test_a_leader_cannot_change_a_user_of_another_province(client, people, units
     assert not AuditEvent.objects.filter(actor=people.hoa).exists()
 
 
-def test_a_user_with_a_role_elsewhere_is_read_only_for_a_leader(client, people, units):
+def test_it_a_user_with_a_role_elsewhere_is_read_only_for_a_leader(client, people, units):
     from ansinh.accounts.services import role_grant
 
     role_grant(user=people.binh, role="commune_officer", unit=units.tra_cu, actor=None)
@@ -114,7 +114,7 @@ def test_a_user_with_a_role_elsewhere_is_read_only_for_a_leader(client, people, 
     assert User.objects.get(pk=people.binh.pk).is_active
 
 
-def test_an_administrator_creates_a_user_and_it_is_audited(client, people, units):
+def test_it_an_administrator_creates_a_user_and_it_is_audited(client, people, units):
     login(client, people.tung)
     response = client.post("/accounts/users/new/", create_payload(units))
     user = User.objects.get(username="thu")
@@ -139,7 +139,7 @@ def test_it_shows_a_generated_password_once(client, people, units):
     assert secret not in client.get(f"/accounts/users/{User.objects.get(username='thu').pk}/").content.decode()
 
 
-def test_the_create_form_keeps_what_was_typed_and_says_what_is_wrong(client, people, units):
+def test_it_the_create_form_keeps_what_was_typed_and_says_what_is_wrong(client, people, units):
     login(client, people.tung)
     response = client.post("/accounts/users/new/", create_payload(units, password1="short", password2="short",
                                                                   email="not-an-email"))
@@ -152,7 +152,7 @@ def test_the_create_form_keeps_what_was_typed_and_says_what_is_wrong(client, peo
     assert not User.objects.filter(username="thu").exists()
 
 
-def test_the_create_form_refuses_a_taken_username_and_mismatched_passwords(client, people, units):
+def test_it_the_create_form_refuses_a_taken_username_and_mismatched_passwords(client, people, units):
     login(client, people.tung)
     page = client.post("/accounts/users/new/", create_payload(units, username="LAN")).content.decode()
     assert "Tên đăng nhập này đã có người dùng." in page
@@ -161,7 +161,7 @@ def test_the_create_form_refuses_a_taken_username_and_mismatched_passwords(clien
     assert not User.objects.filter(username="thu").exists()
 
 
-def test_the_create_form_checks_the_unit_level_and_the_field(client, people, units):
+def test_it_the_create_form_checks_the_unit_level_and_the_field(client, people, units):
     login(client, people.tung)
     response = client.post("/accounts/users/new/", create_payload(units, role="provincial_officer"))
     page = response.content.decode()
@@ -173,7 +173,7 @@ def test_the_create_form_checks_the_unit_level_and_the_field(client, people, uni
     assert not User.objects.filter(username="thu").exists()
 
 
-def test_a_leader_creates_users_only_in_her_province_and_no_national_roles(client, people, units):
+def test_it_a_leader_creates_users_only_in_her_province_and_no_national_roles(client, people, units):
     login(client, people.hoa)
     response = client.post("/accounts/users/new/", create_payload(units))  # Trà Cú is in Vĩnh Long
     assert response.status_code == 400 and not User.objects.filter(username="thu").exists()
@@ -188,7 +188,7 @@ def test_a_leader_creates_users_only_in_her_province_and_no_national_roles(clien
     assert RoleAssignment.objects.get(user__username="thu").unit == units.ba_dinh
 
 
-def test_roles_are_given_and_taken_away_with_audit_rows(client, people, units):
+def test_it_roles_are_given_and_taken_away_with_audit_rows(client, people, units):
     login(client, people.bao)  # leader of Vĩnh Long
     lan = people.lan
     response = client.post(f"/accounts/users/{lan.pk}/roles/new/",
@@ -203,7 +203,7 @@ def test_roles_are_given_and_taken_away_with_audit_rows(client, people, units):
     assert AuditEvent.objects.get(action="role.revoke").before["field"] == "labour"
 
 
-def test_a_leader_cannot_give_a_national_role(client, people, units):
+def test_it_a_leader_cannot_give_a_national_role(client, people, units):
     login(client, people.bao)
     country = units.vinh_long.parent
     response = client.post(f"/accounts/users/{people.lan.pk}/roles/new/", {"role": "admin", "unit": country.pk})
@@ -211,7 +211,7 @@ def test_a_leader_cannot_give_a_national_role(client, people, units):
     assert not RoleAssignment.objects.filter(user=people.lan, role="admin").exists()
 
 
-def test_the_last_role_is_not_taken_away(client, people):
+def test_it_the_last_role_is_not_taken_away(client, people):
     login(client, people.tung)
     role = RoleAssignment.objects.get(user=people.lan)
     response = client.post(f"/accounts/users/{people.lan.pk}/roles/{role.pk}/revoke/", follow=True)
@@ -220,7 +220,7 @@ def test_the_last_role_is_not_taken_away(client, people):
     assert not AuditEvent.objects.filter(action="role.revoke").exists()
 
 
-def test_a_user_is_deactivated_and_reactivated(client, people):
+def test_it_a_user_is_deactivated_and_reactivated(client, people):
     login(client, people.tung)
     response = client.post(f"/accounts/users/{people.lan.pk}/deactivate/", follow=True)
     assert "lan không còn đăng nhập được." in response.content.decode()
@@ -239,7 +239,7 @@ def test_it_refuses_self_deactivation_and_the_last_administrator(client, people)
     assert not AuditEvent.objects.filter(action="user.deactivate").exists()
 
 
-def test_the_last_active_administrator_keeps_her_account_and_role(people, units):
+def test_it_the_last_active_administrator_keeps_her_account_and_role(people, units):
     from django.core.exceptions import ValidationError
 
     from ansinh.accounts.services import role_grant, role_revoke, user_deactivate
@@ -255,7 +255,7 @@ def test_the_last_active_administrator_keeps_her_account_and_role(people, units)
     assert not User.objects.get(pk=people.tung.pk).is_active
 
 
-def test_a_deactivated_user_cannot_log_in(client, people):
+def test_it_a_deactivated_user_cannot_log_in(client, people):
     from ansinh.accounts.services import user_deactivate
 
     user_deactivate(user=people.lan, actor=people.tung)
@@ -263,7 +263,7 @@ def test_a_deactivated_user_cannot_log_in(client, people):
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
-def test_a_password_is_reset_generated_or_set(client, people):
+def test_it_a_password_is_reset_generated_or_set(client, people):
     login(client, people.tung)
     response = client.post(f"/accounts/users/{people.lan.pk}/password/", {"password_mode": "generate"})
     secret = response.content.decode().split('data-testid="secret">')[1].split("<")[0]
@@ -277,7 +277,7 @@ def test_a_password_is_reset_generated_or_set(client, people):
     assert all(secret not in str(e.after) and STRONG not in str(e.after) for e in events)
 
 
-def test_a_weak_reset_password_is_refused_in_vietnamese(client, people):
+def test_it_a_weak_reset_password_is_refused_in_vietnamese(client, people):
     login(client, people.tung)
     response = client.post(f"/accounts/users/{people.lan.pk}/password/",
                            {"password_mode": "set", "password1": "ansinh-demo-2026", "password2": "ansinh-demo-2026"})
@@ -286,7 +286,7 @@ def test_a_weak_reset_password_is_refused_in_vietnamese(client, people):
     assert User.objects.get(pk=people.lan.pk).check_password("correct-horse-battery")
 
 
-def test_tokens_are_created_listed_and_revoked(client, people):
+def test_it_tokens_are_created_listed_and_revoked(client, people):
     login(client, people.tung)
     response = client.post(f"/accounts/users/{people.lan.pk}/tokens/new/", {"days": "30"})
     secret = response.content.decode().split('data-testid="secret">')[1].split("<")[0]
@@ -306,7 +306,7 @@ def test_tokens_are_created_listed_and_revoked(client, people):
     assert AuditEvent.objects.filter(action="token.revoke").count() == 1
 
 
-def test_a_bad_token_lifetime_is_refused(client, people):
+def test_it_a_bad_token_lifetime_is_refused(client, people):
     login(client, people.tung)
     for days in ["-1", "99999", "abc", ""]:
         response = client.post(f"/accounts/users/{people.lan.pk}/tokens/new/", {"days": days})
@@ -314,7 +314,7 @@ def test_a_bad_token_lifetime_is_refused(client, people):
     assert not ApiToken.objects.exists()
 
 
-def test_the_user_is_edited_with_an_audit_row(client, people):
+def test_it_the_user_is_edited_with_an_audit_row(client, people):
     login(client, people.tung)
     response = client.post(f"/accounts/users/{people.lan.pk}/edit/", {"full_name": "Nguyễn Thị Lan",
                                                                       "email": "lan@example.vn"})
@@ -327,7 +327,7 @@ def test_the_user_is_edited_with_an_audit_row(client, people):
     assert response.status_code == 400 and 'value="@@"' in response.content.decode()
 
 
-def test_nothing_answers_500_on_bad_keys(client, people):
+def test_it_nothing_answers_500_on_bad_keys(client, people):
     login(client, people.tung)
     role = RoleAssignment.objects.get(user=people.lan)
     big = "9" * 25
@@ -346,7 +346,7 @@ def test_nothing_answers_500_on_bad_keys(client, people):
                        {"role": "commune_officer", "unit": big}).status_code == 400
 
 
-def test_ones_own_password_is_changed_not_reset(client, people):
+def test_it_ones_own_password_is_changed_not_reset(client, people):
     login(client, people.tung)
     response = client.post(f"/accounts/users/{people.tung.pk}/password/", {"password_mode": "generate"})
     assert response.status_code == 302 and response["Location"] == "/accounts/password/"
@@ -354,7 +354,7 @@ def test_ones_own_password_is_changed_not_reset(client, people):
     assert not AuditEvent.objects.filter(action="user.password_reset").exists()
 
 
-def test_an_administrator_gives_national_roles(client, people, units):
+def test_it_an_administrator_gives_national_roles(client, people, units):
     login(client, people.tung)
     country = units.vinh_long.parent
     response = client.post(f"/accounts/users/{people.lan.pk}/roles/new/", {"role": "admin", "unit": country.pk})

@@ -28,7 +28,7 @@ def test_it_creates_a_user_bound_to_a_commune_with_an_argon2_hash():
     assert event.after["role"] == "commune_officer" and event.unit == role.unit
 
 
-def test_a_provincial_officer_needs_a_field():
+def test_it_a_provincial_officer_needs_a_field():
     with pytest.raises(CommandError, match="poverty"):
         users("create", "--username", "x1", "--password", "Mua-thu-2026!", "--role", "provincial_officer", "--unit", "86")
     users("create", "--username", "x2", "--password", "Mua-thu-2026!", "--role", "provincial_officer", "--unit", "86",
@@ -47,7 +47,7 @@ def test_it_refuses_weak_passwords_and_wrong_units():
     assert not AuditEvent.objects.filter(action="user.create").exists()
 
 
-def test_national_roles_cover_the_country():
+def test_it_national_roles_cover_the_country():
     users("create", "--username", "z", "--password", "Mua-thu-2026!", "--role", "national_viewer")
     assert RoleAssignment.objects.get(user__username="z").unit.code == "VN"
 
@@ -57,6 +57,6 @@ def test_it_refuses_a_taken_username(people):
         users("create", "--username", "LAN", "--password", "Mua-thu-2026!", "--role", "commune_officer", "--unit", "29461")
 
 
-def test_token_for_unknown_user_fails():
+def test_it_token_for_unknown_user_fails():
     with pytest.raises(CommandError):
         users("token", "nobody")

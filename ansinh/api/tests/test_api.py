@@ -29,7 +29,7 @@ def test_it_serves_the_openapi_schema(client):
     assert b"/api/v1/units/" in response.content and b"bearer" in response.content
 
 
-def test_a_bearer_token_from_the_cli_works(client, people):
+def test_it_a_bearer_token_from_the_cli_works(client, people):
     from io import StringIO
 
     out = StringIO()
@@ -41,12 +41,12 @@ def test_a_bearer_token_from_the_cli_works(client, people):
     assert AuditEvent.objects.filter(action="token.create", actor=None).exists()
 
 
-def test_session_auth_works(client, people):
+def test_it_session_auth_works(client, people):
     login(client, people.minh)
     assert client.get("/api/v1/me").json()["username"] == "minh"
 
 
-def test_units_filter_by_date_level_and_parent(client, people):
+def test_it_units_filter_by_date_level_and_parent(client, people):
     headers = bearer(people.duc)
     legacy = client.get("/api/v1/units/?on=2025-01-01&level=province", **headers).json()
     assert legacy["count"] == 63
@@ -59,13 +59,13 @@ def test_units_filter_by_date_level_and_parent(client, people):
     assert "Xã Trà Cú" in [u["name"] for u in search["results"]]
 
 
-def test_units_reject_bad_parameters(client, people):
+def test_it_units_reject_bad_parameters(client, people):
     headers = bearer(people.duc)
     assert client.get("/api/v1/units/?on=yesterday", **headers).status_code == 400
     assert client.get("/api/v1/units/?level=galaxy", **headers).status_code == 400
 
 
-def test_unit_detail_has_its_crosswalk(client, people, units):
+def test_it_unit_detail_has_its_crosswalk(client, people, units):
     headers = bearer(people.duc)
     legacy = client.get(f"/api/v1/units/{units.legacy_ngai_xuyen.pk}", **headers).json()
     assert [(c["code"], c["edition"]) for c in legacy["crosswalk"]] == [("29461", "current")]
@@ -74,7 +74,7 @@ def test_unit_detail_has_its_crosswalk(client, people, units):
     assert [a["code"] for a in current["ancestors"]] == ["VN", "86"]
 
 
-def test_a_commune_officer_sees_only_the_commune_and_its_context(client, people, units):
+def test_it_a_commune_officer_sees_only_the_commune_and_its_context(client, people, units):
     headers = bearer(people.lan)
     listed = client.get("/api/v1/units/?on=2026-01-01", **headers).json()
     codes = {u["code"] for u in listed["results"]}
@@ -87,7 +87,7 @@ def test_a_commune_officer_sees_only_the_commune_and_its_context(client, people,
     assert other["count"] == 0
 
 
-def test_audit_api_is_for_leaders_and_admins_within_scope(client, people, units):
+def test_it_audit_api_is_for_leaders_and_admins_within_scope(client, people, units):
     from ansinh.geo.services import hamlet_create
 
     hamlet_create(actor=people.lan, commune=units.tra_cu, name="Ấp Chợ", kind="ap")
@@ -100,7 +100,7 @@ def test_audit_api_is_for_leaders_and_admins_within_scope(client, people, units)
     assert {"Ấp Chợ", "Tổ dân phố 1"} <= seen_by_tung
 
 
-def test_demo_users_cannot_use_the_api_outside_demo_mode(client, people, settings):
+def test_it_demo_users_cannot_use_the_api_outside_demo_mode(client, people, settings):
     people.lan.is_demo = True
     people.lan.save(update_fields=["is_demo"])
     headers = bearer(people.lan)

@@ -58,13 +58,13 @@ def test_it_answers_401_without_credentials(client, registry):
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_token_and_a_session_both_work(client, people, registry):
+def test_it_a_token_and_a_session_both_work(client, people, registry):
     assert codes(client.get("/api/v1/households/", **bearer(people.lan))) == ["TC-1", "TC-2"]
     login(client, people.lan)
     assert codes(client.get("/api/v1/households/")) == ["TC-1", "TC-2"]
 
 
-def test_a_commune_officer_sees_only_the_communes_households(client, people, registry):
+def test_it_a_commune_officer_sees_only_the_communes_households(client, people, registry):
     poor, rich, hanoi = registry
     headers = bearer(people.lan)
     listed = client.get("/api/v1/households/", **headers).json()
@@ -86,7 +86,7 @@ def test_a_commune_officer_sees_only_the_communes_households(client, people, reg
     assert unknown.status_code == 400 and "99999" in unknown.json()["unit"]
 
 
-def test_a_provincial_leader_sees_the_province_and_not_another(client, people, registry):
+def test_it_a_provincial_leader_sees_the_province_and_not_another(client, people, registry):
     assert codes(client.get("/api/v1/households/", **bearer(people.bao))) == ["TC-1", "TC-2"]
     assert codes(client.get("/api/v1/households/", **bearer(people.hoa))) == ["BD-1"]
     assert codes(client.get("/api/v1/households/?unit=00004", **bearer(people.hoa))) == ["BD-1"]
@@ -94,7 +94,7 @@ def test_a_provincial_leader_sees_the_province_and_not_another(client, people, r
     assert client.get(f"/api/v1/households/{registry[2].pk}", **bearer(people.bao)).status_code == 404
 
 
-def test_citizen_ids_are_in_full_only_for_those_who_may_change(client, people, registry):
+def test_it_citizen_ids_are_in_full_only_for_those_who_may_change(client, people, registry):
     poor = registry[0]
     full = client.get(f"/api/v1/households/{poor.pk}", **bearer(people.lan)).json()
     assert [m["citizen_id"] for m in full["members"]] == [HEAD_ID, WIFE_ID]
@@ -103,7 +103,7 @@ def test_citizen_ids_are_in_full_only_for_those_who_may_change(client, people, r
     assert masked["members"][0]["relation"] == "head" and masked["members"][0]["present"] is True
 
 
-def test_the_detail_has_former_members_conditions_and_the_latest_assessment(client, people, units, registry):
+def test_it_the_detail_has_former_members_conditions_and_the_latest_assessment(client, people, units, registry):
     poor = registry[0]
     wife = poor.members.get(relation="spouse")
     services.member_died(actor=people.lan, member=wife, on=dt.date(2025, 10, 1))
@@ -188,7 +188,7 @@ def province_round(people, units, registry):
     return round_, other
 
 
-def test_rounds_are_those_the_caller_follows(client, people, units, province_round):
+def test_it_rounds_are_those_the_caller_follows(client, people, units, province_round):
     round_, _ = province_round
     own = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
     assert {r["id"] for r in client.get("/api/v1/rounds/", **bearer(people.lan)).json()["results"]} == {
@@ -211,7 +211,7 @@ def test_rounds_are_those_the_caller_follows(client, people, units, province_rou
     assert sum(province["transitions"].values()) == 3
 
 
-def test_round_assessments_are_scoped_and_filtered(client, people, units, province_round):
+def test_it_round_assessments_are_scoped_and_filtered(client, people, units, province_round):
     round_, other = province_round
     url = f"/api/v1/rounds/{round_.pk}/assessments/"
     lan = client.get(url, **bearer(people.lan)).json()
@@ -234,7 +234,7 @@ def test_round_assessments_are_scoped_and_filtered(client, people, units, provin
     assert client.get(f"/api/v1/rounds/{round_.pk}/assessments/", **bearer(people.binh)).status_code == 404
 
 
-def test_each_listed_assessment_has_its_reason_derived_from_its_figures(client, people, units, province_round,
+def test_it_each_listed_assessment_has_its_reason_derived_from_its_figures(client, people, units, province_round,
                                                                        monkeypatch):
     """The reason is not stored: the page's reasons are computed together (one call for the page)
     from each row's stored figures and the round's standard, and each is the engine's sentence for that row."""
@@ -260,7 +260,7 @@ def test_each_listed_assessment_has_its_reason_derived_from_its_figures(client, 
         assert f"{row['income_per_capita']:,} đồng".replace(",", ".") in row["reason"]
 
 
-def test_list_endpoints_take_a_constant_number_of_queries(client, people, units, province_round,
+def test_it_list_endpoints_take_a_constant_number_of_queries(client, people, units, province_round,
                                                          django_assert_max_num_queries):
     round_, other = province_round
     login(client, people.bao)
@@ -284,7 +284,7 @@ def test_list_endpoints_take_a_constant_number_of_queries(client, people, units,
             client.get(url)
 
 
-def test_figures_are_numbers(client, people, province_round):
+def test_it_figures_are_numbers(client, people, province_round):
     round_, other = province_round
     data = client.get(f"/api/v1/rounds/{round_.pk}/figures/", **bearer(people.bao)).json()
     stored = Assessment.objects.filter(round=round_)
@@ -301,7 +301,7 @@ def test_figures_are_numbers(client, people, province_round):
     assert client.get(f"/api/v1/rounds/{round_.pk}/figures/?by=district", **bearer(people.lan)).status_code == 400
 
 
-def test_the_openapi_schema_has_the_endpoints_without_warnings(client):
+def test_it_the_openapi_schema_has_the_endpoints_without_warnings(client):
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.validation import validate_schema

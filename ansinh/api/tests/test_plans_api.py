@@ -94,7 +94,7 @@ def test_it_answers_401_without_credentials(client, plan, forms):
     assert client.post(f"/api/v1/submissions/{forms[0].pk}/submit").status_code == 401
 
 
-def test_the_catalogue_lists_and_filters_indicators(client, people):
+def test_it_the_catalogue_lists_and_filters_indicators(client, people):
     headers = bearer(people.lan)
     everything = client.get("/api/v1/indicators/", **headers).json()
     assert everything["count"] == Indicator.objects.count() > 40
@@ -112,7 +112,7 @@ def test_the_catalogue_lists_and_filters_indicators(client, people):
     assert bad.status_code == 400 and "employment" in bad.json()["sector"][0]
 
 
-def test_the_schema_describes_the_plans_endpoints(client):
+def test_it_the_schema_describes_the_plans_endpoints(client):
     response = client.get("/api/v1/schema")
     assert response.status_code == 200
     for path in (b"/api/v1/plans/{id}/results/", b"/api/v1/submissions/{id}/return", b"/api/v1/indicators/{code}"):
@@ -122,7 +122,7 @@ def test_the_schema_describes_the_plans_endpoints(client):
 # --- plans and targets ---------------------------------------------------------------------------
 
 
-def test_plans_are_scoped_and_filtered(client, people, plan):
+def test_it_plans_are_scoped_and_filtered(client, people, plan):
     numbers = lambda response: [p["number"] for p in response.json()["results"]]  # noqa: E731
     # A commune sees the province's plan that gives it targets; an outsider does not.
     assert numbers(client.get("/api/v1/plans/", **bearer(people.lan))) == ["12/KH-UBND"]
@@ -138,7 +138,7 @@ def test_plans_are_scoped_and_filtered(client, people, plan):
     assert client.get("/api/v1/plans/?year=next", **headers).status_code == 400
 
 
-def test_the_plan_detail_has_the_document_tasks_and_split(client, people, plan):
+def test_it_the_plan_detail_has_the_document_tasks_and_split(client, people, plan):
     data = client.get(f"/api/v1/plans/{plan.pk}", **bearer(people.lan)).json()
     assert data["number"] == "12/KH-UBND" and data["doc_type"] == "KH" and data["issued_on"] == "2025-01-10"
     assert data["basis"] == ["Luật Việc làm 2013;", "Nghị định 09/2019/NĐ-CP"]
@@ -159,7 +159,7 @@ def test_the_plan_detail_has_the_document_tasks_and_split(client, people, plan):
                     "split": 3500.0, "units": 2, "difference": 19500.0}
 
 
-def test_targets_carry_the_unit_and_the_revisions(client, people, units, plan):
+def test_it_targets_carry_the_unit_and_the_revisions(client, people, units, plan):
     target = plan.targets.get(unit=units.tra_cu)
     services.target_revise(actor=people.minh, target=target, value=Decimal(2500), reason="Điều chỉnh giữa năm",
                            document="Quyết định 5/QĐ-UBND", revised_on=dt.date(2025, 7, 1))
@@ -190,7 +190,7 @@ def test_targets_carry_the_unit_and_the_revisions(client, people, units, plan):
 # --- submissions ---------------------------------------------------------------------------------
 
 
-def test_submissions_are_scoped(client, people, units, plan, forms):
+def test_it_submissions_are_scoped(client, people, units, plan, forms):
     mine, theirs = forms
     ids = lambda response: sorted(s["id"] for s in response.json()["results"])  # noqa: E731
     assert ids(client.get("/api/v1/submissions/", **bearer(people.lan))) == [mine.pk]
@@ -214,7 +214,7 @@ def test_submissions_are_scoped(client, people, units, plan, forms):
     assert listed["status"] == "draft" and listed["locked"] is False and listed["deadline"] == "2025-03-15"
 
 
-def test_a_national_viewer_reads_but_changes_nothing(client, people, forms):
+def test_it_a_national_viewer_reads_but_changes_nothing(client, people, forms):
     mine = forms[0]
     detail = client.get(f"/api/v1/submissions/{mine.pk}", **bearer(people.duc)).json()
     assert detail["can_edit"] is False and detail["can_decide"] is False
@@ -226,7 +226,7 @@ def test_a_national_viewer_reads_but_changes_nothing(client, people, forms):
     assert not mine.values.exists()
 
 
-def test_the_workflow_through_the_api(client, people, forms):
+def test_it_the_workflow_through_the_api(client, people, forms):
     mine = forms[0]
     url = f"/api/v1/submissions/{mine.pk}"
     detail = client.get(url, **bearer(people.lan)).json()
@@ -297,20 +297,20 @@ def test_the_workflow_through_the_api(client, people, forms):
                                      actor=people.bao).exists()
 
 
-def test_an_empty_form_cannot_be_submitted(client, people, forms):
+def test_it_an_empty_form_cannot_be_submitted(client, people, forms):
     response = post(client, f"/api/v1/submissions/{forms[0].pk}/submit", people.lan)
     assert response.status_code == 400
     assert vietnamese("The form is empty: enter the figures before submitting.") in str(response.json())
 
 
-def test_a_session_works_for_changes_too(client, people, forms):
+def test_it_a_session_works_for_changes_too(client, people, forms):
     login(client, people.lan)
     response = client.post(f"/api/v1/submissions/{forms[0].pk}/values",
                            {"values": [{"indicator": "jobs_created", "value": 12}]}, content_type="application/json")
     assert response.status_code == 200 and response.json()["values"][0]["value"] == 12.0
 
 
-def test_lists_take_a_fixed_number_of_queries(client, people, units, plan, forms):
+def test_it_lists_take_a_fixed_number_of_queries(client, people, units, plan, forms):
     headers = bearer(people.bao)
 
     def queries(url):
@@ -356,7 +356,7 @@ def reported(people, units, plan, forms):
     return plan
 
 
-def test_results_give_the_percent_of_target_and_the_units_below(client, people, units, reported):
+def test_it_results_give_the_percent_of_target_and_the_units_below(client, people, units, reported):
     response = client.get(f"/api/v1/plans/{reported.pk}/results/?period=2025-Q1", **bearer(people.bao))
     assert response.status_code == 200, response.content
     data = response.json()
@@ -383,7 +383,7 @@ def test_results_give_the_percent_of_target_and_the_units_below(client, people, 
     assert all(c["figures"] == {} for c in quiet)
 
 
-def test_results_of_the_commune_for_its_officer(client, people, units, reported):
+def test_it_results_of_the_commune_for_its_officer(client, people, units, reported):
     headers = bearer(people.lan)
     # The province's figures and its communes' are outside a commune officer's units.
     outside = client.get(f"/api/v1/plans/{reported.pk}/results/?period=2025-Q1", **headers)
@@ -401,7 +401,7 @@ def test_results_of_the_commune_for_its_officer(client, people, units, reported)
     assert next(i for i in year["indicators"] if i["code"] == "jobs_created")["value"] == 7000
 
 
-def test_results_refuse_a_bad_period_or_unit(client, people, reported):
+def test_it_results_refuse_a_bad_period_or_unit(client, people, reported):
     headers = bearer(people.bao)
     bad = client.get(f"/api/v1/plans/{reported.pk}/results/?period=2025-Q5", **headers)
     assert bad.status_code == 400
@@ -418,7 +418,7 @@ def test_results_refuse_a_bad_period_or_unit(client, people, reported):
                       **bearer(people.duc)).status_code == 200
 
 
-def test_results_of_a_legacy_plan_on_the_legacy_map(client, people, units):
+def test_it_results_of_a_legacy_plan_on_the_legacy_map(client, people, units):
     """The 2020 plan of Trà Vinh (legacy code 84): 7,645 jobs of 23,000 in the first quarter."""
     province = units.legacy_tra_vinh
     agency = services.agency_create(actor=None, unit=province, name="Ủy ban nhân dân tỉnh Trà Vinh", kind="ubnd")

@@ -39,7 +39,7 @@ def test_it_rejects_an_unknown_legacy_code():
         run("geo", "successors", "99999")
 
 
-def test_reused_codes_are_different_units(units):
+def test_it_reused_codes_are_different_units(units):
     assert units.legacy_thi_tran_tra_cu.name == "Thị trấn Trà Cú"
     assert units.tra_cu.name == "Xã Trà Cú"
     assert units.legacy_thi_tran_tra_cu.pk != units.tra_cu.pk
@@ -52,26 +52,26 @@ def test_reused_codes_are_different_units(units):
     assert {u.code for u in units.vinh_long.legacy_sources()} == {"83", "84", "86"}
 
 
-def test_the_crosswalk_is_many_to_many():
+def test_it_the_crosswalk_is_many_to_many():
     split = Succession.objects.filter(old__level=Level.COMMUNE, partial=True).values("old").distinct().count()
     assert split == 441
     assert Succession.objects.filter(old__level=Level.COMMUNE).count() > 10000
 
 
-def test_legacy_sources_of_a_current_commune(units):
+def test_it_legacy_sources_of_a_current_commune(units):
     sources = {u.code for u in units.tra_cu.legacy_sources()}
     assert {"29461", "29479"} <= sources
     assert all(u.edition == Edition.LEGACY for u in units.tra_cu.legacy_sources())
 
 
-def test_successors_of_a_legacy_district_come_from_its_communes():
+def test_it_successors_of_a_legacy_district_come_from_its_communes():
     tra_cu_district = Unit.objects.get(edition=Edition.LEGACY, level=Level.DISTRICT, name="Huyện Trà Cú")
     successors = tra_cu_district.successors()
     assert successors.filter(code="29461").exists()
     assert {u.parent.code for u in successors} == {"86"}
 
 
-def test_ancestors_and_descendants(units):
+def test_it_ancestors_and_descendants(units):
     assert [u.name for u in units.legacy_ngai_xuyen.ancestors()] == ["Việt Nam", "Tỉnh Trà Vinh", "Huyện Trà Cú"]
     assert [u.code for u in units.tra_cu.ancestors()] == ["VN", "86"]
     communes = Unit.objects.descendants_of(units.vinh_long).filter(level=Level.COMMUNE)
@@ -80,7 +80,7 @@ def test_ancestors_and_descendants(units):
     assert not communes.filter(edition=Edition.LEGACY).exists()
 
 
-def test_search_is_accent_insensitive():
+def test_it_search_is_accent_insensitive():
     found = Unit.objects.on(dt.date(2026, 1, 1)).search("tra cu")
     assert "Xã Trà Cú" in {u.name for u in found}
     assert "Thị trấn Trà Cú" not in {u.name for u in found}
@@ -88,7 +88,7 @@ def test_search_is_accent_insensitive():
     assert Unit.objects.on(dt.date(2026, 1, 1)).search("29461").get() .name == "Xã Trà Cú"
 
 
-def test_units_sort_in_vietnamese_order():
+def test_it_units_sort_in_vietnamese_order():
     names = list(Unit.objects.on(dt.date(2026, 1, 1)).filter(level=Level.PROVINCE).vietnamese_order()
                  .values_list("name", flat=True))
     # "Tỉnh Đ…" after every "Tỉnh D…" and before "Tỉnh G…"; the database collation has no say.
@@ -98,7 +98,7 @@ def test_units_sort_in_vietnamese_order():
     assert firsts.index("Đ") < min(i for i, c in enumerate(firsts) if c == "G")
 
 
-def test_loading_again_changes_nothing_and_keeps_hamlets(units):
+def test_it_loading_again_changes_nothing_and_keeps_hamlets(units):
     hamlet = Unit.objects.create(code="29461-01", name="Ấp Chợ", kind="ap", level=Level.HAMLET,
                                  edition=Edition.CURRENT, parent=units.tra_cu, path="")
     units.tra_cu.name = "tampered"

@@ -7,7 +7,7 @@ from conftest import login
 pytestmark = pytest.mark.django_db
 
 
-def test_search_is_accent_insensitive_and_scoped(client, people):
+def test_it_search_is_accent_insensitive_and_scoped(client, people):
     login(client, people.minh)
     page = client.get("/units/?q=tra+cu").content.decode()
     assert "Xã Trà Cú" in page
@@ -16,20 +16,20 @@ def test_search_is_accent_insensitive_and_scoped(client, people):
     assert "Xã Trà Cú" not in page
 
 
-def test_htmx_search_returns_only_the_results(client, people):
+def test_it_htmx_search_returns_only_the_results(client, people):
     login(client, people.duc)
     response = client.get("/units/?q=tra+cu", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "Xã Trà Cú" in body and "<html" not in body
 
 
-def test_the_legacy_map_is_browsable_by_date(client, people):
+def test_it_the_legacy_map_is_browsable_by_date(client, people):
     login(client, people.duc)
     page = client.get("/units/?q=tra+cu&on=2025-01-01").content.decode()
     assert "Thị trấn Trà Cú" in page and "Xã Trà Cú" not in page
 
 
-def test_a_unit_page_shows_both_maps(client, people, units):
+def test_it_a_unit_page_shows_both_maps(client, people, units):
     login(client, people.lan)
     page = client.get(f"/units/{units.tra_cu.pk}/").content.decode()
     assert "Thị trấn Trà Cú" in page and "Xã Ngãi Xuyên" in page
@@ -37,14 +37,14 @@ def test_a_unit_page_shows_both_maps(client, people, units):
     assert "Xã Trà Cú" in page and "Huyện Trà Cú" in page
 
 
-def test_a_commune_officer_cannot_open_another_commune(client, people, units):
+def test_it_a_commune_officer_cannot_open_another_commune(client, people, units):
     login(client, people.lan)
     assert client.get(f"/units/{units.ba_dinh.pk}/").status_code == 404
     assert client.post(f"/units/{units.ba_dinh.pk}/hamlets/new", {"name": "X", "kind": "ap"}).status_code == 404
     assert not Unit.objects.filter(parent=units.ba_dinh).exists()
 
 
-def test_a_commune_officer_adds_a_hamlet_and_it_is_audited(client, people, units):
+def test_it_a_commune_officer_adds_a_hamlet_and_it_is_audited(client, people, units):
     login(client, people.lan)
     response = client.post(f"/units/{units.tra_cu.pk}/hamlets/new", {"name": "  Ấp  Chợ ", "kind": "ap"},
                            REMOTE_ADDR="10.1.2.3")
@@ -56,7 +56,7 @@ def test_a_commune_officer_adds_a_hamlet_and_it_is_audited(client, people, units
     assert Unit.objects.search("ap cho").filter(pk=hamlet.pk).exists()
 
 
-def test_a_bad_hamlet_form_keeps_the_input(client, people, units):
+def test_it_a_bad_hamlet_form_keeps_the_input(client, people, units):
     login(client, people.lan)
     client.post(f"/units/{units.tra_cu.pk}/hamlets/new", {"name": "Ấp Chợ", "kind": "ap"})
     response = client.post(f"/units/{units.tra_cu.pk}/hamlets/new", {"name": "ấp chợ", "kind": "ap"})
@@ -67,7 +67,7 @@ def test_a_bad_hamlet_form_keeps_the_input(client, people, units):
     assert AuditEvent.objects.filter(action="geo.hamlet.create").count() == 1
 
 
-def test_renaming_a_hamlet_records_before_and_after(client, people, units):
+def test_it_renaming_a_hamlet_records_before_and_after(client, people, units):
     login(client, people.lan)
     client.post(f"/units/{units.tra_cu.pk}/hamlets/new", {"name": "Ấp Chợ", "kind": "ap"})
     hamlet = Unit.objects.get(parent=units.tra_cu)
@@ -76,14 +76,14 @@ def test_renaming_a_hamlet_records_before_and_after(client, people, units):
     assert (event.before["name"], event.after["name"], event.after["kind"]) == ("Ấp Chợ", "Ấp Chợ Mới", "khom")
 
 
-def test_leaders_and_viewers_cannot_change_the_map(client, people, units):
+def test_it_leaders_and_viewers_cannot_change_the_map(client, people, units):
     for user in (people.bao, people.duc):
         login(client, user)
         assert client.post(f"/units/{units.tra_cu.pk}/hamlets/new", {"name": "X", "kind": "ap"}).status_code == 403
     assert not Unit.objects.filter(parent=units.tra_cu).exists()
 
 
-def test_official_units_cannot_be_renamed_here(client, people, units):
+def test_it_official_units_cannot_be_renamed_here(client, people, units):
     login(client, people.tung)
     response = client.post(f"/units/{units.tra_cu.pk}/edit", {"name": "X", "kind": "ap"})
     assert response.status_code == 302
@@ -91,7 +91,7 @@ def test_official_units_cannot_be_renamed_here(client, people, units):
     assert units.tra_cu.name == "Xã Trà Cú"
 
 
-def test_with_no_query_the_list_starts_at_the_users_units(client, people, units):
+def test_it_with_no_query_the_list_starts_at_the_users_units(client, people, units):
     login(client, people.lan)
     page = client.get("/units/").content.decode()
     assert f'href="/units/{units.tra_cu.pk}/"' in page and f'href="/units/{units.vinh_long.pk}/"' not in page

@@ -93,7 +93,7 @@ def problems_of(error):
     return {(p.sheet, p.row, p.column) : p.message for p in error.value.problems}
 
 
-def test_the_labels_cover_every_choice():
+def test_it_the_labels_cover_every_choice():
     for labels, choices in [(importer.AREA_LABELS, Area), (importer.SEX_LABELS, Sex),
                             (importer.RELATION_LABELS, Relation), (importer.SCHOOLING_LABELS, Schooling),
                             (importer.EDUCATION_LABELS, Education), (importer.EMPLOYMENT_LABELS, Employment),
@@ -141,7 +141,7 @@ def test_it_imports_the_sample_with_derived_fields_events_and_one_audit_row(peop
     assert Household.objects.search("thach sol").get() == first
 
 
-def test_a_file_with_one_bad_row_commits_nothing_and_names_the_row(people):
+def test_it_a_file_with_one_bad_row_commits_nothing_and_names_the_row(people):
     data = xlsx([household("H1"), household("H2")],
                 [head("H1"), head("H2", cid="084085004567", name="Nguyễn Văn An", born=dt.date(1985, 1, 30)),
                  member("H2", cid="084185005678")])  # born 1980, but the ID says 1985
@@ -210,7 +210,7 @@ def test_it_reports_every_problem_by_sheet_row_and_column(people):
     assert not Household.objects.exists()
 
 
-def test_required_cells_and_columns_are_reported(people):
+def test_it_required_cells_and_columns_are_reported(people):
     data = xlsx([household("H1", commune=None)], [head("H1", name="  ")])
     with pytest.raises(HouseholdImportError) as error:
         household_import(actor=None, data=data)
@@ -239,7 +239,7 @@ def test_it_rejects_a_file_that_is_not_a_workbook_and_an_empty_one(people):
     assert [str(p) for p in error.value.problems] == ["Tệp không có dòng dữ liệu nào."]
 
 
-def test_a_commune_officer_cannot_import_another_communes_household(people, units):
+def test_it_a_commune_officer_cannot_import_another_communes_household(people, units):
     data = xlsx([household("H1"), household("BD-1", commune="00004")],
                 [head("H1"), head("BD-1", cid="001085004567", name="Nguyễn Văn An", born=dt.date(1985, 1, 30))])
     with pytest.raises(HouseholdImportError) as error:
@@ -342,7 +342,7 @@ def test_it_also_takes_the_labels_the_web_pages_show(people):
     assert LivingConditions.objects.get().housing == "durable"
 
 
-def test_the_head_ethnicity_must_agree_with_the_households(people):
+def test_it_the_head_ethnicity_must_agree_with_the_households(people):
     data = xlsx([household("H1", **{"Dân tộc chủ hộ": "Kinh"})], [head("H1", **{"Dân tộc": "Khmer"})])
     with pytest.raises(HouseholdImportError) as error:
         household_import(actor=None, data=data)
@@ -350,13 +350,13 @@ def test_the_head_ethnicity_must_agree_with_the_households(people):
         "Thành viên, dòng 2, cột Dân tộc: Dân tộc của chủ hộ (Khmer) khác với cột Dân tộc chủ hộ của hộ H1 (Kinh)."]
 
 
-def test_a_dry_run_writes_nothing(people):
+def test_it_a_dry_run_writes_nothing(people):
     result = household_import(actor=None, data=template_xlsx(sample=True), dry_run=True)
     assert (result.households, result.members, result.written) == (5, 15, False)
     assert not Household.objects.exists()
 
 
-def test_the_template_has_notes_drop_downs_frozen_headers_and_a_guide():
+def test_it_the_template_has_notes_drop_downs_frozen_headers_and_a_guide():
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
     assert book.sheetnames == ["Hướng dẫn", SHEET_HOUSEHOLDS, SHEET_MEMBERS, SHEET_CONDITIONS, "Danh mục"]
     members = book[SHEET_MEMBERS]
@@ -375,7 +375,7 @@ def test_the_template_has_notes_drop_downs_frozen_headers_and_a_guide():
     assert sum(1 for r in guide if r[0] in importer.SHEETS) == sum(len(c) for c in importer.SHEETS.values())
 
 
-def test_the_sample_in_examples_is_current(people):
+def test_it_the_sample_in_examples_is_current(people):
     """examples/households-import-sample.xlsx is `ansinh households template --sample`: it imports cleanly."""
     from pathlib import Path
 
@@ -387,7 +387,7 @@ def test_the_sample_in_examples_is_current(people):
 # --- The command ------------------------------------------------------------------------------
 
 
-def test_the_command_prints_every_error_and_writes_nothing(people, tmp_path, capsys):
+def test_it_the_command_prints_every_error_and_writes_nothing(people, tmp_path, capsys):
     path = tmp_path / "ho.xlsx"
     path.write_bytes(xlsx([household("H1")], [member("H1")]))
     with pytest.raises(CommandError) as error:
@@ -399,7 +399,7 @@ def test_the_command_prints_every_error_and_writes_nothing(people, tmp_path, cap
     assert not Household.objects.exists()
 
 
-def test_the_command_imports_as_a_user_within_their_scope(people, tmp_path, capsys):
+def test_it_the_command_imports_as_a_user_within_their_scope(people, tmp_path, capsys):
     path = tmp_path / "mau.xlsx"
     call_command("households", "template", "-o", str(path), "--sample")
     with pytest.raises(CommandError):
@@ -414,7 +414,7 @@ def test_the_command_imports_as_a_user_within_their_scope(people, tmp_path, caps
     assert (event.actor, event.after["file"]) == (people.lan, "mau.xlsx")
 
 
-def test_the_command_checks_without_writing(people, tmp_path, capsys):
+def test_it_the_command_checks_without_writing(people, tmp_path, capsys):
     path = tmp_path / "mau.xlsx"
     call_command("households", "template", "-o", str(path), "--sample")
     call_command("households", "import", str(path), "--check")
@@ -426,7 +426,7 @@ def test_the_command_checks_without_writing(people, tmp_path, capsys):
 
 
 @with_urls
-def test_the_import_page_is_for_editing_roles(client, people):
+def test_it_the_import_page_is_for_editing_roles(client, people):
     login(client, people.lan)
     page = client.get("/households/import/")
     assert page.status_code == 200 and 'href="/households/import/template.xlsx"' in page.content.decode()
@@ -440,7 +440,7 @@ def test_the_import_page_is_for_editing_roles(client, people):
 
 
 @with_urls
-def test_the_template_downloads(client, people):
+def test_it_the_template_downloads(client, people):
     login(client, people.lan)
     response = client.get("/households/import/template.xlsx")
     assert response.status_code == 200
@@ -452,7 +452,7 @@ def test_the_template_downloads(client, people):
 
 
 @with_urls
-def test_a_bad_upload_shows_every_error_and_commits_nothing(client, people):
+def test_it_a_bad_upload_shows_every_error_and_commits_nothing(client, people):
     login(client, people.lan)
     upload = io.BytesIO(xlsx([household("H1"), household("BD-1", commune="00004")],
                              [head("H1"), head("BD-1", cid="001085004567", name="Nguyễn Văn An",
@@ -467,7 +467,7 @@ def test_a_bad_upload_shows_every_error_and_commits_nothing(client, people):
 
 
 @with_urls
-def test_a_good_upload_redirects_to_the_household_list_with_a_message(client, people, units):
+def test_it_a_good_upload_redirects_to_the_household_list_with_a_message(client, people, units):
     login(client, people.lan)
     upload = io.BytesIO(template_xlsx(sample=True))
     upload.name = "mau.xlsx"
@@ -532,7 +532,7 @@ def excel_like_workbook() -> bytes:
     return out.getvalue()
 
 
-def test_the_reader_reads_what_excel_writes():
+def test_it_the_reader_reads_what_excel_writes():
     from ansinh.lib.spreadsheets import Reader
 
     reader = Reader(io.BytesIO(excel_like_workbook()))
@@ -545,7 +545,7 @@ def test_the_reader_reads_what_excel_writes():
                       " x ", 1500.0]
 
 
-def test_a_broken_sheet_is_reported_not_raised(people):
+def test_it_a_broken_sheet_is_reported_not_raised(people):
     import zipfile
 
     data = io.BytesIO(excel_like_workbook())
@@ -588,7 +588,7 @@ def test_it_refuses_a_zip_bomb_quickly_in_bounded_memory_and_audits_the_refusal(
     assert not Household.objects.exists()
 
 
-def test_a_refused_file_is_audited_with_its_row_and_problem_counts(people):
+def test_it_a_refused_file_is_audited_with_its_row_and_problem_counts(people):
     data = xlsx([household("H1"), household("H2", **{"Khu vực": "Miền núi"})], [head("H1"), head("H2", cid=None)])
     with pytest.raises(HouseholdImportError):
         household_import(actor=Actor(user=people.lan, ip="10.1.2.3"), data=data, name="ho.xlsx")
@@ -597,7 +597,7 @@ def test_a_refused_file_is_audited_with_its_row_and_problem_counts(people):
                                                                                            4, 1)
 
 
-def test_the_problems_speak_the_language_of_the_page(people):
+def test_it_the_problems_speak_the_language_of_the_page(people):
     data = xlsx([household("H1", **{"Khu vực": "Miền núi"})], [head("H1")])
     with pytest.raises(HouseholdImportError) as error:
         household_import(actor=people.lan, data=data)
@@ -627,7 +627,7 @@ def test_it_reads_one_thousand_two_hundred_square_metres_as_such(people, units):
 
 
 @with_urls
-def test_check_only_in_the_page_writes_nothing(client, people):
+def test_it_check_only_in_the_page_writes_nothing(client, people):
     login(client, people.lan)
     upload = io.BytesIO(template_xlsx(sample=True))
     upload.name = "mau.xlsx"
@@ -638,7 +638,7 @@ def test_check_only_in_the_page_writes_nothing(client, people):
 
 
 @with_urls
-def test_the_page_refuses_an_upload_over_the_one_limit(client, people, settings):
+def test_it_the_page_refuses_an_upload_over_the_one_limit(client, people, settings):
     settings.ANSINH_UPLOAD_MAX_BYTES = 1024
     login(client, people.lan)
     upload = io.BytesIO(template_xlsx(sample=True))

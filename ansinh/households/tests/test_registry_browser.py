@@ -66,7 +66,7 @@ def log_in(page, username: str, password: str) -> None:  # type: ignore[no-untyp
     expect(page.get_by_test_id("who")).to_have_text(username)
 
 
-def test_a_commune_officer_finds_a_household_reads_why_and_adds_a_member(household, page):  # type: ignore[no-untyped-def]
+def test_it_a_commune_officer_finds_a_household_reads_why_and_adds_a_member(household, page):  # type: ignore[no-untyped-def]
     log_in(page, "lan", PASSWORD)
     link = page.locator("nav.sidebar a[href='/households/']")
     if link.count():  # the sidebar entry under Poverty reduction
@@ -127,7 +127,7 @@ def test_a_commune_officer_finds_a_household_reads_why_and_adds_a_member(househo
     expect(page.get_by_test_id("members")).to_contain_text("Thạch Thị Mỹ Linh")
 
 
-def test_the_list_works_without_javascript(household, browser, live_server):  # type: ignore[no-untyped-def]
+def test_it_the_list_works_without_javascript(household, browser, live_server):  # type: ignore[no-untyped-def]
     context = browser_context(browser, live_server, java_script_enabled=False)
     try:
         plain = context.new_page()

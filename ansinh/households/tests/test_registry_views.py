@@ -311,7 +311,7 @@ def test_it_filters_by_latest_status_hamlet_and_ethnicity(client, people, units)
     assert reverse("round-detail", args=[round_.pk]) in page
 
 
-def test_the_page_shows_each_rounds_reason_derived_with_its_own_standard(client, people, units):
+def test_it_the_page_shows_each_rounds_reason_derived_with_its_own_standard(client, people, units):
     """Reasons are not stored: the page derives each from the row's figures with its round's standard."""
     household = make_household(people, units)
     rounds = [poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=year) for year in (2020, 2025)]
@@ -327,7 +327,7 @@ def test_the_page_shows_each_rounds_reason_derived_with_its_own_standard(client,
         assert f'<td class="small">{reason}</td>' in table
 
 
-def test_the_list_runs_a_bounded_number_of_queries(client, people, units, django_assert_max_num_queries):
+def test_it_the_list_runs_a_bounded_number_of_queries(client, people, units, django_assert_max_num_queries):
     for i in range(3):
         make_household(people, units, code=f"HH-{i + 10}", head_id=None, wife_id=None)
     login(client, people.lan)
@@ -363,7 +363,7 @@ def test_it_paginates_fifty_a_page_in_vietnamese_order(client, people, units):
     assert "P-046" in second and "P-059" in second
 
 
-def test_the_page_explains_the_latest_status(client, people, units):
+def test_it_the_page_explains_the_latest_status(client, people, units):
     household = make_household(people, units)
     round_ = poverty_services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
     poverty_services.review_round_run(round=round_, actor=people.lan)
@@ -381,7 +381,7 @@ def test_the_page_explains_the_latest_status(client, people, units):
     assert 'data-testid="explanation-differs"' in html
 
 
-def test_anonymous_users_are_sent_to_log_in(client, people, units):
+def test_it_anonymous_users_are_sent_to_log_in(client, people, units):
     household = make_household(people, units)
     for url in (reverse("household-list"), reverse("household-detail", args=[household.pk]),
                 reverse("household-create")):

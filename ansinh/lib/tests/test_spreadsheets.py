@@ -16,7 +16,7 @@ from ansinh.lib.spreadsheets import (
 )
 
 
-def test_the_writer_escapes_text_and_drops_control_characters():
+def test_it_the_writer_escapes_text_and_drops_control_characters():
     book = Writer()
     bold = book.format(bold=True, num_format="#,##0")
     sheet = book.sheet("Danh sách")
@@ -53,7 +53,7 @@ def test_it_writes_text_as_text_and_keeps_dates_and_numbers():
     assert found["C1"].number_format == "dd/mm/yyyy"
 
 
-def test_the_template_helpers_write_notes_drop_downs_and_activate_a_sheet():
+def test_it_the_template_helpers_write_notes_drop_downs_and_activate_a_sheet():
     book = Writer(constant_memory=False)
     book.sheet("Hướng dẫn")
     data = book.sheet("Dữ liệu")
@@ -72,7 +72,7 @@ def test_the_template_helpers_write_notes_drop_downs_and_activate_a_sheet():
     assert len(validation.error) == 255 and len(validation.errorTitle) == 32
 
 
-def test_a_workbook_needs_a_sheet():
+def test_it_a_workbook_needs_a_sheet():
     with pytest.raises(ValueError):
         Writer().save()
 

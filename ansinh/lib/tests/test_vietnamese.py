@@ -19,7 +19,7 @@ def test_it_orders_o_letters_and_u_horn():
     assert sorted(["ơ", "o", "ô", "u", "ư", "v"], key=sort_key) == ["o", "ô", "ơ", "u", "ư", "v"]
 
 
-def test_sort_key_is_plain_ascii_digits():
+def test_it_sort_key_is_plain_ascii_digits():
     key = sort_key("Xã Trà Cú, ấp 3")
     assert key.isascii() and key.isdigit()
 

@@ -14,7 +14,7 @@ from ansinh.plans.models import Indicator, SubmissionStatus
 from ansinh.plans.periods import Period
 
 
-def test_periods_parse_label_cutoff_and_deadlines() -> None:
+def test_it_periods_parse_label_cutoff_and_deadlines() -> None:
     q1 = Period.parse("2020-q1")
     assert q1.key == "2020-Q1" and (q1.start, q1.end) == (dt.date(2020, 1, 1), dt.date(2020, 3, 31))
     assert q1.cutoff == (dt.date(2019, 12, 15), dt.date(2020, 3, 14))  # Decree 09/2019, Art. 12
@@ -50,16 +50,16 @@ def tra_vinh_plan(db, people):  # type: ignore[no-untyped-def]
     return plan
 
 
-def test_home_of_a_legacy_plan_is_the_current_province(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_home_of_a_legacy_plan_is_the_current_province(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     assert tra_vinh_plan.home.code == "86" and tra_vinh_plan.home.edition == Edition.CURRENT
 
 
-def test_split_check_states_the_difference(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_split_check_states_the_difference(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     [line] = services.split_check(tra_vinh_plan)
     assert line.total == 23000 and line.split == 2000 * line.units and line.difference == 23000 - 2000 * line.units
 
 
-def test_province_form_gives_percent_of_target(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_province_form_gives_percent_of_target(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     sub = services.submission_open(actor=people.bao, plan=tra_vinh_plan, unit=tra_vinh_plan.unit, period="2020-Q1")
     assert sub.deadline == dt.date(2020, 3, 15)
     # the plan's deadlines change: the opened form follows
@@ -83,7 +83,7 @@ def test_province_form_gives_percent_of_target(tra_vinh_plan, people) -> None:  
     assert current.value(vinh_long.pk, "jobs_created") == 7645
 
 
-def test_communes_add_up_and_workflow(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_communes_add_up_and_workflow(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     district = Unit.objects.filter(parent=tra_vinh_plan.unit).order_by("code").first()
     assert district is not None
     communes = list(Unit.objects.filter(parent=district, level=Level.COMMUNE).order_by("code")[:2])
@@ -110,7 +110,7 @@ def test_communes_add_up_and_workflow(tra_vinh_plan, people) -> None:  # type: i
     assert figures.value(district.pk, "jobs_created") == 350
 
 
-def test_year_to_date_spans() -> None:
+def test_it_year_to_date_spans() -> None:
     keys = lambda text: [p.key for p in Period.parse(text).year_to_date()]  # noqa: E731
     assert keys("2025-Q1") == ["2025-Q1"]
     assert keys("2025-Q3") == ["2025-H1", "2025-Q3"]
@@ -119,7 +119,7 @@ def test_year_to_date_spans() -> None:
     assert keys("2025-H2") == ["2025"]
 
 
-def test_year_to_date_adds_flows_and_paces_the_year(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_year_to_date_adds_flows_and_paces_the_year(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     for period, jobs in (("2020-Q1", 7645), ("2020-Q2", 4000), ("2020-Q3", 3000)):
         sub = services.submission_open(actor=None, plan=tra_vinh_plan, unit=tra_vinh_plan.unit, period=period)
         services.submission_save(actor=None, submission=sub, values={("jobs_created", ""): Decimal(jobs)})
@@ -132,7 +132,7 @@ def test_year_to_date_adds_flows_and_paces_the_year(tra_vinh_plan, people) -> No
     assert ytd.lagging(tra_vinh_plan.unit_id, "jobs_created")
 
 
-def test_fixed_deadline_moves_with_the_half_year() -> None:
+def test_it_fixed_deadline_moves_with_the_half_year() -> None:
     rules = {"half": "05-30"}  # seed 004: the six-month report before 30 May
     # …but never before the data cut-off ends (14 Jun, 14 Dec): the day after it
     assert Period.parse("2022-H1").deadline(rules) == dt.date(2022, 6, 15)
@@ -142,7 +142,7 @@ def test_fixed_deadline_moves_with_the_half_year() -> None:
     assert Period.parse("2025-H2").deadline({"half": "07-10"}) == dt.date(2026, 1, 10)
 
 
-def test_figures_are_checked_for_size() -> None:
+def test_it_figures_are_checked_for_size() -> None:
     assert services.parse_value("7.645", label="x") == 7645
     assert services.parse_value(1.123456789, label="x") == Decimal("1.1235")
     for bad in ("1e30", 10**17, "12345678901234567"):
@@ -150,7 +150,7 @@ def test_figures_are_checked_for_size() -> None:
             services.parse_value(bad, label="x")
 
 
-def test_a_returned_form_is_not_on_time_and_the_sender_does_not_approve(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_returned_form_is_not_on_time_and_the_sender_does_not_approve(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     from ansinh.plans.access import can_decide_submission
 
     district = Unit.objects.filter(parent=tra_vinh_plan.unit).order_by("code").first()
@@ -167,12 +167,12 @@ def test_a_returned_form_is_not_on_time_and_the_sender_does_not_approve(tra_vinh
     assert row.state == services.Timeliness.MISSING
 
 
-def test_plan_year_is_fixed_once_it_has_targets(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_year_is_fixed_once_it_has_targets(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError):
         services.plan_update(actor=None, plan=tra_vinh_plan, year=2021)
 
 
-def test_a_legacy_unit_without_successor_has_no_home(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_legacy_unit_without_successor_has_no_home(db) -> None:  # type: ignore[no-untyped-def]
     from ansinh.geo.models import current_home
 
     district = Unit.objects.filter(edition=Edition.LEGACY, level=Level.DISTRICT).first()
@@ -187,7 +187,7 @@ def test_a_legacy_unit_without_successor_has_no_home(db) -> None:  # type: ignor
         current_home(orphan)
 
 
-def test_the_country_adds_current_forms_and_legacy_ones_through_the_crosswalk(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_country_adds_current_forms_and_legacy_ones_through_the_crosswalk(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     vinh_long = Unit.objects.get(edition=Edition.CURRENT, code="86")
     agency = services.agency_create(actor=None, unit=vinh_long, name="Sở Nội vụ", kind="so")
     plan = services.plan_create(actor=None, agency=agency, unit=vinh_long, year=2025, number="1/KH-SNV",
@@ -214,7 +214,7 @@ def test_the_country_adds_current_forms_and_legacy_ones_through_the_crosswalk(tr
     assert national.value(country.pk, "jobs_created") == year.value(vinh_long.pk, "jobs_created")
 
 
-def test_report_priorities_are_the_tasks_open_at_the_end_of_the_period(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_report_priorities_are_the_tasks_open_at_the_end_of_the_period(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     from ansinh.plans.documents import priority_tasks
 
     task = services.task_create(actor=None, plan=tra_vinh_plan, description="Tổ chức phiên giao dịch việc làm",

@@ -173,7 +173,7 @@ def heading_cells(doc: DocumentType) -> tuple[list[str], list[str]]:
 # --- the plan --------------------------------------------------------------------------------------
 
 
-def test_plan_heading_title_and_page_setup(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_heading_title_and_page_setup(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     doc = read(documents.plan_docx(tra_cu_plan))
     left, right = heading_cells(doc)
     assert "ỦY BAN NHÂN DÂN\nHUYỆN TRÀ CÚ" in left and "Số: 12/KH-UBND" in left
@@ -207,7 +207,7 @@ def test_plan_heading_title_and_page_setup(tra_cu_plan) -> None:  # type: ignore
     assert body.paragraph_format.space_after.pt == 6 and body.runs[0].font.size.pt == 14
 
 
-def test_plan_body_objectives_tasks_and_reporting(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_body_objectives_tasks_and_reporting(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     text = body_text(read(documents.plan_docx(tra_cu_plan)))
     assert text[text.index(TRA_CU_TITLE) + 2].startswith("Căn cứ Quyết định số 4157/QĐ-UBND")
     assert any(t.startswith("Ủy ban nhân dân huyện Trà Cú xây dựng Kế hoạch thực hiện công tác") for t in text)
@@ -239,7 +239,7 @@ def test_plan_body_objectives_tasks_and_reporting(tra_cu_plan) -> None:  # type:
     assert any(t.startswith("Trên đây là Kế hoạch thực hiện công tác việc làm") and t.endswith("./.") for t in text)
 
 
-def test_plan_recipients_and_signer(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_recipients_and_signer(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     doc = read(documents.plan_docx(tra_cu_plan))
     closing = next(t for t in doc.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
     left, right = closing.rows[0].cells
@@ -253,7 +253,7 @@ def test_plan_recipients_and_signer(tra_cu_plan) -> None:  # type: ignore[no-unt
     assert all(p.runs[0].bold for p in right.paragraphs if p.text)
 
 
-def test_plan_appendix_table_per_commune(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_appendix_table_per_commune(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     doc = read(documents.plan_docx(tra_cu_plan))
     assert len(doc.sections) == 2
     appendix = doc.sections[1]
@@ -282,7 +282,7 @@ def test_plan_appendix_table_per_commune(tra_cu_plan) -> None:  # type: ignore[n
                      "2.890 lao động; chênh lệch 110 lao động do cấp huyện thực hiện."]
 
 
-def test_undated_plan_and_a_split_by_level(dong_hoa_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_undated_plan_and_a_split_by_level(dong_hoa_plan) -> None:  # type: ignore[no-untyped-def]
     doc = read(documents.plan_docx(dong_hoa_plan))
     left, right = heading_cells(doc)
     assert "Số: /KH-UBND" in left and "ỦY BAN NHÂN DÂN\nTHỊ XÃ ĐÔNG HÒA" in left
@@ -302,7 +302,7 @@ def test_undated_plan_and_a_split_by_level(dong_hoa_plan) -> None:  # type: igno
 # --- the report ------------------------------------------------------------------------------------
 
 
-def test_report_sentences_as_in_seed_001(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_report_sentences_as_in_seed_001(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     data = documents.report_docx(tra_vinh_plan, Period.parse("2020-Q1"), tra_vinh_plan.unit)
     doc = read(data)
     left, right = heading_cells(doc)
@@ -337,14 +337,14 @@ def test_report_sentences_as_in_seed_001(tra_vinh_plan) -> None:  # type: ignore
     assert [p.text for p in closing[1].paragraphs if p.text] == ["GIÁM ĐỐC", "Nguyễn Văn Út"]
 
 
-def test_two_decimals_of_percentages(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_two_decimals_of_percentages(tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     services.plan_update(actor=None, plan=tra_vinh_plan, percent_decimals=2)
     text = "\n".join(body_text(read(documents.report_docx(tra_vinh_plan, Period.parse("2020-Q1")))))
     assert "đào tạo nghề cho 2.650 người, đạt 13,25% so với kế hoạch" in text
     assert "đạt 33,24% so với kế hoạch" in text
 
 
-def test_a_department_sentence_is_used(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_department_sentence_is_used(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     from ansinh.plans import sentences
 
     sentences.sentence_save(actor=people.minh, indicator=indicator("jobs_created"), unit=tra_vinh_plan.home,
@@ -353,7 +353,7 @@ def test_a_department_sentence_is_used(tra_vinh_plan, people) -> None:  # type: 
     assert "- Toàn tỉnh giải quyết việc làm 7.645 lao động (33,2% kế hoạch năm)." in text
 
 
-def test_report_of_a_district_below_the_plan(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_report_of_a_district_below_the_plan(tra_vinh_plan, people) -> None:  # type: ignore[no-untyped-def]
     district = legacy("849")
     commune = communes_of(district)[0]
     form = services.submission_open(actor=None, plan=tra_vinh_plan, unit=commune, period="2020-Q1")
@@ -373,7 +373,7 @@ def test_report_of_a_district_below_the_plan(tra_vinh_plan, people) -> None:  # 
     assert [p.text for p in closing[1].paragraphs if p.text] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
 
-def test_poverty_figures_are_counted_from_the_registry(people, units) -> None:  # type: ignore[no-untyped-def]
+def test_it_poverty_figures_are_counted_from_the_registry(people, units) -> None:  # type: ignore[no-untyped-def]
     from ansinh.poverty import services as households
     from ansinh.poverty.tests.test_round_views import YEAR, make_household, other_commune
 
@@ -400,7 +400,7 @@ def test_poverty_figures_are_counted_from_the_registry(people, units) -> None:  
 
 
 @pytest.mark.slow
-def test_libreoffice_opens_the_plan(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_libreoffice_opens_the_plan(tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         if os.environ.get("CI") == "true":

@@ -23,7 +23,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_generate_the_quarterly_report(tmp_path: Path, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_generate_the_quarterly_report(tmp_path: Path, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "bao-cao.docx"
     printed = run("generate", "--plan", "15/KH-SLĐTBXH", "--period", "2020-Q1", "-o", str(target))
     assert printed.startswith("Đã ghi báo cáo quý I năm 2020 của Tỉnh Trà Vinh (kế hoạch 15/KH-SLĐTBXH) → ")
@@ -44,7 +44,7 @@ def test_generate_the_quarterly_report(tmp_path: Path, tra_vinh_plan) -> None:  
     assert any(t.startswith("- Giải quyết việc làm cho 7.645 lao động") for t in text)
 
 
-def test_plan_document_and_appendix(tmp_path: Path, tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_document_and_appendix(tmp_path: Path, tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "ke-hoach.docx"
     assert "Đã ghi kế hoạch 12/KH-UBND" in run("plan", "--plan", "12/KH-UBND", "-o", str(target))
     document = Document(str(target))
@@ -68,7 +68,7 @@ def test_plan_document_and_appendix(tmp_path: Path, tra_cu_plan) -> None:  # typ
     (["--plan", "12/KH-UBND", "-o", "bao-cao.pdf"],
      "Tệp kết quả phải là .docx (văn bản) hoặc .xlsx (bảng số liệu): bao-cao.pdf"),
 ])
-def test_errors_are_clear(tmp_path: Path, tra_cu_plan, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_it_errors_are_clear(tmp_path: Path, tra_cu_plan, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
     options = {"--period": "2023-Q1", "-o": str(tmp_path / "out.docx")}
     for index in range(0, len(args), 2):
         options[args[index]] = args[index + 1]
@@ -79,7 +79,7 @@ def test_errors_are_clear(tmp_path: Path, tra_cu_plan, args: list[str], message:
     assert not (tmp_path / "out.docx").exists()
 
 
-def test_an_ambiguous_number(tmp_path: Path, tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_an_ambiguous_number(tmp_path: Path, tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     services.plan_create(actor=None, agency=tra_cu_plan.agency, unit=tra_cu_plan.unit, year=2024,
                          number="12/KH-UBND", title="Kế hoạch năm 2024", place="Trà Cú")
     with pytest.raises(CommandError) as error:

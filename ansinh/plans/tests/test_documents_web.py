@@ -25,7 +25,7 @@ def paragraphs(content: bytes) -> list[str]:
     return [p.text for p in Document(io.BytesIO(content)).paragraphs]
 
 
-def test_plan_document_download(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_document_download(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     response = client.get(f"/plans/{tra_vinh_plan.pk}/document.docx")
     assert response.status_code == 200 and response["Content-Type"] == DOCX
@@ -35,7 +35,7 @@ def test_plan_document_download(client, people, tra_vinh_plan) -> None:  # type:
     assert "KẾ HOẠCH" in paragraphs(response.content)
 
 
-def test_outsiders_get_404(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_outsiders_get_404(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.hoa)
     for url in ("document.docx", "appendix.xlsx", "report.docx?period=2020-Q1", "report.xlsx?period=2020-Q1"):
         assert client.get(f"/plans/{tra_vinh_plan.pk}/{url}").status_code == 404, url
@@ -43,7 +43,7 @@ def test_outsiders_get_404(client, people, tra_vinh_plan) -> None:  # type: igno
     assert client.get(f"/plans/{tra_vinh_plan.pk}/document.docx").status_code == 302  # to the login page
 
 
-def test_report_document_and_its_checks(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_report_document_and_its_checks(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     url = f"/plans/{tra_vinh_plan.pk}/report.docx"
     response = client.get(url, {"period": "2020-Q1"})
@@ -64,7 +64,7 @@ def test_report_document_and_its_checks(client, people, tra_vinh_plan) -> None: 
     assert client.get(url, {"period": "2020-Q1", "unit": "x"}).status_code == 404
 
 
-def test_a_commune_officer_reports_on_her_commune_only(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_commune_officer_reports_on_her_commune_only(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.lan)
     url = f"/plans/{tra_vinh_plan.pk}/report.docx"
     assert client.get(f"/plans/{tra_vinh_plan.pk}/document.docx").status_code == 200  # the plan concerns her
@@ -75,7 +75,7 @@ def test_a_commune_officer_reports_on_her_commune_only(client, people, units, tr
         p.text for p in Document(io.BytesIO(response.content)).tables[0].rows[0].cells[1].paragraphs]
 
 
-def test_report_xlsx(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_report_xlsx(client, people, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     response = client.get(f"/plans/{tra_vinh_plan.pk}/report.xlsx", {"period": "2020-Q1"})
     assert response.status_code == 200 and response["Content-Type"] == XLSX
@@ -107,7 +107,7 @@ def test_report_xlsx(client, people, tra_vinh_plan) -> None:  # type: ignore[no-
     assert "Huyện Trà Cú" in districts and "Thành phố Trà Vinh" in districts
 
 
-def test_plan_appendix_xlsx(client, people, tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_plan_appendix_xlsx(client, people, tra_cu_plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     response = client.get(f"/plans/{tra_cu_plan.pk}/appendix.xlsx")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
@@ -129,7 +129,7 @@ def test_plan_appendix_xlsx(client, people, tra_cu_plan) -> None:  # type: ignor
 # --- the department's sentence -------------------------------------------------------------------
 
 
-def test_a_provincial_officer_sets_the_province_sentence(client, people, units) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_provincial_officer_sets_the_province_sentence(client, people, units) -> None:  # type: ignore[no-untyped-def]
     jobs = Indicator.objects.get(code="jobs_created")
     url = f"/plans/indicators/{jobs.pk}/sentence"
     login(client, people.minh)
@@ -157,7 +157,7 @@ def test_a_provincial_officer_sets_the_province_sentence(client, people, units) 
     assert not IndicatorSentence.objects.exists()
 
 
-def test_who_may_set_sentences(client, people, units) -> None:  # type: ignore[no-untyped-def]
+def test_it_who_may_set_sentences(client, people, units) -> None:  # type: ignore[no-untyped-def]
     jobs = Indicator.objects.get(code="jobs_created")
     url = f"/plans/indicators/{jobs.pk}/sentence"
     for user in (people.lan, people.bao, people.duc):
@@ -174,7 +174,7 @@ def test_who_may_set_sentences(client, people, units) -> None:  # type: ignore[n
 # --- the words of a report -----------------------------------------------------------------------
 
 
-def test_the_report_text_goes_into_the_document(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_report_text_goes_into_the_document(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
     from ansinh.plans.models import ReportText
@@ -218,7 +218,7 @@ def test_the_report_text_goes_into_the_document(client, people, units, tra_vinh_
     assert "II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM QUÝ II NĂM 2020" in text and "II. NHẬN XÉT, ĐÁNH GIÁ" not in text
 
 
-def test_only_those_who_may_change_the_unit_write_its_report_text(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_only_those_who_may_change_the_unit_write_its_report_text(client, people, units, tra_vinh_plan) -> None:  # type: ignore[no-untyped-def]
     url = f"/plans/{tra_vinh_plan.pk}/report-text?period=2020-Q1"
     login(client, people.bao)  # a leader reads and signs; officers write
     assert client.get(url).status_code == 403

@@ -42,7 +42,7 @@ def split_sum(plan: Plan, code: str, breakdown: str = "") -> Decimal:
                                                         unit__parent=plan.unit)), Decimal(0))
 
 
-def test_examples_are_deterministic_and_committed() -> None:
+def test_it_examples_are_deterministic_and_committed() -> None:
     first, second = examples.build(), examples.build()
     assert first == second  # same content, same bytes
     for name, content in first.items():
@@ -51,14 +51,14 @@ def test_examples_are_deterministic_and_committed() -> None:
         assert cells(committed) == cells(content), f"{name} is out of date: run `python -m ansinh.plans.examples`"
 
 
-def test_split_adds_up_exactly() -> None:
+def test_it_split_adds_up_exactly() -> None:
     parts = examples.split(23000, examples.TRA_VINH_DISTRICTS)
     assert sum(parts.values()) == 23000 and set(parts) == set(examples.TRA_VINH_DISTRICTS)
     assert parts["849"] > parts["851"]  # Trà Cú, the largest district, gets the most
 
 
 @pytest.mark.django_db
-def test_tra_vinh_plan_and_first_quarter(people) -> None:  # type: ignore[no-untyped-def]
+def test_it_tra_vinh_plan_and_first_quarter(people) -> None:  # type: ignore[no-untyped-def]
     out = run("plans", "import", str(EXAMPLES / examples.TRA_VINH_PLAN))
     assert out[-1] == "15/KH-SLĐTBXH"  # the number and symbol, last
     assert out[0].startswith("Đã tạo kế hoạch 15/KH-SLĐTBXH năm 2020")
@@ -128,7 +128,7 @@ def test_tra_vinh_plan_and_first_quarter(people) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.django_db
-def test_tra_cu_plan(people) -> None:  # type: ignore[no-untyped-def]
+def test_it_tra_cu_plan(people) -> None:  # type: ignore[no-untyped-def]
     out = run("plans", "import", str(EXAMPLES / examples.TRA_CU_PLAN))
     assert out[-1] == "12/KH-UBND"
     district = Unit.objects.get(edition=Edition.LEGACY, code="849")
@@ -169,7 +169,7 @@ def test_tra_cu_plan(people) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_dong_hoa_plan_states_the_difference(people) -> None:  # type: ignore[no-untyped-def]
+def test_it_dong_hoa_plan_states_the_difference(people) -> None:  # type: ignore[no-untyped-def]
     out = run("plans", "import", str(EXAMPLES / examples.DONG_HOA_PLAN))
     assert out[-1] == "20/KH-UBND"
     warnings = [line for line in out if line.startswith("Cảnh báo")]

@@ -17,7 +17,7 @@ from ansinh.plans.services import Timeliness
 
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_demo_plans(people, units) -> None:  # type: ignore[no-untyped-def]
+def test_it_demo_plans(people, units) -> None:  # type: ignore[no-untyped-def]
     lines: list[str] = []
     demo.demo_plans(province=units.vinh_long, write=lines.append)
     assert Plan.objects.count() == 4

@@ -43,7 +43,7 @@ def problems_of(data: bytes | Path, **options: Any) -> list[str]:
     return [str(problem) for problem in raised.value.problems]
 
 
-def test_template_has_the_sheets_fields_and_catalogue(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_template_has_the_sheets_fields_and_catalogue(db) -> None:  # type: ignore[no-untyped-def]
     workbook = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
     assert workbook.sheetnames == ["Hướng dẫn", "Kế hoạch", "Chỉ tiêu", "Nhiệm vụ", "Danh mục chỉ tiêu",
                                    "Danh sách chọn"]
@@ -61,7 +61,7 @@ def test_template_has_the_sheets_fields_and_catalogue(db) -> None:  # type: igno
     assert "ansinh plans import" in guide
 
 
-def test_a_bad_cell_of_each_kind_commits_nothing(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_bad_cell_of_each_kind_commits_nothing(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     workbook = openpyxl.load_workbook(EXAMPLE)
     targets = workbook[SHEET_TARGETS]
     assert targets["A2"].value == "jobs_created" and targets["G2"].value == 23000
@@ -101,7 +101,7 @@ def test_a_bad_cell_of_each_kind_commits_nothing(db, tmp_path) -> None:  # type:
     assert not AuditEvent.objects.filter(action__startswith="plans.").exists()
 
 
-def test_required_fields_and_sheets(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_required_fields_and_sheets(db) -> None:  # type: ignore[no-untyped-def]
     found = problems_of(book(number="", place=None, edition="moon"))
     assert any(p.startswith("Kế hoạch, dòng 4, cột Số ký hiệu: Chưa điền") for p in found), found
     assert any("cột Địa danh: Chưa điền" in p for p in found)
@@ -109,7 +109,7 @@ def test_required_fields_and_sheets(db) -> None:  # type: ignore[no-untyped-def]
     assert problems_of(b"not a workbook")[0].startswith("Không đọc được tệp")
 
 
-def test_vietnamese_numbers_breakdown_names_and_blank_unit(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_vietnamese_numbers_breakdown_names_and_blank_unit(db) -> None:  # type: ignore[no-untyped-def]
     result = plan_import(actor=None, data=book(targets=[
         {"indicator": "jobs_created", "value": "7.645"},
         {"indicator": "jobs_created", "breakdown": "nữ", "value": "3.899"},
@@ -124,7 +124,7 @@ def test_vietnamese_numbers_breakdown_names_and_blank_unit(db) -> None:  # type:
                       ("trained_labour_rate", "84", "2020", ""): Decimal("67.67")}
 
 
-def test_duplicates_and_service_checks_are_placed(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_duplicates_and_service_checks_are_placed(db) -> None:  # type: ignore[no-untyped-def]
     found = problems_of(book(targets=[{"indicator": "jobs_created", "value": 1},
                                       {"indicator": "jobs_created", "unit": "84", "value": 2},
                                       {"indicator": "poor_rate", "breakdown": "khmer", "value": 2}],
@@ -137,7 +137,7 @@ def test_duplicates_and_service_checks_are_placed(db) -> None:  # type: ignore[n
     assert any("Chỉ tiêu tính theo công thức không báo cáo được trong biểu: poor_rate" in p for p in found)
 
 
-def test_check_only_writes_nothing_and_replace_revises(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_check_only_writes_nothing_and_replace_revises(db) -> None:  # type: ignore[no-untyped-def]
     checked = plan_import(actor=None, data=book(), dry_run=True)
     assert not checked.written and checked.plan_id is None and checked.created
     assert checked.lines()[0].startswith("Tệp hợp lệ, chưa ghi gì: sẽ tạo kế hoạch 01/KH-SLĐTBXH")
@@ -174,7 +174,7 @@ def test_check_only_writes_nothing_and_replace_revises(db) -> None:  # type: ign
     assert removed != label and [h["number"] for h in history] == ["0"]
 
 
-def test_only_within_the_editing_scope(people) -> None:  # type: ignore[no-untyped-def]
+def test_it_only_within_the_editing_scope(people) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         plan_import(actor=people.lan, data=book(), allowed=get_scope(people.lan).can_change)
     with pytest.raises(PermissionDenied):
@@ -183,7 +183,7 @@ def test_only_within_the_editing_scope(people) -> None:  # type: ignore[no-untyp
     assert Plan.objects.get(pk=result.plan_id or 0).created_by == people.minh
 
 
-def test_command_prints_the_number_last_and_errors_to_stderr(people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_command_prints_the_number_last_and_errors_to_stderr(people, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "plan.xlsx"
     path.write_bytes(book())
     out = StringIO()
@@ -205,7 +205,7 @@ def test_command_prints_the_number_last_and_errors_to_stderr(people, tmp_path) -
     assert "Kế hoạch" in openpyxl.load_workbook(template).sheetnames
 
 
-def test_a_plan_exports_to_the_workbook_and_imports_back_unchanged(db) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_plan_exports_to_the_workbook_and_imports_back_unchanged(db) -> None:  # type: ignore[no-untyped-def]
     from ansinh.plans.importer import plan_xlsx
 
     first = plan_import(actor=None, data=Path(examples.EXAMPLES_DIR) / examples.TRA_CU_PLAN)
@@ -238,7 +238,7 @@ def test_it_guesses_the_kind_of_a_named_body() -> None:
 
 
 @pytest.mark.django_db
-def test_the_plan_and_form_imports_refuse_a_zip_bomb_quickly_and_audit_it() -> None:
+def test_it_the_plan_and_form_imports_refuse_a_zip_bomb_quickly_and_audit_it() -> None:
     """2.000.000 rows in a 650 KB workbook took these imports to 3-4,7 GB of memory before the limits."""
     import time
     import tracemalloc

@@ -54,7 +54,7 @@ def fill(data: bytes, values: dict[tuple[str, str], object], *, notes: dict[tupl
     return out.getvalue()
 
 
-def test_template_lists_the_form_indicators_and_breakdowns(plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_template_lists_the_form_indicators_and_breakdowns(plan) -> None:  # type: ignore[no-untyped-def]
     district = Unit.objects.get(edition=Edition.LEGACY, code="849")
     data = submission_template_xlsx(plan, district, Period.parse("2020-Q2"))
     sheet = openpyxl.load_workbook(io.BytesIO(data))[SHEET_FORM]
@@ -72,7 +72,7 @@ def test_template_lists_the_form_indicators_and_breakdowns(plan) -> None:  # typ
     assert line[:4] == ["jobs_created", "trong đó: nữ", "female", "lao động"] and line[4] is None
 
 
-def test_round_trip_fill_import_values(plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_round_trip_fill_import_values(plan, people) -> None:  # type: ignore[no-untyped-def]
     district = Unit.objects.get(edition=Edition.LEGACY, code="849")
     data = submission_template_xlsx(plan, district, Period.parse("2020-Q1"))
     filled = fill(data, {("jobs_created", ""): 812, ("jobs_created", "female"): "401",
@@ -99,7 +99,7 @@ def test_round_trip_fill_import_values(plan, people) -> None:  # type: ignore[no
     assert not form.values.filter(indicator__code="overseas_workers").exists()
 
 
-def test_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
     data = submission_template_xlsx(plan, plan.unit, Period.parse("2020-Q1"))
     workbook = openpyxl.load_workbook(io.BytesIO(fill(data, {("jobs_created", ""): "bảy nghìn",
                                                              ("job_fairs", ""): -2})))
@@ -137,7 +137,7 @@ def test_bad_cells_save_nothing(plan) -> None:  # type: ignore[no-untyped-def]
     assert not Submission.objects.exists()
 
 
-def test_locked_forms_are_refused(plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_locked_forms_are_refused(plan, people) -> None:  # type: ignore[no-untyped-def]
     data = fill(submission_template_xlsx(plan, plan.unit, Period.parse("2020-Q1")), {("jobs_created", ""): 7645})
     result = submission_import(actor=None, data=data, submit=True)
     form = Submission.objects.get(pk=result.submission_id)
@@ -152,7 +152,7 @@ def test_locked_forms_are_refused(plan, people) -> None:  # type: ignore[no-unty
     assert form.values.get(indicator__code="jobs_created", breakdown="").value == 7645
 
 
-def test_scope_of_the_unit(plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_scope_of_the_unit(plan, people) -> None:  # type: ignore[no-untyped-def]
     # Legacy Thị trấn Trà Cú (29461) went into current Xã Trà Cú, Lan's commune: she may fill its form.
     township = Unit.objects.get(edition=Edition.LEGACY, code="29461")
     data = fill(submission_template_xlsx(plan, township, Period.parse("2020-Q1")), {("jobs_created", ""): 55})
@@ -168,7 +168,7 @@ def test_scope_of_the_unit(plan, people) -> None:  # type: ignore[no-untyped-def
                           plans=plans_for_user(people.hoa))
 
 
-def test_commands(plan, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_commands(plan, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "form.xlsx"
     out = StringIO()
     call_command("submissions", "template", "--plan", "15/KH-SLĐTBXH", "--unit", "849", "--period", "2020-Q1",

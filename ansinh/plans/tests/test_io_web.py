@@ -32,7 +32,7 @@ def example(name: str) -> io.BytesIO:
     return upload((EXAMPLES / name).read_bytes(), name)
 
 
-def test_the_plan_import_page_is_for_editing_roles(client, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_plan_import_page_is_for_editing_roles(client, people) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     page = client.get("/plans/import")
     assert page.status_code == 200 and 'href="/plans/template.xlsx"' in page.content.decode()
@@ -45,7 +45,7 @@ def test_the_plan_import_page_is_for_editing_roles(client, people) -> None:  # t
     assert not Plan.objects.exists()
 
 
-def test_a_commune_officer_cannot_import_a_province_plan(client, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_commune_officer_cannot_import_a_province_plan(client, people) -> None:  # type: ignore[no-untyped-def]
     login(client, people.lan)
     assert client.get("/plans/import").status_code == 200  # she may import her commune's plans
     response = client.post("/plans/import", {"file": example(examples.TRA_VINH_PLAN)})
@@ -53,7 +53,7 @@ def test_a_commune_officer_cannot_import_a_province_plan(client, people) -> None
     assert not Plan.objects.exists()
 
 
-def test_check_only_then_import(client, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_check_only_then_import(client, people) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     response = client.post("/plans/import", {"file": example(examples.TRA_CU_PLAN), "check": "1"})
     page = response.content.decode()
@@ -71,7 +71,7 @@ def test_check_only_then_import(client, people) -> None:  # type: ignore[no-unty
     assert replaced.status_code == 302 and Plan.objects.count() == 1
 
 
-def test_a_bad_plan_lists_every_problem(client, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_bad_plan_lists_every_problem(client, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
     workbook = openpyxl.load_workbook(EXAMPLES / examples.TRA_CU_PLAN)
     workbook["Chỉ tiêu"]["G3"] = "ba nghìn"
     workbook["Chỉ tiêu"]["C4"] = "842"  # a ward of Trà Vinh city, not in Trà Cú
@@ -87,7 +87,7 @@ def test_a_bad_plan_lists_every_problem(client, people, tmp_path) -> None:  # ty
     assert client.post("/plans/import", {}).status_code == 400
 
 
-def test_the_plan_template_downloads(client, people) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_plan_template_downloads(client, people) -> None:  # type: ignore[no-untyped-def]
     login(client, people.lan)
     response = client.get("/plans/template.xlsx")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
@@ -101,7 +101,7 @@ def plan(db) -> Plan:  # type: ignore[no-untyped-def]
     return Plan.objects.get(pk=result.plan_id or 0)
 
 
-def test_the_form_downloads_for_those_who_may_fill_it(client, people, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_form_downloads_for_those_who_may_fill_it(client, people, plan) -> None:  # type: ignore[no-untyped-def]
     url = f"/plans/{plan.pk}/form.xlsx"
     login(client, people.minh)
     response = client.get(url, {"period": "2020-Q1"})
@@ -121,7 +121,7 @@ def test_the_form_downloads_for_those_who_may_fill_it(client, people, plan) -> N
     assert client.get(url, {"period": "2020-Q1"}).status_code == 404
 
 
-def test_the_form_import_page(client, people, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_form_import_page(client, people, plan) -> None:  # type: ignore[no-untyped-def]
     township = Unit.objects.get(edition=Edition.LEGACY, code="29461")
     login(client, people.lan)
     page = client.get("/plans/submissions/import", {"plan": plan.pk}).content.decode()
@@ -153,7 +153,7 @@ def test_the_form_import_page(client, people, plan) -> None:  # type: ignore[no-
     assert client.get("/plans/submissions/import").status_code == 403
 
 
-def test_a_plan_downloads_as_its_workbook(client, people, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_plan_downloads_as_its_workbook(client, people, plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.minh)
     page = client.get("/plans/import", {"plan": plan.pk}).content.decode()
     assert f'href="/plans/template.xlsx?plan={plan.pk}"' in page

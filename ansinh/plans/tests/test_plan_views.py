@@ -58,7 +58,7 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 # --- Scope -----------------------------------------------------------------------------------
 
 
-def test_list_and_detail_are_scoped(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_list_and_detail_are_scoped(client, people, units, plan):  # type: ignore[no-untyped-def]
     login(client, people.minh)
     html = text(client.get(reverse("plan-list")))
     assert "45/KH-UBND" in html and "Kế hoạch giải quyết việc làm năm 2026" in html
@@ -71,7 +71,7 @@ def test_list_and_detail_are_scoped(client, people, units, plan):  # type: ignor
     assert client.get(reverse("plan-targets", args=[plan.pk])).status_code == 404
 
 
-def test_a_commune_officer_reads_the_provinces_plan_but_cannot_change_it(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_a_commune_officer_reads_the_provinces_plan_but_cannot_change_it(client, people, units, plan):  # type: ignore[no-untyped-def]
     set_targets(plan, {units.vinh_long: 3200})
     task = services.task_create(actor=None, plan=plan, description="Tổ chức phiên giao dịch việc làm")
     target = plan.targets.get()
@@ -89,14 +89,14 @@ def test_a_commune_officer_reads_the_provinces_plan_but_cannot_change_it(client,
     assert plan.title == "Kế hoạch giải quyết việc làm năm 2026"
 
 
-def test_a_leader_reads_but_makes_no_plan(client, people, plan):  # type: ignore[no-untyped-def]
+def test_it_a_leader_reads_but_makes_no_plan(client, people, plan):  # type: ignore[no-untyped-def]
     login(client, people.bao)  # provincial leader: no editing role
     assert client.get(reverse("plan-detail", args=[plan.pk])).status_code == 200
     assert client.get(reverse("plan-create")).status_code == 403
     assert client.get(reverse("plan-edit", args=[plan.pk])).status_code == 403
 
 
-def test_list_filters_by_year_unit_without_accents_and_status(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_list_filters_by_year_unit_without_accents_and_status(client, people, units, plan):  # type: ignore[no-untyped-def]
     legacy = services.agency_create(actor=None, unit=units.legacy_tra_vinh, name="Ủy ban nhân dân tỉnh Trà Vinh",
                                     kind="ubnd", symbol="UBND")
     old = services.plan_create(actor=None, agency=legacy, unit=units.legacy_tra_vinh, year=2020, number="25/KH-UBND",
@@ -139,7 +139,7 @@ def plan_post(units, **changes):  # type: ignore[no-untyped-def]
     return data
 
 
-def test_creating_a_plan_with_a_bad_field_keeps_what_was_typed(client, people, units):  # type: ignore[no-untyped-def]
+def test_it_creating_a_plan_with_a_bad_field_keeps_what_was_typed(client, people, units):  # type: ignore[no-untyped-def]
     login(client, people.minh)
     response = client.post(reverse("plan-create"), plan_post(units, deadline_quarter="ngày 15", issued_on="32/01/2026"))
     assert response.status_code == 400
@@ -166,7 +166,7 @@ def test_creating_a_plan_with_a_bad_field_keeps_what_was_typed(client, people, u
     assert Plan.objects.count() == 1
 
 
-def test_the_plan_form_refuses_units_and_agencies_out_of_reach(client, people, units):  # type: ignore[no-untyped-def]
+def test_it_the_plan_form_refuses_units_and_agencies_out_of_reach(client, people, units):  # type: ignore[no-untyped-def]
     ha_noi_agency = services.agency_create(actor=None, unit=units.ha_noi, name="UBND thành phố Hà Nội", kind="ubnd")
     login(client, people.lan)
     response = client.post(reverse("plan-create"), plan_post(units))  # Vĩnh Long: not hers
@@ -180,7 +180,7 @@ def test_the_plan_form_refuses_units_and_agencies_out_of_reach(client, people, u
     assert Plan.objects.get().unit == units.tra_cu
 
 
-def test_the_unit_search_narrows_the_choices_and_offers_legacy_units(client, people, units):  # type: ignore[no-untyped-def]
+def test_it_the_unit_search_narrows_the_choices_and_offers_legacy_units(client, people, units):  # type: ignore[no-untyped-def]
     login(client, people.minh)
     response = client.post(reverse("plan-create"), {"refresh": "1", "unit_q": "tra vinh", "number": "9/KH"})
     html = response.content.decode()
@@ -193,7 +193,7 @@ def test_the_unit_search_narrows_the_choices_and_offers_legacy_units(client, peo
     assert f'value="{units.legacy_tra_vinh.pk}"' not in html  # its home is the province, not her commune
 
 
-def test_editing_a_plan(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_editing_a_plan(client, people, units, plan):  # type: ignore[no-untyped-def]
     login(client, people.minh)
     page = client.get(reverse("plan-edit", args=[plan.pk])).content.decode()
     assert 'value="45/KH-UBND"' in page and 'value="last:15"' in page and "20/01/2026" in page
@@ -216,7 +216,7 @@ def grid_post(plan, values: dict[Unit, str], *, columns: list[str] | None = None
     return data
 
 
-def test_targets_grid_saves_and_states_the_split_difference(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_targets_grid_saves_and_states_the_split_difference(client, people, units, plan):  # type: ignore[no-untyped-def]
     first, second = communes_of(units.vinh_long)
     login(client, people.minh)
     page = client.get(reverse("plan-targets", args=[plan.pk])).content.decode()
@@ -253,7 +253,7 @@ def test_targets_grid_saves_and_states_the_split_difference(client, people, unit
     assert (revision.previous, revision.value, revision.reason) == (1700, 2200, "Điều chỉnh phân bổ")
 
 
-def test_targets_grid_keeps_what_was_typed_on_error(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_targets_grid_keeps_what_was_typed_on_error(client, people, units, plan):  # type: ignore[no-untyped-def]
     first, second = communes_of(units.vinh_long)
     login(client, people.minh)
     response = client.post(reverse("plan-targets", args=[plan.pk]),
@@ -268,7 +268,7 @@ def test_targets_grid_keeps_what_was_typed_on_error(client, people, units, plan)
     assert not Target.objects.exists()
 
 
-def test_targets_grid_with_breakdowns_and_removing_a_column(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_targets_grid_with_breakdowns_and_removing_a_column(client, people, units, plan):  # type: ignore[no-untyped-def]
     first, _second = communes_of(units.vinh_long)
     login(client, people.minh)
     cols = [f"jobs_created||{YEAR}", f"jobs_created|female|{YEAR}", f"trained_workers||{YEAR}-Q2"]
@@ -297,7 +297,7 @@ def test_targets_grid_with_breakdowns_and_removing_a_column(client, people, unit
     assert 'data-testid="form-errors"' in response.content.decode()
 
 
-def test_revising_a_target_keeps_its_history(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_revising_a_target_keeps_its_history(client, people, units, plan):  # type: ignore[no-untyped-def]
     set_targets(plan, {units.vinh_long: 3200}, actor=people.minh)
     target = plan.targets.get()
     login(client, people.minh)
@@ -325,7 +325,7 @@ def test_revising_a_target_keeps_its_history(client, people, units, plan):  # ty
 # --- Tasks -----------------------------------------------------------------------------------
 
 
-def test_tasks_with_a_condition_a_period_and_notes(client, people, units, plan):  # type: ignore[no-untyped-def]
+def test_it_tasks_with_a_condition_a_period_and_notes(client, people, units, plan):  # type: ignore[no-untyped-def]
     lead = services.agency_create(actor=None, unit=units.vinh_long, name="Sở Nội vụ", kind="so")
     partner = services.agency_create(actor=None, unit=units.vinh_long, name="Sở Tài chính", kind="so")
     commune = services.agency_create(actor=None, unit=units.tra_cu, name="UBND xã Trà Cú", kind="ubnd")
@@ -376,7 +376,7 @@ def test_tasks_with_a_condition_a_period_and_notes(client, people, units, plan):
 # --- The catalogue and the agencies ------------------------------------------------------------
 
 
-def test_the_indicator_catalogue(client, people):  # type: ignore[no-untyped-def]
+def test_it_the_indicator_catalogue(client, people):  # type: ignore[no-untyped-def]
     login(client, people.lan)
     html = text(client.get(reverse("indicator-list")))
     assert 'data-testid="indicator-jobs_created"' in html and 'data-testid="indicator-poor_rate"' in html
@@ -390,7 +390,7 @@ def test_the_indicator_catalogue(client, people):  # type: ignore[no-untyped-def
     assert 'data-testid="sentence-jobs_created"' in text(client.get(reverse("indicator-list")))
 
 
-def test_agencies_are_scoped_and_added_by_officers(client, people, units):  # type: ignore[no-untyped-def]
+def test_it_agencies_are_scoped_and_added_by_officers(client, people, units):  # type: ignore[no-untyped-def]
     services.agency_create(actor=None, unit=units.ha_noi, name="UBND thành phố Hà Nội", kind="ubnd")
     top = services.agency_create(actor=None, unit=units.vinh_long, name="UBND tỉnh Vĩnh Long", kind="ubnd")
     login(client, people.lan)
@@ -407,7 +407,7 @@ def test_agencies_are_scoped_and_added_by_officers(client, people, units):  # ty
     assert client.post(reverse("agency-list"), {"name": "X", "kind": "so", "unit": units.vinh_long.pk}).status_code == 403
 
 
-def test_an_officer_renames_and_retires_an_agency_of_her_units(client, people, units):  # type: ignore[no-untyped-def]
+def test_it_an_officer_renames_and_retires_an_agency_of_her_units(client, people, units):  # type: ignore[no-untyped-def]
     top = services.agency_create(actor=None, unit=units.vinh_long, name="UBND tỉnh Vĩnh Long", kind="ubnd")
     police = services.agency_create(actor=None, unit=units.tra_cu, name="Công an xã", kind="khac")
     login(client, people.lan)
@@ -430,7 +430,7 @@ def test_an_officer_renames_and_retires_an_agency_of_her_units(client, people, u
 # --- Queries ---------------------------------------------------------------------------------
 
 
-def test_plan_detail_queries_do_not_grow_with_targets_and_tasks(client, people, units, plan,  # type: ignore[no-untyped-def]
+def test_it_plan_detail_queries_do_not_grow_with_targets_and_tasks(client, people, units, plan,  # type: ignore[no-untyped-def]
                                                                 django_assert_max_num_queries):
     lead = services.agency_create(actor=None, unit=units.vinh_long, name="Sở Nội vụ", kind="so")
     partner = services.agency_create(actor=None, unit=units.vinh_long, name="Sở Tài chính", kind="so")
@@ -464,7 +464,7 @@ def test_plan_detail_queries_do_not_grow_with_targets_and_tasks(client, people, 
 # --- Template filters ------------------------------------------------------------------------
 
 
-def test_template_filters(units):  # type: ignore[no-untyped-def]
+def test_it_template_filters(units):  # type: ignore[no-untyped-def]
     assert figure_input(Decimal("7645.0000")) == "7.645" and figure_input(Decimal("21.3000")) == "21,3"
     assert services.parse_value(figure_input(Decimal("13747.5")), label="x") == Decimal("13747.5")
     assert round(percent_of(7645, 23000) or 0, 1) == 33.2 and percent_of(1, 0) is None

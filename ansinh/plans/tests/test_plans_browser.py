@@ -45,7 +45,7 @@ def province(live_server):  # type: ignore[no-untyped-def]
     return vinh_long, communes
 
 
-def test_an_officer_creates_a_plan_and_splits_its_target(province, page):  # type: ignore[no-untyped-def]
+def test_it_an_officer_creates_a_plan_and_splits_its_target(province, page):  # type: ignore[no-untyped-def]
     vinh_long, (first, second) = province
     browser_log_in(page, "minh", PASSWORD)
     expect(page.get_by_test_id("who")).to_have_text("minh")

@@ -52,7 +52,7 @@ def vinh_long_plan(live_server):  # type: ignore[no-untyped-def]
     return plan
 
 
-def test_a_quarterly_report_is_filled_returned_corrected_and_approved(  # type: ignore[no-untyped-def]
+def test_it_a_quarterly_report_is_filled_returned_corrected_and_approved(  # type: ignore[no-untyped-def]
         vinh_long_plan, page, browser, live_server) -> None:
     from ansinh.plans.models import Submission
 

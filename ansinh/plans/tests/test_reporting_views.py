@@ -71,7 +71,7 @@ def values_of(submission: Submission) -> dict[tuple[str, str], Decimal]:
 # --- the workflow ----------------------------------------------------------------------------------
 
 
-def test_a_commune_fills_and_submits_and_the_province_returns_then_approves(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_commune_fills_and_submits_and_the_province_returns_then_approves(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     list_url = f"/plans/{plan.pk}/submissions?period=2025-Q1"
     login(client, people.lan)
     response = client.get(list_url)
@@ -186,7 +186,7 @@ def test_a_commune_fills_and_submits_and_the_province_returns_then_approves(clie
         "plans.submission.return", "plans.submission.approve"}
 
 
-def test_an_outsider_gets_404_and_a_commune_cannot_open_anothers_form(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_an_outsider_gets_404_and_a_commune_cannot_open_anothers_form(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     form = services.submission_open(actor=people.lan, plan=plan, unit=units.tra_cu, period="2025-Q1")
     login(client, people.binh)  # Hà Nội
     assert client.get(f"/plans/{plan.pk}/submissions").status_code == 404
@@ -211,7 +211,7 @@ def _sent(form: Submission, at: dt.datetime) -> None:
     Submission.objects.filter(pk=form.pk).update(submitted_at=at)
 
 
-def test_the_timeliness_table_tells_on_time_late_missing_and_not_due(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_timeliness_table_tells_on_time_late_missing_and_not_due(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     late_unit, returned_unit = communes(units, 2)
     tz = timezone.get_current_timezone()
     for unit, when in ((units.tra_cu, dt.datetime(2025, 3, 10, 9, tzinfo=tz)),
@@ -270,7 +270,7 @@ def _approved(plan: Plan, unit: Unit, period: str, values: dict[tuple[str, str],
     return services.submission_approve(actor=people.minh, submission=form)
 
 
-def test_a_form_whose_parts_exceed_their_total_says_so(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_form_whose_parts_exceed_their_total_says_so(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     form = services.submission_open(actor=None, plan=plan, unit=units.tra_cu, period="2025-Q1")
     services.submission_save(actor=None, submission=form, values={("jobs_created", ""): Decimal(100),
                                                                   ("jobs_created", "female"): Decimal(120)})
@@ -285,7 +285,7 @@ def test_a_form_whose_parts_exceed_their_total_says_so(client, people, units, pl
     assert 'data-testid="part-warnings"' not in page(client.get(f"/plans/submissions/{form.pk}/"))
 
 
-def test_results_show_percent_of_target_and_drill_down_to_the_communes(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_results_show_percent_of_target_and_drill_down_to_the_communes(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     _approved(plan, units.tra_cu, "2025-Q1", {("jobs_created", ""): Decimal(1300),
                                               ("jobs_created", "female"): Decimal(600)}, people)
     login(client, people.minh)
@@ -324,7 +324,7 @@ def test_results_show_percent_of_target_and_drill_down_to_the_communes(client, p
         "periods": missing} in body
 
 
-def test_results_of_counted_figures_link_to_the_household_records(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_results_of_counted_figures_link_to_the_household_records(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     from ansinh.plans.tests.test_results import _decided_round
 
     _decided_round(people, units)
@@ -355,7 +355,7 @@ def test_results_of_counted_figures_link_to_the_household_records(client, people
     assert client.get(url).status_code == 404
 
 
-def test_the_dashboard_shows_targets_lagging_units_tasks_and_late_reports(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_dashboard_shows_targets_lagging_units_tasks_and_late_reports(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     lead = services.agency_for(units.vinh_long, "Sở Nội vụ", "so", symbol="SNV")
     services.task_create(actor=None, plan=plan, description="Tổ chức phiên giao dịch việc làm", lead=lead,
                          due_on=dt.date(2025, 6, 30))
@@ -394,7 +394,7 @@ def test_the_dashboard_shows_targets_lagging_units_tasks_and_late_reports(client
     assert ">10<" in jobs and ">100<" in jobs and "10,0%" in jobs
 
 
-def test_the_dashboard_shows_the_poverty_rates_counted_from_the_registry(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_dashboard_shows_the_poverty_rates_counted_from_the_registry(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     from ansinh.plans.tests.test_results import _decided_round
 
     login(client, people.minh)
@@ -405,7 +405,7 @@ def test_the_dashboard_shows_the_poverty_rates_counted_from_the_registry(client,
     assert "50,00%" in poverty and "0,00%" in poverty and ">2<" in poverty
 
 
-def test_a_national_viewer_picks_a_plan_and_cannot_start_forms(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_national_viewer_picks_a_plan_and_cannot_start_forms(client, people, units, plan) -> None:  # type: ignore[no-untyped-def]
     login(client, people.duc)
     body = page(client.get("/plans/dashboard"))
     assert 'data-testid="no-plan"' in body and f'<option value="{plan.pk}"' in body  # no plan of the country

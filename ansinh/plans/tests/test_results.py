@@ -79,7 +79,7 @@ def test_it_adds_up_flows_and_takes_the_latest_stock_over_the_periods(units, pla
     assert year.value(tra_cu.pk, "employed_regularly") == 120  # not in the six-month form: still from Q2
 
 
-def test_a_units_own_form_wins_over_the_sum_of_the_units_below(units, plan25, other) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_units_own_form_wins_over_the_sum_of_the_units_below(units, plan25, other) -> None:  # type: ignore[no-untyped-def]
     province = units.vinh_long
     submit(plan25, units.tra_cu, "2025-Q1", {"jobs_created": 10})
     submit(plan25, other, "2025-Q1", {"jobs_created": 5})
@@ -92,7 +92,7 @@ def test_a_units_own_form_wins_over_the_sum_of_the_units_below(units, plan25, ot
     assert figures.value(units.tra_cu.pk, "jobs_created") == 10  # the communes keep their own figures
 
 
-def test_an_indicator_that_is_not_aggregable_is_not_summed(units, plan25, other) -> None:  # type: ignore[no-untyped-def]
+def test_it_an_indicator_that_is_not_aggregable_is_not_summed(units, plan25, other) -> None:  # type: ignore[no-untyped-def]
     rate = Indicator.objects.get(code="trained_labour_rate")
     assert rate.aggregation == "none"
     submit(plan25, units.tra_cu, "2025", {"trained_labour_rate": 60.5})
@@ -105,7 +105,7 @@ def test_an_indicator_that_is_not_aggregable_is_not_summed(units, plan25, other)
     assert figures.value(units.vinh_long.pk, "trained_labour_rate") == 65
 
 
-def test_a_rate_is_recomputed_at_each_level_from_the_summed_counts(units, plan25, other) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_rate_is_recomputed_at_each_level_from_the_summed_counts(units, plan25, other) -> None:  # type: ignore[no-untyped-def]
     # no review round: the counted poverty figures fall back on what the communes declared
     submit(plan25, units.tra_cu, "2025", {"households": 100, "poor_households": 10})
     submit(plan25, other, "2025", {"households": 300, "poor_households": 3})
@@ -133,7 +133,7 @@ def _decided_round(people, units):  # type: ignore[no-untyped-def]
                                                   decided_on=dt.date(2025, 12, 15))
 
 
-def test_poverty_figures_are_counted_from_the_decided_review_round(people, units, plan25) -> None:  # type: ignore[no-untyped-def]
+def test_it_poverty_figures_are_counted_from_the_decided_review_round(people, units, plan25) -> None:  # type: ignore[no-untyped-def]
     _decided_round(people, units)
     submit(plan25, units.tra_cu, "2025", {"poor_households": 99, "households": 1000})  # typed: ignored
     figures = results.compute(units.vinh_long, Period.parse("2025"), plan25)
@@ -155,7 +155,7 @@ def test_poverty_figures_are_counted_from_the_decided_review_round(people, units
     assert figures.value(province, "poor_rate_reduction") is None
 
 
-def test_counted_figures_fall_back_on_declared_ones_when_no_round_exists(units, plan25) -> None:  # type: ignore[no-untyped-def]
+def test_it_counted_figures_fall_back_on_declared_ones_when_no_round_exists(units, plan25) -> None:  # type: ignore[no-untyped-def]
     submit(plan25, units.tra_cu, "2025", {"poor_households": 7, "households": 70})
     figures = results.compute(units.vinh_long, Period.parse("2025"), plan25)
     assert figures.value(units.tra_cu.pk, "poor_households") == 7
@@ -176,7 +176,7 @@ def split_commune(units):  # type: ignore[no-untyped-def]
     return old, tam_binh, tra_con
 
 
-def test_a_split_legacy_commune_is_shared_by_its_households_in_the_registry(people, units, split_commune) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_split_legacy_commune_is_shared_by_its_households_in_the_registry(people, units, split_commune) -> None:  # type: ignore[no-untyped-def]
     old, tam_binh, tra_con = split_commune
     for n, new in enumerate([tam_binh, tam_binh, tam_binh, tra_con]):
         household_services.household_create(actor=people.minh, commune=new, code=f"TB-{n}", legacy_commune=old)
@@ -190,7 +190,7 @@ def test_a_split_legacy_commune_is_shared_by_its_households_in_the_registry(peop
     assert legacy.value(old.pk, "jobs_created") == 100
 
 
-def test_a_split_legacy_commune_with_no_households_is_shared_equally_and_marked_estimated(units, split_commune) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_split_legacy_commune_with_no_households_is_shared_equally_and_marked_estimated(units, split_commune) -> None:  # type: ignore[no-untyped-def]
     _old, tam_binh, tra_con = split_commune
     figures = results.compute(units.vinh_long, Period.parse("2024-Q1"))
     assert figures.value(tam_binh.pk, "jobs_created") == pytest.approx(50.0)
@@ -199,7 +199,7 @@ def test_a_split_legacy_commune_with_no_households_is_shared_equally_and_marked_
     assert units.tra_cu.pk not in figures.estimated
 
 
-def test_the_change_against_last_year_reads_the_legacy_map(units, plan25) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_change_against_last_year_reads_the_legacy_map(units, plan25) -> None:  # type: ignore[no-untyped-def]
     old_plan = make_plan(units.legacy_tra_vinh, 2024, number="30/KH-UBND")
     submit(old_plan, units.legacy_thi_tran_tra_cu, "2024-Q1", {"jobs_created": 80})  # went whole into Xã Trà Cú
     submit(plan25, units.tra_cu, "2025-Q1", {"jobs_created": 100})
@@ -210,7 +210,7 @@ def test_the_change_against_last_year_reads_the_legacy_map(units, plan25) -> Non
     assert figures.change(units.tra_cu.pk, "overseas_workers") is None  # nothing either year
 
 
-def test_a_year_made_of_its_first_quarter_only_says_what_is_missing(units, plan25) -> None:  # type: ignore[no-untyped-def]
+def test_it_a_year_made_of_its_first_quarter_only_says_what_is_missing(units, plan25) -> None:  # type: ignore[no-untyped-def]
     submit(plan25, units.tra_cu, "2025-Q1", {"jobs_created": 40})
     year = results.compute(units.vinh_long, Period.parse("2025"), plan25)
     assert year.value(units.vinh_long.pk, "jobs_created") == 40
@@ -227,7 +227,7 @@ def test_a_year_made_of_its_first_quarter_only_says_what_is_missing(units, plan2
             "6 tháng cuối năm 2025.)") in text
 
 
-def test_the_second_round_counts_its_transitions_and_the_reduction(people, units, plan25) -> None:  # type: ignore[no-untyped-def]
+def test_it_the_second_round_counts_its_transitions_and_the_reduction(people, units, plan25) -> None:  # type: ignore[no-untyped-def]
     """2024 → 2025 in Trà Cú: one household escapes poverty, one falls into it, one stays poor."""
     earlier = {"housing": "simple", "floor_area": Decimal("30"), "water_source": "piped", "latrine": "flush",
                "has_phone": True}

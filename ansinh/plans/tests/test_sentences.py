@@ -25,7 +25,7 @@ def all_indicators() -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.all()}
 
 
-def test_numbers_and_percentages_in_vietnamese() -> None:
+def test_it_numbers_and_percentages_in_vietnamese() -> None:
     assert sentences.number(7645) == "7.645" and sentences.number(Decimal(13747)) == "13.747"
     assert sentences.number(67.67, 2) == "67,67" and sentences.number(12.5) == "12,5"
     assert sentences.share(192, 900) == "21,3%"
@@ -36,7 +36,7 @@ def test_numbers_and_percentages_in_vietnamese() -> None:
     assert sentences.period_label(Period.parse("2022-H1")) == "6 tháng đầu năm 2022"
 
 
-def test_seed_001_jobs_sentence() -> None:
+def test_it_seed_001_jobs_sentence() -> None:
     jobs = get("jobs_created")
     figures = Figures(value=Decimal(7645), target=Decimal(23000),
                       breakdowns=[("female", Decimal(3899)), ("ethnic_minority", Decimal(2142)),
@@ -46,7 +46,7 @@ def test_seed_001_jobs_sentence() -> None:
         "dân tộc 2.142 lao động, lao động là thanh niên 4.969 lao động)")
 
 
-def test_destinations_without_the_unit_and_missing_parts_dropped() -> None:
+def test_it_destinations_without_the_unit_and_missing_parts_dropped() -> None:
     overseas = get("overseas_workers")
     figures = Figures(value=192, target=900, breakdowns=[("taiwan", 61), ("japan", 128), ("korea", 3)])
     assert render(overseas.sentence, overseas, figures) == (
@@ -57,7 +57,7 @@ def test_destinations_without_the_unit_and_missing_parts_dropped() -> None:
         "Đưa 192 lao động đi làm việc có thời hạn ở nước ngoài theo hợp đồng")
 
 
-def test_a_reduction_says_which_way_it_went() -> None:
+def test_it_a_reduction_says_which_way_it_went() -> None:
     reduction, rate = get("poor_reduction"), get("poor_rate_reduction")
     assert render(reduction.sentence, reduction, Figures(value=116, target=340)) == (
         "Số hộ nghèo giảm 116 hộ so với kỳ rà soát trước, đạt 34,1% kế hoạch")
@@ -69,7 +69,7 @@ def test_a_reduction_says_which_way_it_went() -> None:
     assert render(rate.sentence, rate, Figures(value=Decimal("-0.25"))) == "Tỷ lệ hộ nghèo tăng 0,25%"
 
 
-def test_seed_001_poverty_sentence_with_the_khmer_shares() -> None:
+def test_it_seed_001_poverty_sentence_with_the_khmer_shares() -> None:
     poor = get("poor_households")
     figures = Figures(value=9214, breakdowns=[("khmer", 5394), ("social_protection", 1573)],
                       others={"poor_rate": Decimal("3.22"), "khmer_poor_rate": Decimal("6.05"),
@@ -84,14 +84,14 @@ def test_seed_001_poverty_sentence_with_the_khmer_shares() -> None:
         "Ô thay thế không có trong danh mục: {nothing.khmer}."]
 
 
-def test_seed_001_on_time_dossiers() -> None:
+def test_it_seed_001_on_time_dossiers() -> None:
     on_time = get("admin_dossiers_on_time")
     figures = Figures(value=287, others={"admin_on_time_rate": Decimal(100)})
     assert render(on_time.sentence, on_time, figures, indicators=all_indicators()) == (
         "Trả kết quả đúng và trước hạn 287 hồ sơ, đạt 100,0%")
 
 
-def test_corrected_shipped_sentences_replace_only_unedited_ones() -> None:
+def test_it_corrected_shipped_sentences_replace_only_unedited_ones() -> None:
     from ansinh.plans.catalogue_data import SENTENCE_FIXES, fix_sentences
 
     old = dict(SENTENCE_FIXES)
@@ -102,7 +102,7 @@ def test_corrected_shipped_sentences_replace_only_unedited_ones() -> None:
     assert get("admin_dossiers_on_time").sentence == "Một câu của Sở: {value}"
 
 
-def test_percent_decimals_of_the_plan() -> None:
+def test_it_percent_decimals_of_the_plan() -> None:
     trained = get("trained_workers")
     figures = Figures(value=2650, target=20000)
     assert render(trained.sentence, trained, figures) == "Tuyển sinh, đào tạo nghề cho 2.650 người, đạt 13,3% so " \
@@ -110,7 +110,7 @@ def test_percent_decimals_of_the_plan() -> None:
     assert "đạt 13,25% so với kế hoạch" in render(trained.sentence, trained, figures, percent_decimals=2)
 
 
-def test_rates_other_indicators_change_and_period() -> None:
+def test_it_rates_other_indicators_change_and_period() -> None:
     poor = get("poor_households")
     figures = Figures(value=9214, others={"poor_rate": Decimal("3.2219")},
                       breakdowns=[("khmer", 5394), ("social_protection", 1573)])
@@ -134,7 +134,7 @@ def test_rates_other_indicators_change_and_period() -> None:
         == "67,67%, tăng 1,17 điểm phần trăm so với cùng kỳ"
 
 
-def test_check_template() -> None:
+def test_it_check_template() -> None:
     codes = list(Indicator.objects.values_list("code", flat=True))
     assert sentences.check_template("Giải quyết việc làm cho {value} {unit}[[, đạt {percent}]] {poor_rate}", codes) == []
     assert len(sentences.check_template("{value} [[, {percent}", codes)) == 1
@@ -143,7 +143,7 @@ def test_check_template() -> None:
     assert len(sentences.check_template("{value} {", codes)) == 1
 
 
-def test_nearest_department_sentence_wins(people, units) -> None:  # type: ignore[no-untyped-def]
+def test_it_nearest_department_sentence_wins(people, units) -> None:  # type: ignore[no-untyped-def]
     jobs = get("jobs_created")
     commune = units.tra_cu
     assert sentences.templates_for(commune)["jobs_created"] == jobs.sentence
@@ -156,7 +156,7 @@ def test_nearest_department_sentence_wins(people, units) -> None:  # type: ignor
     assert sentences.templates_for(commune)["jobs_created"] == "Xã: {value}"
 
 
-def test_sentence_save_is_audited_and_validated(people, units) -> None:  # type: ignore[no-untyped-def]
+def test_it_sentence_save_is_audited_and_validated(people, units) -> None:  # type: ignore[no-untyped-def]
     jobs = get("jobs_created")
     saved = sentences.sentence_save(actor=people.minh, indicator=jobs, unit=units.vinh_long,
                                     text="  Giải quyết việc làm {value} {unit}  ")
@@ -173,7 +173,7 @@ def test_sentence_save_is_audited_and_validated(people, units) -> None:  # type:
     assert AuditEvent.objects.filter(action="plans.sentence.reset").count() == 1
 
 
-def test_preview_uses_sample_figures() -> None:
+def test_it_preview_uses_sample_figures() -> None:
     jobs = get("jobs_created")
     assert sentences.preview(jobs, jobs.sentence) == (
         "Giải quyết việc làm cho 7.645 lao động, đạt 33,2% so với kế hoạch (trong đó nữ 3.899 lao động, "

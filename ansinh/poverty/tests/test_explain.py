@@ -83,7 +83,7 @@ def test_it_shows_an_estimated_income_with_its_form_b1_items(people, units):
                                                                  "Tỷ lệ thành viên có việc làm tạo thu nhập (0–1)"}
 
 
-def test_form_b2_answers_override_the_facts_and_say_so(people, units):
+def test_it_form_b2_answers_override_the_facts_and_say_so(people, units):
     household = make_household(people, units, b2_flags={"health_insurance": 0, "nutrition": 1})
     by_code = {i.code: i for i in explain(household).indicators}
     assert not by_code["health_insurance"].deprived and by_code["health_insurance"].members == ()
@@ -91,7 +91,7 @@ def test_form_b2_answers_override_the_facts_and_say_so(people, units):
     assert "phiếu B2" in by_code["nutrition"].fact
 
 
-def test_without_a_survey_household_indicators_are_unknown(people, units):
+def test_it_without_a_survey_household_indicators_are_unknown(people, units):
     household = household_services.household_create(actor=people.lan, commune=units.tra_cu, code="HH-2")
     household_services.member_add(actor=people.lan, household=household, full_name="Lâm Thị Út", sex="female",
                         birth_date=dt.date(2015, 1, 1), relation="head", schooling="none", health_insurance=True)

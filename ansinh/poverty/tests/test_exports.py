@@ -61,7 +61,7 @@ def data_rows(sheet):
     return rows[start:end], rows[end:]
 
 
-def test_a_commune_list_has_the_title_headers_masked_ids_total_and_signers(review, units):
+def test_it_a_commune_list_has_the_title_headers_masked_ids_total_and_signers(review, units):
     content = household_list_xlsx(round=review.round, assessments=Assessment.objects.all(), status="poor",
                                   unit=units.tra_cu)
     book = openpyxl.load_workbook(io.BytesIO(content))
@@ -95,7 +95,7 @@ def test_a_commune_list_has_the_title_headers_masked_ids_total_and_signers(revie
     assert sheet.cell(row=rows_of(sheet).index(tuple(HEADERS)) + 2, column=10).number_format == "#,##0"
 
 
-def test_each_rows_reason_is_derived_across_chunks(review, units, monkeypatch):
+def test_it_each_rows_reason_is_derived_across_chunks(review, units, monkeypatch):
     """Reasons are computed a chunk of rows at a time: with chunks of 2, every row still gets its own."""
     monkeypatch.setattr(exports, "CHUNK", 2)
     book = openpyxl.load_workbook(io.BytesIO(household_list_xlsx(
@@ -109,7 +109,7 @@ def test_each_rows_reason_is_derived_across_chunks(review, units, monkeypatch):
     assert len({r[12] for r in rows}) == 3
 
 
-def test_the_near_poor_list_and_an_empty_list(review, units):
+def test_it_the_near_poor_list_and_an_empty_list(review, units):
     book = openpyxl.load_workbook(io.BytesIO(household_list_xlsx(
         round=review.round, assessments=Assessment.objects.all(), status="near_poor", unit=units.tra_cu)))
     rows, _ = data_rows(book.active)
@@ -124,7 +124,7 @@ def test_the_near_poor_list_and_an_empty_list(review, units):
                             unit=units.tra_cu)
 
 
-def test_a_province_list_has_a_summary_and_a_sheet_per_commune(review, units):
+def test_it_a_province_list_has_a_summary_and_a_sheet_per_commune(review, units):
     found = household_list_file(round=review.round, assessments=Assessment.objects.all(), status="poor",
                                 unit=units.vinh_long)
     book = openpyxl.load_workbook(io.BytesIO(found.content))
@@ -136,7 +136,7 @@ def test_a_province_list_has_a_summary_and_a_sheet_per_commune(review, units):
     assert "Đỗ Văn Hà" not in str(rows_of(book[review.other.name]))  # Hà Nội is not in Vĩnh Long's list
 
 
-def test_sheet_names_are_short_valid_and_unique():
+def test_it_sheet_names_are_short_valid_and_unique():
     communes = [SimpleNamespace(pk=i, code=f"0000{i}", name=name) for i, name in enumerate(
         ["Xã Trà Cú", "xã trà cú", "Phường Một Tên Rất Dài Hơn Ba Mươi Mốt Ký Tự", "Phường Một Tên Rất Dài Hơn Ba "
          "Mươi Mốt Ký Tự Nữa", "A/B:C"])]
@@ -146,7 +146,7 @@ def test_sheet_names_are_short_valid_and_unique():
     assert names[1] == "xã trà cú (2)" and names[4] == "A B C"
 
 
-def test_the_list_is_read_in_a_fixed_number_of_queries(review, units, django_assert_max_num_queries):
+def test_it_the_list_is_read_in_a_fixed_number_of_queries(review, units, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         household_list_xlsx(round=review.round, assessments=Assessment.objects.all(), status="poor",
                             unit=units.vinh_long)
@@ -156,7 +156,7 @@ def test_the_list_is_read_in_a_fixed_number_of_queries(review, units, django_ass
 
 
 @with_urls
-def test_a_commune_officer_gets_only_the_communes_rows_even_for_the_province(client, people, units, review):
+def test_it_a_commune_officer_gets_only_the_communes_rows_even_for_the_province(client, people, units, review):
     login(client, people.lan)
     url = f"/households/rounds/{review.round.pk}/list.xlsx"
     response = client.get(url, {"status": "poor", "unit": units.vinh_long.pk})
@@ -173,7 +173,7 @@ def test_a_commune_officer_gets_only_the_communes_rows_even_for_the_province(cli
 
 
 @with_urls
-def test_the_list_is_not_found_outside_the_users_scope(client, people, units, review):
+def test_it_the_list_is_not_found_outside_the_users_scope(client, people, units, review):
     url = f"/households/rounds/{review.round.pk}/list.xlsx"
     login(client, people.binh)  # Hà Nội: cannot see Vĩnh Long's round
     assert client.get(url, {"status": "poor"}).status_code == 404

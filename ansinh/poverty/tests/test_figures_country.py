@@ -73,7 +73,7 @@ def test_it_shows_every_province_and_the_country_total_to_a_national_viewer(clie
     assert f'<option value="{YEAR}" selected>' in page
 
 
-def test_a_provincial_leader_sees_only_her_province(client, people, units, country):
+def test_it_a_provincial_leader_sees_only_her_province(client, people, units, country):
     login(client, people.bao)
     page = client.get(URL).content.decode()
     table = summary_table(page)
@@ -83,7 +83,7 @@ def test_a_provincial_leader_sees_only_her_province(client, people, units, count
     assert 'data-testid="scope"' in page
 
 
-def test_a_commune_officer_sees_her_communes_households_labelled_as_her_scope(client, people, units, country):
+def test_it_a_commune_officer_sees_her_communes_households_labelled_as_her_scope(client, people, units, country):
     login(client, people.binh)
     page = client.get(URL).content.decode()
     table = summary_table(page)
@@ -124,7 +124,7 @@ def test_it_says_so_when_no_province_round_exists(client, people):
     assert client.get(URL).status_code == 302  # login required
 
 
-def test_the_round_figures_link_to_the_country_for_national_users_only(client, people, units, country):
+def test_it_the_round_figures_link_to_the_country_for_national_users_only(client, people, units, country):
     login(client, people.duc)
     page = client.get(f'/households/rounds/{country["vinh_long"].pk}/figures/').content.decode()
     assert f'href="{URL}?year={YEAR}"' in page

@@ -110,7 +110,7 @@ def urban_household(people, units, code, income):
     return household
 
 
-def test_the_reason_derived_from_the_stored_row_is_the_engines_sentence_for_the_facts(people, units):
+def test_it_the_reason_derived_from_the_stored_row_is_the_engines_sentence_for_the_facts(people, units):
     """`Assessment` stores no reason: computed from its stored figures with the round's standard, it
     is `engine.reason` for the household's facts (read again here by the explanation, not from the
     row), under both rules (2016-2020: income or deprivations; 2022-2025: income and deprivations),
@@ -154,7 +154,7 @@ def test_the_reason_derived_from_the_stored_row_is_the_engines_sentence_for_the_
                     ("2022-2025", "urban", "not_poor")}
 
 
-def test_an_estimated_income_is_classified_in_whole_dong_as_stored(people, units):
+def test_it_an_estimated_income_is_classified_in_whole_dong_as_stored(people, units):
     """Form B1 answers may be fractions (earners_share 0,5…): the income is rounded to the đồng it is
     stored in before it is classified, so the stored income, the status and the derived reason agree.
     Here 550.000 + 250.000 + 1.400.000 × share = 1.500.000,4 đồng, stored as 1.500.000: at the
@@ -188,7 +188,7 @@ def test_it_records_transitions_against_the_previous_round(people, units):
     assert Assessment.objects.get(round=second).transition == "escaped_poverty"
 
 
-def test_a_decided_round_is_locked(people, units):
+def test_it_a_decided_round_is_locked(people, units):
     make_household(people, units)
     round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025)
     services.review_round_run(round=round_, actor=people.lan)
@@ -209,7 +209,7 @@ def test_a_decided_round_is_locked(people, units):
     assert AuditEvent.objects.filter(action="review_round.decide").count() == 1
 
 
-def test_a_regular_review_classifies_only_the_households_surveyed_in_its_month(people, units):
+def test_it_a_regular_review_classifies_only_the_households_surveyed_in_its_month(people, units):
     asked = make_household(people, units, surveyed_on=dt.date(2025, 3, 10))
     make_household(people, units, code="HH-4", surveyed_on=dt.date(2025, 1, 5))
     round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2025, kind="regular", month=3)

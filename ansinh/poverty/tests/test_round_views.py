@@ -83,7 +83,7 @@ def test_it_keeps_the_values_and_names_the_field_on_bad_input(client, people, un
     assert response.status_code == 400 and not ReviewRound.objects.exists()
 
 
-def test_only_editing_roles_open_rounds_and_only_on_their_units(client, people, units):
+def test_it_only_editing_roles_open_rounds_and_only_on_their_units(client, people, units):
     login(client, people.bao)  # a provincial leader follows, does not run the review
     assert 'action="/households/rounds/open/"' not in client.get("/households/rounds/").content.decode()
     assert client.post("/households/rounds/open/", {"year": str(YEAR), "unit": str(units.vinh_long.pk)}
@@ -97,7 +97,7 @@ def test_only_editing_roles_open_rounds_and_only_on_their_units(client, people, 
     assert response.status_code == 302 and ReviewRound.objects.filter(unit=units.tra_cu).exists()
 
 
-def test_a_commune_officer_follows_the_province_round_for_her_commune_only(client, people, units, province_round):
+def test_it_a_commune_officer_follows_the_province_round_for_her_commune_only(client, people, units, province_round):
     hanoi = services.review_round_open(actor=people.tung, unit=units.ha_noi, year=YEAR)
     login(client, people.lan)
     listing = client.get("/households/rounds/").content.decode()
@@ -122,7 +122,7 @@ def test_a_commune_officer_follows_the_province_round_for_her_commune_only(clien
                        ).status_code == 404
 
 
-def test_a_provincial_officer_classifies_records_steps_and_decides(client, people, units, province_round,
+def test_it_a_provincial_officer_classifies_records_steps_and_decides(client, people, units, province_round,
                                                                  django_assert_max_num_queries):
     login(client, people.minh)
     url = f"/households/rounds/{province_round.pk}/"
@@ -172,13 +172,13 @@ def test_a_provincial_officer_classifies_records_steps_and_decides(client, peopl
     assert list(Assessment.objects.filter(round=province_round).values_list("pk", flat=True)) == before
 
 
-def test_classify_by_htmx_redirects_to_the_round(client, people, units, province_round):
+def test_it_classify_by_htmx_redirects_to_the_round(client, people, units, province_round):
     login(client, people.minh)
     response = client.post(f"/households/rounds/{province_round.pk}/run/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"] == f"/households/rounds/{province_round.pk}/"
 
 
-def test_only_the_commune_decides_a_commune_round(client, people, units):
+def test_it_only_the_commune_decides_a_commune_round(client, people, units):
     make_household(people.lan, units.tra_cu, "TC-1")
     round_ = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=YEAR)
     services.review_round_run(round=round_, actor=people.lan)
@@ -194,7 +194,7 @@ def test_only_the_commune_decides_a_commune_round(client, people, units):
     assert response.status_code == 302 and ReviewRound.objects.get(pk=round_.pk).locked
 
 
-def test_a_decision_dated_in_the_future_is_refused(client, people, units, province_round):
+def test_it_a_decision_dated_in_the_future_is_refused(client, people, units, province_round):
     login(client, people.minh)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(f"/households/rounds/{province_round.pk}/decide/",
@@ -205,7 +205,7 @@ def test_a_decision_dated_in_the_future_is_refused(client, people, units, provin
 # --- Figures -------------------------------------------------------------------------------------
 
 
-def test_the_figures_page_shows_vietnamese_numbers_and_charts(client, people, units, province_round,
+def test_it_the_figures_page_shows_vietnamese_numbers_and_charts(client, people, units, province_round,
                                                              django_assert_max_num_queries):
     services.review_round_run(round=province_round, actor=people.minh)
     login(client, people.minh)
@@ -225,7 +225,7 @@ def test_the_figures_page_shows_vietnamese_numbers_and_charts(client, people, un
     assert f'href="/households/rounds/{province_round.pk}/figures.xlsx"' in page
 
 
-def test_the_figures_drill_into_a_commune_by_hamlet(client, people, units, province_round):
+def test_it_the_figures_drill_into_a_commune_by_hamlet(client, people, units, province_round):
     from ansinh.geo.services import hamlet_create
 
     hamlet = hamlet_create(actor=people.lan, commune=units.tra_cu, name="Ấp Chợ", kind="ap")
@@ -239,7 +239,7 @@ def test_the_figures_drill_into_a_commune_by_hamlet(client, people, units, provi
     assert client.get(f"/households/rounds/{province_round.pk}/figures/?unit={units.ba_dinh.pk}").status_code == 404
 
 
-def test_a_commune_officer_sees_only_her_commune_in_the_figures(client, people, units, province_round):
+def test_it_a_commune_officer_sees_only_her_commune_in_the_figures(client, people, units, province_round):
     services.review_round_run(round=province_round, actor=people.minh)
     login(client, people.lan)
     page = client.get(f"/households/rounds/{province_round.pk}/figures/").content.decode()
@@ -250,13 +250,13 @@ def test_a_commune_officer_sees_only_her_commune_in_the_figures(client, people, 
     assert client.get(f"/households/rounds/{province_round.pk}/figures/?unit={other.pk}").status_code == 404
 
 
-def test_an_unclassified_round_says_so(client, people, units, province_round):
+def test_it_an_unclassified_round_says_so(client, people, units, province_round):
     login(client, people.minh)
     page = client.get(f"/households/rounds/{province_round.pk}/figures/").content.decode()
     assert 'data-testid="empty"' in page and "<svg" not in page
 
 
-def test_the_navigation_leads_to_the_latest_figures(client, people, units, province_round):
+def test_it_the_navigation_leads_to_the_latest_figures(client, people, units, province_round):
     login(client, people.minh)
     page = client.get("/").content.decode()
     for href in ("/households/", "/households/rounds/", "/households/figures/", "/households/standards/"):
@@ -279,7 +279,7 @@ def test_the_navigation_leads_to_the_latest_figures(client, people, units, provi
 # --- Standards -----------------------------------------------------------------------------------
 
 
-def test_the_standards_page_shows_the_law_as_data(client, people):
+def test_it_the_standards_page_shows_the_law_as_data(client, people):
     login(client, people.lan)
     page = client.get("/households/standards/").content.decode()
     today = PovertyStandard.in_force_on(timezone.localdate())

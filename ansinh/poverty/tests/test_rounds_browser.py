@@ -46,7 +46,7 @@ def province_round(live_server):  # type: ignore[no-untyped-def]
                                       year=YEAR)
 
 
-def test_a_provincial_officer_classifies_a_round_and_reads_its_figures(province_round, page):  # type: ignore[no-untyped-def]
+def test_it_a_provincial_officer_classifies_a_round_and_reads_its_figures(province_round, page):  # type: ignore[no-untyped-def]
     log_in(page, "minh", PASSWORD)
     expect(page).to_have_url(re.compile(r"/$"))
 

@@ -74,7 +74,7 @@ def test_it_exports_the_summary_tables(client, people, units, classified):
     assert total[header.index("Cần hỗ trợ nước sạch")] == 0
 
 
-def test_a_commune_officer_exports_only_her_commune(client, people, units, classified):
+def test_it_a_commune_officer_exports_only_her_commune(client, people, units, classified):
     login(client, people.lan)
     header, rows, total = table(workbook(client, classified)["Tổng hợp"])
     assert list(rows) == ["Xã Trà Cú"] and total[2:4] == (2, 1)

@@ -41,7 +41,7 @@ def lan(live_server):  # type: ignore[no-untyped-def]
     return user_create(username="lan", password=PASSWORD, role="commune_officer", unit=unit)
 
 
-def test_a_commune_officer_finds_her_commune_and_its_legacy_sources(  # type: ignore[no-untyped-def]
+def test_it_a_commune_officer_finds_her_commune_and_its_legacy_sources(  # type: ignore[no-untyped-def]
     lan, page, browser, live_server
 ):
     log_in(page, "lan", PASSWORD)
@@ -85,7 +85,7 @@ def test_a_commune_officer_finds_her_commune_and_its_legacy_sources(  # type: ig
         context.close()
 
 
-def test_a_failed_login_says_so_and_keeps_the_username(page):  # type: ignore[no-untyped-def]
+def test_it_a_failed_login_says_so_and_keeps_the_username(page):  # type: ignore[no-untyped-def]
     from ansinh.accounts.models import User
 
     # Only the credentials matter here: a user without a role spares reloading the map.
@@ -100,7 +100,7 @@ def test_a_failed_login_says_so_and_keeps_the_username(page):  # type: ignore[no
     expect(page.get_by_test_id("who")).to_have_count(0)
 
 
-def test_switching_to_english_changes_the_interface(page):  # type: ignore[no-untyped-def]
+def test_it_switching_to_english_changes_the_interface(page):  # type: ignore[no-untyped-def]
     page.goto("/accounts/login/")
     html = page.locator("html")
     heading = page.locator("main h1")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_home_shows_scope_and_real_figures(client, people):
+def test_it_home_shows_scope_and_real_figures(client, people):
     login(client, people.minh)
     page = client.get("/").content.decode()
     assert "Vĩnh Long" in page and "Giảm nghèo" in page
@@ -21,18 +21,18 @@ def test_home_shows_scope_and_real_figures(client, people):
     assert figures[0] == "1" and figures[1] == f"{communes:,}".replace(",", ".")
 
 
-def test_national_figures_use_vietnamese_number_format(client, people):
+def test_it_national_figures_use_vietnamese_number_format(client, people):
     login(client, people.duc)
     page = client.get("/").content.decode()
     assert "3.321" in page
 
 
-def test_vietnamese_is_the_default_even_for_an_english_browser(client):
+def test_it_vietnamese_is_the_default_even_for_an_english_browser(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đăng nhập" in page and 'lang="vi"' in page
 
 
-def test_english_is_available(client, people):
+def test_it_english_is_available(client, people):
     login(client, people.lan)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
@@ -41,7 +41,7 @@ def test_english_is_available(client, people):
     assert "Tổng quan" in client.get("/").content.decode()
 
 
-def test_audit_page_is_for_leaders_within_their_scope(client, people, units):
+def test_it_audit_page_is_for_leaders_within_their_scope(client, people, units):
     from ansinh.geo.services import hamlet_create
 
     hamlet_create(actor=people.lan, commune=units.tra_cu, name="Ấp Chợ", kind="ap")
@@ -57,7 +57,7 @@ def test_audit_page_is_for_leaders_within_their_scope(client, people, units):
     assert AuditEvent.objects.count() >= 2
 
 
-def test_no_page_loads_anything_from_a_cdn():
+def test_it_no_page_loads_anything_from_a_cdn():
     pattern = re.compile(r"https?://(cdn\.|unpkg|cdnjs|fonts\.googleapis|code\.jquery)")
     for path in (ROOT / "ansinh").rglob("*"):
         if path.suffix in {".html", ".css", ".js", ".py"} and "vendor" not in path.parts:
