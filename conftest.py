@@ -42,6 +42,16 @@ def _keep_reference_data_on_flush() -> None:
                 cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {quoted}")  # noqa: S608
                 top = cursor.fetchone()[0]
             baseline[table] = (pk, top) if isinstance(top, int) else None
+        # A table that refers to one the flush empties is emptied too (PostgreSQL refuses to
+        # TRUNCATE a table another one refers to): the audit rows of the map's loading, say.
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        refers = {table: {target for _column, (_field, target) in
+                          connection.introspection.get_relations(cursor, table).items()} for table in baseline}
+        emptied = set(tables) - set(baseline)
+        while moved := [table for table in baseline if refers[table] & emptied]:
+            for table in moved:
+                del baseline[table]
+                emptied.add(table)
 
     def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):  # type: ignore[no-untyped-def]
         tables = connection.introspection.django_table_names(only_existing=True, include_views=False)

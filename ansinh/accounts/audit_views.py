@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -180,7 +180,10 @@ def filtered(request: HttpRequest) -> Filtered:
     errors: list[str] = []
     unit: Unit | None = None
     if values["unit"]:
-        unit = units_for_user(user).filter(code=values["unit"]).order_by("-valid_from").first()
+        # The newest unit of that code (the current map's, not the legacy one it took over); NULLs
+        # last, as SQLite sorts them and PostgreSQL does not by default.
+        unit = (units_for_user(user).filter(code=values["unit"])
+                .order_by(F("valid_from").desc(nulls_last=True)).first())
         if unit is None:
             errors.append(_("No unit with code %(code)s within your units.") % {"code": values["unit"]})
             values["unit"] = ""
