@@ -45,8 +45,8 @@ def _keep_reference_data_on_flush() -> None:
         # A table that refers to one the flush empties is emptied too (PostgreSQL refuses to
         # TRUNCATE a table another one refers to): the audit rows of the map's loading, say.
         tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-        refers = {table: {target for _column, (_field, target) in
-                          connection.introspection.get_relations(cursor, table).items()} for table in baseline}
+        refers = {table: {relation[1] for relation in
+                          connection.introspection.get_relations(cursor, table).values()} for table in baseline}
         emptied = set(tables) - set(baseline)
         while moved := [table for table in baseline if refers[table] & emptied]:
             for table in moved:

@@ -254,3 +254,13 @@ def parse_yes_no(value: Any) -> bool:
     if word in NO_WORDS:
         return False
     raise CellError(message(gettext_noop("“%(value)s” is not yes or no: write Có or Không."), value=cell_text(value)))
+
+
+def command_date(value: str) -> dt.date:
+    """A date typed on the command line (YYYY-MM-DD), or the command's refusal in Vietnamese."""
+    from django.core.management.base import CommandError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Ngày không hợp lệ: {value!r} (cần dạng YYYY-MM-DD)") from None

@@ -11,13 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ansinh.geo.loader import load_official_map
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.lib.parsing import command_date
 
-
-def parse_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Ngày không hợp lệ: {value!r} (cần dạng YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
@@ -47,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle_stats(self, options: dict[str, Any]) -> None:
-        on = parse_date(options["on"]) if options["on"] else dt.date.today()
+        on = command_date(options["on"]) if options["on"] else dt.date.today()
         units = Unit.objects.on(on)
         for label, level in (("provinces", Level.PROVINCE), ("districts", Level.DISTRICT), ("communes", Level.COMMUNE)):
             self.stdout.write(f"{label}: {units.filter(level=level).count()}")

@@ -30,6 +30,7 @@ from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import format_number, format_percent
 from ansinh.poverty import fileassess, standards_io
 from ansinh.poverty.models import Assessment, PovertyStandard, PovertyStatus, ReviewRound, RoundKind, Rule
+from ansinh.lib.parsing import command_date
 
 PROVISIONAL = "TẠM THỜI – chưa đối chiếu văn bản gốc, cấu hình được"
 NOT_SET = "chưa có quy định"
@@ -42,12 +43,6 @@ RULE_TEXT = {
 STATUS_LABEL = {PovertyStatus.POOR: "hộ nghèo", PovertyStatus.NEAR_POOR: "hộ cận nghèo",
                 PovertyStatus.AVERAGE: "mức sống trung bình", PovertyStatus.NOT_POOR: "không nghèo"}
 
-
-def parse_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Ngày không hợp lệ: {value!r} (cần dạng YYYY-MM-DD)") from None
 
 
 MAX_ERROR_LINES = 1000  # a file in a wrong layout can have a million bad cells
@@ -207,7 +202,7 @@ class Command(BaseCommand):
 
     def handle_assess(self, options: dict[str, Any]) -> None:
         source, target = Path(options["input"]), Path(options["output"])
-        on = parse_date(options["on"]) if options["on"] else None
+        on = command_date(options["on"]) if options["on"] else None
         started = time.perf_counter()
         try:
             result = fileassess.assess_file(source=source, target=target, standard=options["standard"],
@@ -261,7 +256,7 @@ class Command(BaseCommand):
                               else "Không có thay đổi.")
             return
         if options["on"]:
-            on = parse_date(options["on"])
+            on = command_date(options["on"])
             try:
                 standards = [PovertyStandard.in_force_on(on)]
             except PovertyStandard.DoesNotExist:
@@ -325,7 +320,7 @@ class Command(BaseCommand):
         unit, year, kind, month = self._round(options)
         actor = self._actor(options["actor"])
         cli_check_unit(actor, unit, field=Field.POVERTY)
-        decided_on = parse_date(options["date"])
+        decided_on = command_date(options["date"])
         round_ = ReviewRound.objects.filter(unit=unit, year=year, kind=kind, month=month).first()
         if round_ is None:
             raise CommandError(f"Chưa có đợt rà soát này của {unit.name}: chạy `ansinh poverty review run` trước.")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib import workdays
 from ansinh.workdays.calendar import calendar_for
+from ansinh.lib.parsing import command_date
 
 KIND_LABELS = {
     workdays.HOLIDAY: "ngày lễ",
@@ -21,12 +22,6 @@ KIND_LABELS = {
     workdays.WORKING_DAY: "làm việc (làm bù)",
 }
 
-
-def parse_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Ngày không hợp lệ: {value!r} (cần dạng YYYY-MM-DD)") from None
 
 
 def parse_int(value: str, what: str) -> int:
@@ -65,7 +60,7 @@ class Command(BaseCommand):
         return found
 
     def handle_due(self, options: dict[str, Any], province: Unit | None) -> None:
-        start = parse_date(options["date"])
+        start = command_date(options["date"])
         n = parse_int(options["n"], "Số ngày làm việc")
         calendar = calendar_for(province)
         due = calendar.add_working_days(start, n)
