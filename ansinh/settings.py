@@ -236,6 +236,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, ANSINH_UPLOAD_MAX_BYTES)
 ANSINH_IMPORT_MAX_ROWS = env_int("ANSINH_IMPORT_MAX_ROWS", 1_000_000)
 ANSINH_IMPORT_MAX_UNZIPPED_BYTES = env_int("ANSINH_IMPORT_MAX_UNZIPPED_BYTES", 256 * 1024 * 1024)
 ANSINH_IMPORT_MAX_CELLS = env_int("ANSINH_IMPORT_MAX_CELLS", 30_000_000)  # a sheet's range: last row × last column
+# A household file larger than this is imported by the background worker (a job with progress on
+# its page) rather than inside the web request; smaller ones answer at once.
+ANSINH_IMPORT_BACKGROUND_BYTES = env_int("ANSINH_IMPORT_BACKGROUND_BYTES", 512 * 1024)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

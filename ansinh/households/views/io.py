@@ -3,6 +3,7 @@ and near-poor households of a review round are in `ansinh.poverty.views.io`.)"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts import audit
-from ansinh.accounts.access import request_user
+from ansinh.accounts.access import get_scope, request_user
 from ansinh.accounts.audit import Actor
 from ansinh.households.access import register_change_check, require_register_editor
+from ansinh.households.jobs import household_import_start
 from ansinh.households.importer import HouseholdImportError, Problem, household_import, template_xlsx
 from ansinh.lib.tabular import upload_limit_error, upload_max_bytes
 from ansinh.lib.vietnamese import format_number
@@ -46,6 +48,12 @@ def household_import_view(request: HttpRequest) -> HttpResponse:
             error = _("Choose the filled-in template (.xlsx) to import.")
         elif too_big := upload_limit_error(upload.size):
             error = too_big
+        elif upload.size is not None and upload.size > settings.ANSINH_IMPORT_BACKGROUND_BYTES:
+            # A large file: the background worker reads it, its page shows progress and problems.
+            units = get_scope(user).units
+            job = household_import_start(actor=Actor.from_request(request), upload=upload,
+                                         unit=units[0] if units else None, check=check)
+            return redirect("job-detail", job.pk)
         else:
             try:
                 result = household_import(actor=Actor.from_request(request), data=upload.read(),
