@@ -6,6 +6,8 @@ than a few levels, so anything deeper than MAX_DEPTH is refused before a seriali
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,4 +43,6 @@ class SafeJSONParser(JSONParser):
             raise ParseError(_("JSON parse error: the body is nested too deeply.")) from None
         if depth_exceeds(data, MAX_DEPTH):
             raise ParseError(_("JSON parse error: the body is nested more than %(n)s levels deep.") % {"n": MAX_DEPTH})
+        if "\\u0000" in json.dumps(data):  # no text column stores NUL on PostgreSQL
+            raise ParseError(_("The request holds a character no text may hold (NUL)."))
         return data

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstMiddleware:
@@ -15,4 +16,26 @@ class VietnameseFirstMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """Refuses (400) a query string or form field holding a NUL character: no text column can
+    store one on PostgreSQL, so it would reach the database only to fail there (a 500), and no
+    person types one. Checked before any view runs, for the pages and the API alike."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest(_("The request holds a character no text may hold (NUL)."))
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                                 "multipart/form-data"):
+            try:
+                fields = request.POST
+            except Exception:  # noqa: BLE001 — a malformed body is Django's to answer, as before
+                return self.get_response(request)
+            if any("\x00" in key or any("\x00" in value for value in fields.getlist(key)) for key in fields):
+                return HttpResponseBadRequest(_("The request holds a character no text may hold (NUL)."))
         return self.get_response(request)

@@ -41,7 +41,7 @@ def trail(live_server):  # type: ignore[no-untyped-def]
     user_create(username="bao", password=PASSWORD, role="provincial_leader", unit=province)
     actor = Actor(user=lan, ip="2001:db8:85a3::8a2e:370:7334")
     household = services.household_create(actor=actor, commune=tra_cu, code="HH-1", address="Ấp Chợ")
-    services.household_update(actor=actor, household=household, address="Ấp" + "-Giồng-Lớn" * 60)
+    services.household_update(actor=actor, household=household, address="Ấp" + "-Giồng-Lớn" * 25)  # 252 characters, within the column
     services.member_add(actor=actor, household=household, full_name="Thạch Văn Sóc", citizen_id="084080000001",
                         sex="male", birth_date=dt.date(1980, 3, 1), relation="head", ethnicity="05")
     long_text = " ".join(["Tổ chức triển khai thực hiện có hiệu quả các chương trình mục tiêu quốc gia"] * 12)

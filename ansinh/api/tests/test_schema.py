@@ -59,3 +59,12 @@ def test_it_answers_json_404_under_the_api(client: Any, people: Any, url: str) -
     response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token_create(user=people.minh)}")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+def test_it_refuses_a_nul_character_in_a_json_body(client, people, units):
+    from ansinh.testing import bearer, make_household
+
+    household = make_household(people.lan, units.tra_cu, "HH-1")
+    response = client.patch(f"/api/v1/households/{household.pk}", data='{"address": "a\\u0000b", "version": 1}',
+                            content_type="application/json", **bearer(people.lan))
+    assert response.status_code == 400 and "NUL" in response.content.decode()

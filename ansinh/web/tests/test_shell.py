@@ -63,3 +63,12 @@ def test_it_no_page_loads_anything_from_a_cdn():
         if path.suffix in {".html", ".css", ".js", ".py"} and "vendor" not in path.parts:
             assert not pattern.search(path.read_text(errors="ignore")), path
     assert (ROOT / "ansinh/web/static/vendor/htmx/LICENSE").exists()
+
+
+def test_it_refuses_a_nul_character_in_a_query_or_a_form(client, people):
+    login(client, people.minh)
+    assert client.get("/households/?q=a%00b").status_code == 400
+    assert client.get("/audit/?user=%00").status_code in (400, 403)
+    response = client.post("/accounts/password/", {"old_password": "x\x00", "new_password1": "a", "new_password2": "a"})
+    assert response.status_code == 400 and "NUL" in response.content.decode()
+    assert client.get("/households/?q=abc").status_code == 200
