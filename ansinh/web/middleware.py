@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -29,7 +29,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
-            return HttpResponseBadRequest(_("The request holds a character no text may hold (NUL)."))
+            return self.refuse(request)
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
                                                                  "multipart/form-data"):
             try:
@@ -37,5 +37,13 @@ class RefuseNulMiddleware:
             except Exception:  # noqa: BLE001 — a malformed body is Django's to answer, as before
                 return self.get_response(request)
             if any("\x00" in key or any("\x00" in value for value in fields.getlist(key)) for key in fields):
-                return HttpResponseBadRequest(_("The request holds a character no text may hold (NUL)."))
+                return self.refuse(request)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest) -> HttpResponse:
+        """400 in the API's own shape under /api/ (JSON, as its schema says), plain text elsewhere."""
+        message = _("The request holds a character no text may hold (NUL).")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message)

@@ -68,3 +68,11 @@ def test_it_refuses_a_nul_character_in_a_json_body(client, people, units):
     response = client.patch(f"/api/v1/households/{household.pk}", data='{"address": "a\\u0000b", "version": 1}',
                             content_type="application/json", **bearer(people.lan))
     assert response.status_code == 400 and "NUL" in response.content.decode()
+
+
+def test_it_refuses_a_nul_character_in_the_query_as_json(client, people):
+    from ansinh.testing import bearer
+
+    response = client.get("/api/v1/audit/?user=a%00b", **bearer(people.tung))
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert "NUL" in response.json()["detail"]
