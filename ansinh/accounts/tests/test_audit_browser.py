@@ -47,7 +47,7 @@ def trail(live_server):  # type: ignore[no-untyped-def]
     long_text = " ".join(["Tổ chức triển khai thực hiện có hiệu quả các chương trình mục tiêu quốc gia"] * 12)
     AuditEvent.objects.create(
         actor=lan, actor_name="lan", action="plans.plan.update", object_type="plans.plan", object_id="1",
-        object_repr="Kế hoạch " + "rất dài " * 40, unit=tra_cu, unit_path=tra_cu.path,
+        object_repr=("Kế hoạch " + "rất dài " * 40)[:200], unit=tra_cu, unit_path=tra_cu.path,
         before={"objectives": "", "solutions": ["a" * 400], "deadlines": {"quarter": "last:15", "year": "12-05"}},
         after={"objectives": long_text, "solutions": ["b" * 400], "deadlines": {"quarter": "last:20"}})
     return household

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -40,10 +40,12 @@ schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
 def api_headers(people: Any) -> Iterator[dict[str, str]]:
     """A provincial officer's token; the WSGI app shares the test's transaction, so it must not
     close the connection after each request (as Django's test client does)."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield {"Authorization": f"Bearer {token_create(user=people.minh)}"}
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
