@@ -67,5 +67,5 @@ register(JobKind(name=IMPORT, run=_run, authorize=_authorize))
 def household_import_start(*, actor: Actor, upload: UploadedFile, unit: Unit | None, check: bool) -> Job:
     """Stores the upload and queues its import (or its check, with `check`)."""
     title = (_("Check of %(file)s") if check else _("Import of %(file)s")) % {"file": upload.name or ""}
-    return import_job_start(kind=IMPORT, title=title, actor=actor.user, upload=upload, unit=unit,
-                            params={"check": check, "ip": actor.ip}, ip=actor.ip)
+    return import_job_start(kind=IMPORT, title=title, actor=actor, upload=upload, unit=unit,
+                            params={"check": check, "ip": actor.ip})

@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.text import get_valid_filename
 from django.utils.translation import ngettext
 
-from ansinh.accounts.models import User
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Unit
 
 from .kinds import JobError
@@ -55,13 +55,12 @@ def remove_input(job: Job) -> None:
         pass
 
 
-def import_job_start(*, kind: str, title: str, actor: User | None, upload: UploadedFile, unit: Unit | None,
-                     subject: models.Model | None = None, key: str = "", params: dict[str, Any] | None = None,
-                     ip: str | None = None) -> Job:
+def import_job_start(*, kind: str, title: str, actor: Actor, upload: UploadedFile, unit: Unit | None,
+                     subject: models.Model | None = None, key: str = "", params: dict[str, Any] | None = None) -> Job:
     """Stores the uploaded file and queues the import job that reads it."""
     relative = store_upload(upload)
     job = job_start(kind=kind, title=title, actor=actor, subject=subject, key=key, unit=unit,
-                    params={"file_name": upload.name or "", **(params or {})}, input_file=relative, ip=ip)
+                    params={"file_name": upload.name or "", **(params or {})}, input_file=relative)
     if job.input_file != relative:  # joined the same import already waiting or running
         (Path(settings.JOBS_DIR) / relative).unlink(missing_ok=True)
     return job

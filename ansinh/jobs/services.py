@@ -27,6 +27,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
 from ansinh.geo.models import Unit
 
@@ -60,9 +61,8 @@ def _enqueue(job: Job) -> Job:
     return job
 
 
-def job_start(*, kind: str, title: str, actor: User | None, subject: models.Model | None = None, key: str = "",
-              unit: Unit | None = None, params: dict[str, Any] | None = None, input_file: str = "",
-              ip: str | None = None) -> Job:
+def job_start(*, kind: str, title: str, actor: Actor, subject: models.Model | None = None, key: str = "",
+              unit: Unit | None = None, params: dict[str, Any] | None = None, input_file: str = "") -> Job:
     """Starts a job (or returns the one already waiting or running for the same record, kind and key)."""
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
     subject_id = subject.pk if subject is not None else None
@@ -74,9 +74,9 @@ def job_start(*, kind: str, title: str, actor: User | None, subject: models.Mode
             job = Job.objects.create(kind=kind, title=title[:300], subject_type=subject_type, subject_id=subject_id,
                                      key=key, unit=unit, params=params or {}, input_file=input_file,
                                      language=translation.get_language() or settings.LANGUAGE_CODE,
-                                     started_by=actor)
+                                     started_by=actor.user)
             audit.record(actor=actor, action="job.start", obj=job, unit=unit,
-                         after={"kind": kind, "title": job.title, "params": job.params}, ip=ip)
+                         after={"kind": kind, "title": job.title, "params": job.params})
     except IntegrityError:  # another request started the same job a moment ago
         found = same.first()
         if found is None:
@@ -85,17 +85,16 @@ def job_start(*, kind: str, title: str, actor: User | None, subject: models.Mode
     return _enqueue(job)
 
 
-def job_retry(*, job: Job, actor: User | None, ip: str | None = None) -> Job:
+def job_retry(*, job: Job, actor: Actor) -> Job:
     """Runs a failed job again from the start."""
     try:
         with transaction.atomic():
             updated = Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
                 status=JobStatus.QUEUED, error="", done=0, total=None, message="", attempts=0, result={},
-                finished_at=None, started_by=actor, language=translation.get_language() or job.language)
+                finished_at=None, started_by=actor.user, language=translation.get_language() or job.language)
             if updated != 1:
                 raise ValidationError(_("Only a failed job can be run again."))
-            audit.record(actor=actor, action="job.retry", obj=job, unit=job.unit, before={"error": job.error},
-                         ip=ip)
+            audit.record(actor=actor, action="job.retry", obj=job, unit=job.unit, before={"error": job.error})
     except IntegrityError:  # the same work was started again meanwhile
         raise ValidationError(_("This work is already waiting or running again.")) from None
     job.refresh_from_db()

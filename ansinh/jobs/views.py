@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ansinh.accounts.access import request_user
-from ansinh.accounts.audit import client_ip
+from ansinh.accounts.audit import Actor
 
 from . import services
 from .access import get_job_for_user
@@ -75,7 +75,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     job = get_job_for_user(user, pk, change=True)
     try:
-        job = services.job_retry(job=job, actor=user, ip=client_ip(request))
+        job = services.job_retry(job=job, actor=Actor.from_request(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts.access import Scope, get_scope
 from ansinh.plans.access import get_plan_for_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register
@@ -100,13 +101,15 @@ def _run(job: Job, progress: Progress) -> Outcome:
 register(JobKind(name=PACKAGE, run=_run, authorize=_authorize))
 
 
-def package_start(*, plan: Plan, period: Period, unit: Unit, actor: User, ip: str | None = None) -> Job:
+def package_start(*, plan: Plan, period: Period, unit: Unit, actor: Actor) -> Job:
     """Queues the package of the unit's reports for the period (or joins the one waiting or running)."""
-    units = package_units(actor, plan, unit)
+    if actor.user is None:
+        raise ValidationError(_("A package of reports is made for a person."))
+    units = package_units(actor.user, plan, unit)
     if len(units) < 2:
         raise ValidationError(_("%(unit)s has no commune below it in your scope: download its report directly.")
                               % {"unit": unit.name})
     title = _("Reports of %(unit)s and its communes, %(period)s") % {"unit": unit.name, "period": period.label()}
-    return job_start(kind=PACKAGE, title=title, actor=actor, subject=plan, key=f"{period.key}:{unit.pk}:{actor.pk}",
-                     unit=current_home(unit), ip=ip,
+    return job_start(kind=PACKAGE, title=title, actor=actor, subject=plan, key=f"{period.key}:{unit.pk}:{actor.user.pk}",
+                     unit=current_home(unit),
                      params={"plan": plan.pk, "period": period.key, "unit": unit.pk, "units": [u.pk for u in units]})

@@ -47,13 +47,13 @@ def _run(job: Job, progress: Progress) -> Outcome:
 register(JobKind(name=CLASSIFICATION, run=_run, authorize=_authorize, reload_on_success=True))
 
 
-def classification_start(*, round: ReviewRound, actor: User, ip: str | None = None) -> Job:
+def classification_start(*, round: ReviewRound, actor: Actor) -> Job:
     """Queues the round's classification (or joins the one waiting or running)."""
     if round.locked:
         raise ValidationError(_("This review round is decided: its results are locked."))
     title = _("Classification of %(round)s") % {"round": str(round)}
     return job_start(kind=CLASSIFICATION, title=title, actor=actor, subject=round, unit=round.unit,
-                     params={"ip": ip}, ip=ip)
+                     params={"ip": actor.ip})
 
 
 def classification_job(round: ReviewRound) -> Job | None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ansinh.accounts.access import get_unit_for_user
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditEvent
 from ansinh.jobs import live, runner, services
 from ansinh.jobs.imports import import_job_start, problems_found
@@ -56,7 +57,8 @@ register(JobKind(name=FAKE, run=_run, authorize=_authorize))
 
 def start(user, unit, content: str) -> Job:  # type: ignore[no-untyped-def]
     upload = SimpleUploadedFile("ho gia dinh.csv", content.encode())
-    return import_job_start(kind=FAKE, title="Nhập tệp thử", actor=user, upload=upload, unit=unit, ip="10.0.0.9")
+    return import_job_start(kind=FAKE, title="Nhập tệp thử", actor=Actor(user=user, ip="10.0.0.9"), upload=upload,
+                            unit=unit)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ansinh.accounts.access import get_scope, request_user
-from ansinh.accounts.audit import Actor, client_ip
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.households.forms import add_service_errors
@@ -117,8 +117,8 @@ def report_package(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     plan, period, unit = found
     try:
-        job = plan_jobs.package_start(plan=plan, period=period, unit=unit, actor=request_user(request),
-                                      ip=client_ip(request))
+        job = plan_jobs.package_start(plan=plan, period=period, unit=unit,
+                                      actor=Actor.from_request(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

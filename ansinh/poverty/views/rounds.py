@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ansinh.accounts.access import get_scope, get_unit_for_user, request_user
-from ansinh.accounts.audit import Actor, client_ip
+from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, Field, Role, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import NEED_FIELDS, LivingConditions
@@ -282,7 +282,7 @@ def round_run(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     round_ = get_round_for_user(user, pk, change=True)
     try:
-        job = round_jobs.classification_start(round=round_, actor=user, ip=client_ip(request))
+        job = round_jobs.classification_start(round=round_, actor=Actor.from_request(request))
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
