@@ -50,6 +50,8 @@ def assessments_for_user(user: Any) -> QuerySet[Assessment]:
 
 def round_communes(user: Any, round_: ReviewRound) -> QuerySet[Unit]:
     """The round's communes the user may see: all of them for the province, a commune officer's own."""
+    if round_.unit.level == Level.COMMUNE:  # a commune's own round is its one commune
+        return Unit.objects.filter(pk=round_.unit.pk).filter(get_scope(user).data_filter(""))
     return (Unit.objects.descendants_of(round_.unit).filter(edition=Edition.CURRENT, level=Level.COMMUNE)
             .filter(get_scope(user).data_filter("")))
 

@@ -216,3 +216,14 @@ def test_it_a_regular_review_classifies_only_the_households_surveyed_in_its_mont
     assert round_.reference_date == dt.date(2025, 3, 31)
     assert services.review_round_run(round=round_, actor=people.lan) == 1
     assert list(Assessment.objects.filter(round=round_).values_list("household_id", flat=True)) == [asked.pk]
+
+
+
+def test_it_gives_a_communes_own_round_its_commune(people, units):
+    """A commune may run its own round (the province's figures count the province's only): its
+    steps are recorded against the commune itself."""
+    from ansinh.poverty.access import round_communes
+
+    own = services.review_round_open(actor=people.lan, unit=units.tra_cu, year=2024)
+    assert list(round_communes(people.lan, own)) == [units.tra_cu]
+    assert list(round_communes(people.binh, own)) == []
