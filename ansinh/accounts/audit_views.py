@@ -70,36 +70,82 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any]
     return found if isinstance(found, models.Field) else None
 
 
+# Keys of snapshots that are not fields of the audited model (what an action records about
+# itself: an import's counts, a job's parameters, a round's tally), named for people.
+KEY_LABELS: dict[str, Any] = {
+    "via": gettext_lazy("read through"), "citizen_ids": gettext_lazy("citizen IDs shown"),
+    "is_demo": gettext_lazy("demo user"), "role": gettext_lazy("role"), "unit": gettext_lazy("unit"),
+    "units": gettext_lazy("units"), "field": gettext_lazy("field of work"), "step": gettext_lazy("step"),
+    "done_on": gettext_lazy("done on"), "households": gettext_lazy("households"), "poor": gettext_lazy("poor"),
+    "near_poor": gettext_lazy("near-poor"), "not_poor": gettext_lazy("not poor"),
+    "average": gettext_lazy("average"), "format": gettext_lazy("format"), "rows": gettext_lazy("rows"),
+    "filters": gettext_lazy("filters"), "import": gettext_lazy("import"), "file": gettext_lazy("file"),
+    "problems": gettext_lazy("problems"), "first": gettext_lazy("first problems"),
+    "check": gettext_lazy("check only"), "order": gettext_lazy("order"), "note": gettext_lazy("note"),
+    "prefix": gettext_lazy("token prefix"), "user": gettext_lazy("user"), "expires_at": gettext_lazy("expires"),
+    "kind": gettext_lazy("kind"), "title": gettext_lazy("title"), "params": gettext_lazy("parameters"),
+    "count": gettext_lazy("count"), "source": gettext_lazy("source"), "plan": gettext_lazy("plan"),
+    "period": gettext_lazy("period"), "status": gettext_lazy("status"), "year": gettext_lazy("year"),
+    "month": gettext_lazy("month"), "standard": gettext_lazy("poverty standard"), "error": gettext_lazy("error"),
+    "generated": gettext_lazy("generated password"), "reason": gettext_lazy("reason"),
+}
+# Keys whose values are record ids: shown as they are, never as "13.785".
+ID_KEYS = {"plan", "unit", "units", "id", "pk", "round", "household", "member", "job"}
+
+
+def _value_choices() -> dict[str, dict[str, str]]:
+    """Codes a snapshot stores for a role, a field of work or a review step, by their names."""
+    from .models import Field, Role
+
+    steps = apps.get_model("poverty", "RoundProgress")._meta.get_field("step").flatchoices  # no import upward
+    named = {key: {str(k): str(v) for k, v in choices.choices} for key, choices in (("role", Role), ("field", Field))}
+    named["step"] = {str(k): str(v) for k, v in steps}
+    return named
+
+
 def _label(field: models.Field[Any, Any] | None, key: str) -> str:
     if field is not None and field.verbose_name:
         return capfirst(str(field.verbose_name))
+    if key in KEY_LABELS:
+        return capfirst(str(KEY_LABELS[key]))
     return capfirst(key.replace("_", " "))
 
 
-def _text(value: Any, field: models.Field[Any, Any] | None, *, masked: bool) -> str:
+def _text(value: Any, field: models.Field[Any, Any] | None, *, masked: bool, key: str = "") -> str:
     """A snapshot value in words: choices by their label, yes/no, dates as dd/mm/yyyy, numbers in
     the Vietnamese format, lists and small dictionaries flattened; citizen IDs masked."""
     if value is None or value == "":
         return "—"
     if isinstance(value, dict):
-        return "; ".join(f"{capfirst(str(k).replace('_', ' '))}: {_text(v, None, masked=masked)}" for k, v in value.items())
+        return "; ".join(f"{_label(None, str(k))}: {_text(v, None, masked=masked, key=str(k))}"
+                         for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(_text(item, None, masked=masked) for item in value) or "—"
+        return ", ".join(_text(item, None, masked=masked, key=key) for item in value) or "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if field is not None and field.choices:
         choices = {str(k): v for k, v in field.flatchoices}
         if str(value) in choices:
             return str(choices[str(value)])
+    if field is None and key in (named := _value_choices()) and str(value) in named[key]:
+        return named[key][str(value)]
     if masked:
         return mask_citizen_id(str(value))
-    if isinstance(value, int) and not (field is not None and (field.is_relation or field.primary_key)):
+    if isinstance(value, int) and key not in ID_KEYS and not (
+            field is not None and (field.is_relation or field.primary_key)):
         return format_number(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
         try:
             return f"{dt.date.fromisoformat(value):%d/%m/%Y}"
         except ValueError:
             pass
+    if isinstance(value, str) and len(value) > 10 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return f"{timezone.localtime(moment) if timezone.is_aware(moment) else moment:%d/%m/%Y %H:%M}"
     return str(value)
 
 
@@ -130,8 +176,8 @@ def changes(event: AuditEvent, *, mask_ids: bool) -> list[Change]:
         masked = mask_ids and "citizen_id" in key
         rows.append(Change(
             key=key, label=_label(field, key),
-            before=_text(before[key], field, masked=masked) if key in before else "",
-            after=_text(after[key], field, masked=masked) if key in after else "",
+            before=_text(before[key], field, masked=masked, key=key) if key in before else "",
+            after=_text(after[key], field, masked=masked, key=key) if key in after else "",
         ))
     return rows
 

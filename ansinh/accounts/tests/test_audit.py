@@ -311,3 +311,20 @@ def test_it_the_api_masks_citizen_ids_in_snapshots_for_a_leader(client, people, 
     assert member["after"]["citizen_id"] == MASKED and member["action_label"] in ("Add member", "Thêm thành viên")
     rows = client.get("/api/v1/audit/?page_size=50", **bearer(people.tung)).json()["results"]
     assert next(row for row in rows if row["action"] == "member.create")["after"]["citizen_id"] == CITIZEN_ID
+
+
+def test_it_names_what_an_action_records_about_itself(client, people, units):
+    """Keys that are no field of the audited record (a role given, a token's expiry, a job's
+    parameters) are named in Vietnamese, codes by their names, ids as they are."""
+    tra_cu = units.tra_cu
+    with transaction.atomic():
+        AuditEvent.objects.create(
+            actor=people.tung, actor_name="tung", action="role.grant", object_type="accounts.user",
+            object_id=str(people.lan.pk), object_repr="lan", unit=tra_cu, unit_path=tra_cu.path,
+            after={"role": "commune_officer", "field": "poverty", "expires_at": "2027-01-02T08:08:10+00:00",
+                   "params": {"plan": 4, "units": [13785, 13787]}})
+    login(client, people.tung)
+    page = client.get("/audit/?action=role.grant").content.decode()
+    assert "Công chức văn hóa - xã hội cấp xã" in page and "commune_officer" not in page
+    assert "Hết hạn" in page and "02/01/2027" in page and "2027-01-02T" not in page
+    assert "13785" in page and "13.785" not in page
