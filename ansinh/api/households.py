@@ -32,7 +32,12 @@ from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import services
-from ansinh.households.access import get_household_for_user, get_member_for_user, households_for_user, households_in_unit
+from ansinh.households.access import (
+    get_household_for_user,
+    get_member_for_user,
+    households_for_user,
+    households_in_unit,
+)
 from ansinh.poverty.access import assessments_for_user, get_round_for_user, rounds_for_user
 from ansinh.households.forms import MEMBER_FORM_FIELDS
 from ansinh.households.models import (

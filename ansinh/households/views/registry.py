@@ -29,7 +29,16 @@ from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, AuditEvent, User
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households import services
-from ansinh.households.access import communes_in_scope, communes_to_change, get_household_for_user, get_member_for_user, households_for_user, households_to_change, may_change_register, register_editor
+from ansinh.households.access import (
+    communes_in_scope,
+    communes_to_change,
+    get_household_for_user,
+    get_member_for_user,
+    households_for_user,
+    households_to_change,
+    may_change_register,
+    register_editor,
+)
 from ansinh.poverty.access import rounds_for_user
 from ansinh.households.services import StaleEdit
 from ansinh.households.forms import (

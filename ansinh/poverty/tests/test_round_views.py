@@ -315,3 +315,8 @@ def test_it_keeps_officers_of_other_fields_out_of_the_poverty_review(client, peo
     login(client, labour)
     assert client.get(f"/households/rounds/{round_.pk}/").status_code == 200
     assert client.post(f"/households/rounds/{round_.pk}/run/").status_code == 403
+
+
+def test_it_refuses_to_open_a_round_before_reading_the_input_of_someone_who_may_not(client, people):
+    login(client, people.bao)  # a provincial leader reads the review, she does not run it
+    assert client.post("/households/rounds/open/", {"year": "20x5"}).status_code == 403

@@ -32,7 +32,18 @@ from ansinh.jobs.models import JobStatus
 from ansinh.jobs.services import job_panel
 from ansinh.lib.vietnamese import fold, format_number
 from ansinh.households.access import households_for_user
-from ansinh.poverty.access import assessments_for_user, can_decide_round, get_commune_for_step, get_round_for_user, get_unit_to_open_round, may_change_round_unit, openable_units, round_communes, rounds_for_user
+from ansinh.poverty.access import (
+    assessments_for_user,
+    can_decide_round,
+    get_commune_for_step,
+    get_round_for_user,
+    get_unit_to_open_round,
+    may_change_round_unit,
+    openable_units,
+    poverty_editor,
+    round_communes,
+    rounds_for_user,
+)
 from ansinh.poverty import engine, figures, services, summary_xlsx
 from ansinh.poverty import jobs as round_jobs
 from ansinh.poverty.engine import StandardSpec
@@ -130,6 +141,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_open(request: HttpRequest) -> HttpResponse:
     """Opens (or finds) the round of a province or commune for a year or a month."""
     user = request_user(request)
+    if not poverty_editor(user):  # whoever may open no round is refused before her input is read
+        raise PermissionDenied
     values = {name: request.POST.get(name, "").strip() for name in ("year", "kind", "month", "unit")}
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
