@@ -359,6 +359,7 @@ def test_it_paginates_fifty_a_page_in_vietnamese_order(client, people, units):
                   sort_key=f"9{i:03d}") for i in range(60)])
     first = client.get(reverse("household-list")).content.decode()
     assert "V-0" in first and "P-045" in first and "P-046" not in first
+    assert 'href="/households/?page=2" rel="next"' in first  # the shared pager (web/_pager.html)
     second = client.get(reverse("household-list"), {"page": 2}).content.decode()
     assert "P-046" in second and "P-059" in second
 
