@@ -844,8 +844,10 @@ def _commit(parsed: Parsed, *, actor: Actor, replace: bool, name: str) -> PlanIm
         if existed else None
     if plan is not None and not replace:
         raise ImportProblems([Problem(SHEET_PLAN, parsed.rows.get("number", 0), FIELDS_BY_KEY["number"].label,
-                                      f"{agency.name} đã có kế hoạch {plan.number} năm {plan.year}. Để cập nhật kế "
-                                      f"hoạch đó theo tệp, nhập lại với tùy chọn cập nhật (--replace).")])
+                                      message(gettext_noop(
+                                          "%(agency)s already has plan %(number)s of %(year)s. To update that plan "
+                                          "from the file, import it again with the update option (--replace)."),
+                                          agency=agency.name, number=plan.number, year=plan.year))])
     values = _plan_values(parsed)
     created = plan is None
     if plan is None:

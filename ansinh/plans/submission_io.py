@@ -197,7 +197,8 @@ def find_plan_and_unit(*, number: str, year: int, unit_code: str, edition: str =
     candidates = list((plans if plans is not None else Plan.objects.all()).filter(
         number=" ".join(number.split()), year=year).select_related("agency", "unit"))
     if not candidates:
-        raise CellError(f"Không có kế hoạch {number} năm {year} (hoặc bạn không được xem kế hoạch đó).")
+        raise CellError(message(gettext_noop("No plan %(number)s of %(year)s (or you may not see it)."),
+                                number=number, year=year))
     codes = code_candidates(unit_code)
     pairs: list[tuple[Plan, Unit]] = []
     for plan in candidates:
@@ -210,10 +211,12 @@ def find_plan_and_unit(*, number: str, year: int, unit_code: str, edition: str =
     if len(pairs) > 1 and agency:
         pairs = [(p, u) for p, u in pairs if fold(p.agency.name) == fold(agency)] or pairs
     if not pairs:
-        raise CellError(f"Không có đơn vị mã {unit_code} trong địa bàn của kế hoạch {number} năm {year}.")
+        raise CellError(message(gettext_noop("No unit with code %(code)s in the area of plan %(number)s of "
+                                             "%(year)s."), code=unit_code, number=number, year=year))
     if len(pairs) > 1:
         names = "; ".join(p.agency.name for p, _ in pairs)
-        raise CellError(f"Có nhiều kế hoạch {number} năm {year} ({names}): ghi rõ cơ quan ban hành.")
+        raise CellError(message(gettext_noop("Several plans %(number)s of %(year)s (%(agencies)s): name the "
+                                             "issuing body."), number=number, year=year, agencies=names))
     return pairs[0]
 
 
