@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]  # ansinh/
 # A scope filter written by hand: a unit's materialised path, or the Scope's query builders.
-FORBIDDEN = re.compile(r"path__(?:i?startswith|i?regex|contains|range)\b|\.data_filter\(|\.change_filter\(|\b_under\(")
+FORBIDDEN = re.compile(r"path__(?:i?startswith|i?regex|contains|range|under)\b|\.data_filter\(|\.change_filter\(|\b_under\(")
 
 
 def _view_and_api_modules() -> list[Path]:
