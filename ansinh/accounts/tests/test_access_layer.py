@@ -40,7 +40,7 @@ def test_it_catches_a_view_that_filters_by_path(tmp_path: Path) -> None:
     """The pattern finds what it is there to find (so that the test above can fail)."""
     samples = ['Household.objects.filter(commune__path__startswith=unit.path)',
                'Unit.objects.filter(path__regex=r"^/1/")', 'units.filter(scope.data_filter(""))',
-               'Q(**{"path__startswith": p})', 'Scope._under(paths)']
+               'Q(**{"path__startswith": p})', 'Scope._under(paths)', 'units.filter(path__under=unit.path)']
     assert all(FORBIDDEN.search(sample) for sample in samples)
     assert not FORBIDDEN.search("households_in_unit(households, unit)")
 
