@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ansinh.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -218,9 +219,10 @@ AXES_VERBOSE = False
 # The pair, not the address alone: one person's typos do not lock out the whole commune office
 # that shares her address.
 
-# Sessions end after two idle hours, and when the browser closes.
+# Sessions end after two idle hours, and when the browser closes. A session is written only when it
+# changes: the idle expiry is kept by ansinh.accounts.sessions.IdleSessionMiddleware.
 SESSION_COOKIE_AGE = env_int("ANSINH_SESSION_IDLE_MINUTES", 120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -38,12 +38,31 @@ REGISTER_FIELD = Field.POVERTY
 
 
 def under(paths: Collection[str], prefix: str = "") -> Q:
-    """Records whose unit (through `prefix`, e.g. "commune__") is inside one of the subtrees."""
+    """Records whose unit is inside one of the subtrees of `paths`.
+
+    `prefix` says where the unit is: "" for units themselves, a relation ending in "__" for
+    records attached to a unit ("commune__", "household__commune__"), or a column prefix ending in
+    "_" for a copy of the unit's path ("unit_" for `AuditEvent.unit_path`).
+
+    Written for the indexes: a record's unit is matched by id among the subtree's units,
+    `commune_id IN (SELECT id FROM geo_unit WHERE path under …)`, so the records' table is read
+    through its index on the unit and a commune officer's query costs what her commune holds. A
+    prefix match over the join (`commune__path__startswith`) read the whole table on SQLite, whose
+    LIKE uses no index. The path match itself is `path__under` (`ansinh.geo.models.Under`), served
+    by the path index on both databases.
+    """
     if not paths:
         return Q(pk__in=[])
+    within = Q()
+    for path in paths:
+        within |= Q(path__under=path)
+    if not prefix:
+        return within
+    if prefix.endswith("__"):
+        return Q(**{f"{prefix[:-2]}__in": Unit.objects.filter(within).values("pk")})
     q = Q()
     for path in paths:
-        q |= Q(**{f"{prefix}path__startswith": path})
+        q |= Q(**{f"{prefix}path__under": path})
     return q
 
 
@@ -51,6 +70,8 @@ def under(paths: Collection[str], prefix: str = "") -> Q:
 class Scope:
     user: User
     assignments: list[RoleAssignment] = field(default_factory=list)
+    # Unit ids of small subtrees (communes and below), read once per request: see `_filter`.
+    _subtree_ids: dict[tuple[str, ...], list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def national(self) -> bool:
@@ -71,7 +92,7 @@ class Scope:
     def context_ids(self) -> set[int]:
         """Ancestors of the assigned units, and legacy units merged into them with their ancestors."""
         ids = ids_from_paths(self._paths())
-        legacy_paths = Succession.objects.filter(under(self._paths(), "new__")).values_list(
+        legacy_paths = Succession.objects.filter(self._filter(self.assignments, "new")).values_list(
             "old__path", flat=True
         )
         return ids | ids_from_paths(legacy_paths)
@@ -85,7 +106,7 @@ class Scope:
         """Units this user may see."""
         if self.national:
             return Q()
-        return under(self._paths()) | Q(pk__in=self.context_ids)
+        return self._filter(self.assignments, "") | Q(pk__in=self.context_ids)
 
     def _editing(self, field: str | None) -> list[RoleAssignment]:
         """Assignments that change data, in `field` when given (a provincial officer counts only
@@ -102,11 +123,21 @@ class Scope:
         """Records attached to a unit (through `unit_field`) the user may change (in `field`)."""
         return self._filter(self._editing(field), unit_field)
 
-    @staticmethod
-    def _filter(assignments: list[RoleAssignment], unit_field: str) -> Q:
+    def _filter(self, assignments: list[RoleAssignment], unit_field: str) -> Q:
+        """Records whose unit (through `unit_field`, "" for units themselves) is inside one of the
+        assigned units' subtrees. Assignments on communes (and below) name their subtree's unit ids
+        outright, `commune_id IN (13859, 13860, …)`, read once per request: the planner of either
+        database then reads the records through their index on the unit, and the units table not at
+        all. Larger subtrees (a province: hundreds of communes, thousands of hamlets) are a subquery
+        on the path index (`under`)."""
         if any(a.unit.level == Level.COUNTRY for a in assignments):
             return Q()
-        return under([a.unit.path for a in assignments], f"{unit_field}__" if unit_field else "")
+        paths = tuple(sorted({a.unit.path for a in assignments}))
+        if not paths or any(a.unit.level < Level.COMMUNE for a in assignments):
+            return under(paths, f"{unit_field}__" if unit_field else "")
+        if paths not in self._subtree_ids:
+            self._subtree_ids[paths] = list(Unit.objects.filter(under(paths)).order_by("pk").values_list("pk", flat=True))
+        return Q(**{f"{unit_field}__in" if unit_field else "pk__in": self._subtree_ids[paths]})
 
     def covers(self, unit: Unit) -> bool:
         """The unit is inside (or is) one of the user's units."""
@@ -243,7 +274,7 @@ def user_directory_for_user(actor: Any) -> QuerySet[User]:
 
 def users_under_unit(users: QuerySet[User], unit: Unit) -> QuerySet[User]:
     """Of `users`, those holding a role on the unit or a unit inside it."""
-    return users.filter(pk__in=RoleAssignment.objects.filter(unit__path__startswith=unit.path).values("user_id"))
+    return users.filter(pk__in=RoleAssignment.objects.filter(under([unit.path], "unit__")).values("user_id"))
 
 
 MAX_PK = 2**63 - 1  # a larger number in a URL is nobody's key (and would overflow SQLite: a 500)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ansinh.geo.models import Level
+from ansinh.geo.models import Level, Under
 from ansinh.lib.vietnamese import fold
 
 
@@ -260,3 +260,7 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+
+# `unit_path__under`: the audit trail of a subtree, read through the unit_path index (ansinh.geo.models.Under).
+AuditEvent._meta.get_field("unit_path").register_lookup(Under)

@@ -21,7 +21,7 @@ import vietnam_provinces.legacy as vpl
 # (Ward.get_legacy_sources) and skips old codes missing from its legacy list, so we read the
 # table itself; the package is pinned to an exact version and tests guard the figures.
 from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW as WARD_OLD_TO_NEW
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import CODE_WIDTH, LEGACY_END, REFORM_DATE, Edition, Kind, Level, Succession, Unit
 
@@ -215,4 +215,15 @@ def load_official_map() -> LoadResult:
                    "updated": result.updated, "successions_created": result.successions_created,
                    "successions_deleted": result.successions_deleted},
         )
+    analyze_map()
     return result
+
+
+def analyze_map() -> None:
+    """Refreshes the planner's statistics of the map's tables. SQLite keeps none until asked:
+    without them it guesses that `level = 3` picks ten units out of 14,000 and reads every
+    commune of the country through the level index instead of a subtree's few units by id or by
+    path (10 ms a query). The map changes only when loaded, so its statistics stay true."""
+    with connection.cursor() as cursor:
+        for model in (Unit, Succession):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

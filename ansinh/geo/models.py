@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Lookup, Q
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.lib.vietnamese import fold, sort_key
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 REFORM_DATE = dt.date(2025, 7, 1)
 LEGACY_END = REFORM_DATE - dt.timedelta(days=1)
@@ -60,6 +66,31 @@ class Edition(models.TextChoices):
     CURRENT = "current", _("since the 2025 reform (from 01/07/2025)")
 
 
+class Under(Lookup):
+    """`path__under="/1/95/"`: the path starts with the given one (a unit's subtree), written so
+    that an index on the column serves it on both databases.
+
+    SQLite's LIKE is case-insensitive and so never uses an index on a column of the default
+    (binary) collation: the prefix becomes the range `path >= '/1/95/' AND path < '/1/950'`,
+    exact for byte-wise comparison. PostgreSQL keeps `LIKE '/1/95/%'`, which Django's
+    `varchar_pattern_ops` index of every indexed CharField serves whatever the database's
+    collation (a range would not be exact under a linguistic collation that ignores '/').
+    Registered on the path columns (`Unit.path`, `AuditEvent.unit_path`), not on every CharField.
+    """
+
+    lookup_name = "under"
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> Any:
+        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> Any:
+        if not isinstance(self.rhs, str) or not self.rhs:
+            return self.as_sql(compiler, connection)
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        above = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)  # the first string after every one with the prefix
+        return f"({lhs_sql} >= %s AND {lhs_sql} < %s)", (*lhs_params, self.rhs, *lhs_params, above)
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def on(self, date: dt.date) -> UnitQuerySet:
         """Units in force on `date` (validity dates are inclusive)."""
@@ -72,10 +103,10 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def subtree(self, unit: Unit) -> UnitQuerySet:
         """The unit and its descendants (one indexed prefix match on the path)."""
-        return self.filter(path__startswith=unit.path)
+        return self.filter(path__under=unit.path)
 
     def descendants_of(self, unit: Unit) -> UnitQuerySet:
-        return self.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+        return self.filter(path__under=unit.path).exclude(pk=unit.pk)
 
     def search(self, query: str) -> UnitQuerySet:
         """Accent-insensitive: "tra cu" finds "Trà Cú"; every word must match; a code matches exactly."""
@@ -190,6 +221,9 @@ class Unit(models.Model):
         return sorted(pairs, key=lambda pair: pair[0].sort_key)
 
 
+Unit._meta.get_field("path").register_lookup(Under)
+
+
 def ids_from_paths(paths: Iterable[str]) -> set[int]:
     """Every unit id that appears in the given materialised paths (the units and their ancestors)."""
     return {int(part) for path in paths for part in path.strip("/").split("/") if part}
@@ -228,7 +262,7 @@ def current_home(unit: Unit) -> Unit:
     if unit.level == Level.COMMUNE:
         olds: Iterable[int] = [unit.pk]
     else:
-        olds = Unit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE).values_list("pk", flat=True)
+        olds = Unit.objects.filter(path__under=unit.path, level=Level.COMMUNE).values_list("pk", flat=True)
     paths = list(
         Unit.objects.filter(sources__old__in=list(olds)).values_list("path", flat=True).distinct()
     )

@@ -147,7 +147,7 @@ def _rows(round: ReviewRound, spec: engine.StandardSpec, assessments: QuerySet[A
     (`engine.stored_reasons`, the sentence halves once per distinct case)."""
     head_id = Member.objects.filter(household=OuterRef("household_id"), relation=Relation.HEAD,
                                     died_on__isnull=True, left_on__isnull=True).order_by("pk").values("citizen_id")[:1]
-    found = (assessments.filter(round=round, status=status, commune__path__startswith=unit.path)
+    found = (assessments.filter(round=round, status=status, commune__in=Unit.objects.subtree(unit).values("pk"))
              .annotate(head_citizen_id=Subquery(head_id))
              .order_by("commune__sort_key", "commune__code", "household__sort_key", "household__code")
              .values_list("commune_id", "household__code", "household__head_name", "head_citizen_id",
