@@ -283,8 +283,15 @@ class Assessment(models.Model):
     # No index of its own on `round`, `commune` or `hamlet`: the unique (round, household) and the
     # (round, commune, status) indexes serve every query, and each index costs time in the bulk
     # insert of a round.
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assessments", db_index=False)
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments")
+    # No database constraint on `round` and `household` either (Django still cascades their deletes):
+    # PostgreSQL checks a deferred foreign key row by row at commit, ≈ 12 s of the 1,000,000-row
+    # insert of a province's round for the two of them. Rows are written only by the round's bulk
+    # insert, which holds the round FOR UPDATE and reads the households in the same transaction;
+    # households are never deleted by the application (they are dissolved or move).
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assessments", db_index=False,
+                              db_constraint=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments",
+                                  db_constraint=False)
     # Copies of the household's own commune and hamlet at classification time, written only by the
     # round's bulk insert: no database constraint, whose deferred checks on PostgreSQL cost ≈ 6 s per
     # 300,000 rows at commit.

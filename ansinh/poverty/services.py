@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,25 +96,31 @@ def _scoring_tables(standard: PovertyStandard) -> dict[str, dict[str, Any]]:
     return {t.region: {"base": t.base, "items": t.items} for t in IncomeScoringTable.objects.filter(standard=standard)}
 
 
-def _previous_statuses(round_: ReviewRound, commune_ids: list[int], ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _previous_statuses(round_: ReviewRound, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Status codes in the previous round (-1: not assessed) and whether the household was ever
-    poor in an earlier round (for re-poverty): two integer queries, matched by household id."""
+    poor in an earlier round (for re-poverty): two integer queries, matched by household id.
+
+    Both read only the assessments in the range of the batch's household ids (`ids` is sorted; the
+    previous round's through its unique (round, household) index) and keep those of `ids`: a batch's
+    households are mostly a run of ids, so this reads about one batch of the previous round instead
+    of all of it per batch (a 1,000,000-household province's round in five batches read 5,000,000
+    rows and joined them with the batch's households: ≈ 3 s per batch, now ≈ 0.2 s).
+    """
     previous = np.full(len(ids), -1, dtype=np.int64)
     ever_poor = np.zeros(len(ids), dtype=bool)
-    if round_.previous is None:
+    if round_.previous is None or not len(ids):
         return previous, ever_poor
-    marks, params = facts._in(commune_ids)
-    inside = f"a.household_id IN (SELECT h.id FROM households_household h WHERE h.commune_id IN ({marks}))"
+    first, last = int(ids[0]), int(ids[-1])
     rows = facts._fetch(
         f"SELECT a.household_id, {facts._case('a.status', engine.STATUS_INDEX)} FROM households_assessment a "
-        f"WHERE a.round_id = %s AND {inside}", [round_.previous.pk, *params], 2)
+        f"WHERE a.round_id = %s AND a.household_id >= %s AND a.household_id <= %s", [round_.previous.pk, first, last], 2)
     at = np.searchsorted(ids, rows[:, 0])
     found = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == rows[:, 0])
     previous[at[found]] = rows[found, 1]
     earlier = facts._fetch(
-        f"SELECT DISTINCT a.household_id FROM households_assessment a JOIN households_reviewround r "
-        f"ON r.id = a.round_id WHERE {inside} AND a.status = %s AND r.kind = %s AND r.year < %s",
-        [*params, PovertyStatus.POOR.value, RoundKind.PERIODIC.value, round_.previous.year], 1)[:, 0]
+        "SELECT DISTINCT a.household_id FROM households_assessment a JOIN households_reviewround r ON r.id = a.round_id "
+        "WHERE r.kind = %s AND r.year < %s AND a.household_id >= %s AND a.household_id <= %s AND a.status = %s",
+        [RoundKind.PERIODIC.value, round_.previous.year, first, last, PovertyStatus.POOR.value], 1)[:, 0]
     if len(earlier):
         ever_poor = np.isin(ids, earlier)
     return previous, ever_poor
@@ -193,6 +198,12 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
     """Classifies the households of some communes: every active one in a periodic review; in a
     regular (monthly) review, those surveyed in the month on their request (Decision 24/2021/QĐ-TTg)."""
     surveyed = _month(round_) if round_.kind == RoundKind.REGULAR else None
+    if connection.vendor == "postgresql":
+        # For the rest of the round's transaction: no JIT compilation (≈ 0.4 s per large query of
+        # facts.load, each run once per batch) and sorts of a batch's members in memory, not on disk.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
     loaded = facts.load(on=round_.reference_date, year=round_.year, commune_ids=commune_ids, region=region,
                         surveyed=surveyed)
     h, m = loaded.households, loaded.members
@@ -203,7 +214,7 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
     income, estimated = facts.estimate_income(h, tables)
     counts, status = engine.classify(spec, urban=h.urban, income=income, flags=flags.matrix)
     mask = engine.masks(flags.matrix)
-    previous, ever_poor = _previous_statuses(round_, commune_ids, h.ids)
+    previous, ever_poor = _previous_statuses(round_, h.ids)
     transitions = engine.transitions(previous, status, ever_poor)
     can_work = np.bincount(m.hh[m.bools["can_work"]], minlength=n) if len(m) else np.zeros(n)
     meritorious = np.bincount(m.hh[m.bools["meritorious"]], minlength=n) > 0 if len(m) else np.zeros(n, bool)
@@ -214,11 +225,13 @@ def _classify_batch(round_: ReviewRound, spec: engine.StandardSpec, tables: dict
     statuses = engine.STATUS_VALUES
     previous_values = ["" if p < 0 else statuses[p] for p in previous.tolist()]
     methods = np.where(estimated, IncomeMethod.ESTIMATED, IncomeMethod.DECLARED).tolist()
+    # Whole đồng as plain ints: the decimal column takes them as they are (a Decimal per row cost
+    # ≈ 1 s per 1,000,000 rows to build and to write).
     income_int = np.rint(income).astype(np.int64).tolist()
     status_list, area_list = status.tolist(), h.urban.tolist()
     rows = (
         (round_.pk, hid, commune, None if hamlet < 0 else hamlet, "urban" if urb else "rural", eth, size,
-         Decimal(inc), method, msk, cnt, statuses[st], prev, trans, bool(cw == 0), bool(mer), bool(alw), nd)
+         inc, method, msk, cnt, statuses[st], prev, trans, bool(cw == 0), bool(mer), bool(alw), nd)
         for hid, commune, hamlet, urb, eth, size, inc, method, msk, cnt, st, prev, trans, cw, mer, alw, nd in zip(
             h.ids.tolist(), loaded.commune.tolist(), loaded.hamlet.tolist(), area_list, loaded.ethnicity,
             h.size.tolist(), income_int, methods, mask.tolist(), counts.tolist(), status_list, previous_values,
