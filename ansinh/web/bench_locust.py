@@ -111,12 +111,18 @@ def run_stage(config: dict[str, Any], stage: dict[str, Any]) -> dict[str, Any]:
     login_problems = [f"{e.name}: {e.error} ({e.occurrences}×)" for e in env.stats.errors.values()]
     env.stats.reset_all()
     started = time.monotonic()
-    while time.monotonic() - started < stage["seconds"] and env.stats.total.num_requests < stage["max_requests"]:
+    while env.stats.total.num_requests < stage["max_requests"] and (
+            time.monotonic() - started < stage["seconds"]
+            # a smoke test's stage lasts until every page has answered once (at most 5 times its time)
+            or (stage.get("every_page") and time.monotonic() - started < 5 * stage["seconds"]
+                and not all(env.stats.get(f"{cls.label} · {page}", "GET").num_requests
+                            for cls, _ in classes for page, _path in cls.pages))):
         gevent.sleep(0.25)
     elapsed = time.monotonic() - started
     runner.stop()
     runner.quit()
-    gevent.sleep(3)  # what the server still had queued, answered to nobody, stays out of the next stage
+    if not stage.get("last"):
+        gevent.sleep(3)  # what the server still had queued, answered to nobody, stays out of the next stage
     rows = []
     for cls, _ in classes:  # every page of the stage's roles, in the order of the config, measured or not
         for page, _path in cls.pages:

@@ -321,7 +321,7 @@ def gunicorn(env: dict[str, str], *, workers: int, log: Path) -> Iterator[str]:
                 pass
             if time.monotonic() > deadline:
                 raise CommandError(f"gunicorn did not answer within 90 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+            time.sleep(0.2)
         yield address
     finally:
         stop(proc)
@@ -398,7 +398,8 @@ class Command(BaseCommand):
             with gunicorn(env, workers=workers, log=tmp / "gunicorn.log") as address:
                 config: dict[str, Any] = {"host": address, "roles": roles, "spawn_rate": 5, "stages": [
                     {"key": stage.key, "name": stage.name, "users": stage.users, "think": stage.think,
-                     "seconds": seconds or stage.seconds, "max_requests": MAX_REQUESTS} for stage in chosen]}
+                     "seconds": seconds or stage.seconds, "max_requests": MAX_REQUESTS,
+                     "every_page": stage is SMOKE, "last": stage is chosen[-1]} for stage in chosen]}
                 (tmp / "config.json").write_text(json.dumps(config))
                 self.say(f"gunicorn: {workers} workers at {address}; Locust: {len(chosen)} stages")
                 locust_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
