@@ -19,6 +19,7 @@ RESULT: per stage, per page: requests, errors, median, p95, p99 (ms) and request
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import sys
@@ -137,6 +138,7 @@ def run_stage(config: dict[str, Any], stage: dict[str, Any]) -> dict[str, Any]:
     say(f"{stage['name']}: {env.stats.total.num_requests} requests in {elapsed:.0f} s, "
         f"{env.stats.total.num_failures} errors")
     return {"name": stage["name"], "users": stage["users"], "think": stage["think"], "seconds": elapsed,
+            "load": os.getloadavg(),  # at the end of the stage: the machine may be shared
             "logged_in": logged_in, "login_errors": login_errors, "login_problems": login_problems[:5],
             "rows": rows, "problems": problems[:10],
             "total": {"requests": env.stats.total.num_requests, "errors": env.stats.total.num_failures,

@@ -111,3 +111,10 @@ def test_it_is_skipped_when_asked(monkeypatch, tmp_path):
     said: list[str] = []
     bench_load.measure(said.append, {}, "sqlite:///unused", tmp_path)
     assert said == ["load test: skipped (ANSINH_BENCH_LOAD=0)"]
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_without_the_demo_province(tmp_path):
+    """No round or plan yet: a clear message before any server starts."""
+    with pytest.raises(CommandError, match="đợt rà soát và kế hoạch năm 2025"):
+        call_command("bench_load", "run", "--static-root", str(tmp_path), stdout=io.StringIO())

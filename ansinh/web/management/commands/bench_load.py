@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -328,15 +329,15 @@ def gunicorn(env: dict[str, str], *, workers: int, log: Path) -> Iterator[str]:
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, 15)
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
-        except ProcessLookupError:
-            pass
+    """gunicorn's master and workers (the process group it leads): a graceful stop, then a kill."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:  # already gone
+        proc.wait()
 
 
 def table(stage: dict[str, Any]) -> list[str]:
@@ -403,17 +404,23 @@ class Command(BaseCommand):
                 (tmp / "config.json").write_text(json.dumps(config))
                 self.say(f"gunicorn: {workers} workers at {address}; Locust: {len(chosen)} stages")
                 locust_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-                proc = subprocess.run(
+                # Locust's own lines (a stage starts, its requests and errors) show as they come.
+                proc = subprocess.Popen(
                     [sys.executable, "-m", "ansinh.web.bench_locust", str(tmp / "config.json"), str(tmp / "result.json")],
                     env=locust_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                if proc.returncode != 0 or not (tmp / "result.json").exists():
-                    raise CommandError(f"Locust failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}")
+                assert proc.stdout is not None
+                said = []
+                for line in proc.stdout:
+                    said.append(line.rstrip())
+                    self.say(f"  locust: {said[-1]}")
+                if proc.wait() != 0 or not (tmp / "result.json").exists():
+                    raise CommandError(f"Locust failed (exit {proc.returncode}):\n" + "\n".join(said[-60:]))
                 server_log = (tmp / "gunicorn.log").read_text()
             result = json.loads((tmp / "result.json").read_text())
         for stage, spec in zip(result["stages"], config["stages"], strict=True):
             stage["key"] = spec["key"]
-            load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-            self.say(f"{stage['name']}: {stage['seconds']:.0f} s measured (load average {load})")
+            load = " / ".join(f"{x:.1f}" for x in stage["load"])
+            self.say(f"{stage['name']}: {stage['seconds']:.0f} s measured (load average at its end {load})")
             self.say("\n".join(f"  {line}" for line in table(stage)))
             for problem in stage["login_problems"] + stage["problems"]:
                 self.say(f"  error: {problem}")
