@@ -14,7 +14,7 @@ field (`giamngheo`), each logged in through the login page and reading, in turn,
 (`PAGES`). Stages (`STAGES`): one user of each role alone, one request after another (what one
 officer sees: the server has nothing else to do); 10 and 50 users, half of each role, with a
 think time of 4–6 s between two requests (how officers work); then closed-loop throughput (no
-think time) with 4 and 10 users. The ramp-up and the logins are not measured.
+think time) with 4 and 10 users. The ramp-up, the logins and a warm-up (`WARM_UP`) are not measured.
 
 Environment: ANSINH_BENCH_LOAD=0 skips it; ANSINH_BENCH_LOAD_HOUSEHOLDS (default 300000) is the
 province's size; ANSINH_BENCH_LOAD_SMALL (default 20000; 0: none) the size at which the commune
@@ -84,6 +84,11 @@ STAGES = [
     Stage("closed-4", "closed loop, 4 users (2 + 2), no think time", {COMMUNE: 2, PROVINCE: 2}, None, 45),
     Stage("closed-10", "closed loop, 10 users (5 + 5), no think time", {COMMUNE: 5, PROVINCE: 5}, None, 45),
 ]
+# Not measured: each gunicorn worker compiles the templates and fills its caches on its first
+# requests, which would otherwise be the slowest of the first stage (it lasts until every page has
+# answered, at least 10 s).
+WARM_UP = Stage("warm-up", "warm-up (not measured), 4 users (2 + 2), no think time",
+                {COMMUNE: 2, PROVINCE: 2}, None, 10)
 SMOKE = Stage("smoke", "2 users (1 + 1), no think time", {COMMUNE: 1, PROVINCE: 1}, None, 5)  # the test's
 STAGE_SETS = {"full": [stage.key for stage in STAGES], "commune": ["one-commune"], "smoke": ["smoke"]}
 LABELS = {COMMUNE: "commune", PROVINCE: "province"}
@@ -392,6 +397,8 @@ class Command(BaseCommand):
             self.say(f"{role['label']} officer {role['username']}: {role['in_scope']:,} households in scope; "
                      f"name searched: {role['name']}")
         chosen = [stage for stage in [*STAGES, SMOKE] if stage.key in STAGE_SETS[stages]]
+        if stages != "smoke":
+            chosen.insert(0, WARM_UP)
         with tempfile.TemporaryDirectory(prefix="ansinh-load-") as tmp_name:
             tmp = Path(tmp_name)
             url = os.environ.get("ANSINH_DATABASE_URL") or settings.DATABASE_URL
@@ -400,7 +407,7 @@ class Command(BaseCommand):
                 config: dict[str, Any] = {"host": address, "roles": roles, "spawn_rate": 5, "stages": [
                     {"key": stage.key, "name": stage.name, "users": stage.users, "think": stage.think,
                      "seconds": seconds or stage.seconds, "max_requests": MAX_REQUESTS,
-                     "every_page": stage is SMOKE, "last": stage is chosen[-1]} for stage in chosen]}
+                     "every_page": stage in (SMOKE, WARM_UP), "last": stage is chosen[-1]} for stage in chosen]}
                 (tmp / "config.json").write_text(json.dumps(config))
                 self.say(f"gunicorn: {workers} workers at {address}; Locust: {len(chosen)} stages")
                 locust_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
@@ -419,6 +426,11 @@ class Command(BaseCommand):
             result = json.loads((tmp / "result.json").read_text())
         for stage, spec in zip(result["stages"], config["stages"], strict=True):
             stage["key"] = spec["key"]
+        for stage in result["stages"]:
+            if stage["key"] == WARM_UP.key:  # no table; its errors count in the goals
+                self.say(f"{stage['name']}: {stage['total']['requests']:,} requests, "
+                         f"{stage['total']['errors'] + stage['login_errors']:,} errors")
+                continue
             load = " / ".join(f"{x:.1f}" for x in stage["load"])
             self.say(f"{stage['name']}: {stage['seconds']:.0f} s measured (load average at its end {load})")
             self.say("\n".join(f"  {line}" for line in table(stage)))
