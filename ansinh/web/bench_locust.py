@@ -75,7 +75,10 @@ class Officer(HttpUser):
             path = path.replace("{household}", str(random.choice(self.households)))
         with self.client.get(path, name=f"{self.label} · {name}", allow_redirects=False, catch_response=True,
                              timeout=REQUEST_TIMEOUT) as response:
-            if not 200 <= response.status_code < 300:
+            if response.status_code == 0:  # no answer: the client's timeout, or the connection dropped
+                response.failure(f"no answer within {REQUEST_TIMEOUT} s" if "timed out" in str(response.error)
+                                 else f"no answer: {type(response.error).__name__}")
+            elif not 200 <= response.status_code < 300:
                 where = response.headers.get("Location", "")
                 response.failure(f"HTTP {response.status_code}" + (f" to {where}" if where else ""))
 
