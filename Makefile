@@ -51,7 +51,9 @@ ci: typecheck test
 # Figures on SQLite, then on a throwaway PostgreSQL server when Debian's postgresql is installed.
 # The bench's own process only orchestrates (debug settings); its steps run in child processes,
 # the review rounds with production settings and a throwaway secret key.
+# The load test needs the `bench` extra (Locust, gunicorn); ANSINH_BENCH_LOAD=0 skips it.
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	ANSINH_DEBUG=1 $(BIN)/ansinh bench
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  scripts/with-postgres sh -c 'ANSINH_DEBUG=1 ANSINH_BENCH_DATABASE_URL=$$ANSINH_DATABASE_URL $(BIN)/ansinh bench'; \

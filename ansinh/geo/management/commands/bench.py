@@ -19,6 +19,9 @@ quick run: ANSINH_BENCH_HOUSEHOLDS=20000):
 Plans figures (`bench_plans`), at ANSINH_BENCH_PLAN_HOUSEHOLDS households (default 300,000), on
 the households database of that size when there is one (else on a database of their own): all
 indicators for every unit of the province, and its report as .docx and .xlsx.
+
+Then the load test (`bench_load`: Locust against gunicorn, the main pages as a commune and a
+provincial officer; see that module).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from ansinh.plans.management.commands import bench_plans
+from ansinh.web.management.commands import bench_load
 
 
 @dataclass
@@ -98,6 +102,7 @@ class Command(BaseCommand):
             seconds, _, out = run_measured(["bench_queries"], env)
             self.stdout.write(out)
             self.poverty(env, url, Path(tmp))
+            bench_load.measure(self.say, env, url, Path(tmp))  # Locust against gunicorn (ANSINH_BENCH_LOAD=0: skipped)
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
