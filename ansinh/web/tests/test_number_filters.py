@@ -1,0 +1,94 @@
+"""The number filters (`vn.num`, `vn.pct`) write exactly what Django's number_format wrote before
+they were made cheap: the same digits, separators and rounding, in Vietnamese and in English."""
+
+from __future__ import annotations
+
+import random
+import time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import translation
+from django.utils.formats import number_format
+
+from ansinh.web.templatetags.vn import num, pct
+
+
+def reference_num(value: Any, decimals: int = 0) -> str:
+    """The filter as it was (Django's number_format after rounding half up)."""
+    if value is None or value == "":
+        return ""
+    try:
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        pass
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+VALUES: list[Any] = [10**28 - 1, 10**28, -(10**29), 
+    0, 1, -1, 7, 999, 1000, 7645, -7645, 1234567, 300000, 10**12, -(10**15), 0.0, -0.0, 0.04, -0.04, 0.05, -0.05,
+    2 / 3, 21.25, 21.35, 21.345, 99.95, 100.0, 1e-7, 12345.678901, -98765.4321, 1e20, 1e25, 3.0e-5,
+    Decimal("0"), Decimal("-0.00"), Decimal("23000.0000"), Decimal("21.3000"), Decimal("0.125"), Decimal("-1234.5"),
+    Decimal("1E+3"), Decimal("NaN"), Decimal("Infinity"), float("inf"), float("nan"), "1234", "12.5", "abc", True,
+]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_it_writes_what_number_format_wrote(language: str) -> None:
+    rng = random.Random(15)
+    values = VALUES + [rng.randint(-10**9, 10**9) for _ in range(300)] + [
+        rng.uniform(-1e6, 1e6) for _ in range(300)] + [Decimal(rng.randint(-10**8, 10**8)).scaleb(-4) for _ in range(300)]
+    with translation.override(language):
+        for value in values:
+            for decimals in (0, 1, 2, 4, 6, 8):
+                try:
+                    expected = reference_num(value, decimals)
+                except Exception as exc:  # noqa: BLE001 - the same failure is expected
+                    with pytest.raises(type(exc)):
+                        num(value, decimals)
+                    with pytest.raises(type(exc)):
+                        pct(value, decimals)
+                    continue
+                assert num(value, decimals) == expected, (value, decimals)
+                assert pct(value, decimals) == f"{expected}%", (value, decimals)
+
+
+def test_it_writes_vietnamese_separators() -> None:
+    with translation.override("vi"):
+        assert num(7645) == "7.645"
+        assert pct(21.3) == "21,3%"
+        assert pct(2 / 3 * 100) == "66,7%"
+        assert num(-0.04, 1) == "0,0"
+        assert num(1234567.891, 2) == "1.234.567,89"
+        assert num(None) == "" and num("") == "" and pct(None) == ""
+    with translation.override("en"):
+        assert num(1234567.891, 2) == "1,234,567.89"
+
+
+def test_it_follows_changed_format_settings() -> None:
+    with translation.override("en"), override_settings(FORMAT_MODULE_PATH=None):
+        # Django's own English formats group by three with "," and write "." for decimals
+        assert num(1234.5, 1) == reference_num(1234.5, 1)
+
+
+def test_it_is_cheaper_than_number_format() -> None:
+    """The figures of a province's page (4,300 numbers) cost well under half of what they did
+    (compared in the same run, so that a busy machine slows both alike)."""
+    rng = random.Random(1)
+    values = [rng.randint(0, 10**6) for _ in range(4300)]
+
+    def timed(fn: Any) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            for value in values:
+                fn(value, 0)
+                fn(value / 7, 1)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    with translation.override("vi"):
+        before, after = timed(reference_num), timed(num)
+    assert after < before / 2, (before, after)
