@@ -6,13 +6,19 @@ working capacity, with a meritorious member or under social protection, the shar
 each indicator, the transitions, and the support needs counted in seed 000. The caller passes an
 already scoped queryset (`ansinh.poverty.access.assessments_for_user`); grouped by province,
 it may span the province rounds of a year (the country's figures).
+
+A round's figures are counted once per commune and kept (`commune_counts`, table
+`RoundFigures`): the figures page, the API, the home page and the plans' counted results read
+them, and a re-run of an open round (a new `classified_at`) counts them again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.lookups import GreaterThan
 
@@ -20,8 +26,9 @@ from ansinh.geo.models import Unit
 from ansinh.households.models import NEED_FIELDS
 from ansinh.lib.ethnicity import KHMER, KINH
 
+from . import engine
 from .engine import StandardSpec
-from .models import Assessment, PovertyStatus, Transition
+from .models import Assessment, PovertyStatus, ReviewRound, RoundFigures, Transition
 
 POOR_OR_NEAR = Q(status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
 
@@ -104,18 +111,25 @@ def _aggregates(spec: StandardSpec) -> dict[str, Any]:
         out[f"n_{name}"] = Count("id", filter=POOR_OR_NEAR & _bit("needs", i))
     for transition in Transition.values:
         out[f"t_{transition}"] = Count("id", filter=Q(transition=transition))
+    # for the plans' counted figures (plans/counted.py): the reduction against the previous round
+    out["previous_poor"] = Count("id", filter=Q(previous_status=PovertyStatus.POOR))
+    # a household new to the register, or a first round, has no previous status ("")
+    out["previous_total"] = Count("id", filter=~Q(previous_status=""))
     return out
+
+
+COUNT_FIELDS = ("households", "poor", "near_poor", "average", "khmer", "khmer_poor", "khmer_near_poor",
+                "minority_poor", "minority_near_poor", "poor_no_working_capacity", "poor_meritorious",
+                "poor_social_protection", "near_poor_no_working_capacity")
 
 
 def _row(unit_id: int | None, name: str, values: dict[str, Any], spec: StandardSpec) -> Row:
     row = Row(unit_id=unit_id, name=name)
-    for key in ("households", "poor", "near_poor", "average", "khmer", "khmer_poor", "khmer_near_poor",
-                "minority_poor", "minority_near_poor", "poor_no_working_capacity", "poor_meritorious",
-                "poor_social_protection", "near_poor_no_working_capacity"):
-        setattr(row, key, values[key] or 0)
-    row.deprived = [values[f"d{i}"] or 0 for i in range(len(spec.indicators))]
-    row.needs = {name: values[f"n_{name}"] or 0 for name in NEED_FIELDS}
-    row.transitions = {t: values[f"t_{t}"] or 0 for t in Transition.values}
+    for key in COUNT_FIELDS:
+        setattr(row, key, values.get(key) or 0)
+    row.deprived = [values.get(f"d{i}") or 0 for i in range(len(spec.indicators))]
+    row.needs = {name: values.get(f"n_{name}") or 0 for name in NEED_FIELDS}
+    row.transitions = {t: values.get(f"t_{t}") or 0 for t in Transition.values}
     return row
 
 
@@ -140,4 +154,106 @@ def summary(assessments: QuerySet[Assessment], spec: StandardSpec, *, by: str = 
     total = Row(unit_id=None, name="Tổng cộng", deprived=[0] * len(spec.indicators))
     for row in rows:
         total.add(row)
+    return rows, total
+
+
+# --- Counted once: a round's figures by commune, kept in RoundFigures --------------------------
+
+# Bump when the counts change (a new aggregate): rows counted by older code are counted again.
+COUNTS_VERSION = 1
+
+
+def round_stamp(round_: ReviewRound) -> str:
+    """Which classification of the round the kept figures count: re-running it gives a new one."""
+    at = round_.classified_at.isoformat() if round_.classified_at else "-"
+    return f"{COUNTS_VERSION}/{at}/{round_.households_classified}"
+
+
+Counts = dict[str, int]  # the conditional counts of _aggregates, by name
+
+
+def _sum(parts: Iterable[Counts]) -> Counts:
+    out: Counts = {}
+    for part in parts:
+        for key, value in part.items():
+            out[key] = out.get(key, 0) + (value or 0)
+    return out
+
+
+def _count(round_: ReviewRound, commune_ids: list[int], spec: StandardSpec | None) -> dict[int, tuple[Counts, list[Any]]]:
+    """One GROUP BY (commune, hamlet) over the round's assessments in these communes: per commune,
+    its total and its hamlets' counts ([hamlet id or None, counts])."""
+    spec = spec or engine.spec_for(round_.standard)
+    grouped = (Assessment.objects.filter(round=round_, commune_id__in=commune_ids).order_by()
+               .values("commune_id", "hamlet_id").annotate(**_aggregates(spec)))
+    hamlets: dict[int, list[Any]] = {pk: [] for pk in commune_ids}
+    for group in grouped:
+        values: dict[str, Any] = dict(group)
+        commune, hamlet = values.pop("commune_id"), values.pop("hamlet_id")
+        hamlets.setdefault(commune, []).append([hamlet, {k: v or 0 for k, v in values.items()}])
+    return {pk: (_sum(counts for _hamlet, counts in found), found) for pk, found in hamlets.items()}
+
+
+def commune_counts(round_: ReviewRound, commune_ids: Iterable[int], *, hamlets: bool = False,
+                   spec: StandardSpec | None = None) -> dict[int, Any]:
+    """The round's counts of each commune asked for: its total (`Counts`, empty when none of its
+    households was classified) or, with `hamlets`, its hamlets' ([[hamlet id or None, Counts], …]).
+
+    1. Read the kept rows of these communes that count the round's current classification (its
+       stamp): a decided round's are read for good, an open round's until it is run again.
+    2. Count the communes missing (none kept yet, or kept from an earlier run) in one GROUP BY over
+       the round's (round, commune, status) index, only those communes: a commune officer's first
+       view counts her commune, not the province.
+    3. Keep them (replacing any of an earlier run). Two processes counting the same communes at
+       once both answer; the second's rows lose to the first's unique constraint and are dropped.
+    A round never classified has no assessments: nothing to count or keep.
+    """
+    ids = list(dict.fromkeys(commune_ids))
+    if round_.classified_at is None or not ids:
+        return {pk: ([] if hamlets else {}) for pk in ids}
+    stamp = round_stamp(round_)
+    column = "hamlets" if hamlets else "total"
+    found: dict[int, Any] = dict(RoundFigures.objects.filter(round=round_, commune_id__in=ids, stamp=stamp)
+                                 .values_list("commune_id", column))
+    missing = [pk for pk in ids if pk not in found]
+    if not missing:
+        return found
+    counted = _count(round_, missing, spec)
+    for pk, (total, parts) in counted.items():
+        found[pk] = parts if hamlets else total
+    try:
+        with transaction.atomic():
+            RoundFigures.objects.filter(round=round_, commune_id__in=missing).delete()
+            RoundFigures.objects.bulk_create([
+                RoundFigures(round=round_, commune_id=pk, stamp=stamp, total=total, hamlets=parts)
+                for pk, (total, parts) in counted.items()])
+    except IntegrityError:
+        pass  # another process kept the same counts meanwhile
+    return found
+
+
+def round_summary(round_: ReviewRound, spec: StandardSpec, commune_ids: Iterable[int], *,
+                  by: str = "commune", names: bool = True) -> tuple[list[Row], Row]:
+    """`summary` of the round's assessments in these communes (those the user may see), by
+    commune or by hamlet, from the counts kept per commune (`commune_counts`): rows in Vietnamese
+    order and the total. Without `names`, only the total is wanted (no unit is read)."""
+    if by not in ("commune", "hamlet"):
+        raise ValueError(f"Unknown grouping: {by!r}")
+    kept = commune_counts(round_, commune_ids, hamlets=by == "hamlet", spec=spec)
+    parts: dict[int | None, list[Counts]] = {}
+    for commune_id, value in kept.items():
+        if by == "commune":
+            if value:
+                parts.setdefault(commune_id, []).append(value)
+        else:
+            for hamlet_id, counts in value:
+                parts.setdefault(hamlet_id, []).append(counts)
+    merged = {unit_id: (found[0] if len(found) == 1 else _sum(found)) for unit_id, found in parts.items()}
+    total = _row(None, "Tổng cộng", _sum(merged.values()), spec)
+    if not names:
+        return [], total
+    units = {pk: (name, key) for pk, name, key in
+             Unit.objects.filter(pk__in=[pk for pk in merged if pk]).values_list("pk", "name", "sort_key")}
+    rows = [_row(unit_id, units.get(unit_id or 0, ("—", ""))[0], counts, spec) for unit_id, counts in merged.items()]
+    rows.sort(key=lambda r: (r.unit_id is None, units.get(r.unit_id or 0, ("", ""))[1], r.name))
     return rows, total

@@ -363,11 +363,11 @@ class Figures:
 
 
 def _figures(request: HttpRequest, pk: int) -> Figures:
-    """The round's figures within the user's scope (assessments_for_user ∩ the round), by commune
-    or, with ?unit=<commune id>, by hamlet of that commune. One GROUP BY (figures.summary)."""
+    """The round's figures within the user's scope (the round's communes the user may see), by
+    commune or, with ?unit=<commune id>, by hamlet of that commune: read from the counts kept per
+    commune (figures.round_summary), counted once per classification of the round."""
     user = request_user(request)
     round_ = get_round_for_user(user, pk)
-    assessments = assessments_for_user(user).filter(round=round_)
     commune = None
     if "unit" in request.GET:
         unit_pk = _int(request.GET["unit"])
@@ -377,13 +377,12 @@ def _figures(request: HttpRequest, pk: int) -> Figures:
         if (commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT
                 or not commune.path.startswith(round_.unit.path)):
             raise Http404
-        assessments = assessments.filter(commune=commune)
+        commune_ids = [commune.pk]
     else:
-        # Narrows the scan to the index (round, commune, …) of the communes in scope: a commune
-        # officer's figures of a province round read her commune's rows, not the province's.
-        assessments = assessments.filter(commune_id__in=round_communes(user, round_).values("pk"))
+        # a commune officer's figures of a province round are her commune's, not the province's
+        commune_ids = list(round_communes(user, round_).values_list("pk", flat=True))
     spec = engine.spec_for(round_.standard)
-    rows, total = figures.summary(assessments, spec, by="hamlet" if commune else "commune")
+    rows, total = figures.round_summary(round_, spec, commune_ids, by="hamlet" if commune else "commune")
     scope = get_scope(user)
     partial = not scope.covers(round_.unit)
     return Figures(round=round_, title=round_title(round_), spec=spec, commune=commune, rows=rows, total=total,
