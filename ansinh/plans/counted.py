@@ -100,18 +100,21 @@ def _kept_poverty_rows(rounds: list[ReviewRound], root: Unit) -> list[dict[str, 
                 by_commune.setdefault(pk, []).append(kept)
     rows = []
     for pk, parts in by_commune.items():
-        def total(key: str, parts: list[dict[str, int]] = parts) -> int:
-            return sum(part.get(key, 0) for part in parts)
-        rows.append({
-            "commune_id": pk, "households": total("households"), "khmer_households": total("khmer"),
-            "poor": total("poor"), "poor_khmer": total("khmer_poor"), "poor_minority": total("minority_poor"),
-            "poor_nwc": total("poor_no_working_capacity"), "poor_sp": total("poor_social_protection"),
-            "poor_merit": total("poor_meritorious"), "near": total("near_poor"), "near_khmer": total("khmer_near_poor"),
-            "previous_poor": total("previous_poor"), "previous_total": total("previous_total"),
-            "escaped": total(f"t_{Transition.ESCAPED_POVERTY}"),
-            "new_poor": sum(total(f"t_{t}") for t in NEW_POOR_TRANSITIONS),
-        })
+        kept = parts[0] if len(parts) == 1 else figures.add_counts(parts)  # a commune in two rounds: both count
+        row: dict[str, Any] = {name: kept.get(key, 0) for name, key in KEPT_NAMES.items()}
+        row["commune_id"] = pk
+        row["new_poor"] = sum(kept.get(f"t_{t}", 0) for t in NEW_POOR_TRANSITIONS)
+        rows.append(row)
     return rows
+
+
+# the names of _legacy_poverty_rows's counts → those of the counts kept per commune (poverty.figures)
+KEPT_NAMES = {
+    "households": "households", "khmer_households": "khmer", "poor": "poor", "poor_khmer": "khmer_poor",
+    "poor_minority": "minority_poor", "poor_nwc": "poor_no_working_capacity", "poor_sp": "poor_social_protection",
+    "poor_merit": "poor_meritorious", "near": "near_poor", "near_khmer": "khmer_near_poor",
+    "previous_poor": "previous_poor", "previous_total": "previous_total", "escaped": f"t_{Transition.ESCAPED_POVERTY}",
+}
 
 
 NEW_POOR_TRANSITIONS = [Transition.NEW_POOR, Transition.RE_POOR, Transition.NEAR_POOR_TO_POOR]

@@ -172,7 +172,8 @@ def round_stamp(round_: ReviewRound) -> str:
 Counts = dict[str, int]  # the conditional counts of _aggregates, by name
 
 
-def _sum(parts: Iterable[Counts]) -> Counts:
+def add_counts(parts: Iterable[Counts]) -> Counts:
+    """The counts of several units (or rounds) added up."""
     out: Counts = {}
     for part in parts:
         for key, value in part.items():
@@ -191,7 +192,7 @@ def _count(round_: ReviewRound, commune_ids: list[int], spec: StandardSpec | Non
         values: dict[str, Any] = dict(group)
         commune, hamlet = values.pop("commune_id"), values.pop("hamlet_id")
         hamlets.setdefault(commune, []).append([hamlet, {k: v or 0 for k, v in values.items()}])
-    return {pk: (_sum(counts for _hamlet, counts in found), found) for pk, found in hamlets.items()}
+    return {pk: (add_counts(counts for _hamlet, counts in found), found) for pk, found in hamlets.items()}
 
 
 def commune_counts(round_: ReviewRound, commune_ids: Iterable[int], *, hamlets: bool = False,
@@ -248,8 +249,8 @@ def round_summary(round_: ReviewRound, spec: StandardSpec, commune_ids: Iterable
         else:
             for hamlet_id, counts in value:
                 parts.setdefault(hamlet_id, []).append(counts)
-    merged = {unit_id: (found[0] if len(found) == 1 else _sum(found)) for unit_id, found in parts.items()}
-    total = _row(None, "Tổng cộng", _sum(merged.values()), spec)
+    merged = {unit_id: (found[0] if len(found) == 1 else add_counts(found)) for unit_id, found in parts.items()}
+    total = _row(None, "Tổng cộng", add_counts(merged.values()), spec)
     if not names:
         return [], total
     units = {pk: (name, key) for pk, name, key in
