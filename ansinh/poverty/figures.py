@@ -233,6 +233,11 @@ def commune_counts(round_: ReviewRound, commune_ids: Iterable[int], *, hamlets: 
     return found
 
 
+def counts_row(unit_id: int | None, name: str, counts: Counts, spec: StandardSpec) -> Row:
+    """The figures of a unit from its counts (`commune_counts`, added up with `add_counts`)."""
+    return _row(unit_id, name, counts, spec)
+
+
 def round_summary(round_: ReviewRound, spec: StandardSpec, commune_ids: Iterable[int], *,
                   by: str = "commune", names: bool = True) -> tuple[list[Row], Row]:
     """`summary` of the round's assessments in these communes (those the user may see), by

@@ -475,7 +475,8 @@ def _country_figures(user: User, year: int | None) -> CountryFigures:
     2. The rounds of that year; the standard is the first round's (every periodic round of a year
        applies the standard in force on the same reference date, services.round_standard), so a
        round applying another cannot be added up with it: it is left out and named.
-    3. One GROUP BY over their assessments in the user's scope (figures.summary, by province).
+    3. Each round's counts kept per commune (figures.commune_counts), of its communes the user
+       may see, added up: one row per province (a province round's communes are its own).
     """
     scope = get_scope(user)
     province_rounds = rounds_for_user(user).filter(kind=RoundKind.PERIODIC, unit__level=Level.PROVINCE)
@@ -491,11 +492,13 @@ def _country_figures(user: User, year: int | None) -> CountryFigures:
             "unit__sort_key", "unit__code"):
         (found.rounds if not found.rounds or round_.standard_id == found.rounds[0].standard_id
          else found.skipped).append(round_)
-    found.spec = engine.spec_for(found.rounds[0].standard)
-    assessments = assessments_for_user(user).filter(round_id__in=[r.pk for r in found.rounds])
-    rows, found.total = figures.summary(assessments, found.spec, by="province")
-    by_province = {r.unit_id: r for r in found.rounds}
-    found.rows = [(row, by_province.get(row.unit_id or 0)) for row in rows]
+    found.spec = spec = engine.spec_for(found.rounds[0].standard)
+    counts = [(round_, figures.add_counts(kept for kept in figures.commune_counts(
+        round_, round_communes(user, round_).values_list("pk", flat=True), spec=spec).values() if kept))
+        for round_ in found.rounds]
+    found.rows = [(figures.counts_row(round_.unit_id, round_.unit.name, kept, spec), round_)
+                  for round_, kept in counts if kept.get("households")]
+    found.total = figures.counts_row(None, "Tổng cộng", figures.add_counts(kept for _round, kept in counts), spec)
     return found
 
 
