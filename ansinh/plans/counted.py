@@ -93,11 +93,10 @@ def _kept_poverty_rows(rounds: list[ReviewRound], root: Unit) -> list[dict[str, 
         communes = list(Unit.objects.filter(path__startswith=root.path, level=Level.COMMUNE,
                                             edition=Edition.CURRENT).values_list("pk", "path"))
     by_commune: dict[int, list[dict[str, int]]] = {}
-    for round_ in rounds:
-        ids = [pk for pk, path in communes if path.startswith(round_.unit.path)]
-        for pk, kept in figures.commune_counts(round_, ids).items():
-            if kept:
-                by_commune.setdefault(pk, []).append(kept)
+    wanted = [(round_, [pk for pk, path in communes if path.startswith(round_.unit.path)]) for round_ in rounds]
+    for (_round_id, pk), kept in figures.rounds_commune_counts(wanted).items():
+        if kept:
+            by_commune.setdefault(pk, []).append(kept)
     rows = []
     for pk, parts in by_commune.items():
         kept = parts[0] if len(parts) == 1 else figures.add_counts(parts)  # a commune in two rounds: both count

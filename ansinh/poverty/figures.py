@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -181,56 +183,92 @@ def add_counts(parts: Iterable[Counts]) -> Counts:
     return out
 
 
-def _count(round_: ReviewRound, commune_ids: list[int], spec: StandardSpec | None) -> dict[int, tuple[Counts, list[Any]]]:
-    """One GROUP BY (commune, hamlet) over the round's assessments in these communes: per commune,
+def _count(missing: list[tuple[ReviewRound, list[int]]], spec: StandardSpec | None
+           ) -> dict[tuple[int, int], tuple[Counts, list[Any]]]:
+    """One GROUP BY (round, commune, hamlet) over the assessments of these rounds' communes (one per
+    standard, as the deprivations counted follow the standard's indicators): per (round, commune),
     its total and its hamlets' counts ([hamlet id or None, counts])."""
-    spec = spec or engine.spec_for(round_.standard)
-    grouped = (Assessment.objects.filter(round=round_, commune_id__in=commune_ids).order_by()
-               .values("commune_id", "hamlet_id").annotate(**_aggregates(spec)))
-    hamlets: dict[int, list[Any]] = {pk: [] for pk in commune_ids}
-    for group in grouped:
-        values: dict[str, Any] = dict(group)
-        commune, hamlet = values.pop("commune_id"), values.pop("hamlet_id")
-        hamlets.setdefault(commune, []).append([hamlet, {k: v or 0 for k, v in values.items()}])
-    return {pk: (add_counts(counts for _hamlet, counts in found), found) for pk, found in hamlets.items()}
+    by_standard: dict[int, list[tuple[ReviewRound, list[int]]]] = {}
+    for round_, ids in missing:
+        by_standard.setdefault(round_.standard_id, []).append((round_, ids))
+    out: dict[tuple[int, int], tuple[Counts, list[Any]]] = {}
+    for group in by_standard.values():
+        where = reduce(or_, (Q(round_id=round_.pk, commune_id__in=ids) for round_, ids in group))
+        grouped = (Assessment.objects.filter(where).order_by().values("round_id", "commune_id", "hamlet_id")
+                   .annotate(**_aggregates(spec or engine.spec_for(group[0][0].standard))))
+        hamlets: dict[tuple[int, int], list[Any]] = {(round_.pk, pk): [] for round_, ids in group for pk in ids}
+        for found in grouped:
+            values: dict[str, Any] = dict(found)
+            key = (values.pop("round_id"), values.pop("commune_id"))
+            hamlets.setdefault(key, []).append([values.pop("hamlet_id"), {k: v or 0 for k, v in values.items()}])
+        out.update({key: (add_counts(counts for _hamlet, counts in parts), parts) for key, parts in hamlets.items()})
+    return out
 
 
 def commune_counts(round_: ReviewRound, commune_ids: Iterable[int], *, hamlets: bool = False,
                    spec: StandardSpec | None = None) -> dict[int, Any]:
     """The round's counts of each commune asked for: its total (`Counts`, empty when none of its
     households was classified) or, with `hamlets`, its hamlets' ([[hamlet id or None, Counts], …]).
+    See `rounds_commune_counts`."""
+    kept = rounds_commune_counts([(round_, commune_ids)], hamlets=hamlets, spec=spec)
+    return {commune_id: value for (_round_id, commune_id), value in kept.items()}
 
-    1. Read the kept rows of these communes that count the round's current classification (its
+
+def rounds_commune_counts(wanted: Iterable[tuple[ReviewRound, Iterable[int]]], *, hamlets: bool = False,
+                          spec: StandardSpec | None = None) -> dict[tuple[int, int], Any]:
+    """`commune_counts` of several rounds at once, by (round id, commune id): one query for all
+    the rounds' kept rows whatever their number (the country's 34 province rounds).
+
+    1. Read the kept rows of these communes that count each round's current classification (its
        stamp): a decided round's are read for good, an open round's until it is run again.
-    2. Count the communes missing (none kept yet, or kept from an earlier run) in one GROUP BY over
-       the round's (round, commune, status) index, only those communes: a commune officer's first
-       view counts her commune, not the province.
+    2. Count the communes missing (none kept yet, or kept from an earlier run) in one GROUP BY
+       (per standard) over the (round, commune, status) index, only those communes: a commune
+       officer's first view counts her commune, not the province.
     3. Keep them (replacing any of an earlier run). Two processes counting the same communes at
        once both answer; the second's rows lose to the first's unique constraint and are dropped.
-    A round never classified has no assessments: nothing to count or keep.
+    A round never classified has no assessments: nothing to count or keep. `spec` is the rounds'
+    standard when they all apply the same one (else it is read for each round that is counted).
     """
-    ids = list(dict.fromkeys(commune_ids))
-    if round_.classified_at is None or not ids:
-        return {pk: ([] if hamlets else {}) for pk in ids}
-    stamp = round_stamp(round_)
-    column = "hamlets" if hamlets else "total"
-    found: dict[int, Any] = dict(RoundFigures.objects.filter(round=round_, commune_id__in=ids, stamp=stamp)
-                                 .values_list("commune_id", column))
-    missing = [pk for pk in ids if pk not in found]
-    if not missing:
+    empty: Any = [] if hamlets else {}
+    asked = [(round_, list(dict.fromkeys(ids))) for round_, ids in wanted]
+    found: dict[tuple[int, int], Any] = {}
+    for round_, ids in asked:
+        if round_.classified_at is None:
+            found.update({(round_.pk, pk): empty for pk in ids})
+    asked = [(round_, ids) for round_, ids in asked if round_.classified_at is not None and ids]
+    if not asked:
         return found
-    counted = _count(round_, missing, spec)
-    for pk, (total, parts) in counted.items():
-        found[pk] = parts if hamlets else total
+    stamps = {round_.pk: round_stamp(round_) for round_, _ids in asked}
+    column = "hamlets" if hamlets else "total"
+    stale: set[tuple[int, int]] = set()  # kept from an earlier run of the round
+    for round_id, commune_id, stamp, value in RoundFigures.objects.filter(
+            round_id__in=list(stamps), commune_id__in={pk for _round, ids in asked for pk in ids}
+    ).values_list("round_id", "commune_id", "stamp", column):
+        if stamps[round_id] == stamp:
+            found[(round_id, commune_id)] = value
+        else:
+            stale.add((round_id, commune_id))
+    missing = [(round_, [pk for pk in ids if (round_.pk, pk) not in found]) for round_, ids in asked]
+    missing = [(round_, ids) for round_, ids in missing if ids]
+    if missing:
+        counted = _count(missing, spec)
+        found.update({key: parts if hamlets else total for key, (total, parts) in counted.items()})
+        _keep(missing, stamps, counted, replace=bool(stale))
+    return found
+
+
+def _keep(missing: list[tuple[ReviewRound, list[int]]], stamps: dict[int, str],
+          counted: dict[tuple[int, int], tuple[Counts, list[Any]]], *, replace: bool) -> None:
     try:
         with transaction.atomic():
-            RoundFigures.objects.filter(round=round_, commune_id__in=missing).delete()
+            if replace:
+                RoundFigures.objects.filter(
+                    reduce(or_, (Q(round_id=round_.pk, commune_id__in=ids) for round_, ids in missing))).delete()
             RoundFigures.objects.bulk_create([
-                RoundFigures(round=round_, commune_id=pk, stamp=stamp, total=total, hamlets=parts)
-                for pk, (total, parts) in counted.items()])
+                RoundFigures(round_id=round_id, commune_id=commune_id, stamp=stamps[round_id], total=total, hamlets=parts)
+                for (round_id, commune_id), (total, parts) in counted.items()])
     except IntegrityError:
         pass  # another process kept the same counts meanwhile
-    return found
 
 
 def counts_row(unit_id: int | None, name: str, counts: Counts, spec: StandardSpec) -> Row:

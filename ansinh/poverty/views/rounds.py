@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib import messages
@@ -493,9 +495,17 @@ def _country_figures(user: User, year: int | None) -> CountryFigures:
         (found.rounds if not found.rounds or round_.standard_id == found.rounds[0].standard_id
          else found.skipped).append(round_)
     found.spec = spec = engine.spec_for(found.rounds[0].standard)
-    counts = [(round_, figures.add_counts(kept for kept in figures.commune_counts(
-        round_, round_communes(user, round_).values_list("pk", flat=True), spec=spec).values() if kept))
-        for round_ in found.rounds]
+    # the rounds' communes the user may see, in one query (each round's, OR-ed)
+    visible = reduce(or_, (round_communes(user, round_) for round_ in found.rounds))
+    communes = list(visible.values_list("pk", "path"))
+    kept = figures.rounds_commune_counts(
+        [(round_, [pk for pk, path in communes if path.startswith(round_.unit.path)]) for round_ in found.rounds],
+        spec=spec)
+    by_round: dict[int, list[figures.Counts]] = {}
+    for (round_id, _commune_id), value in kept.items():
+        if value:
+            by_round.setdefault(round_id, []).append(value)
+    counts = [(round_, figures.add_counts(by_round.get(round_.pk, []))) for round_ in found.rounds]
     found.rows = [(figures.counts_row(round_.unit_id, round_.unit.name, kept, spec), round_)
                   for round_, kept in counts if kept.get("households")]
     found.total = figures.counts_row(None, "Tổng cộng", figures.add_counts(kept for _round, kept in counts), spec)
