@@ -224,8 +224,7 @@ def rounds_commune_counts(wanted: Iterable[tuple[ReviewRound, Iterable[int]]], *
     2. Count the communes missing (none kept yet, or kept from an earlier run) in one GROUP BY
        (per standard) over the (round, commune, status) index, only those communes: a commune
        officer's first view counts her commune, not the province.
-    3. Keep them (replacing any of an earlier run). Two processes counting the same communes at
-       once both answer; the second's rows lose to the first's unique constraint and are dropped.
+    3. Keep them, replacing any of an earlier run (`_keep`).
     A round never classified has no assessments: nothing to count or keep. `spec` is the rounds'
     standard when they all apply the same one (else it is read for each round that is counted).
     """
@@ -240,35 +239,32 @@ def rounds_commune_counts(wanted: Iterable[tuple[ReviewRound, Iterable[int]]], *
         return found
     stamps = {round_.pk: round_stamp(round_) for round_, _ids in asked}
     column = "hamlets" if hamlets else "total"
-    stale: set[tuple[int, int]] = set()  # kept from an earlier run of the round
     for round_id, commune_id, stamp, value in RoundFigures.objects.filter(
             round_id__in=list(stamps), commune_id__in={pk for _round, ids in asked for pk in ids}
     ).values_list("round_id", "commune_id", "stamp", column):
-        if stamps[round_id] == stamp:
+        if stamps[round_id] == stamp:  # else kept from an earlier run of the round: counted again
             found[(round_id, commune_id)] = value
-        else:
-            stale.add((round_id, commune_id))
     missing = [(round_, [pk for pk in ids if (round_.pk, pk) not in found]) for round_, ids in asked]
     missing = [(round_, ids) for round_, ids in missing if ids]
     if missing:
         counted = _count(missing, spec)
         found.update({key: parts if hamlets else total for key, (total, parts) in counted.items()})
-        _keep(missing, stamps, counted, replace=bool(stale))
+        _keep(stamps, counted)
     return found
 
 
-def _keep(missing: list[tuple[ReviewRound, list[int]]], stamps: dict[int, str],
-          counted: dict[tuple[int, int], tuple[Counts, list[Any]]], *, replace: bool) -> None:
+def _keep(stamps: dict[int, str], counted: dict[tuple[int, int], tuple[Counts, list[Any]]]) -> None:
+    """Insert the counts, or replace those of an earlier run, in one statement (an upsert on the
+    unique (round, commune)): two processes keeping the same commune at once do not clash."""
     try:
         with transaction.atomic():
-            if replace:
-                RoundFigures.objects.filter(
-                    reduce(or_, (Q(round_id=round_.pk, commune_id__in=ids) for round_, ids in missing))).delete()
-            RoundFigures.objects.bulk_create([
-                RoundFigures(round_id=round_id, commune_id=commune_id, stamp=stamps[round_id], total=total, hamlets=parts)
-                for (round_id, commune_id), (total, parts) in counted.items()])
+            RoundFigures.objects.bulk_create(
+                [RoundFigures(round_id=round_id, commune_id=commune_id, stamp=stamps[round_id], total=total,
+                              hamlets=parts) for (round_id, commune_id), (total, parts) in counted.items()],
+                update_conflicts=True, unique_fields=["round", "commune"],
+                update_fields=["stamp", "total", "hamlets", "counted_at"])
     except IntegrityError:
-        pass  # another process kept the same counts meanwhile
+        pass  # kept by another process meanwhile: these counts are answered all the same
 
 
 def counts_row(unit_id: int | None, name: str, counts: Counts, spec: StandardSpec) -> Row:
