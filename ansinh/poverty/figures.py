@@ -273,10 +273,10 @@ def counts_row(unit_id: int | None, name: str, counts: Counts, spec: StandardSpe
 
 
 def round_summary(round_: ReviewRound, spec: StandardSpec, commune_ids: Iterable[int], *,
-                  by: str = "commune", names: bool = True) -> tuple[list[Row], Row]:
+                  by: str = "commune") -> tuple[list[Row], Row]:
     """`summary` of the round's assessments in these communes (those the user may see), by
     commune or by hamlet, from the counts kept per commune (`commune_counts`): rows in Vietnamese
-    order and the total. Without `names`, only the total is wanted (no unit is read)."""
+    order and the total."""
     if by not in ("commune", "hamlet"):
         raise ValueError(f"Unknown grouping: {by!r}")
     kept = commune_counts(round_, commune_ids, hamlets=by == "hamlet", spec=spec)
@@ -290,8 +290,6 @@ def round_summary(round_: ReviewRound, spec: StandardSpec, commune_ids: Iterable
                 parts.setdefault(hamlet_id, []).append(counts)
     merged = {unit_id: (found[0] if len(found) == 1 else add_counts(found)) for unit_id, found in parts.items()}
     total = _row(None, "Tổng cộng", add_counts(merged.values()), spec)
-    if not names:
-        return [], total
     units = {pk: (name, key) for pk, name, key in
              Unit.objects.filter(pk__in=[pk for pk in merged if pk]).values_list("pk", "name", "sort_key")}
     rows = [_row(unit_id, units.get(unit_id or 0, ("—", ""))[0], counts, spec) for unit_id, counts in merged.items()]
