@@ -38,7 +38,7 @@ from ansinh.households.access import (
     households_for_user,
     households_in_unit,
 )
-from ansinh.poverty.access import assessments_for_user, get_round_for_user, rounds_for_user
+from ansinh.poverty.access import assessments_for_user, get_round_for_user, round_communes, rounds_for_user
 from ansinh.households.forms import MEMBER_FORM_FIELDS
 from ansinh.households.models import (
     Area,
@@ -757,7 +757,9 @@ class RoundFigures(APIView):
         round_ = get_round_for_user(request.user, pk)
         by = _choice_param(request, "by", ["commune", "hamlet"]) or "commune"
         spec = engine.spec_for(round_.standard)
-        rows, total = figures.summary(assessments_for_user(request.user).filter(round=round_), spec, by=by)
+        # the counts kept per commune, of the round's communes the caller may see (as the page)
+        rows, total = figures.round_summary(
+            round_, spec, round_communes(request.user, round_).values_list("pk", flat=True), by=by)
         unit_codes = dict(Unit.objects.filter(pk__in=[r.unit_id for r in rows if r.unit_id])
                           .values_list("pk", "code"))
         data = {

@@ -11,13 +11,16 @@ what units declared, and say so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
 from django.urls import reverse
 
 from ansinh.geo.models import Edition, Level, Unit, current_home
 from ansinh.lib.ethnicity import KHMER, KINH
+from ansinh.poverty import figures
 from ansinh.poverty.models import Assessment, PovertyStatus, ReviewRound, RoundKind, Transition
 
 from .periods import Period
@@ -44,26 +47,22 @@ def poverty_rounds(root: Unit, period: Period) -> list[ReviewRound]:
         kind=RoundKind.PERIODIC, reference_date__lte=period.end, unit_id__in=[*home.ancestor_ids(), home.pk]
     )
     # A round counts once it has classified its households (an opened, empty round does not).
-    rounds = list(candidates.filter(households_classified__gt=0).distinct().order_by("-year"))
+    rounds = list(candidates.filter(households_classified__gt=0).distinct().select_related("unit").order_by("-year"))
     if not rounds:
         return []
     latest = rounds[0].year
     return [r for r in rounds if r.year == latest]
 
 
-def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:
-    rounds = poverty_rounds(root, period)
-    if not rounds:
-        return {}, "", ""
+def _legacy_poverty_rows(rounds: list[ReviewRound], root: Unit) -> list[dict[str, Any]]:
+    """A legacy unit's figures (an old plan's): one GROUP BY over the rounds' assessments by the
+    households' legacy commune."""
     poor, near = Q(status=PovertyStatus.POOR), Q(status=PovertyStatus.NEAR_POOR)
     khmer, minority = Q(head_ethnicity=KHMER), ~Q(head_ethnicity=KINH)
-    legacy = root.edition == Edition.LEGACY
-    column = "household__legacy_commune_id" if legacy else "commune_id"
-    rows = (
-        Assessment.objects.filter(round__in=rounds)
-        .filter(**({"household__legacy_commune__path__startswith": root.path} if legacy else {}))
+    return list(
+        Assessment.objects.filter(round__in=rounds, household__legacy_commune__path__startswith=root.path)
         .order_by()
-        .values(column)
+        .values(LEGACY_COLUMN)
         .annotate(
             households=Count("id"),
             khmer_households=Count("id", filter=khmer),
@@ -79,10 +78,55 @@ def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:
             # A household new to the register, or a first round, has no previous status ("").
             previous_total=Count("id", filter=~Q(previous_status="")),
             escaped=Count("id", filter=Q(transition=Transition.ESCAPED_POVERTY)),
-            new_poor=Count("id", filter=Q(transition__in=[Transition.NEW_POOR, Transition.RE_POOR,
-                                                          Transition.NEAR_POOR_TO_POOR])),
+            new_poor=Count("id", filter=Q(transition__in=NEW_POOR_TRANSITIONS)),
         )
     )
+
+
+def _kept_poverty_rows(rounds: list[ReviewRound], root: Unit) -> list[dict[str, Any]]:
+    """A current unit's figures from the rounds' counts kept per commune (poverty.figures.commune_counts),
+    read for the communes of `root` only: a commune's results read its own row, not the province's.
+    A decided round's counts are kept for good, so a closed period's figures are counted once."""
+    if root.level == Level.COMMUNE:
+        communes = [(root.pk, root.path)]
+    else:
+        communes = list(Unit.objects.filter(path__startswith=root.path, level=Level.COMMUNE,
+                                            edition=Edition.CURRENT).values_list("pk", "path"))
+    by_commune: dict[int, list[dict[str, int]]] = {}
+    wanted = [(round_, [pk for pk, path in communes if path.startswith(round_.unit.path)]) for round_ in rounds]
+    for (_round_id, pk), kept in figures.rounds_commune_counts(wanted).items():
+        if kept:
+            by_commune.setdefault(pk, []).append(kept)
+    rows = []
+    for pk, parts in by_commune.items():
+        kept = parts[0] if len(parts) == 1 else figures.add_counts(parts)  # a commune in two rounds: both count
+        row: dict[str, Any] = {name: kept.get(key, 0) for name, key in KEPT_NAMES.items()}
+        row["commune_id"] = pk
+        row["new_poor"] = sum(kept.get(f"t_{t}", 0) for t in NEW_POOR_TRANSITIONS)
+        rows.append(row)
+    return rows
+
+
+# the names of _legacy_poverty_rows's counts → those of the counts kept per commune (poverty.figures)
+KEPT_NAMES = {
+    "households": "households", "khmer_households": "khmer", "poor": "poor", "poor_khmer": "khmer_poor",
+    "poor_minority": "minority_poor", "poor_nwc": "poor_no_working_capacity", "poor_sp": "poor_social_protection",
+    "poor_merit": "poor_meritorious", "near": "near_poor", "near_khmer": "khmer_near_poor",
+    "previous_poor": "previous_poor", "previous_total": "previous_total", "escaped": f"t_{Transition.ESCAPED_POVERTY}",
+}
+
+
+NEW_POOR_TRANSITIONS = [Transition.NEW_POOR, Transition.RE_POOR, Transition.NEAR_POOR_TO_POOR]
+LEGACY_COLUMN = "household__legacy_commune_id"
+
+
+def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:
+    rounds = poverty_rounds(root, period)
+    if not rounds:
+        return {}, "", ""
+    legacy = root.edition == Edition.LEGACY
+    column = LEGACY_COLUMN if legacy else "commune_id"
+    rows = _legacy_poverty_rows(rounds, root) if legacy else _kept_poverty_rows(rounds, root)
     counts: Counts = {name: {} for name in POVERTY_QUERIES}
     for row in rows:
         unit_id = row[column]
@@ -111,7 +155,7 @@ def _poverty_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:
     # A round not yet decided by the commune chair (Decision 24/2021/QĐ-TTg, step 6) gives
     # preliminary figures: the report says so.
     names = ", ".join(sorted({f"{r.unit.name} {r.year}" + ("" if r.locked else " – kết quả sơ bộ, chưa quyết định")
-                              for r in ReviewRound.objects.filter(pk__in=[r.pk for r in rounds]).select_related("unit")}))
+                              for r in rounds}))
     return counts, names, ",".join(str(r.pk) for r in sorted(rounds, key=lambda r: r.pk))
 
 

@@ -335,3 +335,31 @@ class Assessment(models.Model):
         if spec is None:
             spec = engine.spec_for(self.round.standard)
         return engine.reasons_for(spec, [self])[0]
+
+
+class RoundFigures(models.Model):
+    """A round's counts for one commune, counted once (`ansinh.poverty.figures.commune_counts`):
+    the commune's total and its hamlets', as the conditional counts of `figures._aggregates`.
+
+    Kept in the database rather than a cache: every server process reads the same rows (gunicorn
+    runs several, each with its own memory), they survive a restart, and a decided round's figures
+    are as lasting as its assessments. `stamp` says which classification they count (the round's
+    `classified_at` and household count): a re-run of an open round changes it, and rows with
+    another stamp are counted again when read; deciding a round changes nothing, so its figures
+    are kept for good. Written only by `figures.commune_counts`.
+    """
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey("geo.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    stamp = models.CharField(max_length=80)
+    total = models.JSONField(default=dict, help_text="The commune's counts (empty: no household classified).")
+    hamlets = models.JSONField(default=list, help_text="[[hamlet id or null, counts], …]")
+    counted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("round figures of a commune")
+        verbose_name_plural = _("round figures of communes")
+        constraints = [models.UniqueConstraint(fields=["round", "commune"], name="round_figures_once_per_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.commune_id}"

@@ -3,15 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from ansinh.accounts.access import get_scope, own_units_for_user, request_user, users_for_user
 from ansinh.geo.models import Level
-from ansinh.poverty.access import assessments_for_user
-from ansinh.poverty.models import PovertyStatus
+from ansinh.poverty import figures
+from ansinh.poverty.access import round_communes
 from ansinh.poverty.views.rounds import latest_round, round_title
 
 
@@ -38,15 +38,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _poverty_headline(request: HttpRequest) -> dict[str, Any] | None:
-    """The latest classified review round's headline in the user's scope: one aggregate query
-    over the round's index (round, commune, status)."""
+    """The latest classified review round's headline in the user's scope: the round's counts kept
+    per commune (poverty.figures.commune_counts), of the communes the user may see."""
     user = request_user(request)
     round_ = latest_round(user)
     if round_ is None:
         return None
-    counts = assessments_for_user(user).filter(round=round_).aggregate(
-        households=Count("id"), poor=Count("id", filter=Q(status=PovertyStatus.POOR)),
-        near_poor=Count("id", filter=Q(status=PovertyStatus.NEAR_POOR)))
+    kept = figures.commune_counts(round_, round_communes(user, round_).values_list("pk", flat=True))
+    counts = {key: sum(c.get(key, 0) for c in kept.values()) for key in ("households", "poor", "near_poor")}
     households = counts["households"] or 0
     scope = get_scope(user)
     return {

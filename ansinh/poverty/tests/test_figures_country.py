@@ -10,7 +10,7 @@ import pytest
 
 from ansinh.households import services as household_services
 from ansinh.poverty import engine, figures, services
-from ansinh.poverty.models import Assessment, ReviewRound
+from ansinh.poverty.models import Assessment, ReviewRound, RoundFigures
 from conftest import login
 from ansinh.testing import make_household
 
@@ -56,6 +56,11 @@ def test_it_shows_every_province_and_the_country_total_to_a_national_viewer(clie
                                                                            django_assert_max_num_queries):
     login(client, people.duc)
     client.get("/")  # the session and the user are loaded once
+    RoundFigures.objects.all().delete()  # counted for the home page's headline
+    # the first view also counts the rounds' figures and keeps them (a GROUP BY and an insert),
+    # later views read them: a constant number of queries whatever the number of provinces
+    with django_assert_max_num_queries(16):
+        assert client.get(URL).status_code == 200
     with django_assert_max_num_queries(12):  # 6 for the page, whatever the number of provinces
         response = client.get(URL)
     assert response.status_code == 200

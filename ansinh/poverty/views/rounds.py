@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib import messages
@@ -363,11 +365,11 @@ class Figures:
 
 
 def _figures(request: HttpRequest, pk: int) -> Figures:
-    """The round's figures within the user's scope (assessments_for_user ∩ the round), by commune
-    or, with ?unit=<commune id>, by hamlet of that commune. One GROUP BY (figures.summary)."""
+    """The round's figures within the user's scope (the round's communes the user may see), by
+    commune or, with ?unit=<commune id>, by hamlet of that commune: read from the counts kept per
+    commune (figures.round_summary), counted once per classification of the round."""
     user = request_user(request)
     round_ = get_round_for_user(user, pk)
-    assessments = assessments_for_user(user).filter(round=round_)
     commune = None
     if "unit" in request.GET:
         unit_pk = _int(request.GET["unit"])
@@ -377,13 +379,12 @@ def _figures(request: HttpRequest, pk: int) -> Figures:
         if (commune.level != Level.COMMUNE or commune.edition != Edition.CURRENT
                 or not commune.path.startswith(round_.unit.path)):
             raise Http404
-        assessments = assessments.filter(commune=commune)
+        commune_ids = [commune.pk]
     else:
-        # Narrows the scan to the index (round, commune, …) of the communes in scope: a commune
-        # officer's figures of a province round read her commune's rows, not the province's.
-        assessments = assessments.filter(commune_id__in=round_communes(user, round_).values("pk"))
+        # a commune officer's figures of a province round are her commune's, not the province's
+        commune_ids = list(round_communes(user, round_).values_list("pk", flat=True))
     spec = engine.spec_for(round_.standard)
-    rows, total = figures.summary(assessments, spec, by="hamlet" if commune else "commune")
+    rows, total = figures.round_summary(round_, spec, commune_ids, by="hamlet" if commune else "commune")
     scope = get_scope(user)
     partial = not scope.covers(round_.unit)
     return Figures(round=round_, title=round_title(round_), spec=spec, commune=commune, rows=rows, total=total,
@@ -476,7 +477,8 @@ def _country_figures(user: User, year: int | None) -> CountryFigures:
     2. The rounds of that year; the standard is the first round's (every periodic round of a year
        applies the standard in force on the same reference date, services.round_standard), so a
        round applying another cannot be added up with it: it is left out and named.
-    3. One GROUP BY over their assessments in the user's scope (figures.summary, by province).
+    3. Each round's counts kept per commune (figures.commune_counts), of its communes the user
+       may see, added up: one row per province (a province round's communes are its own).
     """
     scope = get_scope(user)
     province_rounds = rounds_for_user(user).filter(kind=RoundKind.PERIODIC, unit__level=Level.PROVINCE)
@@ -492,11 +494,21 @@ def _country_figures(user: User, year: int | None) -> CountryFigures:
             "unit__sort_key", "unit__code"):
         (found.rounds if not found.rounds or round_.standard_id == found.rounds[0].standard_id
          else found.skipped).append(round_)
-    found.spec = engine.spec_for(found.rounds[0].standard)
-    assessments = assessments_for_user(user).filter(round_id__in=[r.pk for r in found.rounds])
-    rows, found.total = figures.summary(assessments, found.spec, by="province")
-    by_province = {r.unit_id: r for r in found.rounds}
-    found.rows = [(row, by_province.get(row.unit_id or 0)) for row in rows]
+    found.spec = spec = engine.spec_for(found.rounds[0].standard)
+    # the rounds' communes the user may see, in one query (each round's, OR-ed)
+    visible = reduce(or_, (round_communes(user, round_) for round_ in found.rounds))
+    communes = list(visible.values_list("pk", "path"))
+    kept = figures.rounds_commune_counts(
+        [(round_, [pk for pk, path in communes if path.startswith(round_.unit.path)]) for round_ in found.rounds],
+        spec=spec)
+    by_round: dict[int, list[figures.Counts]] = {}
+    for (round_id, _commune_id), value in kept.items():
+        if value:
+            by_round.setdefault(round_id, []).append(value)
+    counts = [(round_, figures.add_counts(by_round.get(round_.pk, []))) for round_ in found.rounds]
+    found.rows = [(figures.counts_row(round_.unit_id, round_.unit.name, kept, spec), round_)
+                  for round_, kept in counts if kept.get("households")]
+    found.total = figures.counts_row(None, "Tổng cộng", figures.add_counts(kept for _round, kept in counts), spec)
     return found
 
 
