@@ -15,8 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -143,22 +143,18 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> 
 # --- The list ----------------------------------------------------------------------------------
 
 
-def _latest_assessments() -> QuerySet[Assessment]:
-    """A household's assessments, newest round first (the round's reference date orders periodic
-    and monthly rounds together)."""
-    return Assessment.objects.filter(household=OuterRef("pk")).order_by("-round__reference_date", "-round_id")
-
-
 def _annotated(households: QuerySet[Household], rounds: list[ReviewRound] | None = None) -> QuerySet[Household]:
-    """One query for the whole page: the latest status (or the status in `rounds`), the head's
-    citizen ID and the number of members come as subqueries, commune and hamlet by join."""
+    """One query for the whole page: the status in `rounds` (their own assessments, through the
+    (round, household) index) or else the stored current status (`Household.poverty_status`, a
+    plain column), the head's citizen ID and the number of members as subqueries (evaluated for
+    the page's rows only: the count leaves them out), commune and hamlet by join."""
     present = Member.objects.present().filter(household=OuterRef("pk"))
     head_id = present.filter(relation=Relation.HEAD).order_by("pk").values("citizen_id")[:1]
     size = present.order_by().values("household").annotate(n=Count("pk")).values("n")
-    assessments = (_latest_assessments() if not rounds
-                   else Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds))
+    shown: Any = (NullIf(F("poverty_status"), Value("")) if not rounds
+                  else Subquery(Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds).values("status")[:1]))
     return households.annotate(
-        latest_status=Subquery(assessments.values("status")[:1]),
+        latest_status=shown,
         head_citizen_id=Subquery(head_id),
         size=Coalesce(Subquery(size), Value(0), output_field=IntegerField()),
     ).select_related("commune", "hamlet")
@@ -214,12 +210,15 @@ def household_list(request: HttpRequest) -> HttpResponse:
     query = (form.value("q") or "").strip()
     if query:
         households = cast(HouseholdQuerySet, households).search(query)
-    households = _annotated(households, rounds)
     status = form.value("status")
+    if status and not rounds:
+        # The stored current status: a column of the (commune, status, poverty_status) index.
+        households = households.filter(poverty_status="" if status == NOT_ASSESSED else status)
+    households = _annotated(households, rounds)
     # latest_status is an annotation, which the type checker's model of the fields cannot see.
-    if status == NOT_ASSESSED:
+    if status == NOT_ASSESSED and rounds:
         households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
-    elif status:
+    elif status and rounds:
         households = households.filter(latest_status=status)  # type: ignore[misc]
     page = Paginator(households.order_by("sort_key", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
     for household in page.object_list:
@@ -323,6 +322,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conditions": conditions,
         "assessments": list(zip(assessments, engine.reasons_by_standard(assessments), strict=True)),
         "latest": latest,
+        # The badge: the stored current status (the same as the latest assessment's, kept right
+        # by the round runs: `ansinh.poverty.current`).
+        "status_label": STATUS_LABELS.get(household.poverty_status, ""),
         "explanation": explanation,
         "differs": latest is not None and explanation is not None and (
             latest.status != explanation.status or latest.deprivation_count != explanation.count),
