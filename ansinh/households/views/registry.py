@@ -143,21 +143,26 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> 
 # --- The list ----------------------------------------------------------------------------------
 
 
-def _annotated(households: QuerySet[Household], rounds: list[ReviewRound] | None = None) -> QuerySet[Household]:
-    """One query for the whole page: the status in `rounds` (their own assessments, through the
-    (round, household) index) or else the stored current status (`Household.poverty_status`, a
-    plain column), the head's citizen ID and the number of members as subqueries (evaluated for
-    the page's rows only: the count leaves them out), commune and hamlet by join."""
+def _round_status(rounds: list[ReviewRound]) -> Subquery:
+    """A household's status in the chosen rounds: their own assessments, by the (round, household) index."""
+    return Subquery(Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds).values("status")[:1])
+
+
+def _page_rows(ids: list[int], rounds: list[ReviewRound]) -> list[Household]:
+    """The page's households, in the order of `ids`, with what the list shows: the status in
+    `rounds` or else the stored current status (`Household.poverty_status`), the head's citizen
+    ID and the number of members (subqueries run for these rows only), commune and hamlet by join."""
     present = Member.objects.present().filter(household=OuterRef("pk"))
     head_id = present.filter(relation=Relation.HEAD).order_by("pk").values("citizen_id")[:1]
     size = present.order_by().values("household").annotate(n=Count("pk")).values("n")
-    shown: Any = (NullIf(F("poverty_status"), Value("")) if not rounds
-                  else Subquery(Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds).values("status")[:1]))
-    return households.annotate(
+    shown: Any = _round_status(rounds) if rounds else NullIf(F("poverty_status"), Value(""))
+    found = Household.objects.filter(pk__in=ids).annotate(
         latest_status=shown,
         head_citizen_id=Subquery(head_id),
         size=Coalesce(Subquery(size), Value(0), output_field=IntegerField()),
     ).select_related("commune", "hamlet")
+    by_id = {household.pk: household for household in found}
+    return [by_id[pk] for pk in ids]
 
 
 def _round_households(rounds: list[ReviewRound], form: HouseholdFilterForm) -> QuerySet[Assessment]:
@@ -211,16 +216,22 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if query:
         households = cast(HouseholdQuerySet, households).search(query)
     status = form.value("status")
-    if status and not rounds:
+    if rounds:
+        # latest_status is an annotation, which the type checker's model of the fields cannot see.
+        households = households.annotate(latest_status=_round_status(rounds))
+        if status == NOT_ASSESSED:
+            households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
+        elif status:
+            households = households.filter(latest_status=status)  # type: ignore[misc]
+    elif status:
         # The stored current status: a column of the (commune, status, poverty_status) index.
         households = households.filter(poverty_status="" if status == NOT_ASSESSED else status)
-    households = _annotated(households, rounds)
-    # latest_status is an annotation, which the type checker's model of the fields cannot see.
-    if status == NOT_ASSESSED and rounds:
-        households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
-    elif status and rounds:
-        households = households.filter(latest_status=status)  # type: ignore[misc]
-    page = Paginator(households.order_by("sort_key", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids first (the count and the ordered slice read the household table and its
+    # indexes only), then what the page shows for those 50 rows: per-row subqueries are never
+    # evaluated for every household that matches before the sort.
+    ordered = households.order_by("sort_key", "code").values_list("pk", flat=True)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = cast(Any, _page_rows(list(page.object_list), rounds))
     for household in page.object_list:
         # Only the masked number leaves the view: the full one is never in a list's HTML.
         number = getattr(household, "head_citizen_id", None)
