@@ -162,7 +162,7 @@ def _page_rows(ids: list[int], rounds: list[ReviewRound]) -> list[Household]:
         size=Coalesce(Subquery(size), Value(0), output_field=IntegerField()),
     ).select_related("commune", "hamlet")
     by_id = {household.pk: household for household in found}
-    return [by_id[pk] for pk in ids]
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _round_households(rounds: list[ReviewRound], form: HouseholdFilterForm) -> QuerySet[Assessment]:
