@@ -5,7 +5,7 @@ commune's households and the commune's part of the province's rounds; a provinci
 province. Citizen IDs are shown in full only to those who may change the household (Decree
 13/2023/NĐ-CP on personal data protection: access only as far as the task needs); lists never
 carry them. List endpoints do a constant number of queries per page: the current poverty status is
-stored on the household (`ansinh.poverty.current`), a given round's status and member counts are
+stored (`poverty.CurrentStatus`, kept by `ansinh.poverty.current`), a given round's status and member counts are
 correlated subqueries, and deprived indicators are decoded in Python from the assessment's
 bitmask with the standard's indicator codes read once per request. The reason sentence is not
 stored: it is derived from the stored figures with the round's standard, for a whole page at once
@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, prefetch_related_objects
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -55,6 +55,7 @@ from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
 from ansinh.poverty import engine, figures
 from ansinh.poverty.models import (
     Assessment,
+    CurrentStatus,
     PovertyStandard,
     PovertyStatus,
     ReviewRound,
@@ -467,9 +468,9 @@ class HouseholdList(generics.ListAPIView[Household]):
             households = households.search(query)
 
         # The poverty status: in the given round (its assessments, by the (round, household)
-        # index), or the stored current status (a column: the filter and the count use the
-        # (commune, status, poverty_status) index); the round it comes from is a subquery, run
-        # for the page's rows only.
+        # index), or the stored current status (`CurrentStatus`, by join: the filter and the
+        # count evaluate nothing per household); the round it comes from is a subquery, run for
+        # the page's rows only.
         status = _choice_param(request, "status", PovertyStatus.values)
         assessments = assessments_for_user(user).filter(household=OuterRef("pk"))
         shown_status: Any
@@ -478,9 +479,9 @@ class HouseholdList(generics.ListAPIView[Household]):
             shown_status = Subquery(assessments.values("status")[:1])
         else:
             assessments = _latest_first(assessments)
-            shown_status = NullIf(F("poverty_status"), Value(""))
+            shown_status = F("poverty_current__status")
             if status:
-                households = households.filter(poverty_status=status)
+                households = households.filter(poverty_current__status=status)
         present = (Member.objects.present().filter(household=OuterRef("pk")).order_by().values("household")
                    .annotate(n=Count("pk")).values("n"))
         households = households.annotate(
@@ -505,7 +506,8 @@ def _household_detail(request: Request, household: Household) -> Response:
         "round__standard").first()
     spec = engine.spec_for(latest.round.standard) if latest else None
     household.member_count = sum(1 for m in members if m.died_on is None and m.left_on is None)  # type: ignore[attr-defined]
-    household.shown_status = household.poverty_status or None  # type: ignore[attr-defined]
+    household.shown_status = (CurrentStatus.objects.filter(household=household)  # type: ignore[attr-defined]
+                              .values_list("status", flat=True).first())
     household.shown_round = latest.round_id if latest else None  # type: ignore[attr-defined]
     context = {
         "members": members,

@@ -138,25 +138,13 @@ class Household(models.Model):
     version = models.PositiveIntegerField(
         default=1, db_default=1, editable=False,
         help_text="Raised by each change through the services: an edit made on an older version is refused.")
-    # The household's current poverty status: its assessment in the latest review round (by
-    # reference date, then id) that assessed it; blank if never assessed. A copy kept right by the
-    # poverty review's services, in the same transaction as the assessments they write
-    # (`ansinh.poverty.current`), so that lists filter and count it through an index instead of
-    # looking up each household's latest assessment. The values are `poverty.PovertyStatus`'s
-    # (not imported: this app never imports the poverty review at import time).
-    poverty_status = models.CharField(
-        _("poverty status"), max_length=10, blank=True, default="", db_default="", editable=False,
-        help_text="Status in the latest review round that assessed the household; blank if never assessed.")
 
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        # (commune, status, poverty_status) serves the list of a commune's (or a province's) active
-        # households, and the same list by poverty status, with its count, from the index alone.
-        indexes = [models.Index(fields=["commune", "status", "poverty_status"], name="household_commune_poverty"),
-                   models.Index(fields=["sort_key"])]
+        indexes = [models.Index(fields=["commune", "status"]), models.Index(fields=["sort_key"])]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.head_name}" if self.head_name else self.code

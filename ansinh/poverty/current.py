@@ -1,10 +1,11 @@
-"""Each household's current poverty status, stored on the household (`Household.poverty_status`).
+"""Each household's current poverty status, stored (`models.CurrentStatus`, one narrow row per
+assessed household).
 
 The current status is the household's assessment in the latest review round that assessed it,
 rounds ordered by reference date, then id (a periodic round of year Y is taken on 14 Dec Y, a
-regular one on its month's last day). Lists filter and count households by it through the index
-(commune, status, poverty_status); looking up each household's latest assessment instead (a
-correlated subquery) cost 1–2 s for a province of 300,000 households.
+regular one on its month's last day). Lists filter and count households by it through an index;
+looking up each household's latest assessment instead (a correlated subquery) cost 1–2 s for a
+province of 300,000 households.
 
 The copy is kept right by the services that write assessments, in their transaction: only
 `services.review_round_run` does, batch by batch (it replaces a batch of communes' assessments of
@@ -15,15 +16,17 @@ writes only the households whose status changes:
 - `round_held` (before a batch's old assessments are deleted): whether the round had assessed
   households of the batch already (a re-run), and which ones for a regular round (a few).
 - `statuses_refresh` (after the batch's insert):
-  1. Fast path, one `UPDATE … FROM` over this round's new assessments of the batch: a household
-     assessed now takes this round's status, unless a newer round assessed it too (then it keeps
-     the newer one's: an older round re-run after a newer one changes nothing for it); the
-     newer-round check is added only when some newer round assessed households of the batch.
+  1. Fast path, one INSERT … SELECT … ON CONFLICT DO UPDATE over this round's new assessments of
+     the batch: a household assessed now takes this round's status (a row is written only if it
+     is new or its status changes), unless a newer round assessed it too (then it keeps the newer
+     one's: an older round re-run after a newer one changes nothing for it); the newer-round
+     check is added only when some newer round assessed households of the batch.
   2. Only on a re-run: a household the round assessed before but no longer (dissolved, merged,
      no longer surveyed in the month) takes its latest remaining assessment's status, or none
      (the general recompute, a correlated subquery over those few households).
-Databases whose assessments were written before the copy existed are filled by the migration
-`poverty.0004_household_poverty_status_backfill` (a window function over all assessments).
+
+Databases whose assessments were written before the table existed are filled by its migration
+(`poverty.0004_current_status`, a window function over all assessments).
 """
 
 from __future__ import annotations
@@ -35,11 +38,9 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ansinh.households.models import Household
+from .models import Assessment, CurrentStatus, ReviewRound, RoundKind
 
-from .models import Assessment, ReviewRound, RoundKind
-
-HOUSEHOLDS = Household._meta.db_table
+CURRENT = CurrentStatus._meta.db_table
 ASSESSMENTS = Assessment._meta.db_table
 ROUNDS = ReviewRound._meta.db_table
 
@@ -71,35 +72,39 @@ def _newer_rounds(round_: ReviewRound) -> Q:
 
 def _latest_status() -> Coalesce:
     """A household's latest status (the general rule, per household: only for a few)."""
-    latest = (Assessment.objects.filter(household=OuterRef("pk")).order_by("-round__reference_date", "-round_id")
+    latest = (Assessment.objects.filter(household=OuterRef("household")).order_by("-round__reference_date", "-round_id")
               .values("status")[:1])
     return Coalesce(Subquery(latest), Value(""))
 
 
 def statuses_refresh(*, round_: ReviewRound, commune_ids: list[int], held: Held) -> int:
     """Brings the stored status of the batch's households up to date after the round's new
-    assessments of these communes are inserted; returns how many households changed."""
+    assessments of these communes are inserted; returns how many rows were written."""
     if not commune_ids:
         return 0
     marks = ", ".join(["%s"] * len(commune_ids))
     newer = Assessment.objects.filter(round__in=ReviewRound.objects.filter(_newer_rounds(round_)),
                                       commune_id__in=commune_ids).exists()
-    sql = (f"UPDATE {HOUSEHOLDS} AS h SET poverty_status = a.status FROM {ASSESSMENTS} AS a "
-           f"WHERE a.round_id = %s AND a.commune_id IN ({marks}) AND h.id = a.household_id "
-           f"AND h.poverty_status <> a.status")
+    where = f"a.round_id = %s AND a.commune_id IN ({marks})"
     params: list[Any] = [round_.pk, *commune_ids]
     if newer:
-        sql += (f" AND NOT EXISTS (SELECT 1 FROM {ASSESSMENTS} n JOIN {ROUNDS} r ON r.id = n.round_id "
-                f"WHERE n.household_id = h.id AND (r.reference_date > %s OR (r.reference_date = %s AND r.id > %s)))")
+        where += (f" AND NOT EXISTS (SELECT 1 FROM {ASSESSMENTS} n JOIN {ROUNDS} r ON r.id = n.round_id "
+                  f"WHERE n.household_id = a.household_id "
+                  f"AND (r.reference_date > %s OR (r.reference_date = %s AND r.id > %s)))")
         params += [round_.reference_date, round_.reference_date, round_.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        changed = max(cursor.rowcount, 0)
+        cursor.execute(
+            f"INSERT INTO {CURRENT} (household_id, status) SELECT a.household_id, a.status FROM {ASSESSMENTS} a "
+            f"WHERE {where} ON CONFLICT (household_id) DO UPDATE SET status = excluded.status "
+            f"WHERE {CURRENT}.status <> excluded.status", params)
+        written = max(cursor.rowcount, 0)
     if held.any:
-        in_round = Assessment.objects.filter(round=round_, household=OuterRef("pk"))
+        in_round = Assessment.objects.filter(round=round_, household=OuterRef("household"))
         if held.households is None:
-            lost = Household.objects.filter(commune_id__in=commune_ids).exclude(poverty_status="")
+            lost = CurrentStatus.objects.filter(household__commune_id__in=commune_ids)
         else:
-            lost = Household.objects.filter(pk__in=held.households)
-        changed += lost.exclude(Exists(in_round)).update(poverty_status=_latest_status())
-    return changed
+            lost = CurrentStatus.objects.filter(household_id__in=held.households)
+        lost = lost.exclude(Exists(in_round))
+        written += CurrentStatus.objects.filter(pk__in=lost.values("pk")).update(status=_latest_status())
+        CurrentStatus.objects.filter(status="").delete()  # no assessment left: not assessed
+    return written

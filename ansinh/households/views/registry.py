@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,6 +75,7 @@ from ansinh.poverty import services as poverty_services
 from ansinh.poverty.explain import Explanation, explain_household, standard_on
 from ansinh.poverty.models import (
     Assessment,
+    CurrentStatus,
     IncomeScoringTable,
     PovertyStandard,
     PovertyStatus,
@@ -150,12 +151,12 @@ def _round_status(rounds: list[ReviewRound]) -> Subquery:
 
 def _page_rows(ids: list[int], rounds: list[ReviewRound]) -> list[Household]:
     """The page's households, in the order of `ids`, with what the list shows: the status in
-    `rounds` or else the stored current status (`Household.poverty_status`), the head's citizen
+    `rounds` or else the stored current status (`poverty.CurrentStatus`, by join), the head's citizen
     ID and the number of members (subqueries run for these rows only), commune and hamlet by join."""
     present = Member.objects.present().filter(household=OuterRef("pk"))
     head_id = present.filter(relation=Relation.HEAD).order_by("pk").values("citizen_id")[:1]
     size = present.order_by().values("household").annotate(n=Count("pk")).values("n")
-    shown: Any = _round_status(rounds) if rounds else NullIf(F("poverty_status"), Value(""))
+    shown: Any = _round_status(rounds) if rounds else F("poverty_current__status")
     found = Household.objects.filter(pk__in=ids).annotate(
         latest_status=shown,
         head_citizen_id=Subquery(head_id),
@@ -223,9 +224,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
             households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
         elif status:
             households = households.filter(latest_status=status)  # type: ignore[misc]
+    elif status == NOT_ASSESSED:
+        households = households.filter(poverty_current__isnull=True)  # the stored current status
     elif status:
-        # The stored current status: a column of the (commune, status, poverty_status) index.
-        households = households.filter(poverty_status="" if status == NOT_ASSESSED else status)
+        households = households.filter(poverty_current__status=status)
     # The page's ids first (the count and the ordered slice read the household table and its
     # indexes only), then what the page shows for those 50 rows: per-row subqueries are never
     # evaluated for every household that matches before the sort.
@@ -312,6 +314,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = list(household.assessments.select_related("round", "round__unit", "round__standard")
                        .order_by("-round__reference_date", "-round_id"))
     latest = assessments[0] if assessments else None
+    current_status = CurrentStatus.objects.filter(household=household).values_list("status", flat=True).first() or ""
     conditions = list(household.conditions.order_by("-year"))
     explanation: Explanation | None
     if latest is not None:
@@ -333,9 +336,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conditions": conditions,
         "assessments": list(zip(assessments, engine.reasons_by_standard(assessments), strict=True)),
         "latest": latest,
-        # The badge: the stored current status (the same as the latest assessment's, kept right
-        # by the round runs: `ansinh.poverty.current`).
-        "status_label": STATUS_LABELS.get(household.poverty_status, ""),
+        # The badge: the stored current status (the latest assessment's, kept right by the round
+        # runs: `ansinh.poverty.current`).
+        "current_status": current_status,
+        "status_label": STATUS_LABELS.get(current_status, ""),
         "explanation": explanation,
         "differs": latest is not None and explanation is not None and (
             latest.status != explanation.status or latest.deprivation_count != explanation.count),
