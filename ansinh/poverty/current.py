@@ -38,6 +38,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from ansinh.households.models import HouseholdStatus
+
 from .models import Assessment, CurrentStatus, ReviewRound, RoundKind
 
 CURRENT = CurrentStatus._meta.db_table
@@ -52,7 +54,8 @@ class Held:
     any: bool
     # A regular (monthly) round's households, a few: those to look at if no longer assessed.
     # None for a periodic round, which assesses every active household: those no longer assessed
-    # are found after the run instead (households of the batch with a status but no assessment).
+    # are found after the run instead (inactive households of the batch with a status but no
+    # assessment in the round).
     households: list[int] | None = None
 
 
@@ -101,7 +104,10 @@ def statuses_refresh(*, round_: ReviewRound, commune_ids: list[int], held: Held)
     if held.any:
         in_round = Assessment.objects.filter(round=round_, household=OuterRef("household"))
         if held.households is None:
-            lost = CurrentStatus.objects.filter(household__commune_id__in=commune_ids)
+            # A periodic round assesses every active household of its communes (review_round_run):
+            # those it no longer assesses are no longer active (an index search, not a scan).
+            lost = CurrentStatus.objects.filter(household__commune_id__in=commune_ids).exclude(
+                household__status=HouseholdStatus.ACTIVE)
         else:
             lost = CurrentStatus.objects.filter(household_id__in=held.households)
         lost = lost.exclude(Exists(in_round))
