@@ -4,8 +4,9 @@ Every queryset comes from the access layer (ansinh.households.access): a commune
 commune's households and the commune's part of the province's rounds; a provincial role sees the
 province. Citizen IDs are shown in full only to those who may change the household (Decree
 13/2023/NĐ-CP on personal data protection: access only as far as the task needs); lists never
-carry them. List endpoints do a constant number of queries per page: statuses and member counts
-are correlated subqueries, and deprived indicators are decoded in Python from the assessment's
+carry them. List endpoints do a constant number of queries per page: the current poverty status is
+stored (`poverty.CurrentStatus`, kept by `ansinh.poverty.current`), a given round's status and member counts are
+correlated subqueries, and deprived indicators are decoded in Python from the assessment's
 bitmask with the standard's indicator codes read once per request. The reason sentence is not
 stored: it is derived from the stored figures with the round's standard, for a whole page at once
 (`engine.reasons_for`).
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -54,6 +55,7 @@ from ansinh.lib.ethnicity import ethnicity_code, ethnicity_name
 from ansinh.poverty import engine, figures
 from ansinh.poverty.models import (
     Assessment,
+    CurrentStatus,
     PovertyStandard,
     PovertyStatus,
     ReviewRound,
@@ -189,10 +191,10 @@ class HouseholdSerializer(serializers.ModelSerializer[Household]):
     head_ethnicity = EthnicityField()
     member_count = serializers.IntegerField(read_only=True, help_text="Members living in the household now.")
     poverty_status = serializers.ChoiceField(
-        choices=PovertyStatus.choices, read_only=True, allow_null=True,
+        source="shown_status", choices=PovertyStatus.choices, read_only=True, allow_null=True,
         help_text="Status in the household's latest assessment, rounds still open included (or in the round "
                   "given by `round`); null if not assessed.")
-    poverty_round = serializers.IntegerField(read_only=True, allow_null=True,
+    poverty_round = serializers.IntegerField(source="shown_round", read_only=True, allow_null=True,
                                              help_text="The review round `poverty_status` comes from.")
 
     class Meta:
@@ -465,21 +467,30 @@ class HouseholdList(generics.ListAPIView[Household]):
         if query := request.query_params.get("q", "").strip():
             households = households.search(query)
 
-        # The poverty status: in the given round, or in the latest assessment, as subqueries.
+        # The poverty status: in the given round (its assessments, by the (round, household)
+        # index), or the stored current status (`CurrentStatus`, by join: the filter and the
+        # count evaluate nothing per household); the round it comes from is a subquery, run for
+        # the page's rows only.
+        status = _choice_param(request, "status", PovertyStatus.values)
         assessments = assessments_for_user(user).filter(household=OuterRef("pk"))
+        shown_status: Any
         if (round_id := _id_param(request, "round")) is not None:
             assessments = assessments.filter(round=get_round_for_user(user, round_id)).order_by()
+            shown_status = Subquery(assessments.values("status")[:1])
         else:
             assessments = _latest_first(assessments)
+            shown_status = F("poverty_current__status")
+            if status:
+                households = households.filter(poverty_current__status=status)
         present = (Member.objects.present().filter(household=OuterRef("pk")).order_by().values("household")
                    .annotate(n=Count("pk")).values("n"))
         households = households.annotate(
-            poverty_status=Subquery(assessments.values("status")[:1]),
-            poverty_round=Subquery(assessments.values("round_id")[:1]),
+            shown_status=shown_status,
+            shown_round=Subquery(assessments.values("round_id")[:1]),
             member_count=Coalesce(Subquery(present, output_field=IntegerField()), 0),
         )
-        if status := _choice_param(request, "status", PovertyStatus.values):
-            households = households.filter(poverty_status=status)
+        if status and round_id is not None:
+            households = households.filter(shown_status=status)
         return households.order_by("sort_key", "pk")
 
 
@@ -495,8 +506,9 @@ def _household_detail(request: Request, household: Household) -> Response:
         "round__standard").first()
     spec = engine.spec_for(latest.round.standard) if latest else None
     household.member_count = sum(1 for m in members if m.died_on is None and m.left_on is None)  # type: ignore[attr-defined]
-    household.poverty_status = latest.status if latest else None  # type: ignore[attr-defined]
-    household.poverty_round = latest.round_id if latest else None  # type: ignore[attr-defined]
+    household.shown_status = (CurrentStatus.objects.filter(household=household)  # type: ignore[attr-defined]
+                              .values_list("status", flat=True).first())
+    household.shown_round = latest.round_id if latest else None  # type: ignore[attr-defined]
     context = {
         "members": members,
         "conditions": list(household.conditions.order_by("-year")),

@@ -24,7 +24,7 @@ from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import NEED_FIELDS, Household, IncomeMethod, LivingConditions
 from ansinh.lib.bulk import insert_rows
 
-from . import engine, facts
+from . import current, engine, facts
 from .models import (
     STEP_ORDER,
     Assessment,
@@ -138,7 +138,8 @@ def review_round_run(*, round: ReviewRound, actor: Actor,
     3. Per batch: read the facts as arrays (facts.load), compute the deprivation flags and the
        income (declared, or estimated by the region's scoring table), classify, compare with the
        previous round, replace the batch's assessments with one bulk insert (the reason sentence
-       is not stored: it is derived from the stored figures when read, `Assessment.reason_text`).
+       is not stored: it is derived from the stored figures when read, `Assessment.reason_text`),
+       then bring the households' stored current status up to date (`current.statuses_refresh`).
     4. Record when and how many, and audit, in the same transaction.
     """
     with transaction.atomic():
@@ -173,8 +174,10 @@ def review_round_run(*, round: ReviewRound, actor: Actor,
         for batch in batches:
             if not batch:
                 continue
+            held = current.round_held(round_=round_, commune_ids=batch)
             Assessment.objects.filter(round=round_, commune_id__in=batch).delete()
             written, batch_tally = _classify_batch(round_, spec, tables, region, batch)
+            current.statuses_refresh(round_=round_, commune_ids=batch, held=held)
             for status, n in batch_tally.items():
                 tally[status] += n
             done += written

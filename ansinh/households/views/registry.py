@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,6 +75,7 @@ from ansinh.poverty import services as poverty_services
 from ansinh.poverty.explain import Explanation, explain_household, standard_on
 from ansinh.poverty.models import (
     Assessment,
+    CurrentStatus,
     IncomeScoringTable,
     PovertyStandard,
     PovertyStatus,
@@ -143,25 +144,26 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> 
 # --- The list ----------------------------------------------------------------------------------
 
 
-def _latest_assessments() -> QuerySet[Assessment]:
-    """A household's assessments, newest round first (the round's reference date orders periodic
-    and monthly rounds together)."""
-    return Assessment.objects.filter(household=OuterRef("pk")).order_by("-round__reference_date", "-round_id")
+def _round_status(rounds: list[ReviewRound]) -> Subquery:
+    """A household's status in the chosen rounds: their own assessments, by the (round, household) index."""
+    return Subquery(Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds).values("status")[:1])
 
 
-def _annotated(households: QuerySet[Household], rounds: list[ReviewRound] | None = None) -> QuerySet[Household]:
-    """One query for the whole page: the latest status (or the status in `rounds`), the head's
-    citizen ID and the number of members come as subqueries, commune and hamlet by join."""
+def _page_rows(ids: list[int], rounds: list[ReviewRound]) -> list[Household]:
+    """The page's households, in the order of `ids`, with what the list shows: the status in
+    `rounds` or else the stored current status (`poverty.CurrentStatus`, by join), the head's citizen
+    ID and the number of members (subqueries run for these rows only), commune and hamlet by join."""
     present = Member.objects.present().filter(household=OuterRef("pk"))
     head_id = present.filter(relation=Relation.HEAD).order_by("pk").values("citizen_id")[:1]
     size = present.order_by().values("household").annotate(n=Count("pk")).values("n")
-    assessments = (_latest_assessments() if not rounds
-                   else Assessment.objects.filter(household=OuterRef("pk"), round__in=rounds))
-    return households.annotate(
-        latest_status=Subquery(assessments.values("status")[:1]),
+    shown: Any = _round_status(rounds) if rounds else F("poverty_current__status")
+    found = Household.objects.filter(pk__in=ids).annotate(
+        latest_status=shown,
         head_citizen_id=Subquery(head_id),
         size=Coalesce(Subquery(size), Value(0), output_field=IntegerField()),
     ).select_related("commune", "hamlet")
+    by_id = {household.pk: household for household in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _round_households(rounds: list[ReviewRound], form: HouseholdFilterForm) -> QuerySet[Assessment]:
@@ -214,14 +216,24 @@ def household_list(request: HttpRequest) -> HttpResponse:
     query = (form.value("q") or "").strip()
     if query:
         households = cast(HouseholdQuerySet, households).search(query)
-    households = _annotated(households, rounds)
     status = form.value("status")
-    # latest_status is an annotation, which the type checker's model of the fields cannot see.
-    if status == NOT_ASSESSED:
-        households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
+    if rounds:
+        # latest_status is an annotation, which the type checker's model of the fields cannot see.
+        households = households.annotate(latest_status=_round_status(rounds))
+        if status == NOT_ASSESSED:
+            households = households.filter(latest_status__isnull=True)  # type: ignore[misc]
+        elif status:
+            households = households.filter(latest_status=status)  # type: ignore[misc]
+    elif status == NOT_ASSESSED:
+        households = households.filter(poverty_current__isnull=True)  # the stored current status
     elif status:
-        households = households.filter(latest_status=status)  # type: ignore[misc]
-    page = Paginator(households.order_by("sort_key", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+        households = households.filter(poverty_current__status=status)
+    # The page's ids first (the count and the ordered slice read the household table and its
+    # indexes only), then what the page shows for those 50 rows: per-row subqueries are never
+    # evaluated for every household that matches before the sort.
+    ordered = households.order_by("sort_key", "code").values_list("pk", flat=True)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = cast(Any, _page_rows(list(page.object_list), rounds))
     for household in page.object_list:
         # Only the masked number leaves the view: the full one is never in a list's HTML.
         number = getattr(household, "head_citizen_id", None)
@@ -302,6 +314,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = list(household.assessments.select_related("round", "round__unit", "round__standard")
                        .order_by("-round__reference_date", "-round_id"))
     latest = assessments[0] if assessments else None
+    current_status = CurrentStatus.objects.filter(household=household).values_list("status", flat=True).first() or ""
     conditions = list(household.conditions.order_by("-year"))
     explanation: Explanation | None
     if latest is not None:
@@ -323,6 +336,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conditions": conditions,
         "assessments": list(zip(assessments, engine.reasons_by_standard(assessments), strict=True)),
         "latest": latest,
+        # The badge: the stored current status (the latest assessment's, kept right by the round
+        # runs: `ansinh.poverty.current`).
+        "current_status": current_status,
+        "status_label": STATUS_LABELS.get(current_status, ""),
         "explanation": explanation,
         "differs": latest is not None and explanation is not None and (
             latest.status != explanation.status or latest.deprivation_count != explanation.count),

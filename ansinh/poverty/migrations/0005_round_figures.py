@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('geo', '0002_model_names'),
-        ('poverty', '0003_model_names'),
+        ('poverty', '0004_assessment_no_db_constraints'),
     ]
 
     operations = [
