@@ -26,7 +26,7 @@ writes only the households whose status changes:
      (the general recompute, a correlated subquery over those few households).
 
 Databases whose assessments were written before the table existed are filled by its migration
-(`poverty.0004_current_status`, a window function over all assessments).
+(`poverty.0006_current_status`, a window function over all assessments).
 """
 
 from __future__ import annotations

@@ -221,7 +221,7 @@ def test_it_the_migration_fills_the_status_from_the_assessments(people, units):
     # As a database whose assessments were written before the column existed (or a wrong copy).
     CurrentStatus.objects.filter(household=household).delete()
     CurrentStatus.objects.create(household=never, status="poor")
-    migration = importlib.import_module("ansinh.poverty.migrations.0004_current_status")
+    migration = importlib.import_module("ansinh.poverty.migrations.0006_current_status")
     with CaptureQueriesContext(connection) as queries:
         migration.fill_current_status(None, SimpleNamespace(connection=connection))
     assert len(queries) == 2  # set-based, whatever the number of households
