@@ -442,6 +442,7 @@ class HouseholdList(generics.ListAPIView[Household]):
     """Households registered in communes inside the caller's units, by the head's name."""
 
     serializer_class = HouseholdSerializer
+    chosen_round: ReviewRound | None = None  # `?round=`: the statuses shown are that round's
 
     def get_queryset(self) -> QuerySet[Household]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -468,30 +469,44 @@ class HouseholdList(generics.ListAPIView[Household]):
             households = households.search(query)
 
         # The poverty status: in the given round (its assessments, by the (round, household)
-        # index), or the stored current status (`CurrentStatus`, by join: the filter and the
-        # count evaluate nothing per household); the round it comes from is a subquery, run for
-        # the page's rows only.
+        # index), or the stored current status (`CurrentStatus`, by join): the filter and the
+        # count evaluate nothing per household.
         status = _choice_param(request, "status", PovertyStatus.values)
-        assessments = assessments_for_user(user).filter(household=OuterRef("pk"))
-        shown_status: Any
+        self.chosen_round = None
         if (round_id := _id_param(request, "round")) is not None:
-            assessments = assessments.filter(round=get_round_for_user(user, round_id)).order_by()
+            self.chosen_round = get_round_for_user(user, round_id)
+            if status:
+                households = households.filter(pk__in=assessments_for_user(user).filter(
+                    round=self.chosen_round, status=status).values("household_id"))
+        elif status:
+            households = households.filter(poverty_current__status=status)
+        return households.order_by("sort_key", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page's ids first (the count and the ordered slice read the household table and its
+        indexes only), then the page's rows with what each shows: its status, the round it comes
+        from and the number of members, subqueries run for those rows alone (SQLite evaluated them
+        for every matching household before sorting)."""
+        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
+        assert ids is not None  # the view always paginates
+        assessments = assessments_for_user(request.user).filter(household=OuterRef("pk"))
+        shown_status: Any
+        if self.chosen_round is not None:
+            assessments = assessments.filter(round=self.chosen_round).order_by()
             shown_status = Subquery(assessments.values("status")[:1])
         else:
             assessments = _latest_first(assessments)
             shown_status = F("poverty_current__status")
-            if status:
-                households = households.filter(poverty_current__status=status)
         present = (Member.objects.present().filter(household=OuterRef("pk")).order_by().values("household")
                    .annotate(n=Count("pk")).values("n"))
-        households = households.annotate(
+        rows = Household.objects.filter(pk__in=list(ids)).select_related("commune", "hamlet", "legacy_commune").annotate(
             shown_status=shown_status,
             shown_round=Subquery(assessments.values("round_id")[:1]),
             member_count=Coalesce(Subquery(present, output_field=IntegerField()), 0),
         )
-        if status and round_id is not None:
-            households = households.filter(shown_status=status)
-        return households.order_by("sort_key", "pk")
+        by_id = {household.pk: household for household in rows}
+        page = [by_id[pk] for pk in ids if pk in by_id]  # a row gone meanwhile is left out
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def _household_detail(request: Request, household: Household) -> Response:
