@@ -131,12 +131,18 @@ def test_it_the_old_filter_scanned_on_sqlite(people, register):
     assert full_scans(explain(old))
 
 
-def test_it_matches_a_communes_records_by_the_ids_of_its_subtree(people, units):
-    """A commune officer's filter names her commune and its hamlets outright; a provincial
-    officer's reads the province's units from the path index in a subquery."""
+def test_it_matches_a_communes_records_by_the_ids_of_its_subtree(people, units, monkeypatch):
+    """A commune officer's filter names her commune and its hamlets outright, a provincial
+    officer's her province's units; a subtree larger than MAX_INLINE_IDS is read from the path
+    index in a subquery."""
     hamlet = hamlet_create(actor=Actor.system(), commune=units.tra_cu, name="Ấp Một", kind="ap")
     lan_filter = get_scope(people.lan).data_filter("commune")
     assert lan_filter == Q(commune__in=[units.tra_cu.pk, hamlet.pk])
+    province_ids = set(Unit.objects.filter(path__startswith=units.vinh_long.path).values_list("pk", flat=True))
+    minh_filter = get_scope(people.minh).data_filter("commune")
+    assert set(dict(minh_filter.children)["commune__in"]) == province_ids
+    monkeypatch.setattr(core_access, "MAX_INLINE_IDS", len(province_ids) - 1)
+    people.minh._ansinh_scope = None  # the scope is cached on the user for the request
     where = str(households_for_user(people.minh).query).split("WHERE", 1)[1]
     assert '"commune_id" IN (SELECT' in where
     if connection.vendor == "sqlite":  # the path range, not a LIKE no index serves
