@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ansinh.documents",
     "ansinh.plans",
     "ansinh.workdays",
+    "ansinh.benefits",
     "ansinh.web",
     "ansinh.api",
     "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left

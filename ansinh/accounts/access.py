@@ -150,6 +150,11 @@ class Scope:
             return under(paths, f"{unit_field}__" if unit_field else "")
         return Q(**{f"{unit_field}__in" if unit_field else "pk__in": named})
 
+    def assignments_filter(self, assignments: list[RoleAssignment], unit_field: str = "unit") -> Q:
+        """Records attached to a unit inside the subtrees of some of the user's `assignments`
+        (an app that scopes by field and record kind at once, e.g. `ansinh.benefits.access`)."""
+        return self._filter(assignments, unit_field)
+
     def covers(self, unit: Unit) -> bool:
         """The unit is inside (or is) one of the user's units."""
         return any(unit.path.startswith(path) for path in self._paths())
