@@ -16,6 +16,7 @@ urlpatterns = [
     path("households/", include("ansinh.poverty.urls")),
     path("plans/", include("ansinh.plans.urls")),
     path("calendar/", include("ansinh.workdays.urls")),
+    path("benefits/", include("ansinh.benefits.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("jobs/", include("ansinh.jobs.urls")),
     path("api/v1/", include("ansinh.api.urls")),
