@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ansinh.accounts.access import get_scope, request_user
@@ -32,6 +33,12 @@ from .forms_law import AmountRuleForm, BaseLevelForm, TopUpForm
 from .law import BASE_LABELS, PROVISIONAL_NOTE, NotInForce, RuleBook
 from .models import FIELD_SCHEMES, AmountRule, BaseKind, BaseLevel, Category, Scheme, TopUp
 
+SCHEME_TITLES = {
+    Scheme.SOCIAL_ASSISTANCE: gettext_lazy("Monthly social assistance — Decree 20/2021/NĐ-CP as amended"),
+    Scheme.SOCIAL_PENSION: gettext_lazy("Social pension — Law 41/2024/QH15, Decree 176/2025/NĐ-CP"),
+    Scheme.MERITORIOUS: gettext_lazy("People with meritorious service — Ordinance 02/2020/UBTVQH14, "
+                                     "Decree 75/2021/NĐ-CP as amended"),
+}
 SCHEME_BASES = {
     Scheme.SOCIAL_ASSISTANCE: (BaseKind.SA_BASE,),
     Scheme.SOCIAL_PENSION: (BaseKind.SOCIAL_PENSION,),
@@ -84,14 +91,17 @@ def benefit_rules(request: HttpRequest) -> HttpResponse:
                 current = book.base(kind, on).id
             except NotInForce:
                 current = None
-            bases += [(row, row.pk == current) for row in all_bases if row.kind == kind]
+            for row in all_bases:
+                if row.kind == kind:
+                    row.kind_label = BASE_LABELS[kind]  # type: ignore[attr-defined]
+                    bases.append((row, row.pk == current))
         categories = []
         for cat in book.categories_on(on, scheme=scheme):
             unit = "năm" if cat.uses_years else "con"
             rules = [(rule, rule.describe(unit)) for rule in book.rules_on(cat.code, on)]
             categories.append((cat, rules))
         schemes.append({
-            "scheme": scheme, "label": scheme.label, "bases": bases, "categories": categories,
+            "scheme": scheme, "label": SCHEME_TITLES[scheme], "bases": bases, "categories": categories,
             "top_ups": [top for top in top_ups if top.category.scheme == scheme],
         })
     context = {
