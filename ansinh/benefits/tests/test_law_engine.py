@@ -214,6 +214,8 @@ APPENDIX_I = [
     ("merit_toxic_chemical_81_supplement", {"rate": 81, "flag": "especially_severe"}, 2_055_000, 2_789_000),
     ("merit_toxic_chemical_carer", {"rate": 81}, 2_055_000, 2_789_000),
     ("merit_living_alone", {"flag": "living_alone"}, 1_644_000, 2_231_000),
+    ("merit_study_full", {}, 2_055_000, 2_789_000),
+    ("merit_study_partial", {}, 1_031_000, 1_399_000),
 ]
 
 
