@@ -184,8 +184,9 @@ def _first_of_month(value: dt.date | None, field: str) -> None:
         raise ValidationError({field: _("A month is given by its first day (e.g. 01/07/2025).")})
 
 
-def _category(code: str, on: dt.date, field: str = "category") -> Category:
-    category = Category.objects.filter(code=code).first()
+def _category(code: str, on: dt.date, field: str = "category", *, known: dict[str, Category] | None = None) -> Category:
+    """The category of `code`, an allowance in force on `on` (`known`: categories already read)."""
+    category = known.get(code) if known is not None else Category.objects.filter(code=code).first()
     if category is None:
         raise ValidationError({field: _("There is no category with the code “%(code)s”.") % {"code": code}})
     if category.kind != LineKind.ALLOWANCE:
@@ -477,7 +478,7 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
     province_of = _provinces({p["household__commune_id"] for p in people.values()})
     errors: list[str] = []
     creates: list[Entitlement] = []
-    books: dict[tuple[int | None, dt.date], RuleBook] = {}
+    books: dict[int | None, RuleBook] = {}
     allowed: dict[tuple[int, str], bool] = {}
     user = user_of(actor)
     for index, row in enumerate(rows, start=1):
@@ -491,10 +492,7 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
             fail(_("the person is not in the register."))
             continue
         try:
-            category = _category(row.category_code, row.decision_date) if row.category_code in categories else None
-            if category is None:
-                raise ValidationError({"category": _("There is no category with the code “%(code)s”.")
-                                       % {"code": row.category_code}})
+            category = _category(row.category_code, row.decision_date, known=categories)
             _decision(row.decision_number, row.decision_date)
             _first_of_month(row.start_month, "start_month")
             _check_parameters(category, rate=row.rate, martyr_count=row.martyr_count, martyrs=0,
@@ -526,9 +524,9 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
             continue
         spans.append((start, None))
         province_id = province_of.get(commune_id)
-        book = books.get((province_id, start))
-        if book is None:
-            book = books[(province_id, start)] = RuleBook.load(start, month_end(start), province_id=province_id)
+        book = books.get(province_id)
+        if book is None:  # one book per province (the tables are read whole)
+            book = books[province_id] = RuleBook.load(start, None, province_id=province_id)
         try:
             book.lines(category.code, month_end(start), birth_date=person["birth_date"], rate=row.rate,
                        martyrs=row.martyr_count, children=row.children, years=row.years,

@@ -382,3 +382,18 @@ def test_it_changes_an_entitlement_by_dossier_from_the_decision_month(actor: Act
     qs = Entitlement.objects.filter(person=person)
     assert paid(month_lines(qs, D(2025, 7, 1))) == 3_667_000
     assert paid(month_lines(qs, D(2025, 8, 1))) == 5_450_000
+
+
+def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_rows(actor: Actor, household: Any) -> None:
+    def rows(n: int, first: int) -> list[services.EntitlementRow]:
+        people = [member(actor, household, f"Nhập Số {first + i}", D(1950, 1, 1 + i)) for i in range(n)]
+        return [services.EntitlementRow(person=p, category_code="sa_disability_severe", decision_number=f"{i}/QĐ",
+                                        decision_date=D(2025, 8 - i % 2, 1)) for i, p in enumerate(people)]
+
+    services.bulk_create_entitlements(actor, rows(1, 30))  # the user's scope, read once and kept
+    few, many = rows(2, 0), rows(8, 10)
+    with CaptureQueriesContext(connection) as q_few:
+        services.bulk_create_entitlements(actor, few)
+    with CaptureQueriesContext(connection) as q_many:
+        services.bulk_create_entitlements(actor, many)
+    assert len(q_many) == len(q_few)
