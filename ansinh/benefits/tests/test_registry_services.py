@@ -397,3 +397,14 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_rows(acto
     with CaptureQueriesContext(connection) as q_many:
         services.bulk_create_entitlements(actor, many)
     assert len(q_many) == len(q_few)
+
+
+def test_it_pays_nothing_after_the_month_of_a_death_even_when_the_entitlement_was_left_open(
+        actor: Actor, household: Any) -> None:
+    person = member(actor, household, "Mở Văn Sáu", D(1950, 1, 1))
+    e = grant(actor, person, "sa_disability_severe", D(2025, 3, 3))
+    Member.objects.filter(pk=person.pk).update(died_on=D(2025, 8, 20))  # e.g. imported without the hook
+    qs = Entitlement.objects.filter(pk=e.pk)
+    assert paid(month_lines(qs, D(2025, 8, 1))) == 1_000_000
+    [line] = month_lines(qs, D(2025, 9, 1))
+    assert not line.paid and "20/08/2025" in line.excluded
