@@ -408,3 +408,25 @@ def test_it_pays_nothing_after_the_month_of_a_death_even_when_the_entitlement_wa
     assert paid(month_lines(qs, D(2025, 8, 1))) == 1_000_000
     [line] = month_lines(qs, D(2025, 9, 1))
     assert not line.paid and "20/08/2025" in line.excluded
+
+
+def test_it_proposes_funeral_support_for_a_single_parents_child_and_a_pending_pensioner(
+        actor: Actor, household: Any) -> None:
+    mother = member(actor, household, "Đơn Thị Thân", D(1990, 1, 1))
+    child = member(actor, household, "Đơn Văn Nhỏ", D(2015, 6, 1))
+    parent = grant(actor, mother, "sa_single_parent", D(2025, 3, 3), children=1)
+    register.member_died(actor=actor, member=child, on=D(2025, 9, 15))
+    [proposal] = child.benefit_proposals.all()
+    assert (proposal.kind, proposal.amount, proposal.entitlement_id) == (ProposalKind.SA_FUNERAL, 10_000_000, parent.pk)
+    assert "điểm b khoản 1 Điều 11" in proposal.basis
+    applicant = member(actor, household, "Chờ Văn Duyệt", D(1948, 1, 1))
+    dossier = services.receive_dossier(actor, kind="start", person=applicant, scheme="social_pension",
+                                       category_code="social_pension", received_on=D(2025, 9, 1))
+    register.member_died(actor=actor, member=applicant, on=D(2025, 9, 5))
+    [proposal] = applicant.benefit_proposals.all()
+    assert (proposal.kind, proposal.amount, proposal.entitlement_id) == (ProposalKind.PENSION_FUNERAL, 10_000_000, None)
+    assert f"#{dossier.pk}" in proposal.basis
+    # Nobody to propose anything for: no proposal, no error.
+    other = member(actor, household, "Không Văn Gì", D(1960, 1, 1))
+    register.member_died(actor=actor, member=other, on=D(2025, 9, 5))
+    assert not other.benefit_proposals.exists()
