@@ -19,6 +19,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ansinh.geo.models import Unit
 from ansinh.households.forms import DayFirstDateField, commune_label
@@ -32,10 +33,10 @@ STATUS_ACTIVE, STATUS_STOPPED, STATUS_ALL = "active", "stopped", "all"
 PARAMETERS = [("rate", "uses_rate"), ("martyr_count", "uses_martyrs"), ("children", "uses_children"),
               ("years", "uses_years")]
 PARAMETER_MESSAGES = {
-    "rate": _("Enter the injury or illness rate (%) for this category."),
-    "martyr_count": _("Enter the number of martyrs for this category."),
-    "children": _("Enter the number of children raised for this category."),
-    "years": _("Enter the years of seniority for this category."),
+    "rate": pgettext_lazy("benefits", "Enter the injury or illness rate (%) for this category."),
+    "martyr_count": pgettext_lazy("benefits", "Enter the number of martyrs for this category."),
+    "children": pgettext_lazy("benefits", "Enter the number of children raised for this category."),
+    "years": pgettext_lazy("benefits", "Enter the years of seniority for this category."),
 }
 
 
@@ -74,7 +75,7 @@ class MonthField(forms.Field):
     """A month typed as mm/yyyy (or yyyy-mm): the first day of that month."""
 
     widget = MonthInput
-    default_error_messages = {"invalid": _("Enter a month as mm/yyyy.")}
+    default_error_messages = {"invalid": pgettext_lazy("benefits", "Enter a month as mm/yyyy.")}
 
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, dt.date):
@@ -105,19 +106,19 @@ class EntitlementFilterForm(forms.Form):
     """Filters of the entitlement list; a value that does not fit (a commune of another
     province, a category of a scheme the user does not see) is ignored rather than reported."""
 
-    q = forms.CharField(label=_("Search by name or citizen ID"), required=False,
+    q = forms.CharField(label=pgettext_lazy("benefits", "Search by name or citizen ID"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                                       "placeholder": _("e.g. thach van soc")}))
-    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    scheme = forms.ChoiceField(label=pgettext_lazy("benefits", "Scheme"), required=False)
+    category = forms.ChoiceField(label=pgettext_lazy("benefits", "Category"), required=False)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Unit.objects.none(), required=False,
                                       empty_label=_("All"))
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Unit.objects.none(), required=False,
                                      empty_label=_("All"))
-    month = forms.CharField(label=_("Month"), required=False,
+    month = forms.CharField(label=pgettext_lazy("benefits", "Month"), required=False,
                             widget=forms.TextInput(attrs={"placeholder": "yyyy-mm", "size": 8, "autocomplete": "off"}))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        (STATUS_ACTIVE, _("paid in the month")), (STATUS_STOPPED, _("stopped")), (STATUS_ALL, _("all"))])
+    status = forms.ChoiceField(label=pgettext_lazy("benefits", "Status"), required=False, choices=[
+        (STATUS_ACTIVE, pgettext_lazy("benefits", "paid in the month")), (STATUS_STOPPED, pgettext_lazy("benefits", "stopped")), (STATUS_ALL, pgettext_lazy("benefits", "all"))])
 
     def __init__(self, data: Any, *, schemes: list[str], categories: list[Category],
                  provinces: QuerySet[Unit] | None, communes: QuerySet[Unit]) -> None:
@@ -161,25 +162,25 @@ class _ParameterFields(forms.Form):
     """The decision and the category's parameters, shared by the new and the change forms."""
 
     decision_number = forms.CharField(label=_("Decision number"), max_length=60)
-    decision_date = DayFirstDateField(label=_("Decision date"))
-    decision_signer = forms.CharField(label=_("Signed by"), max_length=150, required=False,
+    decision_date = DayFirstDateField(label=pgettext_lazy("benefits", "Decision date"))
+    decision_signer = forms.CharField(label=pgettext_lazy("benefits", "Signed by"), max_length=150, required=False,
                                       help_text=_("From 1 Jul 2025 the commune chairman decides social assistance "
                                                   "and the social pension."))
-    start_month = MonthField(label=_("First month paid"), required=False,
+    start_month = MonthField(label=pgettext_lazy("benefits", "First month paid"), required=False,
                              help_text=_("Empty: by the law's start rules (the decision's month; the month of age "
                                          "75 or 80; for merit, the recognition's month)."))
-    recognised_on = DayFirstDateField(label=_("Recognised on"), required=False,
+    recognised_on = DayFirstDateField(label=pgettext_lazy("benefits", "Recognised on"), required=False,
                                       help_text=_("Merit: the recognition or the medical council's conclusion, when "
                                                   "payment starts from it (arrears for a later decision)."))
-    rate = forms.IntegerField(label=_("Injury or illness rate (%)"), required=False, min_value=1, max_value=100)
-    martyr_count = forms.IntegerField(label=_("Number of martyrs"), required=False, min_value=1, max_value=20)
-    martyrs = forms.ModelMultipleChoiceField(label=_("Martyrs"), queryset=Martyr.objects.none(), required=False,
+    rate = forms.IntegerField(label=pgettext_lazy("benefits", "Injury or illness rate (%)"), required=False, min_value=1, max_value=100)
+    martyr_count = forms.IntegerField(label=pgettext_lazy("benefits", "Number of martyrs"), required=False, min_value=1, max_value=20)
+    martyrs = forms.ModelMultipleChoiceField(label=pgettext_lazy("benefits", "Martyrs"), queryset=Martyr.objects.none(), required=False,
                                              widget=forms.SelectMultiple(attrs={"size": 4}))
-    children = forms.IntegerField(label=_("Children raised"), required=False, min_value=1, max_value=20)
-    years = forms.IntegerField(label=_("Years of seniority"), required=False, min_value=1, max_value=80)
-    especially_severe = forms.BooleanField(label=_("Especially severe injury or illness"), required=False)
-    living_alone = forms.BooleanField(label=_("Living alone"), required=False)
-    carer_name = forms.CharField(label=_("Carer (not in the register)"), max_length=150, required=False)
+    children = forms.IntegerField(label=pgettext_lazy("benefits", "Children raised"), required=False, min_value=1, max_value=20)
+    years = forms.IntegerField(label=pgettext_lazy("benefits", "Years of seniority"), required=False, min_value=1, max_value=80)
+    especially_severe = forms.BooleanField(label=pgettext_lazy("benefits", "Especially severe injury or illness"), required=False)
+    living_alone = forms.BooleanField(label=pgettext_lazy("benefits", "Living alone"), required=False)
+    carer_name = forms.CharField(label=pgettext_lazy("benefits", "Carer (not in the register)"), max_length=150, required=False)
 
     def __init__(self, *args: Any, martyrs: QuerySet[Martyr] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,16 +200,16 @@ class _ParameterFields(forms.Form):
             if needed and not given and name not in self.errors:
                 self.add_error(name, PARAMETER_MESSAGES[name])
             elif given and not needed:
-                self.add_error(name, _("This category does not take this value: leave it empty."))
+                self.add_error(name, pgettext_lazy("benefits", "This category does not take this value: leave it empty."))
         if data.get("martyrs") and not category.uses_martyrs:
-            self.add_error("martyrs", _("This category does not take this value: leave it empty."))
+            self.add_error("martyrs", pgettext_lazy("benefits", "This category does not take this value: leave it empty."))
         if data.get("especially_severe") and category.scheme != Scheme.MERITORIOUS:
-            self.add_error("especially_severe", _("Only for people with meritorious service."))
+            self.add_error("especially_severe", pgettext_lazy("benefits", "Only for people with meritorious service."))
 
 
 class EntitlementForm(_ParameterFields):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
-                                      empty_label=_("Choose a category"))
+    category = forms.ModelChoiceField(label=pgettext_lazy("benefits", "Category"), queryset=Category.objects.none(),
+                                      empty_label=pgettext_lazy("benefits", "Choose a category"))
     field_order = ["category", "decision_number", "decision_date", "decision_signer", "start_month",
                    "recognised_on", "rate", "martyr_count", "martyrs", "children", "years", "especially_severe",
                    "living_alone", "carer_name"]
@@ -256,9 +257,9 @@ class EntitlementEditForm(_ParameterFields):
 
 
 class StopForm(forms.Form):
-    stop_month = MonthField(label=_("First month not paid"),
-                            help_text=_("Payment stops from the month after death or loss of eligibility."))
-    reason = forms.ChoiceField(label=_("Reason for stopping"), choices=[("", "—"), *StopReason.choices])
+    stop_month = MonthField(label=pgettext_lazy("benefits", "First month not paid"),
+                            help_text=pgettext_lazy("benefits", "Payment stops from the month after death or loss of eligibility."))
+    reason = forms.ChoiceField(label=pgettext_lazy("benefits", "Reason for stopping"), choices=[("", "—"), *StopReason.choices])
     note = forms.CharField(label=_("Note"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, start_month: dt.date, **kwargs: Any) -> None:
@@ -274,7 +275,7 @@ class StopForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label=_("Find the person in the register: name or citizen ID"), required=False,
+    q = forms.CharField(label=pgettext_lazy("benefits", "Find the person in the register: name or citizen ID"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                                       "placeholder": _("e.g. thach van soc")}))
 
@@ -284,13 +285,13 @@ class PersonSearchForm(forms.Form):
 
 class MartyrForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1850, max_value=2010)
-    died_on = DayFirstDateField(label=_("Died on"), required=False)
-    certificate_number = forms.CharField(label=_("“Tổ quốc ghi công” certificate number"), max_length=60,
+    birth_year = forms.IntegerField(label=pgettext_lazy("benefits", "Year of birth"), required=False, min_value=1850, max_value=2010)
+    died_on = DayFirstDateField(label=pgettext_lazy("benefits", "Died on"), required=False)
+    certificate_number = forms.CharField(label=pgettext_lazy("benefits", "“Tổ quốc ghi công” certificate number"), max_length=60,
                                          required=False)
-    certificate_date = DayFirstDateField(label=_("Certificate date"), required=False)
-    commune = forms.ModelChoiceField(label=_("Home commune"), queryset=Unit.objects.none(),
-                                     empty_label=_("Choose a commune"))
+    certificate_date = DayFirstDateField(label=pgettext_lazy("benefits", "Certificate date"), required=False)
+    commune = forms.ModelChoiceField(label=pgettext_lazy("benefits", "Home commune"), queryset=Unit.objects.none(),
+                                     empty_label=pgettext_lazy("benefits", "Choose a commune"))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args: Any, communes: QuerySet[Unit], **kwargs: Any) -> None:
@@ -302,9 +303,9 @@ class MartyrForm(forms.Form):
         data = super().clean() or {}
         died, year = data.get("died_on"), data.get("birth_year")
         if died is not None and died > timezone.localdate():
-            self.add_error("died_on", _("The date is after today."))
+            self.add_error("died_on", pgettext_lazy("benefits", "The date is after today."))
         if died is not None and year is not None and year > died.year:
-            self.add_error("birth_year", _("The year of birth is after the date of death."))
+            self.add_error("birth_year", pgettext_lazy("benefits", "The year of birth is after the date of death."))
         return data
 
 

@@ -32,6 +32,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ansinh.accounts import audit
@@ -174,12 +175,12 @@ def benefits_home(request: HttpRequest) -> HttpResponse:
     rows = [{"scheme": s, "label": labels[s], "entitlements": active.get(s, 0), "people": totals[s][0],
              "amount": totals[s][1], "url": f"{list_url}?scheme={s}"} for s in schemes]
     links = [(label, url) for label, url in [
-        (_("Dossiers (applications to start, change, move, stop)"), _url("benefit-dossier-list")),
-        (_("Death benefits proposed"), _url("benefit-proposal-list")),
-        (_("Appear eligible but receive nothing"), _url("benefit-eligible-unpaid")),
-        (_("Paid but no longer eligible"), _url("benefit-paid-ineligible")),
-        (_("Figures by unit"), _url("benefit-figures")),
-        (_("Schemes, categories and amounts (the law)"), _url("benefit-rules")),
+        (pgettext("benefits", "Dossiers (applications to start, change, move, stop)"), _url("benefit-dossier-list")),
+        (pgettext("benefits", "Death benefits proposed"), _url("benefit-proposal-list")),
+        (pgettext("benefits", "Appear eligible but receive nothing"), _url("benefit-eligible-unpaid")),
+        (pgettext("benefits", "Paid but no longer eligible"), _url("benefit-paid-ineligible")),
+        (pgettext("benefits", "Figures by unit"), _url("benefit-figures")),
+        (pgettext("benefits", "Schemes, categories and amounts (the law)"), _url("benefit-rules")),
     ] if url]
     context = {
         "month": month, "rows": rows, "links": links,
@@ -431,7 +432,7 @@ def entitlement_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _service_errors(form, error)
             else:
-                messages.success(request, _("Entitlement recorded for %(name)s.") % {"name": person.full_name})
+                messages.success(request, pgettext("benefits", "Entitlement recorded for %(name)s.") % {"name": person.full_name})
                 return redirect("entitlement-detail", pk=entitlement.pk)
     else:
         initial: dict[str, Any] = {"decision_date": timezone.localdate()}
@@ -469,7 +470,7 @@ def entitlement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 _service_errors(form, error)
             else:
-                messages.success(request, _("Entitlement saved."))
+                messages.success(request, pgettext("benefits", "Entitlement saved."))
                 return redirect("entitlement-detail", pk=entitlement.pk)
     else:
         initial = {name: getattr(entitlement, name) for name in (
@@ -490,7 +491,7 @@ def entitlement_stop(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     entitlement = access.get_entitlement_for_user(user, pk, change=True)
     if entitlement.stop_month is not None:
-        messages.error(request, _("This entitlement is already stopped from %(month)s.") % {
+        messages.error(request, pgettext("benefits", "This entitlement is already stopped from %(month)s.") % {
             "month": f"{entitlement.stop_month:%m/%Y}"})
         return redirect("entitlement-detail", pk=entitlement.pk)
     if request.method == "POST":
@@ -503,7 +504,7 @@ def entitlement_stop(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 _service_errors(form, error)
             else:
-                messages.success(request, _("Entitlement stopped from %(month)s.") % {
+                messages.success(request, pgettext("benefits", "Entitlement stopped from %(month)s.") % {
                     "month": f"{data['stop_month']:%m/%Y}"})
                 return redirect("entitlement-detail", pk=entitlement.pk)
     else:
@@ -562,7 +563,7 @@ def martyr_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Martyr %(name)s recorded.") % {"name": martyr.full_name})
+                messages.success(request, pgettext("benefits", "Martyr %(name)s recorded.") % {"name": martyr.full_name})
                 return redirect(f"{reverse('martyr-list')}?q={martyr.full_name}")
     else:
         only = list(communes[:2])
@@ -610,10 +611,10 @@ def benefit_import(request: HttpRequest) -> HttpResponse:
                 problems = exc.problems
             else:
                 if check:
-                    checked = _("The file is valid; nothing was written: it holds %(n)s entitlements.") % {
+                    checked = pgettext("benefits", "The file is valid; nothing was written: it holds %(n)s entitlements.") % {
                         "n": format_number(result.entitlements)}
                 else:
-                    messages.success(request, _("Imported %(n)s entitlements from %(file)s.") % {
+                    messages.success(request, pgettext("benefits", "Imported %(n)s entitlements from %(file)s.") % {
                         "n": format_number(result.entitlements), "file": result.file})
                     return redirect("entitlement-list")
     context = {
