@@ -387,7 +387,8 @@ def _link_martyrs(actor: Actor, plan: Plan) -> int:
             for martyr in wanted.get((person_id, category_id), []):
                 links.append(through(entitlement_id=pk, martyr_id=martyr.pk))
     through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
-    audit.record(actor=actor, action="entitlement.import_martyrs", obj=Entitlement, after={"links": len(links)})
+    audit.record(actor=actor, action="entitlement.update", obj=Entitlement,
+                 after={"martyrs_linked": len(links), "via": "import"})
     return len(links)
 
 
