@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from . import households, views
 from . import plans
 from . import benefits_pages
+from . import benefits_registry
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -32,5 +33,7 @@ urlpatterns = [
     path("submissions/<int:pk>/return", plans.SubmissionReturn.as_view(), name="api-submission-return"),
     path("entitlements/", benefits_pages.EntitlementList.as_view(), name="api-entitlements"),
     path("entitlements/<int:pk>", benefits_pages.EntitlementDetail.as_view(), name="api-entitlement"),
+    path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
+    path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]
