@@ -5,6 +5,7 @@ from . import households, views
 from . import plans
 from . import benefits_pages
 from . import benefits_registry
+from .benefits_law import BenefitRuleList
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -35,5 +36,6 @@ urlpatterns = [
     path("entitlements/<int:pk>", benefits_pages.EntitlementDetail.as_view(), name="api-entitlement"),
     path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
     path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
+    path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]
