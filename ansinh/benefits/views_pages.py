@@ -49,7 +49,12 @@ from ansinh.lib.vietnamese import fold, format_number
 from ansinh.web.shortcuts import download
 
 from . import access, importer, monthly, services
+from .law import NotInForce
 from .forms_pages import (
+    DOSSIER_KIND_LABELS,
+    DOSSIER_STATUS_LABELS,
+    SCHEME_LABELS,
+    STOP_LABELS,
     STATUS_ACTIVE,
     STATUS_STOPPED,
     EntitlementEditForm,
@@ -143,6 +148,12 @@ def _month_sums(entitlements: Iterable[Entitlement], month: dt.date) -> dict[int
     return out
 
 
+def _label(entitlement: Entitlement) -> None:
+    """The scheme's and the stop reason's Vietnamese labels, for the templates."""
+    entitlement.scheme_label = SCHEME_LABELS.get(entitlement.scheme, entitlement.scheme)  # type: ignore[attr-defined]
+    entitlement.stop_label = STOP_LABELS.get(entitlement.stop_reason, "")  # type: ignore[attr-defined]
+
+
 def _category_names(codes: Iterable[str]) -> dict[str, str]:
     return dict(Category.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
@@ -170,7 +181,7 @@ def benefits_home(request: HttpRequest) -> HttpResponse:
             totals[scheme][1] += amount
     active = dict(entitlements.filter(start_month__lte=month).filter(
         Q(stop_month__isnull=True) | Q(stop_month__gt=month)).order_by().values_list("scheme").annotate(n=Count("pk")))
-    labels = dict(Scheme.choices)
+    labels = SCHEME_LABELS
     list_url = reverse("entitlement-list")
     rows = [{"scheme": s, "label": labels[s], "entitlements": active.get(s, 0), "people": totals[s][0],
              "amount": totals[s][1], "url": f"{list_url}?scheme={s}"} for s in schemes]
@@ -290,14 +301,25 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _read_audit(request, entitlement, entitlement.commune, 1)
     lines = _month_sums([entitlement], month).get(entitlement.pk, MonthSum())
     shown_lines = _shown_lines(lines.lines, _category_names(line.category for line in lines.lines))
-    arrears = monthly.arrears(entitlement, this_month()) if entitlement.stop_month is None else []
+    arrears: list[tuple[dt.date, int, str]] = []
+    arrears_error = ""
+    if entitlement.stop_month is None:
+        try:
+            arrears = monthly.arrears(entitlement, this_month())
+        except NotInForce as error:  # a base level missing from the tables: say so, the page still shows
+            arrears_error = str(error)
     household_visible = households_for_user(user).filter(pk=person.household_id).exists()
+    _label(entitlement)
+    dossiers = list(entitlement.dossiers.order_by("-received_on", "-pk")[:20])
+    for dossier in dossiers:
+        dossier.kind_label = DOSSIER_KIND_LABELS.get(dossier.kind, dossier.kind)  # type: ignore[attr-defined]
+        dossier.status_label = DOSSIER_STATUS_LABELS.get(dossier.status, dossier.status)  # type: ignore[attr-defined]
     context = {
         "entitlement": entitlement, "person": person, "shown_id": shown_id, "month": month, "sum": lines,
         "lines": shown_lines,
         "martyrs": list(entitlement.martyrs.order_by("sort_key", "pk")),
-        "dossiers": list(entitlement.dossiers.order_by("-received_on", "-pk")[:20]),
-        "arrears": arrears, "arrears_total": sum(a[1] for a in arrears),
+        "dossiers": dossiers,
+        "arrears": arrears, "arrears_total": sum(a[1] for a in arrears), "arrears_error": arrears_error,
         "can_change": access.may_change_scheme(user, entitlement.commune, entitlement.scheme),
         "household_visible": household_visible,
         "age": person.age_on(timezone.localdate()),
@@ -321,6 +343,8 @@ def benefit_person(request: HttpRequest, pk: int) -> HttpResponse:
     commune = person.household.commune
     entitlements = list(access.entitlements_for_user(user).filter(person=person)
                         .select_related("category", "commune").order_by("-start_month", "-pk"))
+    for found in entitlements:
+        _label(found)
     visible = {e.pk for e in entitlements}
     month = this_month()
     start, end = add_months(month, -MONTHS_BACK), add_months(month, MONTHS_AHEAD)

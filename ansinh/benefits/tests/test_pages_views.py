@@ -65,6 +65,7 @@ def test_it_shows_a_commune_officer_every_scheme_of_her_commune(who, people):  #
     home = text(client.get(reverse("benefits-home")))
     assert 'data-testid="nav-benefits"' in home
     assert 'data-testid="scheme-meritorious"' in home and 'data-testid="scheme-social_assistance"' in home
+    assert "Trợ cấp xã hội hằng tháng" in home and "Người hưởng chính sách" in home  # in Vietnamese
 
 
 def test_it_shows_a_social_assistance_officer_assistance_and_pensions_but_not_merit(who, people):  # type: ignore[no-untyped-def]
