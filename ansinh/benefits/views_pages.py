@@ -67,7 +67,7 @@ from .forms_pages import (
     categories_in_force,
     this_month,
 )
-from .models import SCHEME_FIELD, Category, Entitlement, LineKind, Martyr, Scheme
+from .models import Category, Entitlement, LineKind, Martyr, Scheme
 
 PAGE_SIZE = 50
 LOOKUP_LIMIT = 20
@@ -540,7 +540,11 @@ def entitlement_stop(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _merit_communes(user: User) -> QuerySet[Unit]:
-    return communes_in_scope(user).filter(get_scope(user).change_filter("", SCHEME_FIELD[Scheme.MERITORIOUS]))
+    """Communes where the user records martyrs (access.may_change_scheme for merit, asked per
+    commune of her units: a province's hundred or so, in memory)."""
+    ids = [unit.pk for unit in communes_in_scope(user)
+           if access.may_change_scheme(user, unit, Scheme.MERITORIOUS.value)]
+    return Unit.objects.filter(pk__in=ids).select_related("parent").vietnamese_order()
 
 
 @login_required
