@@ -162,7 +162,8 @@ class EntitlementFilterForm(forms.Form):
         else:
             self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
             province = self._pick("province", provinces)
-            communes = communes.filter(parent=province) if province else communes
+            # A national user picks the province first: the country's 3,321 communes make no list.
+            communes = communes.filter(parent=province) if province else communes.none()
         self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
         self.fields["commune"].label_from_instance = commune_label(provinces is not None)  # type: ignore[attr-defined]
 

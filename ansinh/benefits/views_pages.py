@@ -280,7 +280,7 @@ def entitlement_list(request: HttpRequest) -> HttpResponse:
         "can_change": access.benefit_editor(user),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "benefits/pages/_entitlement_results.html", context)
+        return render(request, "benefits/pages/_entitlement_results.html", {**context, "oob": True})
     return render(request, "benefits/pages/entitlement_list.html", context)
 
 

@@ -290,3 +290,18 @@ def test_it_records_a_martyr_and_refuses_a_bad_one(who, people, units):  # type:
                                                   "commune": units.tra_cu.pk})
     assert good.status_code == 302
     assert "Nguyễn Văn Liệt" in text(client.get(reverse("martyr-list"), {"q": "nguyen van liet"}))
+
+
+def test_it_lets_a_national_viewer_pick_the_province_before_the_commune(who, people, units):  # type: ignore[no-untyped-def]
+    from ansinh.accounts.services import unit_for_role, user_create
+
+    duc = user_create(username="duc", password="correct-horse-battery", role="national_viewer",
+                      unit=unit_for_role(role="national_viewer", code=None))
+    client = as_(duc)
+    page = text(client.get(reverse("entitlement-list")))
+    assert "Trần Văn Hà" in page and "Thạch Văn Sóc" in page
+    assert 'value="{}"'.format(units.tra_cu.pk) not in page  # no commune list before the province
+    chosen = client.get(reverse("entitlement-list"), {"province": units.vinh_long.pk}, HTTP_HX_REQUEST="true")
+    body = text(chosen)
+    assert 'hx-swap-oob="true"' in body and f'value="{units.tra_cu.pk}"' in body
+    assert "Thạch Văn Sóc" in body and "Trần Văn Hà" not in body
