@@ -15,7 +15,6 @@ lists, and on a record's page for whoever may not see them in full
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
