@@ -305,3 +305,18 @@ def test_it_lets_a_national_viewer_pick_the_province_before_the_commune(who, peo
     body = text(chosen)
     assert 'hx-swap-oob="true"' in body and f'value="{units.tra_cu.pk}"' in body
     assert "Thạch Văn Sóc" in body and "Trần Văn Hà" not in body
+
+
+def test_it_counts_the_month_on_the_start_page_and_sees_a_change_at_once(who, people):  # type: ignore[no-untyped-def]
+    client = as_(who.an)
+
+    def people_paid() -> str:
+        page = text(client.get(reverse("benefits-home")))
+        row = re.search(r'data-testid="scheme-social_assistance".*?</tr>', page, re.S)
+        assert row is not None
+        return re.findall(r'<td class="reg-num">([^<]*)</td>', row.group(0))[1]
+
+    assert people_paid() == "1"
+    assert people_paid() == "1"  # from the cache
+    more_disabled(2)
+    assert people_paid() == "3"
