@@ -48,6 +48,11 @@ CONDITION_FIELDS = ["year", "housing", "floor_area", "water_source", "latrine", 
                     "b1_answers", "b2_flags", *NEED_FIELDS, "surveyed_on"]
 
 
+# Called in member_died's transaction as hook(actor=, member=, on=): other apps react to a death
+# (the people served stop their entitlements, `ansinh.benefits.apps`) without this module importing them.
+DEATH_HOOKS: list[Callable[..., None]] = []
+
+
 class StaleEdit(ValidationError):
     """Someone else saved the record since the form (or the API client) read it: nothing is
     written; the caller shows the current values and lets the user decide again."""
@@ -300,6 +305,8 @@ def member_died(*, actor: Actor, member: Member, on: dt.date) -> Member:
     _event(household, HouseholdEventKind.MEMBER_DIED, on, actor, member=member)
     audit.record(actor=actor, action="member.died", obj=member, unit=household.commune, before=before,
                  after=audit.snapshot(member, MEMBER_FIELDS))
+    for hook in DEATH_HOOKS:
+        hook(actor=actor, member=member, on=on)
     return member
 
 

@@ -1,0 +1,327 @@
+"""The amounts of a month, set-based: every entitlement of a queryset, its lines by the rules in
+force that month, and the precedence between them. A constant number of queries whatever the
+number of entitlements (one `values()` read, one for the linked martyrs' counts, two for the
+communes' provinces, the rule books: one per province); the rest is Python over tuples, with
+the rule book asked once per distinct case (category, age, rate, count…), not once per person.
+
+Precedence, per person and month:
+1. social assistance: only the highest amount (Decree 20/2021/NĐ-CP Art. 6(2)), except that a
+   single parent (5(4)) also in 5(5), 5(6) or 5(8) receives both;
+2. social pension against social assistance: the higher of the two (Law 41/2024/QH15 Art. 22;
+   Decree 176/2025/NĐ-CP);
+3. meritorious service: every category's allowance and supplements, but only the highest carer
+   allowance (Ordinance 02/2020/UBTVQH14 Art. 6).
+Lines not paid stay in the result with `paid=False`, the amount they would have been and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import BaseLevel, Entitlement, LineKind, Scheme
+from .services import _provinces, _vn_date, _vn_money, _vn_month, add_months, month_end, month_of
+
+if TYPE_CHECKING:
+    from ansinh.households.models import Member
+
+    from .law import Amount, RuleBook
+
+SINGLE_PARENT = "sa_single_parent"
+# Groups a single parent (5(4)) may hold as well (Decree 20 Art. 6(2)).
+SINGLE_PARENT_ALSO = ("sa_elderly_", "sa_disability_", "sa_hiv_poor")
+
+FIELDS = ("pk", "person_id", "commune_id", "scheme", "category__code", "category__uses_martyrs", "rate",
+          "martyr_count", "children", "years", "especially_severe", "living_alone", "carer_id", "carer_name",
+          "person__birth_date", "person__died_on", "start_month", "stop_month", "decision_date", "recognised_on")
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    entitlement_id: int
+    person_id: int
+    commune_id: int
+    scheme: str
+    category: str
+    kind: str
+    amount: int
+    text: str
+    legal_basis: str
+    provisional: bool
+    paid: bool      # False when precedence excludes it (then amount is what it would be)
+    excluded: str   # why not paid, in Vietnamese; "" if paid
+    rule_id: int | None = None  # the amount rule behind the line (the arrears of a base level applied back)
+
+
+Row = dict[str, Any]
+
+
+def _active(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -> QuerySet[Entitlement]:
+    """Entitlements paying in some month of [start, end] (months)."""
+    return entitlements.filter(start_month__lte=end).filter(Q(stop_month__isnull=True) | Q(stop_month__gt=start))
+
+
+def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -> tuple[list[Row], dict[int | None, RuleBook]]:
+    """The rows active in [start, end] with what the rules need, and a rule book per province."""
+    from .law import RuleBook
+
+    active = _active(entitlements, start, end)
+    rows = list(active.values(*FIELDS))
+    need_count = [r["pk"] for r in rows if r["category__uses_martyrs"] and r["martyr_count"] is None]
+    counts: dict[int, int] = {}
+    if need_count:
+        through = Entitlement.martyrs.through
+        linked = through.objects.filter(entitlement_id__in=active.filter(
+            category__uses_martyrs=True, martyr_count__isnull=True).values("pk"))
+        counts = {r["entitlement_id"]: r["n"] for r in linked.values("entitlement_id").annotate(n=Count("pk"))}
+    for row in rows:
+        if row["martyr_count"] is None and row["category__uses_martyrs"]:
+            row["martyr_count"] = counts.get(row["pk"]) or None
+    provinces = _provinces({r["commune_id"] for r in rows}) if rows else {}
+    for row in rows:
+        row["province_id"] = provinces.get(row["commune_id"])
+    books = {province: RuleBook.load(start, month_end(end), province_id=province)
+             for province in {r["province_id"] for r in rows}}
+    return rows, books
+
+
+def _age_key(birth: dt.date, last_day: dt.date) -> tuple[int, dt.date]:
+    """The age on the month's last day, and a birth date of that age the rule book can share
+    between everyone of that age (the first of the birth month, that many years back)."""
+    age = last_day.year - birth.year - ((last_day.month, last_day.day) < (birth.month, birth.day))
+    return age, dt.date(last_day.year - age, last_day.month, 1)
+
+
+def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook]) -> list[MonthLine]:
+    """Every line of the rows active in `month`, precedence applied."""
+    from .law import NotInForce
+
+    last_day = month_end(month)
+    cache: dict[tuple[Any, ...], list[Amount] | str] = {}
+    by_person: dict[int, list[tuple[Row, list[Amount] | str]]] = defaultdict(list)
+    for row in rows:
+        if row["start_month"] > month or (row["stop_month"] is not None and row["stop_month"] <= month):
+            continue
+        age, birth = _age_key(row["person__birth_date"], last_day)
+        has_carer = row["carer_id"] is not None or bool(row["carer_name"])
+        key = (row["province_id"], row["category__code"], age, row["rate"], row["martyr_count"], row["children"],
+               row["years"], row["especially_severe"], row["living_alone"], has_carer)
+        found = cache.get(key)
+        if found is None:
+            try:
+                found = books[row["province_id"]].lines(
+                    row["category__code"], last_day, birth_date=birth, rate=row["rate"], martyrs=row["martyr_count"],
+                    children=row["children"], years=row["years"], especially_severe=row["especially_severe"],
+                    living_alone=row["living_alone"], has_carer=has_carer)
+            except NotInForce as error:
+                found = str(error)
+            cache[key] = found
+        by_person[row["person_id"]].append((row, found))
+    out: list[MonthLine] = []
+    for held in by_person.values():
+        out.extend(_precedence(held, month))
+    return out
+
+
+def _line(row: Row, amount: Amount, paid: bool = True, excluded: str = "") -> MonthLine:
+    return MonthLine(entitlement_id=row["pk"], person_id=row["person_id"], commune_id=row["commune_id"],
+                     scheme=row["scheme"], category=amount.category, kind=amount.kind, amount=amount.amount,
+                     text=amount.text, legal_basis=amount.legal_basis, provisional=amount.provisional,
+                     paid=paid and not excluded, excluded=excluded, rule_id=amount.rule_id)
+
+
+def _own_total(amounts: list[Amount]) -> int:
+    """What an entitlement pays the person (carers' allowances are the carer's)."""
+    return sum(a.amount for a in amounts if a.kind != LineKind.CARER)
+
+
+def _precedence(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> list[MonthLine]:
+    out: list[MonthLine] = []
+    good: list[tuple[Row, list[Amount]]] = []
+    for row, found in held:
+        if isinstance(found, str):  # no rule for this case this month
+            out.append(MonthLine(entitlement_id=row["pk"], person_id=row["person_id"], commune_id=row["commune_id"],
+                                 scheme=row["scheme"], category=row["category__code"], kind=LineKind.ALLOWANCE,
+                                 amount=0, text="", legal_basis="", provisional=False, paid=False, excluded=found))
+            continue
+        died = row["person__died_on"]
+        if died is not None and month_of(died) < month:
+            reason = _("Died on %(date)s: not paid after the month of death") % {"date": _vn_date(died)}
+            out.extend(_line(row, a, excluded=reason) for a in found)
+            continue
+        good.append((row, found))
+    social = [(r, a) for r, a in good if r["scheme"] == Scheme.SOCIAL_ASSISTANCE]
+    pension = [(r, a) for r, a in good if r["scheme"] == Scheme.SOCIAL_PENSION]
+    merit = [(r, a) for r, a in good if r["scheme"] == Scheme.MERITORIOUS]
+
+    # 1. Social assistance: the best option, a single entitlement or the single parent's pair.
+    options: list[tuple[int, tuple[int, ...]]] = [(_own_total(a), (r["pk"],)) for r, a in social]
+    parents = [(r, a) for r, a in social if r["category__code"] == SINGLE_PARENT]
+    others = [(r, a) for r, a in social if r["category__code"] != SINGLE_PARENT
+              and r["category__code"].startswith(SINGLE_PARENT_ALSO)]
+    for pr, pa in parents:
+        for orow, oa in others:
+            options.append((_own_total(pa) + _own_total(oa), (pr["pk"], orow["pk"])))
+    chosen: set[int] = set()
+    sa_total = 0
+    if options:
+        sa_total, ids = max(options, key=lambda o: (o[0], len(o[1])))
+        chosen = set(ids)
+    # 2. The social pension against social assistance: the higher (social assistance on a tie).
+    pension_total = max((_own_total(a) for _r, a in pension), default=0)
+    pension_pk = next((r["pk"] for r, a in pension if _own_total(a) == pension_total), None) if pension else None
+    pension_wins = bool(pension) and pension_total > sa_total
+    highest_sa = _("Only the highest social-assistance amount is paid — Article 6(2) Decree 20/2021/NĐ-CP")
+    higher = _("Only the higher of the social pension and monthly social assistance is paid — Article 22 Law "
+               "41/2024/QH15 on Social Insurance")
+    for row, amounts in social:
+        if pension_wins:
+            reason = higher
+        elif row["pk"] not in chosen:
+            reason = highest_sa
+        else:
+            reason = ""
+        out.extend(_line(row, a, excluded=reason) for a in amounts)
+    for row, amounts in pension:
+        if social and not pension_wins:
+            reason = higher
+        elif row["pk"] != pension_pk:
+            reason = _("The social pension is paid once")
+        else:
+            reason = ""
+        out.extend(_line(row, a, excluded=reason) for a in amounts)
+
+    # 3. Meritorious service: everything, but only the highest carer allowance.
+    carers = [(a.amount, r["pk"], i) for r, amounts in merit for i, a in enumerate(amounts) if a.kind == LineKind.CARER]
+    best_carer = max(carers)[1:] if carers else None
+    only_carer = _("Only the highest carer allowance is paid — Article 6 Ordinance 02/2020/UBTVQH14")
+    for row, amounts in merit:
+        for i, a in enumerate(amounts):
+            excluded = only_carer if a.kind == LineKind.CARER and (row["pk"], i) != best_carer else ""
+            out.append(_line(row, a, excluded=excluded))
+    return out
+
+
+def month_lines(entitlements: QuerySet[Entitlement], month: dt.date) -> list[MonthLine]:
+    """The lines of every entitlement of the queryset paying in `month` (precedence among the
+    entitlements of the same person within the queryset)."""
+    month = month_of(month)
+    rows, books = _load(entitlements, month, month)
+    return _lines_of(rows, month, books)
+
+
+def month_totals(entitlements: QuerySet[Entitlement], month: dt.date) -> dict[tuple[int, str], tuple[int, int]]:
+    """{(commune_id, scheme): (people paid, amount paid)} for `month`."""
+    people: dict[tuple[int, str], set[int]] = defaultdict(set)
+    amounts: dict[tuple[int, str], int] = defaultdict(int)
+    for line in month_lines(entitlements, month):
+        if line.paid and line.amount:
+            key = (line.commune_id, line.scheme)
+            people[key].add(line.person_id)
+            amounts[key] += line.amount
+    return {key: (len(people[key]), amounts[key]) for key in amounts}
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, month = [], month_of(start)
+    while month <= month_of(end):
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+def person_months(person: Member, start: dt.date, end: dt.date) -> list[tuple[dt.date, list[MonthLine]]]:
+    """Each month of [start, end] with the person's lines (one load for the whole range)."""
+    start, end = month_of(start), month_of(end)
+    rows, books = _load(Entitlement.objects.filter(person=person), start, end)
+    return [(month, _lines_of(rows, month, books)) for month in months_between(start, end)]
+
+
+def arrears(entitlement: Entitlement, as_of: dt.date) -> list[tuple[dt.date, int, str]]:
+    """The months owed on `as_of` (month, amount, why):
+    1. a meritorious decision signed after its first month paid (recognition or the medical
+       council's conclusion earlier, Decree 131/2021 Arts. 8, 45): the months from the first month
+       to the month before the decision, at the amounts of each month (paid together with the
+       decision, Circular 44/2022/TT-BTC Art. 8(3));
+    2. a base level applied back (`decided_on` later than `valid_from`, e.g. Decree 75/2021 and
+       55/2023): for the months paid between `valid_from` and the month of `decided_on`, the
+       difference the new base level makes to the lines computed from it (base × coefficient)."""
+    as_of_month = month_of(as_of)
+    first = entitlement.start_month
+    last = min(as_of_month, add_months(entitlement.stop_month, -1)) if entitlement.stop_month else as_of_month
+    if first > last or entitlement.decision_date > as_of:
+        return []
+    person_qs = Entitlement.objects.filter(person_id=entitlement.person_id)
+    rows, books = _load(person_qs, first, last)
+    out: list[tuple[dt.date, int, str]] = []
+    decided = month_of(entitlement.decision_date)
+    owed_until = decided if entitlement.scheme == Scheme.MERITORIOUS else first
+    owed = set()
+    for month in months_between(first, min(last, add_months(owed_until, -1))) if owed_until > first else []:
+        paid = sum(line.amount for line in _lines_of(rows, month, books)
+                   if line.entitlement_id == entitlement.pk and line.paid and line.kind != LineKind.CARER)
+        if paid:
+            owed.add(month)
+            out.append((month, paid, _("Arrears: decision %(number)s of %(date)s, paid from %(month)s — Articles 8, "
+                                       "45 Decree 131/2021/NĐ-CP") % {"number": entitlement.decision_number,
+                                                                      "date": _vn_date(entitlement.decision_date),
+                                                                      "month": _vn_month(first)}))
+    out.extend(_base_arrears(entitlement, rows, books, first, last, as_of, owed))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | None, RuleBook], first: dt.date,
+                  last: dt.date, as_of: dt.date, skip: set[dt.date]) -> list[tuple[dt.date, int, str]]:
+    from .models import AmountRule
+
+    late: list[dict[str, Any]] = [
+        {"kind": kind, "province_id": province_id, "amount": amount, "valid_from": valid_from,
+         "decided_on": decided_on, "legal_basis": legal_basis}
+        for kind, province_id, amount, valid_from, decided_on, legal_basis in BaseLevel.objects.filter(
+            decided_on__isnull=False, decided_on__lte=as_of, valid_from__lte=last).values_list(
+            "kind", "province_id", "amount", "valid_from", "decided_on", "legal_basis")
+        if decided_on is not None and month_of(decided_on) > month_of(valid_from)]
+    if not late:
+        return []
+    row = next((r for r in rows if r["pk"] == entitlement.pk), None)
+    if row is None:
+        return []
+    province = row["province_id"]
+    book = books[province]
+    late = [b for b in late if b["province_id"] in (None, province)]
+    out: list[tuple[dt.date, int, str]] = []
+    rule_bases: dict[int, str] | None = None
+    for month in months_between(first, last):
+        if month in skip:
+            continue
+        for base_row in late:
+            if not (month_of(base_row["valid_from"]) <= month < month_of(base_row["decided_on"])):
+                continue
+            kind = base_row["kind"]
+            current = book.base(kind, month_end(month))
+            if current.amount != base_row["amount"] or current.valid_from != base_row["valid_from"]:
+                continue  # another row (a province's own) applies to this entitlement
+            before = book.base(kind, base_row["valid_from"] - dt.timedelta(days=1)).amount
+            lines = [line for line in _lines_of(rows, month, books)
+                     if line.entitlement_id == entitlement.pk and line.paid and line.kind != LineKind.CARER]
+            if rule_bases is None:
+                rule_bases = dict(AmountRule.objects.filter(method="coefficient").values_list("pk", "base"))
+            diff = 0
+            for line in lines:
+                if line.rule_id is not None and rule_bases.get(line.rule_id) == kind:
+                    diff += line.amount - round(line.amount * before / current.amount)
+            if diff:
+                out.append((month, diff, _("Difference of the base level %(new)s (was %(old)s) applied from %(month)s, "
+                                           "decided on %(date)s — %(law)s") % {
+                    "new": _vn_money(current.amount), "old": _vn_money(before), "month": _vn_month(month_of(
+                        base_row["valid_from"])), "date": _vn_date(base_row["decided_on"]),
+                    "law": base_row["legal_basis"]}))
+    return out
+
