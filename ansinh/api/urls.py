@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import households, views
 from . import plans
+from .benefits_law import BenefitRuleList
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -29,5 +30,6 @@ urlpatterns = [
     path("submissions/<int:pk>/submit", plans.SubmissionSubmit.as_view(), name="api-submission-submit"),
     path("submissions/<int:pk>/approve", plans.SubmissionApprove.as_view(), name="api-submission-approve"),
     path("submissions/<int:pk>/return", plans.SubmissionReturn.as_view(), name="api-submission-return"),
+    path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]
