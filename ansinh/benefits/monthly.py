@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from .models import BaseLevel, Entitlement, LineKind, Scheme
 from .services import _provinces, _vn_date, _vn_money, _vn_month, add_months, month_end, month_of
@@ -36,6 +35,13 @@ if TYPE_CHECKING:
 SINGLE_PARENT = "sa_single_parent"
 # Groups a single parent (5(4)) may hold as well (Decree 20 Art. 6(2)).
 SINGLE_PARENT_ALSO = ("sa_elderly_", "sa_disability_", "sa_hiv_poor")
+
+# Why a line is not paid: the law's words (Vietnamese data, like the legal bases).
+EXCLUDED_SA = "Chỉ hưởng một mức trợ cấp xã hội cao nhất — khoản 2 Điều 6 Nghị định 20/2021/NĐ-CP"
+EXCLUDED_PENSION = ("Chỉ hưởng mức cao hơn giữa trợ cấp hưu trí xã hội và trợ cấp xã hội hằng tháng — "
+                    "Điều 22 Luật Bảo hiểm xã hội 41/2024/QH15")
+EXCLUDED_PENSION_TWICE = "Trợ cấp hưu trí xã hội chỉ hưởng một lần — Điều 22 Luật Bảo hiểm xã hội 41/2024/QH15"
+EXCLUDED_CARER = "Chỉ hưởng một mức trợ cấp người phục vụ cao nhất — Điều 6 Pháp lệnh 02/2020/UBTVQH14"
 
 FIELDS = ("pk", "person_id", "commune_id", "scheme", "category__code", "category__uses_martyrs", "rate",
           "martyr_count", "children", "years", "especially_severe", "living_alone", "carer_id", "carer_name",
@@ -152,7 +158,7 @@ def _precedence(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> l
             continue
         died = row["person__died_on"]
         if died is not None and month_of(died) < month:
-            reason = _("Died on %(date)s: not paid after the month of death") % {"date": _vn_date(died)}
+            reason = f"Đã mất ngày {_vn_date(died)}: không chi trả sau tháng mất"
             out.extend(_line(row, a, excluded=reason) for a in found)
             continue
         good.append((row, found))
@@ -177,9 +183,8 @@ def _precedence(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> l
     pension_total = max((_own_total(a) for _r, a in pension), default=0)
     pension_pk = next((r["pk"] for r, a in pension if _own_total(a) == pension_total), None) if pension else None
     pension_wins = bool(pension) and pension_total > sa_total
-    highest_sa = _("Only the highest social-assistance amount is paid — Article 6(2) Decree 20/2021/NĐ-CP")
-    higher = _("Only the higher of the social pension and monthly social assistance is paid — Article 22 Law "
-               "41/2024/QH15 on Social Insurance")
+    highest_sa = EXCLUDED_SA
+    higher = EXCLUDED_PENSION
     for row, amounts in social:
         if pension_wins:
             reason = higher
@@ -192,7 +197,7 @@ def _precedence(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> l
         if social and not pension_wins:
             reason = higher
         elif row["pk"] != pension_pk:
-            reason = _("The social pension is paid once")
+            reason = EXCLUDED_PENSION_TWICE
         else:
             reason = ""
         out.extend(_line(row, a, excluded=reason) for a in amounts)
@@ -200,7 +205,7 @@ def _precedence(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> l
     # 3. Meritorious service: everything, but only the highest carer allowance.
     carers = [(a.amount, r["pk"], i) for r, amounts in merit for i, a in enumerate(amounts) if a.kind == LineKind.CARER]
     best_carer = max(carers)[1:] if carers else None
-    only_carer = _("Only the highest carer allowance is paid — Article 6 Ordinance 02/2020/UBTVQH14")
+    only_carer = EXCLUDED_CARER
     for row, amounts in merit:
         for i, a in enumerate(amounts):
             excluded = only_carer if a.kind == LineKind.CARER and (row["pk"], i) != best_carer else ""
@@ -268,13 +273,19 @@ def arrears(entitlement: Entitlement, as_of: dt.date) -> list[tuple[dt.date, int
                    if line.entitlement_id == entitlement.pk and line.paid and line.kind != LineKind.CARER)
         if paid:
             owed.add(month)
-            out.append((month, paid, _("Arrears: decision %(number)s of %(date)s, paid from %(month)s — Articles 8, "
-                                       "45 Decree 131/2021/NĐ-CP") % {"number": entitlement.decision_number,
-                                                                      "date": _vn_date(entitlement.decision_date),
-                                                                      "month": _vn_month(first)}))
+            out.append((month, paid, f"Truy lĩnh: quyết định {entitlement.decision_number} ngày "
+                                     f"{_vn_date(entitlement.decision_date)}, hưởng từ tháng {_vn_month(first)} — "
+                                     "Điều 8, Điều 45 Nghị định 131/2021/NĐ-CP"))
     out.extend(_base_arrears(entitlement, rows, books, first, last, as_of, owed))
     out.sort(key=lambda item: item[0])
     return out
+
+
+def _paid_before(month: dt.date, decided_on: dt.date) -> bool:
+    """A month's money was sent to the payment provider before the decision: the funds of a month
+    leave before the 25th of the month before (Decree 20/2021 Art. 34(4); Circular 44/2022/TT-BTC
+    Art. 8(3)), so a decision dated after the 24th of the month before finds it paid at the old level."""
+    return add_months(month, -1).replace(day=24) < decided_on
 
 
 def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | None, RuleBook], first: dt.date,
@@ -287,7 +298,7 @@ def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | N
         for kind, province_id, amount, valid_from, decided_on, legal_basis in BaseLevel.objects.filter(
             decided_on__isnull=False, decided_on__lte=as_of, valid_from__lte=last).values_list(
             "kind", "province_id", "amount", "valid_from", "decided_on", "legal_basis")
-        if decided_on is not None and month_of(decided_on) > month_of(valid_from)]
+        if decided_on is not None and _paid_before(month_of(valid_from), decided_on)]
     if not late:
         return []
     row = next((r for r in rows if r["pk"] == entitlement.pk), None)
@@ -302,7 +313,7 @@ def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | N
         if month in skip:
             continue
         for base_row in late:
-            if not (month_of(base_row["valid_from"]) <= month < month_of(base_row["decided_on"])):
+            if not (month_of(base_row["valid_from"]) <= month and _paid_before(month, base_row["decided_on"])):
                 continue
             kind = base_row["kind"]
             current = book.base(kind, month_end(month))
@@ -318,10 +329,8 @@ def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | N
                 if line.rule_id is not None and rule_bases.get(line.rule_id) == kind:
                     diff += line.amount - round(line.amount * before / current.amount)
             if diff:
-                out.append((month, diff, _("Difference of the base level %(new)s (was %(old)s) applied from %(month)s, "
-                                           "decided on %(date)s — %(law)s") % {
-                    "new": _vn_money(current.amount), "old": _vn_money(before), "month": _vn_month(month_of(
-                        base_row["valid_from"])), "date": _vn_date(base_row["decided_on"]),
-                    "law": base_row["legal_basis"]}))
+                out.append((month, diff, f"Truy lĩnh chênh lệch mức chuẩn {_vn_money(current.amount)} (trước đó "
+                                         f"{_vn_money(before)}) áp dụng từ tháng {_vn_month(month_of(base_row['valid_from']))}, "
+                                         f"ban hành ngày {_vn_date(base_row['decided_on'])} — {base_row['legal_basis']}"))
     return out
 

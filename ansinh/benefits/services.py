@@ -264,8 +264,8 @@ def _check_rules(category: Category, start: dt.date, commune: Unit, *, birth_dat
     province = commune.province()
     book = RuleBook.load(start, month_end(start), province_id=province.pk if province else None)
     try:
-        book.amount(category.code, month_end(start), birth_date=birth_date, rate=rate, martyrs=martyrs,
-                    children=children, years=years, flag="especially_severe" if especially_severe else "")
+        book.lines(category.code, month_end(start), birth_date=birth_date, rate=rate, martyrs=martyrs,
+                   children=children, years=years, especially_severe=especially_severe)
     except NotInForce as error:
         raise ValidationError({"start_month": str(error)}) from error
 
@@ -528,9 +528,9 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
         if book is None:
             book = books[(province_id, start)] = RuleBook.load(start, month_end(start), province_id=province_id)
         try:
-            book.amount(category.code, month_end(start), birth_date=person["birth_date"], rate=row.rate,
-                        martyrs=row.martyr_count, children=row.children, years=row.years,
-                        flag="especially_severe" if row.especially_severe else "")
+            book.lines(category.code, month_end(start), birth_date=person["birth_date"], rate=row.rate,
+                       martyrs=row.martyr_count, children=row.children, years=row.years,
+                       especially_severe=row.especially_severe)
         except NotInForce as error:
             fail(str(error))
             continue
@@ -589,9 +589,11 @@ def create_martyr(actor: Actor, *, full_name: str, commune: Unit, birth_year: in
 
 # Merit categories whose holder's death opens survivors' allowances (Decree 131/2021 Art. 125):
 # early revolutionaries, and invalids, sick soldiers and toxic-chemical victims of 61 % or more.
-SURVIVOR_ALWAYS = ("merit_pre1945_fulltime", "merit_pre1945_parttime", "merit_pre_uprising")
-SURVIVOR_FROM_61 = ("merit_war_invalid", "merit_war_invalid_b", "merit_sick_soldier", "merit_toxic_chemical")
-SURVIVOR_CODE = "merit_survivor"
+SURVIVOR_ALWAYS = {"merit_pre1945_fulltime": "merit_survivor_pre1945", "merit_pre1945_parttime": "merit_survivor_pre1945",
+                   "merit_pre_uprising": "merit_survivor_pre_uprising"}
+SURVIVOR_FROM_61 = {"merit_war_invalid": "merit_survivor_invalid", "merit_war_invalid_b": "merit_survivor_invalid",
+                    "merit_sick_soldier": "merit_survivor_sick_soldier",
+                    "merit_toxic_chemical": "merit_survivor_toxic_chemical"}
 SURVIVOR_RATE = 61
 SA_FUNERAL_TIMES = 20   # Decree 20/2021 Art. 11(1): at least 20 × the base level
 MERIT_FUNERAL_TIMES = 10  # Law 41/2024 Art. 85(2), through Ordinance 02/2020 Art. 6(4)
@@ -633,7 +635,7 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
                 Entitlement.objects.filter(pk=entitlement.pk).update(stop_month=None)
                 entitlement.stop_month = None
             _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED,
-                  note=_("Died on %(date)s") % {"date": _vn_date(died_on)}, action="entitlement.stop_death")
+                  note=f"Mất ngày {_vn_date(died_on)}", action="entitlement.stop_death")
     commune = held[0].commune
     province = commune.province()
     book = RuleBook.load(death_month, month_end(add_months(death_month, 1)), province_id=province.pk if province else None)
@@ -663,15 +665,14 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         except NotInForce:
             continue
         amount = times * base.amount
-        basis = _("%(times)s × %(base)s (base level on %(date)s) — %(law)s") % {
-            "times": times, "base": _vn_money(base.amount), "date": _vn_date(died_on), "law": text}
+        basis = f"{times} × {_vn_money(base.amount)} (mức áp dụng ngày {_vn_date(died_on)}) — {text}"
         funerals.append((amount, kind, scheme, owner, basis))
     if funerals:
         funerals.sort(key=lambda f: -f[0])
         top_amount, top_kind, top_scheme, top_owner, basis = funerals[0]
         if len(funerals) > 1:
-            basis += " " + _("(only the highest funeral support is paid: Decree 20/2021 Art. 11(2), Ordinance "
-                             "02/2020 Art. 6)")
+            basis += (" (chỉ hưởng một mức hỗ trợ mai táng cao nhất: khoản 2 Điều 11 Nghị định 20/2021/NĐ-CP, "
+                      "Điều 6 Pháp lệnh 02/2020/UBTVQH14)")
         proposals.append(Proposal(person=member, entitlement=top_owner, commune=top_owner.commune, scheme=top_scheme,
                                   kind=top_kind, amount=top_amount, basis=basis[:500]))
 
@@ -684,9 +685,8 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         proposals.append(Proposal(
             person=member, entitlement=owner, commune=owner.commune, scheme=Scheme.MERITORIOUS,
             kind=ProposalKind.MERIT_THREE_MONTHS, amount=3 * monthly,
-            basis=(_("3 × %(monthly)s (allowances and supplements of %(month)s, without the carer allowance) — "
-                     "Article 121(2) Decree 131/2021/NĐ-CP") % {"monthly": _vn_money(monthly),
-                                                               "month": _vn_month(death_month)})[:500]))
+            basis=(f"3 × {_vn_money(monthly)} (trợ cấp, phụ cấp hằng tháng tháng {_vn_month(death_month)}, không "
+                   "gồm trợ cấp người phục vụ) — khoản 2 Điều 121 Nghị định 131/2021/NĐ-CP")[:500]))
 
     # Survivors' allowance from the next month.
     opener = next((e for e in held if e.category.code in SURVIVOR_ALWAYS
@@ -695,16 +695,16 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         next_month = add_months(death_month, 1)
         survivor_amount: int | None
         try:
-            survivor_amount = book.amount(SURVIVOR_CODE, month_end(next_month)).amount
-            how = _("%(amount)s a month per relative from %(month)s") % {
-                "amount": _vn_money(survivor_amount), "month": _vn_month(next_month)}
+            code = SURVIVOR_ALWAYS.get(opener.category.code) or SURVIVOR_FROM_61[opener.category.code]
+            survivor_amount = book.amount(code, month_end(next_month)).amount
+            how = f"{_vn_money(survivor_amount)}/tháng cho mỗi thân nhân từ tháng {_vn_month(next_month)}"
         except NotInForce:
             survivor_amount = None
-            how = _("from %(month)s, at the rate of the relative's case") % {"month": _vn_month(next_month)}
+            how = f"từ tháng {_vn_month(next_month)}, theo mức của từng thân nhân"
         proposals.append(Proposal(
             person=member, entitlement=opener, commune=opener.commune, scheme=Scheme.MERITORIOUS,
             kind=ProposalKind.SURVIVOR, amount=survivor_amount,
-            basis=(how + " — " + _("Article 125 Decree 131/2021/NĐ-CP; the relatives apply with their dossier"))[:500]))
+            basis=(how + " — Điều 125 Nghị định 131/2021/NĐ-CP; thân nhân lập hồ sơ đề nghị")[:500]))
 
     existing = {(str(kind), str(scheme)) for kind, scheme in
                 Proposal.objects.filter(person=member).values_list("kind", "scheme")}
@@ -897,7 +897,7 @@ def decide_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, decision_numb
         Dossier.objects.filter(pk=dossier.pk).update(entitlement=dossier.entitlement)
     elif old is not None and dossier.kind == DossierKind.STOP:
         _stop(actor, old, stop_month=stop_month or add_months(month_of(on), 1), reason=dossier.stop_reason,
-              note=_("Dossier #%(pk)s, decision %(number)s") % {"pk": dossier.pk, "number": decision_number})
+              note=f"Hồ sơ #{dossier.pk}, quyết định {decision_number.strip()}")
     elif old is not None:
         moving = dossier.kind == DossierKind.MOVE
         month = start_month or (add_months(month_of(on), 1) if moving else month_of(on))
@@ -910,7 +910,7 @@ def decide_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, decision_numb
                                decision_number=decision_number, decision_date=on, decision_signer=signer, **params)
         else:
             _stop(actor, old, stop_month=month, reason=StopReason.MOVED if moving else StopReason.REPLACED,
-                  note=_("Dossier #%(pk)s, decision %(number)s") % {"pk": dossier.pk, "number": decision_number})
+                  note=f"Hồ sơ #{dossier.pk}, quyết định {decision_number.strip()}")
             if moving:
                 new = _create_moved(actor, dossier, old, month, decision_number, on, signer)
             else:
@@ -922,8 +922,8 @@ def decide_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, decision_numb
                     commune=old.commune, **params)
             Dossier.objects.filter(pk=dossier.pk).update(entitlement=new)
             dossier.entitlement = new
-    _step(actor, dossier, DossierStatus.DECIDED, on, _("Decision %(number)s, signed by %(signer)s") % {
-        "number": decision_number.strip(), "signer": signer.strip() or "—"})
+    _step(actor, dossier, DossierStatus.DECIDED, on,
+          f"Quyết định {decision_number.strip()}" + (f", người ký: {signer.strip()}" if signer.strip() else ""))
     audit.record(actor=actor, action="benefit_dossier.decide", obj=dossier, unit=dossier.commune, before=before,
                  after=audit.snapshot(dossier, DOSSIER_FIELDS))
     return dossier
