@@ -245,8 +245,9 @@ RULES: list[dict[str, Any]] = [
     _coef("sa_single_parent", "1.0", f"{A6} d", per_unit=True),
     _coef("sa_elderly_poor_alone", "1.5", f"{A6} đ", age=(60, 80)),
     _coef("sa_elderly_poor_alone", "2.0", f"{A6} đ", age=(80, None)),
-    _coef("sa_elderly_75", "1.0", f"{A6} đ", age=(75, 80), valid_to=SA_END_5B_5C),
-    _coef("sa_elderly_80", "1.0", f"{A6} đ", age=(80, None), valid_to=SA_END_5B_5C),
+    # 5(5)b and 5(5)c end with the categories (their `valid_to`, provisional): one date to change.
+    _coef("sa_elderly_75", "1.0", f"{A6} đ", age=(75, 80)),
+    _coef("sa_elderly_80", "1.0", f"{A6} đ", age=(80, None)),
     _coef("sa_elderly_community_care", "3.0", f"{A6} đ", age=(60, None)),
     _coef("sa_disability_especially_severe", "2.5", f"{A6} e", age=CHILD),
     _coef("sa_disability_especially_severe", "2.0", f"{A6} e", age=ADULT),

@@ -93,6 +93,14 @@ def test_it_multiplies_the_single_parent_allowance_per_child(book: RuleBook) -> 
         book.amount("sa_single_parent", FROM_2024, children=0)
 
 
+@pytest.mark.parametrize(("code", "age", "coefficient"), [("sa_elderly_75", 75, 1.0), ("sa_elderly_75", 79, 1.0),
+                                                       ("sa_elderly_80", 80, 1.0), ("sa_elderly_80", 95, 1.0)])
+@pytest.mark.parametrize(("on", "base"), [(BEFORE_2024, 360_000), (FROM_2024, 500_000), (BEFORE_2025, 500_000)])
+def test_it_prices_the_5_5_b_and_c_groups_from_their_ages(book: RuleBook, code: str, age: int, coefficient: float,
+                                                          on: dt.date, base: int) -> None:
+    assert book.amount(code, on, birth_date=born(age, on)).amount == round(coefficient * base)
+
+
 @pytest.mark.parametrize("code", ["sa_elderly_75", "sa_elderly_80"])
 def test_it_ends_the_5_5_b_and_c_groups_with_june_2025(book: RuleBook, code: str) -> None:
     assert book.amount(code, BEFORE_2025, birth_date=D(1944, 1, 1) if code == "sa_elderly_80" else None).amount == 500_000

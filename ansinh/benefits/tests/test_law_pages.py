@@ -47,6 +47,7 @@ def test_it_shows_the_tables_in_force_to_everyone_signed_in(people: Any) -> None
     assert "tạm tính — chưa đối chiếu văn bản gốc" in page  # the 500.000 of Decree 76/2024
     assert "merit_war_invalid" in page and "sa_orphan" in page and "7.240.000 đ (81%)" in page
     assert "social_pension" not in page.split('data-testid="law-rules-social_pension"')[1].split("</table>")[0]
+    assert "Quy định mức hưởng đang áp dụng" in page and "Trợ giúp xã hội hằng tháng — Nghị định 20/2021" in page
     assert "/benefits/law/base/new" not in page  # a commune officer changes nothing
 
 
