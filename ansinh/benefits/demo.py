@@ -107,9 +107,10 @@ SHARES = {
 }
 # Meritorious categories of veterans and their weights (national figures of the Ministry,
 # rounded: invalids are the largest group, then toxic-chemical victims and martyrs' relatives).
-VETERANS = {"merit_war_invalid": 0.40, "merit_war_invalid_b": 0.03, "merit_sick_soldier": 0.11,
-            "merit_toxic_chemical": 0.25, "merit_former_prisoner": 0.12, "merit_resistance": 0.07,
-            "merit_helper": 0.02}
+# Resistance fighters (merit_resistance) have no monthly allowance (a one-off, Appendix IV), so
+# none are generated; early revolutionaries would be over 95 and are left out.
+VETERANS = {"merit_war_invalid": 0.42, "merit_war_invalid_b": 0.03, "merit_sick_soldier": 0.12,
+            "merit_toxic_chemical": 0.27, "merit_former_prisoner": 0.14, "merit_helper": 0.02}
 MARTYR_RELATIVE_SHARE = 0.22  # of the merit target: widows and parents of martyrs
 TOXIC_CHILD_SHARE = 0.04  # of the merit target: disabled children of toxic-chemical victims
 SA_CODES = ("sa_orphan", "sa_orphan_student", "sa_single_parent", "sa_elderly_poor_alone", "sa_elderly_75",
@@ -318,9 +319,8 @@ class _Rows:
         self.parts.append({
             "code": np.full(k, code, dtype=object), "who": who.astype(np.int64), "start": start.astype(np.int64),
             "stop": ints(stop), "reason": np.full(k, reason, dtype=object),
-            "decided": decided if decided is not None else np.full(k, np.datetime64("NaT"), dtype="datetime64[D]"),
-            "recognised": recognised if recognised is not None else np.full(k, np.datetime64("NaT"),
-                                                                            dtype="datetime64[D]"),
+            "decided": decided if decided is not None else np.full(k, np.datetime64("NaT", "D")),
+            "recognised": recognised if recognised is not None else np.full(k, np.datetime64("NaT", "D")),
             "rate": ints(rate), "martyrs": ints(martyrs), "children": ints(children), "severe": flags(severe),
             "alone": flags(alone), "carer": ints(carer),
             "carer_name": np.array(list(carer_name), dtype=object) if carer_name is not None else np.full(k, "", dtype=object),
@@ -554,14 +554,14 @@ class _Planner:
         # A few Heroic Mothers (88 or more) and Heroes (men of 75 or more).
         mothers = np.flatnonzero(r.female & (r.age >= 88) & ~chosen)
         k = min(len(mothers), max(1, int(round(target * 0.003))))
-        mothers = rng.choice(mothers, size=k, replace=False) if k else mothers
+        mothers = rng.choice(mothers, size=k, replace=False) if k else mothers[:0]
         counts = rng.choice([2, 2, 3, 3, 4], size=len(mothers))
         self._merit_rows("merit_heroic_mother", mothers, rng, martyrs=counts, old=1.0,
                          carer=self._family_carer(mothers, rng))
         chosen[mothers] = True
         heroes = np.flatnonzero(~r.female & (r.age >= 75) & ~chosen)
         k = min(len(heroes), int(round(target * 0.002)))
-        heroes = rng.choice(heroes, size=k, replace=False) if k else heroes
+        heroes = rng.choice(heroes, size=k, replace=False) if k else heroes[:0]
         self._merit_rows("merit_hero", heroes, rng, old=1.0)
         chosen[heroes] = True
 
@@ -594,10 +594,10 @@ class _Planner:
         codes = list(VETERANS)
         weights = np.array([VETERANS[c] for c in codes])
         kind = rng.choice(len(codes), size=len(veterans), p=weights / weights.sum())
-        # Women were seldom invalids or sick soldiers: most are former prisoners, resistance fighters, helpers.
-        female_kind = rng.choice([codes.index("merit_former_prisoner"), codes.index("merit_resistance"),
-                                  codes.index("merit_toxic_chemical"), codes.index("merit_helper"),
-                                  codes.index("merit_war_invalid")], size=len(veterans), p=[0.3, 0.25, 0.25, 0.1, 0.1])
+        # Women were seldom invalids or sick soldiers: most are former prisoners, toxic-chemical victims, helpers.
+        female_kind = rng.choice([codes.index("merit_former_prisoner"), codes.index("merit_toxic_chemical"),
+                                  codes.index("merit_helper"), codes.index("merit_war_invalid")],
+                                 size=len(veterans), p=[0.45, 0.3, 0.1, 0.15])
         kind = np.where(r.female[veterans] & (rng.random(len(veterans)) < 0.8), female_kind, kind)
         for i, code in enumerate(codes):
             people = veterans[kind == i]
@@ -613,7 +613,7 @@ class _Planner:
             carer = self._family_carer(people, rng) if rate is not None else None
             if carer is not None and rate is not None:
                 carer = np.where(rate >= 81, carer, -1)
-            new = {"merit_toxic_chemical": 0.7, "merit_former_prisoner": 0.8, "merit_resistance": 0.8}.get(code, 0.9)
+            new = {"merit_toxic_chemical": 0.7, "merit_former_prisoner": 0.8}.get(code, 0.9)
             self._merit_rows(code, people, rng, rate=rate, old=new, severe=severe & (rng.random(k) < 0.3)
                              if severe is not None else None, carer=carer)
             # Some invalids were also exposed to toxic chemicals: both are paid (Ordinance Art. 6).
@@ -731,7 +731,7 @@ class _Offices:
         if day < dt.date(2025, 7, 1):
             district = self.district.get(commune_id) or name
             return (f"huyen:{district}", f"Chủ tịch UBND {district}", "QĐ-UBND")
-        return (f"xa:{commune_id}", f"Chủ tịch UBND {name}", "QĐ-UBND")
+        return (f"xa:{_code}", f"Chủ tịch UBND {name}", "QĐ-UBND")
 
     def signer(self, key: str, title: str) -> str:
         return f"{_official(key, self.seed)}, {title}"
@@ -775,6 +775,11 @@ def _columns(model: type[models.Model], names: list[str]) -> list[str]:
 
 def _date(value: np.datetime64) -> dt.date:
     return dt.date.fromisoformat(str(value))
+
+
+def _in_year(day: dt.date, year: int) -> dt.date:
+    """The same day in another year (29 Feb becomes 28 Feb)."""
+    return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
 MARTYR_NAMES_MALE = ("Hùng", "Dũng", "Sơn", "Hải", "Thành", "Phúc", "Bình", "Tâm", "Nghĩa", "Thắng", "Hòa", "Trung",
@@ -946,8 +951,8 @@ class _Writer:
         first = next_ids(Martyr, n).start
         rows, links = [], []
         for i in range(n):
-            died = drawn["died"][i].replace(year=min(drawn["died"][i].year + int(shift[i]), 1989))
-            certificate = drawn["certificate"][i].replace(year=drawn["certificate"][i].year + int(shift[i]))
+            died = _in_year(drawn["died"][i], min(drawn["died"][i].year + int(shift[i]), 1989))
+            certificate = _in_year(drawn["certificate"][i], drawn["certificate"][i].year + int(shift[i]))
             birth = int(drawn["birth_year"][i]) + int(shift[i])
             birth = max(birth, int(relative_by[i]) + 17) if mother[i] else birth
             birth = min(birth, died.year - 16)
@@ -1013,7 +1018,7 @@ class _Writer:
         for who, scheme, code, kind_rate in (
                 [(int(w), Scheme.SOCIAL_PENSION, "social_pension", None) for w in applying.tolist()]
                 + [(int(w), Scheme.MERITORIOUS, "merit_toxic_chemical", 41) for w in veterans.tolist()]):
-            received = now - dt.timedelta(days=int(rng.integers(0, 56)))
+            received = now - dt.timedelta(days=int(rng.integers(0, 28)))
             checked = received + dt.timedelta(days=int(rng.integers(2, 8)))
             status = DossierStatus.CHECKED if checked <= now and rng.random() < 0.5 else DossierStatus.RECEIVED
             add(DossierKind.START, scheme, code, who, None, received, status,
@@ -1054,6 +1059,43 @@ def _in_force(columns: dict[str, Any], categories: dict[str, tuple[int, str, dt.
     return keep
 
 
+def _payable(columns: dict[str, Any], reg: _Register, *, province: Unit, now: dt.date) -> BoolArray:
+    """Rows the law's tables price in their first and their last month paid (an age band, a rate
+    or a count outside every row of the table would leave a month unpaid): one rule book, one
+    call per distinct case (category, age, rate, count), not per row."""
+    from .law import NotInForce, RuleBook
+
+    book = RuleBook.load(_month(M_LAW), now, province_id=province.pk)
+    # The first month a table prices each category (the merit tables of Jul 2021 – Jun 2023 are
+    # not in the law's data: those months show no amount, the entitlement is still right).
+    priced = {code: _mi(min(rule.valid_from for rule in rules)) for code, rules in book.rules.items() if rules}
+    codes = sorted(set(columns["code"].tolist()))
+    code_index = np.array([codes.index(c) for c in columns["code"].tolist()], dtype=np.int64)
+    first_priced = np.array([priced.get(c, 10**6) for c in codes], dtype=np.int64)[code_index]
+    last = np.where(columns["stop"] >= 0, columns["stop"] - 1, _mi(now))
+    keep = last >= first_priced
+    born = (reg.by * 12 + reg.bm - 1)[columns["who"]]
+    ok = np.ones(len(keep), dtype=bool)
+    for month in (np.maximum(columns["start"], first_priced), last):
+        # On the last day of a month everyone born in it has had their birthday.
+        age = (month - born) // 12
+        cases = np.stack([code_index, month, age, columns["rate"], columns["martyrs"], columns["children"],
+                          columns["severe"].astype(np.int64)], axis=1)[keep]
+        unique, inverse = np.unique(cases, axis=0, return_inverse=True)
+        good = np.ones(len(unique), dtype=bool)
+        for j, (c, m, a, rate, martyrs, children, severe) in enumerate(unique.tolist()):
+            on = _month(m + 1) - dt.timedelta(days=1)
+            try:
+                book.amount(codes[c], on, birth_date=dt.date(on.year - a, on.month, 1),
+                            rate=rate if rate >= 0 else None, martyrs=martyrs if martyrs >= 0 else None,
+                            children=children if children >= 0 else None,
+                            flag="especially_severe" if severe else "")
+            except NotInForce:
+                good[j] = False
+        ok[np.flatnonzero(keep)] &= good[inverse.reshape(-1)]
+    return keep & ok
+
+
 def generate(*, province: Unit, seed: int, year: int, progress: Callable[[str], None] | None = None) -> Made:
     """Generates the people served of a province whose households were just generated.
 
@@ -1084,7 +1126,7 @@ def generate(*, province: Unit, seed: int, year: int, progress: Callable[[str], 
     if not columns:
         return Made(present=now, people=reg.people, paid={}, entitlements=0, martyrs=0, dossiers=0, proposals=0,
                     deaths=0, moves=0, seconds=time.perf_counter() - started)
-    keep = _in_force(columns, categories)
+    keep = _in_force(columns, categories) & _payable(columns, reg, province=province, now=now)
     columns = {key: values[keep] for key, values in columns.items()}
 
     writer = _Writer(province, reg, seed=seed, now=now, categories=categories)
@@ -1171,10 +1213,16 @@ def _events(province: Unit, reg: _Register, planner: _Planner, columns: dict[str
     # Deaths: the oldest die most (weights rise with age), never a carer of someone else.
     weight = np.exp((reg.age[people] - 70).clip(0) / 6.0) * (reg.age[people] >= 60)
     weight = weight * np.array([int(reg.member_id[p]) not in carers for p in people.tolist()])
+    # A third of the deaths among people with meritorious service, so that their death benefits
+    # (funeral, three months, survivors) are shown too.
+    merit_holder = planner.merit[people]
     chosen: list[int] = []
-    if weight.sum() > 0:
-        k = min(DEATHS, int((weight > 0).sum()))
-        chosen = sorted(rng.choice(people, size=k, replace=False, p=weight / weight.sum()).tolist())
+    for group, k in ((merit_holder, DEATHS // 3), (~merit_holder, DEATHS - DEATHS // 3)):
+        w = weight * group
+        k = min(k, int((w > 0).sum()))
+        if k:
+            chosen += rng.choice(people, size=k, replace=False, p=w / w.sum()).tolist()
+    chosen = sorted(chosen)
     year_start = dt.date(now.year, 1, 1)
     deaths, proposals = 0, 0
     died: list[tuple[int, dt.date]] = []
@@ -1240,7 +1288,7 @@ def _events(province: Unit, reg: _Register, planner: _Planner, columns: dict[str
             decided = on + dt.timedelta(days=9)
             index = [c[0] for c in reg.communes].index(held.commune_id)
             office, title, suffix = writer.offices.office(held.scheme, index, decided)
-            number = 200 + zlib.crc32(f"{seed}:{member.pk}".encode()) % 600
+            number = 200 + zlib.crc32(f"{seed}:{who}".encode()) % 600
             services.decide_dossier(actor, dossier, on=decided, decision_number=f"{number}/{suffix}",
                                     signer=writer.offices.signer(office, title))
             moves += 1
