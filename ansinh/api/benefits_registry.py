@@ -26,8 +26,14 @@ from .params import typed_value
 OPEN = (DossierStatus.RECEIVED, DossierStatus.CHECKED)
 
 
+# Plain strings with their values in the help text: the same field names (status, kind) carry
+# other choices elsewhere in the API, and one schema enum per name keeps the schema clean.
+STATUS_HELP = "One of: " + ", ".join(DossierStatus.values) + "."
+
+
 class DossierStepSerializer(serializers.ModelSerializer[DossierStep]):
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
 
     class Meta:
         model = DossierStep
@@ -40,6 +46,10 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     commune_code = serializers.CharField(source="commune.code", read_only=True)
     to_commune_code = serializers.CharField(source="to_commune.code", read_only=True, allow_null=True, default=None)
     overdue = serializers.SerializerMethodField(help_text="Still open after its due date.")
+    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(DossierKind.values) + ".")
+    scheme = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(Scheme.values) + ".")
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    stop_reason = serializers.CharField(read_only=True, help_text="Why the entitlement is to stop (stop dossiers).")
 
     class Meta:
         model = Dossier

@@ -403,11 +403,13 @@ def change_entitlement(actor: Actor, entitlement: Entitlement, *, version: int, 
 
 
 def _stop(actor: Actor, entitlement: Entitlement, *, stop_month: dt.date, reason: str, note: str,
-          action: str = "entitlement.stop") -> Entitlement:
+          action: str = "entitlement.stop", earlier: bool = False) -> Entitlement:
+    """Stops from `stop_month`; `earlier`: a stop already recorded for a later month gives way
+    (a death before a decided stop)."""
     if reason not in StopReason.values:
         raise ValidationError({"reason": _("Choose a reason for stopping.")})
     _first_of_month(stop_month, "stop_month")
-    if entitlement.stop_month is not None:
+    if entitlement.stop_month is not None and not (earlier and stop_month < entitlement.stop_month):
         raise ValidationError({"stop_month": _("This entitlement already stops from %(month)s.")
                                % {"month": _vn_month(entitlement.stop_month)}})
     if stop_month <= entitlement.start_month:
@@ -631,11 +633,8 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
     for entitlement in held:
         stop = add_months(death_month, STOP_AFTER_DEATH[entitlement.scheme].months_after)
         if entitlement.stop_month is None or entitlement.stop_month > stop:
-            if entitlement.stop_month is not None:  # a later stop already decided: the death comes first
-                Entitlement.objects.filter(pk=entitlement.pk).update(stop_month=None)
-                entitlement.stop_month = None
-            _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED,
-                  note=f"Mất ngày {_vn_date(died_on)}", action="entitlement.stop_death")
+            _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED, note=f"Mất ngày {_vn_date(died_on)}",
+                  action="entitlement.stop_death", earlier=True)
     commune = held[0].commune
     province = commune.province()
     book = RuleBook.load(death_month, month_end(add_months(death_month, 1)), province_id=province.pk if province else None)

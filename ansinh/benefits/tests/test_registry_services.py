@@ -311,3 +311,74 @@ def test_it_refuses_inconsistent_dossiers(people: Any, actor: Actor, household: 
     with pytest.raises(PermissionDenied):
         services.receive_dossier(Actor(user=people.binh), kind="start", person=person, scheme="social_assistance",
                                  category_code="sa_disability_severe", received_on=D(2025, 8, 27))
+
+
+# --- Import, martyrs, stops, changes --------------------------------------------------------------
+
+
+def test_it_creates_an_imports_entitlements_all_or_nothing(actor: Actor, household: Any) -> None:
+    a = member(actor, household, "Nhập Thị Một", D(1950, 1, 1))
+    b = member(actor, household, "Nhập Văn Hai", D(1952, 1, 1))
+    rows = [services.EntitlementRow(person=a, category_code="sa_disability_severe", decision_number="1/QĐ",
+                                    decision_date=D(2025, 8, 1), line=2),
+            services.EntitlementRow(person=b, category_code="merit_war_invalid", decision_number="2/QĐ",
+                                    decision_date=D(2025, 8, 1), line=3)]  # no rate
+    with pytest.raises(ValidationError) as error:
+        services.bulk_create_entitlements(actor, rows)
+    assert any(message.startswith("Row 3") or message.startswith("Dòng 3") for message in error.value.messages)
+    assert not Entitlement.objects.filter(person__in=[a, b]).exists()
+    rows[1] = services.EntitlementRow(person=b, category_code="merit_war_invalid", decision_number="2/QĐ",
+                                      decision_date=D(2025, 8, 1), rate=41, recognised_on=D(2025, 6, 3), line=3)
+    assert services.bulk_create_entitlements(actor, rows) == 2
+    assert Entitlement.objects.get(person=b).start_month == D(2025, 6, 1)
+    assert AuditEvent.objects.filter(action="entitlement.import").exists()
+    with pytest.raises(ValidationError):  # the same again: both already held
+        services.bulk_create_entitlements(actor, rows)
+
+
+def test_it_counts_linked_martyrs_for_a_relatives_allowance(actor: Actor, household: Any, units: Any) -> None:
+    mother = member(actor, household, "Nguyễn Thị Thứ", D(1930, 1, 1))
+    martyrs = [services.create_martyr(actor, full_name=f"Lê Văn Liệt {i}", commune=units.tra_cu,
+                                      died_on=D(1968, 2, i + 1)) for i in range(2)]
+    e = grant(actor, mother, "merit_martyr_relative", D(2025, 8, 1), martyrs=martyrs)
+    [own, *_rest] = month_lines(Entitlement.objects.filter(pk=e.pk), D(2025, 9, 1))
+    assert own.amount == 5_578_000  # relatives of two martyrs (Decree 77/2024 Appendix I)
+    with pytest.raises(ValidationError) as error:
+        services.create_martyr(actor, full_name=" ", commune=units.tra_cu)
+    assert "full_name" in error.value.message_dict
+
+
+def test_it_stops_an_entitlement_and_refuses_a_second_stop(actor: Actor, household: Any) -> None:
+    person = member(actor, household, "Dừng Văn Ba", D(1950, 1, 1))
+    e = grant(actor, person, "sa_disability_severe", D(2025, 3, 3))
+    with pytest.raises(ValidationError) as error:
+        services.stop_entitlement(actor, e, stop_month=D(2025, 3, 1), reason="not_eligible")
+    assert "stop_month" in error.value.message_dict
+    services.stop_entitlement(actor, e, stop_month=D(2025, 9, 1), reason="not_eligible")
+    with pytest.raises(ValidationError):
+        services.stop_entitlement(actor, e, stop_month=D(2025, 10, 1), reason="not_eligible")
+    assert paid(month_lines(Entitlement.objects.filter(pk=e.pk), D(2025, 8, 1))) == 1_000_000
+    assert month_lines(Entitlement.objects.filter(pk=e.pk), D(2025, 9, 1)) == []
+    # A death before a stop already decided for a later month comes first.
+    f = grant(actor, person, "sa_elderly_poor_alone", D(2025, 9, 3))
+    services.stop_entitlement(actor, f, stop_month=D(2025, 12, 1), reason="not_eligible")
+    register.member_died(actor=actor, member=Member.objects.get(pk=person.pk), on=D(2025, 10, 2))
+    f.refresh_from_db()
+    assert (f.stop_month, f.stop_reason) == (D(2025, 11, 1), "died")
+
+
+def test_it_changes_an_entitlement_by_dossier_from_the_decision_month(actor: Actor, household: Any) -> None:
+    person = member(actor, household, "Đổi Văn Tư", D(1955, 1, 1))
+    e = grant(actor, person, "merit_war_invalid", D(2025, 3, 3), rate=41)
+    dossier = services.receive_dossier(actor, kind="change", person=person, scheme="meritorious", entitlement=e,
+                                       received_on=D(2025, 8, 4), rate=61)
+    assert dossier.due_on == D(2025, 8, 20)  # 12 working days (Decree 131, provisional)
+    services.check_dossier(actor, dossier, on=D(2025, 8, 5))
+    services.decide_dossier(actor, dossier, on=D(2025, 8, 18), decision_number="30/QĐ-SNV", signer="Giám đốc Sở")
+    e.refresh_from_db()
+    assert (e.stop_month, e.stop_reason) == (D(2025, 8, 1), "replaced")
+    new = Entitlement.objects.get(person=person, stop_month__isnull=True)
+    assert (new.rate, new.start_month) == (61, D(2025, 8, 1))
+    qs = Entitlement.objects.filter(person=person)
+    assert paid(month_lines(qs, D(2025, 7, 1))) == 3_667_000
+    assert paid(month_lines(qs, D(2025, 8, 1))) == 5_450_000
