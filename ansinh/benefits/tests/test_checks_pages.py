@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ansinh.accounts.services import unit_for_role, user_create
+from ansinh.households.models import Member
 from ansinh.testing import login
 
 from .checks_data import entitle, household, member, other_commune
@@ -47,6 +48,7 @@ def test_it_shows_a_commune_officer_her_commune_only(client: Client, people, uni
     assert "Cụ Trà Cú" in page and "Cụ Xã Khác" not in page
     assert "Điều 21 Luật Bảo hiểm xã hội số 41/2024/QH15" in page
     assert "Đủ điều kiện nhưng chưa hưởng" in page and "1 dòng, 1 người" in page
+    assert reverse("benefit-person", args=[Member.objects.get(full_name="Cụ Trà Cú").pk]) in page
     asked = client.get(reverse("benefit-eligible-unpaid"), {"month": NOV, "unit": units.vinh_long.pk})
     assert asked.status_code == 200
     assert "Cụ Xã Khác" not in asked.content.decode()  # the province asked: still her commune's lines only
@@ -101,6 +103,9 @@ def test_it_shows_the_figures_by_commune_in_vietnamese(client: Client, people, u
     assert ">3<" in page and "2,3" in page  # 3 × 750.000 đ = 2,25 → 2,3 million đồng
     assert "3,7" in page  # 3.667.000 đ
     assert "thương binh" in page.lower() and "Trợ cấp xã hội hằng tháng" in page and "Triệu đồng" in page
+    drill = (f'href="{reverse("entitlement-list")}?scheme=social_assistance&amp;month={NOV}&amp;status=active'
+             f'&amp;commune={units.tra_cu.pk}"')
+    assert drill in page  # the people behind a figure
     commune = client.get(reverse("benefit-figures"), {"month": NOV, "unit": units.tra_cu.pk}).content.decode()
     assert "2,3" in commune
 
