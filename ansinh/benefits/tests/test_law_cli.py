@@ -88,11 +88,16 @@ def test_it_lists_the_rules_in_force() -> None:
     assert "Mức chuẩn trợ cấp ưu đãi: 1.624.000 đ từ 01/07/2021" in early
 
 
-def run_from_argv(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run_from_argv(*args: str, capsys: pytest.CaptureFixture[str],
+                  monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
     """The command as `ansinh benefits …` runs it (Django's run_from_argv: a CommandError becomes
-    exit code 1 and its message on stderr), in this process and on the test database."""
+    exit code 1 and its message on stderr), in this process and on the test database (whose
+    connection run_from_argv would close at the end: kept open for the test's transaction)."""
+    from django.db import connections
+
     from ansinh.benefits.management.commands.benefits import Command
 
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     code = 0
     try:
         Command().run_from_argv(["ansinh", "benefits", *args])
@@ -102,10 +107,12 @@ def run_from_argv(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     return code, out.out, out.err
 
 
-def test_it_exits_non_zero_with_the_message_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_exits_non_zero_with_the_message_on_stderr(capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = run_from_argv("amount", "sa_orphan", "--on", "2024-07-01", "--birth-date", "2018-01-01",
-                                   capsys=capsys)
+                                   capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0 and out.strip().splitlines()[-1] == "750000" and err == ""
-    code, out, err = run_from_argv("amount", "merit_war_invalid", "--on", "2024-07-01", capsys=capsys)
+    code, out, err = run_from_argv("amount", "merit_war_invalid", "--on", "2024-07-01", capsys=capsys,
+                                   monkeypatch=monkeypatch)
     assert code == 1
     assert "cần tỷ lệ tổn thương cơ thể (--rate)" in err and out == ""

@@ -146,6 +146,14 @@ def test_it_computes_the_carers_of_article_20(book: RuleBook) -> None:
     with pytest.raises(NotInForce, match="cần chọn trường hợp"):
         book.amount("sa_carer_disabled_mother", FROM_2024)
     assert len(book.lines("sa_orphan", FROM_2024, birth_date=D(2022, 1, 1))) == 1  # no carer, no carer line
+    mother = book.lines("sa_disability_severe", FROM_2024, birth_date=D(1995, 1, 1), has_carer=True,
+                        flag="two_children")
+    assert [(line.category, line.amount) for line in mother] == [
+        ("sa_disability_severe", 750_000), ("sa_carer_disabled_mother", 1_000_000)]
+    taken_in = book.lines("sa_disability_especially_severe", FROM_2024, birth_date=D(2015, 1, 1), has_carer=True,
+                          flag="taken_in")
+    assert [(line.category, line.amount) for line in taken_in] == [
+        ("sa_disability_especially_severe", 1_250_000), ("sa_carer_disability", 1_250_000)]
 
 
 # --- People with meritorious service: Decree 75/2021 Appendix I ------------------------------
@@ -206,6 +214,8 @@ APPENDIX_I = [
     ("merit_toxic_chemical_81_supplement", {"rate": 81, "flag": "especially_severe"}, 2_055_000, 2_789_000),
     ("merit_toxic_chemical_carer", {"rate": 81}, 2_055_000, 2_789_000),
     ("merit_living_alone", {"flag": "living_alone"}, 1_644_000, 2_231_000),
+    ("merit_study_full", {}, 2_055_000, 2_789_000),
+    ("merit_study_partial", {}, 1_031_000, 1_399_000),
 ]
 
 
