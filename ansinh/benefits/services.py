@@ -184,8 +184,9 @@ def _first_of_month(value: dt.date | None, field: str) -> None:
         raise ValidationError({field: _("A month is given by its first day (e.g. 01/07/2025).")})
 
 
-def _category(code: str, on: dt.date, field: str = "category") -> Category:
-    category = Category.objects.filter(code=code).first()
+def _category(code: str, on: dt.date, field: str = "category", *, known: dict[str, Category] | None = None) -> Category:
+    """The category of `code`, an allowance in force on `on` (`known`: categories already read)."""
+    category = known.get(code) if known is not None else Category.objects.filter(code=code).first()
     if category is None:
         raise ValidationError({field: _("There is no category with the code “%(code)s”.") % {"code": code}})
     if category.kind != LineKind.ALLOWANCE:
@@ -477,7 +478,7 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
     province_of = _provinces({p["household__commune_id"] for p in people.values()})
     errors: list[str] = []
     creates: list[Entitlement] = []
-    books: dict[tuple[int | None, dt.date], RuleBook] = {}
+    books: dict[int | None, RuleBook] = {}
     allowed: dict[tuple[int, str], bool] = {}
     user = user_of(actor)
     for index, row in enumerate(rows, start=1):
@@ -491,10 +492,7 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
             fail(_("the person is not in the register."))
             continue
         try:
-            category = _category(row.category_code, row.decision_date) if row.category_code in categories else None
-            if category is None:
-                raise ValidationError({"category": _("There is no category with the code “%(code)s”.")
-                                       % {"code": row.category_code}})
+            category = _category(row.category_code, row.decision_date, known=categories)
             _decision(row.decision_number, row.decision_date)
             _first_of_month(row.start_month, "start_month")
             _check_parameters(category, rate=row.rate, martyr_count=row.martyr_count, martyrs=0,
@@ -526,9 +524,9 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
             continue
         spans.append((start, None))
         province_id = province_of.get(commune_id)
-        book = books.get((province_id, start))
-        if book is None:
-            book = books[(province_id, start)] = RuleBook.load(start, month_end(start), province_id=province_id)
+        book = books.get(province_id)
+        if book is None:  # one book per province (the tables are read whole)
+            book = books[province_id] = RuleBook.load(start, None, province_id=province_id)
         try:
             book.lines(category.code, month_end(start), birth_date=person["birth_date"], rate=row.rate,
                        martyrs=row.martyr_count, children=row.children, years=row.years,
@@ -599,6 +597,8 @@ SURVIVOR_FROM_61 = {"merit_war_invalid": "merit_survivor_invalid", "merit_war_in
 SURVIVOR_RATE = 61
 SA_FUNERAL_TIMES = 20   # Decree 20/2021 Art. 11(1): at least 20 × the base level
 MERIT_FUNERAL_TIMES = 10  # Law 41/2024 Art. 85(2), through Ordinance 02/2020 Art. 6(4)
+# A single parent's allowance (5(4)) counts children under 16, or 16–22 and studying.
+SINGLE_PARENT_CHILD_AGE = 22
 
 
 def is_survivor_category(code: str) -> bool:
@@ -626,23 +626,35 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
     held = list(Entitlement.objects.select_related("category", "commune")
                 .filter(person=member, start_month__lte=death_month)
                 .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=death_month)).order_by("pk"))
-    if not held:
+    # Funeral support also for an applicant for the social pension who dies before the decision
+    # (Decree 176/2025 Art. 5) and for a child raised by a single parent on 5(4) (Decree 20 Art. 11(1)(b)).
+    pending = (Dossier.objects.select_related("commune")
+               .filter(person=member, kind=DossierKind.START, scheme=Scheme.SOCIAL_PENSION,
+                       status__in=(DossierStatus.RECEIVED, DossierStatus.CHECKED)).first())
+    parent = None
+    if member.age_on(died_on) < SINGLE_PARENT_CHILD_AGE:
+        parent = (Entitlement.objects.select_related("commune")
+                  .filter(person__household_id=member.household_id, category__code="sa_single_parent",
+                          start_month__lte=death_month)
+                  .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=death_month))
+                  .exclude(person=member).first())
+    if not held and pending is None and parent is None:
         return []
     # The amounts of the month of death (precedence applied), before the stops.
-    lines = month_lines(Entitlement.objects.filter(pk__in=[e.pk for e in held]), death_month)
+    lines = month_lines(Entitlement.objects.filter(pk__in=[e.pk for e in held]), death_month) if held else []
     for entitlement in held:
         stop = add_months(death_month, STOP_AFTER_DEATH[entitlement.scheme].months_after)
         if entitlement.stop_month is None or entitlement.stop_month > stop:
             _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED, note=f"Mất ngày {_vn_date(died_on)}",
                   action="entitlement.stop_death", earlier=True)
-    commune = held[0].commune
+    commune = held[0].commune if held else (pending.commune if pending is not None else parent.commune)  # type: ignore[union-attr]
     province = commune.province()
     book = RuleBook.load(death_month, month_end(add_months(death_month, 1)), province_id=province.pk if province else None)
     by_scheme = {e.scheme: e for e in held}
     proposals: list[Proposal] = []
 
     # Funeral: the highest one only.
-    funerals: list[tuple[int, str, str, Entitlement, str]] = []
+    funerals: list[tuple[int, str, str, Entitlement | None, Unit, str]] = []
     for scheme, kind, times, base_kind, text in (
         (Scheme.SOCIAL_ASSISTANCE, ProposalKind.SA_FUNERAL, SA_FUNERAL_TIMES, "sa_base",
          "Điều 11 Nghị định 20/2021/NĐ-CP"),
@@ -653,26 +665,32 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
          "Điều 121 Nghị định 131/2021/NĐ-CP"),
     ):
         owner = by_scheme.get(scheme)
-        if owner is None or (scheme == Scheme.MERITORIOUS and is_survivor_category(owner.category.code)):
-            if scheme == Scheme.MERITORIOUS:
-                owner = next((e for e in held if e.scheme == scheme and not is_survivor_category(e.category.code)),
-                             None)
-            if owner is None:
-                continue
+        if scheme == Scheme.MERITORIOUS:
+            owner = next((e for e in held if e.scheme == scheme and not is_survivor_category(e.category.code)), None)
+        where: Unit | None = owner.commune if owner is not None else None
+        if owner is None and scheme == Scheme.SOCIAL_ASSISTANCE and parent is not None:
+            owner, where = parent, parent.commune
+            text = ("điểm b khoản 1 Điều 11 Nghị định 20/2021/NĐ-CP (con của người đơn thân nghèo đang hưởng "
+                    "trợ cấp theo khoản 4 Điều 5)")
+        if owner is None and scheme == Scheme.SOCIAL_PENSION and pending is not None:
+            where = pending.commune
+            text += f"; người đã nộp hồ sơ #{pending.pk} mất trước khi có quyết định"
+        if where is None:
+            continue
         try:
             base = book.base(base_kind, died_on)
         except NotInForce:
             continue
         amount = times * base.amount
         basis = f"{times} × {_vn_money(base.amount)} (mức áp dụng ngày {_vn_date(died_on)}) — {text}"
-        funerals.append((amount, kind, scheme, owner, basis))
+        funerals.append((amount, kind, scheme, owner, where, basis))
     if funerals:
         funerals.sort(key=lambda f: -f[0])
-        top_amount, top_kind, top_scheme, top_owner, basis = funerals[0]
+        top_amount, top_kind, top_scheme, top_owner, top_where, basis = funerals[0]
         if len(funerals) > 1:
             basis += (" (chỉ hưởng một mức hỗ trợ mai táng cao nhất: khoản 2 Điều 11 Nghị định 20/2021/NĐ-CP, "
                       "Điều 6 Pháp lệnh 02/2020/UBTVQH14)")
-        proposals.append(Proposal(person=member, entitlement=top_owner, commune=top_owner.commune, scheme=top_scheme,
+        proposals.append(Proposal(person=member, entitlement=top_owner, commune=top_where, scheme=top_scheme,
                                   kind=top_kind, amount=top_amount, basis=basis[:500]))
 
     # Merit one-off: three months of the paid allowances and supplements, without carers.

@@ -382,3 +382,51 @@ def test_it_changes_an_entitlement_by_dossier_from_the_decision_month(actor: Act
     qs = Entitlement.objects.filter(person=person)
     assert paid(month_lines(qs, D(2025, 7, 1))) == 3_667_000
     assert paid(month_lines(qs, D(2025, 8, 1))) == 5_450_000
+
+
+def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_rows(actor: Actor, household: Any) -> None:
+    def rows(n: int, first: int) -> list[services.EntitlementRow]:
+        people = [member(actor, household, f"Nhập Số {first + i}", D(1950, 1, 1 + i)) for i in range(n)]
+        return [services.EntitlementRow(person=p, category_code="sa_disability_severe", decision_number=f"{i}/QĐ",
+                                        decision_date=D(2025, 8 - i % 2, 1)) for i, p in enumerate(people)]
+
+    services.bulk_create_entitlements(actor, rows(1, 30))  # the user's scope, read once and kept
+    few, many = rows(2, 0), rows(8, 10)
+    with CaptureQueriesContext(connection) as q_few:
+        services.bulk_create_entitlements(actor, few)
+    with CaptureQueriesContext(connection) as q_many:
+        services.bulk_create_entitlements(actor, many)
+    assert len(q_many) == len(q_few)
+
+
+def test_it_pays_nothing_after_the_month_of_a_death_even_when_the_entitlement_was_left_open(
+        actor: Actor, household: Any) -> None:
+    person = member(actor, household, "Mở Văn Sáu", D(1950, 1, 1))
+    e = grant(actor, person, "sa_disability_severe", D(2025, 3, 3))
+    Member.objects.filter(pk=person.pk).update(died_on=D(2025, 8, 20))  # e.g. imported without the hook
+    qs = Entitlement.objects.filter(pk=e.pk)
+    assert paid(month_lines(qs, D(2025, 8, 1))) == 1_000_000
+    [line] = month_lines(qs, D(2025, 9, 1))
+    assert not line.paid and "20/08/2025" in line.excluded
+
+
+def test_it_proposes_funeral_support_for_a_single_parents_child_and_a_pending_pensioner(
+        actor: Actor, household: Any) -> None:
+    mother = member(actor, household, "Đơn Thị Thân", D(1990, 1, 1))
+    child = member(actor, household, "Đơn Văn Nhỏ", D(2015, 6, 1))
+    parent = grant(actor, mother, "sa_single_parent", D(2025, 3, 3), children=1)
+    register.member_died(actor=actor, member=child, on=D(2025, 9, 15))
+    [proposal] = child.benefit_proposals.all()
+    assert (proposal.kind, proposal.amount, proposal.entitlement_id) == (ProposalKind.SA_FUNERAL, 10_000_000, parent.pk)
+    assert "điểm b khoản 1 Điều 11" in proposal.basis
+    applicant = member(actor, household, "Chờ Văn Duyệt", D(1948, 1, 1))
+    dossier = services.receive_dossier(actor, kind="start", person=applicant, scheme="social_pension",
+                                       category_code="social_pension", received_on=D(2025, 9, 1))
+    register.member_died(actor=actor, member=applicant, on=D(2025, 9, 5))
+    [proposal] = applicant.benefit_proposals.all()
+    assert (proposal.kind, proposal.amount, proposal.entitlement_id) == (ProposalKind.PENSION_FUNERAL, 10_000_000, None)
+    assert f"#{dossier.pk}" in proposal.basis
+    # Nobody to propose anything for: no proposal, no error.
+    other = member(actor, household, "Không Văn Gì", D(1960, 1, 1))
+    register.member_died(actor=actor, member=other, on=D(2025, 9, 5))
+    assert not other.benefit_proposals.exists()
