@@ -334,3 +334,19 @@ def _print_diff() -> str:
     import difflib
 
     return "\n".join(difflib.unified_diff(_diff[0], _diff[1], lineterm=""))
+
+
+def test_it_makes_demo_officers_for_social_assistance_and_meritorious_service(demo_mode, units):
+    from ansinh.accounts.models import User
+    from ansinh.benefits import access
+
+    out = StringIO()
+    call_command("demo", "setup", stdout=out)
+    text = out.getvalue()
+    assert "trogiup" in text and "provincial_officer/social_assistance @ 86" in text
+    assert "nguoicocong" in text and "provincial_officer/meritorious @ 86" in text
+    generate("--households", "200", "--seed", "2")
+    social, merit = User.objects.get(username="trogiup"), User.objects.get(username="nguoicocong")
+    seen = set(access.entitlements_for_user(social).values_list("scheme", flat=True))
+    assert seen == {Scheme.SOCIAL_ASSISTANCE, Scheme.SOCIAL_PENSION}
+    assert set(access.entitlements_for_user(merit).values_list("scheme", flat=True)) == {Scheme.MERITORIOUS}
