@@ -1233,9 +1233,10 @@ def _events(province: Unit, reg: _Register, planner: _Planner, columns: dict[str
     carers = {int(x) for x in columns["carer"].tolist() if x >= 0}
     if not len(people):
         return 0, 0, 0
-    # Deaths: the oldest die most (weights rise with age), never a carer of someone else.
+    # Deaths: the oldest die most (weights rise with age), never a carer of someone else nor a head.
     weight = np.exp((reg.age[people] - 70).clip(0) / 6.0) * (reg.age[people] >= 60)
     weight = weight * np.array([int(reg.member_id[p]) not in carers for p in people.tolist()])
+    weight = weight * (reg.relation[people] != HEAD)  # the household keeps its head (and its name)
     # A third of the deaths among people with meritorious service, so that their death benefits
     # (funeral, three months, survivors) are shown too.
     merit_holder = planner.merit[people]
