@@ -494,6 +494,13 @@ class _Planner:
         rest = who[~community]
         self.rows.add("sa_elderly_poor_alone", rest, start[~community], decided=self._decided(rng, start[~community]),
                       alone=r.size[hh[rest]] == 1)
+        # An oversight an officer must correct: a few disabled people already paid under 5(6)
+        # were also granted 5(5)a; only the higher is paid (Art. 6(2)) and the checks list them.
+        twice = np.flatnonzero((r.age >= 60) & r.poor[hh] & ~working_age[hh] & self.sa & (r.disability >= 2)
+                               & (rng.random(len(hh)) < 0.25))
+        start = _uniform_month(rng, np.full(len(twice), M_PENSION, dtype=np.int64), self.now)
+        self.rows.add("sa_elderly_poor_alone", twice, start, decided=self._decided(rng, start),
+                      alone=r.size[hh[twice]] == 1)
         self.sa[who] = True
 
         # 5(5)c: 80 with no pension, from the month of 80 (Art. 8(1)đ), until Jun 2025.

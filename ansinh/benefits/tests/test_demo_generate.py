@@ -187,9 +187,17 @@ def test_it_keeps_every_entitlement_consistent_with_the_register(demo_mode, unit
             assert person.sex == "female" and len(e.martyrs.all()) >= 2
         if e.carer is not None:
             assert e.carer.household_id == person.household_id and e.carer.pk != person.pk
-    # No one is given two social-assistance categories paid at once by the generator.
+    # Two social-assistance categories at once only as the rare oversight the checks list (a
+    # disabled elderly person also granted 5(5)a), and then only the higher is paid.
     sa_now = Counter(open_now().filter(scheme=Scheme.SOCIAL_ASSISTANCE).values_list("person_id", flat=True))
-    assert max(sa_now.values(), default=1) == 1
+    twice = [person for person, n in sa_now.items() if n > 1]
+    assert len(twice) <= max(2, 0.05 * len(sa_now))
+    for person in twice:
+        codes = set(open_now().filter(person_id=person, scheme=Scheme.SOCIAL_ASSISTANCE)
+                    .values_list("category__code", flat=True))
+        assert "sa_elderly_poor_alone" in codes and codes & {"sa_disability_severe", "sa_disability_especially_severe"}
+        lines = month_lines(open_now().filter(person_id=person), MONTH)
+        assert sum(line.paid for line in lines if line.scheme == Scheme.SOCIAL_ASSISTANCE and line.kind == "allowance") == 1
     # The members' flags say what they receive this month.
     members = Member.objects.filter(household__commune__path__startswith=province().path)
     paid = open_now()
