@@ -16,9 +16,11 @@ realistic beneficiaries. Everything is drawn from the register as it was just wr
   70–75 in a poor or near-poor household; children under 3 of poor or near-poor households in
   those communes (5(7)). People with meritorious service are veterans born before 1961 (war
   invalids with rates 21–100 %, grade B, sick soldiers 41–100 %, toxic-chemical victims, former
-  prisoners, resistance fighters, helpers, a Hero), widows and parents of martyrs (1–3 martyrs,
-  the martyrs' own records in the relative's commune, and martyrs whose relatives no longer
-  receive), a few Heroic Mothers, and the disabled children of toxic-chemical victims.
+  prisoners, helpers, a Hero; resistance fighters have no monthly allowance in the law's tables
+  and early revolutionaries would be over 95, so neither is generated), widows and parents of
+  martyrs (1–3 martyrs, the martyrs' own records in the relative's commune, and martyrs whose
+  relatives no longer receive), a few Heroic Mothers, and the disabled children of
+  toxic-chemical victims.
 - **Poverty.** The poverty rounds are made later (`ansinh demo rounds`), so "poor or near-poor"
   here is the generator's own signal: the household's income per person of the review year at or
   under the poverty line of the standard in force (Decree 07/2021/NĐ-CP: the income criterion
@@ -26,6 +28,9 @@ realistic beneficiaries. Everything is drawn from the register as it was just wr
   or simple house, unsafe water or an unhygienic latrine). Households whose income was estimated
   (form B1) count as not poor. The rounds may classify a few households otherwise: the lists of
   `ansinh.benefits.checks` then show them, as they would in a real province.
+- **Priced.** Every row is priced by the law's tables (`ansinh.benefits.law.RuleBook`) in its first and its
+  last month paid, or left out; a few disabled elderly people are also granted 5(5)a, an
+  oversight the paid-but-ineligible list shows (only the higher is paid, Art. 6(2)).
 - **Flags.** `Member.social_allowance` (monthly social assistance or the social pension),
   `Member.meritorious` and `Member.health_insurance` (state-paid card, Decree 20 Art. 9; Law on
   Health Insurance Art. 12) are set for everyone who is given an entitlement; everyone the
