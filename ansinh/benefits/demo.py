@@ -44,7 +44,7 @@ realistic beneficiaries. Everything is drawn from the register as it was just wr
   2025, for merit); meritorious recognitions decided months after the medical council (arrears).
   Stops: children turning 16 (or 3) stop that month, the elderly allowances of 5(5)b/c on 1 Jul
   2025 (replaced by the social pension).
-- **Dossiers.** Every entitlement decided since 1 Jan 2025 has its decided dossier and steps;
+- **Dossiers.** Every entitlement decided in the present year has its decided dossier and steps;
   applications under way (received, checked; some past their deadline), refused ones with the
   reason and the article; deadlines in working days (`services.deadline_for`, `ansinh.workdays`).
 - **Deaths and moves.** A few beneficiaries die in the present year and a few move to another
@@ -100,7 +100,12 @@ BoolArray = npt.NDArray[np.bool_]
 PURPOSE = 11  # the households generator uses streams 1 and 2: this one leaves them untouched
 DEATHS = 12  # beneficiaries whose death is recorded through the register's service
 MOVES = 3  # beneficiaries who move to another commune, with their move dossier
-SYSTEM_FROM = dt.date(2025, 1, 1)  # dossiers are kept in the system for decisions from this date
+# Dossiers are kept in the system for the decisions of the present year (`system_from`): the
+# registry of earlier years holds the decisions only, as when a province starts using it.
+
+
+def system_from(now: dt.date) -> dt.date:
+    return dt.date(now.year, 1, 1)
 
 SHARES = {
     # Take-up among the eligible who were not flagged by the generator (the rest apply later:
@@ -257,40 +262,59 @@ def _read(province: Unit, *, year: int, now: dt.date, people: int | None = None)
             f"FROM {q(m)} m JOIN {q(h)} h ON h.id = m.household_id "
             f"LEFT JOIN {q(lc)} c ON c.household_id = h.id AND c.year = %s "
             f"WHERE {alive} AND {in_province} AND (m.birth_date <= %s OR m.disability IN ('severe', "
-            f"'especially_severe') OR m.social_allowance OR m.meritorious OR c.income_per_capita <= {line}) "
-            f"ORDER BY m.id", [urban, rural, year, like, born60, urban, rural])
-        members = cursor.fetchall()
+            f"'especially_severe') OR m.social_allowance OR m.meritorious OR c.income_per_capita <= {line})",
+            [urban, rural, year, like, born60, urban, rural])
+        # Read in chunks turned into arrays at once: a province of a million households has about
+        # 900,000 such members, and a list of tuples of them all would take hundreds of megabytes.
+        chunks: list[dict[str, Any]] = []
+        while rows := cursor.fetchmany(100_000):
+            chunks.append(_member_columns(rows, commune_index))
         if people is None:
             cursor.execute(f"SELECT COUNT(*) FROM {q(m)} m JOIN {q(h)} h ON h.id = m.household_id "
                            f"WHERE {alive} AND {in_province}", [like])
             people = int(cursor.fetchone()[0])
 
-    n = len(members)
-    member_household = np.array([row[1] for row in members], dtype=np.int64)
-    hh_ids, first, household = np.unique(member_household, return_index=True, return_inverse=True)
-    commune = np.array([commune_index[members[i][10]] for i in first.tolist()], dtype=np.int64)
-    poverty_code = np.array([int(members[i][11]) for i in first.tolist()], dtype=np.int64)
-    size = np.array([int(members[i][12]) for i in first.tolist()], dtype=np.int64)
-    birth = np.array([row[2] for row in members], dtype="datetime64[D]").reshape(n)
+    empty = _member_columns([], commune_index)
+    col = {key: np.concatenate([chunk[key] for chunk in chunks] or [empty[key]]) for key in empty}
+    order = np.argsort(col["id"], kind="stable")  # member order, whatever order the database chose
+    col = {key: values[order] for key, values in col.items()}
+    n = len(col["id"])
+    hh_ids, first, household = np.unique(col["household"], return_index=True, return_inverse=True)
+    birth = col["birth"]
     by = birth.astype("datetime64[Y]").astype(np.int64) + 1970
     bm = birth.astype("datetime64[M]").astype(np.int64) % 12 + 1
     bd = (birth - birth.astype("datetime64[M]")).astype(np.int64) + 1
     end = _month(_mi(now) + 1) - dt.timedelta(days=1)
     age = end.year - by - ((bm > end.month) | ((bm == end.month) & (bd > end.day))).astype(np.int64)
+    poverty_code = col["poverty"][first]
     return _Register(
-        member_id=np.array([row[0] for row in members], dtype=np.int64),
-        household=household.reshape(n).astype(np.int64),
-        birth=birth, by=by, bm=bm, age=age,
-        female=np.array([row[3] == "female" for row in members], dtype=bool),
-        relation=np.array([row[4] for row in members], dtype=str).reshape(n),
-        disability=np.array([DISABILITY.get(row[5], 0) for row in members], dtype=np.int64),
-        pension=np.array([bool(row[6]) for row in members], dtype=bool),
-        allowance=np.array([bool(row[7]) for row in members], dtype=bool),
-        meritorious=np.array([bool(row[8]) for row in members], dtype=bool),
-        studying=np.array([row[9] not in ("none", "preschool") for row in members], dtype=bool),
-        household_id=hh_ids.astype(np.int64), commune=commune, size=size, poor_or_near=poverty_code >= 1,
-        poor=poverty_code == 2, communes=communes, minority_commune=minority >= 0.25, people=people,
+        member_id=col["id"], household=household.reshape(n).astype(np.int64), birth=birth, by=by, bm=bm, age=age,
+        female=col["female"], relation=col["relation"], disability=col["disability"], pension=col["pension"],
+        allowance=col["allowance"], meritorious=col["meritorious"], studying=col["studying"],
+        household_id=hh_ids.astype(np.int64), commune=col["commune"][first], size=col["size"][first],
+        poor_or_near=poverty_code >= 1, poor=poverty_code == 2, communes=communes,
+        minority_commune=minority >= 0.25, people=people,
     )
+
+
+def _member_columns(rows: Sequence[Sequence[Any]], commune_index: dict[int, int]) -> dict[str, Any]:
+    """The columns of a chunk of `_read`'s member rows, as arrays."""
+    n = len(rows)
+    return {
+        "id": np.array([row[0] for row in rows], dtype=np.int64),
+        "household": np.array([row[1] for row in rows], dtype=np.int64),
+        "birth": np.array([row[2] for row in rows], dtype="datetime64[D]").reshape(n),
+        "female": np.array([row[3] == "female" for row in rows], dtype=bool),
+        "relation": np.array([row[4] for row in rows], dtype="U12").reshape(n),
+        "disability": np.array([DISABILITY.get(row[5], 0) for row in rows], dtype=np.int64),
+        "pension": np.array([bool(row[6]) for row in rows], dtype=bool),
+        "allowance": np.array([bool(row[7]) for row in rows], dtype=bool),
+        "meritorious": np.array([bool(row[8]) for row in rows], dtype=bool),
+        "studying": np.array([row[9] not in ("none", "preschool") for row in rows], dtype=bool),
+        "commune": np.array([commune_index[row[10]] for row in rows], dtype=np.int64),
+        "poverty": np.array([int(row[11]) for row in rows], dtype=np.int64),
+        "size": np.array([int(row[12]) for row in rows], dtype=np.int64),
+    }
 
 
 def _household_members(household_ids: list[int]) -> list[tuple[int, int, dt.date, str]]:
@@ -726,6 +750,8 @@ class _Offices:
     communes: list[tuple[int, str, str]]
     district: dict[int, str]  # commune id -> legacy district name
     legacy_province: dict[int, str]  # commune id -> legacy province name
+    _cache: dict[tuple[str, int, int], tuple[str, str, str]] = field(default_factory=dict)
+    _signers: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, province: Unit, communes: list[tuple[int, str, str]], seed: int) -> _Offices:
@@ -740,7 +766,15 @@ class _Offices:
         return cls(province=province, seed=seed, communes=communes, district=district, legacy_province=legacy)
 
     def office(self, scheme: str, commune: int, day: dt.date) -> tuple[str, str, str]:
-        """(office key, signer, number suffix)."""
+        """(office key, signer, number suffix), the same for every day of a period."""
+        period = (day >= dt.date(2025, 3, 1)) + (day >= dt.date(2025, 7, 1))
+        key = (scheme, commune, int(period))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._office(scheme, commune, day)
+        return found
+
+    def _office(self, scheme: str, commune: int, day: dt.date) -> tuple[str, str, str]:
         commune_id, _code, name = self.communes[commune]
         if scheme == Scheme.MERITORIOUS:
             if day < dt.date(2025, 7, 1):
@@ -755,7 +789,10 @@ class _Offices:
         return (f"xa:{_code}", f"Chủ tịch UBND {name}", "QĐ-UBND")
 
     def signer(self, key: str, title: str) -> str:
-        return f"{_official(key, self.seed)}, {title}"
+        found = self._signers.get((key, title))
+        if found is None:
+            found = self._signers[(key, title)] = f"{_official(key, self.seed)}, {title}"
+        return found
 
 
 def _numbers(keys: list[tuple[str, dt.date, int]], seed: int) -> list[int]:
@@ -896,7 +933,7 @@ class _Writer:
         self.categories = categories
         self.offices = _Offices.load(province, reg.communes, seed)
         self.calendar = calendar_for(province)
-        for year in range(SYSTEM_FROM.year - 1, now.year + 2):  # one query per year, whatever the dossiers
+        for year in range(now.year - 1, now.year + 2):  # one query per year, whatever the dossiers
             self.calendar.year(year)
         self.stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         self.due_cache: dict[tuple[str, str, dt.date], dt.date] = {}
@@ -991,7 +1028,7 @@ class _Writer:
 
     def dossiers(self, rng: np.random.Generator, c: dict[str, Any], ids: IntArray,
                  planner: _Planner) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """1. The decided dossier of each entitlement decided since `SYSTEM_FROM` (not the July
+        """1. The decided dossier of each entitlement decided since `system_from` (not the July
         2025 batch); 2. applications under way; 3. refused applications."""
         r = self.r
         dossiers: list[tuple[Any, ...]] = []
@@ -1018,10 +1055,11 @@ class _Writer:
                 steps.append((pk, DossierStatus.REFUSED, decided, refusal[:500], stamp))
 
         # 1. Decided.
+        since = system_from(now)
         lags = rng.integers(4, 24, len(ids))
         for i in range(len(ids)):
             decided = self.decided[i]
-            if decided < SYSTEM_FROM or c["batch"][i]:
+            if decided < since or c["batch"][i]:
                 continue
             code = str(c["code"][i])
             scheme = self.categories[code][1]
