@@ -365,8 +365,10 @@ class RuleBook:
     def _lines(self, code: str, on: dt.date, *, age: int | None, rate: int | None, martyrs: int | None,
                children: int | None, years: int | None, especially_severe: bool, living_alone: bool,
                has_carer: bool, flag: str) -> tuple[Amount, ...]:
+        # `flag` may name a case of an addition only (a disabled mother's "two_children"): the own
+        # allowance falls back to its ordinary row.
         own = self._price(code, on, age=age, rate=rate, martyrs=martyrs, children=children, years=years,
-                          flags=(flag,), strict=True)
+                          flags=(flag, "") if flag else ("",), strict=True)
         assert own is not None
         out = [own]
         cat = self.categories[code]

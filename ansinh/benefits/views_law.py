@@ -12,26 +12,31 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from ansinh.accounts.access import get_scope, request_user
+from ansinh.accounts.access import request_user
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import Role
-from ansinh.geo.models import Edition, Level, Unit
 
 from . import law_services
 from .access import may_edit_national_rules, may_edit_province_rules
+from .access_law import law_editable_provinces
 from .forms_law import AmountRuleForm, BaseLevelForm, TopUpForm
 from .law import BASE_LABELS, PROVISIONAL_NOTE, NotInForce, RuleBook
-from .models import FIELD_SCHEMES, AmountRule, BaseKind, BaseLevel, Category, Scheme, TopUp
+from .models import AmountRule, BaseKind, BaseLevel, Category, Scheme, TopUp
 
+SCHEME_TITLES = {
+    Scheme.SOCIAL_ASSISTANCE: gettext_lazy("Monthly social assistance — Decree 20/2021/NĐ-CP as amended"),
+    Scheme.SOCIAL_PENSION: gettext_lazy("Social pension — Law 41/2024/QH15, Decree 176/2025/NĐ-CP"),
+    Scheme.MERITORIOUS: gettext_lazy("People with meritorious service — Ordinance 02/2020/UBTVQH14, "
+                                     "Decree 75/2021/NĐ-CP as amended"),
+}
 SCHEME_BASES = {
     Scheme.SOCIAL_ASSISTANCE: (BaseKind.SA_BASE,),
     Scheme.SOCIAL_PENSION: (BaseKind.SOCIAL_PENSION,),
@@ -49,20 +54,6 @@ def _date_param(request: HttpRequest) -> tuple[dt.date, str]:
         return dt.date.fromisoformat(raw), ""
     except ValueError:
         return today, _("The date could not be read (YYYY-MM-DD): today's tables are shown.")
-
-
-def _current_provinces() -> QuerySet[Unit]:
-    return Unit.objects.filter(level=Level.PROVINCE, edition=Edition.CURRENT)
-
-
-def _editable_provinces(user: Any) -> QuerySet[Unit]:
-    """Current provinces where the user may set a province's own rows (for some scheme)."""
-    if may_edit_national_rules(user):
-        return _current_provinces()
-    paths = [a.unit.path for a in get_scope(user).assignments
-             if a.role == Role.PROVINCIAL_OFFICER and a.field in FIELD_SCHEMES]
-    ids = [unit.pk for unit in _current_provinces() if any(unit.path.startswith(path) for path in paths)]
-    return _current_provinces().filter(pk__in=ids)
 
 
 @login_required
@@ -84,19 +75,22 @@ def benefit_rules(request: HttpRequest) -> HttpResponse:
                 current = book.base(kind, on).id
             except NotInForce:
                 current = None
-            bases += [(row, row.pk == current) for row in all_bases if row.kind == kind]
+            for row in all_bases:
+                if row.kind == kind:
+                    row.kind_label = BASE_LABELS[kind]  # type: ignore[attr-defined]
+                    bases.append((row, row.pk == current))
         categories = []
         for cat in book.categories_on(on, scheme=scheme):
             unit = "năm" if cat.uses_years else "con"
             rules = [(rule, rule.describe(unit)) for rule in book.rules_on(cat.code, on)]
             categories.append((cat, rules))
         schemes.append({
-            "scheme": scheme, "label": scheme.label, "bases": bases, "categories": categories,
+            "scheme": scheme, "label": SCHEME_TITLES[scheme], "bases": bases, "categories": categories,
             "top_ups": [top for top in top_ups if top.category.scheme == scheme],
         })
     context = {
         "on": on, "date_error": date_error, "schemes": schemes, "national": national,
-        "provincial": national or _editable_provinces(user).exists(),
+        "provincial": national or law_editable_provinces(user).exists(),
         "provisional_note": PROVISIONAL_NOTE, "base_labels": BASE_LABELS,
     }
     return render(request, "benefits/law/rules.html", context, status=400 if date_error else 200)
@@ -116,7 +110,7 @@ def _back(on: dt.date | None = None) -> str:
 def benefit_base_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     national = may_edit_national_rules(user)
-    provinces = _editable_provinces(user)
+    provinces = law_editable_provinces(user)
     if not national and not provinces.exists():
         raise PermissionDenied
     form = BaseLevelForm(request.POST or None, provinces=provinces, national=national)
@@ -200,7 +194,7 @@ def benefit_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def benefit_topup_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    provinces = _editable_provinces(user)
+    provinces = law_editable_provinces(user)
     if not provinces.exists():
         raise PermissionDenied
     form = TopUpForm(request.POST or None, provinces=provinces)

@@ -173,6 +173,12 @@ CATEGORIES: list[dict[str, Any]] = [
     _cat("merit_survivor_toxic_chemical", MC, "Thân nhân của người hoạt động kháng chiến bị nhiễm chất độc hóa "
          "học suy giảm khả năng lao động từ 61% trở lên từ trần: trợ cấp tuất hằng tháng",
          "Phụ lục I mục 8.2 Nghị định 75/2021/NĐ-CP", ORD),
+    # Monthly study allowances (Appendix I row 11, Decree 75/2021 Art. 8 and Ordinance Art. 5(2)đ).
+    _cat("merit_study_full", MC, "Trợ cấp hằng tháng khi theo học (con của người có công, thân nhân liệt sĩ, con "
+         "của thương binh, bệnh binh, người nhiễm chất độc hóa học từ 61% trở lên …)",
+         "Phụ lục I mục 11.1 Nghị định 75/2021/NĐ-CP", ORD),
+    _cat("merit_study_partial", MC, "Trợ cấp hằng tháng khi theo học (con của thương binh 21–60%, bệnh binh 41–60%, "
+         "người nhiễm chất độc hóa học 21–60%)", "Phụ lục I mục 11.2 Nghị định 75/2021/NĐ-CP", ORD),
     _cat("merit_living_alone", MC, "Trợ cấp tuất nuôi dưỡng (thân nhân sống cô đơn, con mồ côi cả cha mẹ)",
          "Phụ lục I mục 1.2, 2.2, 3.4, 6.2, 7.2, 8.2, 10.3 Nghị định 75/2021/NĐ-CP", ORD, kind="supplement",
          parents=("merit_martyr_relative", "merit_helper", *SURVIVORS)),
@@ -245,8 +251,9 @@ RULES: list[dict[str, Any]] = [
     _coef("sa_single_parent", "1.0", f"{A6} d", per_unit=True),
     _coef("sa_elderly_poor_alone", "1.5", f"{A6} đ", age=(60, 80)),
     _coef("sa_elderly_poor_alone", "2.0", f"{A6} đ", age=(80, None)),
-    _coef("sa_elderly_75", "1.0", f"{A6} đ", age=(75, 80), valid_to=SA_END_5B_5C),
-    _coef("sa_elderly_80", "1.0", f"{A6} đ", age=(80, None), valid_to=SA_END_5B_5C),
+    # 5(5)b and 5(5)c end with the categories (their `valid_to`, provisional): one date to change.
+    _coef("sa_elderly_75", "1.0", f"{A6} đ", age=(75, 80)),
+    _coef("sa_elderly_80", "1.0", f"{A6} đ", age=(80, None)),
     _coef("sa_elderly_community_care", "3.0", f"{A6} đ", age=(60, None)),
     _coef("sa_disability_especially_severe", "2.5", f"{A6} e", age=CHILD),
     _coef("sa_disability_especially_severe", "2.0", f"{A6} e", age=ADULT),
@@ -321,6 +328,8 @@ APPENDIX_I: list[tuple[str, int, int, str, dict[str, Any]]] = [
     ("merit_former_prisoner", 1_233_000, 1_673_000, "9", {}),
     ("merit_helper", 2_055_000, 2_789_000, "10.1", {}),
     ("merit_helper", 1_208_000, 1_639_000, "10.2", {"flag": "medal"}),
+    ("merit_study_full", 2_055_000, 2_789_000, "11.1", {}),
+    ("merit_study_partial", 1_031_000, 1_399_000, "11.2", {}),
     ("merit_living_alone", 1_644_000, 2_231_000, "1.2, 2.2, 3.4, 6.2, 7.2, 8.2, 10.3", {"flag": "living_alone"}),
 ]
 PROVISIONAL_2023 = {"merit_toxic_chemical_81_supplement", "merit_toxic_chemical_carer", "merit_heroic_mother_carer"}

@@ -93,6 +93,14 @@ def test_it_multiplies_the_single_parent_allowance_per_child(book: RuleBook) -> 
         book.amount("sa_single_parent", FROM_2024, children=0)
 
 
+@pytest.mark.parametrize(("code", "age", "coefficient"), [("sa_elderly_75", 75, 1.0), ("sa_elderly_75", 79, 1.0),
+                                                       ("sa_elderly_80", 80, 1.0), ("sa_elderly_80", 95, 1.0)])
+@pytest.mark.parametrize(("on", "base"), [(BEFORE_2024, 360_000), (FROM_2024, 500_000), (BEFORE_2025, 500_000)])
+def test_it_prices_the_5_5_b_and_c_groups_from_their_ages(book: RuleBook, code: str, age: int, coefficient: float,
+                                                          on: dt.date, base: int) -> None:
+    assert book.amount(code, on, birth_date=born(age, on)).amount == round(coefficient * base)
+
+
 @pytest.mark.parametrize("code", ["sa_elderly_75", "sa_elderly_80"])
 def test_it_ends_the_5_5_b_and_c_groups_with_june_2025(book: RuleBook, code: str) -> None:
     assert book.amount(code, BEFORE_2025, birth_date=D(1944, 1, 1) if code == "sa_elderly_80" else None).amount == 500_000
@@ -138,6 +146,14 @@ def test_it_computes_the_carers_of_article_20(book: RuleBook) -> None:
     with pytest.raises(NotInForce, match="cần chọn trường hợp"):
         book.amount("sa_carer_disabled_mother", FROM_2024)
     assert len(book.lines("sa_orphan", FROM_2024, birth_date=D(2022, 1, 1))) == 1  # no carer, no carer line
+    mother = book.lines("sa_disability_severe", FROM_2024, birth_date=D(1995, 1, 1), has_carer=True,
+                        flag="two_children")
+    assert [(line.category, line.amount) for line in mother] == [
+        ("sa_disability_severe", 750_000), ("sa_carer_disabled_mother", 1_000_000)]
+    taken_in = book.lines("sa_disability_especially_severe", FROM_2024, birth_date=D(2015, 1, 1), has_carer=True,
+                          flag="taken_in")
+    assert [(line.category, line.amount) for line in taken_in] == [
+        ("sa_disability_especially_severe", 1_250_000), ("sa_carer_disability", 1_250_000)]
 
 
 # --- People with meritorious service: Decree 75/2021 Appendix I ------------------------------
@@ -198,6 +214,8 @@ APPENDIX_I = [
     ("merit_toxic_chemical_81_supplement", {"rate": 81, "flag": "especially_severe"}, 2_055_000, 2_789_000),
     ("merit_toxic_chemical_carer", {"rate": 81}, 2_055_000, 2_789_000),
     ("merit_living_alone", {"flag": "living_alone"}, 1_644_000, 2_231_000),
+    ("merit_study_full", {}, 2_055_000, 2_789_000),
+    ("merit_study_partial", {}, 1_031_000, 1_399_000),
 ]
 
 

@@ -47,6 +47,7 @@ def test_it_shows_the_tables_in_force_to_everyone_signed_in(people: Any) -> None
     assert "tạm tính — chưa đối chiếu văn bản gốc" in page  # the 500.000 of Decree 76/2024
     assert "merit_war_invalid" in page and "sa_orphan" in page and "7.240.000 đ (81%)" in page
     assert "social_pension" not in page.split('data-testid="law-rules-social_pension"')[1].split("</table>")[0]
+    assert "Quy định mức hưởng đang áp dụng" in page and "Trợ giúp xã hội hằng tháng — Nghị định 20/2021" in page
     assert "/benefits/law/base/new" not in page  # a commune officer changes nothing
 
 
@@ -214,3 +215,21 @@ def test_it_answers_400_to_bad_api_parameters(people: Any, query: str) -> None:
 
 def test_it_needs_a_token_for_the_api() -> None:
     assert Client().get("/api/v1/benefit-rules/").status_code in (401, 403)
+
+
+def test_it_reads_the_law_page_in_a_constant_number_of_queries(people: Any, units: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(people.tung)
+    client.get("/benefits/law/?on=2024-07-01")  # the session and the scope, once
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/benefits/law/?on=2024-07-01").status_code == 200
+    pension = Category.objects.get(code="social_pension")
+    for province in (units.vinh_long, units.ha_noi):
+        TopUp.objects.create(province=province, category=pension, amount=150_000, valid_from=D(2026, 1, 1),
+                             legal_basis="Nghị quyết của Hội đồng nhân dân tỉnh")
+    with CaptureQueriesContext(connection) as second:
+        page = client.get("/benefits/law/?on=2026-03-01").content.decode()
+    assert "150.000" in page and "Hà Nội" in page
+    assert len(second.captured_queries) == len(first.captured_queries) <= 15
