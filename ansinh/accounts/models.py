@@ -206,6 +206,20 @@ class AuditAction(models.TextChoices):
     JOB_RETRY = "job.retry", pgettext_lazy("audit action", "Retry background job")
     CALENDAR_CHANGE = "calendar.change", pgettext_lazy("audit action", "Change working-day calendar")
     AUDIT_EXPORT = "audit.export", pgettext_lazy("audit action", "Export audit trail")
+    # People served: entitlements, martyrs, dossiers, death-benefit proposals (benefits.services).
+    ENTITLEMENT_CREATE = "entitlement.create", pgettext_lazy("audit action", "Grant entitlement")
+    ENTITLEMENT_UPDATE = "entitlement.update", pgettext_lazy("audit action", "Correct entitlement")
+    ENTITLEMENT_STOP = "entitlement.stop", pgettext_lazy("audit action", "Stop entitlement")
+    ENTITLEMENT_STOP_DEATH = "entitlement.stop_death", pgettext_lazy("audit action", "Stop entitlement on death")
+    ENTITLEMENT_IMPORT = "entitlement.import", pgettext_lazy("audit action", "Import entitlements")
+    MARTYR_CREATE = "martyr.create", pgettext_lazy("audit action", "Record martyr")
+    DOSSIER_RECEIVE = "benefit_dossier.receive", pgettext_lazy("audit action", "Receive benefit dossier")
+    DOSSIER_CHECK = "benefit_dossier.check", pgettext_lazy("audit action", "Check benefit dossier")
+    DOSSIER_DECIDE = "benefit_dossier.decide", pgettext_lazy("audit action", "Decide benefit dossier")
+    DOSSIER_REFUSE = "benefit_dossier.refuse", pgettext_lazy("audit action", "Refuse benefit dossier")
+    PROPOSAL_CREATE = "benefit_proposal.create", pgettext_lazy("audit action", "Propose death benefit")
+    PROPOSAL_CONFIRM = "benefit_proposal.confirm", pgettext_lazy("audit action", "Confirm death benefit")
+    PROPOSAL_DISMISS = "benefit_proposal.dismiss", pgettext_lazy("audit action", "Dismiss death benefit")
 
 
 # Values written before the choices existed, shown (and filtered) as the choice they became.

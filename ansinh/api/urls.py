@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from . import households, views
 from . import plans
 from .benefits_law import BenefitRuleList
+from . import benefits_registry
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -31,5 +32,7 @@ urlpatterns = [
     path("submissions/<int:pk>/approve", plans.SubmissionApprove.as_view(), name="api-submission-approve"),
     path("submissions/<int:pk>/return", plans.SubmissionReturn.as_view(), name="api-submission-return"),
     path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
+    path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
+    path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

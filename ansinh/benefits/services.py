@@ -184,8 +184,9 @@ def _first_of_month(value: dt.date | None, field: str) -> None:
         raise ValidationError({field: _("A month is given by its first day (e.g. 01/07/2025).")})
 
 
-def _category(code: str, on: dt.date, field: str = "category") -> Category:
-    category = Category.objects.filter(code=code).first()
+def _category(code: str, on: dt.date, field: str = "category", *, known: dict[str, Category] | None = None) -> Category:
+    """The category of `code`, an allowance in force on `on` (`known`: categories already read)."""
+    category = known.get(code) if known is not None else Category.objects.filter(code=code).first()
     if category is None:
         raise ValidationError({field: _("There is no category with the code “%(code)s”.") % {"code": code}})
     if category.kind != LineKind.ALLOWANCE:
@@ -264,8 +265,8 @@ def _check_rules(category: Category, start: dt.date, commune: Unit, *, birth_dat
     province = commune.province()
     book = RuleBook.load(start, month_end(start), province_id=province.pk if province else None)
     try:
-        book.amount(category.code, month_end(start), birth_date=birth_date, rate=rate, martyrs=martyrs,
-                    children=children, years=years, flag="especially_severe" if especially_severe else "")
+        book.lines(category.code, month_end(start), birth_date=birth_date, rate=rate, martyrs=martyrs,
+                   children=children, years=years, especially_severe=especially_severe)
     except NotInForce as error:
         raise ValidationError({"start_month": str(error)}) from error
 
@@ -403,11 +404,13 @@ def change_entitlement(actor: Actor, entitlement: Entitlement, *, version: int, 
 
 
 def _stop(actor: Actor, entitlement: Entitlement, *, stop_month: dt.date, reason: str, note: str,
-          action: str = "entitlement.stop") -> Entitlement:
+          action: str = "entitlement.stop", earlier: bool = False) -> Entitlement:
+    """Stops from `stop_month`; `earlier`: a stop already recorded for a later month gives way
+    (a death before a decided stop)."""
     if reason not in StopReason.values:
         raise ValidationError({"reason": _("Choose a reason for stopping.")})
     _first_of_month(stop_month, "stop_month")
-    if entitlement.stop_month is not None:
+    if entitlement.stop_month is not None and not (earlier and stop_month < entitlement.stop_month):
         raise ValidationError({"stop_month": _("This entitlement already stops from %(month)s.")
                                % {"month": _vn_month(entitlement.stop_month)}})
     if stop_month <= entitlement.start_month:
@@ -475,7 +478,7 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
     province_of = _provinces({p["household__commune_id"] for p in people.values()})
     errors: list[str] = []
     creates: list[Entitlement] = []
-    books: dict[tuple[int | None, dt.date], RuleBook] = {}
+    books: dict[int | None, RuleBook] = {}
     allowed: dict[tuple[int, str], bool] = {}
     user = user_of(actor)
     for index, row in enumerate(rows, start=1):
@@ -489,10 +492,7 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
             fail(_("the person is not in the register."))
             continue
         try:
-            category = _category(row.category_code, row.decision_date) if row.category_code in categories else None
-            if category is None:
-                raise ValidationError({"category": _("There is no category with the code “%(code)s”.")
-                                       % {"code": row.category_code}})
+            category = _category(row.category_code, row.decision_date, known=categories)
             _decision(row.decision_number, row.decision_date)
             _first_of_month(row.start_month, "start_month")
             _check_parameters(category, rate=row.rate, martyr_count=row.martyr_count, martyrs=0,
@@ -524,13 +524,13 @@ def bulk_create_entitlements(actor: Actor, rows: Sequence[EntitlementRow]) -> in
             continue
         spans.append((start, None))
         province_id = province_of.get(commune_id)
-        book = books.get((province_id, start))
-        if book is None:
-            book = books[(province_id, start)] = RuleBook.load(start, month_end(start), province_id=province_id)
+        book = books.get(province_id)
+        if book is None:  # one book per province (the tables are read whole)
+            book = books[province_id] = RuleBook.load(start, None, province_id=province_id)
         try:
-            book.amount(category.code, month_end(start), birth_date=person["birth_date"], rate=row.rate,
-                        martyrs=row.martyr_count, children=row.children, years=row.years,
-                        flag="especially_severe" if row.especially_severe else "")
+            book.lines(category.code, month_end(start), birth_date=person["birth_date"], rate=row.rate,
+                       martyrs=row.martyr_count, children=row.children, years=row.years,
+                       especially_severe=row.especially_severe)
         except NotInForce as error:
             fail(str(error))
             continue
@@ -589,12 +589,16 @@ def create_martyr(actor: Actor, *, full_name: str, commune: Unit, birth_year: in
 
 # Merit categories whose holder's death opens survivors' allowances (Decree 131/2021 Art. 125):
 # early revolutionaries, and invalids, sick soldiers and toxic-chemical victims of 61 % or more.
-SURVIVOR_ALWAYS = ("merit_pre1945_fulltime", "merit_pre1945_parttime", "merit_pre_uprising")
-SURVIVOR_FROM_61 = ("merit_war_invalid", "merit_war_invalid_b", "merit_sick_soldier", "merit_toxic_chemical")
-SURVIVOR_CODE = "merit_survivor"
+SURVIVOR_ALWAYS = {"merit_pre1945_fulltime": "merit_survivor_pre1945", "merit_pre1945_parttime": "merit_survivor_pre1945",
+                   "merit_pre_uprising": "merit_survivor_pre_uprising"}
+SURVIVOR_FROM_61 = {"merit_war_invalid": "merit_survivor_invalid", "merit_war_invalid_b": "merit_survivor_invalid",
+                    "merit_sick_soldier": "merit_survivor_sick_soldier",
+                    "merit_toxic_chemical": "merit_survivor_toxic_chemical"}
 SURVIVOR_RATE = 61
 SA_FUNERAL_TIMES = 20   # Decree 20/2021 Art. 11(1): at least 20 × the base level
 MERIT_FUNERAL_TIMES = 10  # Law 41/2024 Art. 85(2), through Ordinance 02/2020 Art. 6(4)
+# A single parent's allowance (5(4)) counts children under 16, or 16–22 and studying.
+SINGLE_PARENT_CHILD_AGE = 22
 
 
 def is_survivor_category(code: str) -> bool:
@@ -622,26 +626,35 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
     held = list(Entitlement.objects.select_related("category", "commune")
                 .filter(person=member, start_month__lte=death_month)
                 .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=death_month)).order_by("pk"))
-    if not held:
+    # Funeral support also for an applicant for the social pension who dies before the decision
+    # (Decree 176/2025 Art. 5) and for a child raised by a single parent on 5(4) (Decree 20 Art. 11(1)(b)).
+    pending = (Dossier.objects.select_related("commune")
+               .filter(person=member, kind=DossierKind.START, scheme=Scheme.SOCIAL_PENSION,
+                       status__in=(DossierStatus.RECEIVED, DossierStatus.CHECKED)).first())
+    parent = None
+    if member.age_on(died_on) < SINGLE_PARENT_CHILD_AGE:
+        parent = (Entitlement.objects.select_related("commune")
+                  .filter(person__household_id=member.household_id, category__code="sa_single_parent",
+                          start_month__lte=death_month)
+                  .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=death_month))
+                  .exclude(person=member).first())
+    if not held and pending is None and parent is None:
         return []
     # The amounts of the month of death (precedence applied), before the stops.
-    lines = month_lines(Entitlement.objects.filter(pk__in=[e.pk for e in held]), death_month)
+    lines = month_lines(Entitlement.objects.filter(pk__in=[e.pk for e in held]), death_month) if held else []
     for entitlement in held:
         stop = add_months(death_month, STOP_AFTER_DEATH[entitlement.scheme].months_after)
         if entitlement.stop_month is None or entitlement.stop_month > stop:
-            if entitlement.stop_month is not None:  # a later stop already decided: the death comes first
-                Entitlement.objects.filter(pk=entitlement.pk).update(stop_month=None)
-                entitlement.stop_month = None
-            _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED,
-                  note=_("Died on %(date)s") % {"date": _vn_date(died_on)}, action="entitlement.stop_death")
-    commune = held[0].commune
+            _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED, note=f"Mất ngày {_vn_date(died_on)}",
+                  action="entitlement.stop_death", earlier=True)
+    commune = held[0].commune if held else (pending.commune if pending is not None else parent.commune)  # type: ignore[union-attr]
     province = commune.province()
     book = RuleBook.load(death_month, month_end(add_months(death_month, 1)), province_id=province.pk if province else None)
     by_scheme = {e.scheme: e for e in held}
     proposals: list[Proposal] = []
 
     # Funeral: the highest one only.
-    funerals: list[tuple[int, str, str, Entitlement, str]] = []
+    funerals: list[tuple[int, str, str, Entitlement | None, Unit, str]] = []
     for scheme, kind, times, base_kind, text in (
         (Scheme.SOCIAL_ASSISTANCE, ProposalKind.SA_FUNERAL, SA_FUNERAL_TIMES, "sa_base",
          "Điều 11 Nghị định 20/2021/NĐ-CP"),
@@ -652,27 +665,32 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
          "Điều 121 Nghị định 131/2021/NĐ-CP"),
     ):
         owner = by_scheme.get(scheme)
-        if owner is None or (scheme == Scheme.MERITORIOUS and is_survivor_category(owner.category.code)):
-            if scheme == Scheme.MERITORIOUS:
-                owner = next((e for e in held if e.scheme == scheme and not is_survivor_category(e.category.code)),
-                             None)
-            if owner is None:
-                continue
+        if scheme == Scheme.MERITORIOUS:
+            owner = next((e for e in held if e.scheme == scheme and not is_survivor_category(e.category.code)), None)
+        where: Unit | None = owner.commune if owner is not None else None
+        if owner is None and scheme == Scheme.SOCIAL_ASSISTANCE and parent is not None:
+            owner, where = parent, parent.commune
+            text = ("điểm b khoản 1 Điều 11 Nghị định 20/2021/NĐ-CP (con của người đơn thân nghèo đang hưởng "
+                    "trợ cấp theo khoản 4 Điều 5)")
+        if owner is None and scheme == Scheme.SOCIAL_PENSION and pending is not None:
+            where = pending.commune
+            text += f"; người đã nộp hồ sơ #{pending.pk} mất trước khi có quyết định"
+        if where is None:
+            continue
         try:
             base = book.base(base_kind, died_on)
         except NotInForce:
             continue
         amount = times * base.amount
-        basis = _("%(times)s × %(base)s (base level on %(date)s) — %(law)s") % {
-            "times": times, "base": _vn_money(base.amount), "date": _vn_date(died_on), "law": text}
-        funerals.append((amount, kind, scheme, owner, basis))
+        basis = f"{times} × {_vn_money(base.amount)} (mức áp dụng ngày {_vn_date(died_on)}) — {text}"
+        funerals.append((amount, kind, scheme, owner, where, basis))
     if funerals:
         funerals.sort(key=lambda f: -f[0])
-        top_amount, top_kind, top_scheme, top_owner, basis = funerals[0]
+        top_amount, top_kind, top_scheme, top_owner, top_where, basis = funerals[0]
         if len(funerals) > 1:
-            basis += " " + _("(only the highest funeral support is paid: Decree 20/2021 Art. 11(2), Ordinance "
-                             "02/2020 Art. 6)")
-        proposals.append(Proposal(person=member, entitlement=top_owner, commune=top_owner.commune, scheme=top_scheme,
+            basis += (" (chỉ hưởng một mức hỗ trợ mai táng cao nhất: khoản 2 Điều 11 Nghị định 20/2021/NĐ-CP, "
+                      "Điều 6 Pháp lệnh 02/2020/UBTVQH14)")
+        proposals.append(Proposal(person=member, entitlement=top_owner, commune=top_where, scheme=top_scheme,
                                   kind=top_kind, amount=top_amount, basis=basis[:500]))
 
     # Merit one-off: three months of the paid allowances and supplements, without carers.
@@ -684,9 +702,8 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         proposals.append(Proposal(
             person=member, entitlement=owner, commune=owner.commune, scheme=Scheme.MERITORIOUS,
             kind=ProposalKind.MERIT_THREE_MONTHS, amount=3 * monthly,
-            basis=(_("3 × %(monthly)s (allowances and supplements of %(month)s, without the carer allowance) — "
-                     "Article 121(2) Decree 131/2021/NĐ-CP") % {"monthly": _vn_money(monthly),
-                                                               "month": _vn_month(death_month)})[:500]))
+            basis=(f"3 × {_vn_money(monthly)} (trợ cấp, phụ cấp hằng tháng tháng {_vn_month(death_month)}, không "
+                   "gồm trợ cấp người phục vụ) — khoản 2 Điều 121 Nghị định 131/2021/NĐ-CP")[:500]))
 
     # Survivors' allowance from the next month.
     opener = next((e for e in held if e.category.code in SURVIVOR_ALWAYS
@@ -695,16 +712,16 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         next_month = add_months(death_month, 1)
         survivor_amount: int | None
         try:
-            survivor_amount = book.amount(SURVIVOR_CODE, month_end(next_month)).amount
-            how = _("%(amount)s a month per relative from %(month)s") % {
-                "amount": _vn_money(survivor_amount), "month": _vn_month(next_month)}
+            code = SURVIVOR_ALWAYS.get(opener.category.code) or SURVIVOR_FROM_61[opener.category.code]
+            survivor_amount = book.amount(code, month_end(next_month)).amount
+            how = f"{_vn_money(survivor_amount)}/tháng cho mỗi thân nhân từ tháng {_vn_month(next_month)}"
         except NotInForce:
             survivor_amount = None
-            how = _("from %(month)s, at the rate of the relative's case") % {"month": _vn_month(next_month)}
+            how = f"từ tháng {_vn_month(next_month)}, theo mức của từng thân nhân"
         proposals.append(Proposal(
             person=member, entitlement=opener, commune=opener.commune, scheme=Scheme.MERITORIOUS,
             kind=ProposalKind.SURVIVOR, amount=survivor_amount,
-            basis=(how + " — " + _("Article 125 Decree 131/2021/NĐ-CP; the relatives apply with their dossier"))[:500]))
+            basis=(how + " — Điều 125 Nghị định 131/2021/NĐ-CP; thân nhân lập hồ sơ đề nghị")[:500]))
 
     existing = {(str(kind), str(scheme)) for kind, scheme in
                 Proposal.objects.filter(person=member).values_list("kind", "scheme")}
@@ -897,7 +914,7 @@ def decide_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, decision_numb
         Dossier.objects.filter(pk=dossier.pk).update(entitlement=dossier.entitlement)
     elif old is not None and dossier.kind == DossierKind.STOP:
         _stop(actor, old, stop_month=stop_month or add_months(month_of(on), 1), reason=dossier.stop_reason,
-              note=_("Dossier #%(pk)s, decision %(number)s") % {"pk": dossier.pk, "number": decision_number})
+              note=f"Hồ sơ #{dossier.pk}, quyết định {decision_number.strip()}")
     elif old is not None:
         moving = dossier.kind == DossierKind.MOVE
         month = start_month or (add_months(month_of(on), 1) if moving else month_of(on))
@@ -910,7 +927,7 @@ def decide_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, decision_numb
                                decision_number=decision_number, decision_date=on, decision_signer=signer, **params)
         else:
             _stop(actor, old, stop_month=month, reason=StopReason.MOVED if moving else StopReason.REPLACED,
-                  note=_("Dossier #%(pk)s, decision %(number)s") % {"pk": dossier.pk, "number": decision_number})
+                  note=f"Hồ sơ #{dossier.pk}, quyết định {decision_number.strip()}")
             if moving:
                 new = _create_moved(actor, dossier, old, month, decision_number, on, signer)
             else:
@@ -922,8 +939,8 @@ def decide_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, decision_numb
                     commune=old.commune, **params)
             Dossier.objects.filter(pk=dossier.pk).update(entitlement=new)
             dossier.entitlement = new
-    _step(actor, dossier, DossierStatus.DECIDED, on, _("Decision %(number)s, signed by %(signer)s") % {
-        "number": decision_number.strip(), "signer": signer.strip() or "—"})
+    _step(actor, dossier, DossierStatus.DECIDED, on,
+          f"Quyết định {decision_number.strip()}" + (f", người ký: {signer.strip()}" if signer.strip() else ""))
     audit.record(actor=actor, action="benefit_dossier.decide", obj=dossier, unit=dossier.commune, before=before,
                  after=audit.snapshot(dossier, DOSSIER_FIELDS))
     return dossier
