@@ -1071,16 +1071,29 @@ class _Writer:
                 checked=checked, decided=decided, number=number, signer=signer, rate=rate, martyrs=martyrs,
                 children=children)
 
-        # 2. Under way: people of 75 with no pension applying for the social pension; veterans
-        # applying for recognition as toxic-chemical victims. Received in the last eight weeks:
+        # 2. Under way: people of 75 with no pension applying for the social pension, people with
+        # a severe disability or poor elderly people applying for social assistance, veterans
+        # applying for recognition as toxic-chemical victims. Received in the last four weeks:
         # the older ones are past their deadline.
         hh = r.household
         paid = planner.sa | planner.sp | planner.merit
-        applying = np.flatnonzero((r.age >= 75) & ~r.pension & ~paid & (rng.random(len(hh)) < 0.12))
-        veterans = np.flatnonzero(~r.female & (r.age >= 68) & ~paid & (rng.random(len(hh)) < 0.004))
+        # The demo commune (the commune officer's, with real hamlets) gets more, so that her list
+        # has every status to show.
+        from ansinh.households.demo import DEMO_HAMLETS
+
+        showcase = np.array([code in DEMO_HAMLETS for _pk, code, _name in r.communes], dtype=bool)[r.commune[hh]]
+        boost = np.where(showcase, 5.0, 1.0)
+        applying = np.flatnonzero((r.age >= 75) & ~r.pension & ~paid & (rng.random(len(hh)) < 0.12 * boost))
+        veterans = np.flatnonzero(~r.female & (r.age >= 68) & ~paid & (rng.random(len(hh)) < 0.004 * boost * 4))
+        disabled = np.flatnonzero((r.disability >= 2) & ~paid & (rng.random(len(hh)) < 0.3 * boost))
+        poor_elderly = np.flatnonzero((r.age >= 60) & r.poor[hh] & ~paid & (rng.random(len(hh)) < 0.1 * boost))
         for who, scheme, code, kind_rate in (
                 [(int(w), Scheme.SOCIAL_PENSION, "social_pension", None) for w in applying.tolist()]
-                + [(int(w), Scheme.MERITORIOUS, "merit_toxic_chemical", 41) for w in veterans.tolist()]):
+                + [(int(w), Scheme.MERITORIOUS, "merit_toxic_chemical", 41) for w in veterans.tolist()]
+                + [(int(w), Scheme.SOCIAL_ASSISTANCE, "sa_disability_especially_severe" if r.disability[w] == 3
+                    else "sa_disability_severe", None) for w in disabled.tolist()]
+                + [(int(w), Scheme.SOCIAL_ASSISTANCE, "sa_elderly_poor_alone", None) for w in poor_elderly.tolist()
+                   if w not in set(disabled.tolist())]):
             received = now - dt.timedelta(days=int(rng.integers(0, 28)))
             checked = received + dt.timedelta(days=int(rng.integers(2, 8)))
             status = DossierStatus.CHECKED if checked <= now and rng.random() < 0.5 else DossierStatus.RECEIVED
@@ -1090,8 +1103,8 @@ class _Writer:
         # 3. Refused: 70–75 in a household that is not poor or near-poor (social pension); a
         # mild disability (severe disability allowance).
         young = np.flatnonzero((r.age >= 70) & (r.age < 75) & ~r.pension & ~r.poor_or_near[hh] & ~paid
-                               & (rng.random(len(hh)) < 0.04))
-        mild = np.flatnonzero((r.disability == 1) & ~paid & (rng.random(len(hh)) < 0.08))
+                               & (rng.random(len(hh)) < 0.04 * boost))
+        mild = np.flatnonzero((r.disability == 1) & ~paid & (rng.random(len(hh)) < 0.08 * boost))
         span = (now - dt.date(2025, 7, 15)).days
         for who, code in [(int(w), "social_pension") for w in young.tolist()] + [
                 (int(w), "sa_disability_severe") for w in mild.tolist()]:
