@@ -16,9 +16,11 @@ realistic beneficiaries. Everything is drawn from the register as it was just wr
   70–75 in a poor or near-poor household; children under 3 of poor or near-poor households in
   those communes (5(7)). People with meritorious service are veterans born before 1961 (war
   invalids with rates 21–100 %, grade B, sick soldiers 41–100 %, toxic-chemical victims, former
-  prisoners, resistance fighters, helpers, a Hero), widows and parents of martyrs (1–3 martyrs,
-  the martyrs' own records in the relative's commune, and martyrs whose relatives no longer
-  receive), a few Heroic Mothers, and the disabled children of toxic-chemical victims.
+  prisoners, helpers, a Hero; resistance fighters have no monthly allowance in the law's tables
+  and early revolutionaries would be over 95, so neither is generated), widows and parents of
+  martyrs (1–3 martyrs, the martyrs' own records in the relative's commune, and martyrs whose
+  relatives no longer receive), a few Heroic Mothers, and the disabled children of
+  toxic-chemical victims.
 - **Poverty.** The poverty rounds are made later (`ansinh demo rounds`), so "poor or near-poor"
   here is the generator's own signal: the household's income per person of the review year at or
   under the poverty line of the standard in force (Decree 07/2021/NĐ-CP: the income criterion
@@ -26,6 +28,9 @@ realistic beneficiaries. Everything is drawn from the register as it was just wr
   or simple house, unsafe water or an unhygienic latrine). Households whose income was estimated
   (form B1) count as not poor. The rounds may classify a few households otherwise: the lists of
   `ansinh.benefits.checks` then show them, as they would in a real province.
+- **Priced.** Every row is priced by the law's tables (`ansinh.benefits.law.RuleBook`) in its first and its
+  last month paid, or left out; a few disabled elderly people are also granted 5(5)a, an
+  oversight the paid-but-ineligible list shows (only the higher is paid, Art. 6(2)).
 - **Flags.** `Member.social_allowance` (monthly social assistance or the social pension),
   `Member.meritorious` and `Member.health_insurance` (state-paid card, Decree 20 Art. 9; Law on
   Health Insurance Art. 12) are set for everyone who is given an entitlement; everyone the
@@ -39,7 +44,7 @@ realistic beneficiaries. Everything is drawn from the register as it was just wr
   2025, for merit); meritorious recognitions decided months after the medical council (arrears).
   Stops: children turning 16 (or 3) stop that month, the elderly allowances of 5(5)b/c on 1 Jul
   2025 (replaced by the social pension).
-- **Dossiers.** Every entitlement decided since 1 Jan 2025 has its decided dossier and steps;
+- **Dossiers.** Every entitlement decided in the present year has its decided dossier and steps;
   applications under way (received, checked; some past their deadline), refused ones with the
   reason and the article; deadlines in working days (`services.deadline_for`, `ansinh.workdays`).
 - **Deaths and moves.** A few beneficiaries die in the present year and a few move to another
@@ -95,7 +100,12 @@ BoolArray = npt.NDArray[np.bool_]
 PURPOSE = 11  # the households generator uses streams 1 and 2: this one leaves them untouched
 DEATHS = 12  # beneficiaries whose death is recorded through the register's service
 MOVES = 3  # beneficiaries who move to another commune, with their move dossier
-SYSTEM_FROM = dt.date(2025, 1, 1)  # dossiers are kept in the system for decisions from this date
+# Dossiers are kept in the system for the decisions of the present year (`system_from`): the
+# registry of earlier years holds the decisions only, as when a province starts using it.
+
+
+def system_from(now: dt.date) -> dt.date:
+    return dt.date(now.year, 1, 1)
 
 SHARES = {
     # Take-up among the eligible who were not flagged by the generator (the rest apply later:
@@ -219,11 +229,11 @@ def _lines(year: int) -> tuple[float, float]:
     return (float(standard.poverty_line_rural), float(standard.poverty_line_urban))
 
 
-def _read(province: Unit, *, year: int, now: dt.date) -> _Register:
-    """Two queries: the province's households with their living conditions of the review year,
-    and the members who can be beneficiaries (aged 60 or more, severely disabled, flagged, or of a
-    poor or near-poor household; plus the household members of the especially severely disabled,
-    who may be their carers)."""
+def _read(province: Unit, *, year: int, now: dt.date, people: int | None = None) -> _Register:
+    """Two or three queries: the share of ethnic-minority households per commune; the members who
+    can be beneficiaries (aged 60 or more, severely disabled, flagged, or of a poor or near-poor
+    household) with their household's commune, poverty signal and size, in one pass over the
+    members; the number of people, unless the caller knows it."""
     communes = _communes(province)
     commune_index = {pk: i for i, (pk, _code, _name) in enumerate(communes)}
     q = connection.ops.quote_name
@@ -232,64 +242,87 @@ def _read(province: Unit, *, year: int, now: dt.date) -> _Register:
     in_province = f"h.commune_id IN (SELECT id FROM {q(Unit._meta.db_table)} WHERE path LIKE %s)"
     like = province.path + "%"
     alive = "m.died_on IS NULL AND m.left_on IS NULL"
+    line = "(CASE WHEN h.area = 'urban' THEN %s ELSE %s END)"
+    # Poor or near-poor: income at or under the line (Decree 07/2021/NĐ-CP); poor: and a visible deprivation.
+    poverty = (f"(CASE WHEN c.income_per_capita IS NOT NULL AND c.income_per_capita <= {line} THEN (CASE WHEN "
+               f"c.housing IN ('less_durable', 'simple') OR c.water_source IN ('unprotected', 'surface') OR "
+               f"c.latrine IN ('unhygienic', 'none') THEN 2 ELSE 1 END) ELSE 0 END)")
+    born60 = dt.date(now.year - 60, 12, 31)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT h.id, h.commune_id, h.head_ethnicity, c.income_per_capita, c.housing, c.water_source, c.latrine, "
-            f"h.area, (SELECT COUNT(*) FROM {q(m)} m WHERE m.household_id = h.id AND {alive}) "
-            f"FROM {q(h)} h LEFT JOIN {q(lc)} c ON c.household_id = h.id AND c.year = %s "
-            f"WHERE {in_province} ORDER BY h.id", [year, like])
-        households = cursor.fetchall()
-        poor_or_near_sql = (
-            f"SELECT c.household_id FROM {q(lc)} c JOIN {q(h)} h ON h.id = c.household_id "
-            f"WHERE c.year = %s AND {in_province} AND c.income_per_capita <= "
-            f"CASE WHEN h.area = 'urban' THEN %s ELSE %s END")
-        born60 = dt.date(now.year - 60, 12, 31)
+        cursor.execute(f"SELECT h.commune_id, SUM(CASE WHEN h.head_ethnicity <> '01' THEN 1 ELSE 0 END), COUNT(*) "
+                       f"FROM {q(h)} h WHERE {in_province} GROUP BY h.commune_id", [like])
+        minority = np.zeros(len(communes))
+        for commune_id, minorities, total in cursor.fetchall():
+            minority[commune_index[commune_id]] = float(minorities) / max(int(total), 1)
         cursor.execute(
             f"SELECT m.id, m.household_id, m.birth_date, m.sex, m.relation, m.disability, m.pension, "
-            f"m.social_allowance, m.meritorious, m.schooling FROM {q(m)} m "
-            f"WHERE {alive} AND m.household_id IN (SELECT h.id FROM {q(h)} h WHERE {in_province}) AND ("
-            f"m.birth_date <= %s OR m.disability IN ('severe', 'especially_severe') OR m.social_allowance "
-            f"OR m.meritorious OR m.household_id IN ({poor_or_near_sql}) OR m.household_id IN ("
-            f"SELECT d.household_id FROM {q(m)} d WHERE d.disability = 'especially_severe')) ORDER BY m.id",
-            [like, born60, year, like, urban, rural])
-        members = cursor.fetchall()
+            f"m.social_allowance, m.meritorious, m.schooling, h.commune_id, {poverty}, "
+            f"(SELECT COUNT(*) FROM {q(m)} s WHERE s.household_id = m.household_id AND s.died_on IS NULL "
+            f"AND s.left_on IS NULL) "
+            f"FROM {q(m)} m JOIN {q(h)} h ON h.id = m.household_id "
+            f"LEFT JOIN {q(lc)} c ON c.household_id = h.id AND c.year = %s "
+            f"WHERE {alive} AND {in_province} AND (m.birth_date <= %s OR m.disability IN ('severe', "
+            f"'especially_severe') OR m.social_allowance OR m.meritorious OR c.income_per_capita <= {line})",
+            [urban, rural, year, like, born60, urban, rural])
+        # Read in chunks turned into arrays at once: a province of a million households has about
+        # 900,000 such members, and a list of tuples of them all would take hundreds of megabytes.
+        chunks: list[dict[str, Any]] = []
+        while rows := cursor.fetchmany(100_000):
+            chunks.append(_member_columns(rows, commune_index))
+        if people is None:
+            cursor.execute(f"SELECT COUNT(*) FROM {q(m)} m JOIN {q(h)} h ON h.id = m.household_id "
+                           f"WHERE {alive} AND {in_province}", [like])
+            people = int(cursor.fetchone()[0])
 
-    hh_ids = np.array([row[0] for row in households], dtype=np.int64)
-    commune = np.array([commune_index[row[1]] for row in households], dtype=np.int64)
-    minority = np.array([row[2] != "01" for row in households], dtype=bool)
-    income = np.array([float(row[3]) if row[3] is not None else np.inf for row in households])
-    area_urban = np.array([row[7] == "urban" for row in households], dtype=bool)
-    size = np.array([int(row[8]) for row in households], dtype=np.int64)
-    line = np.where(area_urban, urban, rural)
-    poor_or_near = income <= line
-    deprived = np.array([row[4] in ("less_durable", "simple") or row[5] in ("unprotected", "surface")
-                         or row[6] in ("unhygienic", "none") for row in households], dtype=bool)
-    share = (np.bincount(commune, weights=minority, minlength=len(communes))
-             / np.maximum(np.bincount(commune, minlength=len(communes)), 1))
-
-    position = {pk: i for i, pk in enumerate(hh_ids.tolist())}
-    n = len(members)
-    birth = np.array([row[2] for row in members], dtype="datetime64[D]").reshape(n)
+    empty = _member_columns([], commune_index)
+    col = {key: np.concatenate([chunk[key] for chunk in chunks] or [empty[key]]) for key in empty}
+    order = np.argsort(col["id"], kind="stable")  # member order, whatever order the database chose
+    col = {key: values[order] for key, values in col.items()}
+    n = len(col["id"])
+    hh_ids, first, household = np.unique(col["household"], return_index=True, return_inverse=True)
+    birth = col["birth"]
     by = birth.astype("datetime64[Y]").astype(np.int64) + 1970
     bm = birth.astype("datetime64[M]").astype(np.int64) % 12 + 1
     bd = (birth - birth.astype("datetime64[M]")).astype(np.int64) + 1
     end = _month(_mi(now) + 1) - dt.timedelta(days=1)
     age = end.year - by - ((bm > end.month) | ((bm == end.month) & (bd > end.day))).astype(np.int64)
+    poverty_code = col["poverty"][first]
     return _Register(
-        member_id=np.array([row[0] for row in members], dtype=np.int64),
-        household=np.array([position[row[1]] for row in members], dtype=np.int64),
-        birth=birth, by=by, bm=bm, age=age,
-        female=np.array([row[3] == "female" for row in members], dtype=bool),
-        relation=np.array([row[4] for row in members], dtype=str).reshape(n),
-        disability=np.array([DISABILITY.get(row[5], 0) for row in members], dtype=np.int64),
-        pension=np.array([bool(row[6]) for row in members], dtype=bool),
-        allowance=np.array([bool(row[7]) for row in members], dtype=bool),
-        meritorious=np.array([bool(row[8]) for row in members], dtype=bool),
-        studying=np.array([row[9] not in ("none", "preschool") for row in members], dtype=bool),
-        household_id=hh_ids, commune=commune, size=size, poor_or_near=poor_or_near,
-        poor=poor_or_near & deprived, communes=communes, minority_commune=share >= 0.25,
-        people=int(size.sum()),
+        member_id=col["id"], household=household.reshape(n).astype(np.int64), birth=birth, by=by, bm=bm, age=age,
+        female=col["female"], relation=col["relation"], disability=col["disability"], pension=col["pension"],
+        allowance=col["allowance"], meritorious=col["meritorious"], studying=col["studying"],
+        household_id=hh_ids.astype(np.int64), commune=col["commune"][first], size=col["size"][first],
+        poor_or_near=poverty_code >= 1, poor=poverty_code == 2, communes=communes,
+        minority_commune=minority >= 0.25, people=people,
     )
+
+
+def _member_columns(rows: Sequence[Sequence[Any]], commune_index: dict[int, int]) -> dict[str, Any]:
+    """The columns of a chunk of `_read`'s member rows, as arrays."""
+    n = len(rows)
+    return {
+        "id": np.array([row[0] for row in rows], dtype=np.int64),
+        "household": np.array([row[1] for row in rows], dtype=np.int64),
+        "birth": np.array([row[2] for row in rows], dtype="datetime64[D]").reshape(n),
+        "female": np.array([row[3] == "female" for row in rows], dtype=bool),
+        "relation": np.array([row[4] for row in rows], dtype="U12").reshape(n),
+        "disability": np.array([DISABILITY.get(row[5], 0) for row in rows], dtype=np.int64),
+        "pension": np.array([bool(row[6]) for row in rows], dtype=bool),
+        "allowance": np.array([bool(row[7]) for row in rows], dtype=bool),
+        "meritorious": np.array([bool(row[8]) for row in rows], dtype=bool),
+        "studying": np.array([row[9] not in ("none", "preschool") for row in rows], dtype=bool),
+        "commune": np.array([commune_index[row[10]] for row in rows], dtype=np.int64),
+        "poverty": np.array([int(row[11]) for row in rows], dtype=np.int64),
+        "size": np.array([int(row[12]) for row in rows], dtype=np.int64),
+    }
+
+
+def _household_members(household_ids: list[int]) -> list[tuple[int, int, dt.date, str]]:
+    """(id, household id, birth date, disability) of the members present in these households
+    (the carers of the especially severely disabled: a few thousand households in a province of
+    a million), in one query."""
+    return list(Member.objects.present().filter(household_id__in=household_ids).order_by("pk")
+                .values_list("pk", "household_id", "birth_date", "disability"))
 
 
 # --- The plan: entitlements as arrays --------------------------------------------------------
@@ -400,18 +433,23 @@ class _Planner:
 
     def _carers(self, people: IntArray, rng: np.random.Generator) -> IntArray:
         """A household member of working age caring for an especially severely disabled person
-        (Decree 20 Art. 20), for about two in three of them."""
+        (Decree 20 Art. 20), for about two in three of them: the eldest member of 18–69 without a
+        severe disability (read for these households only)."""
         r = self.r
-        able = np.flatnonzero((r.age >= 18) & (r.age < 70) & (r.disability <= 1))
-        first: dict[int, int] = {}
-        for index in able.tolist():
-            first.setdefault(int(r.household[index]), index)
+        households = sorted({int(r.household_id[r.household[p]]) for p in people.tolist()})
+        end = _month(self.now + 1) - dt.timedelta(days=1)
+        best: dict[int, tuple[int, int]] = {}
+        for pk, household, born, disability in _household_members(households):
+            age = end.year - born.year - ((end.month, end.day) < (born.month, born.day))
+            if 18 <= age < 70 and DISABILITY.get(disability, 0) <= 1:
+                if household not in best or age > best[household][1]:
+                    best[household] = (pk, age)
         out = np.full(len(people), -1, dtype=np.int64)
         draws = rng.random(len(people))
         for i, person in enumerate(people.tolist()):
-            carer = first.get(int(r.household[person]), -1)
-            if carer != person and draws[i] < 0.67:
-                out[i] = r.member_id[carer] if carer >= 0 else -1
+            found = best.get(int(r.household_id[r.household[person]]))
+            if found is not None and found[0] != int(r.member_id[person]) and draws[i] < 0.67:
+                out[i] = found[0]
         return out
 
     def children(self) -> None:
@@ -485,6 +523,13 @@ class _Planner:
         rest = who[~community]
         self.rows.add("sa_elderly_poor_alone", rest, start[~community], decided=self._decided(rng, start[~community]),
                       alone=r.size[hh[rest]] == 1)
+        # An oversight an officer must correct: a few disabled people already paid under 5(6)
+        # were also granted 5(5)a; only the higher is paid (Art. 6(2)) and the checks list them.
+        twice = np.flatnonzero((r.age >= 60) & r.poor[hh] & ~working_age[hh] & self.sa & (r.disability >= 2)
+                               & (rng.random(len(hh)) < 0.25))
+        start = _uniform_month(rng, np.full(len(twice), M_PENSION, dtype=np.int64), self.now)
+        self.rows.add("sa_elderly_poor_alone", twice, start, decided=self._decided(rng, start),
+                      alone=r.size[hh[twice]] == 1)
         self.sa[who] = True
 
         # 5(5)c: 80 with no pension, from the month of 80 (Art. 8(1)đ), until Jun 2025.
@@ -547,8 +592,8 @@ class _Planner:
         pool = np.flatnonzero((r.disability >= 2) & (r.age >= 20) & (r.age <= 55) & ~self.sa & ~self.sp)
         k = min(len(pool), int(round(TOXIC_CHILD_SHARE * target)))
         pick = rng.choice(pool, size=k, replace=False) if k else pool[:0]
-        rate = np.where(r.disability[pick] == 3, rng.integers(81, 101, k), rng.integers(61, 81, k))
-        self._merit_rows("merit_toxic_chemical_child", pick, rng, rate=rate, old=0.7)
+        child_rate = np.where(r.disability[pick] == 3, rng.integers(81, 101, k), rng.integers(61, 81, k))
+        self._merit_rows("merit_toxic_chemical_child", pick, rng, rate=child_rate, old=0.7)
         chosen[pick] = True
 
         # A few Heroic Mothers (88 or more) and Heroes (men of 75 or more).
@@ -705,6 +750,8 @@ class _Offices:
     communes: list[tuple[int, str, str]]
     district: dict[int, str]  # commune id -> legacy district name
     legacy_province: dict[int, str]  # commune id -> legacy province name
+    _cache: dict[tuple[str, int, int], tuple[str, str, str]] = field(default_factory=dict)
+    _signers: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, province: Unit, communes: list[tuple[int, str, str]], seed: int) -> _Offices:
@@ -719,7 +766,15 @@ class _Offices:
         return cls(province=province, seed=seed, communes=communes, district=district, legacy_province=legacy)
 
     def office(self, scheme: str, commune: int, day: dt.date) -> tuple[str, str, str]:
-        """(office key, signer, number suffix)."""
+        """(office key, signer, number suffix), the same for every day of a period."""
+        period = (day >= dt.date(2025, 3, 1)) + (day >= dt.date(2025, 7, 1))
+        key = (scheme, commune, int(period))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._office(scheme, commune, day)
+        return found
+
+    def _office(self, scheme: str, commune: int, day: dt.date) -> tuple[str, str, str]:
         commune_id, _code, name = self.communes[commune]
         if scheme == Scheme.MERITORIOUS:
             if day < dt.date(2025, 7, 1):
@@ -734,7 +789,10 @@ class _Offices:
         return (f"xa:{_code}", f"Chủ tịch UBND {name}", "QĐ-UBND")
 
     def signer(self, key: str, title: str) -> str:
-        return f"{_official(key, self.seed)}, {title}"
+        found = self._signers.get((key, title))
+        if found is None:
+            found = self._signers[(key, title)] = f"{_official(key, self.seed)}, {title}"
+        return found
 
 
 def _numbers(keys: list[tuple[str, dt.date, int]], seed: int) -> list[int]:
@@ -812,26 +870,28 @@ def _martyrs(rng: np.random.Generator, n: int, *, heroic: BoolArray) -> dict[str
 def delete_province(province: Unit) -> int:
     """Deletes the province's people-served rows (before `--replace` deletes its households, which
     these protect): proposals, dossiers and their steps, entitlements and their martyr links,
-    martyrs of its communes. One statement per table. Returns the entitlements deleted."""
+    martyrs of its communes; a carer of the province named by an entitlement elsewhere is
+    unlinked. One statement per table, on the indexed commune columns (what hangs on the members
+    some other way goes with them in `ansinh.households.demo._delete`). Returns the entitlements
+    deleted."""
     communes = Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE,
                                    path__startswith=province.path).values("pk")
-    people = Member.objects.filter(household__commune__in=communes).values("pk")
-    Entitlement.objects.filter(carer__in=people).exclude(commune__in=communes).update(carer=None)
-    entitlements = Entitlement.objects.filter(Q(commune__in=communes) | Q(person__in=people) | Q(carer__in=people))
+    Entitlement.objects.filter(carer__household__commune__in=communes).exclude(commune__in=communes).update(carer=None)
+    entitlements = Entitlement.objects.filter(commune__in=communes)
     ids = entitlements.values("pk")
-    dossiers = Dossier.objects.filter(Q(commune__in=communes) | Q(person__in=people) | Q(entitlement__in=ids))
+    dossiers = Dossier.objects.filter(Q(commune__in=communes) | Q(entitlement__in=ids))
     steps = DossierStep.objects.filter(dossier__in=dossiers.values("pk"))
     steps._raw_delete(steps.db)
-    proposals = Proposal.objects.filter(Q(commune__in=communes) | Q(person__in=people) | Q(entitlement__in=ids))
+    proposals = Proposal.objects.filter(Q(commune__in=communes) | Q(entitlement__in=ids))
     proposals._raw_delete(proposals.db)
     dossiers._raw_delete(dossiers.db)
     through = Entitlement.martyrs.through
-    martyrs = Martyr.objects.filter(commune__in=communes).values("pk")
-    links = through.objects.filter(Q(entitlement__in=ids) | Q(martyr__in=martyrs))
+    links = through.objects.filter(Q(entitlement__in=ids) | Q(martyr__in=Martyr.objects.filter(
+        commune__in=communes).values("pk")))
     links._raw_delete(links.db)
     count = entitlements._raw_delete(entitlements.db)
-    martyr_rows = Martyr.objects.filter(commune__in=communes)
-    martyr_rows._raw_delete(martyr_rows.db)
+    martyrs = Martyr.objects.filter(commune__in=communes)
+    martyrs._raw_delete(martyrs.db)
     return count
 
 
@@ -873,6 +933,8 @@ class _Writer:
         self.categories = categories
         self.offices = _Offices.load(province, reg.communes, seed)
         self.calendar = calendar_for(province)
+        for year in range(now.year - 1, now.year + 2):  # one query per year, whatever the dossiers
+            self.calendar.year(year)
         self.stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         self.due_cache: dict[tuple[str, str, dt.date], dt.date] = {}
 
@@ -966,7 +1028,7 @@ class _Writer:
 
     def dossiers(self, rng: np.random.Generator, c: dict[str, Any], ids: IntArray,
                  planner: _Planner) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """1. The decided dossier of each entitlement decided since `SYSTEM_FROM` (not the July
+        """1. The decided dossier of each entitlement decided since `system_from` (not the July
         2025 batch); 2. applications under way; 3. refused applications."""
         r = self.r
         dossiers: list[tuple[Any, ...]] = []
@@ -993,10 +1055,11 @@ class _Writer:
                 steps.append((pk, DossierStatus.REFUSED, decided, refusal[:500], stamp))
 
         # 1. Decided.
+        since = system_from(now)
         lags = rng.integers(4, 24, len(ids))
         for i in range(len(ids)):
             decided = self.decided[i]
-            if decided < SYSTEM_FROM or c["batch"][i]:
+            if decided < since or c["batch"][i]:
                 continue
             code = str(c["code"][i])
             scheme = self.categories[code][1]
@@ -1008,16 +1071,29 @@ class _Writer:
                 checked=checked, decided=decided, number=number, signer=signer, rate=rate, martyrs=martyrs,
                 children=children)
 
-        # 2. Under way: people of 75 with no pension applying for the social pension; veterans
-        # applying for recognition as toxic-chemical victims. Received in the last eight weeks:
+        # 2. Under way: people of 75 with no pension applying for the social pension, people with
+        # a severe disability or poor elderly people applying for social assistance, veterans
+        # applying for recognition as toxic-chemical victims. Received in the last four weeks:
         # the older ones are past their deadline.
         hh = r.household
         paid = planner.sa | planner.sp | planner.merit
-        applying = np.flatnonzero((r.age >= 75) & ~r.pension & ~paid & (rng.random(len(hh)) < 0.12))
-        veterans = np.flatnonzero(~r.female & (r.age >= 68) & ~paid & (rng.random(len(hh)) < 0.004))
+        # The demo commune (the commune officer's, with real hamlets) gets more, so that her list
+        # has every status to show.
+        from ansinh.households.demo import DEMO_HAMLETS
+
+        showcase = np.array([code in DEMO_HAMLETS for _pk, code, _name in r.communes], dtype=bool)[r.commune[hh]]
+        boost = np.where(showcase, 5.0, 1.0)
+        applying = np.flatnonzero((r.age >= 75) & ~r.pension & ~paid & (rng.random(len(hh)) < 0.12 * boost))
+        veterans = np.flatnonzero(~r.female & (r.age >= 68) & ~paid & (rng.random(len(hh)) < 0.004 * boost * 4))
+        disabled = np.flatnonzero((r.disability >= 2) & ~paid & (rng.random(len(hh)) < 0.3 * boost))
+        poor_elderly = np.flatnonzero((r.age >= 60) & r.poor[hh] & ~paid & (rng.random(len(hh)) < 0.1 * boost))
         for who, scheme, code, kind_rate in (
                 [(int(w), Scheme.SOCIAL_PENSION, "social_pension", None) for w in applying.tolist()]
-                + [(int(w), Scheme.MERITORIOUS, "merit_toxic_chemical", 41) for w in veterans.tolist()]):
+                + [(int(w), Scheme.MERITORIOUS, "merit_toxic_chemical", 41) for w in veterans.tolist()]
+                + [(int(w), Scheme.SOCIAL_ASSISTANCE, "sa_disability_especially_severe" if r.disability[w] == 3
+                    else "sa_disability_severe", None) for w in disabled.tolist()]
+                + [(int(w), Scheme.SOCIAL_ASSISTANCE, "sa_elderly_poor_alone", None) for w in poor_elderly.tolist()
+                   if w not in set(disabled.tolist())]):
             received = now - dt.timedelta(days=int(rng.integers(0, 28)))
             checked = received + dt.timedelta(days=int(rng.integers(2, 8)))
             status = DossierStatus.CHECKED if checked <= now and rng.random() < 0.5 else DossierStatus.RECEIVED
@@ -1027,8 +1103,8 @@ class _Writer:
         # 3. Refused: 70–75 in a household that is not poor or near-poor (social pension); a
         # mild disability (severe disability allowance).
         young = np.flatnonzero((r.age >= 70) & (r.age < 75) & ~r.pension & ~r.poor_or_near[hh] & ~paid
-                               & (rng.random(len(hh)) < 0.04))
-        mild = np.flatnonzero((r.disability == 1) & ~paid & (rng.random(len(hh)) < 0.08))
+                               & (rng.random(len(hh)) < 0.04 * boost))
+        mild = np.flatnonzero((r.disability == 1) & ~paid & (rng.random(len(hh)) < 0.08 * boost))
         span = (now - dt.date(2025, 7, 15)).days
         for who, code in [(int(w), "social_pension") for w in young.tolist()] + [
                 (int(w), "sa_disability_severe") for w in mild.tolist()]:
@@ -1037,6 +1113,8 @@ class _Writer:
             decided = received + dt.timedelta(days=int(rng.integers(5, 13)))
             add(DossierKind.START, scheme, code, who, None, received, DossierStatus.REFUSED,
                 checked=received + dt.timedelta(days=3), decided=decided, refusal=REFUSALS[code])
+        taken = next_ids(Dossier, len(dossiers))  # on PostgreSQL, moves the sequence past them
+        assert taken.start == first
         return dossiers, steps
 
 
@@ -1076,14 +1154,20 @@ def _payable(columns: dict[str, Any], reg: _Register, *, province: Unit, now: dt
     keep = last >= first_priced
     born = (reg.by * 12 + reg.bm - 1)[columns["who"]]
     ok = np.ones(len(keep), dtype=bool)
+    # Months between two changes of any table price alike: a case is (category, period, age, …).
+    changes = sorted({_mi(rule.valid_from) for rules in book.rules.values() for rule in rules}
+                     | {_mi(rule.valid_to) + 1 for rules in book.rules.values() for rule in rules if rule.valid_to})
+    boundaries = np.array(changes, dtype=np.int64)
     for month in (np.maximum(columns["start"], first_priced), last):
         # On the last day of a month everyone born in it has had their birthday.
         age = (month - born) // 12
-        cases = np.stack([code_index, month, age, columns["rate"], columns["martyrs"], columns["children"],
-                          columns["severe"].astype(np.int64)], axis=1)[keep]
-        unique, inverse = np.unique(cases, axis=0, return_inverse=True)
+        period = np.searchsorted(boundaries, month, side="right")
+        cases = np.stack([code_index, period, age, columns["rate"], columns["martyrs"], columns["children"],
+                          columns["severe"].astype(np.int64), month], axis=1)[keep]
+        unique, index, inverse = np.unique(cases[:, :7], axis=0, return_index=True, return_inverse=True)
         good = np.ones(len(unique), dtype=bool)
-        for j, (c, m, a, rate, martyrs, children, severe) in enumerate(unique.tolist()):
+        for j, ((c, _p, a, rate, martyrs, children, severe), m) in enumerate(zip(
+                unique.tolist(), cases[index, 7].tolist(), strict=True)):
             on = _month(m + 1) - dt.timedelta(days=1)
             try:
                 book.amount(codes[c], on, birth_date=dt.date(on.year - a, on.month, 1),
@@ -1096,7 +1180,8 @@ def _payable(columns: dict[str, Any], reg: _Register, *, province: Unit, now: dt
     return keep & ok
 
 
-def generate(*, province: Unit, seed: int, year: int, progress: Callable[[str], None] | None = None) -> Made:
+def generate(*, province: Unit, seed: int, year: int, people: int | None = None,
+             progress: Callable[[str], None] | None = None) -> Made:
     """Generates the people served of a province whose households were just generated.
 
     1. Read the register (`_read`) and the categories (the law's data migration made them).
@@ -1104,7 +1189,8 @@ def generate(*, province: Unit, seed: int, year: int, progress: Callable[[str], 
     3. Write martyrs, entitlements, their links, dossiers and their steps (`_Writer`).
     4. Set the members' flags from the entitlements paid in the present month.
     5. Record a few deaths and moves through the services (`_events`).
-    Runs inside the caller's transaction."""
+    `people`: the members just generated, when the caller knows (saves a count). Runs inside
+    the caller's transaction."""
     started = time.perf_counter()
     say = progress or (lambda text: None)
     now = present(year)
@@ -1114,7 +1200,7 @@ def generate(*, province: Unit, seed: int, year: int, progress: Callable[[str], 
         return Made(present=now, people=0, paid={}, entitlements=0, martyrs=0, dossiers=0, proposals=0, deaths=0,
                     moves=0, seconds=time.perf_counter() - started,
                     skipped="Chưa có danh mục đối tượng hưởng trợ cấp (chạy `ansinh migrate`): không tạo người hưởng.")
-    reg = _read(province, year=year, now=now)
+    reg = _read(province, year=year, now=now, people=people)
     planner = _Planner(reg, seed=seed, province_code=province.code, now=now)
     planner.disability()
     planner.children()
@@ -1210,9 +1296,10 @@ def _events(province: Unit, reg: _Register, planner: _Planner, columns: dict[str
     carers = {int(x) for x in columns["carer"].tolist() if x >= 0}
     if not len(people):
         return 0, 0, 0
-    # Deaths: the oldest die most (weights rise with age), never a carer of someone else.
+    # Deaths: the oldest die most (weights rise with age), never a carer of someone else nor a head.
     weight = np.exp((reg.age[people] - 70).clip(0) / 6.0) * (reg.age[people] >= 60)
     weight = weight * np.array([int(reg.member_id[p]) not in carers for p in people.tolist()])
+    weight = weight * (reg.relation[people] != HEAD)  # the household keeps its head (and its name)
     # A third of the deaths among people with meritorious service, so that their death benefits
     # (funeral, three months, survivors) are shown too.
     merit_holder = planner.merit[people]
@@ -1274,11 +1361,11 @@ def _events(province: Unit, reg: _Register, planner: _Planner, columns: dict[str
                 continue
             target = int(others[target % len(others)])
             to = Household.objects.get(pk=int(reg.household_id[target]))
-            start = max(dt.date(now.year, 1, 1), held.decision_date + dt.timedelta(days=1), held.start_month)
-            span = (now - dt.timedelta(days=20) - start).days
+            since = max(dt.date(now.year, 1, 1), held.decision_date + dt.timedelta(days=1), held.start_month)
+            span = (now - dt.timedelta(days=20) - since).days
             if span < 1:
                 continue
-            on = start + dt.timedelta(days=int(rng.integers(0, span)))
+            on = since + dt.timedelta(days=int(rng.integers(0, span)))
             member_move(actor=actor, member=member, to=to, relation=Relation.PARENT, on=on)
             dossier = services.receive_dossier(actor, kind=DossierKind.MOVE, person=member, scheme=held.scheme,
                                                entitlement=held, received_on=on + dt.timedelta(days=2),

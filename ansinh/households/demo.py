@@ -1318,7 +1318,7 @@ def generate(*, province: Unit, households: int, seed: int, year: int = 2025, re
             insert_rows(LivingConditions, c_cols, block.conditions)
             say(f"  {format_number(stop)}/{format_number(households)} hộ, {format_number(members)} nhân khẩu "
                 f"({format_number(time.perf_counter() - started, 1)} giây)")
-        served = benefits_demo.generate(province=province, seed=seed, year=year, progress=say)
+        served = benefits_demo.generate(province=province, seed=seed, year=year, people=members, progress=say)
         audit.record(actor=Actor.system(), action="households.demo.generate", obj=province, unit=province, after={
             "households": households, "members": members, "seed": seed, "year": year, "replaced": replaced,
             "hamlets_created": created, "entitlements": served.entitlements, "martyrs": served.martyrs,
