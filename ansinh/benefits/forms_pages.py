@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from ansinh.geo.models import Unit
 from ansinh.households.forms import DayFirstDateField, commune_label
 
-from .models import Category, LineKind, Martyr, Scheme, StopReason
+from .models import Category, DossierKind, DossierStatus, LineKind, Martyr, Scheme, StopReason
 
 MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
 STATUS_ACTIVE, STATUS_STOPPED, STATUS_ALL = "active", "stopped", "all"
@@ -37,6 +37,36 @@ PARAMETER_MESSAGES = {
     "martyr_count": pgettext_lazy("benefits", "Enter the number of martyrs for this category."),
     "children": pgettext_lazy("benefits", "Enter the number of children raised for this category."),
     "years": pgettext_lazy("benefits", "Enter the years of seniority for this category."),
+}
+
+
+# The pages' own Vietnamese labels of the model's choices (context "benefits": they never clash
+# with another part's catalogue entries).
+SCHEME_LABELS = {
+    Scheme.SOCIAL_ASSISTANCE.value: pgettext_lazy("benefits", "monthly social assistance"),
+    Scheme.SOCIAL_PENSION.value: pgettext_lazy("benefits", "social pension"),
+    Scheme.MERITORIOUS.value: pgettext_lazy("benefits", "preferential allowances for people with meritorious service"),
+}
+STOP_LABELS = {
+    StopReason.DIED.value: pgettext_lazy("benefits", "died"),
+    StopReason.MOVED.value: pgettext_lazy("benefits", "moved to another commune or province"),
+    StopReason.NOT_ELIGIBLE.value: pgettext_lazy("benefits", "no longer eligible"),
+    StopReason.REPLACED.value: pgettext_lazy("benefits", "replaced by another entitlement"),
+    StopReason.REFUSED.value: pgettext_lazy("benefits", "refused by the person"),
+    StopReason.PRISON.value: pgettext_lazy("benefits", "serving a prison sentence"),
+    StopReason.OTHER.value: pgettext_lazy("benefits", "other reason"),
+}
+DOSSIER_KIND_LABELS = {
+    DossierKind.START.value: pgettext_lazy("benefits", "new entitlement"),
+    DossierKind.CHANGE.value: pgettext_lazy("benefits", "change of amount or category"),
+    DossierKind.MOVE.value: pgettext_lazy("benefits", "move to another commune or province"),
+    DossierKind.STOP.value: pgettext_lazy("benefits", "stop"),
+}
+DOSSIER_STATUS_LABELS = {
+    DossierStatus.RECEIVED.value: pgettext_lazy("benefits", "received"),
+    DossierStatus.CHECKED.value: pgettext_lazy("benefits", "checked by the commune"),
+    DossierStatus.DECIDED.value: pgettext_lazy("benefits", "decided"),
+    DossierStatus.REFUSED.value: pgettext_lazy("benefits", "refused"),
 }
 
 
@@ -123,8 +153,7 @@ class EntitlementFilterForm(forms.Form):
     def __init__(self, data: Any, *, schemes: list[str], categories: list[Category],
                  provinces: QuerySet[Unit] | None, communes: QuerySet[Unit]) -> None:
         super().__init__(data, auto_id="%s")
-        labels = dict(Scheme.choices)
-        self.fields["scheme"].choices = [("", _("All")), *((s, labels[s]) for s in schemes)]  # type: ignore[attr-defined]
+        self.fields["scheme"].choices = [("", _("All")), *((s, SCHEME_LABELS[s]) for s in schemes)]  # type: ignore[attr-defined]
         chosen_scheme = self.data.get("scheme") if self.data.get("scheme") in schemes else None
         shown = [c for c in categories if chosen_scheme is None or c.scheme == chosen_scheme]
         self.fields["category"].choices = [("", _("All")), *((c.code, c.name) for c in shown)]  # type: ignore[attr-defined]
@@ -133,7 +162,8 @@ class EntitlementFilterForm(forms.Form):
         else:
             self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
             province = self._pick("province", provinces)
-            communes = communes.filter(parent=province) if province else communes
+            # A national user picks the province first: the country's 3,321 communes make no list.
+            communes = communes.filter(parent=province) if province else communes.none()
         self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
         self.fields["commune"].label_from_instance = commune_label(provinces is not None)  # type: ignore[attr-defined]
 
@@ -259,7 +289,7 @@ class EntitlementEditForm(_ParameterFields):
 class StopForm(forms.Form):
     stop_month = MonthField(label=pgettext_lazy("benefits", "First month not paid"),
                             help_text=pgettext_lazy("benefits", "Payment stops from the month after death or loss of eligibility."))
-    reason = forms.ChoiceField(label=pgettext_lazy("benefits", "Reason for stopping"), choices=[("", "—"), *StopReason.choices])
+    reason = forms.ChoiceField(label=pgettext_lazy("benefits", "Reason for stopping"), choices=[("", "—"), *STOP_LABELS.items()])
     note = forms.CharField(label=_("Note"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, start_month: dt.date, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from ansinh.accounts import audit
@@ -45,7 +46,7 @@ from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problem
 from ansinh.lib.vietnamese import fold
 
 from . import access, services
-from .forms_pages import parse_month
+from .forms_pages import SCHEME_LABELS, parse_month
 from .models import Category, Entitlement, LineKind, Martyr, Scheme
 
 SHEET = "Người hưởng"
@@ -348,7 +349,7 @@ def _check(workbook: Reader, user: Any, counted: list[int]) -> Plan:
         if person is not None and not checker.may_change(person, category.scheme):
             checker.add(row, H_CATEGORY, message(gettext_noop(
                 "You may not record %(scheme)s in %(commune)s: it is outside your scope."),
-                scheme=str(Scheme(category.scheme).label), commune=person.household.commune.name))
+                scheme=str(SCHEME_LABELS.get(category.scheme, category.scheme)), commune=person.household.commune.name))
             persons.pop(row.number)
     martyrs = checker.martyrs(rows, persons)
     checker.duplicates(rows, persons, categories)
@@ -481,7 +482,13 @@ def _sample_rows() -> list[dict[str, Any]]:
 
 def template_xlsx(*, sample: bool = False) -> bytes:
     """The import template: the data sheet with notes on every header, the guide, and the list of
-    categories in force (code, name, what each needs) that the category column's drop-down uses."""
+    categories in force (code, name, what each needs) that the category column's drop-down uses.
+    The file is Vietnamese whatever the language of the page that asks for it."""
+    with translation.override("vi"):
+        return _template_xlsx(sample=sample)
+
+
+def _template_xlsx(*, sample: bool) -> bytes:
     workbook = Writer(constant_memory=False)
     border = {"border": 1, "border_color": "#A0A8B4"}
     centre = {"text_wrap": True, "valign": "vcenter", "align": "center"}
@@ -499,7 +506,7 @@ def template_xlsx(*, sample: bool = False) -> bytes:
     today = dt.date.today()
     categories = list(Category.objects.filter(kind=LineKind.ALLOWANCE, valid_from__lte=today)
                       .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).order_by("scheme", "order", "code"))
-    labels = dict(Scheme.choices)
+    labels = SCHEME_LABELS
     lists.append([(h, bold) for h in ("Mã chế độ", "Tên đối tượng", "Chính sách", "Căn cứ", "Cần ghi")])
     for category in categories:
         lists.append([category.code, category.name, str(labels.get(category.scheme, "")), category.article,

@@ -80,3 +80,32 @@ def test_it_a_commune_officer_finds_a_beneficiary_and_reads_the_months_amount(se
     expect(page.get_by_test_id("citizen-id")).to_have_text("084070000001")  # she keeps the register
     fits(page)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_it_shows_the_fields_a_category_needs_and_keeps_what_was_typed(served, page):  # type: ignore[no-untyped-def]
+    from ansinh.benefits.models import Category, Entitlement
+
+    invalid = Category.objects.get(code="merit_war_invalid")
+    single = Category.objects.get(code="sa_single_parent")
+    browser_log_in(page, "lan")
+    expect(page.get_by_test_id("who")).to_have_text("lan")
+    page.goto(f"/benefits/people/{served.ba.pk}/")
+    page.get_by_test_id("add-entitlement").click()
+    rate, children = page.locator("[data-param=rate]"), page.locator("[data-param=children]")
+    page.select_option("#id_category", str(invalid.pk))
+    expect(rate).to_be_visible()
+    expect(children).to_be_hidden()
+    page.select_option("#id_category", str(single.pk))
+    expect(children).to_be_visible()
+    expect(rate).to_be_hidden()
+    page.select_option("#id_category", str(invalid.pk))
+    page.fill("#id_decision_number", "15/QĐ-SNV")
+    page.fill("#id_decision_date", "01/11/2026")
+    page.get_by_test_id("save").click()  # the rate is missing
+    expect(page.get_by_test_id("error-rate")).to_be_visible()
+    expect(page.locator("#id_decision_number")).to_have_value("15/QĐ-SNV")
+    expect(page.locator("#id_category")).to_have_value(str(invalid.pk))
+    page.fill("#id_rate", "41")
+    page.get_by_test_id("save").click()
+    expect(page).to_have_url(re.compile(r"/benefits/entitlements/\d+/$"))
+    assert Entitlement.objects.filter(person=served.ba, category=invalid, rate=41).exists()

@@ -65,6 +65,7 @@ def test_it_shows_a_commune_officer_every_scheme_of_her_commune(who, people):  #
     home = text(client.get(reverse("benefits-home")))
     assert 'data-testid="nav-benefits"' in home
     assert 'data-testid="scheme-meritorious"' in home and 'data-testid="scheme-social_assistance"' in home
+    assert "Trợ cấp xã hội hằng tháng" in home and "Người hưởng chính sách" in home  # in Vietnamese
 
 
 def test_it_shows_a_social_assistance_officer_assistance_and_pensions_but_not_merit(who, people):  # type: ignore[no-untyped-def]
@@ -289,3 +290,33 @@ def test_it_records_a_martyr_and_refuses_a_bad_one(who, people, units):  # type:
                                                   "commune": units.tra_cu.pk})
     assert good.status_code == 302
     assert "Nguyễn Văn Liệt" in text(client.get(reverse("martyr-list"), {"q": "nguyen van liet"}))
+
+
+def test_it_lets_a_national_viewer_pick_the_province_before_the_commune(who, people, units):  # type: ignore[no-untyped-def]
+    from ansinh.accounts.services import unit_for_role, user_create
+
+    duc = user_create(username="duc", password="correct-horse-battery", role="national_viewer",
+                      unit=unit_for_role(role="national_viewer", code=None))
+    client = as_(duc)
+    page = text(client.get(reverse("entitlement-list")))
+    assert "Trần Văn Hà" in page and "Thạch Văn Sóc" in page
+    assert 'value="{}"'.format(units.tra_cu.pk) not in page  # no commune list before the province
+    chosen = client.get(reverse("entitlement-list"), {"province": units.vinh_long.pk}, HTTP_HX_REQUEST="true")
+    body = text(chosen)
+    assert 'hx-swap-oob="true"' in body and f'value="{units.tra_cu.pk}"' in body
+    assert "Thạch Văn Sóc" in body and "Trần Văn Hà" not in body
+
+
+def test_it_counts_the_month_on_the_start_page_and_sees_a_change_at_once(who, people):  # type: ignore[no-untyped-def]
+    client = as_(who.an)
+
+    def people_paid() -> str:
+        page = text(client.get(reverse("benefits-home")))
+        row = re.search(r'data-testid="scheme-social_assistance".*?</tr>', page, re.S)
+        assert row is not None
+        return re.findall(r'<td class="reg-num">([^<]*)</td>', row.group(0))[1]
+
+    assert people_paid() == "1"
+    assert people_paid() == "1"  # from the cache
+    more_disabled(2)
+    assert people_paid() == "3"

@@ -8,12 +8,12 @@
   var spec = form.getAttribute("data-category-parameters");
   var select = form.querySelector("select[name=category]");
   if (!spec || !select) { return; }
+  // The fields that only some categories take; the others (decision, start month…) always show.
+  var optional = {rate: true, martyr_count: true, martyrs: true, children: true, years: true, especially_severe: true};
   var uses = {};
-  var optional = {};
   spec.split(";").forEach(function (part) {
     var pair = part.split(":");
     uses[pair[0]] = (pair[1] || "").split(",").filter(Boolean);
-    uses[pair[0]].forEach(function (name) { optional[name] = true; });
   });
   function update() {
     var wanted = uses[select.value] || [];
