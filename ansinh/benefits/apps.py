@@ -15,3 +15,8 @@ class BenefitsConfig(AppConfig):
 
         if on_member_died not in DEATH_HOOKS:
             DEATH_HOOKS.append(on_member_died)
+
+        # The counted indicators of the people served (plans.counted.PROVIDERS).
+        from .indicators import register
+
+        register()

@@ -17,6 +17,7 @@ Decision 24/2021/QĐ-TTg; reporting: Decree 09/2019/NĐ-CP.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 C04 = "Thông tư 04/2024/TT-BLĐTBXH (hệ thống chỉ tiêu thống kê ngành)"
@@ -44,6 +45,31 @@ TRAINING = [
 FUNDING = [
     {"code": "central", "name": "kinh phí Trung ương", "dimension": "funding"},
     {"code": "local", "name": "kinh phí địa phương", "dimension": "funding"},
+]
+
+
+# The people served (issue 11): counted from entitlements and dossiers (ansinh.benefits.indicators).
+MERIT_BASIS = "Pháp lệnh 02/2020/UBTVQH14; Nghị định 75/2021/NĐ-CP (sửa đổi bởi 55/2023, 77/2024)"
+PENSION_BASIS = "Luật Bảo hiểm xã hội 41/2024/QH15 (Điều 21, 22); Nghị định 176/2025/NĐ-CP"
+DOSSIER_BASIS = "Nghị định 20/2021/NĐ-CP; Nghị định 176/2025/NĐ-CP; Nghị định 131/2021/NĐ-CP"
+SOCIAL_PENSION_FROM = dt.date(2025, 7, 1)
+MERIT_BREAKDOWNS = [
+    {"code": "pre1945", "name": "người hoạt động cách mạng trước ngày 01/01/1945", "dimension": "group"},
+    {"code": "pre_uprising", "name": "người hoạt động cách mạng từ 01/01/1945 đến khởi nghĩa tháng Tám năm 1945",
+     "dimension": "group"},
+    {"code": "heroic_mother", "name": "Bà mẹ Việt Nam anh hùng", "dimension": "group"},
+    {"code": "hero", "name": "Anh hùng Lực lượng vũ trang nhân dân, Anh hùng Lao động", "dimension": "group"},
+    {"code": "war_invalid", "name": "thương binh", "dimension": "group"},
+    {"code": "sick_soldier", "name": "bệnh binh", "dimension": "group"},
+    {"code": "toxic_chemical", "name": "người hoạt động kháng chiến bị nhiễm chất độc hóa học", "dimension": "group"},
+    {"code": "former_prisoner", "name": "người bị địch bắt tù, đày", "dimension": "group"},
+    {"code": "resistance", "name": "người hoạt động kháng chiến", "dimension": "group"},
+    {"code": "helper", "name": "người có công giúp đỡ cách mạng", "dimension": "group"},
+]
+SCHEME_BREAKDOWNS = [
+    {"code": "social_assistance", "name": "trợ cấp xã hội", "dimension": "group"},
+    {"code": "social_pension", "name": "trợ cấp hưu trí xã hội", "dimension": "group"},
+    {"code": "meritorious", "name": "ưu đãi người có công", "dimension": "group"},
 ]
 
 
@@ -99,8 +125,21 @@ INDICATORS: list[dict[str, Any]] = [
          sentence="Tặng quà cho {value} {unit} có công với cách mạng"),
     _ind("merit_gift_amount", "Kinh phí tặng quà người có công", "triệu đồng", "meritorious", breakdowns=FUNDING,
          sentence="Tổng kinh phí tặng quà người có công {value} {unit}[[ (trong đó {breakdowns})]]"),
-    _ind("merit_dossiers", "Số hồ sơ người có công được giải quyết", "hồ sơ", "meritorious",
-         sentence="Duyệt {value} {unit} tăng, giảm các loại"),
+    _ind("merit_dossiers", "Số hồ sơ người có công được giải quyết", "hồ sơ", "meritorious", source="counted",
+         query="merit_dossiers", legal_basis=MERIT_BASIS, sentence="Duyệt {value} {unit} tăng, giảm các loại"),
+    # Counted from the registry of people served (ansinh.benefits.indicators), month at the period's end.
+    _ind("merit_recipients", "Số người có công với cách mạng đang hưởng trợ cấp ưu đãi hằng tháng", "người",
+         "meritorious", source="counted", query="merit_recipients", over_time="stock", legal_basis=MERIT_BASIS,
+         breakdowns=MERIT_BREAKDOWNS,
+         sentence="Chi trả trợ cấp ưu đãi hằng tháng cho {value} {unit} có công với cách mạng"
+                  "[[ (trong đó {breakdowns})]]"),
+    _ind("merit_relatives", "Số thân nhân người có công đang hưởng trợ cấp hằng tháng", "người", "meritorious",
+         source="counted", query="merit_relatives", over_time="stock", legal_basis=MERIT_BASIS,
+         breakdowns=[{"code": "martyr", "name": "thân nhân liệt sĩ", "dimension": "group"}],
+         sentence="Chi trả trợ cấp hằng tháng cho {value} {unit} là thân nhân người có công[[ (trong đó {breakdowns})]]"),
+    _ind("merit_amount", "Kinh phí trợ cấp ưu đãi người có công hằng tháng", "triệu đồng/tháng", "meritorious",
+         source="counted", query="merit_amount", over_time="stock", legal_basis=MERIT_BASIS,
+         sentence="Tổng kinh phí trợ cấp ưu đãi hằng tháng {value} {unit}"),
     _ind("gratitude_fund", "Số tiền vận động Quỹ Đền ơn đáp nghĩa", "triệu đồng", "meritorious",
          breakdowns=[{"code": "district_level", "name": "ở cấp huyện, thị xã", "dimension": "level"},
                      {"code": "commune_level", "name": "ở các xã, phường", "dimension": "level"}],
@@ -166,11 +205,29 @@ INDICATORS: list[dict[str, Any]] = [
                   "[[ (kế hoạch {target}{unit})]]"),
     # --- Social protection (seed 001) ---
     _ind("social_allowance_recipients", "Số người hưởng trợ cấp xã hội hàng tháng", "người", "social_protection",
-         over_time="stock", legal_basis="Nghị định 20/2021/NĐ-CP",
+         source="counted", query="social_allowance_recipients", over_time="stock",
+         legal_basis="Nghị định 20/2021/NĐ-CP",
          sentence="Chi trả trợ cấp xã hội hàng tháng cho {value} {unit}"),
     _ind("social_allowance_amount", "Kinh phí trợ cấp xã hội hàng tháng", "triệu đồng/tháng", "social_protection",
-         over_time="stock", legal_basis="Nghị định 20/2021/NĐ-CP",
+         source="counted", query="social_allowance_amount", over_time="stock", legal_basis="Nghị định 20/2021/NĐ-CP",
          sentence="Tổng kinh phí trợ cấp xã hội hàng tháng {value} {unit}"),
+    _ind("social_pension_recipients", "Số người hưởng trợ cấp hưu trí xã hội", "người", "social_protection",
+         source="counted", query="social_pension_recipients", over_time="stock", legal_basis=PENSION_BASIS,
+         valid_from=SOCIAL_PENSION_FROM, sentence="Chi trả trợ cấp hưu trí xã hội hằng tháng cho {value} {unit}"),
+    _ind("social_pension_amount", "Kinh phí trợ cấp hưu trí xã hội hằng tháng", "triệu đồng/tháng",
+         "social_protection", source="counted", query="social_pension_amount", over_time="stock",
+         legal_basis=PENSION_BASIS, valid_from=SOCIAL_PENSION_FROM,
+         sentence="Tổng kinh phí trợ cấp hưu trí xã hội hằng tháng {value} {unit}"),
+    _ind("benefit_dossiers_received", "Số hồ sơ đề nghị hưởng, điều chỉnh, thôi hưởng trợ cấp hằng tháng tiếp nhận",
+         "hồ sơ", "social_protection", source="counted", query="benefit_dossiers_received", legal_basis=DOSSIER_BASIS,
+         breakdowns=SCHEME_BREAKDOWNS,
+         sentence="Tiếp nhận {value} {unit} đề nghị hưởng, điều chỉnh, thôi hưởng trợ cấp hằng tháng"
+                  "[[ (trong đó {breakdowns})]]"),
+    _ind("benefit_dossiers_decided", "Số hồ sơ hưởng, điều chỉnh, thôi hưởng trợ cấp hằng tháng đã quyết định",
+         "hồ sơ", "social_protection", source="counted", query="benefit_dossiers_decided", legal_basis=DOSSIER_BASIS,
+         breakdowns=SCHEME_BREAKDOWNS,
+         sentence="Quyết định {value} {unit} hưởng, điều chỉnh, thôi hưởng trợ cấp hằng tháng"
+                  "[[ (trong đó {breakdowns})]]"),
     _ind("care_centre_residents", "Số đối tượng đang được chăm sóc, nuôi dưỡng tại cơ sở bảo trợ xã hội",
          "người", "social_protection", over_time="stock",
          sentence="Cơ sở bảo trợ xã hội đang chăm sóc, nuôi dưỡng {value} {unit}"),

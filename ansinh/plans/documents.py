@@ -582,6 +582,7 @@ def priority_tasks(plan: Plan, period: Period) -> list[Task]:
 
 
 COUNTED_MARK = " (*)"
+REGISTRY_NOTE = "sổ theo dõi "  # how a registry other than the poverty rounds names its counted figures
 
 
 def report_lines(plan: Plan, period: Period, unit: Unit,
@@ -619,8 +620,11 @@ def report_lines(plan: Plan, period: Period, unit: Unit,
             return ""
         others = "; các số liệu khác do các đơn vị báo cáo" if any(
             not line.endswith(COUNTED_MARK + ".") for line in by_sector[sector]) else ""
-        return (f"(*) Số liệu tổng hợp từ cơ sở dữ liệu hộ gia đình, kết quả rà soát "
-                f"{', '.join(sorted(counted_from[sector]))}{others}.")
+        # A registry other than the poverty rounds names itself ("sổ theo dõi …": benefits.indicators).
+        registries = sorted(n for n in counted_from[sector] if n.startswith(REGISTRY_NOTE))
+        rounds = sorted(n for n in counted_from[sector] if not n.startswith(REGISTRY_NOTE))
+        parts = ([f"cơ sở dữ liệu hộ gia đình, kết quả rà soát {', '.join(rounds)}"] if rounds else []) + registries
+        return f"(*) Số liệu tổng hợp từ {'; '.join(parts)}{others}."
 
     return [(SECTOR_TITLES.get(key, OTHER_TASKS), by_sector[key], note(key)) for key in keys]
 

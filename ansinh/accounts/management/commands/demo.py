@@ -23,6 +23,8 @@ DEMO_USERS = [
     ("xa", Role.COMMUNE_OFFICER, DEMO_COMMUNE, "", "Nguyễn Thị Lan"),
     ("giamngheo", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "poverty", "Trần Văn Minh"),
     ("laodong", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "labour", "Lê Thị Hồng"),
+    ("trogiup", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "social_assistance", "Đặng Thị Thu"),
+    ("nguoicocong", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "meritorious", "Huỳnh Văn Nghĩa"),
     ("lanhdao", Role.PROVINCIAL_LEADER, DEMO_PROVINCE, "", "Phạm Quốc Bảo"),
     ("trunguong", Role.NATIONAL_VIEWER, None, "", "Hoàng Minh Đức"),
     ("quantri", Role.ADMIN, None, "", "Võ Thanh Tùng"),

@@ -16,6 +16,10 @@ quick run: ANSINH_BENCH_HOUSEHOLDS=20000):
 4. the naive baseline, one ORM object at a time, on a sample (`bench_poverty naive`);
 5. the goals of the issue, met or not, and a linear extrapolation to the country.
 
+People served (`bench_benefits`), per size, on the same database (the demo's beneficiaries): the
+amount of every entitlement for a month, both lists of who should and should not be paid, the
+counted figures; ANSINH_BENCH_BENEFITS=0 skips them.
+
 Plans figures (`bench_plans`), at ANSINH_BENCH_PLAN_HOUSEHOLDS households (default 300,000), on
 the households database of that size when there is one (else on a database of their own): all
 indicators for every unit of the province, and its report as .docx and .xlsx.
@@ -43,6 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ansinh.benefits.management.commands import bench_benefits
 from ansinh.plans.management.commands import bench_plans
 from ansinh.web.management.commands import bench_load
 
@@ -157,6 +162,7 @@ class Command(BaseCommand):
                 count, _, inner = rounds[n]
                 speedup = (count / inner) / (data["households"] / data["seconds"])
                 self.say(indent(text) + f"\n  the review round is ×{speedup:,.0f} faster than the naive loop")
+                self.say(indent("\n".join(bench_benefits.measure(env_n, province))))  # ANSINH_BENCH_BENEFITS=0: skipped
                 if n == plans_size:
                     plans_lines = bench_plans.measure(env_n, province)
         self.goals(engine_rates, rounds, summaries)
