@@ -3,8 +3,9 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import households, views
 from . import plans
-from .benefits_law import BenefitRuleList
+from . import benefits_pages
 from . import benefits_registry
+from .benefits_law import BenefitRuleList
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -31,8 +32,10 @@ urlpatterns = [
     path("submissions/<int:pk>/submit", plans.SubmissionSubmit.as_view(), name="api-submission-submit"),
     path("submissions/<int:pk>/approve", plans.SubmissionApprove.as_view(), name="api-submission-approve"),
     path("submissions/<int:pk>/return", plans.SubmissionReturn.as_view(), name="api-submission-return"),
-    path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
+    path("entitlements/", benefits_pages.EntitlementList.as_view(), name="api-entitlements"),
+    path("entitlements/<int:pk>", benefits_pages.EntitlementDetail.as_view(), name="api-entitlement"),
     path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
     path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
+    path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

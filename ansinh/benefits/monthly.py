@@ -17,8 +17,10 @@ Lines not paid stay in the result with `paid=False`, the amount they would have 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -257,12 +259,26 @@ def _precedence(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> l
     return out
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a month's rows and lines are built: they hold no
+    cycles, and a province's 200,000 new objects would otherwise set off full collections."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def month_lines(entitlements: QuerySet[Entitlement], month: dt.date) -> list[MonthLine]:
     """The lines of every entitlement of the queryset paying in `month` (precedence among the
     entitlements of the same person within the queryset)."""
     month = month_of(month)
-    rows, books = _load(entitlements, month, month)
-    return _lines_of(rows, month, books)
+    with _no_gc():
+        rows, books = _load(entitlements, month, month)
+        return _lines_of(rows, month, books)
 
 
 def month_totals(entitlements: QuerySet[Entitlement], month: dt.date) -> dict[tuple[int, str], tuple[int, int]]:
@@ -334,6 +350,7 @@ def _paid_before(month: dt.date, decided_on: dt.date) -> bool:
 
 def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | None, RuleBook], first: dt.date,
                   last: dt.date, as_of: dt.date, skip: set[dt.date]) -> list[tuple[dt.date, int, str]]:
+    from .law import NotInForce
     from .models import AmountRule
 
     late: list[dict[str, Any]] = [
@@ -360,14 +377,20 @@ def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | N
             if not (month_of(base_row["valid_from"]) <= month and _paid_before(month, base_row["decided_on"])):
                 continue
             kind = base_row["kind"]
-            current = book.base(kind, month_end(month))
-            if current.amount != base_row["amount"] or current.valid_from != base_row["valid_from"]:
-                continue  # another row (a province's own) applies to this entitlement
-            before = book.base(kind, base_row["valid_from"] - dt.timedelta(days=1)).amount
-            lines = [line for line in _lines_of(rows, month, books)
-                     if line.entitlement_id == entitlement.pk and line.paid and line.kind != LineKind.CARER]
             if rule_bases is None:
                 rule_bases = dict(AmountRule.objects.filter(method="coefficient").values_list("pk", "base"))
+            lines = [line for line in _lines_of(rows, month, books)
+                     if line.entitlement_id == entitlement.pk and line.paid and line.kind != LineKind.CARER]
+            if not any(line.rule_id is not None and rule_bases.get(line.rule_id) == kind for line in lines):
+                continue  # this entitlement's amounts do not follow that base level
+            try:
+                current = book.base(kind, month_end(month))
+                # No level before it (the first row of its kind): nothing was paid at an older level.
+                before = book.base(kind, base_row["valid_from"] - dt.timedelta(days=1)).amount
+            except NotInForce:
+                continue
+            if current.amount != base_row["amount"] or current.valid_from != base_row["valid_from"]:
+                continue  # another row (a province's own) applies to this entitlement
             diff = 0
             for line in lines:
                 if line.rule_id is not None and rule_bases.get(line.rule_id) == kind:

@@ -46,4 +46,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         context["scope"] = scope
         context["can_read_audit"] = scope.can_read_audit
         context["can_manage_users"] = bool(scope.roles & USER_MANAGER_ROLES)
+        # The people served (ansinh.benefits): for whoever sees some scheme's records.
+        from ansinh.benefits.access import schemes_for_user
+
+        context["sees_benefits"] = bool(schemes_for_user(user))
     return context

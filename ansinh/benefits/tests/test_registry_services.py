@@ -216,6 +216,16 @@ def test_it_owes_the_difference_of_a_base_level_applied_back(actor: Actor, house
     assert [(month, amount) for month, amount, _why in owed] == [(D(2026, 7, 1), 80_000), (D(2026, 8, 1), 80_000)]
 
 
+def test_it_owes_no_arrears_for_a_base_level_its_amounts_do_not_follow(actor: Actor, household: Any) -> None:
+    """The base salary (2.340.000 from 1/7/2024, the first row of its kind) and the merit tables
+    (fixed amounts) give a war invalid no base-level arrears, and asking never fails."""
+    person = member(actor, household, "Đoàn Văn Mười Một", D(1950, 1, 1))
+    e = grant(actor, person, "merit_war_invalid", D(2024, 9, 10), rate=41, recognised_on=D(2024, 5, 20))
+    owed = arrears(e, D(2024, 12, 31))
+    assert [month for month, _amount, _why in owed] == [D(2024, 5, 1), D(2024, 6, 1), D(2024, 7, 1), D(2024, 8, 1)]
+    assert [amount for _m, amount, _w in owed] == [2_702_000, 2_702_000, 3_667_000, 3_667_000]
+
+
 def test_it_computes_a_persons_months(actor: Actor, household: Any) -> None:
     person = member(actor, household, "Thái Văn Út", D(1950, 1, 1))
     grant(actor, person, "sa_disability_severe", D(2025, 8, 1))

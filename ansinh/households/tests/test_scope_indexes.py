@@ -199,3 +199,18 @@ def test_it_finds_the_same_records_as_the_prefix_match(people, units, register, 
     for user in people_:
         user._ansinh_scope = None
         assert rows(user) == new[user.username], user.username
+
+
+# --- The name search on PostgreSQL -----------------------------------------------------------------
+
+
+def test_it_searches_names_through_the_trigram_index_on_postgresql(people: Any, register: Any,
+                                                                  no_seq_scans: None) -> None:
+    """A provincial officer's search for a word anywhere in the name (`LIKE '%…%'`) reads the
+    trigram index (migration households 0010), not the province's rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no trigram index: its search scans (a commune officer's, her commune's rows).")
+    found = households_for_user(people.minh).search("tra cu")
+    plan = explain(found)
+    assert "households_household_search_trgm" in plan, plan
+    assert not [line for line in full_scans(plan) if "households_household" in line], plan

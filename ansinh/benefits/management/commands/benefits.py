@@ -55,6 +55,15 @@ class Command(BaseCommand):
         amount.add_argument("--case", default="", help="a case the bands cannot tell (e.g. medal, especially_severe)")
         rules = sub.add_parser("rules", help="The categories in force on a date with their amount rules.")
         rules.add_argument("--on", default=None, help="YYYY-MM-DD (default: today)")
+        # People served from the .xlsx template (ansinh.benefits.importer): all or nothing.
+        imported = sub.add_parser("import", help="Import people served and their entitlements from the .xlsx template.")
+        imported.add_argument("file", help="the filled-in template (.xlsx)")
+        imported.add_argument("--as", dest="as_user", default=None,
+                              help="username whose scope applies (default: an operator's run, every commune)")
+        imported.add_argument("--check", action="store_true", help="check the whole file, write nothing")
+        template = sub.add_parser("template", help="Write the .xlsx import template of people served.")
+        template.add_argument("file", help="where to write it (.xlsx)")
+        template.add_argument("--sample", action="store_true", help="with sample rows to try")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(options)
@@ -106,3 +115,30 @@ class Command(BaseCommand):
             return f"  {label}: chưa có"
         mark = f" ({PROVISIONAL_NOTE})" if row.provisional else ""
         return f"  {label}: {money(row.amount)} đ từ {day_text(row.valid_from)}{mark} — {row.legal_basis}"
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        from ansinh.benefits.importer import EntitlementImportError, import_file
+        from ansinh.accounts.audit import Actor
+        from ansinh.accounts.models import User
+
+        user = None
+        if options["as_user"]:
+            user = User.objects.filter(username=options["as_user"], is_active=True).first()
+            if user is None:
+                raise CommandError(f"Không có người dùng đang hoạt động tên {options['as_user']!r}.")
+        try:
+            result = import_file(options["file"], actor=Actor.cli(user), dry_run=options["check"])
+        except EntitlementImportError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"Tệp có {len(error.problems)} lỗi: không ghi gì. Sửa tệp rồi nhập lại.") from None
+        if options["check"]:
+            self.stdout.write(f"Tệp hợp lệ, chưa ghi gì: {result.entitlements} chế độ hưởng.")
+        else:
+            self.stdout.write(f"Đã nhập {result.entitlements} chế độ hưởng từ {result.file}.")
+
+    def handle_template(self, options: dict[str, Any]) -> None:
+        from ansinh.benefits.importer import write_template
+
+        write_template(options["file"], sample=options["sample"])
+        self.stdout.write(f"Đã ghi mẫu nhập người hưởng chính sách: {options['file']}")

@@ -1,0 +1,65 @@
+"""The import of people served as a background job: a large file is read by the worker, its
+progress and its problems shown on the job's page, as the household import does.
+
+The job reads the stored upload with the same `entitlement_import` the page and the CLI use (all
+or nothing, the importer's scope); a file with problems fails the job with the table of problems
+and writes nothing. Only the person who started it (and administrators) see the job: its
+problems quote the file's personal data.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.access import get_scope
+from ansinh.accounts.audit import Actor
+from ansinh.accounts.models import Role, User
+from ansinh.geo.models import Unit
+from ansinh.jobs.imports import import_job_start, problems_found
+from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register
+from ansinh.jobs.models import Job
+from ansinh.lib.vietnamese import format_number
+
+from .importer import EntitlementImportError, entitlement_import
+
+IMPORT = "benefits.import"
+
+
+def _authorize(user: User, job: Job, change: bool) -> None:
+    if job.started_by_id != user.pk and Role.ADMIN not in get_scope(user).roles:
+        raise Http404
+
+
+def _run(job: Job, progress: Progress) -> Outcome:
+    path, user = job.input_path, job.started_by
+    if path is None or not path.exists():
+        raise JobError(_("The uploaded file is no longer there: upload it again."))
+    if user is None or not user.is_active:
+        raise JobError(_("The person who started this import can no longer import people served."))
+    check = bool(job.params.get("check"))
+    progress.say(_("Checking the file…"))
+    try:
+        result = entitlement_import(actor=Actor(user=user, ip=job.params.get("ip")), data=path,
+                                    name=job.params.get("file_name", ""), dry_run=check)
+    except EntitlementImportError as error:
+        raise problems_found([{"row": p.row, "column": ", ".join(part for part in (p.sheet, p.column) if part),
+                               "message": p.message} for p in error.problems]) from None
+    figures = {"n": format_number(result.entitlements)}
+    if check:
+        message = _("The file is valid; nothing was written: it holds %(n)s entitlements.") % figures
+    else:
+        message = _("Imported %(n)s entitlements from %(file)s.") % {**figures, "file": result.file}
+    return Outcome(message=message, result={"entitlements": result.entitlements, "written": not check},
+                   result_url="" if check else "/benefits/entitlements/", done=result.entitlements)
+
+
+register(JobKind(name=IMPORT, run=_run, authorize=_authorize))
+
+
+def benefit_import_start(*, actor: Actor, upload: UploadedFile, unit: Unit | None, check: bool) -> Job:
+    """Stores the upload and queues its import (or its check, with `check`)."""
+    title = (_("Check of %(file)s") if check else _("Import of %(file)s")) % {"file": upload.name or ""}
+    return import_job_start(kind=IMPORT, title=title, actor=actor, upload=upload, unit=unit,
+                            params={"check": check, "ip": actor.ip})
