@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -80,20 +81,26 @@ def _active(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -
 def _fetch(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a `values_list` queryset through the cursor: the driver's own types (dates are
     dates on PostgreSQL and SQLite alike, booleans may be 0/1), without the ORM's per-row work."""
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # `.none()`, or an empty `__in`: nothing to read
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -> tuple[list[Row], dict[int | None, RuleBook]]:
-    """The rows active in [start, end] with what the rules need, and a rule book per province."""
+def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date,
+          dated: bool = True) -> tuple[list[Row], dict[int | None, RuleBook]]:
+    """The rows active in [start, end] with what the rules need, and a rule book per province
+    (`dated=False`: without their start and stop months, for a single month's rows)."""
     from .law import RuleBook
 
     active = _active(entitlements, start, end)
     categories = {pk: (code, scheme, uses_martyrs) for pk, code, scheme, uses_martyrs in
                   Category.objects.values_list("pk", "code", "scheme", "uses_martyrs")}
-    rows = [dict(zip(FIELDS, values, strict=True)) for values in _fetch(active.values_list(*FIELDS))]
+    fields = FIELDS if dated else FIELDS[:-2]
+    rows = [dict(zip(fields, values, strict=True)) for values in _fetch(active.values_list(*fields))]
     for row in rows:
         row["category__code"], row["scheme"], row["uses_martyrs"] = categories[row["category_id"]]
     if any(r["uses_martyrs"] and r["martyr_count"] is None for r in rows):
@@ -119,9 +126,11 @@ def _age_matters(book: RuleBook, code: str) -> bool:
     return any(rule.has_age for c in codes for rule in book.rules.get(c, ()))
 
 
-def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook]) -> list[MonthLine]:
-    """Every line of the rows active in `month`, precedence applied. The rule book is asked once
-    per distinct case: the age counts only for categories with age bands."""
+def _held(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook],
+          dated: bool = True) -> dict[int, list[tuple[Row, list[Amount] | str]]]:
+    """The rows active in `month` by person, each with its amounts (or why there is no rule). The
+    rule book is asked once per distinct case: the age counts only for categories with age bands.
+    `dated=False`: the rows were read for this month alone (their dates already checked in SQL)."""
     from .law import NotInForce
 
     last_day = month_end(month)
@@ -130,13 +139,12 @@ def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleB
     aged: dict[tuple[int | None, str], bool] = {}
     by_person: dict[int, list[tuple[Row, list[Amount] | str]]] = defaultdict(list)
     for row in rows:
-        if row["start_month"] > month or (row["stop_month"] is not None and row["stop_month"] <= month):
+        if dated and (row["start_month"] > month or (row["stop_month"] is not None and row["stop_month"] <= month)):
             continue
         province, code = row["province_id"], row["category__code"]
-        book = books[province]
         matters = aged.get((province, code))
         if matters is None:
-            matters = aged[(province, code)] = _age_matters(book, code)
+            matters = aged[(province, code)] = _age_matters(books[province], code)
         age: int | None = None
         if matters:
             born = row["person__birth_date"]
@@ -148,23 +156,40 @@ def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleB
         if found is None:
             try:
                 # A birth date of that age (the first of the month, `age` years back) stands for everyone of it.
-                found = book.lines(code, last_day, birth_date=None if age is None else dt.date(year - age, last_day.month, 1),
-                                   rate=row["rate"], martyrs=row["martyr_count"], children=row["children"],
-                                   years=row["years"], especially_severe=bool(row["especially_severe"]),
-                                   living_alone=bool(row["living_alone"]), has_carer=has_carer)
+                found = books[province].lines(
+                    code, last_day, birth_date=None if age is None else dt.date(year - age, last_day.month, 1),
+                    rate=row["rate"], martyrs=row["martyr_count"], children=row["children"], years=row["years"],
+                    especially_severe=bool(row["especially_severe"]), living_alone=bool(row["living_alone"]),
+                    has_carer=has_carer)
             except NotInForce as error:
                 found = str(error)
             cache[key] = found
         by_person[row["person_id"]].append((row, found))
+    return by_person
+
+
+def _alone(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> list[Amount] | None:
+    """The amounts of a person's only entitlement when nothing weighs against them (all paid)."""
+    if len(held) != 1:
+        return None
+    row, found = held[0]
+    died = row["person__died_on"]
+    if isinstance(found, str) or (died is not None and month_of(died) < month):
+        return None
+    return found
+
+
+def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook],
+              dated: bool = True) -> list[MonthLine]:
+    """Every line of the rows active in `month`, precedence applied."""
     out: list[MonthLine] = []
-    for held in by_person.values():
-        if len(held) == 1:  # one entitlement: nothing to weigh it against
-            row, found = held[0]
-            died = row["person__died_on"]
-            if not isinstance(found, str) and (died is None or month_of(died) >= month):
-                out.extend(_line(row, a) for a in found)
-                continue
-        out.extend(_precedence(held, month))
+    for held in _held(rows, month, books, dated).values():
+        found = _alone(held, month)
+        if found is not None:  # one entitlement: nothing to weigh it against
+            row = held[0][0]
+            out.extend(_line(row, a) for a in found)
+        else:
+            out.extend(_precedence(held, month))
     return out
 
 
@@ -272,24 +297,64 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _load_month(entitlements: QuerySet[Entitlement], month: dt.date) -> tuple[list[Row], dict[int | None, RuleBook]]:
+    """The rows paying in `month` (the dates checked in SQL: not read) and the rule books."""
+    return _load(entitlements, month, month, dated=False)
+
+
 def month_lines(entitlements: QuerySet[Entitlement], month: dt.date) -> list[MonthLine]:
     """The lines of every entitlement of the queryset paying in `month` (precedence among the
     entitlements of the same person within the queryset)."""
     month = month_of(month)
     with _no_gc():
-        rows, books = _load(entitlements, month, month)
-        return _lines_of(rows, month, books)
+        rows, books = _load_month(entitlements, month)
+        return _lines_of(rows, month, books, dated=False)
+
+
+# A paid line with an amount, as the totals need it: (person, commune, scheme, the entitlement's own
+# category — its first allowance line's, else the line's —, amount).
+PaidPart = tuple[int, int, str, str, int]
+
+
+def paid_parts(entitlements: QuerySet[Entitlement], month: dt.date) -> list[PaidPart]:
+    """The paid lines with an amount of `month_lines(entitlements, month)`, without building the
+    lines: a person's only entitlement (most of them) costs the amounts of its case, computed once
+    per distinct case; a person with several goes through the same precedence as `month_lines`."""
+    month = month_of(month)
+    out: list[PaidPart] = []
+    with _no_gc():
+        rows, books = _load_month(entitlements, month)
+        parts: dict[int, tuple[list[Amount], list[tuple[str, int]]]] = {}  # id(amounts) → (own category, amount)
+        for held in _held(rows, month, books, dated=False).values():
+            found = _alone(held, month)
+            if found is not None:
+                row = held[0][0]
+                cached = parts.get(id(found))
+                if cached is None or cached[0] is not found:
+                    own = next((a.category for a in found if a.kind == LineKind.ALLOWANCE), None)
+                    cached = parts[id(found)] = (found, [(own or a.category, a.amount) for a in found if a.amount])
+                person, commune, scheme = row["person_id"], row["commune_id"], row["scheme"]
+                out.extend((person, commune, scheme, code, amount) for code, amount in cached[1])
+                continue
+            lines = _precedence(held, month)
+            own_of: dict[int, str] = {}
+            for line in lines:
+                if line.kind == LineKind.ALLOWANCE and line.entitlement_id not in own_of:
+                    own_of[line.entitlement_id] = line.category
+            out.extend((line.person_id, line.commune_id, line.scheme, own_of.get(line.entitlement_id, line.category),
+                        line.amount) for line in lines if line.paid and line.amount)
+    return out
 
 
 def month_totals(entitlements: QuerySet[Entitlement], month: dt.date) -> dict[tuple[int, str], tuple[int, int]]:
-    """{(commune_id, scheme): (people paid, amount paid)} for `month`."""
+    """{(commune_id, scheme): (people paid, amount paid)} for `month` (the paid lines of
+    `month_lines`, added up through `paid_parts`)."""
     people: dict[tuple[int, str], set[int]] = defaultdict(set)
     amounts: dict[tuple[int, str], int] = defaultdict(int)
-    for line in month_lines(entitlements, month):
-        if line.paid and line.amount:
-            key = (line.commune_id, line.scheme)
-            people[key].add(line.person_id)
-            amounts[key] += line.amount
+    for person, commune, scheme, _code, amount in paid_parts(entitlements, month):
+        key = (commune, scheme)
+        people[key].add(person)
+        amounts[key] += amount
     return {key: (len(people[key]), amounts[key]) for key in amounts}
 
 
