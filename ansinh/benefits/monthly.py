@@ -71,6 +71,17 @@ class MonthLine:
 
 
 Row = dict[str, Any]
+# A row as read: the values of FIELDS (start and stop months None when read for a single month),
+# then the category's code, scheme, whether it counts martyrs, and the commune's province.
+Raw = tuple[Any, ...]
+PK, PERSON, COMMUNE, RATE, MARTYRS, CHILDREN, YEARS, SEVERE, ALONE, CARER, CARER_NAME, BORN, DIED = (
+    0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+START, STOP, CODE, SCHEME, USES_MARTYRS, PROVINCE = 14, 15, 16, 17, 18, 19
+KEYS = (*FIELDS, "category__code", "scheme", "uses_martyrs", "province_id")
+
+
+def _as_dict(row: Raw) -> Row:
+    return dict(zip(KEYS, row, strict=True))
 
 
 def _active(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -> QuerySet[Entitlement]:
@@ -91,7 +102,7 @@ def _fetch(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date,
-          dated: bool = True) -> tuple[list[Row], dict[int | None, RuleBook]]:
+          dated: bool = True) -> tuple[list[Raw], dict[int | None, RuleBook]]:
     """The rows active in [start, end] with what the rules need, and a rule book per province
     (`dated=False`: without their start and stop months, for a single month's rows)."""
     from .law import RuleBook
@@ -102,26 +113,22 @@ def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date,
     fields = FIELDS if dated else FIELDS[:-2]
     raw = _fetch(active.values_list(*fields))
     provinces = _provinces({values[2] for values in raw}) if raw else {}
-    rows: list[Row] = []
-    append = rows.append
-    unlinked = False  # a category counting martyrs, the count left to the linked martyrs
-    for values in raw:  # one pass: a province's 70,000 rows
-        row = dict(zip(fields, values, strict=True))
-        code, scheme, uses_martyrs = categories[values[3]]
-        row["category__code"], row["scheme"], row["uses_martyrs"] = code, scheme, uses_martyrs
-        row["province_id"] = provinces.get(values[2])
-        unlinked = unlinked or (uses_martyrs and values[5] is None)
-        append(row)
-    if unlinked:
+    counts: dict[int, int] = {}
+    if any(categories[values[3]][2] and values[MARTYRS] is None for values in raw):
         through = Entitlement.martyrs.through
         linked = through.objects.filter(entitlement_id__in=active.filter(
             category__uses_martyrs=True, martyr_count__isnull=True).values("pk"))
         counts = {r["entitlement_id"]: r["n"] for r in linked.values("entitlement_id").annotate(n=Count("pk"))}
-        for row in rows:
-            if row["martyr_count"] is None and row["uses_martyrs"]:
-                row["martyr_count"] = counts.get(row["pk"]) or None
+    undated = () if dated else (None, None)
+    rows: list[Raw] = []
+    append = rows.append
+    for values in raw:  # one pass: a province's 70,000 rows, kept as tuples
+        category = categories[values[3]]
+        if category[2] and values[MARTYRS] is None:
+            values = (*values[:MARTYRS], counts.get(values[PK]) or None, *values[MARTYRS + 1:])
+        append(values + undated + category + (provinces.get(values[COMMUNE]),))
     books = {province: RuleBook.load(start, month_end(end), province_id=province)
-             for province in {r["province_id"] for r in rows}}
+             for province in {r[PROVINCE] for r in rows}}
     return rows, books
 
 
@@ -132,8 +139,8 @@ def _age_matters(book: RuleBook, code: str) -> bool:
     return any(rule.has_age for c in codes for rule in book.rules.get(c, ()))
 
 
-def _held(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook],
-          dated: bool = True) -> dict[int, list[tuple[Row, list[Amount] | str]]]:
+def _held(rows: Iterable[Raw], month: dt.date, books: dict[int | None, RuleBook],
+          dated: bool = True) -> dict[int, list[tuple[Raw, list[Amount] | str]]]:
     """The rows active in `month` by person, each with its amounts (or why there is no rule). The
     rule book is asked once per distinct case: the age counts only for categories with age bands.
     `dated=False`: the rows were read for this month alone (their dates already checked in SQL)."""
@@ -143,49 +150,49 @@ def _held(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook]
     year, day_key = last_day.year, (last_day.month, last_day.day)
     cache: dict[tuple[Any, ...], list[Amount] | str] = {}
     aged: dict[tuple[int | None, str], bool] = {}
-    by_person: dict[int, list[tuple[Row, list[Amount] | str]]] = defaultdict(list)
+    by_person: dict[int, list[tuple[Raw, list[Amount] | str]]] = defaultdict(list)
     for row in rows:
-        if dated and (row["start_month"] > month or (row["stop_month"] is not None and row["stop_month"] <= month)):
+        if dated and (row[START] > month or (row[STOP] is not None and row[STOP] <= month)):
             continue
-        province, code = row["province_id"], row["category__code"]
+        province, code = row[PROVINCE], row[CODE]
         matters = aged.get((province, code))
         if matters is None:
             matters = aged[(province, code)] = _age_matters(books[province], code)
         age: int | None = None
         if matters:
-            born = row["person__birth_date"]
+            born = row[BORN]
             age = year - born.year - (day_key < (born.month, born.day))
-        has_carer = row["carer_id"] is not None or bool(row["carer_name"])
-        key = (province, code, age, row["rate"], row["martyr_count"], row["children"], row["years"],
-               bool(row["especially_severe"]), bool(row["living_alone"]), has_carer)
+        has_carer = row[CARER] is not None or bool(row[CARER_NAME])
+        key = (province, code, age, row[RATE], row[MARTYRS], row[CHILDREN], row[YEARS],
+               bool(row[SEVERE]), bool(row[ALONE]), has_carer)
         found = cache.get(key)
         if found is None:
             try:
                 # A birth date of that age (the first of the month, `age` years back) stands for everyone of it.
                 found = books[province].lines(
                     code, last_day, birth_date=None if age is None else dt.date(year - age, last_day.month, 1),
-                    rate=row["rate"], martyrs=row["martyr_count"], children=row["children"], years=row["years"],
-                    especially_severe=bool(row["especially_severe"]), living_alone=bool(row["living_alone"]),
+                    rate=row[RATE], martyrs=row[MARTYRS], children=row[CHILDREN], years=row[YEARS],
+                    especially_severe=bool(row[SEVERE]), living_alone=bool(row[ALONE]),
                     has_carer=has_carer)
             except NotInForce as error:
                 found = str(error)
             cache[key] = found
-        by_person[row["person_id"]].append((row, found))
+        by_person[row[PERSON]].append((row, found))
     return by_person
 
 
-def _alone(held: list[tuple[Row, list[Amount] | str]], month: dt.date) -> list[Amount] | None:
+def _alone(held: list[tuple[Raw, list[Amount] | str]], month: dt.date) -> list[Amount] | None:
     """The amounts of a person's only entitlement when nothing weighs against them (all paid)."""
     if len(held) != 1:
         return None
     row, found = held[0]
-    died = row["person__died_on"]
+    died = row[DIED]
     if isinstance(found, str) or (died is not None and month_of(died) < month):
         return None
     return found
 
 
-def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook],
+def _lines_of(rows: Iterable[Raw], month: dt.date, books: dict[int | None, RuleBook],
               dated: bool = True) -> list[MonthLine]:
     """Every line of the rows active in `month`, precedence applied."""
     out: list[MonthLine] = []
@@ -195,14 +202,14 @@ def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleB
             row = held[0][0]
             out.extend(_line(row, a) for a in found)
         else:
-            out.extend(_precedence(held, month))
+            out.extend(_precedence([(_as_dict(r), f) for r, f in held], month))
     return out
 
 
 _AMOUNT_PARTS: dict[int, tuple[Amount, dict[str, Any]]] = {}
 
 
-def _line(row: Row, amount: Amount, paid: bool = True, excluded: str = "") -> MonthLine:
+def _line(row: Row | Raw, amount: Amount, paid: bool = True, excluded: str = "") -> MonthLine:
     """A line of a row. Built by filling the instance's dict: a frozen dataclass's __init__ sets
     each field through object.__setattr__, a third of the time of a month's 50.000 lines."""
     found = _AMOUNT_PARTS.get(id(amount))
@@ -214,8 +221,12 @@ def _line(row: Row, amount: Amount, paid: bool = True, excluded: str = "") -> Mo
             _AMOUNT_PARTS.clear()
         _AMOUNT_PARTS[id(amount)] = found
     line = object.__new__(MonthLine)
-    line.__dict__.update(found[1], entitlement_id=row["pk"], person_id=row["person_id"], commune_id=row["commune_id"],
-                         scheme=row["scheme"], paid=paid and not excluded, excluded=excluded)
+    if isinstance(row, tuple):
+        line.__dict__.update(found[1], entitlement_id=row[PK], person_id=row[PERSON], commune_id=row[COMMUNE],
+                             scheme=row[SCHEME], paid=paid and not excluded, excluded=excluded)
+    else:
+        line.__dict__.update(found[1], entitlement_id=row["pk"], person_id=row["person_id"], commune_id=row["commune_id"],
+                             scheme=row["scheme"], paid=paid and not excluded, excluded=excluded)
     return line
 
 
@@ -303,7 +314,7 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_month(entitlements: QuerySet[Entitlement], month: dt.date) -> tuple[list[Row], dict[int | None, RuleBook]]:
+def _load_month(entitlements: QuerySet[Entitlement], month: dt.date) -> tuple[list[Raw], dict[int | None, RuleBook]]:
     """The rows paying in `month` (the dates checked in SQL: not read) and the rule books."""
     return _load(entitlements, month, month, dated=False)
 
@@ -339,10 +350,10 @@ def paid_parts(entitlements: QuerySet[Entitlement], month: dt.date) -> list[Paid
                 if cached is None or cached[0] is not found:
                     own = next((a.category for a in found if a.kind == LineKind.ALLOWANCE), None)
                     cached = parts[id(found)] = (found, [(own or a.category, a.amount) for a in found if a.amount])
-                person, commune, scheme = row["person_id"], row["commune_id"], row["scheme"]
+                person, commune, scheme = row[PERSON], row[COMMUNE], row[SCHEME]
                 out.extend((person, commune, scheme, code, amount) for code, amount in cached[1])
                 continue
-            lines = _precedence(held, month)
+            lines = _precedence([(_as_dict(r), f) for r, f in held], month)
             own_of: dict[int, str] = {}
             for line in lines:
                 if line.kind == LineKind.ALLOWANCE and line.entitlement_id not in own_of:
@@ -419,7 +430,7 @@ def _paid_before(month: dt.date, decided_on: dt.date) -> bool:
     return add_months(month, -1).replace(day=24) < decided_on
 
 
-def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | None, RuleBook], first: dt.date,
+def _base_arrears(entitlement: Entitlement, rows: list[Raw], books: dict[int | None, RuleBook], first: dt.date,
                   last: dt.date, as_of: dt.date, skip: set[dt.date]) -> list[tuple[dt.date, int, str]]:
     from .law import NotInForce
     from .models import AmountRule
@@ -433,10 +444,10 @@ def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | N
         if decided_on is not None and _paid_before(month_of(valid_from), decided_on)]
     if not late:
         return []
-    row = next((r for r in rows if r["pk"] == entitlement.pk), None)
+    row = next((r for r in rows if r[PK] == entitlement.pk), None)
     if row is None:
         return []
-    province = row["province_id"]
+    province = row[PROVINCE]
     book = books[province]
     late = [b for b in late if b["province_id"] in (None, province)]
     out: list[tuple[dt.date, int, str]] = []
