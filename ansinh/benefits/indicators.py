@@ -28,7 +28,7 @@ from ansinh.plans.counted import Counts, Provider
 from ansinh.plans.periods import Period
 
 from .checks import commune_ids
-from .models import Dossier, DossierStatus, Entitlement, LineKind, Scheme
+from .models import Dossier, DossierStatus, Entitlement, Scheme
 
 # The Ordinance's categories of people with meritorious service (Ordinance 02/2020/UBTVQH14 Art.
 # 3(1)) that receive a monthly allowance: breakdown code → the categories of the law's data.
@@ -90,36 +90,29 @@ def period_month(period: Period) -> dt.date:
 
 def month_figures(communes: list[int], month: dt.date) -> Counts:
     """The stocks of `month` by commune: people and amounts per scheme, people with meritorious
-    service by category, relatives. One pass over the month's lines (`monthly.month_lines`, a
-    constant number of queries); the people and amounts are those `monthly.month_totals` gives."""
-    from .monthly import month_lines
+    service by category, relatives. One pass over the month's paid lines (`monthly.paid_parts`: those
+    of `monthly.month_lines` without building them, a constant number of queries); the people and
+    amounts are those `monthly.month_totals` gives."""
+    from .monthly import paid_parts
 
     counts: Counts = {name: {} for name in STOCK_QUERIES}
     if not communes:
         return counts
-    lines = month_lines(Entitlement.objects.filter(commune_id__in=communes), month)
-    own: dict[int, str] = {}  # entitlement → its own category (its first allowance line's)
-    for line in lines:
-        if line.kind == LineKind.ALLOWANCE and line.entitlement_id not in own:
-            own[line.entitlement_id] = line.category
     people: dict[tuple[str, int, str], set[int]] = defaultdict(set)
     amounts: dict[tuple[str, int], int] = defaultdict(int)
-    for line in lines:
-        if not (line.paid and line.amount):
+    for person, commune, scheme, code, amount in paid_parts(Entitlement.objects.filter(commune_id__in=communes), month):
+        amounts[(scheme, commune)] += amount
+        if scheme in PEOPLE:
+            people[(PEOPLE[scheme], commune, "")].add(person)
             continue
-        amounts[(line.scheme, line.commune_id)] += line.amount
-        if line.scheme in PEOPLE:
-            people[(PEOPLE[line.scheme], line.commune_id, "")].add(line.person_id)
-            continue
-        code = own.get(line.entitlement_id, line.category)
         if code in RELATIVES:
-            people[("merit_relatives", line.commune_id, "")].add(line.person_id)
+            people[("merit_relatives", commune, "")].add(person)
             if code in MARTYR_RELATIVES:
-                people[("merit_relatives", line.commune_id, "martyr")].add(line.person_id)
+                people[("merit_relatives", commune, "martyr")].add(person)
         else:
-            people[("merit_recipients", line.commune_id, "")].add(line.person_id)
+            people[("merit_recipients", commune, "")].add(person)
             if code in GROUP_OF:
-                people[("merit_recipients", line.commune_id, GROUP_OF[code])].add(line.person_id)
+                people[("merit_recipients", commune, GROUP_OF[code])].add(person)
     for (query, commune, breakdown), persons in people.items():
         counts[query][(commune, breakdown)] = float(len(persons))
     for (scheme, commune), amount in amounts.items():
@@ -206,32 +199,24 @@ class Figures:
 
 
 def unit_figures(communes: list[int], month: dt.date) -> Figures:
-    """The month's paid lines (`monthly.month_lines`, as `month_totals` adds them), by commune and
+    """The month's paid lines (`monthly.paid_parts`, as `month_totals` adds them), by commune and
     scheme, and the meritorious lines by the group of the entitlement's own category."""
-    from .monthly import month_lines
+    from .monthly import paid_parts
 
     out = Figures(month=month)
     if not communes:
         return out
-    lines = month_lines(Entitlement.objects.filter(commune_id__in=communes), month)
-    own: dict[int, str] = {}
-    for line in lines:
-        if line.kind == LineKind.ALLOWANCE and line.entitlement_id not in own:
-            own[line.entitlement_id] = line.category
     people: dict[tuple[int, str], set[int]] = defaultdict(set)
     amounts: dict[tuple[int, str], int] = defaultdict(int)
     group_people: dict[str, set[int]] = defaultdict(set)
     group_amounts: dict[str, int] = defaultdict(int)
-    for line in lines:
-        if not (line.paid and line.amount):
-            continue
-        people[(line.commune_id, line.scheme)].add(line.person_id)
-        amounts[(line.commune_id, line.scheme)] += line.amount
-        if line.scheme == Scheme.MERITORIOUS:
-            code = own.get(line.entitlement_id, line.category)
+    for person, commune, scheme, code, amount in paid_parts(Entitlement.objects.filter(commune_id__in=communes), month):
+        people[(commune, scheme)].add(person)
+        amounts[(commune, scheme)] += amount
+        if scheme == Scheme.MERITORIOUS:
             group = "relatives" if code in RELATIVES else GROUP_OF.get(code, "other")
-            group_people[group].add(line.person_id)
-            group_amounts[group] += line.amount
+            group_people[group].add(person)
+            group_amounts[group] += amount
     for (commune, scheme), amount in amounts.items():
         out.by_commune.setdefault(commune, {})[scheme] = (len(people[(commune, scheme)]), amount)
     out.merit_groups = {g: (len(group_people[g]), group_amounts[g]) for g in group_amounts}

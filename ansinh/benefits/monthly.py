@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -70,6 +71,17 @@ class MonthLine:
 
 
 Row = dict[str, Any]
+# A row as read: the values of FIELDS (start and stop months None when read for a single month),
+# then the category's code, scheme, whether it counts martyrs, and the commune's province.
+Raw = tuple[Any, ...]
+PK, PERSON, COMMUNE, RATE, MARTYRS, CHILDREN, YEARS, SEVERE, ALONE, CARER, CARER_NAME, BORN, DIED = (
+    0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+START, STOP, CODE, SCHEME, USES_MARTYRS, PROVINCE = 14, 15, 16, 17, 18, 19
+KEYS = (*FIELDS, "category__code", "scheme", "uses_martyrs", "province_id")
+
+
+def _as_dict(row: Raw) -> Row:
+    return dict(zip(KEYS, row, strict=True))
 
 
 def _active(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -> QuerySet[Entitlement]:
@@ -80,35 +92,43 @@ def _active(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -
 def _fetch(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a `values_list` queryset through the cursor: the driver's own types (dates are
     dates on PostgreSQL and SQLite alike, booleans may be 0/1), without the ORM's per-row work."""
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # `.none()`, or an empty `__in`: nothing to read
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date) -> tuple[list[Row], dict[int | None, RuleBook]]:
-    """The rows active in [start, end] with what the rules need, and a rule book per province."""
+def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date,
+          dated: bool = True) -> tuple[list[Raw], dict[int | None, RuleBook]]:
+    """The rows active in [start, end] with what the rules need, and a rule book per province
+    (`dated=False`: without their start and stop months, for a single month's rows)."""
     from .law import RuleBook
 
     active = _active(entitlements, start, end)
     categories = {pk: (code, scheme, uses_martyrs) for pk, code, scheme, uses_martyrs in
                   Category.objects.values_list("pk", "code", "scheme", "uses_martyrs")}
-    rows = [dict(zip(FIELDS, values, strict=True)) for values in _fetch(active.values_list(*FIELDS))]
-    for row in rows:
-        row["category__code"], row["scheme"], row["uses_martyrs"] = categories[row["category_id"]]
-    if any(r["uses_martyrs"] and r["martyr_count"] is None for r in rows):
+    fields = FIELDS if dated else FIELDS[:-2]
+    raw = _fetch(active.values_list(*fields))
+    provinces = _provinces({values[2] for values in raw}) if raw else {}
+    counts: dict[int, int] = {}
+    if any(categories[values[3]][2] and values[MARTYRS] is None for values in raw):
         through = Entitlement.martyrs.through
         linked = through.objects.filter(entitlement_id__in=active.filter(
             category__uses_martyrs=True, martyr_count__isnull=True).values("pk"))
         counts = {r["entitlement_id"]: r["n"] for r in linked.values("entitlement_id").annotate(n=Count("pk"))}
-        for row in rows:
-            if row["martyr_count"] is None and row["uses_martyrs"]:
-                row["martyr_count"] = counts.get(row["pk"]) or None
-    provinces = _provinces({r["commune_id"] for r in rows}) if rows else {}
-    for row in rows:
-        row["province_id"] = provinces.get(row["commune_id"])
+    undated = () if dated else (None, None)
+    rows: list[Raw] = []
+    append = rows.append
+    for values in raw:  # one pass: a province's 70,000 rows, kept as tuples
+        category = categories[values[3]]
+        if category[2] and values[MARTYRS] is None:
+            values = (*values[:MARTYRS], counts.get(values[PK]) or None, *values[MARTYRS + 1:])
+        append(values + undated + category + (provinces.get(values[COMMUNE]),))
     books = {province: RuleBook.load(start, month_end(end), province_id=province)
-             for province in {r["province_id"] for r in rows}}
+             for province in {r[PROVINCE] for r in rows}}
     return rows, books
 
 
@@ -119,72 +139,108 @@ def _age_matters(book: RuleBook, code: str) -> bool:
     return any(rule.has_age for c in codes for rule in book.rules.get(c, ()))
 
 
-def _lines_of(rows: Iterable[Row], month: dt.date, books: dict[int | None, RuleBook]) -> list[MonthLine]:
-    """Every line of the rows active in `month`, precedence applied. The rule book is asked once
-    per distinct case: the age counts only for categories with age bands."""
+def _held(rows: Iterable[Raw], month: dt.date, books: dict[int | None, RuleBook],
+          dated: bool = True) -> dict[int, list[tuple[Raw, list[Amount] | str]]]:
+    """The rows active in `month` by person, each with its amounts (or why there is no rule). The
+    rule book is asked once per distinct case: the age counts only for categories with age bands.
+    `dated=False`: the rows were read for this month alone (their dates already checked in SQL)."""
     from .law import NotInForce
 
     last_day = month_end(month)
     year, day_key = last_day.year, (last_day.month, last_day.day)
     cache: dict[tuple[Any, ...], list[Amount] | str] = {}
     aged: dict[tuple[int | None, str], bool] = {}
-    by_person: dict[int, list[tuple[Row, list[Amount] | str]]] = defaultdict(list)
+    by_person: dict[int, list[tuple[Raw, list[Amount] | str]]] = defaultdict(list)
     for row in rows:
-        if row["start_month"] > month or (row["stop_month"] is not None and row["stop_month"] <= month):
+        if dated and (row[START] > month or (row[STOP] is not None and row[STOP] <= month)):
             continue
-        province, code = row["province_id"], row["category__code"]
-        book = books[province]
+        province, code = row[PROVINCE], row[CODE]
         matters = aged.get((province, code))
         if matters is None:
-            matters = aged[(province, code)] = _age_matters(book, code)
+            matters = aged[(province, code)] = _age_matters(books[province], code)
         age: int | None = None
         if matters:
-            born = row["person__birth_date"]
+            born = row[BORN]
             age = year - born.year - (day_key < (born.month, born.day))
-        has_carer = row["carer_id"] is not None or bool(row["carer_name"])
-        key = (province, code, age, row["rate"], row["martyr_count"], row["children"], row["years"],
-               bool(row["especially_severe"]), bool(row["living_alone"]), has_carer)
+        has_carer = row[CARER] is not None or bool(row[CARER_NAME])
+        key = (province, code, age, row[RATE], row[MARTYRS], row[CHILDREN], row[YEARS],
+               bool(row[SEVERE]), bool(row[ALONE]), has_carer)
         found = cache.get(key)
         if found is None:
             try:
                 # A birth date of that age (the first of the month, `age` years back) stands for everyone of it.
-                found = book.lines(code, last_day, birth_date=None if age is None else dt.date(year - age, last_day.month, 1),
-                                   rate=row["rate"], martyrs=row["martyr_count"], children=row["children"],
-                                   years=row["years"], especially_severe=bool(row["especially_severe"]),
-                                   living_alone=bool(row["living_alone"]), has_carer=has_carer)
+                found = books[province].lines(
+                    code, last_day, birth_date=None if age is None else dt.date(year - age, last_day.month, 1),
+                    rate=row[RATE], martyrs=row[MARTYRS], children=row[CHILDREN], years=row[YEARS],
+                    especially_severe=bool(row[SEVERE]), living_alone=bool(row[ALONE]),
+                    has_carer=has_carer)
             except NotInForce as error:
                 found = str(error)
             cache[key] = found
-        by_person[row["person_id"]].append((row, found))
+        by_person[row[PERSON]].append((row, found))
+    return by_person
+
+
+def _alone(held: list[tuple[Raw, list[Amount] | str]], month: dt.date) -> list[Amount] | None:
+    """The amounts of a person's only entitlement when nothing weighs against them (all paid)."""
+    if len(held) != 1:
+        return None
+    row, found = held[0]
+    died = row[DIED]
+    if isinstance(found, str) or (died is not None and month_of(died) < month):
+        return None
+    return found
+
+
+def _lines_of(rows: Iterable[Raw], month: dt.date, books: dict[int | None, RuleBook],
+              dated: bool = True) -> list[MonthLine]:
+    """Every line of the rows active in `month`, precedence applied."""
     out: list[MonthLine] = []
-    for held in by_person.values():
-        if len(held) == 1:  # one entitlement: nothing to weigh it against
-            row, found = held[0]
-            died = row["person__died_on"]
-            if not isinstance(found, str) and (died is None or month_of(died) >= month):
-                out.extend(_line(row, a) for a in found)
-                continue
-        out.extend(_precedence(held, month))
+    append, new = out.append, object.__new__
+    parts: dict[int, tuple[list[Amount], list[dict[str, Any]]]] = {}  # id(amounts) → their lines' own fields
+    for held in _held(rows, month, books, dated).values():
+        found = _alone(held, month)
+        if found is not None:  # one entitlement: nothing to weigh it against, every line paid
+            row = held[0][0]
+            cached = parts.get(id(found))
+            if cached is None or cached[0] is not found:
+                cached = parts[id(found)] = (found, [_amount_fields(a) for a in found])
+            own = {"entitlement_id": row[PK], "person_id": row[PERSON], "commune_id": row[COMMUNE],
+                   "scheme": row[SCHEME], "paid": True, "excluded": ""}
+            for fields in cached[1]:  # as `_line` builds them, without a call per line
+                line = new(MonthLine)
+                line.__dict__.update(fields)
+                line.__dict__.update(own)
+                append(line)
+        else:
+            out.extend(_precedence([(_as_dict(r), f) for r, f in held], month))
     return out
 
 
 _AMOUNT_PARTS: dict[int, tuple[Amount, dict[str, Any]]] = {}
 
 
-def _line(row: Row, amount: Amount, paid: bool = True, excluded: str = "") -> MonthLine:
+def _amount_fields(amount: Amount) -> dict[str, Any]:
+    return {"category": amount.category, "kind": amount.kind, "amount": amount.amount, "text": amount.text,
+            "legal_basis": amount.legal_basis, "provisional": amount.provisional, "rule_id": amount.rule_id}
+
+
+def _line(row: Row | Raw, amount: Amount, paid: bool = True, excluded: str = "") -> MonthLine:
     """A line of a row. Built by filling the instance's dict: a frozen dataclass's __init__ sets
     each field through object.__setattr__, a third of the time of a month's 50.000 lines."""
     found = _AMOUNT_PARTS.get(id(amount))
     if found is None or found[0] is not amount:
-        found = (amount, {"category": amount.category, "kind": amount.kind, "amount": amount.amount,
-                          "text": amount.text, "legal_basis": amount.legal_basis, "provisional": amount.provisional,
-                          "rule_id": amount.rule_id})
+        found = (amount, _amount_fields(amount))
         if len(_AMOUNT_PARTS) > 100_000:
             _AMOUNT_PARTS.clear()
         _AMOUNT_PARTS[id(amount)] = found
     line = object.__new__(MonthLine)
-    line.__dict__.update(found[1], entitlement_id=row["pk"], person_id=row["person_id"], commune_id=row["commune_id"],
-                         scheme=row["scheme"], paid=paid and not excluded, excluded=excluded)
+    if isinstance(row, tuple):
+        line.__dict__.update(found[1], entitlement_id=row[PK], person_id=row[PERSON], commune_id=row[COMMUNE],
+                             scheme=row[SCHEME], paid=paid and not excluded, excluded=excluded)
+    else:
+        line.__dict__.update(found[1], entitlement_id=row["pk"], person_id=row["person_id"], commune_id=row["commune_id"],
+                             scheme=row["scheme"], paid=paid and not excluded, excluded=excluded)
     return line
 
 
@@ -272,24 +328,64 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _load_month(entitlements: QuerySet[Entitlement], month: dt.date) -> tuple[list[Raw], dict[int | None, RuleBook]]:
+    """The rows paying in `month` (the dates checked in SQL: not read) and the rule books."""
+    return _load(entitlements, month, month, dated=False)
+
+
 def month_lines(entitlements: QuerySet[Entitlement], month: dt.date) -> list[MonthLine]:
     """The lines of every entitlement of the queryset paying in `month` (precedence among the
     entitlements of the same person within the queryset)."""
     month = month_of(month)
     with _no_gc():
-        rows, books = _load(entitlements, month, month)
-        return _lines_of(rows, month, books)
+        rows, books = _load_month(entitlements, month)
+        return _lines_of(rows, month, books, dated=False)
+
+
+# A paid line with an amount, as the totals need it: (person, commune, scheme, the entitlement's own
+# category — its first allowance line's, else the line's —, amount).
+PaidPart = tuple[int, int, str, str, int]
+
+
+def paid_parts(entitlements: QuerySet[Entitlement], month: dt.date) -> list[PaidPart]:
+    """The paid lines with an amount of `month_lines(entitlements, month)`, without building the
+    lines: a person's only entitlement (most of them) costs the amounts of its case, computed once
+    per distinct case; a person with several goes through the same precedence as `month_lines`."""
+    month = month_of(month)
+    out: list[PaidPart] = []
+    with _no_gc():
+        rows, books = _load_month(entitlements, month)
+        parts: dict[int, tuple[list[Amount], list[tuple[str, int]]]] = {}  # id(amounts) → (own category, amount)
+        for held in _held(rows, month, books, dated=False).values():
+            found = _alone(held, month)
+            if found is not None:
+                row = held[0][0]
+                cached = parts.get(id(found))
+                if cached is None or cached[0] is not found:
+                    own = next((a.category for a in found if a.kind == LineKind.ALLOWANCE), None)
+                    cached = parts[id(found)] = (found, [(own or a.category, a.amount) for a in found if a.amount])
+                person, commune, scheme = row[PERSON], row[COMMUNE], row[SCHEME]
+                out.extend((person, commune, scheme, code, amount) for code, amount in cached[1])
+                continue
+            lines = _precedence([(_as_dict(r), f) for r, f in held], month)
+            own_of: dict[int, str] = {}
+            for line in lines:
+                if line.kind == LineKind.ALLOWANCE and line.entitlement_id not in own_of:
+                    own_of[line.entitlement_id] = line.category
+            out.extend((line.person_id, line.commune_id, line.scheme, own_of.get(line.entitlement_id, line.category),
+                        line.amount) for line in lines if line.paid and line.amount)
+    return out
 
 
 def month_totals(entitlements: QuerySet[Entitlement], month: dt.date) -> dict[tuple[int, str], tuple[int, int]]:
-    """{(commune_id, scheme): (people paid, amount paid)} for `month`."""
+    """{(commune_id, scheme): (people paid, amount paid)} for `month` (the paid lines of
+    `month_lines`, added up through `paid_parts`)."""
     people: dict[tuple[int, str], set[int]] = defaultdict(set)
     amounts: dict[tuple[int, str], int] = defaultdict(int)
-    for line in month_lines(entitlements, month):
-        if line.paid and line.amount:
-            key = (line.commune_id, line.scheme)
-            people[key].add(line.person_id)
-            amounts[key] += line.amount
+    for person, commune, scheme, _code, amount in paid_parts(entitlements, month):
+        key = (commune, scheme)
+        people[key].add(person)
+        amounts[key] += amount
     return {key: (len(people[key]), amounts[key]) for key in amounts}
 
 
@@ -348,7 +444,7 @@ def _paid_before(month: dt.date, decided_on: dt.date) -> bool:
     return add_months(month, -1).replace(day=24) < decided_on
 
 
-def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | None, RuleBook], first: dt.date,
+def _base_arrears(entitlement: Entitlement, rows: list[Raw], books: dict[int | None, RuleBook], first: dt.date,
                   last: dt.date, as_of: dt.date, skip: set[dt.date]) -> list[tuple[dt.date, int, str]]:
     from .law import NotInForce
     from .models import AmountRule
@@ -362,10 +458,10 @@ def _base_arrears(entitlement: Entitlement, rows: list[Row], books: dict[int | N
         if decided_on is not None and _paid_before(month_of(valid_from), decided_on)]
     if not late:
         return []
-    row = next((r for r in rows if r["pk"] == entitlement.pk), None)
+    row = next((r for r in rows if r[PK] == entitlement.pk), None)
     if row is None:
         return []
-    province = row["province_id"]
+    province = row[PROVINCE]
     book = books[province]
     late = [b for b in late if b["province_id"] in (None, province)]
     out: list[tuple[dt.date, int, str]] = []

@@ -210,6 +210,12 @@ class Member(models.Model):
             models.UniqueConstraint(fields=["citizen_id"], condition=Q(citizen_id__isnull=False),
                                     name="member_citizen_id_unique"),
         ]
+        # The people-served checks read the elderly and the disabled of a province through these
+        # (`benefits.checks.eligible_unpaid`), not every member of it.
+        indexes = [
+            models.Index(fields=["birth_date"], name="member_birth_date_idx"),
+            models.Index(fields=["disability"], name="member_disability_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
