@@ -91,6 +91,10 @@ def test_it_shows_the_fields_a_category_needs_and_keeps_what_was_typed(served, p
     expect(page.get_by_test_id("who")).to_have_text("lan")
     page.goto(f"/benefits/people/{served.ba.pk}/")
     page.get_by_test_id("add-entitlement").click()
+    try:
+        page.wait_for_selector("#id_category")
+    except Exception as error:  # what the page was instead of the form, to know why
+        raise AssertionError(f"{page.url}\n{page.inner_text('body')[:1500]}") from error
     rate, children = page.locator("[data-param=rate]"), page.locator("[data-param=children]")
     page.select_option("#id_category", str(invalid.pk))
     expect(rate).to_be_visible()
