@@ -36,7 +36,6 @@ records each member's relation to the head only):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from ansinh.households.models import Disability, HouseholdStatus, Member, Relati
 from ansinh.poverty.models import PovertyStatus
 
 from .models import Category, Entitlement, LineKind, Scheme
+from .months import month_end, month_of
 
 # The social pension replaces Decree 20 Art. 5(5)b and c from this month (Law 41/2024/QH15, in
 # force 1 Jul 2025; Decree 176/2025/NĐ-CP). The end of 5(5)b/c is provisional (benefits-sources §5).
@@ -147,14 +147,6 @@ class Finding:
 
 
 # --- Dates ----------------------------------------------------------------------------------
-
-
-def month_of(on: dt.date) -> dt.date:
-    return on.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

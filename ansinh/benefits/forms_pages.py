@@ -12,7 +12,6 @@ saves a rate on a social-assistance entitlement.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -25,8 +24,8 @@ from ansinh.geo.models import Unit
 from ansinh.households.forms import DayFirstDateField, commune_label
 
 from .models import Category, DossierKind, DossierStatus, LineKind, Martyr, Scheme, StopReason
+from .months import add_months, parse_month, this_month
 
-MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
 STATUS_ACTIVE, STATUS_STOPPED, STATUS_ALL = "active", "stopped", "all"
 
 # The parameters a category may take: (form field, the category flag that asks for it).
@@ -68,27 +67,6 @@ DOSSIER_STATUS_LABELS = {
     DossierStatus.DECIDED.value: pgettext_lazy("benefits", "decided"),
     DossierStatus.REFUSED.value: pgettext_lazy("benefits", "refused"),
 }
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """"2026-03" or "03/2026" -> 1 Mar 2026; None when it is not a month from 2000 to 2100."""
-    found = MONTH_RE.match(value or "")
-    if not found:
-        return None
-    year, month = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
-    y, m = int(year), int(month)
-    if not (2000 <= y <= 2100 and 1 <= m <= 12):
-        return None
-    return dt.date(y, m, 1)
-
-
-def this_month() -> dt.date:
-    return timezone.localdate().replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 class MonthInput(forms.TextInput):

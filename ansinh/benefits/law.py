@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ansinh.lib.vietnamese import format_number
+
 from .models import AmountRule, BaseKind, BaseLevel, Category, LineKind, TopUp
 
 BASE_LABELS: dict[str, str] = {
@@ -175,7 +177,7 @@ class Top:
 
 def money(value: int) -> str:
     """750000 -> "750.000"."""
-    return f"{value:,}".replace(",", ".")
+    return format_number(value)
 
 
 def coef_text(value: Decimal) -> str:

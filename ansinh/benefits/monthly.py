@@ -29,7 +29,8 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from .models import BaseLevel, Category, Entitlement, LineKind, Scheme
-from .services import _provinces, _vn_date, _vn_money, _vn_month, add_months, month_end, month_of
+from .months import add_months, month_end, month_of, months_between
+from .services import _provinces, _vn_date, _vn_money, _vn_month
 
 if TYPE_CHECKING:
     from ansinh.households.models import Member
@@ -387,14 +388,6 @@ def month_totals(entitlements: QuerySet[Entitlement], month: dt.date) -> dict[tu
         people[key].add(person)
         amounts[key] += amount
     return {key: (len(people[key]), amounts[key]) for key in amounts}
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    out, month = [], month_of(start)
-    while month <= month_of(end):
-        out.append(month)
-        month = add_months(month, 1)
-    return out
 
 
 def person_months(person: Member, start: dt.date, end: dt.date) -> list[tuple[dt.date, list[MonthLine]]]:

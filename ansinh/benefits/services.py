@@ -38,8 +38,10 @@ from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Member
+from ansinh.lib.vietnamese import format_number
 
 from . import access
+from .months import add_months, month_end, month_of
 from .models import (
     Category,
     Dossier,
@@ -145,19 +147,6 @@ def deadline_for(scheme: str, kind: str, received_on: dt.date) -> Deadline:
 # --- Months ---------------------------------------------------------------------------------
 
 
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return add_months(month_of(month), 1) - dt.timedelta(days=1)
-
-
 def _vn_month(month: dt.date) -> str:
     return f"{month.month:02d}/{month.year}"
 
@@ -167,7 +156,7 @@ def _vn_date(day: dt.date) -> str:
 
 
 def _vn_money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
+    return f"{format_number(amount)} đ"
 
 
 # --- Checks ---------------------------------------------------------------------------------

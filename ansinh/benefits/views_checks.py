@@ -22,7 +22,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -32,6 +31,7 @@ from ansinh.lib.vietnamese import sort_key
 
 from . import access, checks, indicators
 from .models import Scheme
+from .months import parse_month, this_month
 
 PAGE_SIZE = 100
 MILLION = 1_000_000
@@ -58,15 +58,9 @@ KIND_LABELS: dict[str, Any] = {
 }
 
 
-def parse_month(text: str | None) -> dt.date:
-    """"2025-11" → 1 Nov 2025; this month when empty or not a month."""
-    if text:
-        try:
-            year, month = (int(part) for part in text.strip().split("-"))
-            return dt.date(year, month, 1)
-        except ValueError:
-            pass
-    return timezone.localdate().replace(day=1)
+def month_asked(text: str | None) -> dt.date:
+    """The month of `?month=` ("2025-11"), this month when empty or not a month."""
+    return parse_month(text) or this_month()
 
 
 def _url(name: str, *args: Any) -> str | None:
@@ -120,7 +114,7 @@ def _list_page(request: HttpRequest, *, compute: Callable[[Unit, dt.date], list[
                title: str, url_name: str, template: str) -> HttpResponse:
     user = request_user(request)
     unit, provinces = _chosen_unit(request)
-    month = parse_month(request.GET.get("month"))
+    month = month_asked(request.GET.get("month"))
     context: dict[str, Any] = {"title": title, "unit": unit, "provinces": provinces, "month": month,
                                "month_value": f"{month:%Y-%m}", "url_name": url_name}
     if unit is None:
@@ -204,7 +198,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     with the total, and people with meritorious service by category; each figure links to the
     entitlements behind it."""
     unit, provinces = _chosen_unit(request)
-    month = parse_month(request.GET.get("month"))
+    month = month_asked(request.GET.get("month"))
     context: dict[str, Any] = {"unit": unit, "provinces": provinces, "month": month, "month_value": f"{month:%Y-%m}"}
     if unit is None:
         return render(request, "benefits/checks/figures.html", context)
