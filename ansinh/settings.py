@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "ansinh.plans",
     "ansinh.workdays",
     "ansinh.benefits",
+    "ansinh.payments",
+    "ansinh.dedup",
     "ansinh.web",
     "ansinh.api",
     "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left

@@ -220,6 +220,29 @@ class AuditAction(models.TextChoices):
     PROPOSAL_CREATE = "benefit_proposal.create", pgettext_lazy("audit action", "Propose death benefit")
     PROPOSAL_CONFIRM = "benefit_proposal.confirm", pgettext_lazy("audit action", "Confirm death benefit")
     PROPOSAL_DISMISS = "benefit_proposal.dismiss", pgettext_lazy("audit action", "Dismiss death benefit")
+    # Payrolls, packages, payment results, suspensions (payments.services).
+    PAYROLL_COMPUTE = "payroll.compute", pgettext_lazy("audit action", "Compute payroll")
+    PAYROLL_APPROVE = "payroll.approve", pgettext_lazy("audit action", "Approve payroll")
+    PAYROLL_SEND = "payroll.send", pgettext_lazy("audit action", "Send payroll to the paying agent")
+    PAYROLL_RECONCILE = "payroll.reconcile", pgettext_lazy("audit action", "Reconcile payroll")
+    PAYROLL_EXPORT = "payroll.export", pgettext_lazy("audit action", "Export payroll list")
+    PAYMENT_METHOD_UPDATE = "payment_method.update", pgettext_lazy("audit action", "Change payment method")
+    PAYMENT_RESULTS_IMPORT = "payment_results.import", pgettext_lazy("audit action", "Import payment results")
+    SUSPENSION_PROPOSE = "suspension.propose", pgettext_lazy("audit action", "Propose suspension")
+    SUSPENSION_CONFIRM = "suspension.confirm", pgettext_lazy("audit action", "Confirm suspension")
+    SUSPENSION_DISMISS = "suspension.dismiss", pgettext_lazy("audit action", "Dismiss suspension")
+    PACKAGE_CREATE = "package.create", pgettext_lazy("audit action", "Create support package")
+    PACKAGE_UPDATE = "package.update", pgettext_lazy("audit action", "Edit support package")
+    PACKAGE_FREEZE = "package.freeze", pgettext_lazy("audit action", "Freeze package list")
+    PACKAGE_EXPORT = "package.export", pgettext_lazy("audit action", "Export package list")
+    # Duplicate people (dedup.services).
+    DEDUP_RUN = "dedup.run", pgettext_lazy("audit action", "Search for duplicate people")
+    DEDUP_MODEL_TRAIN = "dedup.model.train", pgettext_lazy("audit action", "Train linkage model")
+    DUPLICATE_MERGE = "duplicate.merge", pgettext_lazy("audit action", "Merge duplicate records")
+    DUPLICATE_LINK = "duplicate.link", pgettext_lazy("audit action", "Link records of one person")
+    DUPLICATE_DISMISS = "duplicate.dismiss", pgettext_lazy("audit action", "Dismiss possible duplicate")
+    DUPLICATE_SAVED_ANYWAY = "duplicate.saved_anyway", pgettext_lazy("audit action",
+                                                                     "Save despite a possible duplicate")
 
 
 # Values written before the choices existed, shown (and filtered) as the choice they became.
