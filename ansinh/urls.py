@@ -17,6 +17,8 @@ urlpatterns = [
     path("plans/", include("ansinh.plans.urls")),
     path("calendar/", include("ansinh.workdays.urls")),
     path("benefits/", include("ansinh.benefits.urls")),
+    path("payments/", include("ansinh.payments.urls")),
+    path("duplicates/", include("ansinh.dedup.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("jobs/", include("ansinh.jobs.urls")),
     path("api/v1/", include("ansinh.api.urls")),

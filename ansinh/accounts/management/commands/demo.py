@@ -61,6 +61,9 @@ class Command(BaseCommand):
         plans = sub.add_parser("plans", help="The example plans of examples/ (the Trà Vinh Q1 2020 form approved) "
                                              "and a 2025 plan of the province with commune forms in every state.")
         plans.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        payments = sub.add_parser("payments", help="Payrolls of the demo province's recent months (approved, sent, "
+                                                   "reconciled) and its one-off packages.")
+        payments.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -73,6 +76,8 @@ class Command(BaseCommand):
             self.rounds(province=options["province"], year=options["year"])
         elif options["action"] == "plans":
             self.plans(province=options["province"])
+        elif options["action"] == "payments":
+            self.payments(province=options["province"])
         else:
             self.setup()
 
@@ -137,5 +142,16 @@ class Command(BaseCommand):
             raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
         try:
             demo_plans(province=unit, write=self.stdout.write)
+        except ValidationError as error:
+            raise CommandError(_messages(error)) from error
+
+    def payments(self, *, province: str) -> None:
+        from ansinh.payments.demo import demo_payments
+
+        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
+        if unit is None:
+            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
+        try:
+            demo_payments(province=unit, write=self.stdout.write)
         except ValidationError as error:
             raise CommandError(_messages(error)) from error

@@ -1,0 +1,11 @@
+"""The demo's payroll (the payroll lane replaces this placeholder)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ansinh.geo.models import Unit
+
+
+def generate(*, province: Unit, write: Callable[[str], None]) -> None:
+    write("(payroll: not generated yet)")

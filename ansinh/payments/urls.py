@@ -1,0 +1,9 @@
+"""The pages of payrolls, lists, results and packages: each part keeps its own URL module."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ansinh.payments.urls_payroll")),
+    path("", include("ansinh.payments.urls_settle")),
+    path("packages/", include("ansinh.payments.urls_packages")),
+]
