@@ -281,7 +281,8 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     carried_ids = set(others.filter(carried_from__isnull=False).values_list("carried_from_id", flat=True))
     to_carry = [row for row in others.filter(
         status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
-        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__lte=month).values_list(
+        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__gte=window,
+        for_month__lte=month).values_list(
         "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
         "commune_id") if row[0] not in carried_ids]
     rest_of: dict[int, int] = {}
@@ -457,16 +458,18 @@ def _write(*, commune: Unit, month: dt.date, field: str, sequence: int, lines: l
 
 def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int, int | None],
                                                                           dict[int, tuple[str, str]]]:
-    """The hamlet of each person's household and her paying channel (read by commune, set-based)."""
+    """The hamlet of each person's household (read through the communes' entitlements: the people
+    paid, not the whole register) and her paying channel."""
     from ansinh.households.models import Member
 
     hamlets: dict[int, int | None] = {}
     if persons:
-        rows = Member.objects.filter(household__commune_id__in=commune_ids).values_list("pk", "household__hamlet_id")
+        rows = Entitlement.objects.filter(commune_id__in=commune_ids).values_list(
+            "person_id", "person__household__hamlet_id")
         hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
-        missing = persons - hamlets.keys()
-        if missing:  # moved households: read them by id
-            hamlets.update(Member.objects.filter(pk__in=missing).values_list("pk", "household__hamlet_id"))
+        missing = sorted(persons - hamlets.keys())
+        for chunk in _chunks(missing, 500) if missing else []:  # moved since: read them by id
+            hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
     methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
         person__household__commune_id__in=commune_ids).values_list("person_id", "channel", "account_number")}
     return hamlets, methods
