@@ -262,18 +262,20 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             back = max(min(window, start), add_months(month, -LONGEST_BACK))
             end = last_back if stop is None else min(last_back, add_months(stop, -1))
             months_of[(person, scheme)].update(_months(max(start, back), end))
-    late_bases = [valid_from for kind, valid_from, decided_on in BaseLevel.objects.filter(
+    # A base level applied back by a later text: the months booked from payrolls computed before
+    # the text was issued were paid at the old level.
+    late_bases = [(valid_from, decided_on) for kind, valid_from, decided_on in BaseLevel.objects.filter(
         decided_on__isnull=False, decided_on__gte=window, decided_on__lte=timezone.localdate()).values_list(
         "kind", "valid_from", "decided_on")
         if decided_on and month_of(decided_on) > month_of(valid_from)
         and set(BASE_SCHEMES.get(kind, ())) & set(schemes)]  # type: ignore[call-overload]
     others = PayrollLine.objects.filter(commune_id__in=commune_ids, scheme__in=schemes).exclude(
         payroll_id__in=exclude_payrolls)
-    if late_bases:  # a base level applied back: every month booked since it took effect
-        since = max(month_of(min(late_bases)), window)
+    for valid_from, decided_on in late_bases:
+        issued = timezone.make_aware(dt.datetime.combine(decided_on, dt.time.min))
         for person, scheme, m, commune in others.filter(
-                for_month__gte=since, for_month__lte=last_back, kind__in=BOOKED_KINDS).values_list(
-                "person_id", "scheme", "for_month", "commune_id").distinct():
+                for_month__gte=max(month_of(valid_from), window), for_month__lte=last_back, kind__in=BOOKED_KINDS,
+                payroll__computed_at__lt=issued).values_list("person_id", "scheme", "for_month", "commune_id"):
             months_of[(person, scheme)].add(m)
             commune_of.setdefault(person, commune)
 
@@ -293,10 +295,12 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     booked_any: set[tuple[int, str, dt.date]] = set()
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
-    for chunk in (_chunks(candidates, 500) if not late_bases else [None]):
+    for chunk in (_chunks(candidates, 500) if len(candidates) <= 20_000 else [None]):
         rows = others.filter(for_month__gte=earliest, for_month__lte=month)
         if chunk is not None:
             rows = rows.filter(person_id__in=chunk)
+        elif not candidates:
+            break
         for pk, person, scheme, for_month, kind, amount, status, paid_amount in rows.values_list(
                 "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount"):
             key = (person, scheme, for_month)
