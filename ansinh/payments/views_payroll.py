@@ -204,6 +204,8 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
                    .order_by("sort_key"))
     may_prepare = access.may_prepare_payroll(user, payroll.commune, payroll.field)
     job = payroll_run_job(payroll.commune, payroll.month)
+    if job is None and (province := payroll.commune.province()) is not None:
+        job = payroll_run_job(province, payroll.month)  # a run of the whole province
     context = {
         "payroll": payroll, "page": page, "errors": errors, "hamlets": hamlets, "hamlet_id": hamlet_id, "kind": kind,
         "status": status, "q": q, "kinds": PayLineKind.choices, "statuses": PayStatus.choices, "shown": shown,

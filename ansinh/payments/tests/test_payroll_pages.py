@@ -124,3 +124,14 @@ def test_it_masks_accounts_for_readers_and_audits_changes(who, people):  # type:
 
 def test_it_shows_the_nav_entry(who, people):  # type: ignore[no-untyped-def]
     assert 'data-testid="nav-payrolls"' in text(as_(who.lan).get(reverse("payroll-list")))
+
+
+def test_it_writes_no_id_with_a_thousands_separator() -> None:
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    bare = re.compile(r"\{\{ *[a-z_.]*(?:pk|_id|\.id|sequence|version) *\}\}")
+    found = [f"{path.name}:{n}" for path in sorted(templates.rglob("payroll*.html"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
+    assert not found, found
