@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
@@ -64,8 +64,10 @@ BASE_SCHEMES = {
 CARRY_BASIS = "Khoản 4 Điều 34 Nghị định 20/2021/NĐ-CP; khoản 3 Điều 8 Thông tư 44/2022/TT-BTC"
 RECOVERY_BASIS = ""
 LINE_COLUMNS = ("payroll_id", "person_id", "scheme", "for_month", "kind", "amount", "rule", "legal_basis",
-                "provisional", "entitlement_id", "commune_id", "hamlet_id", "channel", "account_number",
-                "carried_from_id", "status", "paid_to", "reason")
+                "provisional", "entitlement_id", "hamlet_id", "channel", "account_number", "carried_from_id",
+                "commune_id", "status", "paid_to", "reason")
+COMPARED = ("person_id", "scheme", "for_month", "kind", "amount", "rule", "legal_basis", "provisional",
+            "entitlement_id", "hamlet_id", "channel", "account_number", "carried_from_id")
 
 
 class PayrollLocked(ValidationError):
@@ -244,9 +246,11 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                 .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
                              "decision_date", "stop_reason", "stop_note", "person__died_on"))
     months_of: dict[tuple[int, str], set[dt.date]] = defaultdict(set)  # (person, scheme) → months to check
+    must_check: set[tuple[int, str, dt.date]] = set()  # stops, deaths, base levels: checked whatever was booked
     commune_of: dict[int, int] = {}
     decided: dict[tuple[int, str], list[tuple[dt.date, dt.date, dt.date | None]]] = defaultdict(list)
     stops: dict[tuple[int, str], tuple[dt.date, str]] = {}
+    decided_late: dict[tuple[int, str, dt.date], dt.date] = {}  # months looked at for a decision: its date
     for person, commune, scheme, start, stop, decision_date, reason, note, died in ents:
         commune_of.setdefault(person, commune)
         decided[(person, scheme)].append((start, decision_date, stop))
@@ -258,10 +262,17 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             stops[(person, scheme)] = (stop, note or reason)
             for m in _months(max(stop, window), last_back):
                 months_of[(person, scheme)].add(m)
+                must_check.add((person, scheme, m))
         if decision_date >= window and start <= last_back:
             back = max(min(window, start), add_months(month, -LONGEST_BACK))
             end = last_back if stop is None else min(last_back, add_months(stop, -1))
-            months_of[(person, scheme)].update(_months(max(start, back), end))
+            # Only the months whose list had left when the decision was taken.
+            late = [m for m in _months(max(start, back), end) if decision_date > _list_left(m)]
+            if late:
+                months_of[(person, scheme)].update(late)
+                for m in late:
+                    decided_late[(person, scheme, m)] = max(decided_late.get((person, scheme, m), decision_date),
+                                                           decision_date)
     # A base level applied back by a later text: the months booked from payrolls computed before
     # the text was issued were paid at the old level.
     late_bases = [(valid_from, decided_on) for kind, valid_from, decided_on in BaseLevel.objects.filter(
@@ -277,6 +288,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                 for_month__gte=max(month_of(valid_from), window), for_month__lte=last_back, kind__in=BOOKED_KINDS,
                 payroll__computed_at__lt=issued).values_list("person_id", "scheme", "for_month", "commune_id"):
             months_of[(person, scheme)].add(m)
+            must_check.add((person, scheme, m))
             commune_of.setdefault(person, commune)
 
     # 3. What other payrolls booked: the carries not done yet, and the candidates' months.
@@ -293,6 +305,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
         commune_of.setdefault(person, commune)
     booked: dict[tuple[int, str, dt.date], int] = defaultdict(int)
     booked_any: set[tuple[int, str, dt.date]] = set()
+    booked_on: dict[tuple[int, str, dt.date], dt.date] = {}  # the day the latest payroll booking it was computed
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
     for chunk in (_chunks(candidates, 500) if len(candidates) <= 20_000 else [None]):
@@ -301,9 +314,14 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             rows = rows.filter(person_id__in=chunk)
         elif not candidates:
             break
-        for pk, person, scheme, for_month, kind, amount, status, paid_amount in rows.values_list(
-                "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount"):
+        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at in rows.values_list(
+                "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount",
+                "payroll__computed_at"):
             key = (person, scheme, for_month)
+            if computed_at is not None and kind != PayLineKind.RECOVERY:
+                day = timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date()
+                if day > booked_on.get(key, dt.date.min):
+                    booked_on[key] = day
             # What reached her, and what is still to reach her (carried forward)
             booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
             if kind != PayLineKind.RECOVERY:
@@ -316,6 +334,24 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
         Payroll.objects.filter(commune_id__in=commune_ids, field=field).exclude(state=PayrollState.DRAFT)
         .exclude(pk__in=exclude_payrolls).values("commune_id").annotate(first=Min("month"))
         .values_list("commune_id", "first"))
+    # A month looked at only for a decision is settled when a payroll computed after the decision
+    # booked it (in the system), or when it was paid outside the system after the decision.
+    for (person, scheme), months in months_of.items():
+        home = commune_of.get(person)
+        for m in list(months):
+            key = (person, scheme, m)
+            if key in must_check:
+                if key not in booked_any and key not in decided_late:
+                    months.discard(m)  # nothing booked: nothing to recover
+                continue
+            if key not in decided_late:
+                continue
+            d = decided_late[key]
+            if m in history.get(home, set()) if home is not None else False:
+                if booked_on.get(key, dt.date.min) > d:
+                    months.discard(m)
+            elif d <= _list_left(first_paid.get(home, month) if home is not None else month):
+                months.discard(m)
 
     # 4. What those months owe now: one `month_lines` per month for everyone to look at.
     by_month: dict[dt.date, set[int]] = defaultdict(set)
@@ -323,31 +359,28 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
         for m in months:
             by_month[m].add(person)
     owed: dict[tuple[int, str, dt.date], list[Any]] = {}
-    for m, persons in sorted(by_month.items()):
-        qs = Entitlement.objects.filter(person_id__in=persons, scheme__in=schemes)
-        for month_line in month_lines(qs, m):
-            line = month_line
-            if not line.paid or not line.amount or m not in months_of.get((line.person_id, line.scheme), ()):
+    for m, line in _earlier_lines(by_month, schemes):
+        if not line.paid or not line.amount or m not in months_of.get((line.person_id, line.scheme), ()):
+            continue
+        key = (line.person_id, line.scheme, m)
+        commune = commune_of.get(line.person_id, line.commune_id)
+        if m not in history.get(commune, set()):
+            # A month the system did not pay: owed only when the decision came after its list
+            # left (before the 25th of the month before: Decree 20/2021 Art. 34(4)) and after the
+            # last list paid outside the system left.
+            outside = _list_left(first_paid.get(commune, month))
+            if not any(d > _list_left(m) and d > outside
+                       for start, d, stop in decided.get((line.person_id, line.scheme), [])
+                       if start <= m and (stop is None or stop > m)):
                 continue
-            key = (line.person_id, line.scheme, m)
-            commune = commune_of.get(line.person_id, line.commune_id)
-            if m not in history.get(commune, set()):
-                # A month the system did not pay: owed only when the decision came after its list
-                # left (before the 25th of the month before: Decree 20/2021 Art. 34(4)) and after the
-                # last list paid outside the system left.
-                outside = _list_left(first_paid.get(commune, month))
-                if not any(d > _list_left(m) and d > outside
-                           for start, d, stop in decided.get((line.person_id, line.scheme), [])
-                           if start <= m and (stop is None or stop > m)):
-                    continue
-            found = owed.get(key)
-            if found is None:
-                owed[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
-            else:
-                found[0] += line.amount
-                found[1].append(line.text)
-                found[2].append(line.legal_basis)
-                found[3] = found[3] or line.provisional
+        found = owed.get(key)
+        if found is None:
+            owed[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
+        else:
+            found[0] += line.amount
+            found[1].append(line.text)
+            found[2].append(line.legal_basis)
+            found[3] = found[3] or line.provisional
 
     # 5. Carries (not to someone no longer owed them), then arrears and recoveries.
     carry_keys: set[tuple[int, str, dt.date]] = set()
@@ -389,6 +422,26 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     return _Plan(lines=plan)
 
 
+def _earlier_lines(by_month: dict[dt.date, set[int]], schemes: tuple[str, ...]) -> Iterator[tuple[dt.date, Any]]:
+    """The lines of the months to look at again, for the people to look at: their entitlements read
+    once for the whole range (`benefits.monthly`'s loader and pricer, as `person_months` does),
+    then priced month by month."""
+    from ansinh.benefits.monthly import _lines_of, _load
+
+    if not by_month:
+        return
+    persons = sorted(set().union(*by_month.values()))
+    first, last = min(by_month), max(by_month)
+    for chunk in _chunks(persons, 10_000):
+        rows, books = _load(Entitlement.objects.filter(person_id__in=chunk, scheme__in=schemes), first, last)
+        wanted = set(chunk)
+        for m in sorted(by_month):
+            if not by_month[m] & wanted:
+                continue
+            for line in _lines_of(rows, m, books):
+                yield m, line
+
+
 def _list_left(m: dt.date) -> dt.date:
     """The day a month's list and funds leave for the paying agent at the latest (the 24th of the
     month before: "trước ngày 25 hằng tháng")."""
@@ -410,12 +463,24 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def _lock(commune: Unit, month: dt.date, field: str, sequence: int) -> Payroll:
-    """The payroll row, created if needed, locked until the transaction ends (two runs: one row)."""
+class _Stale(Exception):
+    """Another run created the payroll after this run read the register: plan it again."""
+
+    def __init__(self, payroll_id: int) -> None:
+        super().__init__(payroll_id)
+        self.payroll_id = payroll_id
+
+
+def _lock(commune: Unit, month: dt.date, field: str, sequence: int, known: set[int]) -> Payroll:
+    """The payroll row, created if needed, locked until the transaction ends (two runs: one row).
+    Raises _Stale when the row exists but was not known when the lines were planned (its lines,
+    written by another run meanwhile, were read as another payroll's)."""
     for _attempt in range(5):
         found = (Payroll.objects.select_for_update()
                  .filter(commune=commune, month=month, field=field, sequence=sequence).first())
         if found is not None:
+            if found.pk not in known:
+                raise _Stale(found.pk)
             return found
         try:
             with transaction.atomic():
@@ -432,28 +497,40 @@ def _locked_message(payroll: Payroll) -> str:
 
 
 def _write(*, commune: Unit, month: dt.date, field: str, sequence: int, lines: list[_Line], actor: Actor,
-           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]]) -> Payroll:
+           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]], known: set[int]) -> Payroll:
     with transaction.atomic():
-        payroll = _lock(commune, month, field, sequence)
+        payroll = _lock(commune, month, field, sequence, known)
         if payroll.state != PayrollState.DRAFT:
             raise PayrollLocked(_locked_message(payroll))
         before = {"lines": payroll.lines_count, "total": payroll.total, "recovery_total": payroll.recovery_total}
-        PayrollLine.objects.filter(payroll=payroll).delete()
+        # Recomputed in place: the draft's lines that did not change stay, the others are deleted
+        # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
+        # payrolls are carried, so a plain DELETE, without the collector reading them first).
+        existing: dict[tuple[Any, ...], int] = {}
+        for pk, *values in PayrollLine.objects.filter(payroll=payroll).values_list("pk", *COMPARED):
+            existing[tuple(values)] = pk
         rows = []
         for line in lines:
             channel, account = methods.get(line.person, (Channel.POST, ""))
-            rows.append((payroll.pk, line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule,
-                         line.legal_basis, line.provisional, line.entitlement, commune.pk,
-                         hamlets.get(line.person), channel, account, line.carried_from, PayStatus.PENDING, "", ""))
+            compared = (line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule, line.legal_basis,
+                        line.provisional, line.entitlement, hamlets.get(line.person), channel, account,
+                        line.carried_from)
+            if existing.pop(compared, None) is None:
+                rows.append((payroll.pk, *compared, commune.pk, PayStatus.PENDING, "", ""))
+        gone = sorted(existing.values())
+        for chunk in _chunks(gone, 500) if gone else []:
+            stale = PayrollLine.objects.filter(pk__in=chunk)
+            stale._raw_delete(stale.db)
         insert_rows(PayrollLine, LINE_COLUMNS, rows)
         total = sum(line.amount for line in lines if line.amount > 0)
         recovery = -sum(line.amount for line in lines if line.amount < 0)
         people = len({line.person for line in lines})
         now = timezone.now()
-        Payroll.objects.filter(pk=payroll.pk).update(
-            lines_count=len(lines), people_count=people, total=total, recovery_total=recovery, computed_at=now,
-            computed_by=actor.user, version=payroll.version + 1, updated_at=now)
-        payroll.refresh_from_db()
+        values = {"lines_count": len(lines), "people_count": people, "total": total, "recovery_total": recovery,
+                  "computed_at": now, "computed_by": actor.user, "version": payroll.version + 1, "updated_at": now}
+        Payroll.objects.filter(pk=payroll.pk).update(**values)
+        for name, value in values.items():
+            setattr(payroll, name, value)
         audit.record(actor=actor, action=AuditAction.PAYROLL_COMPUTE, obj=payroll, unit=commune, before=before,
                      after={"month": month.isoformat(), "field": field, "sequence": sequence, "lines": len(lines),
                             "people": people, "total": total, "recovery_total": recovery})
@@ -534,11 +611,22 @@ def _run(*, communes: list[Unit], month: dt.date, field: str, actor: Actor, sequ
                 if progress is not None:
                     progress(done, total)
                 continue  # nobody to pay here: no empty payroll
-            try:
-                written.append(_write(commune=commune, month=month, field=field, sequence=seq_of[commune.pk],
-                                      lines=lines, actor=actor, hamlets=hamlets, methods=methods))
-            except PayrollLocked as error:  # approved by someone between the read and the write
-                refused.append(error.messages[0])
+            known = set(exclude)
+            for _attempt in range(3):
+                try:
+                    written.append(_write(commune=commune, month=month, field=field, sequence=seq_of[commune.pk],
+                                          lines=lines, actor=actor, hamlets=hamlets, methods=methods, known=known))
+                    break
+                except PayrollLocked as error:  # approved by someone between the read and the write
+                    refused.append(error.messages[0])
+                    break
+                except _Stale as stale:  # created by another run meanwhile: plan this commune again
+                    known.add(stale.payroll_id)
+                    again = _plan(commune_ids=[commune.pk], month=month, field=field,
+                                  follow_up=follow_up or seq_of[commune.pk] > 1, exclude_payrolls=known)
+                    lines = again.lines.get(commune.pk, [])
+                    more_hamlets, more_methods = _register_facts([commune.pk], {line.person for line in lines})
+                    hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
             if progress is not None:
                 progress(done, total)
     return written, refused
