@@ -1,0 +1,676 @@
+"""The monthly payroll of a commune and field, computed set-based from the entitlements.
+
+A payroll of month M holds, per person and scheme:
+- MONTH: the month's allowance — the paid lines of `benefits.monthly.month_lines` for M, added up,
+  with their rules and legal bases joined; a person confirmed as the same as another record
+  (`dedup.identity.one_per_person`) is paid once;
+- CARRIED: amounts of earlier payrolls (sent or reconciled) the paying agent reported as not
+  collected (`not_paid`, or the rest of `partly`), not carried yet (Decree 20/2021 Art. 34(4),
+  Circular 44/2022/TT-BTC Art. 8(3): "số kinh phí còn lại chưa chi trả tháng trước");
+- ARREARS (truy lĩnh): for earlier months, what the entitlements owe now minus what payrolls
+  already booked for that person, scheme and month — a decision back-dated, a base level applied
+  back by a later text;
+- RECOVERY (thu hồi, negative): what payrolls paid for months the entitlements no longer pay — a
+  death recorded after the month's list had left.
+
+Only a few people have earlier months to look at (decisions of the last twelve months, stops,
+deaths, base levels applied back): their months are recomputed with the same `month_lines`, once
+per month for all of them; everyone else costs the month's own computation. A month counts when
+the commune's payroll of that field holds it (the system paid it); before the system's first
+payroll, only the months before a decision was taken count (nothing was paid for them).
+
+Writing is one transaction per commune and field: the payroll row is created (or found) and
+locked, its lines are deleted and inserted anew in bulk, its control totals set — two runs at the
+same time leave one payroll (a unique constraint, the retry of an IntegrityError, and the lock),
+and a run that dies leaves the payroll as it was. Only a draft changes: an approved payroll is
+corrected by a follow-up (`follow_up`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
+from ansinh.accounts.models import AuditAction
+from ansinh.benefits.models import FIELD_SCHEMES, BaseKind, BaseLevel, Entitlement, Scheme
+from ansinh.benefits.monthly import month_lines
+from ansinh.benefits.months import add_months, month_of
+from ansinh.geo.models import Level, Unit
+from ansinh.lib.bulk import insert_rows
+from ansinh.lib.vietnamese import format_number
+
+from . import access
+from .models import Channel, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine, PayrollState, PayStatus
+
+WINDOW_MONTHS = 12     # arrears and recoveries look this far back …
+LONGEST_BACK = 60      # … and back to a late decision's first month, at most five years
+BOOKED_KINDS = (PayLineKind.MONTH, PayLineKind.ARREARS, PayLineKind.CARRIED)
+BASE_SCHEMES = {
+    BaseKind.SA_BASE: (Scheme.SOCIAL_ASSISTANCE,),
+    BaseKind.SOCIAL_PENSION: (Scheme.SOCIAL_PENSION,),
+    BaseKind.MERIT_BASE: (Scheme.MERITORIOUS,),
+    BaseKind.BASE_SALARY: (Scheme.MERITORIOUS,),
+}
+CARRY_BASIS = "Khoản 4 Điều 34 Nghị định 20/2021/NĐ-CP; khoản 3 Điều 8 Thông tư 44/2022/TT-BTC"
+RECOVERY_BASIS = ""
+LINE_COLUMNS = ("payroll_id", "person_id", "scheme", "for_month", "kind", "amount", "rule", "legal_basis",
+                "provisional", "entitlement_id", "commune_id", "hamlet_id", "channel", "account_number",
+                "carried_from_id", "status", "paid_to", "reason")
+
+
+class PayrollLocked(ValidationError):
+    """The payroll is approved, sent or reconciled: it never changes (a follow-up corrects it)."""
+
+
+@dataclass
+class RunResult:
+    lines: int = 0
+    people: int = 0
+    total: int = 0
+    payrolls: list[int] = dc_field(default_factory=list)
+    refused: list[str] = dc_field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    person: int
+    scheme: str
+    for_month: dt.date
+    kind: str
+    amount: int
+    rule: str = ""
+    legal_basis: str = ""
+    provisional: bool = False
+    entitlement: int | None = None
+    carried_from: int | None = None
+
+
+def _vn_month(month: dt.date) -> str:
+    return f"{month.month:02d}/{month.year}"
+
+
+def _money(amount: int) -> str:
+    return f"{format_number(amount)} đồng"
+
+
+def _join(parts: Iterable[str], limit: int) -> str:
+    seen: list[str] = []
+    for part in parts:
+        if part and part not in seen:
+            seen.append(part)
+    text = "; ".join(seen)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def communes_of(unit: Unit) -> list[Unit]:
+    """The communes a run covers: the unit itself, or the communes under it, in force today."""
+    if unit.level == Level.COMMUNE:
+        return [unit]
+    if unit.level == Level.HAMLET:
+        raise ValidationError("Chỉ lập bảng chi trả cho xã, phường hoặc cho cả tỉnh; không lập cho thôn, ấp.")
+    return list(Unit.objects.descendants_of(unit).filter(level=Level.COMMUNE).on(timezone.localdate())
+                .order_by("sort_key", "pk"))
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Month:
+    """What the month's entitlements pay, per commune: {(person, scheme): [amount, texts, bases,
+    provisional, entitlement]}."""
+
+    by_commune: dict[int, dict[tuple[int, str], list[Any]]]
+
+
+def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date) -> _Month:
+    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    qs = Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
+    for line in month_lines(qs, month):
+        if not line.paid or not line.amount:
+            continue
+        key = (line.person_id, line.scheme)
+        found = out[line.commune_id].get(key)
+        if found is None:
+            out[line.commune_id][key] = [line.amount, [line.text], [line.legal_basis], line.provisional,
+                                        line.entitlement_id]
+        else:
+            found[0] += line.amount
+            found[1].append(line.text)
+            found[2].append(line.legal_basis)
+            found[3] = found[3] or line.provisional
+    return _Month(by_commune=out)
+
+
+def _money_of(kind: str, status: str, amount: int, paid_amount: int | None) -> int:
+    """What a line put in the person's hands (a recovery: what it takes back)."""
+    if kind == PayLineKind.RECOVERY:
+        return amount
+    if status == PayStatus.NOT_PAID:
+        return 0
+    if status == PayStatus.PARTLY:
+        return paid_amount or 0
+    if status == PayStatus.PAID and paid_amount is not None:
+        return paid_amount
+    return amount
+
+
+def _one_per_person(month: _Month, schemes: tuple[str, ...], on: dt.date) -> None:
+    """Records confirmed as one person: the month is paid to one of them (the group's lowest id
+    paying that scheme this month, wherever it lives)."""
+    from ansinh.dedup.identity import SAME, one_per_person
+    from ansinh.dedup.models import DuplicatePair
+
+    linked: set[int] = set()
+    for left, right in DuplicatePair.objects.filter(status__in=SAME).values_list("left_id", "right_id"):
+        linked.update((left, right))
+    if not linked:
+        return
+    here = {person for lines in month.by_commune.values() for person, _s in lines if person in linked}
+    if not here:
+        return
+    roots = one_per_person(here)
+    groups: dict[int, set[int]] = defaultdict(set)
+    for person, root in roots.items():
+        groups[root].add(person)
+    members_all = {pk for pk, root in one_per_person(linked).items() if root in groups} | set(groups)
+    paying = set(Entitlement.objects.filter(person_id__in=members_all, scheme__in=schemes, start_month__lte=on)
+                 .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=on))
+                 .values_list("person_id", "scheme"))
+    all_roots = one_per_person(members_all)
+    for lines in month.by_commune.values():
+        for person, scheme in list(lines):
+            if person not in roots:
+                continue
+            root = roots[person]
+            payers = sorted(pk for pk, r in all_roots.items() if r == root and (pk, scheme) in paying)
+            if payers and payers[0] != person:
+                del lines[(person, scheme)]
+
+
+@dataclass
+class _Plan:
+    """The lines of each commune's payroll, computed before anything is written."""
+
+    lines: dict[int, list[_Line]]
+
+
+def _history_months(commune_ids: list[int], field: str, since: dt.date, until: dt.date,
+                    exclude: set[int]) -> dict[int, set[dt.date]]:
+    """Per commune, the months the system paid (a payroll of the field not a draft)."""
+    out: dict[int, set[dt.date]] = defaultdict(set)
+    rows = (Payroll.objects.filter(commune_id__in=commune_ids, field=field, month__gte=since, month__lte=until)
+            .exclude(state=PayrollState.DRAFT).exclude(pk__in=exclude).values_list("commune_id", "month"))
+    for commune, month in rows:
+        out[commune].add(month)
+    return out
+
+
+def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool,
+          exclude_payrolls: set[int]) -> _Plan:
+    schemes = tuple(str(s) for s in FIELD_SCHEMES[field])  # type: ignore[index]
+    window = add_months(month, -WINDOW_MONTHS)
+    last_back = month if follow_up else add_months(month, -1)
+    plan: dict[int, list[_Line]] = defaultdict(list)
+
+    # 1. The month's allowance.
+    current = _month_part(commune_ids, schemes, month)
+    _one_per_person(current, schemes, month)
+    # Paid once: a MONTH line of this month on another payroll (a follow-up, another commune's).
+    already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
+                                             scheme__in=schemes).exclude(payroll_id__in=exclude_payrolls)
+                  .values_list("person_id", "scheme"))
+    for commune, lines in current.by_commune.items():
+        for (person, scheme), (amount, texts, bases, provisional, entitlement) in lines.items():
+            if (person, scheme) in already:
+                continue
+            plan[commune].append(_Line(person, scheme, month, PayLineKind.MONTH, amount,
+                                       _join(texts, 500), _join(bases, 300), provisional, entitlement))
+
+    # 2. Who is to be looked at again, and which months.
+    ents = list(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
+                .filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)
+                        | Q(person__died_on__gte=add_months(window, -1)))
+                .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
+                             "decision_date", "stop_reason", "stop_note", "person__died_on"))
+    months_of: dict[tuple[int, str], set[dt.date]] = defaultdict(set)  # (person, scheme) → months to check
+    commune_of: dict[int, int] = {}
+    decided: dict[tuple[int, str], list[tuple[dt.date, dt.date, dt.date | None]]] = defaultdict(list)
+    stops: dict[tuple[int, str], tuple[dt.date, str]] = {}
+    for person, commune, scheme, start, stop, decision_date, reason, note, died in ents:
+        commune_of.setdefault(person, commune)
+        decided[(person, scheme)].append((start, decision_date, stop))
+        if died is not None:  # the months after the month of death, whatever the entitlement says
+            after = add_months(month_of(died), 1)
+            if stop is None or after < stop:
+                stop, note = after, f"mất ngày {died.day:02d}/{died.month:02d}/{died.year}"
+        if stop is not None and stop <= last_back:
+            stops[(person, scheme)] = (stop, note or reason)
+            for m in _months(max(stop, window), last_back):
+                months_of[(person, scheme)].add(m)
+        if decision_date >= window and start <= last_back:
+            back = max(min(window, start), add_months(month, -LONGEST_BACK))
+            end = last_back if stop is None else min(last_back, add_months(stop, -1))
+            months_of[(person, scheme)].update(_months(max(start, back), end))
+    late_bases = [valid_from for kind, valid_from, decided_on in BaseLevel.objects.filter(
+        decided_on__isnull=False, decided_on__gte=window, decided_on__lte=timezone.localdate()).values_list(
+        "kind", "valid_from", "decided_on")
+        if decided_on and month_of(decided_on) > month_of(valid_from)
+        and set(BASE_SCHEMES.get(kind, ())) & set(schemes)]  # type: ignore[call-overload]
+    others = PayrollLine.objects.filter(commune_id__in=commune_ids, scheme__in=schemes).exclude(
+        payroll_id__in=exclude_payrolls)
+    if late_bases:  # a base level applied back: every month booked since it took effect
+        since = max(month_of(min(late_bases)), window)
+        for person, scheme, m, commune in others.filter(
+                for_month__gte=since, for_month__lte=last_back, kind__in=BOOKED_KINDS).values_list(
+                "person_id", "scheme", "for_month", "commune_id").distinct():
+            months_of[(person, scheme)].add(m)
+            commune_of.setdefault(person, commune)
+
+    # 3. What other payrolls booked: the carries not done yet, and the candidates' months.
+    carried_ids = set(others.filter(carried_from__isnull=False).values_list("carried_from_id", flat=True))
+    to_carry = [row for row in others.filter(
+        status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
+        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__lte=month).values_list(
+        "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
+        "commune_id") if row[0] not in carried_ids]
+    rest_of: dict[int, int] = {}
+    for pk, person, _s, _m, amount, paid_amount, status, _e, _r, commune in to_carry:
+        rest_of[pk] = amount - ((paid_amount or 0) if status == PayStatus.PARTLY else 0)
+        commune_of.setdefault(person, commune)
+    booked: dict[tuple[int, str, dt.date], int] = defaultdict(int)
+    booked_any: set[tuple[int, str, dt.date]] = set()
+    candidates = sorted({person for person, _s in months_of})
+    earliest = min((m for months in months_of.values() for m in months), default=month)
+    for chunk in (_chunks(candidates, 500) if not late_bases else [None]):
+        rows = others.filter(for_month__gte=earliest, for_month__lte=month)
+        if chunk is not None:
+            rows = rows.filter(person_id__in=chunk)
+        for pk, person, scheme, for_month, kind, amount, status, paid_amount in rows.values_list(
+                "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount"):
+            key = (person, scheme, for_month)
+            # What reached her, and what is still to reach her (carried forward)
+            booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
+            if kind != PayLineKind.RECOVERY:
+                booked_any.add(key)
+    for planned in plan.values():  # the month's lines of this payroll pay the month too
+        for own in planned:
+            booked[(own.person, own.scheme, own.for_month)] += own.amount
+    history = _history_months(commune_ids, field, add_months(month, -LONGEST_BACK), month, exclude_payrolls)
+    first_paid: dict[int, dt.date] = dict(
+        Payroll.objects.filter(commune_id__in=commune_ids, field=field).exclude(state=PayrollState.DRAFT)
+        .exclude(pk__in=exclude_payrolls).values("commune_id").annotate(first=Min("month"))
+        .values_list("commune_id", "first"))
+
+    # 4. What those months owe now: one `month_lines` per month for everyone to look at.
+    by_month: dict[dt.date, set[int]] = defaultdict(set)
+    for (person, _scheme), months in months_of.items():
+        for m in months:
+            by_month[m].add(person)
+    owed: dict[tuple[int, str, dt.date], list[Any]] = {}
+    for m, persons in sorted(by_month.items()):
+        qs = Entitlement.objects.filter(person_id__in=persons, scheme__in=schemes)
+        for month_line in month_lines(qs, m):
+            line = month_line
+            if not line.paid or not line.amount or m not in months_of.get((line.person_id, line.scheme), ()):
+                continue
+            key = (line.person_id, line.scheme, m)
+            commune = commune_of.get(line.person_id, line.commune_id)
+            if m not in history.get(commune, set()):
+                # A month the system did not pay: owed only when the decision came after its list
+                # left (before the 25th of the month before: Decree 20/2021 Art. 34(4)) and after the
+                # last list paid outside the system left.
+                outside = _list_left(first_paid.get(commune, month))
+                if not any(d > _list_left(m) and d > outside
+                           for start, d, stop in decided.get((line.person_id, line.scheme), [])
+                           if start <= m and (stop is None or stop > m)):
+                    continue
+            found = owed.get(key)
+            if found is None:
+                owed[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
+            else:
+                found[0] += line.amount
+                found[1].append(line.text)
+                found[2].append(line.legal_basis)
+                found[3] = found[3] or line.provisional
+
+    # 5. Carries (not to someone no longer owed them), then arrears and recoveries.
+    carry_keys: set[tuple[int, str, dt.date]] = set()
+    for pk, person, scheme, for_month, _a, _p, _st, ent, rule, commune in to_carry:
+        key = (person, scheme, for_month)
+        if key in carry_keys:
+            continue  # one carry of a month per payroll: the next payroll carries this one
+        if for_month in months_of.get((person, scheme), ()) and owed.get(key, [0])[0] < booked[key]:
+            booked[key] -= rest_of[pk]  # not owed any more (a death recorded late): not carried
+            continue
+        carry_keys.add(key)
+        plan[commune_of.get(person, commune)].append(_Line(
+            person, scheme, for_month, PayLineKind.CARRIED, rest_of[pk],
+            _join([f"Chuyển chi trả tháng {_vn_month(for_month)} chưa nhận", rule], 500),
+            CARRY_BASIS, False, ent, pk))
+    for (person, scheme), months in months_of.items():
+        home = commune_of.get(person)
+        if home is None:
+            continue
+        for m in sorted(months):
+            key = (person, scheme, m)
+            found = owed.get(key)
+            due = found[0] if found else 0
+            paid = booked.get(key, 0)
+            diff = due - paid
+            if diff > 0 and found is not None:
+                plan[home].append(_Line(
+                    person, scheme, m, PayLineKind.ARREARS, diff,
+                    _join([f"Truy lĩnh tháng {_vn_month(m)}: phải trả {_money(due)}, đã chi {_money(paid)}",
+                           *found[1]], 500), _join(found[2], 300), bool(found[3]), found[4]))
+            elif diff < 0 and key in booked_any:
+                stop, why = stops.get((person, scheme), (None, ""))
+                reason = (f"thôi hưởng từ tháng {_vn_month(stop)}" + (f" ({why})" if why else "")) if stop else \
+                    "số phải trả nay thấp hơn số đã chi"
+                plan[home].append(_Line(
+                    person, scheme, m, PayLineKind.RECOVERY, diff,
+                    _join([f"Thu hồi tháng {_vn_month(m)}: đã chi {_money(paid)}, phải trả {_money(due)} — {reason}"],
+                          500), RECOVERY_BASIS))
+    return _Plan(lines=plan)
+
+
+def _list_left(m: dt.date) -> dt.date:
+    """The day a month's list and funds leave for the paying agent at the latest (the 24th of the
+    month before: "trước ngày 25 hằng tháng")."""
+    return add_months(m, -1).replace(day=24)
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    out = []
+    while start <= end:
+        out.append(start)
+        start = add_months(start, 1)
+    return out
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def _lock(commune: Unit, month: dt.date, field: str, sequence: int) -> Payroll:
+    """The payroll row, created if needed, locked until the transaction ends (two runs: one row)."""
+    for _attempt in range(5):
+        found = (Payroll.objects.select_for_update()
+                 .filter(commune=commune, month=month, field=field, sequence=sequence).first())
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return Payroll.objects.create(commune=commune, month=month, field=field, sequence=sequence)
+        except IntegrityError:
+            continue  # another run created it a moment ago: lock that one
+    raise ValidationError("Không lập được bảng chi trả: có một lượt tính khác đang chạy, hãy thử lại.")
+
+
+def _locked_message(payroll: Payroll) -> str:
+    return (f"Bảng chi trả tháng {_vn_month(payroll.month)} số {payroll.sequence} của {payroll.commune.name} "
+            f"đã ở trạng thái “{payroll.get_state_display()}”: không tính lại được. "
+            "Muốn điều chỉnh, hãy lập bảng chi trả bổ sung.")
+
+
+def _write(*, commune: Unit, month: dt.date, field: str, sequence: int, lines: list[_Line], actor: Actor,
+           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]]) -> Payroll:
+    with transaction.atomic():
+        payroll = _lock(commune, month, field, sequence)
+        if payroll.state != PayrollState.DRAFT:
+            raise PayrollLocked(_locked_message(payroll))
+        before = {"lines": payroll.lines_count, "total": payroll.total, "recovery_total": payroll.recovery_total}
+        PayrollLine.objects.filter(payroll=payroll).delete()
+        rows = []
+        for line in lines:
+            channel, account = methods.get(line.person, (Channel.POST, ""))
+            rows.append((payroll.pk, line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule,
+                         line.legal_basis, line.provisional, line.entitlement, commune.pk,
+                         hamlets.get(line.person), channel, account, line.carried_from, PayStatus.PENDING, "", ""))
+        insert_rows(PayrollLine, LINE_COLUMNS, rows)
+        total = sum(line.amount for line in lines if line.amount > 0)
+        recovery = -sum(line.amount for line in lines if line.amount < 0)
+        people = len({line.person for line in lines})
+        now = timezone.now()
+        Payroll.objects.filter(pk=payroll.pk).update(
+            lines_count=len(lines), people_count=people, total=total, recovery_total=recovery, computed_at=now,
+            computed_by=actor.user, version=payroll.version + 1, updated_at=now)
+        payroll.refresh_from_db()
+        audit.record(actor=actor, action=AuditAction.PAYROLL_COMPUTE, obj=payroll, unit=commune, before=before,
+                     after={"month": month.isoformat(), "field": field, "sequence": sequence, "lines": len(lines),
+                            "people": people, "total": total, "recovery_total": recovery})
+    return payroll
+
+
+def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int, int | None],
+                                                                          dict[int, tuple[str, str]]]:
+    """The hamlet of each person's household and her paying channel (read by commune, set-based)."""
+    from ansinh.households.models import Member
+
+    hamlets: dict[int, int | None] = {}
+    if persons:
+        rows = Member.objects.filter(household__commune_id__in=commune_ids).values_list("pk", "household__hamlet_id")
+        hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
+        missing = persons - hamlets.keys()
+        if missing:  # moved households: read them by id
+            hamlets.update(Member.objects.filter(pk__in=missing).values_list("pk", "household__hamlet_id"))
+    methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
+        person__household__commune_id__in=commune_ids).values_list("person_id", "channel", "account_number")}
+    return hamlets, methods
+
+
+def _check_month(month: dt.date) -> dt.date:
+    if month.day != 1:
+        month = month_of(month)
+    return month
+
+
+def _check_field(field: str) -> str:
+    if field not in PayField.values:
+        raise ValidationError(f"Lĩnh vực “{field}” không có bảng chi trả hằng tháng.")
+    return field
+
+
+def _run(*, communes: list[Unit], month: dt.date, field: str, actor: Actor, sequence: int | None,
+         follow_up: bool = False, progress: Callable[[int, int], None] | None = None,
+         done: int = 0, total: int = 0, result: RunResult | None = None) -> tuple[list[Payroll], list[str]]:
+    """Plans the communes' payrolls of a field in one read, then writes each in its own transaction."""
+    month = _check_month(month)
+    _check_field(field)
+    ids = [c.pk for c in communes]
+    states: dict[tuple[int, int], Payroll] = {
+        (p.commune_id, p.sequence): p for p in Payroll.objects.filter(commune_id__in=ids, month=month, field=field)}
+    seq_of: dict[int, int] = {}
+    refused: list[str] = []
+    targets: list[Unit] = []
+    for commune in communes:
+        mine = sorted(s for c, s in states if c == commune.pk)
+        if sequence is not None:
+            seq = sequence
+        elif follow_up:
+            last = mine[-1] if mine else 0
+            seq = last if last and states[(commune.pk, last)].state == PayrollState.DRAFT else last + 1
+            seq = max(seq, 1)
+        else:
+            seq = 1
+        existing = states.get((commune.pk, seq))
+        if existing is not None and existing.state != PayrollState.DRAFT:
+            existing.commune = commune
+            refused.append(_locked_message(existing))
+            continue
+        seq_of[commune.pk] = seq
+        targets.append(commune)
+    exclude = {p.pk for (c, s), p in states.items() if seq_of.get(c) == s}
+    written: list[Payroll] = []
+    if targets:
+        plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field,
+                     follow_up=follow_up or any(s > 1 for s in seq_of.values()), exclude_payrolls=exclude)
+        persons = {line.person for lines in plan.lines.values() for line in lines}
+        hamlets, methods = _register_facts([c.pk for c in targets], persons)
+        for commune in targets:
+            lines = plan.lines.get(commune.pk, [])
+            done += 1
+            if not lines and (commune.pk, seq_of[commune.pk]) not in states and sequence is None and not follow_up:
+                if progress is not None:
+                    progress(done, total)
+                continue  # nobody to pay here: no empty payroll
+            try:
+                written.append(_write(commune=commune, month=month, field=field, sequence=seq_of[commune.pk],
+                                      lines=lines, actor=actor, hamlets=hamlets, methods=methods))
+            except PayrollLocked as error:  # approved by someone between the read and the write
+                refused.append(error.messages[0])
+            if progress is not None:
+                progress(done, total)
+    return written, refused
+
+
+# --- The services --------------------------------------------------------------------------------
+
+
+def compute(*, commune: Unit, month: dt.date, field: str, actor: Actor, sequence: int | None = None) -> Payroll:
+    """Creates the commune's payroll of the month and field as a draft, or recomputes the draft in
+    place. `sequence=None`: the month's payroll (1); refuses (PayrollLocked) when it is no longer a
+    draft — a correction is a follow-up."""
+    if commune.level != Level.COMMUNE:
+        raise ValidationError("Bảng chi trả lập cho từng xã, phường.")
+    if actor.user is not None and not access.may_prepare_payroll(actor.user, commune, field):
+        raise PermissionDenied
+    written, refused = _run(communes=[commune], month=month, field=field, actor=actor,
+                            sequence=sequence if sequence is not None else 1)
+    if refused:
+        raise PayrollLocked(refused[0])
+    return written[0]
+
+
+def follow_up(*, commune: Unit, month: dt.date, field: str, actor: Actor) -> Payroll:
+    """The next payroll of the month after the approved ones, as a draft: arrears, carries,
+    recoveries and the months of people not yet paid (never a second month's line)."""
+    month = _check_month(month)
+    if actor.user is not None and not access.may_prepare_payroll(actor.user, commune, field):
+        raise PermissionDenied
+    first = Payroll.objects.filter(commune=commune, month=month, field=field, sequence=1).first()
+    if first is None or first.state == PayrollState.DRAFT:
+        raise ValidationError("Chỉ lập bảng bổ sung khi bảng chi trả của tháng đã được duyệt; "
+                              "bảng còn là dự thảo thì tính lại bảng đó.")
+    written, refused = _run(communes=[commune], month=month, field=field, actor=actor, sequence=None,
+                            follow_up=True)
+    if refused:
+        raise PayrollLocked(refused[0])
+    return written[0]
+
+
+def run_unit(*, unit: Unit, month: dt.date, actor: Actor,
+             progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Every commune × field of a province (or one commune): the month's payrolls computed or
+    recomputed; approved ones are reported in `refused`, never changed. Fields with nobody to pay
+    in a commune make no payroll."""
+    communes = communes_of(unit)
+    if actor.user is not None:
+        communes = [c for c in communes if any(access.may_prepare_payroll(actor.user, c, f) for f in PayField.values)]
+        if not communes:
+            raise PermissionDenied
+    result = RunResult()
+    total = len(communes) * len(PayField.values)
+    done = 0
+    for field in PayField.values:
+        mine = communes if actor.user is None else [
+            c for c in communes if access.may_prepare_payroll(actor.user, c, field)]
+        written, refused = _run(communes=mine, month=month, field=field, actor=actor, sequence=None,
+                                progress=progress, done=done, total=total)
+        done += len(communes)
+        if progress is not None:
+            progress(done, total)
+        result.refused.extend(refused)
+        for payroll in written:
+            result.payrolls.append(payroll.pk)
+            result.lines += payroll.lines_count
+            result.total += payroll.total
+    if result.payrolls:
+        result.people = (PayrollLine.objects.filter(payroll_id__in=result.payrolls)
+                         .values("person_id").distinct().count())
+    return result
+
+
+# --- States --------------------------------------------------------------------------------------
+
+
+def _transition(payroll: Payroll, *, actor: Actor, source: str, target: str, action: str,
+                stamp: str) -> Payroll:
+    now = timezone.now()
+    with transaction.atomic():
+        current = Payroll.objects.select_for_update().get(pk=payroll.pk)
+        if current.version != payroll.version or current.state != source:
+            raise ValidationError("Bảng chi trả vừa được người khác thay đổi: hãy tải lại trang và kiểm tra lại.")
+        counted = PayrollLine.objects.filter(payroll=current)
+        lines = counted.count()
+        if lines != current.lines_count:
+            raise ValidationError("Số dòng của bảng chi trả không khớp với tổng kiểm soát: hãy tính lại bảng.")
+        Payroll.objects.filter(pk=current.pk).update(**{
+            "state": target, f"{stamp}_at": now, f"{stamp}_by": actor.user, "version": current.version + 1,
+            "updated_at": now})
+        current.refresh_from_db()
+        audit.record(actor=actor, action=action, obj=current, unit=current.commune,
+                     before={"state": source}, after={"state": target, "lines": current.lines_count,
+                                                      "total": current.total,
+                                                      "recovery_total": current.recovery_total})
+    payroll.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    return payroll
+
+
+def approve(payroll: Payroll, *, actor: Actor) -> Payroll:
+    """Locks a draft with its control totals: by someone who may approve it and did not compute it."""
+    if actor.user is not None and not access.may_approve_payroll(actor.user, payroll):
+        if payroll.computed_by_id is not None and payroll.computed_by_id == actor.user.pk:
+            raise PermissionDenied("Người lập bảng không tự duyệt bảng của mình: cần một người khác duyệt.")
+        raise PermissionDenied
+    if payroll.state != PayrollState.DRAFT:
+        raise PayrollLocked(_locked_message(payroll))
+    if payroll.lines_count == 0:
+        raise ValidationError("Bảng chi trả không có dòng nào: không có gì để duyệt.")
+    return _transition(payroll, actor=actor, source=PayrollState.DRAFT, target=PayrollState.APPROVED,
+                       action=AuditAction.PAYROLL_APPROVE, stamp="approved")
+
+
+def mark_sent(payroll: Payroll, *, actor: Actor) -> Payroll:
+    """The approved list and funds went to the paying agent."""
+    if actor.user is not None and not access.may_prepare_payroll(actor.user, payroll.commune, payroll.field):
+        raise PermissionDenied
+    if payroll.state != PayrollState.APPROVED:
+        raise ValidationError("Chỉ gửi tổ chức chi trả một bảng chi trả đã được duyệt.")
+    return _transition(payroll, actor=actor, source=PayrollState.APPROVED, target=PayrollState.SENT,
+                       action=AuditAction.PAYROLL_SEND, stamp="sent")
+
+
+def mark_reconciled(payroll: Payroll, *, actor: Actor) -> Payroll:
+    """Every line has its result from the paying agent."""
+    if actor.user is not None and not access.may_prepare_payroll(actor.user, payroll.commune, payroll.field):
+        raise PermissionDenied
+    if payroll.state != PayrollState.SENT:
+        raise ValidationError("Chỉ đối soát một bảng chi trả đã gửi tổ chức chi trả.")
+    pending = PayrollLine.objects.filter(payroll=payroll, status=PayStatus.PENDING).count()
+    if pending:
+        raise ValidationError(f"Còn {format_number(pending)} dòng chưa có kết quả chi trả: chưa đối soát xong.")
+    return _transition(payroll, actor=actor, source=PayrollState.SENT, target=PayrollState.RECONCILED,
+                       action=AuditAction.PAYROLL_RECONCILE, stamp="reconciled")
+
+
+def next_sequence(commune: Unit, month: dt.date, field: str) -> int:
+    top = Payroll.objects.filter(commune=commune, month=month, field=field).aggregate(n=Max("sequence"))["n"]
+    return int(top or 0) + 1
+
+
+__all__ = ["PayrollLocked", "RunResult", "approve", "communes_of", "compute", "follow_up", "mark_reconciled",
+           "mark_sent", "run_unit"]
