@@ -424,7 +424,10 @@ def _reconcile_payroll(payroll: Payroll, actor: Actor) -> None:
     except ImportError:
         mark_reconciled = None
     if mark_reconciled is not None:
-        mark_reconciled(payroll, actor=actor)
+        try:
+            mark_reconciled(payroll, actor=actor)
+        except ValidationError:
+            pass  # e.g. its control totals no longer match: it stays sent, the results are kept
         return
     before = audit.snapshot(payroll, ["state"])
     now = timezone.now()
@@ -558,6 +561,8 @@ def apply_results(rows_or_file: Source | Sequence[Mapping[str, Any]], *, actor: 
     Raises ResultsError (`ImportProblems`) listing every problem by row and column."""
     if payroll is not None and package is not None:
         raise ValueError("a result file is applied to a payroll or to a package, not both")
+    if not isinstance(actor, Actor):
+        actor = Actor(user=actor)
     user = user_of(actor)
     operator = user is None
     problems = Problems()
