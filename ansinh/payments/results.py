@@ -417,26 +417,14 @@ def _update(model: type[Model], rows: Iterable[Sequence[Any]]) -> int:
 
 
 def _reconcile_payroll(payroll: Payroll, actor: Actor) -> None:
-    """The payroll lane's transition when it is there (checks the role, audits); else the same
-    step here (state, who, when, audit)."""
+    """The payroll lane's transition (checks the role and the control totals, audits). A payroll
+    whose control totals no longer match stays sent; the results are kept."""
+    from ansinh.payments.payroll import mark_reconciled
+
     try:
-        from ansinh.payments.payroll import mark_reconciled
-    except ImportError:
-        mark_reconciled = None
-    if mark_reconciled is not None:
-        try:
-            mark_reconciled(payroll, actor=actor)
-        except ValidationError:
-            pass  # e.g. its control totals no longer match: it stays sent, the results are kept
-        return
-    before = audit.snapshot(payroll, ["state"])
-    now = timezone.now()
-    Payroll.objects.filter(pk=payroll.pk).update(state=PayrollState.RECONCILED, reconciled_at=now,
-                                                 reconciled_by=user_of(actor), version=payroll.version + 1)
-    payroll.state, payroll.reconciled_at, payroll.reconciled_by = PayrollState.RECONCILED, now, user_of(actor)
-    payroll.version += 1
-    audit.record(actor=actor, action=AuditAction.PAYROLL_RECONCILE, obj=payroll, unit=payroll.commune,
-                 before=before, after={"state": payroll.state})
+        mark_reconciled(payroll, actor=actor)
+    except ValidationError:
+        pass
 
 
 def _vn_month(month: dt.date) -> str:
@@ -552,13 +540,23 @@ def _write(plan: Plan, *, actor: Actor, name: str, payroll: Payroll | None,
     return result
 
 
+def _counted(plan: Plan, name: str) -> ResultImport:
+    counts = {PayStatus.PAID: 0, PayStatus.PARTLY: 0, PayStatus.NOT_PAID: 0}
+    for row in plan.rows:
+        counts[row.values["status"]] += 1
+    return ResultImport(file_name=name[:255], rows=len(plan.rows), paid=counts[PayStatus.PAID],
+                        partly=counts[PayStatus.PARTLY], not_paid=counts[PayStatus.NOT_PAID],
+                        amount_paid=sum(row.values["paid_amount"] or 0 for row in plan.rows))
+
+
 def apply_results(rows_or_file: Source | Sequence[Mapping[str, Any]], *, actor: Actor, payroll: Payroll | None = None,
-                  package: Package | None = None, name: str = "") -> ResultImport:
+                  package: Package | None = None, name: str = "", dry_run: bool = False) -> ResultImport:
     """Checks the whole file (or the rows given as mappings), then records every line's result in
     one transaction, or nothing. With `payroll` (or `package`), every line must be one of its;
     without, the codes say which (the CLI). The actor must be one who may reconcile the payroll
     or package (an operator's run without a user, the CLI without --as, may reconcile any).
-    Raises ResultsError (`ImportProblems`) listing every problem by row and column."""
+    Raises ResultsError (`ImportProblems`) listing every problem by row and column. With
+    `dry_run`, only checks: the ResultImport returned is not saved and nothing is written."""
     if payroll is not None and package is not None:
         raise ValueError("a result file is applied to a payroll or to a package, not both")
     if not isinstance(actor, Actor):
@@ -588,6 +586,8 @@ def apply_results(rows_or_file: Source | Sequence[Mapping[str, Any]], *, actor: 
                     problems.add(SHEET, 0, "", message(gettext_noop("The file has no result row.")))
                 plan = _check(rows, problems, user=user, operator=operator, payroll=payroll, package=package)
             problems.raise_if_any()
+        if dry_run:
+            return _counted(plan, name)
         with transaction.atomic():
             # Lock the payrolls and packages, then check again that nothing changed meanwhile.
             states = dict(Payroll.objects.select_for_update().filter(pk__in=list(plan.payrolls))
@@ -607,7 +607,8 @@ def apply_results(rows_or_file: Source | Sequence[Mapping[str, Any]], *, actor: 
                     "Results for some lines of the file were recorded meanwhile: upload the file again.")))])
             return _write(plan, actor=actor, name=name, payroll=payroll, package=package)
     except ImportProblems as refused:
-        record_refused(actor=actor, kind="payment_results", name=name, rows=len(rows), problems=refused.problems)
+        record_refused(actor=actor, kind="payment_results", name=name, rows=len(rows), problems=refused.problems,
+                       check=dry_run)
         raise
 
 
