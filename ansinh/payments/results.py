@@ -401,18 +401,30 @@ def _check_values(row: Row, line: _Line, problems: Problems, code: str, today: d
 
 
 def _update(model: type[Model], rows: Iterable[Sequence[Any]]) -> int:
-    """One prepared UPDATE of the result fields run over every line (executemany; psycopg
-    pipelines it on PostgreSQL): set-based, no ORM object per line."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    """Every line's result in one UPDATE … FROM a temporary table filled with one prepared INSERT
+    (executemany): set-based, no ORM object per line. (An UPDATE per line, even prepared, grew
+    worse than linearly on SQLite: 1,8 s for 10.000 lines, 37 s for 50.000.)"""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ["status", "paid_amount", "paid_on", "paid_to", "reason", "result_id"]
-    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in names)
-    sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"
+    temp = quote("settle_results")
+    adapt = connection.ops.adapt_datefield_value
     count = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} (line_id bigint PRIMARY KEY, status varchar(10), "
+                       f"paid_amount bigint, paid_on date, paid_to varchar(150), reason varchar(255), "
+                       f"result_id bigint)")
+        insert = f"INSERT INTO {temp} (line_id, {', '.join(names)}) VALUES (%s, %s, %s, %s, %s, %s, %s)"
         while chunk := list(islice(iterator, UPDATE_BATCH)):
-            cursor.executemany(sql, chunk)
+            cursor.executemany(insert, [(line, status, amount, adapt(on), to, reason, result)
+                                        for status, amount, on, to, reason, result, line in chunk])
             count += len(chunk)
+        if count:
+            assignments = ", ".join(f"{quote(name)} = r.{quote(name)}" for name in names)
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} AS r WHERE {table}.{quote('id')} = r.line_id")
+        cursor.execute(f"DROP TABLE {temp}")
     return count
 
 

@@ -150,3 +150,16 @@ def test_it_renders_the_includes_with_unlocalized_ids(w, settings) -> None:  # t
     package = s.package(people=[w.ben.ba])
     html = render_to_string("payments/includes/package_settle.html", {"package": package, "user": w.who.lan})
     assert reverse("package-export", args=[package.pk]) in html and "package-results-upload" not in html
+
+
+def test_it_writes_no_id_with_a_thousands_separator() -> None:
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates" / "payments"
+    bare = re.compile(r"\{\{ *[a-z_.]*(?:pk|_id|\.id) *\}\}")
+    mine = [*templates.glob("results_upload.html"), *templates.glob("suspension_list.html"),
+            *templates.glob("includes/*_settle.html")]
+    found = [f"{path.name}:{n}" for path in mine
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
+    assert len(mine) == 4 and not found, found
