@@ -6,6 +6,7 @@ from . import plans
 from . import benefits_pages
 from . import benefits_registry
 from .benefits_law import BenefitRuleList
+from . import payrolls
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -37,5 +38,7 @@ urlpatterns = [
     path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
     path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
     path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
+    path("payrolls/", payrolls.PayrollList.as_view(), name="api-payrolls"),
+    path("payrolls/<int:pk>", payrolls.PayrollDetail.as_view(), name="api-payroll"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -26,6 +26,7 @@ from ansinh.geo.models import Level, Unit
 from ansinh.households.models import Member
 from ansinh.lib.bulk import insert_rows
 from ansinh.lib.spreadsheets import Writer
+from ansinh.lib.vietnamese import format_number
 
 from .models import Payroll, PayrollLine, PayrollState, PayStatus, ResultImport, SuspensionProposal
 from .results import COLUMNS, SHEET, apply_results
@@ -125,10 +126,15 @@ def bench_reconcile(unit: Unit, runs: int = 3, *, lines: int = LINES) -> dict[st
     finally:
         Payroll.objects.filter(pk=payroll.pk).delete()
     median = statistics.median(samples)
-    return {"lines": lines, "bytes": len(data), "runs": len(samples), "median_s": round(median, 3),
+    load = [round(x, 2) for x in os.getloadavg()]
+    text = (f"payments reconcile ({unit.name}): a result file of {format_number(lines)} lines "
+            f"({format_number(len(data) // 1024)} KB) applied in {format_number(median, 2)} s median, max "
+            f"{format_number(max(samples), 2)} s ({len(samples)} runs; goal ≤ {format_number(GOAL_SECONDS, 0)} s: "
+            f"{'met' if median <= GOAL_SECONDS else 'NOT met'}); load average {load}")
+    return {"text": text, "lines": lines, "bytes": len(data), "runs": len(samples), "median_s": round(median, 3),
             "max_s": round(max(samples), 3), "prepare_s": round(prepared, 3), "goal_s": GOAL_SECONDS,
             "met": median <= GOAL_SECONDS, "reconciled": reconciled,
-            "load": [round(x, 2) for x in os.getloadavg()]}
+            "load": load}
 
 
 __all__ = ["GOAL_SECONDS", "LINES", "bench_reconcile", "make_payroll", "result_file"]

@@ -262,18 +262,20 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             back = max(min(window, start), add_months(month, -LONGEST_BACK))
             end = last_back if stop is None else min(last_back, add_months(stop, -1))
             months_of[(person, scheme)].update(_months(max(start, back), end))
-    late_bases = [valid_from for kind, valid_from, decided_on in BaseLevel.objects.filter(
+    # A base level applied back by a later text: the months booked from payrolls computed before
+    # the text was issued were paid at the old level.
+    late_bases = [(valid_from, decided_on) for kind, valid_from, decided_on in BaseLevel.objects.filter(
         decided_on__isnull=False, decided_on__gte=window, decided_on__lte=timezone.localdate()).values_list(
         "kind", "valid_from", "decided_on")
         if decided_on and month_of(decided_on) > month_of(valid_from)
         and set(BASE_SCHEMES.get(kind, ())) & set(schemes)]  # type: ignore[call-overload]
     others = PayrollLine.objects.filter(commune_id__in=commune_ids, scheme__in=schemes).exclude(
         payroll_id__in=exclude_payrolls)
-    if late_bases:  # a base level applied back: every month booked since it took effect
-        since = max(month_of(min(late_bases)), window)
+    for valid_from, decided_on in late_bases:
+        issued = timezone.make_aware(dt.datetime.combine(decided_on, dt.time.min))
         for person, scheme, m, commune in others.filter(
-                for_month__gte=since, for_month__lte=last_back, kind__in=BOOKED_KINDS).values_list(
-                "person_id", "scheme", "for_month", "commune_id").distinct():
+                for_month__gte=max(month_of(valid_from), window), for_month__lte=last_back, kind__in=BOOKED_KINDS,
+                payroll__computed_at__lt=issued).values_list("person_id", "scheme", "for_month", "commune_id"):
             months_of[(person, scheme)].add(m)
             commune_of.setdefault(person, commune)
 
@@ -281,7 +283,8 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     carried_ids = set(others.filter(carried_from__isnull=False).values_list("carried_from_id", flat=True))
     to_carry = [row for row in others.filter(
         status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
-        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__lte=month).values_list(
+        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__gte=window,
+        for_month__lte=month).values_list(
         "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
         "commune_id") if row[0] not in carried_ids]
     rest_of: dict[int, int] = {}
@@ -292,10 +295,12 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     booked_any: set[tuple[int, str, dt.date]] = set()
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
-    for chunk in (_chunks(candidates, 500) if not late_bases else [None]):
+    for chunk in (_chunks(candidates, 500) if len(candidates) <= 20_000 else [None]):
         rows = others.filter(for_month__gte=earliest, for_month__lte=month)
         if chunk is not None:
             rows = rows.filter(person_id__in=chunk)
+        elif not candidates:
+            break
         for pk, person, scheme, for_month, kind, amount, status, paid_amount in rows.values_list(
                 "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount"):
             key = (person, scheme, for_month)
@@ -457,16 +462,18 @@ def _write(*, commune: Unit, month: dt.date, field: str, sequence: int, lines: l
 
 def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int, int | None],
                                                                           dict[int, tuple[str, str]]]:
-    """The hamlet of each person's household and her paying channel (read by commune, set-based)."""
+    """The hamlet of each person's household (read through the communes' entitlements: the people
+    paid, not the whole register) and her paying channel."""
     from ansinh.households.models import Member
 
     hamlets: dict[int, int | None] = {}
     if persons:
-        rows = Member.objects.filter(household__commune_id__in=commune_ids).values_list("pk", "household__hamlet_id")
+        rows = Entitlement.objects.filter(commune_id__in=commune_ids).values_list(
+            "person_id", "person__household__hamlet_id")
         hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
-        missing = persons - hamlets.keys()
-        if missing:  # moved households: read them by id
-            hamlets.update(Member.objects.filter(pk__in=missing).values_list("pk", "household__hamlet_id"))
+        missing = sorted(persons - hamlets.keys())
+        for chunk in _chunks(missing, 500) if missing else []:  # moved since: read them by id
+            hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
     methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
         person__household__commune_id__in=commune_ids).values_list("person_id", "channel", "account_number")}
     return hamlets, methods

@@ -73,3 +73,15 @@ def test_it_explains_bad_arguments_in_vietnamese(people, args, message):  # type
         call_command("payroll", "run", *args, stdout=io.StringIO(), stderr=io.StringIO())
     assert message in str(error.value)
     assert not Payroll.objects.exists()
+
+
+def test_it_measures_the_province_payroll_for_the_bench(people):  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    call_command("bench_payments", "payroll", "--unit", "86", "--month", "2025-10", "--runs", "2", stdout=out)
+    text_out = out.getvalue()
+    assert "2 payrolls (commune × field), 3 lines, 3 people" in text_out
+    data = json.loads(text_out.split("bench-data: ")[1])
+    assert data["lines"] == 3 and data["goal"] == 2.0 and data["queries"] > 0
+    assert Payroll.objects.count() == 2  # recomputed in place, not duplicated
+    with pytest.raises(CommandError):
+        call_command("bench_payments", "payroll", "--unit", "99", stdout=io.StringIO())

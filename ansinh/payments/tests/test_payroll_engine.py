@@ -241,3 +241,27 @@ def test_it_runs_a_province_and_skips_communes_with_nobody(who, people):  # type
     assert len(result.payrolls) == 2  # Trà Cú: social assistance and merit
     assert seen and seen[-1][0] == seen[-1][1]
     assert result.total == sum(Payroll.objects.filter(pk__in=result.payrolls).values_list("total", flat=True))
+
+
+def test_it_pays_the_difference_of_a_base_level_applied_back(who, people):  # type: ignore[no-untyped-def]
+    from ansinh.benefits.models import BaseLevel
+
+    paid_before = {}
+    for m in (10, 11):
+        p = paid(engine.compute(commune=tra_cu(), month=month(2026, m), field=SA, actor=actor(who.lan)),
+                 approver=who.an)
+        Payroll.objects.filter(pk=p.pk).update(computed_at=dt.datetime(2026, m - 1, 20, tzinfo=dt.UTC))
+        paid_before[m] = PayrollLine.objects.get(payroll=p, person=people.soc).amount
+    # A text of 20 November raises the social-assistance base level from 1 October.
+    BaseLevel.objects.create(kind="sa_base", amount=600_000, valid_from=month(2026, 10),
+                             decided_on=dt.date(2026, 11, 20), legal_basis="Nghị định thử nghiệm")
+    december = engine.compute(commune=tra_cu(), month=month(2026, 12), field=SA, actor=actor(who.lan))
+    arrears = lines(december, kind="arrears")
+    assert [(line.person_id, line.for_month) for line in arrears] == [
+        (people.soc.pk, month(2026, 10)), (people.soc.pk, month(2026, 11))]
+    for line in arrears:
+        assert line.amount == owed(people.soc.pk, line.for_month) - paid_before[line.for_month.month] > 0
+    # Computed after the text, a payroll owes nothing more.
+    paid(december, approver=who.an)
+    january = engine.compute(commune=tra_cu(), month=month(2027, 1), field=SA, actor=actor(who.lan))
+    assert not lines(january, kind="arrears")

@@ -18,7 +18,9 @@ quick run: ANSINH_BENCH_HOUSEHOLDS=20000):
 
 People served (`bench_benefits`), per size, on the same database (the demo's beneficiaries): the
 amount of every entitlement for a month, both lists of who should and should not be paid, the
-counted figures; ANSINH_BENCH_BENEFITS=0 skips them.
+counted figures; ANSINH_BENCH_BENEFITS=0 skips them. Payments (`bench_payments`), on the same
+database: the province's payrolls of a month, reconciliation, a package; ANSINH_BENCH_PAYMENTS=0
+skips them.
 
 Plans figures (`bench_plans`), at ANSINH_BENCH_PLAN_HOUSEHOLDS households (default 300,000), on
 the households database of that size when there is one (else on a database of their own): all
@@ -48,6 +50,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from ansinh.benefits.management.commands import bench_benefits
+from ansinh.payments.management.commands import bench_payments
 from ansinh.plans.management.commands import bench_plans
 from ansinh.web.management.commands import bench_load
 
@@ -163,6 +166,7 @@ class Command(BaseCommand):
                 speedup = (count / inner) / (data["households"] / data["seconds"])
                 self.say(indent(text) + f"\n  the review round is ×{speedup:,.0f} faster than the naive loop")
                 self.say(indent("\n".join(bench_benefits.measure(env_n, province))))  # ANSINH_BENCH_BENEFITS=0: skipped
+                self.say(indent("\n".join(bench_payments.measure(env_n, province))))  # ANSINH_BENCH_PAYMENTS=0: skipped
                 if n == plans_size:
                     plans_lines = bench_plans.measure(env_n, province)
         self.goals(engine_rates, rounds, summaries)
