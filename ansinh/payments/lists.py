@@ -15,6 +15,7 @@ written in constant memory, row by row from a streamed query.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
 from docx.shared import Length, Mm
+from docx.table import Table, _Cell
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
@@ -336,6 +339,13 @@ def _xlsx(data: ListData) -> bytes:
 # --- The document --------------------------------------------------------------------------------
 
 
+def _row_cells(grid: Table) -> list[_Cell]:
+    """A new row's cells. python-docx's `row.cells` walks every cell of the table (quadratic over a
+    list of a thousand people: 30 s); the new row's own cells are enough."""
+    row = grid.add_row()
+    return [_Cell(tc, grid) for tc in row._tr.tc_lst]
+
+
 def _docx(data: ListData) -> bytes:
     doc = layout.document()
     section = doc.sections[0]
@@ -356,16 +366,29 @@ def _docx(data: ListData) -> bytes:
         layout.cell_text(cell, name, size=11, bold=True)
     layout.repeat_header(grid.rows[0])
     amount_at = data.amount_column
+    # One row is laid out with python-docx, then copied for every line with its texts set: laying
+    # out each cell anew costs ~2 ms (a commune's thousand people took 20 s); a copy costs ~0,1 ms.
+    prototype = _row_cells(grid)
+    for index, cell in enumerate(prototype):
+        layout.cell_text(cell, "x", size=11, align="right" if index == amount_at else
+                         "left" if index in (2, 6, 7, 8) else "center")
+    proto_tr = prototype[0]._tc.getparent()
+    grid._tbl.remove(proto_tr)
+    texts_of = [tc.find(f".//{qn('w:t')}") is not None for tc in proto_tr.iterchildren(qn("w:tc"))]
+    assert all(texts_of)
     for values in data.rows:
-        cells = grid.add_row().cells
-        for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        tr = copy.deepcopy(proto_tr)
+        for index, (tc, value) in enumerate(zip(tr.iterchildren(qn("w:tc")), values, strict=True)):
             text = format_number(value) if index == amount_at else str(value)
-            layout.cell_text(cell, text, size=11, align="right" if index == amount_at else
-                             "left" if index in (2, 6, 7, 8) else "center")
+            element = tc.find(f".//{qn('w:t')}")
+            element.text = text
+            if text != text.strip():
+                element.set(qn("xml:space"), "preserve")
+        grid._tbl.append(tr)
     pay = data.totals.get("pay", 0)
     for label, value, bold in [(f"Tổng cộng: {format_number(data.totals.get('lines', 0))} dòng", pay, True),
                                *[(text, v, False) for text, v in data.extra_totals]]:
-        cells = grid.add_row().cells
+        cells = _row_cells(grid)
         merged = cells[0].merge(cells[amount_at - 1])
         layout.cell_text(merged, label, size=11, bold=bold, align="left")
         layout.cell_text(cells[amount_at], format_number(value), size=11, bold=bold, align="right")
