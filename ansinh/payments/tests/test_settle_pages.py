@@ -163,3 +163,14 @@ def test_it_writes_no_id_with_a_thousands_separator() -> None:
     found = [f"{path.name}:{n}" for path in mine
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
     assert len(mine) == 4 and not found, found
+
+
+def test_it_sends_a_large_file_to_the_background_job(w, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.ANSINH_IMPORT_BACKGROUND_BYTES = 10
+    settings.JOBS_DIR = str(tmp_path)
+    payroll = s.payroll(entitlements=[w.ben.disability])
+    header = ",".join(c.header for c in COLUMNS)
+    upload = SimpleUploadedFile("ok.csv", f"{header}\n{line_code(payroll.lines.get())},,,Đã nhận,,05/10/2025\n".encode())
+    response = _client(w.who.lan).post(reverse("payment-results-upload", args=[payroll.pk]), {"file": upload})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert payroll.lines.get().status == PayStatus.PAID  # the tests' job backend runs it at once
