@@ -237,6 +237,7 @@ class StopReason(models.TextChoices):
     REPLACED = "replaced", _("replaced by another entitlement")
     REFUSED = "refused", _("refused by the person")
     PRISON = "prison", _("serving a prison sentence")
+    NOT_COLLECTED = "not_collected", _("not collected for three months in a row")
     OTHER = "other", _("other")
 
 
