@@ -73,7 +73,8 @@ STATUS_WORDS = {PovertyStatus.POOR: "hộ nghèo", PovertyStatus.NEAR_POOR: "h�
 class TierSpec:
     """A tier as callers give it. `params` by rule: household_status and members_of_status
     `{"statuses": ["poor", "near_poor"]}`, age `{"ages": [90, 100], "year": 2026}`, category
-    `{"codes": [...], "min_rate": 81}` (`min_rate` optional), file `{"members": [ids]}`."""
+    `{"codes": [...], "min_rate": 81}` (`min_rate` optional), file `{"members": [ids]}`;
+    members_of_status may add `"under_age": 16` (the children of such households)."""
 
     name: str
     rule: str
@@ -157,6 +158,11 @@ def clean_tier(spec: TierSpec, index: int) -> TierSpec:
             if bad:
                 raise fail(_("unknown poverty status “%(status)s”.") % {"status": bad[0]})
             clean = {"statuses": sorted(set(statuses))}
+            if rule == TierRule.MEMBERS_OF_STATUS and params.get("under_age") not in (None, ""):
+                under = _ints([params["under_age"]], _("the age limit"))[0]
+                if not 1 <= under <= 130:
+                    raise fail(_("ages are between 1 and 130."))
+                clean["under_age"] = under
         elif rule == TierRule.AGE:
             ages = sorted(set(_ints(params.get("ages"), _("ages"))))
             if any(a < 1 or a > 130 for a in ages):
@@ -246,6 +252,13 @@ def households_of_status(unit: Unit, on: dt.date, statuses: Sequence[str]) -> Qu
             .filter(household__commune_id__in=communes).order_by())
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def _present(on: dt.date) -> Q:
     return (Q(died_on__isnull=True) | Q(died_on__gt=on)) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
 
@@ -255,7 +268,10 @@ def _tier_people(unit: Unit, on: dt.date, tier: TierSpec, communes: list[int]) -
     rule = tier.rule
     if rule == TierRule.MEMBERS_OF_STATUS:
         found = households_of_status(unit, on, tier.params["statuses"])
-        return people.filter(household_id__in=found.values("household_id"))
+        people = people.filter(household_id__in=found.values("household_id"))
+        if "under_age" in tier.params:  # the children of poor households, say
+            people = people.filter(birth_date__gt=_years_before(on, tier.params["under_age"]))
+        return people
     people = people.filter(household__commune_id__in=communes).filter(
         Q(household__status=HouseholdStatus.ACTIVE) | Q(household__ended_on__gt=on))
     if rule == TierRule.AGE:
@@ -501,7 +517,8 @@ def tier_words(rule: str, params: dict[str, Any], *, categories: dict[str, str] 
         words = ", ".join(STATUS_WORDS.get(s, s) for s in params.get("statuses", []))
         if rule == TierRule.HOUSEHOLD_STATUS:
             return f"Các {words} theo kết quả rà soát đang có hiệu lực vào ngày của gói"
-        return f"Các thành viên của {words} theo kết quả rà soát đang có hiệu lực vào ngày của gói"
+        who = f"Trẻ em dưới {params['under_age']} tuổi" if params.get("under_age") else "Các thành viên"
+        return f"{who} của {words} theo kết quả rà soát đang có hiệu lực vào ngày của gói"
     if rule == TierRule.AGE:
         ages = ", ".join(str(a) for a in params.get("ages", []))
         return f"Người tròn {ages} tuổi trong năm {params.get('year', '')} (theo ngày sinh)"
