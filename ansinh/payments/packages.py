@@ -478,10 +478,11 @@ def _write(*, name: str, purpose: str, field: str, unit: Unit, on: dt.date, tier
 # --- Figures ------------------------------------------------------------------------------------
 
 
-def package_totals(package: Package) -> dict[str, Any]:
+def package_totals(package: Package, *, lines: QuerySet[PackageLine] | None = None) -> dict[str, Any]:
     """Recipients and amounts of the package: in all, by funding source, by tier and by payment
-    status (paid figures from the paying agent's results). One GROUP BY."""
-    rows = (PackageLine.objects.filter(package=package).order_by().values_list("tier_id", "status")
+    status (paid figures from the paying agent's results). One GROUP BY. `lines`: only these
+    (a commune officer's part of a province's package)."""
+    rows = ((lines if lines is not None else PackageLine.objects.filter(package=package)).filter(package=package).order_by().values_list("tier_id", "status")
             .annotate(n=Count("pk"), amount=Sum("amount"), central=Sum("central"), local=Sum("local"),
                       socialised=Sum("socialised"), paid=Sum("paid_amount")))
     tiers = {t.pk: t for t in package.tiers.all()}
