@@ -5,6 +5,7 @@ from . import households, views
 from . import plans
 from . import benefits_pages
 from . import benefits_registry
+from . import packages
 from .benefits_law import BenefitRuleList
 
 urlpatterns = [
@@ -37,5 +38,7 @@ urlpatterns = [
     path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
     path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
     path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
+    path("packages/", packages.PackageList.as_view(), name="api-packages"),
+    path("packages/<int:pk>", packages.PackageDetail.as_view(), name="api-package"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

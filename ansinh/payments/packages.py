@@ -475,6 +475,11 @@ def _write(*, name: str, purpose: str, field: str, unit: Unit, on: dt.date, tier
     return package
 
 
+def packages_around(packages: QuerySet[Package], unit: Unit) -> QuerySet[Package]:
+    """Packages of `unit`, of the units inside it, and of the units above it (whose lists reach it)."""
+    return packages.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=unit.ancestor_ids()))
+
+
 # --- Figures ------------------------------------------------------------------------------------
 
 
@@ -628,4 +633,4 @@ def tiers_from_json(data: Any) -> tuple[dict[str, Any], list[TierSpec]]:
 
 
 __all__ = ["Built", "TierSpec", "build", "category_names", "clean_tier", "create_package", "households_of_status",
-           "list_from_file", "package_key", "package_totals", "rounds_in_force", "tier_words", "tiers_from_json"]
+           "list_from_file", "package_key", "packages_around", "package_totals", "rounds_in_force", "tier_words", "tiers_from_json"]

@@ -32,7 +32,7 @@ from . import access
 from .forms_packages import PackageForm, units_to_run
 from .jobs_packages import package_create_start
 from .models import PayStatus, Per, Purpose
-from .packages import category_names, create_package, list_from_file, package_totals, tier_words
+from .packages import packages_around, category_names, create_package, list_from_file, package_totals, tier_words
 
 PAGE_SIZE = 50
 
@@ -68,7 +68,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
     unit_id = parse_int(request.GET.get("unit"), low=1)
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
     if unit is not None:
-        found = found.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=unit.ancestor_ids()))
+        found = packages_around(found, unit)
     start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
     if start:
         found = found.filter(on__gte=start)
