@@ -72,3 +72,12 @@ def test_it_makes_the_demo_packages_and_counts_them_up_the_map(province) -> None
             children.recipients - children.lines.filter(status=PayStatus.NOT_PAID).count())
     # Another quarter has no gifts: the figure falls back on what units declared (none).
     assert figures(province, Period.parse("2026-Q3"))["near_poor_tet_gifts"] == {}
+
+    # The bench step measures what it says and leaves nothing behind.
+    from ansinh.payments.bench_packages import bench_package
+
+    before = Package.objects.count()
+    data = bench_package(province, runs=2)
+    assert data["recipients"] == near.recipients and data["total"] == near.total and data["runs"] == 2
+    assert data["line"].startswith("packages: a package of every near-poor household") and "goal ≤ 1 s" in data["line"]
+    assert Package.objects.count() == before
