@@ -129,3 +129,25 @@ def test_it_filters_the_list_and_shows_who_is_in_another_package(who, people, un
         assert client.get(url, bad).status_code == 200
     assert client.get(reverse("package-list"), {"from": "bad", "unit": "zz", "purpose": "nope"}).status_code == 200
     assert client.get(reverse("package-detail", args=[999999])).status_code == 404
+
+
+def test_it_runs_the_package_job_again_without_paying_anyone_twice(who, people, units) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.payments.jobs_packages import package_create_start
+
+    spec = {"name": "Mừng thọ 2026", "purpose": "longevity", "field": "social_assistance", "unit": units.tra_cu.pk,
+            "on": "2026-01-20", "legal_basis": "", "note": "", "period": None,
+            "tiers": [{"name": "Tròn 100 tuổi", "rule": "age", "params": {"ages": [100], "year": 2026},
+                       "per": "person", "central": 700000, "local": 0, "socialised": 0}]}
+    first = package_create_start(actor=Actor(user=who.lan), unit=units.tra_cu, spec=spec)
+    second = package_create_start(actor=Actor(user=who.lan), unit=units.tra_cu, spec=spec)
+    assert first.status == second.status == "succeeded"
+    assert first.result["created"] and not second.result["created"]
+    assert first.result["package"] == second.result["package"]
+    assert Package.objects.count() == 1 and Package.objects.get().lines.count() == 1
+    # A job whose registers refuse it fails with the Vietnamese reason, and writes nothing.
+    bad = package_create_start(actor=Actor(user=who.lan), unit=units.tra_cu, spec={
+        **spec, "name": "Quà hộ cận nghèo", "tiers": [{"name": "Hộ cận nghèo", "rule": "household_status",
+                                                         "params": {"statuses": ["near_poor"]}, "per": "household",
+                                                         "local": 300000, "central": 0, "socialised": 0}]})
+    assert bad.status == "failed" and "Chưa có kết quả rà soát" in bad.error
+    assert Package.objects.count() == 1
