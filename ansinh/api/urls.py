@@ -5,6 +5,7 @@ from . import households, views
 from . import plans
 from . import benefits_pages
 from . import benefits_registry
+from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
 
@@ -40,5 +41,7 @@ urlpatterns = [
     path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
     path("payrolls/", payrolls.PayrollList.as_view(), name="api-payrolls"),
     path("payrolls/<int:pk>", payrolls.PayrollDetail.as_view(), name="api-payroll"),
+    path("packages/", packages.PackageList.as_view(), name="api-packages"),
+    path("packages/<int:pk>", packages.PackageDetail.as_view(), name="api-package"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

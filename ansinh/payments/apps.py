@@ -7,11 +7,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payrolls and one-off packages")
 
     def ready(self) -> None:
-        # The counted indicators of payrolls and packages (plans.counted.PROVIDERS): each part of
-        # the app registers its own provider module when it is there.
-        import importlib
-        import importlib.util
+        # The counted indicators of payrolls and packages (plans.counted.PROVIDERS); the kinds of
+        # background job are found by the jobs app's autodiscovery (payments/jobs.py).
+        from . import indicators, indicators_packages
 
-        for name in ("indicators", "indicators_packages"):
-            if importlib.util.find_spec(f"ansinh.payments.{name}") is not None:
-                importlib.import_module(f"ansinh.payments.{name}").register()
+        indicators.register()
+        indicators_packages.register()

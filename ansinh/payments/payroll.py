@@ -750,12 +750,14 @@ def mark_sent(payroll: Payroll, *, actor: Actor) -> Payroll:
 
 
 def mark_reconciled(payroll: Payroll, *, actor: Actor) -> Payroll:
-    """Every line has its result from the paying agent."""
+    """Every line the paying agent pays has its result (recoveries are collected by the commune,
+    not paid by the agent: they stay to recover, tracked on their own)."""
     if actor.user is not None and not access.may_prepare_payroll(actor.user, payroll.commune, payroll.field):
         raise PermissionDenied
     if payroll.state != PayrollState.SENT:
         raise ValidationError("Chỉ đối soát một bảng chi trả đã gửi tổ chức chi trả.")
-    pending = PayrollLine.objects.filter(payroll=payroll, status=PayStatus.PENDING).count()
+    pending = (PayrollLine.objects.filter(payroll=payroll, status=PayStatus.PENDING)
+               .exclude(kind=PayLineKind.RECOVERY).count())
     if pending:
         raise ValidationError(f"Còn {format_number(pending)} dòng chưa có kết quả chi trả: chưa đối soát xong.")
     return _transition(payroll, actor=actor, source=PayrollState.SENT, target=PayrollState.RECONCILED,

@@ -62,6 +62,7 @@ from .models import (
     Package,
     PackageLine,
     PackageState,
+    PayLineKind,
     Payroll,
     PayrollLine,
     PayrollState,
@@ -534,7 +535,8 @@ def _write(plan: Plan, *, actor: Actor, name: str, payroll: Payroll | None,
                         "partly": counts[PayStatus.PARTLY], "not_paid": counts[PayStatus.NOT_PAID],
                         "amount_paid": amount_paid, "payrolls": owners_l, "packages": owners_g})
     # Reconciled when nothing is pending any more.
-    pending_l = set(PayrollLine.objects.filter(payroll_id__in=owners_l, status=PayStatus.PENDING).order_by()
+    pending_l = set(PayrollLine.objects.filter(payroll_id__in=owners_l, status=PayStatus.PENDING)
+                    .exclude(kind=PayLineKind.RECOVERY).order_by()
                     .values_list("payroll_id", flat=True).distinct())
     for pk in owners_l:
         if pk not in pending_l:

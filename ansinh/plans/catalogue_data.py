@@ -122,8 +122,10 @@ INDICATORS: list[dict[str, Any]] = [
                   "[[ (kế hoạch {target}{unit})]]"),
     # --- Meritorious people (seeds 001, 004) ---
     _ind("merit_gift_recipients", "Số người có công được tặng quà", "người", "meritorious",
+         source="counted", query="merit_gift_recipients",  # ansinh.payments.indicators_packages
          sentence="Tặng quà cho {value} {unit} có công với cách mạng"),
     _ind("merit_gift_amount", "Kinh phí tặng quà người có công", "triệu đồng", "meritorious", breakdowns=FUNDING,
+         source="counted", query="merit_gift_amount",
          sentence="Tổng kinh phí tặng quà người có công {value} {unit}[[ (trong đó {breakdowns})]]"),
     _ind("merit_dossiers", "Số hồ sơ người có công được giải quyết", "hồ sơ", "meritorious", source="counted",
          query="merit_dossiers", legal_basis=MERIT_BASIS, sentence="Duyệt {value} {unit} tăng, giảm các loại"),
@@ -198,6 +200,7 @@ INDICATORS: list[dict[str, Any]] = [
          over_time="stock", direction="lower", legal_basis=POVERTY_BASIS,
          sentence="Phát sinh {value} {unit} nghèo mới"),
     _ind("near_poor_tet_gifts", "Số hộ cận nghèo được tặng quà Tết", "hộ", "poverty",
+         source="counted", query="near_poor_tet_gifts",
          sentence="Tặng quà Tết cho {value} {unit} cận nghèo"),
     _ind("near_poor_health_insurance_rate", "Tỷ lệ người thuộc hộ cận nghèo tham gia bảo hiểm y tế", "%",
          "poverty", aggregation="none", over_time="stock", decimals=1,
@@ -232,6 +235,7 @@ INDICATORS: list[dict[str, Any]] = [
          "người", "social_protection", over_time="stock",
          sentence="Cơ sở bảo trợ xã hội đang chăm sóc, nuôi dưỡng {value} {unit}"),
     _ind("elderly_longevity_gifts", "Số người cao tuổi được chúc thọ, mừng thọ", "người", "social_protection",
+         source="counted", query="elderly_longevity_gifts",
          breakdowns=[{"code": "age_100", "name": "cụ tròn 100 tuổi", "dimension": "age"},
                      {"code": "age_90", "name": "cụ tròn 90 tuổi", "dimension": "age"}],
          sentence="Chúc thọ, mừng thọ cho {value} {unit} cao tuổi[[ (trong đó {breakdowns})]]"),
@@ -247,6 +251,7 @@ INDICATORS: list[dict[str, Any]] = [
          over_time="stock", direction="lower", decimals=1,
          sentence="Tỷ lệ trẻ em bị xâm hại {value}{unit}[[ (kế hoạch dưới {target}{unit})]]"),
     _ind("children_gifts", "Số trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn được tặng quà", "em", "children",
+         source="counted", query="children_gifts",
          sentence="Thăm và tặng quà cho {value} trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn"),
     # --- Social evils (seed 001) ---
     _ind("rehab_admissions", "Số học viên cai nghiện ma túy được tiếp nhận", "học viên", "social_evils",
