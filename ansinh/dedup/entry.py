@@ -1,0 +1,223 @@
+"""The check run when a member or a beneficiary is entered: people of the province who may be the
+same person, shown before saving (issue 12 item 4: "a check runs when a member or beneficiary is
+entered and warns before saving").
+
+1. Blocking in SQL, in the commune's province, through indexed columns: the same citizen ID
+   (unique index), the same birth date (index on birth_date), or the same birth year (a range on
+   that index) and the same folded given name (the last word of `search_name`). One query.
+2. Scoring: the linkage lane's trained model (`ansinh.dedup.linkage.score_candidates`) when it is
+   installed; else a comparison of the name keys (`ansinh.dedup.names.name_keys`), birth dates and
+   citizen IDs with fixed weights (log-odds, as a Fellegi–Sunter model does).
+3. Pairs already decided with the record being edited are left out (a decision is final).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ansinh.geo.models import Unit
+from ansinh.households.models import Member
+
+from .models import DuplicatePair
+from .names import NameKeys, name_keys
+
+CANDIDATES = 200      # at most this many records are scored (a very common name on a common birth date)
+SHOWN_FROM = 0.5      # probability from which a record is shown
+
+
+@dataclass(frozen=True)
+class Similar:
+    person_id: int
+    name: str
+    birth_date: dt.date
+    commune: str
+    household_id: int
+    household_code: str
+    probability: float
+    reasons: list[str] = field(default_factory=list)
+    commune_path: str = ""
+
+
+def _province_path(commune: Unit) -> str:
+    """The path of the commune's province ("/country/province/"), read from the commune's own path."""
+    parts = [part for part in commune.path.strip("/").split("/") if part]
+    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else commune.path
+
+
+def _digits_apart(a: str, b: str) -> int:
+    if len(a) != len(b):
+        return 99
+    return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+
+
+def _compare(keys: NameKeys, birth_date: dt.date | None, citizen_id: str,
+             other: Member, other_keys: NameKeys) -> tuple[float, list[str]]:
+    """Log-odds (bits) that the two are one person, and the reasons in words."""
+    weight = -6.0
+    reasons: list[str] = []
+    if keys.full and keys.full == other_keys.full:
+        weight += 8
+        reasons.append(_("same full name (ignoring tones)"))
+    elif keys.given and keys.given == other_keys.given and keys.family_group == other_keys.family_group:
+        middles = {keys.middle, other_keys.middle}
+        if keys.middle == other_keys.middle or "" in middles:
+            weight += 6
+            reasons.append(_("same family and given name, a middle name missing") if "" in middles
+                           and len(middles) == 2 else _("same family and given name (Hoàng/Huỳnh, Vũ/Võ read alike)"))
+        else:
+            weight += 3
+            reasons.append(_("same family and given name, another middle name"))
+    elif keys.given and keys.given == other_keys.given:
+        weight += 1
+        reasons.append(_("same given name"))
+    else:
+        weight -= 4
+    if birth_date is not None:
+        if birth_date == other.birth_date:
+            weight += 6
+            reasons.append(_("same date of birth"))
+        elif _digits_apart(f"{birth_date:%d%m%Y}", f"{other.birth_date:%d%m%Y}") == 1:
+            weight += 3
+            reasons.append(_("date of birth one digit apart"))
+        elif birth_date.year == other.birth_date.year:
+            weight += 0.5
+            reasons.append(_("same year of birth"))
+        else:
+            weight -= 4
+    if citizen_id and other.citizen_id:
+        apart = _digits_apart(citizen_id, other.citizen_id)
+        if apart == 0:
+            weight += 14
+            reasons.insert(0, _("same citizen ID"))
+        elif apart == 1:
+            weight += 6
+            reasons.insert(0, _("citizen ID one digit apart"))
+        else:
+            weight -= 8
+    return weight, reasons
+
+
+def _probability(weight: float) -> float:
+    return 1.0 / (1.0 + math.pow(2.0, -weight))
+
+
+def _linkage_scorer() -> Callable[[dict[str, Any], list[dict[str, Any]]], list[tuple[int, float, dict[str, Any]]]] | None:
+    """The linkage lane's `score_candidates`, when that part is installed and has a model."""
+    try:
+        module = importlib.import_module("ansinh.dedup.linkage")
+    except ImportError:
+        return None
+    return getattr(module, "score_candidates", None)
+
+
+def _record(pk: int, keys: NameKeys, birth_date: dt.date | None, citizen_id: str, sex: str, commune_id: int | None,
+            hamlet_id: int | None) -> dict[str, Any]:
+    return {"unique_id": pk, "id": pk, "full": keys.full, "family": keys.family, "middle": keys.middle,
+            "given": keys.given, "family_group": keys.family_group, "given_toned": keys.given_toned,
+            "birth_date": birth_date, "citizen_id": citizen_id or None, "sex": sex or None,
+            "commune_id": commune_id, "hamlet_id": hamlet_id}
+
+
+def candidates(*, keys: NameKeys, birth_date: dt.date | None, citizen_id: str, commune: Unit,
+               exclude: int | None = None) -> list[Member]:
+    """The blocking query (one query, indexed): see the module's docstring."""
+    block = Q()
+    if citizen_id:
+        block |= Q(citizen_id=citizen_id)
+    if birth_date is not None:
+        block |= Q(birth_date=birth_date)
+        if keys.given:
+            block |= Q(birth_date__range=(dt.date(birth_date.year, 1, 1), dt.date(birth_date.year, 12, 31)),
+                       search_name__endswith=f" {keys.given}")
+    if not block:
+        return []
+    found = (Member.objects.filter(died_on__isnull=True, left_on__isnull=True)
+             .filter(household__commune__path__under=_province_path(commune)).filter(block)
+             .select_related("household__commune").order_by("pk"))
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    return list(found[:CANDIDATES])
+
+
+def similar_people(*, full_name: str, birth_date: dt.date | None, citizen_id: str | None, commune: Unit,
+                   exclude: int | None = None, limit: int = 5, sex: str = "") -> list[Similar]:
+    """People of the commune's province who may be the person being entered (most likely first)."""
+    keys = name_keys(full_name or "")
+    citizen_id = "".join((citizen_id or "").split())
+    if not keys.full:
+        return []
+    found = candidates(keys=keys, birth_date=birth_date, citizen_id=citizen_id, commune=commune, exclude=exclude)
+    if exclude is not None and found:
+        ids = [m.pk for m in found]
+        decided = DuplicatePair.objects.filter(
+            Q(left_id=exclude, right_id__in=ids) | Q(right_id=exclude, left_id__in=ids)).exclude(status="open")
+        done = {b if a == exclude else a for a, b in decided.values_list("left_id", "right_id")}
+        found = [m for m in found if m.pk not in done]
+    if not found:
+        return []
+    other_keys = {m.pk: name_keys(m.full_name) for m in found}
+    compared = {m.pk: _compare(keys, birth_date, citizen_id, m, other_keys[m.pk]) for m in found}
+    scores = {pk: _probability(weight) for pk, (weight, _reasons) in compared.items()}
+    scorer = _linkage_scorer()
+    if scorer is not None:
+        record = _record(exclude or 0, keys, birth_date, citizen_id, sex, commune.pk, None)
+        rows = [_record(m.pk, other_keys[m.pk], m.birth_date, m.citizen_id or "", m.sex, m.household.commune_id,
+                        m.household.hamlet_id) for m in found]
+        try:
+            scored = scorer(record, rows)
+        except Exception:  # noqa: BLE001 - no trained model yet: the name keys decide
+            scored = []
+        for pk, probability, _evidence in scored:
+            if pk in scores:
+                scores[pk] = float(probability)
+    shown = [m for m in found if scores[m.pk] >= SHOWN_FROM]
+    shown.sort(key=lambda m: (-scores[m.pk], m.pk))
+    return [Similar(person_id=m.pk, name=m.full_name, birth_date=m.birth_date, commune=m.household.commune.name,
+                    household_id=m.household_id, household_code=m.household.code, probability=scores[m.pk],
+                    reasons=compared[m.pk][1], commune_path=m.household.commune.path) for m in shown[:limit]]
+
+
+__all__ = ["SHOWN_FROM", "Similar", "candidates", "similar_people"]
+
+
+@dataclass
+class EntryCheck:
+    """What a form shows before saving: the similar people (those outside the user's units without
+    their name, birth date or link: only the commune and why, Decree 13/2023/NĐ-CP) and whether the
+    save waits for "Đây là người khác, vẫn lưu"."""
+
+    similar: list[Similar]
+    rows: list[dict[str, Any]]
+    blocked: bool
+    confirmed: bool = False
+
+    def pairs(self) -> list[tuple[int, float]]:
+        return [(s.person_id, s.probability) for s in self.similar]
+
+
+def entry_check(user: Any, *, full_name: str, birth_date: dt.date | None, citizen_id: str | None, commune: Unit,
+                exclude: int | None = None, confirmed: bool = False, sex: str = "") -> EntryCheck:
+    from ansinh.accounts.access import get_scope
+
+    similar = similar_people(full_name=full_name, birth_date=birth_date, citizen_id=citizen_id, commune=commune,
+                             exclude=exclude, sex=sex)
+    scope = get_scope(user)
+    rows = []
+    covered: dict[str, bool] = {}
+    for s in similar:
+        if s.commune_path not in covered:
+            covered[s.commune_path] = scope.covers(Unit(path=s.commune_path))
+        rows.append({"similar": s, "visible": covered[s.commune_path], "percent": round(s.probability * 100),
+                     "reasons": ", ".join(s.reasons)})
+    return EntryCheck(similar=similar, rows=rows, blocked=bool(similar) and not confirmed, confirmed=confirmed)
+
+
+__all__ += ["EntryCheck", "entry_check"]
