@@ -29,6 +29,7 @@ from ansinh.households.models import Member
 from .models import DuplicatePair
 from .names import NameKeys, name_keys
 
+
 CANDIDATES = 200      # at most this many records are scored (a very common name on a common birth date)
 SHOWN_FROM = 0.5      # probability from which a record is shown
 
@@ -118,12 +119,20 @@ def _linkage_scorer() -> Callable[[dict[str, Any], list[dict[str, Any]]], list[t
     return getattr(module, "score_candidates", None)
 
 
-def _record(pk: int, keys: NameKeys, birth_date: dt.date | None, citizen_id: str, sex: str, commune_id: int | None,
-            hamlet_id: int | None) -> dict[str, Any]:
-    return {"unique_id": pk, "id": pk, "full": keys.full, "family": keys.family, "middle": keys.middle,
-            "given": keys.given, "family_group": keys.family_group, "given_toned": keys.given_toned,
-            "birth_date": birth_date, "citizen_id": citizen_id or None, "sex": sex or None,
-            "commune_id": commune_id, "hamlet_id": hamlet_id}
+def _record(pk: int, full_name: str, birth_date: dt.date | None, citizen_id: str, sex: str,
+            commune_id: int | None) -> dict[str, Any]:
+    """A record as `linkage.score_candidates` takes it (it computes the name keys itself)."""
+    return {"id": pk, "full_name": full_name, "birth_date": birth_date, "citizen_id": citizen_id or None,
+            "sex": sex or None, "commune": commune_id}
+
+
+def evidence_in_words(evidence: dict[str, Any]) -> list[str]:
+    """A pair's evidence in words, strongest first (the linkage lane's words when installed)."""
+    try:
+        from .linkage import evidence_words
+    except ImportError:
+        return []
+    return list(evidence_words(evidence))
 
 
 def candidates(*, keys: NameKeys, birth_date: dt.date | None, citizen_id: str, commune: Unit,
@@ -168,16 +177,20 @@ def similar_people(*, full_name: str, birth_date: dt.date | None, citizen_id: st
     scores = {pk: _probability(weight) for pk, (weight, _reasons) in compared.items()}
     scorer = _linkage_scorer()
     if scorer is not None:
-        record = _record(exclude or 0, keys, birth_date, citizen_id, sex, commune.pk, None)
-        rows = [_record(m.pk, other_keys[m.pk], m.birth_date, m.citizen_id or "", m.sex, m.household.commune_id,
-                        m.household.hamlet_id) for m in found]
+        record = _record(exclude or 0, full_name, birth_date, citizen_id, sex, commune.pk)
+        rows = [_record(m.pk, m.full_name, m.birth_date, m.citizen_id or "", m.sex, m.household.commune_id)
+                for m in found]
         try:
             scored = scorer(record, rows)
-        except Exception:  # noqa: BLE001 - no trained model yet: the name keys decide
+        except Exception:  # noqa: BLE001 - no usable model: the name keys decide
             scored = []
-        for pk, probability, _evidence in scored:
+        for pk, probability, evidence in scored:
             if pk in scores:
                 scores[pk] = float(probability)
+                words = evidence_in_words({k: v for k, v in evidence.items()
+                                           if isinstance(v, dict) and v.get("weight", 0) > 0})
+                if words:
+                    compared[pk] = (compared[pk][0], words)
     shown = [m for m in found if scores[m.pk] >= SHOWN_FROM]
     shown.sort(key=lambda m: (-scores[m.pk], m.pk))
     return [Similar(person_id=m.pk, name=m.full_name, birth_date=m.birth_date, commune=m.household.commune.name,
