@@ -60,7 +60,7 @@ def test_it_refuses_a_merge_when_both_are_paid_for_the_same_months(t):  # type: 
         benefits.create_entitlement(t.system, who, "social_pension", decision_number=number,
                                     decision_date=dt.date(2025, 8, 5))
     pair = pair_of(t.hoa, t.hoa2)
-    with pytest.raises(ValidationError, match="paid twice|nhận hai lần"):
+    with pytest.raises(ValidationError, match="paid twice|hai lần"):
         services.merge(pair, actor=Actor(user=t.po), keep=t.hoa.pk)
     assert DuplicatePair.objects.get(pk=pair.pk).status == PairStatus.OPEN
     assert Member.objects.get(pk=t.hoa2.pk).left_on is None
