@@ -6,6 +6,7 @@ from . import plans
 from . import benefits_pages
 from . import benefits_registry
 from .benefits_law import BenefitRuleList
+from . import duplicates
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -37,5 +38,8 @@ urlpatterns = [
     path("benefit-dossiers/", benefits_registry.BenefitDossierList.as_view(), name="api-benefit-dossiers"),
     path("benefit-dossiers/<int:pk>", benefits_registry.BenefitDossierDetail.as_view(), name="api-benefit-dossier"),
     path("benefit-rules/", BenefitRuleList.as_view(), name="api-benefit-rules"),
+    path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
+    path("duplicates/<int:pk>", duplicates.DuplicateDetail.as_view(), name="api-duplicate"),
+    path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]
