@@ -283,12 +283,12 @@ def dedup_run_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dedup_run_start(request: HttpRequest) -> HttpResponse:
-    from ansinh.jobs.services import job_start
-
     user = request_user(request)
     if not run_kind_ready():
         messages.error(request, _("The duplicate search is not installed on this server."))
         return redirect("dedup-run-list")
+    from .jobs import dedup_run_start as start
+
     unit_pk = parse_int(request.POST.get("unit"), low=1)
     unit = Unit.objects.filter(pk=unit_pk, edition=Edition.CURRENT,
                                level__in=[Level.PROVINCE, Level.COMMUNE]).first() if unit_pk else None
@@ -299,9 +299,11 @@ def dedup_run_start(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not may_run_dedup(user, unit):
         raise PermissionDenied
-    job_start(kind=RUN_KIND, title=_("Search for duplicate people in %(unit)s") % {"unit": unit.name},
-              actor=Actor.from_request(request), subject=unit, unit=unit,
-              params={"unit": unit.pk, "engine": "duckdb"})
+    try:
+        start(unit=unit, actor=Actor.from_request(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("dedup-run-list")
     messages.success(request, _("The search has started; its progress is shown below."))
     return redirect(reverse("dedup-run-list"))
 

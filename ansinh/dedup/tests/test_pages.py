@@ -151,11 +151,21 @@ def test_it_starts_no_search_outside_the_users_units(t):  # type: ignore[no-unty
         assert response.status_code == 200
         assert 'data-testid="run-not-ready"' in text(response)
         return
+    from ansinh.jobs.models import Job
+
     province = t.hoa.household.commune.parent_id
     assert as_(t.binh).post(reverse("dedup-run-start"), {"unit": str(province)}).status_code == 404
     assert as_(t.bao).post(reverse("dedup-run-start"), {"unit": str(province)}).status_code == 403
+    assert as_(t.lan).post(reverse("dedup-run-start"), {"unit": str(province)}).status_code == 404
     response = as_(t.po).post(reverse("dedup-run-start"), {"unit": "abc"}, follow=True)
+    assert response.status_code == 200 and not Job.objects.filter(kind="dedup.run").exists()
+    page = text(as_(t.po).get(reverse("dedup-run-list")))
+    assert 'data-testid="start-search"' in page
+    response = as_(t.po).post(reverse("dedup-run-start"), {"unit": str(province)}, follow=True)
     assert response.status_code == 200
+    job = Job.objects.get(kind="dedup.run")
+    assert job.subject_id == province and job.started_by == t.po
+    assert 'data-testid="job"' in text(response)
 
 
 def test_it_shows_the_nav_entry(t):  # type: ignore[no-untyped-def]
