@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from ansinh.accounts import audit
@@ -67,15 +67,19 @@ def plant(*, province: Unit, seed: int, progress: Callable[[str], None] | None =
     started = time.perf_counter()
     rnd = random.Random(f"dedup-{seed}-{province.code}")
     pick = rnd.randrange(RATE)
+    # Slots counted from the province's first id, so that the same seed plants the same people
+    # after `--replace` (new ids, same order).
+    base = Member.objects.filter(_in_province(province)).aggregate(low=Min("id"))["low"] or 0
     people = list(Member.objects.filter(_in_province(province), died_on__isnull=True, left_on__isnull=True)
-                  .annotate(slot=F("id") % RATE).filter(slot=pick)
+                  .annotate(slot=(F("id") - base) % RATE).filter(slot=pick)
                   .values_list("id", "full_name", "birth_date", "citizen_id", "household__commune_id", *COPIED)
                   .order_by("id"))
     if not people:
         return 0
     homes: dict[int, list[int]] = {}
+    first_home = Household.objects.filter(commune__path__startswith=province.path).aggregate(low=Min("id"))["low"] or 0
     for pk, commune_id in (Household.objects.filter(commune__path__startswith=province.path, status="active")
-                           .annotate(slot=F("id") % HOUSEHOLD_SAMPLE).filter(slot=rnd.randrange(HOUSEHOLD_SAMPLE))
+                           .annotate(slot=(F("id") - first_home) % HOUSEHOLD_SAMPLE).filter(slot=rnd.randrange(HOUSEHOLD_SAMPLE))
                            .values_list("id", "commune_id").order_by("id")):
         homes.setdefault(commune_id, []).append(pk)
     communes = sorted(homes)

@@ -222,6 +222,13 @@ def entry_check(user: Any, *, full_name: str, birth_date: dt.date | None, citize
 
     similar = similar_people(full_name=full_name, birth_date=birth_date, citizen_id=citizen_id, commune=commune,
                              exclude=exclude, sex=sex)
+    number = "".join((citizen_id or "").split())
+    if number:
+        # The same citizen ID is the register's own check (refused on saving, with the household or
+        # the province to contact): not a warning to save past.
+        taken = set(Member.objects.filter(pk__in=[s.person_id for s in similar], citizen_id=number)
+                    .values_list("pk", flat=True))
+        similar = [s for s in similar if s.person_id not in taken]
     scope = get_scope(user)
     rows = []
     covered: dict[str, bool] = {}

@@ -12,6 +12,7 @@ from ansinh.dedup import demo as dedup_demo
 from ansinh.dedup.models import DuplicatePair, PairStatus
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Member
+from ansinh.lib.citizen_id import check_citizen_id
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,9 @@ def test_it_plants_duplicates_in_other_communes_and_finds_them(demo_mode, units)
         assert first.household.commune_id != second.household.commune_id
         assert not (first.citizen_id and first.citizen_id == second.citizen_id)
         assert not second.social_allowance and not second.meritorious
+        if second.citizen_id:  # one digit mistyped, still a well-formed number
+            assert sum(x != y for x, y in zip(first.citizen_id or "", second.citizen_id, strict=False)) == 1
+            check_citizen_id(second.citizen_id, sex=second.sex)
     lines: list[str] = []
     dedup_demo.find(province=province(), write=lines.append)
     assert lines and "Người trùng" in lines[0]
