@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.core.exceptions import ValidationError
 
-from .linkage import COLUMNS, LinkResult, Pair, ProgressFn, RULES_PROVINCE, _combine, _step, add_pair, duckdb_temp, settings
+from .linkage import (COLUMNS, EXACT_SQL, RULES_PROVINCE, LinkResult, Pair, ProgressFn, _combine, _step, add_pair,
+                      duckdb_temp, settings, split_row)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -113,9 +114,7 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
         pq.write_table(table, path)
         people = spark.read.parquet(path)
         people.createOrReplaceTempView("people")
-        exact = [(int(row[0]), int(row[1])) for row in spark.sql(
-            """select a.unique_id, b.unique_id from people a join people b
-               on a.citizen_id = b.citizen_id and a.unique_id < b.unique_id""").collect()]
+        exact = [split_row(row) for row in spark.sql(EXACT_SQL).collect()]
         comparisons = 0
         for rule in rules:
             nulls = " and ".join(f"{col} is not null" for col in rule if "(" not in col) or "true"
@@ -140,8 +139,7 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
                                  join people r on r.unique_id = p.unique_id_r""").collect()
             for row in rows:
                 values = list(row)
-                add_pair(pairs, float(values[0]), dict(zip(COLUMNS, values[1:1 + len(COLUMNS)], strict=True)),
-                         dict(zip(COLUMNS, values[1 + len(COLUMNS):], strict=True)), params)
+                add_pair(pairs, float(values[0]), *split_row(values[1:]), params)
         times["predict"] = time.perf_counter() - started - times["session"] - times["exact"]
         _step(progress, 95, 100)
         return _combine(table.num_rows, comparisons, exact, pairs, params, times)
