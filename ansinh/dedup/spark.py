@@ -61,7 +61,9 @@ def session() -> SparkSession:
         return _SESSION
     reason = available()
     if reason:
-        raise ValidationError(f"Không chạy được Spark trên máy này: {reason}.")
+        why = ("chưa cài gói pyspark (gói phụ spark: pip install -e '.[spark]')" if "pyspark" in reason
+               else "không có Java (cần Java 17 hoặc 21)")
+        raise ValidationError(f"Không chạy được Spark trên máy này: {why}. Hãy tìm bằng DuckDB.")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark import SparkConf, SparkContext

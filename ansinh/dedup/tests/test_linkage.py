@@ -316,3 +316,19 @@ def test_it_trains_and_freezes_a_model_that_runs_use(register) -> None:  # type:
     assert list(LinkageModel.objects.filter(active=True)) == [second]
     run = linkage.run(unit=register["province"], actor=Actor.system())
     assert run.model == second
+
+
+def test_it_writes_pairs_with_a_bounded_number_of_queries(register, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    with django_assert_max_num_queries(25):
+        run = linkage.run(unit=register["province"], actor=Actor.system())
+    assert run.new_pairs == 2
+
+
+def test_it_says_in_vietnamese_when_spark_cannot_run(register, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.dedup import spark
+
+    monkeypatch.setattr(spark, "available", lambda: "no Java runtime")
+    monkeypatch.setattr(spark, "_SESSION", None)
+    with pytest.raises(ValidationError, match="không có Java"):
+        linkage.run(unit=register["province"], actor=Actor.system(), engine="spark")
+    assert DedupRun.objects.get().status == RunStatus.FAILED
