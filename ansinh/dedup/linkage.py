@@ -80,6 +80,7 @@ DEFAULT_MODEL = Path(__file__).with_name("data") / "default_model.json"
 ENGINES = ("duckdb", "spark")
 FORMAT = 1
 M_FLOOR = 0.005  # the least m of a level (real registers have typos the synthetic data has not)
+CHUNK_PEOPLE = 500_000  # people per prediction chunk (memory bound, and a progress step)
 MIN_LABELS = 50  # confirmed pairs needed to estimate m from them
 TF_KEEP = 2000  # most frequent family and given names kept with the model (for the entry check)
 
@@ -287,7 +288,7 @@ def settings(*, params: dict[str, Any] | None = None,
         unique_id_column_name="unique_id",
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in rules],
         comparisons=comparisons,
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,  # the evidence is recomputed from the keys (add_pair)
         retain_matching_columns=False,
     )
     if params is not None:
@@ -603,7 +604,7 @@ def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", thr
     pairs: dict[tuple[int, int], Pair] = {}
     if table.num_rows >= 2:
         linker = Linker(DuckDBAPI(connection=con).register(con.table("people")), settings(params=params, rules=rules))
-        n = chunks or max(1, math.ceil(table.num_rows / 250_000))
+        n = chunks or max(1, math.ceil(table.num_rows / CHUNK_PEOPLE))
         for i in range(1, n + 1):
             frame = linker.inference.predict_chunk(left_chunk=(i, n), right_chunk=(1, 1),
                                                    threshold_match_probability=threshold, warning_mode="never")

@@ -78,7 +78,7 @@ def session() -> SparkSession:
     conf = (SparkConf().setMaster(url).setAppName("ansinh-dedup")
             .set("spark.driver.memory", os.environ.get("ANSINH_SPARK_DRIVER_MEMORY", "").strip() or "2g")
             .set("spark.jars", similarity_jar_location())
-            .set("spark.ui.enabled", "false")
+            .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
             .set("spark.sql.shuffle.partitions", partitions)
             .set("spark.default.parallelism", partitions)
             .set("spark.local.dir", os.path.join(duckdb_temp(), "spark-local")))
