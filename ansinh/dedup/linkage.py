@@ -24,10 +24,17 @@ Blocking (pairs scored at all): same citizen ID; same birth date; same family, m
 names and birth year; same commune, given name and birth year. Never a commune or a name alone
 (30,000 people per commune after the 2025 merger: 450 million pairs).
 
-Training (`train`): on a sample (≤ 200,000 records; EM on a million records degenerates: the
-rare true pairs drown among same-birth-date namesakes), then frozen; a run (`run`) uses the
-active model, or the default model shipped in `dedup/data/default_model.json` (trained by this
-code on `dedup.synthetic` data: `ansinh dedup train --synthetic 200000 --default`).
+Training (`train`): on a sample (≤ 200,000 records), then frozen. The prior and the u
+probabilities (how often strangers agree) are estimated on the register's sample; the m
+probabilities (how often one person's two records agree: the offices' typing errors) come from
+labelled pairs — the pairs officers confirmed as one person when there are enough, the planted
+truth of synthetic data, else the default model's. Unsupervised EM is not used: blocked on the
+birth date or on a name it degenerated on these registers (measured at 200,000 and 1,000,000
+people: its "match" class took the strangers who share a middle name or "Nguyễn"), and
+`check_model` refuses such a model. The prior is rescaled to the size of the table a run links
+(`scaled`). A run (`run`) uses the active model, or the default model shipped in
+`dedup/data/default_model.json` (trained by this code on `dedup.synthetic` data:
+`ansinh dedup train --synthetic 200000 --default`).
 
 Decided pairs stay decided: a run inserts only pairs that have no row yet (`DuplicatePair` has
 one row per pair, ever), so a dismissed pair is never raised again; open pairs found again get
@@ -44,9 +51,8 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +79,9 @@ ProgressFn = Callable[[int, int], None]
 DEFAULT_MODEL = Path(__file__).with_name("data") / "default_model.json"
 ENGINES = ("duckdb", "spark")
 FORMAT = 1
+M_FLOOR = 0.005  # the least m of a level (real registers have typos the synthetic data has not)
+CHUNK_PEOPLE = 500_000  # people per prediction chunk (memory bound, and a progress step)
+MIN_LABELS = 50  # confirmed pairs needed to estimate m from them
 TF_KEEP = 2000  # most frequent family and given names kept with the model (for the entry check)
 
 # The comparisons: output column, then the key of each level after the null level, in order.
@@ -154,44 +163,55 @@ def duckdb_temp() -> str:
 # --- The records --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=200_000)
-def _keys(full_name: str) -> tuple[str, str, str | None, str, str, str]:
+def _keys(full_name: str) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None]:
     k = name_keys(full_name)
-    return (k.full, k.family, k.middle or None, k.given or k.family, k.given_toned or k.given or k.family,
-            k.family_group)
+    given = k.given or k.family
+    return (k.full or None, k.family or None, k.middle or None, given or None,
+            (k.given_toned or given) or None, k.family_group or None)
+
+
+KEY_COLUMNS = ("name_f", "family_f", "middle_f", "given_f", "given_t", "family_g")
+
+
+def records_table(records: pa.Table) -> pa.Table:
+    """The linkage input (columns `COLUMNS`, plus `person_id` when the records carry the truth)
+    from a table of records: `unique_id`, `full_name`, `birth_date` (date), `sex`, `citizen_id`,
+    `commune`, optionally `hamlet`. Vectorised: the name keys are computed once per distinct name
+    (`dedup.names.name_keys`), birth dates become ISO text, a citizen ID is kept only when it is
+    12 digits, communes and hamlets become text."""
+    import pyarrow.compute as pc
+
+    names = pc.fill_null(records.column("full_name").cast(pa.string()), "").combine_chunks().dictionary_encode()
+    keys = [_keys(str(name)) for name in names.dictionary.to_pylist()]
+    columns: dict[str, Any] = {"unique_id": records.column("unique_id").cast(pa.int64())}
+    for i, column in enumerate(KEY_COLUMNS):
+        columns[column] = pa.array([k[i] for k in keys], type=pa.string()).take(names.indices)
+    columns["dob"] = records.column("birth_date").cast(pa.date32()).cast(pa.string())
+    columns["sex"] = records.column("sex").cast(pa.string())
+    cid = pc.utf8_trim_whitespace(records.column("citizen_id").cast(pa.string()))
+    columns["citizen_id"] = pc.if_else(pc.match_substring_regex(cid, r"^\d{12}$"), cid, pa.scalar(None, pa.string()))
+    columns["commune"] = records.column("commune").cast(pa.string())
+    columns["hamlet"] = (records.column("hamlet").cast(pa.string()) if "hamlet" in records.column_names
+                         else pa.nulls(records.num_rows, pa.string()))
+    if "person_id" in records.column_names:
+        columns["person_id"] = records.column("person_id").cast(pa.int64())
+    return pa.table(columns)
 
 
 def keys_table(ids: Iterable[int], names: Iterable[str], births: Iterable[dt.date | None], sexes: Iterable[str],
                citizen_ids: Iterable[str | None], communes: Iterable[Any], hamlets: Iterable[Any] | None = None) -> pa.Table:
-    """The linkage input (columns `COLUMNS`) from plain columns: name keys, ISO birth dates, a
-    citizen ID kept only when it is 12 digits, communes and hamlets as text."""
-    cols: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    hamlet_iter: Iterator[Any] = iter(hamlets) if hamlets is not None else iter(())
-    for uid, name, birth, sex, cid, commune in zip(ids, names, births, sexes, citizen_ids, communes, strict=True):
-        full, family, middle, given, given_t, group = _keys(name or "")
-        cols["unique_id"].append(int(uid))
-        cols["name_f"].append(full or None)
-        cols["family_f"].append(family or None)
-        cols["middle_f"].append(middle)
-        cols["given_f"].append(given or None)
-        cols["given_t"].append(given_t or None)
-        cols["family_g"].append(group or None)
-        cols["dob"].append(birth.isoformat() if birth else None)
-        cols["sex"].append(sex or None)
-        cid = (cid or "").strip()
-        cols["citizen_id"].append(cid if len(cid) == 12 and cid.isdigit() else None)
-        cols["commune"].append(None if commune is None else str(commune))
-        hamlet = next(hamlet_iter, None) if hamlets is not None else None
-        cols["hamlet"].append(None if hamlet is None else str(hamlet))
-    types = {"unique_id": pa.int64()}
-    return pa.table({name: pa.array(values, type=types.get(name, pa.string())) for name, values in cols.items()})
-
-
-def records_table(table: pa.Table) -> pa.Table:
-    """The linkage input from a table of records shaped like `dedup.synthetic.generate`'s."""
-    return keys_table(table.column("unique_id").to_pylist(), table.column("full_name").to_pylist(),
-                      table.column("birth_date").to_pylist(), table.column("sex").to_pylist(),
-                      table.column("citizen_id").to_pylist(), table.column("commune").to_pylist())
+    """`records_table` from plain columns."""
+    ids_ = list(ids)
+    return records_table(pa.table({
+        "unique_id": pa.array(ids_, type=pa.int64()),
+        "full_name": pa.array(list(names), type=pa.string()),
+        "birth_date": pa.array(list(births), type=pa.date32()),
+        "sex": pa.array(list(sexes), type=pa.string()),
+        "citizen_id": pa.array(list(citizen_ids), type=pa.string()),
+        "commune": pa.array([None if c is None else str(c) for c in communes], type=pa.string()),
+        "hamlet": pa.array([None if h is None else str(h) for h in hamlets] if hamlets is not None
+                           else [None] * len(ids_), type=pa.string()),
+    }))
 
 
 def prepare(unit: Unit) -> pa.Table:
@@ -203,22 +223,11 @@ def prepare(unit: Unit) -> pa.Table:
     rows = (Member.objects.present().filter(household__commune_id__in=communes)
             .values_list("pk", "full_name", "birth_date", "sex", "citizen_id", "household__commune_id",
                          "household__hamlet_id").order_by("pk"))
-    ids: list[int] = []
-    names: list[str] = []
-    births: list[dt.date] = []
-    sexes: list[str] = []
-    cids: list[str | None] = []
-    comms: list[int] = []
-    hamlets: list[int | None] = []
-    for pk, name, birth, sex, cid, commune, hamlet in rows.iterator(chunk_size=20_000):
-        ids.append(pk)
-        names.append(name)
-        births.append(birth)
-        sexes.append(sex)
-        cids.append(cid)
-        comms.append(commune)
-        hamlets.append(hamlet)
-    return keys_table(ids, names, births, sexes, cids, comms, hamlets)
+    cols: list[list[Any]] = [[], [], [], [], [], [], []]
+    for row in rows.iterator(chunk_size=20_000):
+        for values, value in zip(cols, row, strict=True):
+            values.append(value)
+    return keys_table(*cols)
 
 
 # --- The settings ----------------------------------------------------------------------------------
@@ -279,7 +288,7 @@ def settings(*, params: dict[str, Any] | None = None,
         unique_id_column_name="unique_id",
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in rules],
         comparisons=comparisons,
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,  # the evidence is recomputed from the keys (add_pair)
         retain_matching_columns=False,
     )
     if params is not None:
@@ -320,7 +329,8 @@ def _frequencies(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, float
     return {str(value): float(share) for value, share in rows}
 
 
-def train_table(table: pa.Table, *, max_records: int = 200_000, seed: int = 1, u_pairs: float = 5e6) -> dict[str, Any]:
+def train_table(table: pa.Table, *, max_records: int = 200_000, seed: int = 1, u_pairs: float = 5e6,
+                confirmed: list[tuple[int, int]] | None = None) -> dict[str, Any]:
     """Trains the model on a sample of `table` (linkage input) and returns its numbers, checked:
     a model whose evidence makes no sense is refused (ValidationError)."""
     import splink
@@ -337,15 +347,28 @@ def train_table(table: pa.Table, *, max_records: int = 200_000, seed: int = 1, u
     linker.training.estimate_probability_two_random_records_match(
         [block_on("citizen_id"), block_on("family_f", "middle_f", "given_f", "dob")], recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
-    # EM in three sessions, each blocked on keys dense in true pairs (EM blocked on the birth date
-    # alone degenerates: among pairs born the same day, 99.5 % are strangers, and EM's "match"
-    # class latched onto them in the research runs). A comparison is trained in the sessions
-    # whose rule does not use its columns: the birth date and given name train the family name;
-    # the birth date and family group train the given name; the full name within a commune
-    # trains the birth date. The others are trained in all three (Splink averages them).
-    for rule in (block_on("dob", "given_f"), block_on("dob", "family_g"),
-                 block_on("family_f", "middle_f", "given_f", "commune")):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    # m (how often a true pair reaches each level: the data-entry errors) comes from labelled pairs:
+    # the planted truth of synthetic data (`person_id`), or the pairs officers confirmed as one
+    # person. Without labels it is carried over from the default model (m describes how offices
+    # mistype, which travels between registers; u and the prior describe the population, and are
+    # estimated here). EM is not used: blocked on the birth date or a name it degenerates on
+    # Vietnamese registers (among people born the same day, strangers with the same middle name or
+    # the same Nguyễn are far more numerous than duplicates, and EM's "match" class takes them).
+    if confirmed:
+        present = set(sample.column("unique_id").to_pylist())
+        confirmed = [(a, b) for a, b in confirmed if a in present and b in present]
+    m_source = "planted"
+    if "person_id" in sample.column_names:
+        linker.training.estimate_m_from_label_column("person_id")
+    elif confirmed and len(confirmed) >= MIN_LABELS:
+        labels = pa.table({"unique_id_l": pa.array([a for a, _ in confirmed], pa.int64()),
+                           "unique_id_r": pa.array([b for _, b in confirmed], pa.int64())})
+        con.register("labels_arrow", labels)
+        con.execute("create table pair_labels as select * from labels_arrow").fetchall()
+        linker.training.estimate_m_from_pairwise_labels("pair_labels")
+        m_source = "confirmed"
+    else:
+        m_source = "default"
     model = linker.misc.save_model_to_json()
     comparisons: dict[str, list[dict[str, Any]]] = {}
     untrained: list[str] = []
@@ -362,6 +385,16 @@ def train_table(table: pa.Table, *, max_records: int = 200_000, seed: int = 1, u
                 u = fallback_u if u is None else u
             out.append({"key": key, "m": float(m), "u": float(u)})
         comparisons[name] = out
+    for levels in comparisons.values():  # a floor: an error the training data never showed is unlikely, not impossible
+        total = sum(max(level["m"], M_FLOOR) for level in levels)
+        for level in levels:
+            level["m"] = max(level["m"], M_FLOOR) / total
+    if m_source == "default":
+        carried = default_params()["comparisons"]
+        for name, levels in comparisons.items():
+            for level, known in zip(levels, carried[name], strict=True):
+                level["m"] = known["m"]
+        untrained = []
     same_ids = con.execute("""select count(*) from people a join people b
                               on a.citizen_id = b.citizen_id and a.unique_id < b.unique_id""").fetchall()[0][0]
     params = {
@@ -375,6 +408,7 @@ def train_table(table: pa.Table, *, max_records: int = 200_000, seed: int = 1, u
         "seed": seed,
         "trained": timezone.now().isoformat(timespec="seconds"),
         "untrained_levels": untrained,
+        "m_from": m_source,
         "same_id_pairs": int(same_ids),
     }
     check_model(params)
@@ -417,7 +451,11 @@ def train(table: pa.Table, *, actor: Actor, engine: str = "duckdb", max_records:
     if engine != "duckdb":
         raise ValidationError("Mô hình chỉ huấn luyện trên DuckDB (một mẫu tối đa 200.000 người); "
                               "mô hình đã huấn luyện chạy được trên cả DuckDB và Spark.")
-    params = train_table(table, max_records=max_records, u_pairs=u_pairs)
+    from .identity import SAME
+    from .models import DuplicatePair
+
+    confirmed = list(DuplicatePair.objects.filter(status__in=SAME).values_list("left_id", "right_id"))
+    params = train_table(table, max_records=max_records, u_pairs=u_pairs, confirmed=confirmed)
     with transaction.atomic():
         LinkageModel.objects.filter(active=True).update(active=False)
         model = LinkageModel.objects.create(engine=engine, params=params, records=params["records"], active=True,
@@ -465,6 +503,16 @@ class LinkResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def scaled(params: dict[str, Any], people: int) -> dict[str, Any]:
+    """The model for a table of `people`: the prior (the chance that two records picked at random
+    are one person) scales as 1/N when duplicates are a steady share of people, so a model trained
+    on 200,000 people and run on a million gets a five times smaller prior."""
+    trained = int(params.get("records") or 0)
+    if trained < 2 or people < 2:
+        return params
+    return {**params, "lambda": min(params["lambda"] * (trained - 1) / (people - 1), 0.5)}
+
+
 def _weights(params: dict[str, Any]) -> dict[str, dict[str, float]]:
     return {name: {level["key"]: math.log2(max(level["m"], 1e-12) / max(level["u"], 1e-12)) for level in levels}
             for name, levels in params["comparisons"].items()}
@@ -504,10 +552,21 @@ def count_comparisons(con: duckdb.DuckDBPyConnection, rules: tuple[tuple[str, ..
     return int(total)
 
 
-def _exact_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for a, b in con.execute(
-        """select a.unique_id, b.unique_id from people a join people b
-           on a.citizen_id = b.citizen_id and a.unique_id < b.unique_id""").fetchall()]
+EXACT_SQL = (f"select {', '.join(f'a.{c}' for c in COLUMNS)}, {', '.join(f'b.{c}' for c in COLUMNS)} "
+             "from people a join people b on a.citizen_id = b.citizen_id and a.unique_id < b.unique_id")
+
+Records = tuple[dict[str, Any], dict[str, Any]]
+
+
+def split_row(row: Iterable[Any]) -> Records:
+    """A row of both records' `COLUMNS` side by side, as two dicts."""
+    values = list(row)
+    width = len(COLUMNS)
+    return dict(zip(COLUMNS, values[:width], strict=True)), dict(zip(COLUMNS, values[width:2 * width], strict=True))
+
+
+def _exact_pairs(con: duckdb.DuckDBPyConnection) -> list[Records]:
+    return [split_row(row) for row in con.execute(EXACT_SQL).fetchall()]
 
 
 def _step(progress: ProgressFn | None, done: int, total: int) -> None:
@@ -524,6 +583,7 @@ def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", thr
         raise ValidationError(f"Không có bộ máy so khớp “{engine}” (chỉ có duckdb hoặc spark).")
     if not 0 < threshold < 1:
         raise ValidationError("Ngưỡng xác suất phải lớn hơn 0 và nhỏ hơn 1.")
+    params = scaled(params, table.num_rows)
     if engine == "spark":
         from .spark import link_spark
 
@@ -544,7 +604,7 @@ def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", thr
     pairs: dict[tuple[int, int], Pair] = {}
     if table.num_rows >= 2:
         linker = Linker(DuckDBAPI(connection=con).register(con.table("people")), settings(params=params, rules=rules))
-        n = chunks or max(1, math.ceil(table.num_rows / 250_000))
+        n = chunks or max(1, math.ceil(table.num_rows / CHUNK_PEOPLE))
         for i in range(1, n + 1):
             frame = linker.inference.predict_chunk(left_chunk=(i, n), right_chunk=(1, 1),
                                                    threshold_match_probability=threshold, warning_mode="never")
@@ -554,8 +614,7 @@ def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", thr
                                    join people r on r.unique_id = p.unique_id_r""").fetchall()
             frame.drop_table_from_database_and_remove_from_cache()
             for row in rows:
-                add_pair(pairs, float(row[0]), dict(zip(COLUMNS, row[1:1 + len(COLUMNS)], strict=True)),
-                         dict(zip(COLUMNS, row[1 + len(COLUMNS):], strict=True)), params)
+                add_pair(pairs, float(row[0]), *split_row(row[1:]), params)
             _step(progress, 5 + 90 * i // n, 100)
     times["predict"] = time.perf_counter() - started - times["exact"]
     con.close()
@@ -570,14 +629,14 @@ def add_pair(pairs: dict[tuple[int, int], Pair], probability: float, a: dict[str
     pairs[(left, right)] = Pair(left, right, probability, "linkage", evidence_of(_gammas(a, b), params))
 
 
-def _combine(people: int, comparisons: int, exact: list[tuple[int, int]], pairs: dict[tuple[int, int], Pair],
+def _combine(people: int, comparisons: int, exact: list[Records], pairs: dict[tuple[int, int], Pair],
              params: dict[str, Any], times: dict[str, float]) -> LinkResult:
-    found_linkage = sum(1 for key in pairs if key not in set(exact)) if exact else len(pairs)
-    for key in exact:
-        found = pairs.get(key)
-        evidence = found.evidence if found else {"citizen_id": {"level": "exact", "weight": round(
-            _weights(params)["citizen_id"]["exact"], 2)}}
-        pairs[key] = Pair(key[0], key[1], 1.0, "citizen_id", evidence)
+    keys = {tuple(sorted((int(a["unique_id"]), int(b["unique_id"])))) for a, b in exact}
+    found_linkage = sum(1 for key in pairs if key not in keys)
+    for a, b in exact:
+        add_pair(pairs, 1.0, a, b, params)
+        pair = pairs[tuple(sorted((int(a["unique_id"]), int(b["unique_id"]))))]  # type: ignore[index]
+        pair.method = "citizen_id"
     ordered = sorted(pairs.values(), key=lambda p: (-p.probability, p.left, p.right))
     return LinkResult(people=people, comparisons=comparisons, found_exact=len(exact), found_linkage=found_linkage,
                       pairs=ordered, seconds=times)
@@ -697,11 +756,17 @@ def _levenshtein_le1(a: str, b: str) -> bool:
 
 
 def _record_keys(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as linkage keys, in Python (the same rules as `records_table`)."""
     if "given_f" in record:
         return record
-    table = keys_table([record.get("id", 0)], [record.get("full_name", "")], [record.get("birth_date")],
-                       [record.get("sex", "")], [record.get("citizen_id")], [record.get("commune")])
-    return {name: table.column(name)[0].as_py() for name in COLUMNS}
+    keys = dict(zip(KEY_COLUMNS, _keys(str(record.get("full_name") or "")), strict=True))
+    birth = record.get("birth_date")
+    cid = str(record.get("citizen_id") or "").strip()
+    commune, hamlet = record.get("commune"), record.get("hamlet")
+    return {"unique_id": int(record.get("id") or 0), **keys,
+            "dob": birth.isoformat() if isinstance(birth, dt.date) else (birth or None),
+            "sex": record.get("sex") or None, "citizen_id": cid if len(cid) == 12 and cid.isdigit() else None,
+            "commune": None if commune is None else str(commune), "hamlet": None if hamlet is None else str(hamlet)}
 
 
 def _gammas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, int]:

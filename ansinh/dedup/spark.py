@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.core.exceptions import ValidationError
 
-from .linkage import COLUMNS, LinkResult, Pair, ProgressFn, RULES_PROVINCE, _combine, _step, add_pair, duckdb_temp, settings
+from .linkage import (COLUMNS, EXACT_SQL, RULES_PROVINCE, LinkResult, Pair, ProgressFn, _combine, _step, add_pair,
+                      duckdb_temp, settings, split_row)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -60,7 +61,9 @@ def session() -> SparkSession:
         return _SESSION
     reason = available()
     if reason:
-        raise ValidationError(f"Không chạy được Spark trên máy này: {reason}.")
+        why = ("chưa cài gói pyspark (gói phụ spark: pip install -e '.[spark]')" if "pyspark" in reason
+               else "không có Java (cần Java 17 hoặc 21)")
+        raise ValidationError(f"Không chạy được Spark trên máy này: {why}. Hãy tìm bằng DuckDB.")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark import SparkConf, SparkContext
@@ -75,7 +78,7 @@ def session() -> SparkSession:
     conf = (SparkConf().setMaster(url).setAppName("ansinh-dedup")
             .set("spark.driver.memory", os.environ.get("ANSINH_SPARK_DRIVER_MEMORY", "").strip() or "2g")
             .set("spark.jars", similarity_jar_location())
-            .set("spark.ui.enabled", "false")
+            .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
             .set("spark.sql.shuffle.partitions", partitions)
             .set("spark.default.parallelism", partitions)
             .set("spark.local.dir", os.path.join(duckdb_temp(), "spark-local")))
@@ -113,9 +116,7 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
         pq.write_table(table, path)
         people = spark.read.parquet(path)
         people.createOrReplaceTempView("people")
-        exact = [(int(row[0]), int(row[1])) for row in spark.sql(
-            """select a.unique_id, b.unique_id from people a join people b
-               on a.citizen_id = b.citizen_id and a.unique_id < b.unique_id""").collect()]
+        exact = [split_row(row) for row in spark.sql(EXACT_SQL).collect()]
         comparisons = 0
         for rule in rules:
             nulls = " and ".join(f"{col} is not null" for col in rule if "(" not in col) or "true"
@@ -140,8 +141,7 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
                                  join people r on r.unique_id = p.unique_id_r""").collect()
             for row in rows:
                 values = list(row)
-                add_pair(pairs, float(values[0]), dict(zip(COLUMNS, values[1:1 + len(COLUMNS)], strict=True)),
-                         dict(zip(COLUMNS, values[1 + len(COLUMNS):], strict=True)), params)
+                add_pair(pairs, float(values[0]), *split_row(values[1:]), params)
         times["predict"] = time.perf_counter() - started - times["session"] - times["exact"]
         _step(progress, 95, 100)
         return _combine(table.num_rows, comparisons, exact, pairs, params, times)

@@ -201,26 +201,24 @@ def generate(n: int, *, dup_rate: float = 0.02, seed: int = 12, communes: int | 
     serial = rng.permutation(max(n_orig, 1_000_000))[:n_orig] % 1_000_000
     has_id = rng.random(n_orig) >= missing_ids
 
-    names: list[str] = []
-    births: list[dt.date] = []
-    ids: list[str | None] = []
-    sexes: list[str] = []
-    for i in range(n_orig):
-        if male[i]:
-            parts = (families[fam[i]], mid_m[mm[i]], giv_m[gm[i]])
-        else:
-            parts = (families[fam[i]], mid_f[mf[i]], giv_f[gf[i]])
-        names.append(" ".join(p for p in parts if p))
-        day = EPOCH + dt.timedelta(days=int(days[i]))
-        births.append(day)
-        sexes.append("male" if male[i] else "female")
-        if has_id[i]:
-            century = (0 if day.year < 2000 else 2) + (0 if male[i] else 1)
-            ids.append(f"{int(prov[i]):03d}{century}{day.year % 100:02d}{int(serial[i]):06d}")
-        else:
-            ids.append(None)
+    # The originals, vectorised (object arrays of str: one C loop per column, a million in a second).
+    def words(values: list[str], trailing: bool = False) -> np.ndarray:
+        return np.array([(v + " " if v else "") if trailing else v for v in values], dtype=object)
+
+    first = words(families)[fam] + " "
+    middle = np.where(male, words(mid_m, True)[mm], words(mid_f, True)[mf])
+    given = np.where(male, words(giv_m)[gm], words(giv_f)[gf])
+    names: list[str] = (first + middle + given).tolist()
+    birth64 = np.datetime64(EPOCH.isoformat(), "D") + days.astype("timedelta64[D]")
+    years = birth64.astype("datetime64[Y]").astype(int) + 1970
+    century = np.where(years < 2000, 0, 2) + np.where(male, 0, 1)
+    numbers = prov.astype(np.int64) * 10**9 + century * 10**8 + (years % 100) * 10**6 + serial
+    id_text = np.char.zfill(numbers.astype(str), 12).astype(object)
+    ids: list[str | None] = np.where(has_id, id_text, np.array([None], dtype=object)).tolist()
+    births: list[dt.date] = birth64.astype(object).tolist()
+    sexes: list[str] = np.where(male, "male", "female").astype(object).tolist()
     person = list(range(n_orig))
-    commune = [codes[c] for c in com]
+    commune = [codes[c] for c in com.tolist()]
     kind = ["original"] * n_orig
 
     for p in rng.choice(n_orig, n_dup, replace=False).tolist() if n_dup else []:
