@@ -4,9 +4,10 @@ entered and warns before saving").
 
 1. Blocking in SQL, in the commune's province, through indexed columns: the same citizen ID
    (unique index), the same birth date (index on birth_date), or the same birth year (a range on
-   that index) and the same folded given name (the last word of `search_name`). One query.
-2. Scoring: the linkage lane's trained model (`ansinh.dedup.linkage.score_candidates`) when it is
-   installed; else a comparison of the name keys (`ansinh.dedup.names.name_keys`), birth dates and
+   that index) and the same folded given name (the last word of `search_name`). Two queries: the
+   block's ids by those indexes, then those of them in the province.
+2. Scoring: the linkage lane's trained model (`ansinh.dedup.linkage.score_with`, the model's
+   Bayes factors on the entry check's own prior, `ENTRY_PRIOR`) when it is installed; else a comparison of the name keys (`ansinh.dedup.names.name_keys`), birth dates and
    citizen IDs with fixed weights (log-odds, as a Fellegi–Sunter model does).
 3. Pairs already decided with the record being edited are left out (a decision is final).
 """
@@ -32,6 +33,13 @@ from .names import NameKeys, name_keys
 
 CANDIDATES = 200      # at most this many records are scored (a very common name on a common birth date)
 SHOWN_FROM = 0.5      # probability from which a record is shown
+# The linkage model's prior is that two random people of a province are one (about 1 in 5 million
+# in the demo's trained model); the entry check compares a record with the few people already alike
+# on birth date, given name or citizen ID: its prior is 1 in 10,000, and the model's Bayes factors
+# are applied to it. A warning then needs a Bayes factor of about 2^13 (the same name and birth
+# date in another commune, a family name read two ways: shown; another family name with the same
+# given name and birth date: not shown).
+ENTRY_PRIOR = 1e-4
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ def _compare(keys: NameKeys, birth_date: dt.date | None, citizen_id: str,
             weight += 3
             reasons.append(_("same family and given name, another middle name"))
     elif keys.given and keys.given == other_keys.given:
-        weight += 1
+        weight -= 1  # another family name: weak, unless the rest is strong
         reasons.append(_("same given name"))
     else:
         weight -= 4
@@ -111,12 +119,28 @@ def _probability(weight: float) -> float:
 
 
 def _linkage_scorer() -> Callable[[dict[str, Any], list[dict[str, Any]]], list[tuple[int, float, dict[str, Any]]]] | None:
-    """The linkage lane's `score_candidates`, when that part is installed and has a model."""
+    """The linkage lane's model scoring one record against candidates, its probabilities moved
+    from the model's prior to the entry check's (`ENTRY_PRIOR`); None when not installed."""
     try:
         module = importlib.import_module("ansinh.dedup.linkage")
     except ImportError:
         return None
-    return getattr(module, "score_candidates", None)
+    active, score_with = getattr(module, "active_model", None), getattr(module, "score_with", None)
+    if active is None or score_with is None:
+        return None
+
+    def score(record: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[int, float, dict[str, Any]]]:
+        _model, params = active()
+        prior = float(params.get("lambda") or ENTRY_PRIOR)
+        shift = _logit2(ENTRY_PRIOR) - _logit2(prior)
+        return [(pk, _probability(_logit2(p) + shift), evidence) for pk, p, evidence in score_with(params, record, rows)]
+
+    return score
+
+
+def _logit2(p: float) -> float:
+    p = min(max(p, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
 
 
 def _record(pk: int, full_name: str, birth_date: dt.date | None, citizen_id: str, sex: str,
@@ -148,11 +172,17 @@ def candidates(*, keys: NameKeys, birth_date: dt.date | None, citizen_id: str, c
                        search_name__endswith=f" {keys.given}")
     if not block:
         return []
-    found = (Member.objects.filter(died_on__isnull=True, left_on__isnull=True)
-             .filter(household__commune__path__under=_province_path(commune)).filter(block)
-             .select_related("household__commune").order_by("pk"))
+    # Two steps, so that the planner starts from the indexed block (a few rows), not from the
+    # province's households (SQLite joins through the commune's path range otherwise, reading the
+    # whole province): the block's ids first, then those of them living in the province.
+    ids = list(Member.objects.filter(block, died_on__isnull=True, left_on__isnull=True)
+               .order_by().values_list("pk", flat=True)[:CANDIDATES * 10])
     if exclude is not None:
-        found = found.exclude(pk=exclude)
+        ids = [pk for pk in ids if pk != exclude]
+    if not ids:
+        return []
+    found = (Member.objects.filter(pk__in=ids, household__commune__path__under=_province_path(commune))
+             .select_related("household__commune").order_by("pk"))
     return list(found[:CANDIDATES])
 
 

@@ -45,9 +45,16 @@ def test_it_finds_the_same_person_in_another_commune_of_the_province(t):  # type
 
 
 def test_it_finds_a_mistyped_birth_date_and_a_dropped_middle_name(t):  # type: ignore[no-untyped-def]
-    found = similar_people(full_name="Huỳnh Hoa", birth_date=dt.date(1952, 4, 11), citizen_id=None,
+    found = similar_people(full_name="Huỳnh Hoa", birth_date=dt.date(1952, 4, 17), citizen_id=None,
                            commune=t.hoa.household.commune)
     assert t.hoa.pk in [s.person_id for s in found]
+    found = similar_people(full_name="Huỳnh Thị Hoa", birth_date=dt.date(1952, 4, 11), citizen_id=None,
+                           commune=t.hoa.household.commune)
+    assert t.hoa.pk in [s.person_id for s in found]
+    # Another family name, the same given name and birth date: no warning.
+    found = similar_people(full_name="Nguyễn Thị Hoa", birth_date=dt.date(1952, 4, 17), citizen_id=None,
+                           commune=t.hoa.household.commune)
+    assert t.hoa.pk not in [s.person_id for s in found]
 
 
 def test_it_leaves_out_the_record_edited_and_pairs_already_decided(t):  # type: ignore[no-untyped-def]
@@ -72,7 +79,15 @@ def test_it_runs_the_check_in_a_few_queries(t):  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as queries:
         similar_people(full_name="Huỳnh Thị Hoa", birth_date=dt.date(1952, 4, 17), citizen_id="084152000101",
                        commune=t.hoa.household.commune, exclude=t.khac.pk)
-    assert len(queries.captured_queries) <= 3
+    # The block's ids, those in the province, the active model, the pairs already decided.
+    assert len(queries.captured_queries) <= 4
+    if connection.vendor == "sqlite":
+        block = queries.captured_queries[0]["sql"]
+        assert "households_member" in block and "households_household" not in block
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {block}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "USING INDEX" in plan and "SCAN households_member" not in plan, plan
 
 
 def test_it_warns_in_the_member_form_and_keeps_what_was_typed(t):  # type: ignore[no-untyped-def]
