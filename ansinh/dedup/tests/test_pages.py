@@ -171,3 +171,15 @@ def test_it_starts_no_search_outside_the_users_units(t):  # type: ignore[no-unty
 def test_it_shows_the_nav_entry(t):  # type: ignore[no-untyped-def]
     assert 'data-testid="nav-duplicates"' in text(as_(t.lan).get(reverse("duplicate-list")))
     assert Method.ENTRY  # the method filter lists the entry check too
+
+
+def test_it_writes_no_id_with_a_thousands_separator() -> None:
+    """As the people-served pages: an id in a link or a form value is written with `unlocalize`."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    bare = re.compile(r"\{\{ *[a-z_.]*(?:pk|_id|\.id) *\}\}")
+    found = [f"{path.name}:{n}" for path in sorted(templates.rglob("*.html"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
+    assert not found, found
