@@ -115,8 +115,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     for pair in page.object_list:
         pair.percent = round(pair.probability * 100)  # type: ignore[attr-defined]
     return render(request, "dedup/duplicate_list.html", {
-        "form": form, "page": page, "tabs": tabs, "status": status,
-        "may_run": run_kind_ready() and bool(_run_units(user))})
+        "form": form, "page": page, "tabs": tabs, "status": status})
 
 
 # --- A pair --------------------------------------------------------------------------------------------
