@@ -17,7 +17,7 @@ $(BIN)/ansinh: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed (python3.12 not found)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	@touch $@
 
 install: $(BIN)/ansinh
@@ -54,7 +54,7 @@ ci: typecheck test
 # the review rounds with production settings and a throwaway secret key.
 # The load test needs the `bench` extra (Locust, gunicorn); ANSINH_BENCH_LOAD=0 skips it.
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark,bench]'
 	ANSINH_DEBUG=1 $(BIN)/ansinh bench
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  scripts/with-postgres sh -c 'ANSINH_DEBUG=1 ANSINH_BENCH_DATABASE_URL=$$ANSINH_DATABASE_URL $(BIN)/ansinh bench'; \

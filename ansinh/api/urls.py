@@ -8,6 +8,7 @@ from . import benefits_registry
 from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
+from . import duplicates
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -43,5 +44,8 @@ urlpatterns = [
     path("payrolls/<int:pk>", payrolls.PayrollDetail.as_view(), name="api-payroll"),
     path("packages/", packages.PackageList.as_view(), name="api-packages"),
     path("packages/<int:pk>", packages.PackageDetail.as_view(), name="api-package"),
+    path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
+    path("duplicates/<int:pk>", duplicates.DuplicateDetail.as_view(), name="api-duplicate"),
+    path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -40,6 +40,8 @@ from ansinh.accounts import audit
 from ansinh.accounts.access import get_scope, request_user
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import User
+from ansinh.dedup.entry import entry_check
+from ansinh.dedup.services import record_entry_warning
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.access import communes_in_scope, households_for_user, members_for_user
 from ansinh.households.forms import add_service_errors
@@ -468,7 +470,11 @@ def entitlement_create(request: HttpRequest) -> HttpResponse:
     martyrs = access.martyrs_for_user(user)
     if request.method == "POST":
         form = EntitlementForm(request.POST, categories=categories, martyrs=martyrs)
-        if form.is_valid():
+        # Issue 12: the person may be registered twice (and paid twice): warn before saving.
+        check = entry_check(user, full_name=person.full_name, birth_date=person.birth_date,
+                            citizen_id=person.citizen_id, commune=commune, exclude=person.pk,
+                            confirmed=request.POST.get("save_anyway") == "1", sex=person.sex)
+        if form.is_valid() and not check.blocked:
             data = form.cleaned_data
             try:
                 entitlement = services.create_entitlement(
@@ -479,6 +485,9 @@ def entitlement_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _service_errors(form, error)
             else:
+                if check.similar:
+                    record_entry_warning(actor=Actor.from_request(request), person=person, similar=check.pairs(),
+                                         form="entitlement", unit=commune)
                 messages.success(request, pgettext("benefits", "Entitlement recorded for %(name)s.") % {"name": person.full_name})
                 return redirect("entitlement-detail", pk=entitlement.pk)
     else:
@@ -486,8 +495,10 @@ def entitlement_create(request: HttpRequest) -> HttpResponse:
         if (code := request.GET.get("category")) and (chosen := categories.filter(code=code).first()):
             initial["category"] = chosen.pk
         form = EntitlementForm(categories=categories, martyrs=martyrs, initial=initial)
+        check = entry_check(user, full_name=person.full_name, birth_date=person.birth_date,
+                            citizen_id=person.citizen_id, commune=commune, exclude=person.pk, sex=person.sex)
     return _form_page(request, "benefits/pages/entitlement_form.html", {
-        "form": form, "person": person, "commune": commune, "entitlement": None,
+        "form": form, "person": person, "commune": commune, "entitlement": None, "entry_check": check,
         "uses": form.uses, "age": person.age_on(timezone.localdate())})
 
 

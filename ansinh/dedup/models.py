@@ -103,6 +103,9 @@ class DuplicatePair(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    kept = models.ForeignKey("households.Member", verbose_name=_("record kept"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             help_text="For a merged pair, the record that stays; the other left its household.")
     first_seen = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(auto_now=True)
 

@@ -1291,10 +1291,12 @@ def generate(*, province: Unit, households: int, seed: int, year: int = 2025, re
         return Generated(province=province, households=0, members=0, communes=0, hamlets_created=0,
                          seconds=time.perf_counter() - started, skipped=True, existing=existing)
     from ansinh.benefits import demo as benefits_demo  # the people served hang on the members
+    from ansinh.dedup import demo as dedup_demo
 
     with _roomy_sqlite_cache(), transaction.atomic():
         replaced = 0
         if existing:
+            dedup_demo.delete_province(province)
             benefits_demo.delete_province(province)
             replaced = _delete(Household, province_households(province))
             say(f"Đã xoá {format_number(replaced)} hộ cũ của tỉnh ({format_number(time.perf_counter() - started, 1)} "
@@ -1319,6 +1321,7 @@ def generate(*, province: Unit, households: int, seed: int, year: int = 2025, re
             say(f"  {format_number(stop)}/{format_number(households)} hộ, {format_number(members)} nhân khẩu "
                 f"({format_number(time.perf_counter() - started, 1)} giây)")
         served = benefits_demo.generate(province=province, seed=seed, year=year, people=members, progress=say)
+        members += dedup_demo.plant(province=province, seed=seed, progress=say)  # the same people entered twice
         audit.record(actor=Actor.system(), action="households.demo.generate", obj=province, unit=province, after={
             "households": households, "members": members, "seed": seed, "year": year, "replaced": replaced,
             "hamlets_created": created, "entitlements": served.entitlements, "martyrs": served.martyrs,

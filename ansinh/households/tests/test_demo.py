@@ -161,7 +161,13 @@ def test_it_makes_realistic_members(demo_mode, units):
 def test_it_gives_everyone_a_valid_unique_citizen_id(demo_mode, units):
     generate("--province", "86", "--households", "300", "--seed", "5")
     generate("--province", "01", "--households", "200", "--seed", "5")  # the same seed elsewhere
-    members = Member.objects.values_list("citizen_id", "sex", "birth_date")
+    # The people the demo enters a second time (`ansinh.dedup.demo.plant`) have no citizen ID or
+    # one digit mistyped, as a second office typed it: checked in `ansinh/dedup/tests/test_demo.py`.
+    from ansinh.dedup.demo import planted_pairs
+
+    copies = {copy for code in ("86", "01") for _first, copy in planted_pairs(
+        Unit.objects.get(code=code, level=Level.PROVINCE, edition=Edition.CURRENT))}
+    members = Member.objects.exclude(pk__in=copies).values_list("citizen_id", "sex", "birth_date")
     numbers = [number for number, _, _ in members]
     assert None not in numbers and len(numbers) == len(set(numbers))
     for number, sex, birth in members:

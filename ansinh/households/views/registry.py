@@ -28,6 +28,8 @@ from ansinh.accounts.access import get_scope, request_user, units_for_user
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import EDITING_ROLES, AuditEvent, User
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.dedup.entry import EntryCheck, entry_check
+from ansinh.dedup.services import record_entry_warning
 from ansinh.households import services
 from ansinh.households.access import (
     communes_in_scope,
@@ -477,6 +479,25 @@ def _member_values(form: MemberForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.Meta.fields}
 
 
+def _entry_check(request: HttpRequest, form: MemberForm, household: Household, member: Member | None) -> EntryCheck:
+    """People of the province who may be the one typed (issue 12: warn before saving). An edit is
+    checked only when it changes the name, the birth date or the citizen ID."""
+    data = form.cleaned_data
+    if member is not None and (" ".join(str(data["full_name"]).split()), data["birth_date"], data["citizen_id"] or None) \
+            == (member.full_name, member.birth_date, member.citizen_id or None):
+        return EntryCheck(similar=[], rows=[], blocked=False)
+    return entry_check(request_user(request), full_name=data["full_name"], birth_date=data["birth_date"],
+                       citizen_id=data["citizen_id"], commune=household.commune,
+                       exclude=member.pk if member is not None else None,
+                       confirmed=request.POST.get("save_anyway") == "1", sex=data.get("sex") or "")
+
+
+def _saved_anyway(request: HttpRequest, check: EntryCheck, member: Member) -> None:
+    if check.similar:
+        record_entry_warning(actor=Actor.from_request(request), person=member, similar=check.pairs(),
+                             form="member", unit=member.household.commune)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -486,12 +507,18 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = MemberForm(request.POST)
         if form.is_valid():
+            check = _entry_check(request, form, household, None)
+            if check.blocked:
+                return _form_page(request, "households/member_form.html", {
+                    "form": form, "household": household, "member": None, "entry_check": check})
             try:
                 member = services.member_add(actor=Actor.from_request(request), household=household,
                                              **_member_values(form))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                # After the save, not around it: a refused citizen ID keeps its own audit row.
+                _saved_anyway(request, check, member)
                 return _done(request, household, _("%(name)s added to household %(code)s.") % {
                     "name": member.full_name, "code": household.code})
     else:
@@ -513,6 +540,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = MemberForm(request.POST)
         if form.is_valid():
+            check = _entry_check(request, form, household, member)
+            if check.blocked:
+                return _form_page(request, "households/member_form.html", {
+                    "form": form, "household": household, "member": member, "entry_check": check})
             try:
                 services.member_update(actor=Actor.from_request(request), member=member,
                                        version=form.cleaned_data["version"], **_member_values(form))
@@ -526,6 +557,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                _saved_anyway(request, check, member)
                 return _done(request, household, _("%(name)s saved.") % {"name": member.full_name})
     else:
         form = MemberForm(instance=member)

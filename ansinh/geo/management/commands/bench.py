@@ -26,6 +26,9 @@ Plans figures (`bench_plans`), at ANSINH_BENCH_PLAN_HOUSEHOLDS households (defau
 the households database of that size when there is one (else on a database of their own): all
 indicators for every unit of the province, and its report as .docx and .xlsx.
 
+De-duplication (`bench_dedup`): 1,000,000 synthetic people on DuckDB, Spark local mode on a
+smaller size, the national run extrapolated; ANSINH_BENCH_DEDUP=0 skips it.
+
 Then the load test (`bench_load`: Locust against gunicorn, the main pages as a commune and a
 provincial officer; see that module).
 """
@@ -50,6 +53,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from ansinh.benefits.management.commands import bench_benefits
+from ansinh.dedup.management.commands import bench_dedup
 from ansinh.payments.management.commands import bench_payments
 from ansinh.plans.management.commands import bench_plans
 from ansinh.web.management.commands import bench_load
@@ -110,6 +114,7 @@ class Command(BaseCommand):
             seconds, _, out = run_measured(["bench_queries"], env)
             self.stdout.write(out)
             self.poverty(env, url, Path(tmp))
+            self.say("\n".join(bench_dedup.measure(env)))  # ANSINH_BENCH_DEDUP=0: skipped
             bench_load.measure(self.say, env, url, Path(tmp))  # Locust against gunicorn (ANSINH_BENCH_LOAD=0: skipped)
 
     def say(self, text: str) -> None:
