@@ -329,6 +329,12 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "ansinh.plans.models.TaskStatus",
         "SubmissionStatusEnum": "ansinh.plans.models.SubmissionStatus",
         "AgencyKindEnum": "ansinh.plans.models.AgencyKind",
+        "PayrollStateEnum": "ansinh.payments.models.PayrollState",
+        "PackageStateEnum": "ansinh.payments.models.PackageState",
+        "PayStatusEnum": "ansinh.payments.models.PayStatus",
+        "PayFieldEnum": "ansinh.payments.models.PayField",
+        "WorkFieldEnum": "ansinh.accounts.models.Field",
+        "PairStatusEnum": "ansinh.dedup.models.PairStatus",
     },
 }
 
