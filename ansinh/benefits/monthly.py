@@ -240,6 +240,33 @@ def _weighed(group: list[Raw], price: Callable[[Raw], Found], book: Book, month:
     return _precedence([(_as_dict(row, book), price(row)) for row in group], month)
 
 
+def _plain(group: list[Raw], price: Callable[[Raw], Found], book: Book,
+           month: dt.date) -> list[tuple[Raw, list[Amount]]] | None:
+    """A person's entitlements with their amounts when nothing weighs against them, every line
+    paid, in the order `_precedence` gives their lines; None when precedence has a say: a line
+    with no rule, a death before the month, two amounts of social assistance or the social
+    pension, two carer allowances of meritorious service (most people holding several hold a
+    meritorious category and the social pension: both paid)."""
+    out: list[tuple[Raw, list[Amount]]] = []
+    merit: list[tuple[Raw, list[Amount]]] = []
+    carers = 0
+    categories = book.categories
+    for row in group:
+        found = price(row)
+        died = row[DIED]
+        if isinstance(found, str) or (died is not None and month_of(died) < month):
+            return None
+        if categories[row[CATEGORY]][1] == Scheme.MERITORIOUS:
+            merit.append((row, found))
+            carers += sum(1 for a in found if a.kind == LineKind.CARER)
+        else:
+            out.append((row, found))
+    if len(out) > 1 or carers > 1:
+        return None
+    out.extend(merit)
+    return out
+
+
 def _lines_of(rows: Iterable[Raw], month: dt.date, book: Book, dated: bool = True) -> list[MonthLine]:
     """Every line of the rows active in `month`, precedence applied, by person in the order of the
     rows (a person holding several entitlements at her first)."""
@@ -251,29 +278,34 @@ def _lines_of(rows: Iterable[Raw], month: dt.date, book: Book, dated: bool = Tru
     parts: dict[int, tuple[list[Amount], list[dict[str, Any]]]] = {}  # id(amounts) → their lines' own fields
     for row in active:
         person = row[PERSON]
-        if several:
-            group = several.get(person)
-            if group is not None:  # a person holding several: all her lines at her first row
-                if group:
-                    out.extend(_weighed(group, price, book, month))
-                    several[person] = []
+        group = several.get(person) if several else None
+        if group is None:  # a single entitlement, most often paid in full
+            found = price(row)
+            died = row[DIED]
+            if isinstance(found, str) or (died is not None and month_of(died) < month):
+                out.extend(_weighed([row], price, book, month))
                 continue
-        found = price(row)
-        died = row[DIED]
-        if isinstance(found, str) or (died is not None and month_of(died) < month):
-            out.extend(_weighed([row], price, book, month))
-            continue
-        # One entitlement: nothing to weigh it against, every line paid.
-        cached = parts.get(id(found))
-        if cached is None or cached[0] is not found:
-            cached = parts[id(found)] = (found, [_amount_fields(a) for a in found])
-        own = {"entitlement_id": row[PK], "person_id": person, "commune_id": row[COMMUNE],
-               "scheme": categories[row[CATEGORY]][1], "paid": True, "excluded": ""}
-        for fields in cached[1]:  # as `_line` builds them, without a call per line
-            line = new(MonthLine)
-            line.__dict__.update(fields)
-            line.__dict__.update(own)
-            append(line)
+            plain = [(row, found)]
+        elif not group:
+            continue  # a person holding several: all her lines written at her first row
+        else:
+            several[person] = []
+            weighed = _plain(group, price, book, month)
+            if weighed is None:
+                out.extend(_weighed(group, price, book, month))
+                continue
+            plain = weighed
+        for held, found in plain:  # every line paid
+            cached = parts.get(id(found))
+            if cached is None or cached[0] is not found:
+                cached = parts[id(found)] = (found, [_amount_fields(a) for a in found])
+            own = {"entitlement_id": held[PK], "person_id": person, "commune_id": held[COMMUNE],
+                   "scheme": categories[held[CATEGORY]][1], "paid": True, "excluded": ""}
+            for fields in cached[1]:  # as `_line` builds them, without a call per line
+                line = new(MonthLine)
+                line.__dict__.update(fields)
+                line.__dict__.update(own)
+                append(line)
     return out
 
 
@@ -436,23 +468,28 @@ def _paid(entitlements: QuerySet[Entitlement], month: dt.date,
         parts: dict[int, tuple[list[Amount], tuple[tuple[str, int], ...]]] = {}  # id(amounts) → parts
         for row in active:
             person = row[PERSON]
-            if several:
-                group = several.get(person)
-                if group is not None:
-                    if group:
-                        weighed(_weighed_parts(_weighed(group, price, book, month)))
-                        several[person] = []
+            group = several.get(person) if several else None
+            if group is None:
+                found = price(row)
+                died = row[DIED]
+                if not isinstance(found, str) and (died is None or month_of(died) >= month):
+                    cached = parts.get(id(found))
+                    if cached is None or cached[0] is not found:
+                        cached = parts[id(found)] = (found, _own_parts(found))
+                    if cached[1]:
+                        each(person, row[COMMUNE], categories[row[CATEGORY]][1], cached[1])
                     continue
-            found = price(row)
-            died = row[DIED]
-            if isinstance(found, str) or (died is not None and month_of(died) < month):
-                weighed(_weighed_parts(_weighed([row], price, book, month)))
-                continue
-            cached = parts.get(id(found))
-            if cached is None or cached[0] is not found:
-                cached = parts[id(found)] = (found, _own_parts(found))
-            if cached[1]:
-                each(person, row[COMMUNE], categories[row[CATEGORY]][1], cached[1])
+                group = [row]
+            elif not group:
+                continue  # a person holding several: all her parts at her first row
+            else:
+                several[person] = []
+            plain = _plain(group, price, book, month)
+            if plain is None:
+                weighed(_weighed_parts(_weighed(group, price, book, month)))
+            else:
+                weighed([(person, held[COMMUNE], categories[held[CATEGORY]][1], code, amount)
+                         for held, found in plain for code, amount in _own_parts(found)])
 
 
 def paid_parts(entitlements: QuerySet[Entitlement], month: dt.date) -> list[PaidPart]:
