@@ -585,6 +585,7 @@ SURVIVOR_FROM_61 = {"merit_war_invalid": "merit_survivor_invalid", "merit_war_in
                     "merit_toxic_chemical": "merit_survivor_toxic_chemical"}
 SURVIVOR_RATE = 61
 SA_FUNERAL_TIMES = 20   # Decree 20/2021 Art. 11(1): at least 20 × the base level
+FUNERAL_AGE = 80  # Decree 20/2021 Art. 11(1)(c): 80 or over on another monthly benefit
 MERIT_FUNERAL_TIMES = 10  # Law 41/2024 Art. 85(2), through Ordinance 02/2020 Art. 6(4)
 # A single parent's allowance (5(4)) counts children under 16, or 16–22 and studying.
 SINGLE_PARENT_CHILD_AGE = 22
@@ -604,7 +605,9 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
     2. the death benefits are proposed, each computed by the rules on the date of death:
        funeral support (social assistance 20 × base, Decree 20 Art. 11; the social pension at the
        same level, Decree 176/2025 Art. 5, provisional; merit 10 × base salary, Law 41/2024 Art.
-       85(2)) — only the highest of them (Decree 20 Art. 11(2), Ordinance Art. 6(4)); the merit
+       85(2)); also for a person of 80 or over recorded as receiving a pension or monthly
+       social-insurance benefit (Decree 20 Art. 11(1)(c), to be checked by the officer) — only the
+       highest of them (Decree 20 Art. 11(2), Ordinance Art. 6(4)); the merit
        one-off of three months of the allowance and supplements without the carer allowance
        (Decree 131 Art. 121(2)); the survivors' allowance from the next month (Art. 125).
     Proposals already made for the person are not repeated. Returns the proposals created."""
@@ -627,7 +630,10 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
                           start_month__lte=death_month)
                   .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=death_month))
                   .exclude(person=member).first())
-    if not held and pending is None and parent is None:
+    # Funeral support also for a person of 80 or over on a monthly social-insurance benefit or
+    # another monthly allowance (Decree 20 Art. 11(1)(c)): the register records `pension`.
+    eighty = member.pension and member.age_on(died_on) >= FUNERAL_AGE
+    if not held and pending is None and parent is None and not eighty:
         return []
     # The amounts of the month of death (precedence applied), before the stops.
     lines = month_lines(Entitlement.objects.filter(pk__in=[e.pk for e in held]), death_month) if held else []
@@ -636,7 +642,14 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         if entitlement.stop_month is None or entitlement.stop_month > stop:
             _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED, note=f"Mất ngày {_vn_date(died_on)}",
                   action="entitlement.stop_death", earlier=True)
-    commune = held[0].commune if held else (pending.commune if pending is not None else parent.commune)  # type: ignore[union-attr]
+    if held:
+        commune = held[0].commune
+    elif pending is not None:
+        commune = pending.commune
+    elif parent is not None:
+        commune = parent.commune
+    else:
+        commune = member.household.commune
     province = commune.province()
     book = RuleBook.load(death_month, month_end(add_months(death_month, 1)), province_id=province.pk if province else None)
     by_scheme = {e.scheme: e for e in held}
@@ -661,6 +674,10 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
             owner, where = parent, parent.commune
             text = ("điểm b khoản 1 Điều 11 Nghị định 20/2021/NĐ-CP (con của người đơn thân nghèo đang hưởng "
                     "trợ cấp theo khoản 4 Điều 5)")
+        if owner is None and scheme == Scheme.SOCIAL_ASSISTANCE and where is None and eighty:
+            where = member.household.commune
+            text = ("điểm c khoản 1 Điều 11 Nghị định 20/2021/NĐ-CP (người từ đủ 80 tuổi đang hưởng trợ cấp "
+                    "tuất bảo hiểm xã hội hằng tháng hoặc trợ cấp hằng tháng khác: kiểm tra trước khi xác nhận)")
         if owner is None and scheme == Scheme.SOCIAL_PENSION and pending is not None:
             where = pending.commune
             text += f"; người đã nộp hồ sơ #{pending.pk} mất trước khi có quyết định"

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditEvent
 from ansinh.benefits import services
-from ansinh.benefits.models import DossierStatus, DossierStep, Entitlement, ProposalKind, ProposalStatus
+from ansinh.benefits.models import DossierStatus, DossierStep, Entitlement, ProposalKind, ProposalStatus, Scheme
 from ansinh.benefits.monthly import arrears, month_lines, month_totals, person_months
 from ansinh.households import services as register
 from ansinh.households.models import Member
@@ -440,3 +440,22 @@ def test_it_proposes_funeral_support_for_a_single_parents_child_and_a_pending_pe
     other = member(actor, household, "Không Văn Gì", D(1960, 1, 1))
     register.member_died(actor=actor, member=other, on=D(2025, 9, 5))
     assert not other.benefit_proposals.exists()
+
+
+def test_it_proposes_funeral_support_for_a_person_of_80_on_another_monthly_benefit(
+        actor: Actor, household: Any) -> None:
+    old = member(actor, household, "Tám Mươi Hưu", D(1945, 9, 15))
+    Member.objects.filter(pk=old.pk).update(pension=True)
+    register.member_died(actor=actor, member=Member.objects.get(pk=old.pk), on=D(2025, 9, 15))  # 80 that day
+    [proposal] = old.benefit_proposals.all()
+    assert (proposal.kind, proposal.scheme, proposal.amount, proposal.entitlement_id) == (
+        ProposalKind.SA_FUNERAL, Scheme.SOCIAL_ASSISTANCE, 10_000_000, None)
+    assert proposal.commune_id == household.commune_id and "điểm c khoản 1 Điều 11" in proposal.basis
+    # A day short of 80, or 80 with no monthly benefit recorded: nothing to propose.
+    younger = member(actor, household, "Bảy Chín Hưu", D(1945, 9, 16))
+    Member.objects.filter(pk=younger.pk).update(pension=True)
+    register.member_died(actor=actor, member=Member.objects.get(pk=younger.pk), on=D(2025, 9, 15))
+    assert not younger.benefit_proposals.exists()
+    alone = member(actor, household, "Tám Mươi Không Hưu", D(1940, 1, 1))
+    register.member_died(actor=actor, member=alone, on=D(2025, 9, 15))
+    assert not alone.benefit_proposals.exists()
