@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .law import Amount, RuleBook
 
 SINGLE_PARENT = "sa_single_parent"
+DISABILITY = "sa_disability_"  # paid from the month of the disability certificate (Decree 20 Art. 8(1)đ)
 # Groups a single parent (5(4)) may hold as well (Decree 20 Art. 6(2)).
 SINGLE_PARENT_ALSO = ("sa_elderly_", "sa_disability_", "sa_hiv_poor")
 
@@ -556,9 +557,10 @@ def person_months(person: Member, start: dt.date, end: dt.date) -> list[tuple[dt
 def arrears(entitlement: Entitlement, as_of: dt.date) -> list[tuple[dt.date, int, str]]:
     """The months owed on `as_of` (month, amount, why):
     1. a meritorious decision signed after its first month paid (recognition or the medical
-       council's conclusion earlier, Decree 131/2021 Arts. 8, 45): the months from the first month
-       to the month before the decision, at the amounts of each month (paid together with the
-       decision, Circular 44/2022/TT-BTC Art. 8(3));
+       council's conclusion earlier, Decree 131/2021 Arts. 8, 45), or a disability allowance
+       decided after the month of the disability certificate (Decree 20/2021 Art. 8(1)đ): the
+       months from the first month to the month before the decision, at the amounts of each month
+       (paid together with the decision, Circular 44/2022/TT-BTC Art. 8(3));
     2. a base level applied back (`decided_on` later than `valid_from`, e.g. Decree 75/2021 and
        55/2023): for the months paid between `valid_from` and the month of `decided_on`, the
        difference the new base level makes to the lines computed from it (base × coefficient)."""
@@ -571,7 +573,15 @@ def arrears(entitlement: Entitlement, as_of: dt.date) -> list[tuple[dt.date, int
     rows, book = _load(person_qs, first, last)
     out: list[tuple[dt.date, int, str]] = []
     decided = month_of(entitlement.decision_date)
-    owed_until = decided if entitlement.scheme == Scheme.MERITORIOUS else first
+    certified = entitlement.recognised_on
+    code = book.categories[entitlement.category_id][0] if entitlement.category_id in book.categories else ""
+    why = "Điều 8, Điều 45 Nghị định 131/2021/NĐ-CP"
+    if entitlement.scheme == Scheme.SOCIAL_ASSISTANCE and certified is not None and code.startswith(DISABILITY):
+        owed_until = decided  # paid from the disability certificate's month
+        why = (f"hưởng từ tháng được cấp giấy xác nhận mức độ khuyết tật ({_vn_date(certified)}), điểm đ khoản 1 "
+               "Điều 8 Nghị định 20/2021/NĐ-CP")
+    else:
+        owed_until = decided if entitlement.scheme == Scheme.MERITORIOUS else first
     owed = set()
     for month in months_between(first, min(last, add_months(owed_until, -1))) if owed_until > first else []:
         paid = sum(line.amount for line in _lines_of(rows, month, book)
@@ -580,7 +590,7 @@ def arrears(entitlement: Entitlement, as_of: dt.date) -> list[tuple[dt.date, int
             owed.add(month)
             out.append((month, paid, f"Truy lĩnh: quyết định {entitlement.decision_number} ngày "
                                      f"{_vn_date(entitlement.decision_date)}, hưởng từ tháng {_vn_month(first)} — "
-                                     "Điều 8, Điều 45 Nghị định 131/2021/NĐ-CP"))
+                                     f"{why}"))
     out.extend(_base_arrears(entitlement, rows, book, first, last, as_of, owed))
     out.sort(key=lambda item: item[0])
     return out

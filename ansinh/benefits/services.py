@@ -14,11 +14,14 @@ The start and stop rules, with their legal basis:
    but never before the decision's month: the dossier may be lodged and decided before the
    birthday (then the birthday's month governs), while a decision made after it gives no arrears
    (social assistance pays no arrears, benefits.md §4).
-3. Meritorious categories start from the month of `recognised_on` (the recognition, or the
+3. A person with a disability (5(6)) is paid from the month the disability certificate is issued
+   (Art. 8(1)đ), recorded in `recognised_on`; without it, from the decision's month. A decision
+   signed after the certificate's month owes the months between (`monthly.arrears`).
+4. Meritorious categories start from the month of `recognised_on` (the recognition, or the
    medical council's conclusion, Decree 131/2021/NĐ-CP Arts. 8 and 45), not earlier than 1 Jul
    2021 (Art. 45: injuries assessed before that date), so a decision signed later yields
    arrears (`ansinh.benefits.monthly.arrears`).
-4. A death stops every entitlement from the month after the month of death (`STOP_AFTER_DEATH`).
+5. A death stops every entitlement from the month after the month of death (`STOP_AFTER_DEATH`).
 """
 
 from __future__ import annotations
@@ -222,6 +225,8 @@ def default_start_month(category: Category, person: Member, decision_date: dt.da
     if category.scheme == Scheme.MERITORIOUS:
         start = month_of(recognised_on) if recognised_on is not None else decided
         return max(start, MERIT_EARLIEST)
+    if category.code.startswith(DISABILITY_PREFIX) and recognised_on is not None:
+        return month_of(recognised_on)  # the month of the disability certificate (Art. 8(1)đ)
     age = AGE_STARTS.get(category.code)
     if age is not None:
         born = person.birth_date
@@ -584,6 +589,7 @@ SURVIVOR_FROM_61 = {"merit_war_invalid": "merit_survivor_invalid", "merit_war_in
                     "merit_sick_soldier": "merit_survivor_sick_soldier",
                     "merit_toxic_chemical": "merit_survivor_toxic_chemical"}
 SURVIVOR_RATE = 61
+DISABILITY_PREFIX = "sa_disability_"  # Decree 20/2021 Art. 5(6): paid from the certificate's month
 SA_FUNERAL_TIMES = 20   # Decree 20/2021 Art. 11(1): at least 20 × the base level
 FUNERAL_AGE = 80  # Decree 20/2021 Art. 11(1)(c): 80 or over on another monthly benefit
 MERIT_FUNERAL_TIMES = 10  # Law 41/2024 Art. 85(2), through Ordinance 02/2020 Art. 6(4)

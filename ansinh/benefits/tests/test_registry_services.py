@@ -459,3 +459,25 @@ def test_it_proposes_funeral_support_for_a_person_of_80_on_another_monthly_benef
     alone = member(actor, household, "Tám Mươi Không Hưu", D(1940, 1, 1))
     register.member_died(actor=actor, member=alone, on=D(2025, 9, 15))
     assert not alone.benefit_proposals.exists()
+
+
+def test_it_pays_a_disability_allowance_from_the_month_of_the_certificate(actor: Actor, household: Any) -> None:
+    person = member(actor, household, "Giấy Xác Nhận", D(1980, 1, 1))
+    e = grant(actor, person, "sa_disability_severe", D(2025, 9, 10), recognised_on=D(2025, 6, 20))
+    assert e.start_month == D(2025, 6, 1)  # Decree 20/2021 Art. 8(1)đ
+    owed = arrears(e, D(2025, 9, 30))
+    assert [(month, amount) for month, amount, _why in owed] == [
+        (D(2025, 6, 1), 750_000), (D(2025, 7, 1), 750_000), (D(2025, 8, 1), 750_000)]
+    assert "giấy xác nhận mức độ khuyết tật (20/06/2025)" in owed[0][2] and "Điều 8 Nghị định 20/2021" in owed[0][2]
+    # Without a certificate date: from the decision's month, nothing owed; other groups ignore the date.
+    other = member(actor, household, "Không Giấy", D(1981, 1, 1))
+    plain = grant(actor, other, "sa_disability_severe", D(2025, 9, 10))
+    assert plain.start_month == D(2025, 9, 1) and arrears(plain, D(2025, 9, 30)) == []
+    poor = member(actor, household, "Cao Tuổi Nghèo", D(1950, 1, 1))
+    alone = grant(actor, poor, "sa_elderly_poor_alone", D(2025, 9, 10), recognised_on=D(2025, 6, 20))
+    assert alone.start_month == D(2025, 9, 1) and arrears(alone, D(2025, 9, 30)) == []
+    # A certificate dated after the decision is refused.
+    late = member(actor, household, "Giấy Sau", D(1982, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        grant(actor, late, "sa_disability_severe", D(2025, 9, 10), recognised_on=D(2025, 9, 11))
+    assert "recognised_on" in error.value.message_dict
