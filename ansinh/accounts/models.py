@@ -220,6 +220,7 @@ class AuditAction(models.TextChoices):
     PROPOSAL_CREATE = "benefit_proposal.create", pgettext_lazy("audit action", "Propose death benefit")
     PROPOSAL_CONFIRM = "benefit_proposal.confirm", pgettext_lazy("audit action", "Confirm death benefit")
     PROPOSAL_DISMISS = "benefit_proposal.dismiss", pgettext_lazy("audit action", "Dismiss death benefit")
+    BENEFIT_CHECKS_EXPORT = "benefit_checks.export", pgettext_lazy("audit action", "Export who should or should not be paid")
     # Payrolls, packages, payment results, suspensions (payments.services).
     PAYROLL_COMPUTE = "payroll.compute", pgettext_lazy("audit action", "Compute payroll")
     PAYROLL_APPROVE = "payroll.approve", pgettext_lazy("audit action", "Approve payroll")

@@ -25,6 +25,7 @@ from ansinh.households.forms import DayFirstDateField, commune_label
 
 from .models import Category, DossierKind, DossierStatus, LineKind, Martyr, Scheme, StopReason
 from .months import add_months, parse_month, this_month
+from .services import DISABILITY_PREFIX
 
 STATUS_ACTIVE, STATUS_STOPPED, STATUS_ALL = "active", "stopped", "all"
 
@@ -179,7 +180,8 @@ class _ParameterFields(forms.Form):
                                          "75 or 80; for merit, the recognition's month)."))
     recognised_on = DayFirstDateField(label=pgettext_lazy("benefits", "Recognised on"), required=False,
                                       help_text=_("Merit: the recognition or the medical council's conclusion, when "
-                                                  "payment starts from it (arrears for a later decision)."))
+                                                  "payment starts from it (arrears for a later decision). Disability: "
+                                                  "the day the disability certificate was issued, paid from its month."))
     rate = forms.IntegerField(label=pgettext_lazy("benefits", "Injury or illness rate (%)"), required=False, min_value=1, max_value=100)
     martyr_count = forms.IntegerField(label=pgettext_lazy("benefits", "Number of martyrs"), required=False, min_value=1, max_value=20)
     martyrs = forms.ModelMultipleChoiceField(label=pgettext_lazy("benefits", "Martyrs"), queryset=Martyr.objects.none(), required=False,
@@ -254,7 +256,8 @@ class EntitlementEditForm(_ParameterFields):
         del self.fields["martyrs"]
         if category.scheme != Scheme.MERITORIOUS:
             del self.fields["especially_severe"]
-            del self.fields["recognised_on"]
+            if not category.code.startswith(DISABILITY_PREFIX):  # the disability certificate's day
+                del self.fields["recognised_on"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

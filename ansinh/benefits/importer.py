@@ -92,7 +92,8 @@ COLUMNS = [
            "Không.", default=False, width=10),
     Column(H_ALONE, "living_alone", "yes_no", "Sống cô đơn. Để trống: Không.", default=False, width=10),
     Column(H_RECOGNISED, "recognised_on", "date", "Ngày công nhận hoặc ngày Hội đồng giám định y khoa kết luận "
-           "(người có công), dd/mm/yyyy. Không bắt buộc.", width=12, past=True),
+           "(người có công); ngày cấp giấy xác nhận mức độ khuyết tật (người khuyết tật: hưởng từ tháng đó). "
+           "dd/mm/yyyy. Không bắt buộc.", width=12, past=True),
     Column(H_CARER, "carer_name", "text", "Họ tên người chăm sóc (không có trong sổ hộ). Không bắt buộc.",
            max_length=150, width=20),
 ]

@@ -88,33 +88,50 @@ def period_month(period: Period) -> dt.date:
     return period.end.replace(day=1)
 
 
+def _people_keys(scheme: str, commune: int, code: str) -> list[tuple[str, int, str]]:
+    """The (query, commune, breakdown) counts a person paid a line of `code` is one of."""
+    if scheme in PEOPLE:
+        return [(PEOPLE[scheme], commune, "")]
+    if code in RELATIVES:
+        keys = [("merit_relatives", commune, "")]
+        if code in MARTYR_RELATIVES:
+            keys.append(("merit_relatives", commune, "martyr"))
+        return keys
+    keys = [("merit_recipients", commune, "")]
+    if code in GROUP_OF:
+        keys.append(("merit_recipients", commune, GROUP_OF[code]))
+    return keys
+
+
 def month_figures(communes: list[int], month: dt.date) -> Counts:
     """The stocks of `month` by commune: people and amounts per scheme, people with meritorious
-    service by category, relatives. One pass over the month's paid lines (`monthly.paid_parts`: those
-    of `monthly.month_lines` without building them, a constant number of queries); the people and
-    amounts are those `monthly.month_totals` gives."""
-    from .monthly import paid_parts
+    service by category, relatives. One pass over the month's paid lines (`monthly.paid_summary`:
+    those of `monthly.month_lines` without building them, a constant number of queries, the people
+    holding a single entitlement counted by case); the people and amounts are those
+    `monthly.month_totals` gives."""
+    from .monthly import paid_summary
 
     counts: Counts = {name: {} for name in STOCK_QUERIES}
     if not communes:
         return counts
-    people: dict[tuple[str, int, str], set[int]] = defaultdict(set)
+    singles, others = paid_summary(Entitlement.objects.filter(commune_id__in=communes), month)
+    counted: dict[tuple[str, int, str], int] = defaultdict(int)
     amounts: dict[tuple[str, int], int] = defaultdict(int)
-    for person, commune, scheme, code, amount in paid_parts(Entitlement.objects.filter(commune_id__in=communes), month):
+    for (commune, scheme, parts), n in singles.items():  # n distinct people, holding nothing else
+        keys: set[tuple[str, int, str]] = set()
+        for code, amount in parts:
+            amounts[(scheme, commune)] += n * amount
+            keys.update(_people_keys(scheme, commune, code))
+        for key in keys:
+            counted[key] += n
+    people: dict[tuple[str, int, str], set[int]] = defaultdict(set)
+    for person, commune, scheme, code, amount in others:
         amounts[(scheme, commune)] += amount
-        if scheme in PEOPLE:
-            people[(PEOPLE[scheme], commune, "")].add(person)
-            continue
-        if code in RELATIVES:
-            people[("merit_relatives", commune, "")].add(person)
-            if code in MARTYR_RELATIVES:
-                people[("merit_relatives", commune, "martyr")].add(person)
-        else:
-            people[("merit_recipients", commune, "")].add(person)
-            if code in GROUP_OF:
-                people[("merit_recipients", commune, GROUP_OF[code])].add(person)
-    for (query, commune, breakdown), persons in people.items():
-        counts[query][(commune, breakdown)] = float(len(persons))
+        for key in _people_keys(scheme, commune, code):
+            people[key].add(person)
+    for key in counted.keys() | people.keys():
+        query, commune, breakdown = key
+        counts[query][(commune, breakdown)] = float(counted.get(key, 0) + len(people.get(key, ())))
     for (scheme, commune), amount in amounts.items():
         counts[AMOUNT[scheme]][(commune, "")] = amount / MILLION
     return counts
@@ -199,25 +216,45 @@ class Figures:
 
 
 def unit_figures(communes: list[int], month: dt.date) -> Figures:
-    """The month's paid lines (`monthly.paid_parts`, as `month_totals` adds them), by commune and
+    """The month's paid lines (`monthly.paid_summary`, as `month_totals` adds them), by commune and
     scheme, and the meritorious lines by the group of the entitlement's own category."""
-    from .monthly import paid_parts
+    from .monthly import paid_summary
 
     out = Figures(month=month)
     if not communes:
         return out
+    singles, others = paid_summary(Entitlement.objects.filter(commune_id__in=communes), month)
+    counted: dict[tuple[int, str], int] = defaultdict(int)
     people: dict[tuple[int, str], set[int]] = defaultdict(set)
     amounts: dict[tuple[int, str], int] = defaultdict(int)
+    group_counted: dict[str, int] = defaultdict(int)
     group_people: dict[str, set[int]] = defaultdict(set)
     group_amounts: dict[str, int] = defaultdict(int)
-    for person, commune, scheme, code, amount in paid_parts(Entitlement.objects.filter(commune_id__in=communes), month):
+    for (commune, scheme, parts), n in singles.items():  # n distinct people, holding nothing else
+        counted[(commune, scheme)] += n
+        groups: set[str] = set()
+        for code, amount in parts:
+            amounts[(commune, scheme)] += n * amount
+            if scheme == Scheme.MERITORIOUS:
+                group = _group(code)
+                groups.add(group)
+                group_amounts[group] += n * amount
+        for group in groups:
+            group_counted[group] += n
+    for person, commune, scheme, code, amount in others:
         people[(commune, scheme)].add(person)
         amounts[(commune, scheme)] += amount
         if scheme == Scheme.MERITORIOUS:
-            group = "relatives" if code in RELATIVES else GROUP_OF.get(code, "other")
+            group = _group(code)
             group_people[group].add(person)
             group_amounts[group] += amount
     for (commune, scheme), amount in amounts.items():
-        out.by_commune.setdefault(commune, {})[scheme] = (len(people[(commune, scheme)]), amount)
-    out.merit_groups = {g: (len(group_people[g]), group_amounts[g]) for g in group_amounts}
+        out.by_commune.setdefault(commune, {})[scheme] = (
+            counted.get((commune, scheme), 0) + len(people.get((commune, scheme), ())), amount)
+    out.merit_groups = {g: (group_counted.get(g, 0) + len(group_people.get(g, ())), group_amounts[g])
+                        for g in group_amounts}
     return out
+
+
+def _group(code: str) -> str:
+    return "relatives" if code in RELATIVES else GROUP_OF.get(code, "other")

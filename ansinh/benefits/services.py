@@ -14,11 +14,14 @@ The start and stop rules, with their legal basis:
    but never before the decision's month: the dossier may be lodged and decided before the
    birthday (then the birthday's month governs), while a decision made after it gives no arrears
    (social assistance pays no arrears, benefits.md §4).
-3. Meritorious categories start from the month of `recognised_on` (the recognition, or the
+3. A person with a disability (5(6)) is paid from the month the disability certificate is issued
+   (Art. 8(1)đ), recorded in `recognised_on`; without it, from the decision's month. A decision
+   signed after the certificate's month owes the months between (`monthly.arrears`).
+4. Meritorious categories start from the month of `recognised_on` (the recognition, or the
    medical council's conclusion, Decree 131/2021/NĐ-CP Arts. 8 and 45), not earlier than 1 Jul
    2021 (Art. 45: injuries assessed before that date), so a decision signed later yields
    arrears (`ansinh.benefits.monthly.arrears`).
-4. A death stops every entitlement from the month after the month of death (`STOP_AFTER_DEATH`).
+5. A death stops every entitlement from the month after the month of death (`STOP_AFTER_DEATH`).
 """
 
 from __future__ import annotations
@@ -222,6 +225,8 @@ def default_start_month(category: Category, person: Member, decision_date: dt.da
     if category.scheme == Scheme.MERITORIOUS:
         start = month_of(recognised_on) if recognised_on is not None else decided
         return max(start, MERIT_EARLIEST)
+    if category.code.startswith(DISABILITY_PREFIX) and recognised_on is not None:
+        return month_of(recognised_on)  # the month of the disability certificate (Art. 8(1)đ)
     age = AGE_STARTS.get(category.code)
     if age is not None:
         born = person.birth_date
@@ -584,7 +589,9 @@ SURVIVOR_FROM_61 = {"merit_war_invalid": "merit_survivor_invalid", "merit_war_in
                     "merit_sick_soldier": "merit_survivor_sick_soldier",
                     "merit_toxic_chemical": "merit_survivor_toxic_chemical"}
 SURVIVOR_RATE = 61
+DISABILITY_PREFIX = "sa_disability_"  # Decree 20/2021 Art. 5(6): paid from the certificate's month
 SA_FUNERAL_TIMES = 20   # Decree 20/2021 Art. 11(1): at least 20 × the base level
+FUNERAL_AGE = 80  # Decree 20/2021 Art. 11(1)(c): 80 or over on another monthly benefit
 MERIT_FUNERAL_TIMES = 10  # Law 41/2024 Art. 85(2), through Ordinance 02/2020 Art. 6(4)
 # A single parent's allowance (5(4)) counts children under 16, or 16–22 and studying.
 SINGLE_PARENT_CHILD_AGE = 22
@@ -604,7 +611,9 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
     2. the death benefits are proposed, each computed by the rules on the date of death:
        funeral support (social assistance 20 × base, Decree 20 Art. 11; the social pension at the
        same level, Decree 176/2025 Art. 5, provisional; merit 10 × base salary, Law 41/2024 Art.
-       85(2)) — only the highest of them (Decree 20 Art. 11(2), Ordinance Art. 6(4)); the merit
+       85(2)); also for a person of 80 or over recorded as receiving a pension or monthly
+       social-insurance benefit (Decree 20 Art. 11(1)(c), to be checked by the officer) — only the
+       highest of them (Decree 20 Art. 11(2), Ordinance Art. 6(4)); the merit
        one-off of three months of the allowance and supplements without the carer allowance
        (Decree 131 Art. 121(2)); the survivors' allowance from the next month (Art. 125).
     Proposals already made for the person are not repeated. Returns the proposals created."""
@@ -627,7 +636,10 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
                           start_month__lte=death_month)
                   .filter(Q(stop_month__isnull=True) | Q(stop_month__gt=death_month))
                   .exclude(person=member).first())
-    if not held and pending is None and parent is None:
+    # Funeral support also for a person of 80 or over on a monthly social-insurance benefit or
+    # another monthly allowance (Decree 20 Art. 11(1)(c)): the register records `pension`.
+    eighty = member.pension and member.age_on(died_on) >= FUNERAL_AGE
+    if not held and pending is None and parent is None and not eighty:
         return []
     # The amounts of the month of death (precedence applied), before the stops.
     lines = month_lines(Entitlement.objects.filter(pk__in=[e.pk for e in held]), death_month) if held else []
@@ -636,7 +648,14 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
         if entitlement.stop_month is None or entitlement.stop_month > stop:
             _stop(actor, entitlement, stop_month=stop, reason=StopReason.DIED, note=f"Mất ngày {_vn_date(died_on)}",
                   action="entitlement.stop_death", earlier=True)
-    commune = held[0].commune if held else (pending.commune if pending is not None else parent.commune)  # type: ignore[union-attr]
+    if held:
+        commune = held[0].commune
+    elif pending is not None:
+        commune = pending.commune
+    elif parent is not None:
+        commune = parent.commune
+    else:
+        commune = member.household.commune
     province = commune.province()
     book = RuleBook.load(death_month, month_end(add_months(death_month, 1)), province_id=province.pk if province else None)
     by_scheme = {e.scheme: e for e in held}
@@ -661,6 +680,10 @@ def record_death(actor: Actor, member: Member, died_on: dt.date) -> list[Proposa
             owner, where = parent, parent.commune
             text = ("điểm b khoản 1 Điều 11 Nghị định 20/2021/NĐ-CP (con của người đơn thân nghèo đang hưởng "
                     "trợ cấp theo khoản 4 Điều 5)")
+        if owner is None and scheme == Scheme.SOCIAL_ASSISTANCE and where is None and eighty:
+            where = member.household.commune
+            text = ("điểm c khoản 1 Điều 11 Nghị định 20/2021/NĐ-CP (người từ đủ 80 tuổi đang hưởng trợ cấp "
+                    "tuất bảo hiểm xã hội hằng tháng hoặc trợ cấp hằng tháng khác: kiểm tra trước khi xác nhận)")
         if owner is None and scheme == Scheme.SOCIAL_PENSION and pending is not None:
             where = pending.commune
             text += f"; người đã nộp hồ sơ #{pending.pk} mất trước khi có quyết định"

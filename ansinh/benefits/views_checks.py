@@ -19,18 +19,23 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from ansinh.accounts import audit
 from ansinh.accounts.access import get_scope, get_unit_for_user, request_user
+from ansinh.accounts.audit import Actor
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.lib.spreadsheets import Writer
 from ansinh.lib.vietnamese import sort_key
+from ansinh.web.shortcuts import download
 
 from . import access, checks, indicators
-from .models import Scheme
+from .models import Category, Entitlement, Scheme
 from .months import parse_month, this_month
 
 PAGE_SIZE = 100
@@ -132,6 +137,8 @@ def _list_page(request: HttpRequest, *, compute: Callable[[Unit, dt.date], list[
     if kind in kinds:
         findings = [f for f in findings if f.kind == kind]
     findings.sort(key=lambda f: (sort_key(names.get(f.commune_id, "")), sort_key(f.name), f.person_id, f.kind))
+    if request.GET.get("format") == "xlsx":
+        return _export(request, findings, names, title=title, unit=unit, month=month, url_name=url_name)
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     lines = [  # the page's findings, with their links
         Line(f, names.get(f.commune_id, ""), _url("benefit-person", f.person_id) or _url("household-detail", f.household_id),
@@ -145,6 +152,42 @@ def _list_page(request: HttpRequest, *, compute: Callable[[Unit, dt.date], list[
         "commune": int(commune) if commune.isdigit() else None, "list_url": reverse(url_name),
     })
     return render(request, template, context)
+
+
+EXPORT_COLUMNS = (("STT", 6), ("Họ và tên", 26), ("Ngày sinh", 12), ("Xã, phường", 22), ("Diện trợ cấp", 30),
+                  ("Lý do", 30), ("Căn cứ", 60))
+EXPORT_SLUGS = {"benefit-eligible-unpaid": "du-dieu-kien-chua-huong", "benefit-paid-ineligible": "dang-huong-khong-con-du"}
+
+
+def _export(request: HttpRequest, findings: list[checks.Finding], names: dict[int, str], *, title: str, unit: Unit,
+            month: dt.date, url_name: str) -> HttpResponse:
+    """The list as shown (the unit, the month, the commune and reason chosen; every page) in an
+    .xlsx workbook, audited: named people leave the system (Decree 13/2023/NĐ-CP Art. 27)."""
+    categories = dict(Category.objects.values_list("code", "name"))
+    book = Writer(font="Times New Roman", size=12)
+    sheet = book.sheet("Danh sách")
+    sheet.widths([width for _, width in EXPORT_COLUMNS])
+    bold, wrap = book.format(bold=True, text_wrap=True, border=1, valign="top"), book.format(text_wrap=True, border=1,
+                                                                                             valign="top")
+    sheet.append([(f"{title} — {unit.name}, tháng {month.month:02d}/{month.year}", book.format(bold=True, size=14))])
+    sheet.append([f"{len(findings)} dòng, {len({f.person_id for f in findings})} người. Là gợi ý để cán bộ xã "
+                  "kiểm tra, không phải quyết định; tuổi tính đến ngày cuối tháng."])
+    sheet.append([])
+    sheet.append([(header, bold) for header, _ in EXPORT_COLUMNS])
+    sheet.freeze(4)
+    sheet.print_titles(4)
+    sheet.page(landscape=True)
+    for number, f in enumerate(findings, start=1):
+        category = " + ".join(categories.get(code, code) for code in f.category.split("+") if code) if f.category else ""
+        sheet.append([(number, wrap), (f.name, wrap), (f.birth_date or "", wrap),
+                      (names.get(f.commune_id, ""), wrap), (category, wrap),
+                      (str(KIND_LABELS.get(f.kind, f.kind)).capitalize(), wrap), (f.reason, wrap)])
+    content = book.save()
+    with transaction.atomic():
+        audit.record(actor=Actor.from_request(request), action="benefit_checks.export", obj=Entitlement, unit=unit,
+                     after={"list": url_name, "unit": unit.code, "month": f"{month:%Y-%m}", "lines": len(findings),
+                            "kind": request.GET.get("kind", ""), "commune": request.GET.get("commune", "")})
+    return download(content, f"{EXPORT_SLUGS.get(url_name, 'danh-sach')}-{month:%Y-%m}-{unit.code}.xlsx")
 
 
 @login_required

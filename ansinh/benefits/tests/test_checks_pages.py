@@ -122,3 +122,38 @@ def test_it_lists_with_a_constant_number_of_queries(client: Client, people, unit
     for i in range(5):
         member(household(units.tra_cu), f"Cụ Thêm {i}", dt.date(1940, 1, 1))
     assert queries() == few
+
+
+def body(content: bytes) -> list[list[object]]:
+    """The rows under the header row (STT, Họ và tên, …) of an exported list."""
+    import io
+
+    from ansinh.lib.spreadsheets import read_rows
+
+    rows = [cells for _n, cells in read_rows(io.BytesIO(content))]
+    header = next(i for i, row in enumerate(rows) if row[:3] == ["STT", "Họ và tên", "Ngày sinh"])
+    return rows[header + 1:]
+
+
+def test_it_exports_the_list_shown_to_a_workbook_audited(client: Client, people, units, register) -> None:  # type: ignore[no-untyped-def]
+    from ansinh.accounts.models import AuditEvent
+
+    login(client, people.lan)  # a commune officer of Trà Cú: her commune only
+    page = client.get(reverse("benefit-paid-ineligible"), {"month": NOV}).content.decode()
+    assert "format=xlsx" in page and "Tải danh sách (Excel)" in page
+    response = client.get(reverse("benefit-paid-ineligible"), {"month": NOV, "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="dang-huong-khong-con-du-2025-11-')
+    import io
+    rows = body(response.content)
+    names = {row[1] for row in rows}
+    assert names == {name for name in ("Thương Binh Đã Mất", "Hưu Trí Đã Mất") if name in page}  # as the page
+    assert "Thương Binh Đã Mất" in names
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
+    assert all(row[5] and "Nghị định" in str(row[6]) for row in rows), rows  # the reason and its article
+    event = AuditEvent.objects.get(action="benefit_checks.export")
+    assert event.after["lines"] == len(rows) and event.after["month"] == NOV
+    # The chosen reason narrows the file too; the other commune's people never leave it.
+    response = client.get(reverse("benefit-eligible-unpaid"), {"month": NOV, "format": "xlsx"})
+    assert {row[1] for row in body(response.content)} == {"Cụ Trà Cú"}
+    assert AuditEvent.objects.filter(action="benefit_checks.export").count() == 2

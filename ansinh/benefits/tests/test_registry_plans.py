@@ -17,7 +17,7 @@ from django.db import connection
 from ansinh.accounts.audit import Actor
 from ansinh.benefits import services
 from ansinh.benefits.access import entitlements_for_user
-from ansinh.benefits.monthly import FIELDS, _active
+from ansinh.benefits.monthly import _active, _query
 from ansinh.households import services as register
 from ansinh.testing import make_household
 
@@ -36,7 +36,7 @@ def test_it_reads_a_communes_month_through_the_indexes(people: Any, units: Any) 
     services.create_entitlement(actor, person, "sa_disability_severe", decision_number="1/QĐ",
                                 decision_date=dt.date(2025, 8, 1))
     month = dt.date(2025, 9, 1)
-    sql, params = _active(entitlements_for_user(people.lan), month, month).values_list(*FIELDS).query.sql_with_params()
+    sql, params = _query(_active(entitlements_for_user(people.lan), month, month), dated=False).query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")

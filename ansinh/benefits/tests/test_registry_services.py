@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditEvent
 from ansinh.benefits import services
-from ansinh.benefits.models import DossierStatus, DossierStep, Entitlement, ProposalKind, ProposalStatus
+from ansinh.benefits.models import DossierStatus, DossierStep, Entitlement, ProposalKind, ProposalStatus, Scheme
 from ansinh.benefits.monthly import arrears, month_lines, month_totals, person_months
 from ansinh.households import services as register
 from ansinh.households.models import Member
@@ -440,3 +440,44 @@ def test_it_proposes_funeral_support_for_a_single_parents_child_and_a_pending_pe
     other = member(actor, household, "Không Văn Gì", D(1960, 1, 1))
     register.member_died(actor=actor, member=other, on=D(2025, 9, 5))
     assert not other.benefit_proposals.exists()
+
+
+def test_it_proposes_funeral_support_for_a_person_of_80_on_another_monthly_benefit(
+        actor: Actor, household: Any) -> None:
+    old = member(actor, household, "Tám Mươi Hưu", D(1945, 9, 15))
+    Member.objects.filter(pk=old.pk).update(pension=True)
+    register.member_died(actor=actor, member=Member.objects.get(pk=old.pk), on=D(2025, 9, 15))  # 80 that day
+    [proposal] = old.benefit_proposals.all()
+    assert (proposal.kind, proposal.scheme, proposal.amount, proposal.entitlement_id) == (
+        ProposalKind.SA_FUNERAL, Scheme.SOCIAL_ASSISTANCE, 10_000_000, None)
+    assert proposal.commune_id == household.commune_id and "điểm c khoản 1 Điều 11" in proposal.basis
+    # A day short of 80, or 80 with no monthly benefit recorded: nothing to propose.
+    younger = member(actor, household, "Bảy Chín Hưu", D(1945, 9, 16))
+    Member.objects.filter(pk=younger.pk).update(pension=True)
+    register.member_died(actor=actor, member=Member.objects.get(pk=younger.pk), on=D(2025, 9, 15))
+    assert not younger.benefit_proposals.exists()
+    alone = member(actor, household, "Tám Mươi Không Hưu", D(1940, 1, 1))
+    register.member_died(actor=actor, member=alone, on=D(2025, 9, 15))
+    assert not alone.benefit_proposals.exists()
+
+
+def test_it_pays_a_disability_allowance_from_the_month_of_the_certificate(actor: Actor, household: Any) -> None:
+    person = member(actor, household, "Giấy Xác Nhận", D(1980, 1, 1))
+    e = grant(actor, person, "sa_disability_severe", D(2025, 9, 10), recognised_on=D(2025, 6, 20))
+    assert e.start_month == D(2025, 6, 1)  # Decree 20/2021 Art. 8(1)đ
+    owed = arrears(e, D(2025, 9, 30))
+    assert [(month, amount) for month, amount, _why in owed] == [
+        (D(2025, 6, 1), 750_000), (D(2025, 7, 1), 750_000), (D(2025, 8, 1), 750_000)]
+    assert "giấy xác nhận mức độ khuyết tật (20/06/2025)" in owed[0][2] and "Điều 8 Nghị định 20/2021" in owed[0][2]
+    # Without a certificate date: from the decision's month, nothing owed; other groups ignore the date.
+    other = member(actor, household, "Không Giấy", D(1981, 1, 1))
+    plain = grant(actor, other, "sa_disability_severe", D(2025, 9, 10))
+    assert plain.start_month == D(2025, 9, 1) and arrears(plain, D(2025, 9, 30)) == []
+    poor = member(actor, household, "Cao Tuổi Nghèo", D(1950, 1, 1))
+    alone = grant(actor, poor, "sa_elderly_poor_alone", D(2025, 9, 10), recognised_on=D(2025, 6, 20))
+    assert alone.start_month == D(2025, 9, 1) and arrears(alone, D(2025, 9, 30)) == []
+    # A certificate dated after the decision is refused.
+    late = member(actor, household, "Giấy Sau", D(1982, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        grant(actor, late, "sa_disability_severe", D(2025, 9, 10), recognised_on=D(2025, 9, 11))
+    assert "recognised_on" in error.value.message_dict
