@@ -304,8 +304,16 @@ def settings(*, params: dict[str, Any] | None = None,
 # --- Training ---------------------------------------------------------------------------------------
 
 
+def quiet_splink() -> None:
+    """Splink logs each phase at INFO on stderr (it installs its own handler): the CLI's progress
+    bar and the job's log want only its warnings."""
+    logging.getLogger("splink").setLevel(logging.WARNING)
+
+
 def duckdb_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     import duckdb
+
+    quiet_splink()
 
     con = duckdb.connect(":memory:")
     for statement in (f"SET threads={threads or duckdb_threads()}", f"SET memory_limit='{duckdb_memory()}'",

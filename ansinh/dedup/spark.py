@@ -106,6 +106,9 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
     times: dict[str, float] = {}
     started = time.perf_counter()
     _step(progress, 0, 100)
+    from .linkage import quiet_splink
+
+    quiet_splink()
     spark = session()
     times["session"] = time.perf_counter() - started
     _step(progress, 20, 100)
