@@ -307,7 +307,8 @@ def settings(*, params: dict[str, Any] | None = None,
 def quiet_splink() -> None:
     """Splink logs each phase at INFO on stderr (it installs its own handler): the CLI's progress
     bar and the job's log want only its warnings."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    for name in ["splink", *(n for n in logging.root.manager.loggerDict if n.startswith("splink."))]:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def duckdb_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:

@@ -36,6 +36,7 @@ THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
 COUNTRY_PEOPLE = 100_000_000
 PROVINCES = 34  # after the 2025 merger
 TRAIN_RECORDS = 200_000
+MARK = "bench-text:"  # what follows is the step's figures (Splink's and Spark's logs come before)
 
 
 def enabled() -> bool:
@@ -126,6 +127,7 @@ class Command(BaseCommand):
                                                      default=0.0)
         data["peak_rss_mib"] = _rss()
         data["load_after"] = _load()
+        self.stdout.write(MARK)
         self.stdout.write("\n".join(describe(data)))
         self.stdout.write("bench-data: " + json.dumps(data, default=str))
 
@@ -216,7 +218,7 @@ def measure(env: dict[str, str]) -> list[str]:
     lines = ["de-duplication (synthetic people, planted duplicates; goal: 1,000,000 on DuckDB ≤ 3 min):"]
     size = _size("ANSINH_BENCH_DEDUP_RECORDS", 1_000_000)
     child = run_child(["bench_dedup", "duckdb", "--records", str(size)], env)
-    text, data = split_data(child.output)
+    text, data = split_data(child.output.split(MARK)[-1])
     lines.append(text)
     work = data["keys_s"] + data["link_s"]
     goal = "met" if work <= GOAL_SECONDS * size / 1_000_000 else "NOT met"
@@ -235,7 +237,7 @@ def measure(env: dict[str, str]) -> list[str]:
         lines.append(f"spark: skipped ({reason})")
         return lines
     child = run_child(["bench_dedup", "spark", "--records", str(spark_size)], env)
-    text, data = split_data(child.output)
+    text, data = split_data(child.output.split(MARK)[-1])
     lines.append(text)
     lines.append(f"  spark child: {child.seconds:.0f} s wall in all, peak RSS of the Python driver {child.rss:.0f} MiB "
                  "(the JVM is a process of its own)")
