@@ -333,8 +333,12 @@ def _sample(table: pa.Table, max_records: int, seed: int) -> pa.Table:
 
 
 def _frequencies(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, float]:
-    rows = con.execute(f"""select {column}, count(*) / sum(count(*)) over () from people where {column} is not null
-                           group by 1 order by 2 desc limit {TF_KEEP}""").fetchall()
+    """The most frequent names and their shares (kept with the model for the entry check); a
+    name borne by fewer than five people is left out: the model names no one."""
+    rows = con.execute(f"""select value, share from (
+                               select {column} as value, count(*) as n, count(*) / sum(count(*)) over () as share
+                               from people where {column} is not null group by 1)
+                           where n >= 5 order by share desc limit {TF_KEEP}""").fetchall()
     return {str(value): float(share) for value, share in rows}
 
 
