@@ -479,9 +479,15 @@ def train(table: pa.Table, *, actor: Actor, engine: str = "duckdb", max_records:
     return model
 
 
+_DEFAULT: dict[str, Any] = {}
+
+
 def default_params() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
-    return data
+    """The model shipped with the code (read once; do not change the dict returned)."""
+    if "params" not in _DEFAULT:
+        _DEFAULT["params"] = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    params: dict[str, Any] = _DEFAULT["params"]
+    return params
 
 
 def active_model() -> tuple[LinkageModel | None, dict[str, Any]]:
