@@ -304,8 +304,17 @@ def settings(*, params: dict[str, Any] | None = None,
 # --- Training ---------------------------------------------------------------------------------------
 
 
+def quiet_splink() -> None:
+    """Splink logs each phase at INFO on stderr (it installs its own handler): the CLI's progress
+    bar and the job's log want only its warnings."""
+    for name in ["splink", *(n for n in logging.root.manager.loggerDict if n.startswith("splink."))]:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def duckdb_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     import duckdb
+
+    quiet_splink()
 
     con = duckdb.connect(":memory:")
     for statement in (f"SET threads={threads or duckdb_threads()}", f"SET memory_limit='{duckdb_memory()}'",
@@ -324,8 +333,12 @@ def _sample(table: pa.Table, max_records: int, seed: int) -> pa.Table:
 
 
 def _frequencies(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, float]:
-    rows = con.execute(f"""select {column}, count(*) / sum(count(*)) over () from people where {column} is not null
-                           group by 1 order by 2 desc limit {TF_KEEP}""").fetchall()
+    """The most frequent names and their shares (kept with the model for the entry check); a
+    name borne by fewer than five people is left out: the model names no one."""
+    rows = con.execute(f"""select value, share from (
+                               select {column} as value, count(*) as n, count(*) / sum(count(*)) over () as share
+                               from people where {column} is not null group by 1)
+                           where n >= 5 order by share desc limit {TF_KEEP}""").fetchall()
     return {str(value): float(share) for value, share in rows}
 
 
@@ -385,6 +398,12 @@ def train_table(table: pa.Table, *, max_records: int = 200_000, seed: int = 1, u
                 u = fallback_u if u is None else u
             out.append({"key": key, "m": float(m), "u": float(u)})
         comparisons[name] = out
+    # u of "one digit apart" among the pairs blocking brings together (born the same day: the same
+    # year, mostly the same province and sex, so the same ID prefix), not among random pairs:
+    # serials are dense within a prefix, so strangers often differ by one digit (u ≈ 54 × the
+    # prefix's density), which random pairs (different prefixes) hide.
+    near, both = con.execute(id_noise_sql("person_id" in sample.column_names)).fetchall()[0]
+    comparisons = with_id_noise({"comparisons": comparisons}, int(near), int(both))["comparisons"]
     for levels in comparisons.values():  # a floor: an error the training data never showed is unlikely, not impossible
         total = sum(max(level["m"], M_FLOOR) for level in levels)
         for level in levels:
@@ -466,9 +485,15 @@ def train(table: pa.Table, *, actor: Actor, engine: str = "duckdb", max_records:
     return model
 
 
+_DEFAULT: dict[str, Any] = {}
+
+
 def default_params() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
-    return data
+    """The model shipped with the code (read once; do not change the dict returned)."""
+    if "params" not in _DEFAULT:
+        _DEFAULT["params"] = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    params: dict[str, Any] = _DEFAULT["params"]
+    return params
 
 
 def active_model() -> tuple[LinkageModel | None, dict[str, Any]]:
@@ -501,6 +526,28 @@ class LinkResult:
     found_linkage: int
     pairs: list[Pair]
     seconds: dict[str, float] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # the model as applied (prior scaled, ID noise)
+
+
+def id_noise_sql(labelled: bool = False) -> str:
+    """Pairs born the same day with both citizen IDs: how many are one digit apart, of how many
+    (the same SQL on DuckDB and Spark)."""
+    truth = " and a.person_id <> b.person_id" if labelled else ""
+    return ("select count(case when levenshtein(a.citizen_id, b.citizen_id) = 1 then 1 end), count(*) "
+            "from people a join people b on a.dob = b.dob and a.unique_id < b.unique_id "
+            f"where a.citizen_id is not null and b.citizen_id is not null{truth}")
+
+
+def with_id_noise(params: dict[str, Any], near: int, both: int) -> dict[str, Any]:
+    """The model with u("one digit apart") at least what the data shows among pairs born the same
+    day: where a register's serials are dense or issued in sequence, strangers often differ by
+    one digit, and a random-pair estimate hides it."""
+    if not both:
+        return params
+    comparisons = {name: [dict(level) for level in levels] for name, levels in params["comparisons"].items()}
+    level = next(level for level in comparisons["citizen_id"] if level["key"] == "one_digit")
+    level["u"] = max(level["u"], (near + 1) / (both + 1))
+    return {**params, "comparisons": comparisons}
 
 
 def scaled(params: dict[str, Any], people: int) -> dict[str, Any]:
@@ -599,6 +646,8 @@ def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", thr
     con.unregister("people_arrow")
     exact = _exact_pairs(con)
     comparisons = count_comparisons(con, rules)
+    near, both = con.execute(id_noise_sql()).fetchall()[0]
+    params = with_id_noise(params, int(near), int(both))
     times["exact"] = time.perf_counter() - started
     _step(progress, 5, 100)
     pairs: dict[tuple[int, int], Pair] = {}
@@ -639,7 +688,7 @@ def _combine(people: int, comparisons: int, exact: list[Records], pairs: dict[tu
         pair.method = "citizen_id"
     ordered = sorted(pairs.values(), key=lambda p: (-p.probability, p.left, p.right))
     return LinkResult(people=people, comparisons=comparisons, found_exact=len(exact), found_linkage=found_linkage,
-                      pairs=ordered, seconds=times)
+                      pairs=ordered, seconds=times, params=params)
 
 
 # --- A run over a unit -------------------------------------------------------------------------------

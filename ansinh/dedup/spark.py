@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from django.core.exceptions import ValidationError
 
 from .linkage import (COLUMNS, EXACT_SQL, RULES_PROVINCE, LinkResult, Pair, ProgressFn, _combine, _step, add_pair,
-                      duckdb_temp, settings, split_row)
+                      duckdb_temp, id_noise_sql, settings, split_row, with_id_noise)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -106,6 +106,9 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
     times: dict[str, float] = {}
     started = time.perf_counter()
     _step(progress, 0, 100)
+    from .linkage import quiet_splink
+
+    quiet_splink()
     spark = session()
     times["session"] = time.perf_counter() - started
     _step(progress, 20, 100)
@@ -117,6 +120,8 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
         people = spark.read.parquet(path)
         people.createOrReplaceTempView("people")
         exact = [split_row(row) for row in spark.sql(EXACT_SQL).collect()]
+        near, both = spark.sql(id_noise_sql()).collect()[0]
+        params = with_id_noise(params, int(near or 0), int(both or 0))
         comparisons = 0
         for rule in rules:
             nulls = " and ".join(f"{col} is not null" for col in rule if "(" not in col) or "true"

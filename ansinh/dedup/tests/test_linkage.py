@@ -146,9 +146,9 @@ def test_it_scores_like_splink() -> None:
     result = linkage.link(table, params=params, threshold=0.001, rules=(("dob",),))
     rows = {row["unique_id"]: row for row in table.to_pylist()}
     assert len(result.pairs) >= 10
+    assert result.params["lambda"] == pytest.approx(params["lambda"] * (params["records"] - 1) / (table.num_rows - 1))
     for pair in [p for p in result.pairs if p.method == "linkage"][:60]:
-        _, probability, evidence = linkage.score_with(linkage.scaled(params, table.num_rows), rows[pair.left],
-                                                      [rows[pair.right]])[0]
+        _, probability, evidence = linkage.score_with(result.params, rows[pair.left], [rows[pair.right]])[0]
         assert evidence == pair.evidence
         assert probability == pytest.approx(pair.probability, rel=1e-4, abs=1e-9)
 
