@@ -50,7 +50,7 @@ def _run(job: Job, progress: Progress) -> Outcome:
         raise JobError(_("The person who started this search can no longer search for duplicates."))
     progress.say(_("Comparing the people…"))
     engine = str(job.params.get("engine") or "duckdb")
-    threshold = float(job.params.get("threshold") or 0.9)
+    threshold = float(job.params.get("threshold") or linkage.REVIEW_THRESHOLD)
     try:
         record = linkage.run(unit=unit, actor=Actor(user=user, ip=job.params.get("ip")), engine=engine,
                              threshold=threshold, progress=progress, job=job)
@@ -68,7 +68,7 @@ def _run(job: Job, progress: Progress) -> Outcome:
 register(JobKind(name=RUN, run=_run, authorize=_authorize, reload_on_success=True))
 
 
-def dedup_run_start(*, unit: Unit, actor: Actor, engine: str = "duckdb", threshold: float = 0.9) -> Job:
+def dedup_run_start(*, unit: Unit, actor: Actor, engine: str = "duckdb", threshold: float | None = None) -> Job:
     """Queues a duplicate search of the unit (or joins the one waiting or running)."""
     if engine not in ("duckdb", "spark"):
         raise ValidationError(_("Unknown engine: choose DuckDB or Spark."))

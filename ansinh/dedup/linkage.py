@@ -136,6 +136,12 @@ COLUMNS = ("unique_id", "name_f", "family_f", "middle_f", "given_f", "given_t", 
            "citizen_id", "commune", "hamlet")
 
 
+
+# The match probability from which a pair becomes a review item. On the planted duplicates
+# (bench_dedup) 0,5 keeps precision near 99 % and finds about 11 points more of them than 0,9:
+# an officer looks at every item, so the queue favours recall.
+REVIEW_THRESHOLD = 0.5
+
 def _config_int(name: str, default: int) -> int:
     try:
         return max(1, int(os.environ.get(name, "") or default))
@@ -621,7 +627,7 @@ def _step(progress: ProgressFn | None, done: int, total: int) -> None:
         progress(done, total)
 
 
-def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", threshold: float = 0.9,
+def link(table: pa.Table, *, params: dict[str, Any], engine: str = "duckdb", threshold: float = REVIEW_THRESHOLD,
          progress: ProgressFn | None = None, chunks: int | None = None,
          rules: tuple[tuple[str, ...], ...] = RULES_PROVINCE) -> LinkResult:
     """Links the records of `table` (linkage input): the exact pass, then Splink with the frozen
@@ -717,7 +723,7 @@ def _write_pairs(run: DedupRun, pairs: list[Pair]) -> int:
 
 
 def run(*, unit: Unit, actor: Actor, engine: str = "duckdb", progress: ProgressFn | None = None,
-        threshold: float = 0.9, job: Any = None) -> DedupRun:
+        threshold: float = REVIEW_THRESHOLD, job: Any = None) -> DedupRun:
     """Searches the unit's people for duplicates and records a `DedupRun` (see the module)."""
     from ansinh.accounts import audit
     from ansinh.accounts.models import AuditAction

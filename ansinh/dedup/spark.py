@@ -97,7 +97,7 @@ def stop() -> None:
         _SESSION = None
 
 
-def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.9,
+def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.5,
                progress: ProgressFn | None = None,
                rules: tuple[tuple[str, ...], ...] = RULES_PROVINCE) -> LinkResult:
     """`linkage.link` on Spark (see the module)."""

@@ -49,7 +49,7 @@ def _child(parent: Unit, pk: int | None, level: int) -> Unit | None:
     """A unit of `level` inside `parent`, or 404."""
     if pk is None:
         return None
-    found = Unit.objects.filter(pk=pk, level=level, path__startswith=parent.path).first()
+    found = Unit.objects.subtree(parent).filter(pk=pk, level=level).first()
     if found is None:
         raise Http404
     return found

@@ -67,7 +67,7 @@ class Command(BaseCommand):
         run.add_argument("--unit", required=True, help="code of a province or commune of the current map")
         run.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                          help="duckdb (on this server, default) or spark (local mode, or ANSINH_SPARK_MASTER)")
-        run.add_argument("--threshold", type=float, default=0.9, help="match probability of a review item (0–1)")
+        run.add_argument("--threshold", type=float, default=None, help="match probability of a review item (0–1; default 0.5)")
         run.add_argument("--json", action="store_true", help="print the figures as one JSON object")
         run.add_argument("--as", dest="as_user", default=None, help="username whose scope applies")
         train = sub.add_parser("train", help="Train the linkage model on a sample and make it the active one.")
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stderr)
         try:
             record = linkage.run(unit=unit, actor=actor, engine=options["engine"], progress=bar,
-                                 threshold=options["threshold"])
+                                 threshold=options["threshold"] or linkage.REVIEW_THRESHOLD)
         except ValidationError as error:
             raise _errors(error) from None
         except ImportError as error:
