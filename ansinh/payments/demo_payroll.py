@@ -97,7 +97,8 @@ def _late_death(province: Unit, months: list[dt.date], write: Callable[[str], No
     if died < line.person.birth_date:
         return
     register.member_died(actor=SYSTEM, member=line.person, on=died)
-    write(f"  a death recorded late: {line.person.full_name}, died {died:%d/%m/%Y}, paid for {second:%m/%Y}")
+    write(f"  Ghi nhận muộn người mất: {line.person.full_name}, mất ngày {died:%d/%m/%Y}, đã được chi tháng "
+          f"{second:%m/%Y}")
 
 
 def _late_decision(province: Unit, months: list[dt.date], write: Callable[[str], None]) -> None:
@@ -120,8 +121,8 @@ def _late_decision(province: Unit, months: list[dt.date], write: Callable[[str],
                 decision_date=second.replace(day=26), decision_signer="Chủ tịch UBND xã", start_month=first)
         except Exception:  # noqa: BLE001 — another candidate (the rules refuse this one)
             continue
-        write(f"  a decision back-dated two months: {member.full_name}, decided "
-              f"{entitlement.decision_date:%d/%m/%Y}, paid from {first:%m/%Y}")
+        write(f"  Quyết định hưởng từ hai tháng trước: {member.full_name}, quyết định ngày "
+              f"{entitlement.decision_date:%d/%m/%Y}, hưởng từ tháng {first:%m/%Y}")
         return
 
 
@@ -137,8 +138,11 @@ def generate(*, province: Unit, write: Callable[[str], None]) -> None:
             _settle(month, province, write)
         kinds = dict(PayrollLine.objects.filter(payroll_id__in=result.payrolls).values("kind")
                      .annotate(n=Count("pk")).values_list("kind", "n"))
-        write(f"payroll {month:%m/%Y}: {format_number(len(result.payrolls))} payrolls computed, "
-              f"{format_number(result.lines)} lines, {format_number(result.people)} people, "
+        words = {"month": "trợ cấp tháng", "arrears": "truy lĩnh", "carried": "chuyển kỳ trước",
+                 "recovery": "thu hồi"}
+        write(f"Chi trả tháng {month:%m/%Y}: {format_number(len(result.payrolls))} danh sách, "
+              f"{format_number(result.lines)} dòng, {format_number(result.people)} người, "
               f"{format_number(result.total)} đồng"
-              + (f" ({', '.join(f'{k} {format_number(n)}' for k, n in sorted(kinds.items()))})" if kinds else "")
-              + (f"; {format_number(len(result.refused))} approved payrolls kept" if result.refused else ""))
+              + (f" ({', '.join(f'{words.get(k, k)} {format_number(n)}' for k, n in sorted(kinds.items()))})"
+                 if kinds else "")
+              + (f"; giữ nguyên {format_number(len(result.refused))} danh sách đã duyệt" if result.refused else ""))

@@ -37,7 +37,7 @@ def test_it_makes_the_demo_payrolls_with_their_stories(settings):  # type: ignor
     arrears = PayrollLine.objects.filter(kind=PayLineKind.ARREARS, entitlement__decision_number=demo_payroll.LATE_DECISION)
     assert sorted(arrears.values_list("for_month", flat=True)) == [months[0], months[1]]
     assert arrears.first().payroll.month == months[2]  # type: ignore[union-attr]
-    assert any("back-dated" in line for line in said) and any("death recorded late" in line for line in said)
+    assert any("hai tháng trước" in line for line in said) and any("Ghi nhận muộn người mất" in line for line in said)
     before = sorted(PayrollLine.objects.values_list("person_id", "scheme", "for_month", "kind", "amount"))
     demo_payroll.generate(province=province, write=said.append)
     after = sorted(PayrollLine.objects.values_list("person_id", "scheme", "for_month", "kind", "amount"))
