@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.access import get_scope
@@ -51,17 +52,8 @@ def _run(job: Job, progress: Progress) -> Outcome:
                "amount": format_number(result.amount_paid)}
     message = _("Results of %(n)s lines recorded: %(paid)s paid, %(partly)s partly paid, %(not_paid)s not paid; "
                 "%(amount)s VND paid.") % figures
-    if payroll is not None:
-        url = f"/payments/{payroll.pk}/"
-    else:
-        url = f"/payments/packages/{package.pk}/" if package is not None else ""
-    try:
-        from django.urls import reverse
-
-        url = reverse("payroll-detail", args=[payroll.pk]) if payroll is not None else \
-            reverse("package-detail", args=[package.pk]) if package is not None else url
-    except Exception:  # the other lanes' pages are not installed
-        pass
+    url = (reverse("payroll-detail", args=[payroll.pk]) if payroll is not None
+           else reverse("package-detail", args=[package.pk]) if package is not None else "")
     return Outcome(message=message, result={"rows": result.rows, "paid": result.paid, "partly": result.partly,
                                             "not_paid": result.not_paid, "amount_paid": result.amount_paid},
                    result_url=url, done=result.rows)

@@ -6,8 +6,8 @@ from django.urls import URLPattern, URLResolver, path
 from . import views_settle as views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("<int:pk>/export/", views.payroll_export, name="payroll-export"),
-    path("<int:pk>/results/", views.payment_results_upload, name="payment-results-upload"),
+    path("payrolls/<int:pk>/export/", views.payroll_export, name="payroll-export"),
+    path("payrolls/<int:pk>/results/", views.payment_results_upload, name="payment-results-upload"),
     path("results/template/", views.payment_results_template, name="payment-results-template"),
     path("packages/<int:pk>/export/", views.package_export, name="package-export"),
     path("packages/<int:pk>/results/", views.package_results_upload, name="package-results-upload"),

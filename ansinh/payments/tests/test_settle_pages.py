@@ -145,7 +145,7 @@ def test_it_renders_the_includes_with_unlocalized_ids(w, settings) -> None:  # t
     payroll = Payroll.objects.create(id=12345, commune=s.commune(), month=s.MONTH, field="social_assistance",
                                      state=PayrollState.SENT)
     html = render_to_string("payments/includes/payroll_settle.html", {"payroll": payroll, "user": w.who.lan})
-    assert "/payments/12345/export/" in html and "12.345" not in html
+    assert "/payments/payrolls/12345/export/" in html and "12.345" not in html
     assert reverse("payment-results-upload", args=[12345]) in html
     package = s.package(people=[w.ben.ba])
     html = render_to_string("payments/includes/package_settle.html", {"package": package, "user": w.who.lan})
