@@ -154,6 +154,19 @@ def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date
     return _Month(by_commune=out)
 
 
+def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -> _Month:
+    """The communes' and schemes' share of a month priced for more (a province's fields priced
+    together: the precedence rules weigh social assistance against the social pension, never
+    against meritorious service, so pricing the fields together gives the same lines)."""
+    wanted = set(schemes)
+    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    for commune in commune_ids:
+        lines = priced.by_commune.get(commune)
+        if lines:
+            out[commune] = {key: found for key, found in lines.items() if key[1] in wanted}
+    return _Month(by_commune=out)
+
+
 def _money_of(kind: str, status: str, amount: int, paid_amount: int | None) -> int:
     """What a line put in the person's hands (a recovery: what it takes back)."""
     if kind == PayLineKind.RECOVERY:
@@ -219,14 +232,14 @@ def _history_months(commune_ids: list[int], field: str, since: dt.date, until: d
 
 
 def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool,
-          exclude_payrolls: set[int]) -> _Plan:
+          exclude_payrolls: set[int], priced: _Month | None = None) -> _Plan:
     schemes = tuple(str(s) for s in FIELD_SCHEMES[field])  # type: ignore[index]
     window = add_months(month, -WINDOW_MONTHS)
     last_back = month if follow_up else add_months(month, -1)
     plan: dict[int, list[_Line]] = defaultdict(list)
 
     # 1. The month's allowance.
-    current = _month_part(commune_ids, schemes, month)
+    current = _month_part(commune_ids, schemes, month) if priced is None else _part_of(priced, commune_ids, schemes)
     _one_per_person(current, schemes, month)
     # Paid once: a MONTH line of this month on another payroll (a follow-up, another commune's).
     already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
@@ -665,6 +678,9 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
     known: set[int] = set()
     planned = 0
     follow_any = follow_up
+    # The month priced once for every commune and field of the run (one read, one pricing).
+    all_schemes = tuple(str(s) for field in work for s in FIELD_SCHEMES[field])  # type: ignore[index]
+    priced = _month_part(sorted(units), all_schemes, month) if len(work) > 1 else None
     for field, communes in work.items():
         seq_of: dict[int, int] = {}
         targets: list[Unit] = []
@@ -691,7 +707,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
             field_follow = follow_up or any(s > 1 for s in seq_of.values())
             follow_any = follow_any or field_follow
             plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field, follow_up=field_follow,
-                         exclude_payrolls=exclude)
+                         exclude_payrolls=exclude, priced=priced)
             for commune in targets:
                 key = (commune.pk, field, seq_of[commune.pk])
                 lines = plan.lines.get(commune.pk, [])
