@@ -29,6 +29,7 @@ corrected by a follow-up (`follow_up`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field as dc_field
@@ -527,19 +528,28 @@ def _locked_message(payroll: Payroll) -> str:
             "Muốn điều chỉnh, hãy lập bảng chi trả bổ sung.")
 
 
-def _set_totals(values: list[tuple[int, int, int, int, int]], now: dt.datetime, user_id: int | None) -> None:
-    """Each payroll's control totals, its computing stamp and its version + 1, in one statement
-    (per 2.000 payrolls): (id, lines, people, total, recovery_total)."""
+def _digest(compared: list[tuple[Any, ...]]) -> str:
+    """A fingerprint of a payroll's lines (their COMPARED values), whatever their order: the sum
+    of a 128-bit hash of each line, with their count."""
+    acc = 0
+    for values in compared:
+        acc += int.from_bytes(hashlib.blake2b(repr(values).encode(), digest_size=16).digest(), "big")
+    return f"{(acc + len(compared)) % (1 << 128):032x}"
+
+
+def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datetime, user_id: int | None) -> None:
+    """Each payroll's control totals and lines' fingerprint, its computing stamp and its version
+    + 1, in one statement (per 2.000 payrolls): (id, lines, people, total, recovery_total, digest)."""
     table = connection.ops.quote_name(Payroll._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         for start in range(0, len(values), 2000):
             chunk = values[start:start + 2000]
-            marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            marks = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
-                f"WITH v (pid, n_lines, n_people, to_pay, to_recover) AS (VALUES {marks}) "
+                f"WITH v (pid, n_lines, n_people, to_pay, to_recover, digest) AS (VALUES {marks}) "
                 f"UPDATE {table} SET lines_count = v.n_lines, people_count = v.n_people, total = v.to_pay, "
-                f"recovery_total = v.to_recover, computed_at = %s, computed_by_id = %s, "
+                f"recovery_total = v.to_recover, lines_digest = v.digest, computed_at = %s, computed_by_id = %s, "
                 f"version = {table}.version + 1, updated_at = %s FROM v WHERE {table}.id = v.pid",
                 [*(x for row in chunk for x in row), stamp, user_id, stamp])
 
@@ -572,34 +582,50 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
-        # payrolls are carried, so a plain DELETE, without the collector reading them first).
+        # payrolls are carried, so a plain DELETE, without the collector reading them first). A
+        # draft whose lines' fingerprint did not change is neither read back nor rewritten.
+        compared_of: dict[_Key, list[tuple[Any, ...]]] = {}
+        digest_of: dict[_Key, str] = {}
+        old: list[int] = []
+        for key, lines in plans.items():
+            if key not in payrolls:
+                continue  # approved meanwhile: refused
+            payroll = payrolls[key]
+            compared_of[key] = compared = []
+            for line in lines:
+                channel, account = methods.get(line.person, (Channel.POST, ""))
+                compared.append((line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule,
+                                 line.legal_basis, line.provisional, line.entitlement, hamlets.get(line.person),
+                                 channel, account, line.carried_from))
+            digest_of[key] = _digest(compared)
+            if payroll.computed_at is None and not payroll.lines_count:
+                continue  # just created: nothing to read
+            if payroll.lines_digest != digest_of[key] or payroll.lines_count != len(lines):
+                old.append(payroll.pk)
         existing: dict[tuple[Any, ...], int] = {}
-        old = [p.pk for p in payrolls.values() if p.computed_at is not None or p.lines_count]
         if old:
             for pk, payroll_id, *values in PayrollLine.objects.filter(payroll_id__in=old).values_list(
                     "pk", "payroll_id", *COMPARED):
                 existing[(payroll_id, *values)] = pk
+        reread = set(old)
         rows = []
-        totals: list[tuple[int, int, int, int, int]] = []
+        totals: list[tuple[int, int, int, int, int, str]] = []
         events = []
         before_after: list[tuple[Payroll, dict[str, Any], dict[str, Any]]] = []
         written: list[Payroll] = []
         for key, lines in plans.items():
             if key not in payrolls:
-                continue  # approved meanwhile: refused
+                continue
             payroll = payrolls[key]
             commune_id, field, sequence = key
-            for line in lines:
-                channel, account = methods.get(line.person, (Channel.POST, ""))
-                compared = (line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule,
-                            line.legal_basis, line.provisional, line.entitlement, hamlets.get(line.person), channel,
-                            account, line.carried_from)
-                if existing.pop((payroll.pk, *compared), None) is None:
-                    rows.append((payroll.pk, *compared, commune_id, PayStatus.PENDING, "", ""))
+            if payroll.pk in reread or (payroll.computed_at is None and not payroll.lines_count):
+                for values in compared_of[key]:
+                    if existing.pop((payroll.pk, *values), None) is None:
+                        rows.append((payroll.pk, *values, commune_id, PayStatus.PENDING, "", ""))
             total = sum(line.amount for line in lines if line.amount > 0)
             recovery = -sum(line.amount for line in lines if line.amount < 0)
             people = len({line.person for line in lines})
-            totals.append((payroll.pk, len(lines), people, total, recovery))
+            totals.append((payroll.pk, len(lines), people, total, recovery, digest_of[key]))
             before_after.append((payroll, {"lines": payroll.lines_count, "total": payroll.total,
                                            "recovery_total": payroll.recovery_total},
                                  {"month": month.isoformat(), "field": field, "sequence": sequence,
@@ -619,6 +645,7 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 after["lines"], after["people"], after["total"], after["recovery_total"])
             payroll.computed_at, payroll.computed_by, payroll.updated_at = now, actor.user, now
             payroll.version += 1
+            payroll.lines_digest = digest_of[(payroll.commune_id, payroll.field, payroll.sequence)]
             events.append(AuditEvent(
                 actor=who.user, actor_name=who.name, action=str(AuditAction.PAYROLL_COMPUTE),
                 object_type=Payroll._meta.label_lower, object_id=str(payroll.pk), object_repr=str(payroll)[:200],
