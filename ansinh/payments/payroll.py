@@ -107,6 +107,9 @@ def _money(amount: int) -> str:
 
 
 def _join(parts: Iterable[str], limit: int) -> str:
+    if isinstance(parts, list) and len(parts) == 1:  # most lines: one text
+        text = parts[0] or ""
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     seen: list[str] = []
     for part in parts:
         if part and part not in seen:
@@ -529,12 +532,9 @@ def _locked_message(payroll: Payroll) -> str:
 
 
 def _digest(compared: list[tuple[Any, ...]]) -> str:
-    """A fingerprint of a payroll's lines (their COMPARED values), whatever their order: the sum
-    of a 128-bit hash of each line, with their count."""
-    acc = 0
-    for values in compared:
-        acc += int.from_bytes(hashlib.blake2b(repr(values).encode(), digest_size=16).digest(), "big")
-    return f"{(acc + len(compared)) % (1 << 128):032x}"
+    """A fingerprint of a payroll's lines (their COMPARED values), whatever their order."""
+    texts = sorted("\x1f".join(map(str, values)) for values in compared)
+    return hashlib.md5("\x1e".join(texts).encode(), usedforsecurity=False).hexdigest()
 
 
 def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datetime, user_id: int | None) -> None:
