@@ -248,7 +248,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     # Paid once: a MONTH line of this month on another payroll (a follow-up, another commune's).
     already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
                                              scheme__in=schemes).exclude(payroll_id__in=exclude_payrolls)
-                  .values_list("person_id", "scheme"))
+                  .order_by().values_list("person_id", "scheme"))
     for commune, lines in current.by_commune.items():
         for (person, scheme), (amount, texts, bases, provisional, entitlement) in lines.items():
             if (person, scheme) in already:
@@ -309,7 +309,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             commune_of.setdefault(person, commune)
 
     # 3. What other payrolls booked: the carries not done yet, and the candidates' months.
-    carried_ids = set(others.filter(carried_from__isnull=False).values_list("carried_from_id", flat=True))
+    carried_ids = set(others.filter(carried_from__isnull=False).order_by().values_list("carried_from_id", flat=True))
     to_carry = [row for row in others.filter(
         status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
         payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__gte=window,
@@ -325,15 +325,21 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     booked_on: dict[tuple[int, str, dt.date], dt.date] = {}  # the day the latest payroll booking it was computed
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
-    for chunk in (_chunks(candidates, 500) if len(candidates) <= 20_000 else [None]):
-        rows = others.filter(for_month__gte=earliest, for_month__lte=month)
-        if chunk is not None:
-            rows = rows.filter(person_id__in=chunk)
+    here = set(commune_ids)
+    for chunk in (_chunks(candidates, 2000) if len(candidates) <= 20_000 else [None]):
+        if chunk is not None:  # by person (its index), the communes checked here: not the whole month read
+            rows = PayrollLine.objects.filter(person_id__in=chunk, scheme__in=schemes).exclude(
+                payroll_id__in=exclude_payrolls)
         elif not candidates:
             break
-        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at in rows.values_list(
+        else:
+            rows = others
+        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at, commune in rows.filter(
+                for_month__gte=earliest, for_month__lte=month).order_by().values_list(
                 "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount",
-                "payroll__computed_at"):
+                "payroll__computed_at", "commune_id"):
+            if commune not in here:
+                continue
             key = (person, scheme, for_month)
             if computed_at is not None and kind != PayLineKind.RECOVERY:
                 day = timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date()
