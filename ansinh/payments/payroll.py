@@ -29,6 +29,7 @@ corrected by a follow-up (`follow_up`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -84,7 +85,7 @@ class RunResult:
     refused: list[str] = dc_field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     person: int
     scheme: str
@@ -146,10 +147,10 @@ def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date
         if not line.paid or not line.amount:
             continue
         key = (line.person_id, line.scheme)
-        found = out[line.commune_id].get(key)
+        lines = out[line.commune_id]
+        found = lines.get(key)
         if found is None:
-            out[line.commune_id][key] = [line.amount, [line.text], [line.legal_basis], line.provisional,
-                                        line.entitlement_id]
+            lines[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
         else:
             found[0] += line.amount
             found[1].append(line.text)
@@ -465,6 +466,7 @@ def _earlier_lines(by_month: dict[dt.date, set[int]], schemes: tuple[str, ...]) 
                 yield m, line
 
 
+@functools.lru_cache(maxsize=512)
 def _list_left(m: dt.date) -> dt.date:
     """The day a month's list and funds leave for the paying agent at the latest (the 24th of the
     month before: "trước ngày 25 hằng tháng")."""
@@ -668,14 +670,15 @@ def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int
 
     hamlets: dict[int, int | None] = {}
     if persons:
-        rows = Entitlement.objects.filter(commune_id__in=commune_ids).values_list(
+        rows = Entitlement.objects.filter(commune_id__in=commune_ids).order_by().values_list(
             "person_id", "person__household__hamlet_id")
         hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
         missing = sorted(persons - hamlets.keys())
         for chunk in _chunks(missing, 500) if missing else []:  # moved since: read them by id
             hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
     methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
-        person__household__commune_id__in=commune_ids).values_list("person_id", "channel", "account_number")}
+        person__household__commune_id__in=commune_ids).order_by().values_list("person_id", "channel",
+                                                                                   "account_number")}
     return hamlets, methods
 
 
