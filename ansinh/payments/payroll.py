@@ -250,12 +250,14 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
                                              scheme__in=schemes).exclude(payroll_id__in=exclude_payrolls)
                   .order_by().values_list("person_id", "scheme"))
+    month_kind = PayLineKind.MONTH
     for commune, lines in current.by_commune.items():
-        for (person, scheme), (amount, texts, bases, provisional, entitlement) in lines.items():
-            if (person, scheme) in already:
+        append = plan[commune].append
+        for paid_key, (amount, texts, bases, provisional, entitlement) in lines.items():
+            if paid_key in already:
                 continue
-            plan[commune].append(_Line(person, scheme, month, PayLineKind.MONTH, amount,
-                                       _join(texts, 500), _join(bases, 300), provisional, entitlement))
+            append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, _join(texts, 500), _join(bases, 300), provisional,
+                         entitlement))
 
     # 2. Who is to be looked at again, and which months.
     ents = list(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
@@ -350,9 +352,10 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
             if kind != PayLineKind.RECOVERY:
                 booked_any.add(key)
-    for planned in plan.values():  # the month's lines of this payroll pay the month too
+    for planned in plan.values():  # the month's lines of this payroll pay the month too (of the people looked at)
         for own in planned:
-            booked[(own.person, own.scheme, own.for_month)] += own.amount
+            if (own.person, own.scheme) in months_of:
+                booked[(own.person, own.scheme, own.for_month)] += own.amount
     history = _history_months(commune_ids, field, add_months(month, -LONGEST_BACK), month, exclude_payrolls)
     first_paid: dict[int, dt.date] = dict(
         Payroll.objects.filter(commune_id__in=commune_ids, field=field).exclude(state=PayrollState.DRAFT)
