@@ -19,11 +19,18 @@ per month for all of them; everyone else costs the month's own computation. A mo
 the commune's payroll of that field holds it (the system paid it); before the system's first
 payroll, only the months before a decision was taken count (nothing was paid for them).
 
-Writing is one transaction per commune and field: the payroll row is created (or found) and
-locked, its lines are deleted and inserted anew in bulk, its control totals set — two runs at the
-same time leave one payroll (a unique constraint, the retry of an IntegrityError, and the lock),
-and a run that dies leaves the payroll as it was. Only a draft changes: an approved payroll is
-corrected by a follow-up (`follow_up`).
+A run is set-based at the level of the unit it covers (a province: all its communes and both
+fields at once): the month is priced once (one `month_lines` over all the entitlements), the people
+to look at again are few and read by person, and the writing is ONE transaction for the whole run:
+the payroll rows are created in one statement and locked, the existing lines read in one query,
+the stale ones deleted in one statement, the new ones written in one bulk insert, the control
+totals set in one UPDATE and one audit row per payroll added in one insert — the number of queries
+does not depend on the number of communes. Two runs at the same time leave one payroll (the unique
+constraint, the retry of an IntegrityError, the row locks, and a payroll created by the other run
+meanwhile planned again under the lock); a run that dies leaves every payroll as it was (no
+commune half-written, no line twice). A draft whose lines did not change (their fingerprint,
+`Payroll.lines_digest`) is neither read back nor rewritten. Only a draft changes: an approved
+payroll is reported as refused and corrected by a follow-up (`follow_up`).
 """
 
 from __future__ import annotations
