@@ -725,8 +725,9 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
     planned = 0
     follow_any = follow_up
     # The month priced once for every commune and field of the run (one read, one pricing).
-    all_schemes = tuple(str(s) for field in work for s in FIELD_SCHEMES[field])  # type: ignore[index]
-    priced = _month_part(sorted(units), all_schemes, month) if len(work) > 1 else None
+    fields = [field for field, communes in work.items() if communes]
+    all_schemes = tuple(str(s) for field in fields for s in FIELD_SCHEMES[field])  # type: ignore[index]
+    priced = _month_part(sorted(units), all_schemes, month) if len(fields) > 1 else None
     for field, communes in work.items():
         seq_of: dict[int, int] = {}
         targets: list[Unit] = []
