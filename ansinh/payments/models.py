@@ -129,6 +129,9 @@ class Payroll(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # A fingerprint of the lines as the engine last wrote them (`payroll._digest`): a draft
+    # recomputed with the same lines is not read back nor rewritten (a cheap re-run).
+    lines_digest = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-month", "commune__sort_key", "field", "sequence"]

@@ -19,29 +19,38 @@ per month for all of them; everyone else costs the month's own computation. A mo
 the commune's payroll of that field holds it (the system paid it); before the system's first
 payroll, only the months before a decision was taken count (nothing was paid for them).
 
-Writing is one transaction per commune and field: the payroll row is created (or found) and
-locked, its lines are deleted and inserted anew in bulk, its control totals set — two runs at the
-same time leave one payroll (a unique constraint, the retry of an IntegrityError, and the lock),
-and a run that dies leaves the payroll as it was. Only a draft changes: an approved payroll is
-corrected by a follow-up (`follow_up`).
+A run is set-based at the level of the unit it covers (a province: all its communes and both
+fields at once): the month is priced once (one `month_lines` over all the entitlements), the people
+to look at again are few and read by person, and the writing is ONE transaction for the whole run:
+the payroll rows are created in one statement and locked, the existing lines read in one query,
+the stale ones deleted in one statement, the new ones written in one bulk insert, the control
+totals set in one UPDATE and one audit row per payroll added in one insert — the number of queries
+does not depend on the number of communes. Two runs at the same time leave one payroll (the unique
+constraint, the retry of an IntegrityError, the row locks, and a payroll created by the other run
+meanwhile planned again under the lock); a run that dies leaves every payroll as it was (no
+commune half-written, no line twice). A draft whose lines did not change (their fingerprint,
+`Payroll.lines_digest`) is neither read back nor rewritten. Only a draft changes: an approved
+payroll is reported as refused and corrected by a follow-up (`follow_up`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import AuditAction
+from ansinh.accounts.models import AuditAction, AuditEvent
 from ansinh.benefits.models import FIELD_SCHEMES, BaseKind, BaseLevel, Entitlement, Scheme
 from ansinh.benefits.monthly import month_lines
 from ansinh.benefits.months import add_months, month_of
@@ -83,7 +92,7 @@ class RunResult:
     refused: list[str] = dc_field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     person: int
     scheme: str
@@ -106,6 +115,9 @@ def _money(amount: int) -> str:
 
 
 def _join(parts: Iterable[str], limit: int) -> str:
+    if isinstance(parts, list) and len(parts) == 1:  # most lines: one text
+        text = parts[0] or ""
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     seen: list[str] = []
     for part in parts:
         if part and part not in seen:
@@ -142,15 +154,28 @@ def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date
         if not line.paid or not line.amount:
             continue
         key = (line.person_id, line.scheme)
-        found = out[line.commune_id].get(key)
+        lines = out[line.commune_id]
+        found = lines.get(key)
         if found is None:
-            out[line.commune_id][key] = [line.amount, [line.text], [line.legal_basis], line.provisional,
-                                        line.entitlement_id]
+            lines[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
         else:
             found[0] += line.amount
             found[1].append(line.text)
             found[2].append(line.legal_basis)
             found[3] = found[3] or line.provisional
+    return _Month(by_commune=out)
+
+
+def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -> _Month:
+    """The communes' and schemes' share of a month priced for more (a province's fields priced
+    together: the precedence rules weigh social assistance against the social pension, never
+    against meritorious service, so pricing the fields together gives the same lines)."""
+    wanted = set(schemes)
+    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    for commune in commune_ids:
+        lines = priced.by_commune.get(commune)
+        if lines:
+            out[commune] = {key: found for key, found in lines.items() if key[1] in wanted}
     return _Month(by_commune=out)
 
 
@@ -219,25 +244,27 @@ def _history_months(commune_ids: list[int], field: str, since: dt.date, until: d
 
 
 def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool,
-          exclude_payrolls: set[int]) -> _Plan:
+          exclude_payrolls: set[int], priced: _Month | None = None) -> _Plan:
     schemes = tuple(str(s) for s in FIELD_SCHEMES[field])  # type: ignore[index]
     window = add_months(month, -WINDOW_MONTHS)
     last_back = month if follow_up else add_months(month, -1)
     plan: dict[int, list[_Line]] = defaultdict(list)
 
     # 1. The month's allowance.
-    current = _month_part(commune_ids, schemes, month)
+    current = _month_part(commune_ids, schemes, month) if priced is None else _part_of(priced, commune_ids, schemes)
     _one_per_person(current, schemes, month)
     # Paid once: a MONTH line of this month on another payroll (a follow-up, another commune's).
     already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
                                              scheme__in=schemes).exclude(payroll_id__in=exclude_payrolls)
-                  .values_list("person_id", "scheme"))
+                  .order_by().values_list("person_id", "scheme"))
+    month_kind = PayLineKind.MONTH
     for commune, lines in current.by_commune.items():
-        for (person, scheme), (amount, texts, bases, provisional, entitlement) in lines.items():
-            if (person, scheme) in already:
+        append = plan[commune].append
+        for paid_key, (amount, texts, bases, provisional, entitlement) in lines.items():
+            if paid_key in already:
                 continue
-            plan[commune].append(_Line(person, scheme, month, PayLineKind.MONTH, amount,
-                                       _join(texts, 500), _join(bases, 300), provisional, entitlement))
+            append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, _join(texts, 500), _join(bases, 300), provisional,
+                         entitlement))
 
     # 2. Who is to be looked at again, and which months.
     ents = list(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
@@ -292,7 +319,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             commune_of.setdefault(person, commune)
 
     # 3. What other payrolls booked: the carries not done yet, and the candidates' months.
-    carried_ids = set(others.filter(carried_from__isnull=False).values_list("carried_from_id", flat=True))
+    carried_ids = set(others.filter(carried_from__isnull=False).order_by().values_list("carried_from_id", flat=True))
     to_carry = [row for row in others.filter(
         status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
         payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__gte=window,
@@ -308,15 +335,21 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     booked_on: dict[tuple[int, str, dt.date], dt.date] = {}  # the day the latest payroll booking it was computed
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
-    for chunk in (_chunks(candidates, 500) if len(candidates) <= 20_000 else [None]):
-        rows = others.filter(for_month__gte=earliest, for_month__lte=month)
-        if chunk is not None:
-            rows = rows.filter(person_id__in=chunk)
+    here = set(commune_ids)
+    for chunk in (_chunks(candidates, 2000) if len(candidates) <= 20_000 else [None]):
+        if chunk is not None:  # by person (its index), the communes checked here: not the whole month read
+            rows = PayrollLine.objects.filter(person_id__in=chunk, scheme__in=schemes).exclude(
+                payroll_id__in=exclude_payrolls)
         elif not candidates:
             break
-        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at in rows.values_list(
+        else:
+            rows = others
+        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at, commune in rows.filter(
+                for_month__gte=earliest, for_month__lte=month).order_by().values_list(
                 "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount",
-                "payroll__computed_at"):
+                "payroll__computed_at", "commune_id"):
+            if commune not in here:
+                continue
             key = (person, scheme, for_month)
             if computed_at is not None and kind != PayLineKind.RECOVERY:
                 day = timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date()
@@ -326,9 +359,10 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
             if kind != PayLineKind.RECOVERY:
                 booked_any.add(key)
-    for planned in plan.values():  # the month's lines of this payroll pay the month too
+    for planned in plan.values():  # the month's lines of this payroll pay the month too (of the people looked at)
         for own in planned:
-            booked[(own.person, own.scheme, own.for_month)] += own.amount
+            if (own.person, own.scheme) in months_of:
+                booked[(own.person, own.scheme, own.for_month)] += own.amount
     history = _history_months(commune_ids, field, add_months(month, -LONGEST_BACK), month, exclude_payrolls)
     first_paid: dict[int, dt.date] = dict(
         Payroll.objects.filter(commune_id__in=commune_ids, field=field).exclude(state=PayrollState.DRAFT)
@@ -442,6 +476,7 @@ def _earlier_lines(by_month: dict[dt.date, set[int]], schemes: tuple[str, ...]) 
                 yield m, line
 
 
+@functools.lru_cache(maxsize=512)
 def _list_left(m: dt.date) -> dt.date:
     """The day a month's list and funds leave for the paying agent at the latest (the 24th of the
     month before: "trước ngày 25 hằng tháng")."""
@@ -461,32 +496,50 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
 
 
 # --- Writing -----------------------------------------------------------------------------------
+#
+# A run writes all its payrolls in ONE transaction (a province's communes × fields together):
+# the payroll rows are created in one statement and locked, the existing lines of all of them
+# read in one query, the stale ones deleted in one statement, the new ones inserted in one bulk
+# insert, the control totals set in one statement and the audit rows added in one. A run that
+# dies leaves every payroll as it was (no commune half-written, no line twice); a re-run starts
+# again from the register.
+
+_Key = tuple[int, str, int]  # (commune, field, sequence): one payroll
 
 
-class _Stale(Exception):
-    """Another run created the payroll after this run read the register: plan it again."""
-
-    def __init__(self, payroll_id: int) -> None:
-        super().__init__(payroll_id)
-        self.payroll_id = payroll_id
-
-
-def _lock(commune: Unit, month: dt.date, field: str, sequence: int, known: set[int]) -> Payroll:
-    """The payroll row, created if needed, locked until the transaction ends (two runs: one row).
-    Raises _Stale when the row exists but was not known when the lines were planned (its lines,
-    written by another run meanwhile, were read as another payroll's)."""
+def _lock(keys: list[_Key], month: dt.date, known: set[int]) -> tuple[dict[_Key, Payroll], set[_Key]]:
+    """The payroll rows of `keys`, the missing ones created in one statement, all locked until the
+    transaction ends (two runs: one row each, by the unique constraint; every run creates them in
+    the same order and locks them in id order, so two runs do not deadlock). Returns the rows and
+    the keys whose row exists but was not known when the lines were planned: created by another
+    run meanwhile, its lines were read as another payroll's — they are planned again."""
+    wanted = sorted(set(keys))
+    wanted_set = set(wanted)
+    communes = sorted({c for c, _f, _s in wanted})
+    fields = sorted({f for _c, f, _s in wanted})
+    sequences = sorted({s for _c, _f, s in wanted})
     for _attempt in range(5):
-        found = (Payroll.objects.select_for_update()
-                 .filter(commune=commune, month=month, field=field, sequence=sequence).first())
-        if found is not None:
-            if found.pk not in known:
-                raise _Stale(found.pk)
-            return found
-        try:
-            with transaction.atomic():
-                return Payroll.objects.create(commune=commune, month=month, field=field, sequence=sequence)
-        except IntegrityError:
-            continue  # another run created it a moment ago: lock that one
+        found: dict[_Key, Payroll] = {}
+        for payroll in (Payroll.objects.select_for_update()
+                        .filter(commune_id__in=communes, month=month, field__in=fields, sequence__in=sequences)
+                        .order_by("pk")):
+            key = (payroll.commune_id, payroll.field, payroll.sequence)
+            if key in wanted_set:
+                found[key] = payroll
+        missing = [key for key in wanted if key not in found]
+        made: set[int] = set()
+        if missing:
+            try:
+                with transaction.atomic():
+                    created = Payroll.objects.bulk_create(
+                        [Payroll(commune_id=c, month=month, field=f, sequence=s) for c, f, s in missing])
+            except IntegrityError:
+                continue  # another run created some a moment ago: lock those
+            for payroll in created:
+                found[(payroll.commune_id, payroll.field, payroll.sequence)] = payroll
+                made.add(payroll.pk)
+        stale = {key for key, payroll in found.items() if payroll.pk not in known and payroll.pk not in made}
+        return found, stale
     raise ValidationError("Không lập được bảng chi trả: có một lượt tính khác đang chạy, hãy thử lại.")
 
 
@@ -496,45 +549,127 @@ def _locked_message(payroll: Payroll) -> str:
             "Muốn điều chỉnh, hãy lập bảng chi trả bổ sung.")
 
 
-def _write(*, commune: Unit, month: dt.date, field: str, sequence: int, lines: list[_Line], actor: Actor,
-           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]], known: set[int]) -> Payroll:
+def _digest(compared: list[tuple[Any, ...]]) -> str:
+    """A fingerprint of a payroll's lines (their COMPARED values), whatever their order."""
+    texts = sorted("\x1f".join(map(str, values)) for values in compared)
+    return hashlib.md5("\x1e".join(texts).encode(), usedforsecurity=False).hexdigest()
+
+
+def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datetime, user_id: int | None) -> None:
+    """Each payroll's control totals and lines' fingerprint, its computing stamp and its version
+    + 1, in one statement (per 2.000 payrolls): (id, lines, people, total, recovery_total, digest)."""
+    table = connection.ops.quote_name(Payroll._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 2000):
+            chunk = values[start:start + 2000]
+            marks = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v (pid, n_lines, n_people, to_pay, to_recover, digest) AS (VALUES {marks}) "
+                f"UPDATE {table} SET lines_count = v.n_lines, people_count = v.n_people, total = v.to_pay, "
+                f"recovery_total = v.to_recover, lines_digest = v.digest, computed_at = %s, computed_by_id = %s, "
+                f"version = {table}.version + 1, updated_at = %s FROM v WHERE {table}.id = v.pid",
+                [*(x for row in chunk for x in row), stamp, user_id, stamp])
+
+
+def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.date, actor: Actor,
+           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]], known: set[int],
+           follow_up: bool) -> tuple[list[Payroll], list[str]]:
+    """Writes the planned payrolls in one transaction; returns them, in the order of `plans`, and
+    the messages of those approved by someone between the read and the write (left as they are)."""
+    refused: list[str] = []
     with transaction.atomic():
-        payroll = _lock(commune, month, field, sequence, known)
-        if payroll.state != PayrollState.DRAFT:
-            raise PayrollLocked(_locked_message(payroll))
-        before = {"lines": payroll.lines_count, "total": payroll.total, "recovery_total": payroll.recovery_total}
-        # Recomputed in place: the draft's lines that did not change stay, the others are deleted
+        payrolls, stale = _lock(list(plans), month, known)
+        for key, payroll in list(payrolls.items()):
+            payroll.commune = units[key[0]]
+            if payroll.state != PayrollState.DRAFT:
+                refused.append(_locked_message(payroll))
+                del payrolls[key]
+                stale.discard(key)
+        if stale:  # created by another run meanwhile: plan those communes again, under the lock
+            known = known | {payrolls[key].pk for key in stale}
+            for field in sorted({f for _c, f, _s in stale}):
+                keys = [key for key in stale if key[1] == field]
+                again = _plan(commune_ids=sorted(c for c, _f, _s in keys), month=month, field=field,
+                              follow_up=follow_up or any(s > 1 for _c, _f, s in keys), exclude_payrolls=known)
+                for key in keys:
+                    plans[key] = again.lines.get(key[0], [])
+            persons = {line.person for key in stale for line in plans[key]} - hamlets.keys()
+            if persons:
+                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons)
+                hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
+        # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
-        # payrolls are carried, so a plain DELETE, without the collector reading them first).
+        # payrolls are carried, so a plain DELETE, without the collector reading them first). A
+        # draft whose lines' fingerprint did not change is neither read back nor rewritten.
+        compared_of: dict[_Key, list[tuple[Any, ...]]] = {}
+        digest_of: dict[_Key, str] = {}
+        old: list[int] = []
+        for key, lines in plans.items():
+            if key not in payrolls:
+                continue  # approved meanwhile: refused
+            payroll = payrolls[key]
+            compared_of[key] = compared = []
+            for line in lines:
+                channel, account = methods.get(line.person, (Channel.POST, ""))
+                compared.append((line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule,
+                                 line.legal_basis, line.provisional, line.entitlement, hamlets.get(line.person),
+                                 channel, account, line.carried_from))
+            digest_of[key] = _digest(compared)
+            if payroll.computed_at is None and not payroll.lines_count:
+                continue  # just created: nothing to read
+            if payroll.lines_digest != digest_of[key] or payroll.lines_count != len(lines):
+                old.append(payroll.pk)
         existing: dict[tuple[Any, ...], int] = {}
-        for pk, *values in PayrollLine.objects.filter(payroll=payroll).values_list("pk", *COMPARED):
-            existing[tuple(values)] = pk
+        if old:
+            for pk, payroll_id, *values in PayrollLine.objects.filter(payroll_id__in=old).values_list(
+                    "pk", "payroll_id", *COMPARED):
+                existing[(payroll_id, *values)] = pk
+        reread = set(old)
         rows = []
-        for line in lines:
-            channel, account = methods.get(line.person, (Channel.POST, ""))
-            compared = (line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule, line.legal_basis,
-                        line.provisional, line.entitlement, hamlets.get(line.person), channel, account,
-                        line.carried_from)
-            if existing.pop(compared, None) is None:
-                rows.append((payroll.pk, *compared, commune.pk, PayStatus.PENDING, "", ""))
+        totals: list[tuple[int, int, int, int, int, str]] = []
+        events = []
+        before_after: list[tuple[Payroll, dict[str, Any], dict[str, Any]]] = []
+        written: list[Payroll] = []
+        for key, lines in plans.items():
+            if key not in payrolls:
+                continue
+            payroll = payrolls[key]
+            commune_id, field, sequence = key
+            if payroll.pk in reread or (payroll.computed_at is None and not payroll.lines_count):
+                for values in compared_of[key]:
+                    if existing.pop((payroll.pk, *values), None) is None:
+                        rows.append((payroll.pk, *values, commune_id, PayStatus.PENDING, "", ""))
+            total = sum(line.amount for line in lines if line.amount > 0)
+            recovery = -sum(line.amount for line in lines if line.amount < 0)
+            people = len({line.person for line in lines})
+            totals.append((payroll.pk, len(lines), people, total, recovery, digest_of[key]))
+            before_after.append((payroll, {"lines": payroll.lines_count, "total": payroll.total,
+                                           "recovery_total": payroll.recovery_total},
+                                 {"month": month.isoformat(), "field": field, "sequence": sequence,
+                                  "lines": len(lines), "people": people, "total": total,
+                                  "recovery_total": recovery}))
+            written.append(payroll)
         gone = sorted(existing.values())
-        for chunk in _chunks(gone, 500) if gone else []:
-            stale = PayrollLine.objects.filter(pk__in=chunk)
-            stale._raw_delete(stale.db)
+        for start in range(0, len(gone), 20_000):
+            stale_lines = PayrollLine.objects.filter(pk__in=gone[start:start + 20_000])
+            stale_lines._raw_delete(stale_lines.db)
         insert_rows(PayrollLine, LINE_COLUMNS, rows)
-        total = sum(line.amount for line in lines if line.amount > 0)
-        recovery = -sum(line.amount for line in lines if line.amount < 0)
-        people = len({line.person for line in lines})
         now = timezone.now()
-        values = {"lines_count": len(lines), "people_count": people, "total": total, "recovery_total": recovery,
-                  "computed_at": now, "computed_by": actor.user, "version": payroll.version + 1, "updated_at": now}
-        Payroll.objects.filter(pk=payroll.pk).update(**values)
-        for name, value in values.items():
-            setattr(payroll, name, value)
-        audit.record(actor=actor, action=AuditAction.PAYROLL_COMPUTE, obj=payroll, unit=commune, before=before,
-                     after={"month": month.isoformat(), "field": field, "sequence": sequence, "lines": len(lines),
-                            "people": people, "total": total, "recovery_total": recovery})
-    return payroll
+        _set_totals(totals, now, actor.user.pk if actor.user is not None else None)
+        who = Actor.of(actor)
+        for payroll, before, after in before_after:
+            payroll.lines_count, payroll.people_count, payroll.total, payroll.recovery_total = (
+                after["lines"], after["people"], after["total"], after["recovery_total"])
+            payroll.computed_at, payroll.computed_by, payroll.updated_at = now, actor.user, now
+            payroll.version += 1
+            payroll.lines_digest = digest_of[(payroll.commune_id, payroll.field, payroll.sequence)]
+            events.append(AuditEvent(
+                actor=who.user, actor_name=who.name, action=str(AuditAction.PAYROLL_COMPUTE),
+                object_type=Payroll._meta.label_lower, object_id=str(payroll.pk), object_repr=str(payroll)[:200],
+                unit=payroll.commune, unit_path=payroll.commune.path, ip=who.ip, before=before, after=after))
+        AuditEvent.objects.bulk_create(events)  # one audit row per payroll computed, as audit.record writes it
+    return written, refused
 
 
 def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int, int | None],
@@ -545,14 +680,15 @@ def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int
 
     hamlets: dict[int, int | None] = {}
     if persons:
-        rows = Entitlement.objects.filter(commune_id__in=commune_ids).values_list(
+        rows = Entitlement.objects.filter(commune_id__in=commune_ids).order_by().values_list(
             "person_id", "person__household__hamlet_id")
         hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
         missing = sorted(persons - hamlets.keys())
         for chunk in _chunks(missing, 500) if missing else []:  # moved since: read them by id
             hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
     methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
-        person__household__commune_id__in=commune_ids).values_list("person_id", "channel", "account_number")}
+        person__household__commune_id__in=commune_ids).order_by().values_list("person_id", "channel",
+                                                                                   "account_number")}
     return hamlets, methods
 
 
@@ -568,68 +704,73 @@ def _check_field(field: str) -> str:
     return field
 
 
-def _run(*, communes: list[Unit], month: dt.date, field: str, actor: Actor, sequence: int | None,
+def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
          follow_up: bool = False, progress: Callable[[int, int], None] | None = None,
-         done: int = 0, total: int = 0, result: RunResult | None = None) -> tuple[list[Payroll], list[str]]:
-    """Plans the communes' payrolls of a field in one read, then writes each in its own transaction."""
+         total: int = 0) -> tuple[list[Payroll], list[str]]:
+    """Plans the payrolls of `work` ({field: communes}) field by field, each field for all its
+    communes in one read (the month priced once), then writes them all in one transaction."""
     month = _check_month(month)
-    _check_field(field)
-    ids = [c.pk for c in communes]
-    states: dict[tuple[int, int], Payroll] = {
-        (p.commune_id, p.sequence): p for p in Payroll.objects.filter(commune_id__in=ids, month=month, field=field)}
-    seq_of: dict[int, int] = {}
+    for field in work:
+        _check_field(field)
+    units = {c.pk: c for communes in work.values() for c in communes}
+    states: dict[_Key, Payroll] = {
+        (p.commune_id, p.field, p.sequence): p
+        for p in Payroll.objects.filter(commune_id__in=sorted(units), month=month, field__in=list(work))}
+    by_commune: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for c, f, s in sorted(states):
+        by_commune[(c, f)].append(s)
     refused: list[str] = []
-    targets: list[Unit] = []
-    for commune in communes:
-        mine = sorted(s for c, s in states if c == commune.pk)
-        if sequence is not None:
-            seq = sequence
-        elif follow_up:
-            last = mine[-1] if mine else 0
-            seq = last if last and states[(commune.pk, last)].state == PayrollState.DRAFT else last + 1
-            seq = max(seq, 1)
-        else:
-            seq = 1
-        existing = states.get((commune.pk, seq))
-        if existing is not None and existing.state != PayrollState.DRAFT:
-            existing.commune = commune
-            refused.append(_locked_message(existing))
-            continue
-        seq_of[commune.pk] = seq
-        targets.append(commune)
-    exclude = {p.pk for (c, s), p in states.items() if seq_of.get(c) == s}
-    written: list[Payroll] = []
-    if targets:
-        plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field,
-                     follow_up=follow_up or any(s > 1 for s in seq_of.values()), exclude_payrolls=exclude)
-        persons = {line.person for lines in plan.lines.values() for line in lines}
-        hamlets, methods = _register_facts([c.pk for c in targets], persons)
-        for commune in targets:
-            lines = plan.lines.get(commune.pk, [])
-            done += 1
-            if not lines and (commune.pk, seq_of[commune.pk]) not in states and sequence is None and not follow_up:
-                if progress is not None:
-                    progress(done, total)
-                continue  # nobody to pay here: no empty payroll
-            known = set(exclude)
-            for _attempt in range(3):
-                try:
-                    written.append(_write(commune=commune, month=month, field=field, sequence=seq_of[commune.pk],
-                                          lines=lines, actor=actor, hamlets=hamlets, methods=methods, known=known))
-                    break
-                except PayrollLocked as error:  # approved by someone between the read and the write
-                    refused.append(error.messages[0])
-                    break
-                except _Stale as stale:  # created by another run meanwhile: plan this commune again
-                    known.add(stale.payroll_id)
-                    again = _plan(commune_ids=[commune.pk], month=month, field=field,
-                                  follow_up=follow_up or seq_of[commune.pk] > 1, exclude_payrolls=known)
-                    lines = again.lines.get(commune.pk, [])
-                    more_hamlets, more_methods = _register_facts([commune.pk], {line.person for line in lines})
-                    hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
-            if progress is not None:
-                progress(done, total)
-    return written, refused
+    plans: dict[_Key, list[_Line]] = {}
+    known: set[int] = set()
+    planned = 0
+    follow_any = follow_up
+    # The month priced once for every commune and field of the run (one read, one pricing).
+    fields = [field for field, communes in work.items() if communes]
+    all_schemes = tuple(str(s) for field in fields for s in FIELD_SCHEMES[field])  # type: ignore[index]
+    priced = _month_part(sorted(units), all_schemes, month) if len(fields) > 1 else None
+    for field, communes in work.items():
+        seq_of: dict[int, int] = {}
+        targets: list[Unit] = []
+        for commune in communes:
+            mine = by_commune.get((commune.pk, field), [])
+            if sequence is not None:
+                seq = sequence
+            elif follow_up:
+                last = mine[-1] if mine else 0
+                seq = last if last and states[(commune.pk, field, last)].state == PayrollState.DRAFT else last + 1
+                seq = max(seq, 1)
+            else:
+                seq = 1
+            existing = states.get((commune.pk, field, seq))
+            if existing is not None and existing.state != PayrollState.DRAFT:
+                existing.commune = commune
+                refused.append(_locked_message(existing))
+                continue
+            seq_of[commune.pk] = seq
+            targets.append(commune)
+        exclude = {p.pk for (c, f, s), p in states.items() if f == field and seq_of.get(c) == s}
+        known |= exclude
+        if targets:
+            field_follow = follow_up or any(s > 1 for s in seq_of.values())
+            follow_any = follow_any or field_follow
+            plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field, follow_up=field_follow,
+                         exclude_payrolls=exclude, priced=priced)
+            for commune in targets:
+                key = (commune.pk, field, seq_of[commune.pk])
+                lines = plan.lines.get(commune.pk, [])
+                if not lines and key not in states and sequence is None and not follow_up:
+                    continue  # nobody to pay here: no empty payroll
+                plans[key] = lines
+        planned += len(communes)
+        if progress is not None and total:
+            progress(planned * 3 // 4, total)  # planning is most of the work; the writing the rest
+    if not plans:
+        return [], refused
+    persons = {line.person for lines in plans.values() for line in lines}
+    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons)
+    written, late = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets, methods=methods,
+                           known=known, follow_up=follow_any)
+    return written, refused + late
 
 
 # --- The services --------------------------------------------------------------------------------
@@ -643,7 +784,7 @@ def compute(*, commune: Unit, month: dt.date, field: str, actor: Actor, sequence
         raise ValidationError("Bảng chi trả lập cho từng xã, phường.")
     if actor.user is not None and not access.may_prepare_payroll(actor.user, commune, field):
         raise PermissionDenied
-    written, refused = _run(communes=[commune], month=month, field=field, actor=actor,
+    written, refused = _run(work={field: [commune]}, month=month, actor=actor,
                             sequence=sequence if sequence is not None else 1)
     if refused:
         raise PayrollLocked(refused[0])
@@ -660,7 +801,7 @@ def follow_up(*, commune: Unit, month: dt.date, field: str, actor: Actor) -> Pay
     if first is None or first.state == PayrollState.DRAFT:
         raise ValidationError("Chỉ lập bảng bổ sung khi bảng chi trả của tháng đã được duyệt; "
                               "bảng còn là dự thảo thì tính lại bảng đó.")
-    written, refused = _run(communes=[commune], month=month, field=field, actor=actor, sequence=None,
+    written, refused = _run(work={field: [commune]}, month=month, actor=actor, sequence=None,
                             follow_up=True)
     if refused:
         raise PayrollLocked(refused[0])
@@ -677,22 +818,17 @@ def run_unit(*, unit: Unit, month: dt.date, actor: Actor,
         communes = [c for c in communes if any(access.may_prepare_payroll(actor.user, c, f) for f in PayField.values)]
         if not communes:
             raise PermissionDenied
-    result = RunResult()
     total = len(communes) * len(PayField.values)
-    done = 0
-    for field in PayField.values:
-        mine = communes if actor.user is None else [
-            c for c in communes if access.may_prepare_payroll(actor.user, c, field)]
-        written, refused = _run(communes=mine, month=month, field=field, actor=actor, sequence=None,
-                                progress=progress, done=done, total=total)
-        done += len(communes)
-        if progress is not None:
-            progress(done, total)
-        result.refused.extend(refused)
-        for payroll in written:
-            result.payrolls.append(payroll.pk)
-            result.lines += payroll.lines_count
-            result.total += payroll.total
+    work = {field: communes if actor.user is None else [
+        c for c in communes if access.may_prepare_payroll(actor.user, c, field)] for field in PayField.values}
+    written, refused = _run(work=work, month=month, actor=actor, sequence=None, progress=progress, total=total)
+    if progress is not None:
+        progress(total, total)
+    result = RunResult(refused=refused)
+    for payroll in written:
+        result.payrolls.append(payroll.pk)
+        result.lines += payroll.lines_count
+        result.total += payroll.total
     if result.payrolls:
         result.people = (PayrollLine.objects.filter(payroll_id__in=result.payrolls)
                          .values("person_id").distinct().count())

@@ -41,30 +41,17 @@ def test_it_runs_as_a_job_with_its_result(who):  # type: ignore[no-untyped-def]
 
 def test_it_leaves_no_partial_payroll_when_a_run_dies_and_runs_again(who, monkeypatch):  # type: ignore[no-untyped-def]
     province = unit_for_role(role="provincial_officer", code="86")
-    real = engine._write
-    calls = {"n": 0}
+    def dies_after_the_lines(*args: Any, **kwargs: Any) -> None:
+        # The worker dies inside the province's transaction, after the lines went in.
+        raise RuntimeError("worker lost")
 
-    def dies_on_the_second(**kwargs: Any) -> Payroll:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            # The worker dies inside the second payroll's transaction, after its lines went in.
-            def broken(*args: Any, **kw: Any) -> int:
-                raise RuntimeError("worker lost")
-            monkeypatch.setattr(engine.audit, "record", broken)
-            try:
-                return real(**kwargs)
-            finally:
-                monkeypatch.undo()
-                monkeypatch.setattr(engine, "_write", dies_on_the_second)
-        return real(**kwargs)
-
-    monkeypatch.setattr(engine, "_write", dies_on_the_second)
+    monkeypatch.setattr(engine, "_set_totals", dies_after_the_lines)
     job = payroll_run_start(unit=province, month=month(2025, 10), actor=actor(who.lan))
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    # The first payroll is complete; the second was rolled back whole.
-    payrolls = list(Payroll.objects.all())
-    assert len(payrolls) == 1 and payrolls[0].lines_count == PayrollLine.objects.count() > 0
+    # The province's payrolls are written in one transaction: it was rolled back whole (no payroll
+    # half-written, no line left over).
+    assert not Payroll.objects.exists() and not PayrollLine.objects.exists()
     monkeypatch.undo()
     job = job_retry(job=job, actor=actor(who.lan))
     job.refresh_from_db()

@@ -7,7 +7,7 @@ figures (a demo province with its people served). Each step prints its figures, 
   payroll    --unit CODE [--month YYYY-MM]   the province's payrolls of a month: every commune ×
                                              field computed (the first run) or recomputed in place
                                              (the next runs) by `payroll.run_unit`: read set-based,
-                                             one transaction and one bulk insert per payroll; goal
+                                             one transaction and one bulk insert for the province; goal
                                              ≤ 2 s at 300,000 households, ≤ 5 s at 1,000,000
   reconcile  --unit CODE                     a 50,000-line result file (`payments.bench_settle`)
   package    --unit CODE                     a package of every near-poor household

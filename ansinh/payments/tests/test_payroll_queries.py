@@ -1,0 +1,109 @@
+"""A province's payroll run reads and writes set-based: the number of queries does not depend on
+the number of communes (2 communes paying or 20: the same count), for the first run and for the
+re-run of unchanged drafts, and one run writes in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ansinh.accounts.models import AuditEvent
+from ansinh.benefits import services
+from ansinh.geo.models import Level, Unit
+from ansinh.payments import payroll as engine
+from ansinh.payments.models import Payroll, PayrollLine
+
+from .payroll_setup import SYSTEM, month, person
+
+pytestmark = pytest.mark.django_db
+
+
+def _province() -> Unit:
+    from ansinh.accounts.services import unit_for_role
+
+    return unit_for_role(role="provincial_officer", code="86")
+
+
+def _people_in(communes: list[Unit], prefix: str = "Q") -> None:
+    """In each commune a severely disabled woman (social assistance) and a war invalid (merit)."""
+    for i, commune in enumerate(communes):
+        sa = person(f"{prefix}-{i}-1", f"Người Thứ {i}", dt.date(1970, 1, 1) + dt.timedelta(days=i),
+                    commune_code=commune.code, sex="female")
+        services.create_entitlement(SYSTEM, sa, "sa_disability_severe", decision_number=f"{i}/QĐ-UBND",
+                                    decision_date=dt.date(2025, 3, 10), decision_signer="Chủ tịch UBND xã")
+        merit = person(f"{prefix}-{i}-2", f"Thương Binh {i}", dt.date(1950, 1, 1) + dt.timedelta(days=i),
+                       commune_code=commune.code)
+        services.create_entitlement(SYSTEM, merit, "merit_war_invalid", decision_number=f"{i}/QĐ-SNV",
+                                    decision_date=dt.date(2024, 2, 1), rate=61, recognised_on=dt.date(2024, 1, 15))
+
+
+def _counts(n: int, prefix: str) -> tuple[int, int, engine.RunResult]:
+    province = _province()
+    communes = engine.communes_of(province)[:n]
+    assert len(communes) == n
+    _people_in(communes, prefix)
+    with CaptureQueriesContext(connection) as first:
+        result = engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert len(result.payrolls) == 2 * n and result.lines == 2 * n and not result.refused
+    with CaptureQueriesContext(connection) as again:
+        rerun = engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert sorted(rerun.payrolls) == sorted(result.payrolls) and rerun.lines == 2 * n
+    return len(first), len(again), result
+
+
+def test_it_runs_a_province_in_as_many_queries_for_2_communes_as_for_20(django_db_blocker):  # type: ignore[no-untyped-def]
+    from ansinh.benefits.models import Entitlement
+
+    few_first, few_again, _ = _counts(2, "A")
+    PayrollLine.objects.all().delete()
+    Payroll.objects.all().delete()
+    Entitlement.objects.all().delete()
+    many_first, many_again, result = _counts(20, "B")
+    assert (few_first, few_again) == (many_first, many_again)
+    assert many_first < 60 and many_again < 60  # bounded: no query per commune, per payroll or per line
+    # One audit row per payroll computed, each with its figures.
+    events = AuditEvent.objects.filter(action="payroll.compute", object_id__in=[str(pk) for pk in result.payrolls])
+    assert events.count() == 2 * len(result.payrolls)  # the first run and the re-run
+    assert all(e.after["lines"] == 1 and e.unit_path for e in events)
+
+
+def test_it_keeps_unchanged_lines_on_a_rerun_and_replaces_only_what_changed(django_db_blocker):  # type: ignore[no-untyped-def]
+    province = _province()
+    communes = engine.communes_of(province)[:3]
+    _people_in(communes)
+    engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    before = dict(PayrollLine.objects.values_list("person_id", "pk"))
+    versions = dict(Payroll.objects.values_list("pk", "version"))
+    # One woman dies in August: her October line goes, the others stay as they were (same rows).
+    from ansinh.households.models import Member
+
+    gone = Member.objects.get(household__code="Q-1-1")
+    Member.objects.filter(pk=gone.pk).update(died_on=dt.date(2025, 8, 20))
+    result = engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    after = dict(PayrollLine.objects.filter(kind="month").values_list("person_id", "pk"))
+    assert gone.pk not in after
+    assert {p: pk for p, pk in before.items() if p != gone.pk} == after
+    assert result.lines == 5
+    # Every payroll of the run was recomputed (its version moved on), in place.
+    assert all(Payroll.objects.get(pk=pk).version == v + 1 for pk, v in versions.items())
+
+
+def test_it_leaves_every_payroll_as_it_was_when_the_write_fails(monkeypatch):  # type: ignore[no-untyped-def]
+    province = _province()
+    communes = engine.communes_of(province)[:3]
+    _people_in(communes)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the machine stopped")
+
+    monkeypatch.setattr(engine, "_set_totals", broken)
+    with pytest.raises(RuntimeError):
+        engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert not Payroll.objects.exists() and not PayrollLine.objects.exists()
+    assert not AuditEvent.objects.filter(action="payroll.compute").exists()
+    monkeypatch.undo()
+    result = engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert result.lines == 6 and PayrollLine.objects.count() == 6 and Payroll.objects.count() == 6
