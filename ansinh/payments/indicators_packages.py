@@ -143,7 +143,6 @@ PROVIDER = Provider(QUERIES, fetch, records_url)
 
 def register() -> None:
     """Adds the provider to `plans.counted.PROVIDERS` once (called by the app's `ready`)."""
-    from ansinh.plans import counted
+    from ansinh.plans.counted import add_provider
 
-    if not any(p.queries == QUERIES for p in counted.PROVIDERS):
-        counted.PROVIDERS.append(PROVIDER)
+    add_provider(PROVIDER)

@@ -197,6 +197,12 @@ def _poverty_records(query: str, unit: Unit, breakdown: str, rounds: str) -> str
 PROVIDERS: list[Provider] = [Provider(POVERTY_QUERIES, _poverty_fetch, _poverty_records)]
 
 
+def add_provider(provider: Provider) -> None:
+    """Adds an app's provider once (called by the app's `ready`; tests may call it again)."""
+    if not any(p.queries == provider.queries for p in PROVIDERS):
+        PROVIDERS.append(provider)
+
+
 def provider_for(query: str) -> Provider | None:
     return next((p for p in PROVIDERS if query in p.queries), None)
 
