@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "ansinh.benefits",
     "ansinh.payments",
     "ansinh.dedup",
+    "ansinh.labour",
     "ansinh.web",
     "ansinh.api",
     "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left

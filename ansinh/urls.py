@@ -19,6 +19,7 @@ urlpatterns = [
     path("benefits/", include("ansinh.benefits.urls")),
     path("payments/", include("ansinh.payments.urls")),
     path("duplicates/", include("ansinh.dedup.urls")),
+    path("labour/", include("ansinh.labour.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("jobs/", include("ansinh.jobs.urls")),
     path("api/v1/", include("ansinh.api.urls")),

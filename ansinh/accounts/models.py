@@ -244,6 +244,30 @@ class AuditAction(models.TextChoices):
     DUPLICATE_DISMISS = "duplicate.dismiss", pgettext_lazy("audit action", "Dismiss possible duplicate")
     DUPLICATE_SAVED_ANYWAY = "duplicate.saved_anyway", pgettext_lazy("audit action",
                                                                      "Save despite a possible duplicate")
+    # Labour and employment (labour.services).
+    PLACEMENT_CREATE = "placement.create", pgettext_lazy("audit action", "Record job placement")
+    PLACEMENT_UPDATE = "placement.update", pgettext_lazy("audit action", "Edit job placement")
+    PLACEMENT_DELETE = "placement.delete", pgettext_lazy("audit action", "Delete job placement")
+    COUNSELLING_CREATE = "counselling.create", pgettext_lazy("audit action", "Record counselling")
+    COUNSELLING_SESSION_SAVE = "counselling_session.save", pgettext_lazy("audit action",
+                                                                         "Record counselling session or job fair")
+    TRAINING_PROVIDER_SAVE = "training_provider.save", pgettext_lazy("audit action", "Save training provider")
+    COURSE_SAVE = "course.save", pgettext_lazy("audit action", "Save course")
+    ENROLMENT_SAVE = "enrolment.save", pgettext_lazy("audit action", "Save enrolment")
+    DEPARTURE_SAVE = "departure.save", pgettext_lazy("audit action", "Save worker abroad")
+    UNEMPLOYMENT_RECEIVE = "unemployment.receive", pgettext_lazy("audit action",
+                                                                 "Receive unemployment insurance dossier")
+    UNEMPLOYMENT_DECIDE = "unemployment.decide", pgettext_lazy("audit action",
+                                                               "Decide unemployment insurance dossier")
+    UNEMPLOYMENT_REPORT = "unemployment.report", pgettext_lazy("audit action", "Record job-search report")
+    UNEMPLOYMENT_STOP = "unemployment.stop", pgettext_lazy("audit action",
+                                                           "Suspend or stop unemployment benefit")
+    EMPLOYER_SAVE = "employer.save", pgettext_lazy("audit action", "Save employer")
+    FOREIGN_WORKER_SAVE = "foreign_worker.save", pgettext_lazy("audit action", "Save foreign worker")
+    WORK_PERMIT_SAVE = "work_permit.save", pgettext_lazy("audit action", "Save work permit")
+    LABOUR_IMPORT = "labour.import", pgettext_lazy("audit action", "Import labour records")
+    LABOUR_EXPORT = "labour.export", pgettext_lazy("audit action", "Export labour report")
+    LABOUR_LAW_SAVE = "labour.law.save", pgettext_lazy("audit action", "Change labour law data")
 
 
 # Values written before the choices existed, shown (and filtered) as the choice they became.

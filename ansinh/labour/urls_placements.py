@@ -1,0 +1,5 @@
+"""The pages of the placements registry (a lane of issue 13 fills it)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
