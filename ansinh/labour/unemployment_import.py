@@ -256,9 +256,9 @@ def _write(plan: _Plan, *, actor: Actor, province: Unit, filename: str, book: La
 
 
 def import_unemployment(*, actor: Actor, data: bytes, filename: str, province: Unit, progress: Any = None,
-                        job: Any = None) -> ImportResult:
+                        job: Any = None, dry_run: bool = False) -> ImportResult:
     """Checks the whole file, then writes every dossier in one transaction, or nothing (raises
-    ImportProblems listing every problem)."""
+    ImportProblems listing every problem); `dry_run` checks only."""
     user = user_of(actor)
     problems = Problems()
     rows: list[Row] = []
@@ -281,6 +281,8 @@ def import_unemployment(*, actor: Actor, data: bytes, filename: str, province: U
         book = LawBook.load()
         plan = _check(rows, problems, user, province, book)
         problems.raise_if_any()
+        if dry_run:
+            return ImportResult(created=len(rows), file=filename)
         return _write(plan, actor=actor, province=province, filename=filename, book=book, job=job)
     except ImportProblems as error:
         record_refused(actor=actor, kind=f"labour.{KIND}", name=filename, rows=len(rows), problems=error.problems,
