@@ -14,7 +14,7 @@ from .unemployment import StopReason
 
 DATE_INPUT: dict[str, Any] = {"input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
                               "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-REGION_CHOICES = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
+REGION_CHOICES: list[tuple[Any, Any]] = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
 
 
 class Capitalised(forms.Form):

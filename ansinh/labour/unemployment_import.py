@@ -141,10 +141,10 @@ def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province
                 Member.objects.filter(citizen_id__in=ids[start:start + 1000], died_on__isnull=True,
                                       left_on__isnull=True, household__commune__path__startswith=province.path)
                 .values_list("pk", "citizen_id", "household__commune_id", "search_name", "birth_date")):
-            people[cid] = (pk, commune, name, born)
+            people[cid or ""] = (pk, commune, name, born)
     found: dict[int, Any] = {}
     errors: dict[int, str] = {}
-    for index, (cid, name, born) in enumerate(rows):
+    for index, (cid, name, given) in enumerate(rows):
         if not (cid.isdigit() and len(cid) in (9, 12)):
             errors[index] = f"Số CCCD “{cid}” không hợp lệ (12 chữ số)."
             continue
@@ -153,8 +153,8 @@ def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province
             errors[index] = f"Số CCCD {cid} không có trong sổ hộ của tỉnh."
         elif fold(name) != person[2]:
             errors[index] = f"Họ tên “{name}” khác với sổ hộ của số CCCD {cid}."
-        elif born is not None and born != person[3]:
-            errors[index] = f"Ngày sinh {born:%d/%m/%Y} khác với sổ hộ của số CCCD {cid}."
+        elif given is not None and given != person[3]:
+            errors[index] = f"Ngày sinh {given:%d/%m/%Y} khác với sổ hộ của số CCCD {cid}."
         else:
             found[index] = _Match(person[0], person[1])
     return found, errors

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.forms import Form
+from django.forms import Form, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -57,10 +58,9 @@ SHOWN_PROBLEMS = 1_000
 KIND = "unemployment"
 LAW_MODELS: dict[str, Any] = {"rule": UnemploymentRule, "wage": RegionalMinimumWage, "base": BaseSalary,
                               "region": WageRegionUnit}
-BACKGROUND_BYTES = 512 * 1024  # a larger upload goes to the worker
 
 
-def _apply_errors(form: Form, error: ValidationError) -> None:
+def _apply_errors(form: Form | ModelForm[Any], error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -196,7 +196,7 @@ def _action(request: HttpRequest, pk: int, form_class: type[Form], run: Any) -> 
     if not form.is_valid():
         for errors in form.errors.values():
             for text in errors:
-                messages.error(request, text)
+                messages.error(request, str(text))
         return redirect("unemployment-detail", dossier.pk)
     try:
         run(dossier, form.cleaned_data)
@@ -260,7 +260,7 @@ def unemployment_import(request: HttpRequest) -> HttpResponse:
             error = _("Choose the filled-in template (.xlsx) to import.")
         elif too_big := upload_limit_error(upload.size):
             error = too_big
-        elif upload.size is not None and upload.size > BACKGROUND_BYTES and not check:
+        elif upload.size is not None and upload.size > settings.ANSINH_IMPORT_BACKGROUND_BYTES and not check:
             from .unemployment_jobs import import_start
 
             job = import_start(actor=Actor.from_request(request), upload=upload, province=province)
@@ -352,7 +352,7 @@ def unemployment_law_edit(request: HttpRequest, table: str, pk: int | None = Non
     form_class = LAW_FORMS[table]
     fields = list(form_class.Meta.fields)  # type: ignore[attr-defined]
     before = snapshot(row, fields) if row is not None else None  # before the form's cleaning changes the row
-    if before is not None and table == "region":
+    if row is not None and before is not None and table == "region":
         before["unit"] = row.unit_id
     form = form_class(request.POST or None, instance=row)
     units: list[tuple[int, str]] = []

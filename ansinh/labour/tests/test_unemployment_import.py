@@ -132,3 +132,39 @@ def test_it_prints_the_benefit_on_the_command_line() -> None:
         call_command("labour", "ui-benefit", "--contract-end", "2025-12-31", "--months", "11", "--average-salary",
                      "30000000", "--region", "1", "--json", stdout=StringIO(), stderr=err)
     assert exited.value.code == 1 and "cần đủ 12 tháng" in err.getvalue()
+
+
+def test_it_imports_from_the_page_and_in_the_background(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from ansinh.jobs.models import Job
+    from ansinh.testing import login
+
+    (a, aid), (b, bid) = _people()
+    login(client, user(province(), "thu"))
+    page = reverse("unemployment-import")
+    assert client.get(page).status_code == 200
+    template = client.get(reverse("unemployment-import-template"))
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    bad = _csv([[a, "12/05/1990", "086190999999", "01/10/2025", "A", "III", "", "15/09/2025", "48", "8000000", "", "",
+                 ""]])
+    response = client.post(page, {"file": SimpleUploadedFile("x.csv", bad)})
+    assert response.status_code == 400 and "không có trong sổ hộ" in response.content.decode()
+    good = _csv([[a, "12/05/1990", aid, "01/10/2025", "A", "III", "", "15/09/2025", "48", "8000000", "", "", ""]])
+    response = client.post(page, {"file": SimpleUploadedFile("x.csv", good), "check": "1"})
+    assert response.status_code == 200 and not UnemploymentDossier.objects.exists()
+    response = client.post(page, {"file": SimpleUploadedFile("x.csv", good)})
+    assert response.status_code == 302 and UnemploymentDossier.objects.count() == 1
+    settings.JOBS_DIR = str(tmp_path)
+    settings.ANSINH_IMPORT_BACKGROUND_BYTES = 10
+    later = _csv([[b, "02/01/1985", bid, "01/10/2025", "B", "IV", "", "15/09/2025", "30", "6000000", "", "20/10/2025",
+                   ""]])
+    response = client.post(page, {"file": SimpleUploadedFile("y.csv", later)})
+    job = Job.objects.get(kind="labour.unemployment_import")
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    job.refresh_from_db()  # the tests' task backend runs the job at once
+    assert job.status == "succeeded", job.message
+    assert job.result == {"created": 1, "granted": 1, "refused": 0}
+    assert UnemploymentDossier.objects.get(person__citizen_id=bid).import_job == job
+    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 200
