@@ -29,7 +29,7 @@ from ansinh.households.models import Member
 from ansinh.labour import access
 from ansinh.labour.models import ContractKind, DossierState, UnemploymentDossier
 from ansinh.labour.ui_law import compute
-from ansinh.labour.unemployment import unemployment_receive
+from ansinh.labour.unemployment import dossiers_in_period, dossiers_in_unit, unemployment_receive
 from ansinh.plans.periods import Period
 
 from .params import typed_value
@@ -84,15 +84,14 @@ class UnemploymentDossierList(generics.ListCreateAPIView[UnemploymentDossier]):
             root = Unit.objects.filter(pk=int(unit)).first() if unit.isdigit() else None
             if root is None:
                 raise ValidationError({"unit": "Không có đơn vị này."})
-            found = found.filter(commune__path__startswith=root.path)
+            found = dossiers_in_unit(found, root)
         period = typed_value(self.request, "period")
         if period is not None:
             try:
                 parsed = Period.parse(period)
             except DjangoValidationError as error:
                 raise ValidationError({"period": error.messages}) from None
-            column = "decided_on" if typed_value(self.request, "by") == "decided" else "received_on"
-            found = found.filter(**{f"{column}__gte": parsed.start, f"{column}__lte": parsed.end})
+            found = dossiers_in_period(found, parsed, by=typed_value(self.request, "by") or "received")
         return found.order_by("-received_on", "-pk")
 
     @extend_schema(request=ReceiveSerializer, responses={201: UnemploymentDossierSerializer})

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import TextChoices
+from django.db.models import QuerySet, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts import audit
@@ -36,6 +36,7 @@ from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
 from ansinh.households.models import Member
 from ansinh.lib.workdays import WorkingCalendar
+from ansinh.plans.periods import Period
 from ansinh.workdays.calendar import calendar_for
 
 from . import access
@@ -61,6 +62,19 @@ class StopReason(TextChoices):
     DETAINED = "detained", _("detained, imprisoned or sent to a rehabilitation centre")
     FINISHED = "finished", _("benefit period ended")
     OTHER = "other", _("other reason")
+
+
+def dossiers_in_unit(found: QuerySet[UnemploymentDossier], unit: Unit) -> QuerySet[UnemploymentDossier]:
+    """The dossiers of `found` (already scoped by `access`) whose commune lies in `unit`'s subtree
+    (the list's and the API's unit filter, the figures' drill-down)."""
+    return found.filter(commune__path__under=unit.path)
+
+
+def dossiers_in_period(found: QuerySet[UnemploymentDossier], period: Period, *,
+                       by: str = "received") -> QuerySet[UnemploymentDossier]:
+    """Received (or decided, `by="decided"`) within the period's first and last day."""
+    column = "decided_on" if by == "decided" else "received_on"
+    return found.filter(**{f"{column}__gte": period.start, f"{column}__lte": period.end})
 
 
 def _check_scope(actor: Actor | None, commune: Unit) -> None:
@@ -263,5 +277,5 @@ def unemployment_stop(*, actor: Actor, dossier: UnemploymentDossier, on: dt.date
     return dossier
 
 
-__all__ = ["StopReason", "apply_decision", "decide", "decision_due", "report_due_dates", "reports_for",
+__all__ = ["StopReason", "apply_decision", "decide", "decision_due", "dossiers_in_period", "dossiers_in_unit", "report_due_dates", "reports_for",
            "resolve_region", "unemployment_decide", "unemployment_receive", "unemployment_report", "unemployment_stop"]

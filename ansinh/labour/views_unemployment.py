@@ -47,6 +47,8 @@ from .models import (
 )
 from .ui_law import LawBook, compute
 from .unemployment import (
+    dossiers_in_period,
+    dossiers_in_unit,
     unemployment_decide,
     unemployment_receive,
     unemployment_report,
@@ -99,15 +101,14 @@ def unemployment_list(request: HttpRequest) -> HttpResponse:
             if unit is None:
                 error, status = _("This unit does not exist."), 400
             else:
-                found = found.filter(commune__path__startswith=unit.path)
+                found = dossiers_in_unit(found, unit)
         if data["period"]:
             try:
                 period = Period.parse(data["period"])
             except ValidationError as exc:
                 error, status = " ".join(exc.messages), 400
             else:
-                column = "decided_on" if data["by"] == "decided" else "received_on"
-                found = found.filter(**{f"{column}__gte": period.start, f"{column}__lte": period.end})
+                found = dossiers_in_period(found, period, by=data["by"])
         if data["q"]:
             text = data["q"].strip()
             if text.isdigit():

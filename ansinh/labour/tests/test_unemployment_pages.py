@@ -151,3 +151,25 @@ def test_it_answers_the_api(client: Client) -> None:
     assert client.get("/api/v1/labour/unemployment/", **outsider).json()["results"] == []
     assert client.post("/api/v1/labour/unemployment/", {"citizen_id": "086190000888"}, content_type="application/json",
                        **outsider).status_code == 400
+
+
+def test_it_lists_with_a_constant_number_of_queries(client: Client, officer) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    commune = communes(province())[0]
+    url = reverse("unemployment-list")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"period": "2025", "unit": province().pk}).status_code == 200
+        return len(queries)
+
+    dossier(member(commune))
+    few = count()
+    for _ in range(5):
+        dossier(member(commune))
+    assert count() == few
+    with CaptureQueriesContext(connection) as api:
+        client.get("/api/v1/labour/unemployment/")
+    assert len(api) < 20
