@@ -29,7 +29,13 @@ from ansinh.households.models import Member
 from ansinh.labour import access
 from ansinh.labour.models import ContractKind, DossierState, UnemploymentDossier
 from ansinh.labour.ui_law import compute
-from ansinh.labour.unemployment import dossiers_in_period, dossiers_in_unit, unemployment_receive
+from ansinh.labour.unemployment import (
+    AWARDED_FILTER,
+    dossiers_in_period,
+    dossiers_in_state,
+    dossiers_in_unit,
+    unemployment_receive,
+)
 from ansinh.plans.periods import Period
 
 from .params import typed_value
@@ -63,7 +69,7 @@ class ReceiveSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-@extend_schema(parameters=[OpenApiParameter("state", str, enum=DossierState.values), OpenApiParameter("unit", int),
+@extend_schema(parameters=[OpenApiParameter("state", str, enum=[*DossierState.values, AWARDED_FILTER]), OpenApiParameter("unit", int),
                            OpenApiParameter("period", str), OpenApiParameter("by", str, enum=["received", "decided"])])
 class UnemploymentDossierList(generics.ListCreateAPIView[UnemploymentDossier]):
     """Unemployment insurance dossiers in the caller's scope; POST receives one."""
@@ -76,9 +82,9 @@ class UnemploymentDossierList(generics.ListCreateAPIView[UnemploymentDossier]):
         found = access.unemployment_for_user(self.request.user).select_related("person", "commune")
         state = typed_value(self.request, "state")
         if state is not None:
-            if state not in DossierState.values:
-                raise ValidationError({"state": "Một trong: " + ", ".join(DossierState.values) + "."})
-            found = found.filter(state=state)
+            if state not in [*DossierState.values, AWARDED_FILTER]:
+                raise ValidationError({"state": "Một trong: " + ", ".join([*DossierState.values, AWARDED_FILTER]) + "."})
+            found = dossiers_in_state(found, state)
         unit = typed_value(self.request, "unit")
         if unit is not None:
             root = Unit.objects.filter(pk=int(unit)).first() if unit.isdigit() else None

@@ -101,33 +101,31 @@ def generate(province: Unit, *, year: int, seed: int, users: Any = None) -> dict
             number = f"{rng.randint(1, 9999)}/QĐ-SNV"
             apply_decision(dossier, decide(dossier, book=book, calendar=calendar), decided_on=decided, number=number)
         dossiers.append(dossier)
+    # The reports and the later stops are settled before writing (no UPDATE afterwards).
+    reports: list[JobSearchReport] = []
+    for dossier in dossiers:
+        made = reports_for(dossier, calendar)
+        stop_after = rng.randint(1, len(made) - 1) if len(made) > 1 and rng.random() < 0.1 else None
+        for report in made:
+            if stop_after is not None and report.month_number > stop_after:
+                continue
+            if report.due_on <= today:
+                if rng.random() < 0.97:
+                    report.state, report.reported_on = ReportState.REPORTED, report.due_on
+                else:
+                    report.state = ReportState.MISSED
+            reports.append(report)
+        if stop_after is not None:
+            stop_on = made[stop_after].due_on - dt.timedelta(days=rng.randint(1, 20))
+            if stop_on <= today:
+                dossier.state, dossier.stopped_on, dossier.stop_reason = DossierState.STOPPED, stop_on, "Đã có việc làm"
+        elif dossier.state == DossierState.GRANTED and dossier.ends_on is not None and dossier.ends_on < today:
+            dossier.state = DossierState.FINISHED
     with transaction.atomic():
         UnemploymentDossier.objects.bulk_create(dossiers, batch_size=2000)
-        reports: list[JobSearchReport] = []
-        stopped: list[UnemploymentDossier] = []
-        for dossier in dossiers:
-            made = reports_for(dossier, calendar)
-            stop_after = rng.randint(1, len(made) - 1) if made and len(made) > 1 and rng.random() < 0.1 else None
-            for report in made:
-                if stop_after is not None and report.month_number > stop_after:
-                    continue
-                if report.due_on <= today:
-                    if rng.random() < 0.97:
-                        report.state, report.reported_on = ReportState.REPORTED, report.due_on
-                    else:
-                        report.state = ReportState.MISSED
-                reports.append(report)
-            if stop_after is not None and dossier.starts_on is not None:
-                stop_on = made[stop_after].due_on - dt.timedelta(days=rng.randint(1, 20))
-                if stop_on <= today:
-                    dossier.state, dossier.stopped_on = DossierState.STOPPED, stop_on
-                    dossier.stop_reason = "Đã có việc làm"
-                    stopped.append(dossier)
-            elif dossier.state == DossierState.GRANTED and dossier.ends_on is not None and dossier.ends_on < today:
-                dossier.state = DossierState.FINISHED
-                stopped.append(dossier)
+        for report in reports:
+            report.dossier_id = report.dossier.pk
         JobSearchReport.objects.bulk_create(reports, batch_size=5000)
-        UnemploymentDossier.objects.bulk_update(stopped, ["state", "stopped_on", "stop_reason"], batch_size=2000)
     return {"unemployment_dossiers": len(dossiers), "job_search_reports": len(reports)}
 
 

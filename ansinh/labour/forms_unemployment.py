@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import BaseSalary, ContractKind, DossierState, RegionalMinimumWage, UnemploymentRule, WageRegionUnit
-from .unemployment import StopReason
+from .unemployment import AWARDED_FILTER, StopReason
 
 DATE_INPUT: dict[str, Any] = {"input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
                               "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
@@ -28,7 +28,9 @@ class Capitalised(forms.Form):
 
 class FilterForm(Capitalised):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + DossierState.choices)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[
+        ("", _("All")), (AWARDED_FILTER, _("granted (also suspended, stopped or finished since)")),
+        *DossierState.choices])
     unit = forms.IntegerField(label=_("Commune"), required=False, widget=forms.Select)
     period = forms.CharField(label=_("Period"), required=False, max_length=10,
                              help_text=_("2025, 2025-Q1 or 2025-03"))

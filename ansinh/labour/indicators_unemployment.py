@@ -21,11 +21,12 @@ from ansinh.geo.models import Edition, Unit
 from ansinh.plans.counted import Counts, Provider
 from ansinh.plans.periods import Period
 
-from .models import DossierState, UnemploymentDossier
+from .models import UnemploymentDossier
+from .unemployment import AWARDED, AWARDED_FILTER
 
 DOSSIERS, AMOUNT = "unemployment_dossiers", "unemployment_amount"
 QUERIES = frozenset({DOSSIERS, AMOUNT})
-GRANTED = (DossierState.GRANTED, DossierState.SUSPENDED, DossierState.STOPPED, DossierState.FINISHED)
+GRANTED = AWARDED
 MILLION = 1_000_000
 
 
@@ -55,7 +56,7 @@ def records_url(query: str, unit: Unit, breakdown: str, key: str) -> str | None:
         return None
     try:
         return f"{reverse('unemployment-list')}?" + urlencode({"unit": unit.pk, "period": key, "by": "decided",
-                                                                "state": "granted"})
+                                                                "state": AWARDED_FILTER})
     except NoReverseMatch:
         return None
 

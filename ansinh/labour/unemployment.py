@@ -46,6 +46,9 @@ from .ui_law import Decision, LawBook, LawMissing, add_months, compute, region_o
 DECISION_FIELDS = ["state", "rule", "decided_on", "decision_number", "monthly_amount", "benefit_months", "starts_on",
                    "ends_on", "total_amount", "refusal_reason"]
 OPEN = (DossierState.GRANTED, DossierState.SUSPENDED)
+# Granted by the decision, whatever happened since (the figures count these by decision date).
+AWARDED = (DossierState.GRANTED, DossierState.SUSPENDED, DossierState.STOPPED, DossierState.FINISHED)
+AWARDED_FILTER = "awarded"  # the list's and the API's state filter for AWARDED
 
 
 class StopReason(TextChoices):
@@ -68,6 +71,13 @@ def dossiers_in_unit(found: QuerySet[UnemploymentDossier], unit: Unit) -> QueryS
     """The dossiers of `found` (already scoped by `access`) whose commune lies in `unit`'s subtree
     (the list's and the API's unit filter, the figures' drill-down)."""
     return found.filter(commune__path__under=unit.path)
+
+
+def dossiers_in_state(found: QuerySet[UnemploymentDossier], state: str) -> QuerySet[UnemploymentDossier]:
+    """One state, or AWARDED_FILTER: every dossier granted by its decision."""
+    if state == AWARDED_FILTER:
+        return found.filter(state__in=AWARDED)
+    return found.filter(state=state)
 
 
 def dossiers_in_period(found: QuerySet[UnemploymentDossier], period: Period, *,
@@ -277,5 +287,5 @@ def unemployment_stop(*, actor: Actor, dossier: UnemploymentDossier, on: dt.date
     return dossier
 
 
-__all__ = ["StopReason", "apply_decision", "decide", "decision_due", "dossiers_in_period", "dossiers_in_unit", "report_due_dates", "reports_for",
+__all__ = ["StopReason", "apply_decision", "decide", "decision_due", "dossiers_in_period", "dossiers_in_state", "dossiers_in_unit", "report_due_dates", "reports_for",
            "resolve_region", "unemployment_decide", "unemployment_receive", "unemployment_report", "unemployment_stop"]

@@ -48,6 +48,7 @@ from .models import (
 from .ui_law import LawBook, compute
 from .unemployment import (
     dossiers_in_period,
+    dossiers_in_state,
     dossiers_in_unit,
     unemployment_decide,
     unemployment_receive,
@@ -95,7 +96,7 @@ def unemployment_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["state"]:
-            found = found.filter(state=data["state"])
+            found = dossiers_in_state(found, data["state"])
         if data["unit"]:
             unit = Unit.objects.filter(pk=data["unit"]).first()
             if unit is None:

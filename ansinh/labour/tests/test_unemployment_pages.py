@@ -127,7 +127,17 @@ def test_it_counts_granted_dossiers_and_amounts_by_decision_date() -> None:
     assert counts["unemployment_amount"][(first.pk, "")] == pytest.approx(2 * 19.2)
     assert fetch(province(), Period.parse("2025-Q3"))[0]["unemployment_dossiers"] == {}
     url = records_url("unemployment_dossiers", first, "", key)
-    assert url is not None and "period=2025-Q4" in url and f"unit={first.pk}" in url
+    assert url is not None and "period=2025-Q4" in url and f"unit={first.pk}" in url and "state=awarded" in url
+    from ansinh.labour.unemployment import StopReason, unemployment_stop
+
+    unemployment_stop(actor=Actor.system(), dossier=granted[0], on=D(2025, 11, 2), reason=StopReason.FOUND_JOB)
+    counts, _, _ = fetch(province(), Period.parse("2025-Q4"))
+    assert counts["unemployment_dossiers"][(first.pk, "")] == 2.0  # granted then, stopped since: still counted
+    admin = user(province(), "thu")
+    client = Client()
+    login(client, admin)
+    page = client.get(url).content.decode()
+    assert "2 hồ sơ" in page
 
 
 def test_it_answers_the_api(client: Client) -> None:
