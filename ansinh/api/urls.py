@@ -9,6 +9,7 @@ from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
 from . import duplicates
+from . import labour_unemployment
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -47,5 +48,7 @@ urlpatterns = [
     path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
     path("duplicates/<int:pk>", duplicates.DuplicateDetail.as_view(), name="api-duplicate"),
     path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
+    path("labour/unemployment/", labour_unemployment.UnemploymentDossierList.as_view(), name="api-labour-unemployment"),
+    path("labour/ui-benefit", labour_unemployment.UnemploymentBenefit.as_view(), name="api-labour-ui-benefit"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

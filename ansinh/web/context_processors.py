@@ -23,7 +23,11 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
     ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
-    (Field.LABOUR, _("Labour and employment"), []),
+    (Field.LABOUR, _("Labour and employment"), [
+        (_("Unemployment insurance dossiers"), reverse_lazy("unemployment-list")),
+        (_("Unemployment benefit calculator"), reverse_lazy("unemployment-calculator")),
+        (_("Unemployment insurance: the law's figures"), reverse_lazy("unemployment-law")),
+    ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
         (_("Dashboard"), reverse_lazy("dashboard")),
