@@ -17,6 +17,7 @@ A legacy root (an old plan's) has no counted figures here: declared values stand
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -42,7 +43,7 @@ def trained_workers(communes: list[int], period: Period) -> Counts:
         return counts
     parts = {f"l_{code}": Count("pk", filter=Q(course__level__code=code)) for code in LEVEL_PARTS}
     parts.update({f"f_{code}": Count("pk", filter=Q(course__field=code)) for code in FIELD_PARTS})
-    rows = (Enrolment.objects.filter(commune_id__in=communes, enrolled_on__gte=period.start,
+    rows: Any = (Enrolment.objects.filter(commune_id__in=communes, enrolled_on__gte=period.start,
                                      enrolled_on__lte=period.end)
             .order_by().values("commune_id").annotate(total=Count("pk"), **parts))
     out = counts["trained_workers"]

@@ -24,6 +24,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -459,6 +460,42 @@ def rates_up_the_map(root: Unit, on: dt.date, definition: TrainedRateDefinition 
                 total.add(found)
         out[pk] = total
     return out
+
+
+# --- What the pages and the API ask (the unit filters live here, not in the views) ----------------
+
+
+def within(queryset: QuerySet[Any], field: str, unit: Unit) -> QuerySet[Any]:
+    """Records whose `field` (a unit) is `unit` or inside it (an already scoped queryset)."""
+    return queryset.filter(**{f"{field}__path__startswith": unit.path})
+
+
+def find_person(citizen_id: str, province: Unit) -> Member | None:
+    """A living member of the province's register by citizen ID."""
+    return (Member.objects.present().select_related("household__commune")
+            .filter(citizen_id=citizen_id, household__commune__path__startswith=province.path).first())
+
+
+DEFINITION_FIELDS = ["name", "min_age", "labour_force_only", "trained_vocational", "trained_higher",
+                     "trained_in_training", "trained_completed", "certified_vocational", "certified_higher",
+                     "certified_certificate", "legal_basis", "provisional"]
+
+
+@transaction.atomic
+def rate_definition_save(*, actor: Actor, definition: TrainedRateDefinition, values: dict[str, Any]
+                         ) -> TrainedRateDefinition:
+    """Changes the definition of the rates (administrators; audited LABOUR_LAW_SAVE)."""
+    user = audit.user_of(actor)
+    if user is not None and not access.may_change(user, level_unit_placeholder(), "law"):
+        raise ValidationError(_("Only administrators change the law's data."))
+    before = audit.snapshot(definition, DEFINITION_FIELDS)
+    for name in DEFINITION_FIELDS:
+        setattr(definition, name, values[name])
+    definition.full_clean()
+    definition.save(update_fields=DEFINITION_FIELDS)
+    audit.record(actor=actor, action=AuditAction.LABOUR_LAW_SAVE, obj=definition, before=before,
+                 after=audit.snapshot(definition, DEFINITION_FIELDS))
+    return definition
 
 
 def format_rate(value: float | None) -> str:

@@ -131,10 +131,10 @@ def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province
                 Member.objects.present().filter(citizen_id__in=ids[start:start + CHUNK],
                                                 household__commune__path__startswith=province.path)
                 .values_list("pk", "citizen_id", "household__commune_id", "search_name", "birth_date")):
-            members[cid] = (pk, commune, name, born)
+            members[str(cid)] = (pk, commune, name, born)
     found: dict[int, _Match] = {}
     errors: dict[int, str] = {}
-    for index, (cid, name, born) in enumerate(rows):
+    for index, (cid, name, birth) in enumerate(rows):
         if not (cid.isdigit() and len(cid) in (9, 12)):
             errors[index] = _("The citizen ID %(number)s is not valid: 12 digits (or 9 of an old ID card).") % {
                 "number": cid}
@@ -147,9 +147,9 @@ def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province
             errors[index] = _("The name %(name)s differs from the register's for citizen ID %(number)s.") % {
                 "name": name, "number": cid}
             continue
-        if born is not None and born != member[3]:
+        if birth is not None and birth != member[3]:
             errors[index] = _("The date of birth %(date)s differs from the register's (%(register)s).") % {
-                "date": f"{born:%d/%m/%Y}", "register": f"{member[3]:%d/%m/%Y}"}
+                "date": f"{birth:%d/%m/%Y}", "register": f"{member[3]:%d/%m/%Y}"}
             continue
         found[index] = _Match(member[0], member[1])
     return found, errors
@@ -259,25 +259,25 @@ class _Checker:
             text = row.values["level"]
             if not text:
                 continue
-            level = lookup.get(fold(text))
-            if level is None:
+            found = lookup.get(fold(text))
+            if found is None:
                 self.add(row, H_LEVEL, message(gettext_noop(
                     "Unknown level “%(value)s”. Choose one of: %(allowed)s."), value=text,
-                    allowed="; ".join(level.name for level in every)))
+                    allowed="; ".join(item.name for item in every)))
                 continue
             starts = row.values["starts_on"]
-            if starts is not None and starts < level.valid_from:
+            if starts is not None and starts < found.valid_from:
                 self.add(row, H_LEVEL, message(gettext_noop(
                     "The level “%(level)s” applies only from %(start)s (%(basis)s): a course starting on %(on)s cannot "
-                    "be at this level."), level=level.name, start=f"{level.valid_from:%d/%m/%Y}",
-                    basis=level.legal_basis, on=f"{starts:%d/%m/%Y}"))
+                    "be at this found."), level=found.name, start=f"{found.valid_from:%d/%m/%Y}",
+                    basis=found.legal_basis, on=f"{starts:%d/%m/%Y}"))
                 continue
-            if starts is not None and level.valid_to is not None and starts > level.valid_to:
+            if starts is not None and found.valid_to is not None and starts > found.valid_to:
                 self.add(row, H_LEVEL, message(gettext_noop(
                     "The level “%(level)s” no longer applies after %(end)s: a course starting on %(on)s cannot be at "
-                    "this level."), level=level.name, end=f"{level.valid_to:%d/%m/%Y}", on=f"{starts:%d/%m/%Y}"))
+                    "this found."), level=found.name, end=f"{found.valid_to:%d/%m/%Y}", on=f"{starts:%d/%m/%Y}"))
                 continue
-            out[row.number] = level
+            out[row.number] = found
         return out
 
     def statuses(self, rows: list[Row]) -> None:
@@ -328,13 +328,13 @@ class _Checker:
             if key is None:
                 continue
             v = row.values
-            course = existing.get(key)
+            there = existing.get(key)
             first = new.get(key)
-            if course is not None:
-                if v["field"] and course.field != v["field"]:
+            if there is not None:
+                if v["field"] and there.field != v["field"]:
                     self.add(row, H_FIELD, message(gettext_noop(
                         "The course is already registered with another field (%(field)s)."),
-                        field=_labels(TrainingField).get(course.field, course.field)))
+                        field=_labels(TrainingField).get(there.field, there.field)))
                 continue
             if first is None:
                 new[key] = {"provider": providers[row.number], "occupation": " ".join(v["occupation"].split()),

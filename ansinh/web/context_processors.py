@@ -23,7 +23,11 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
     ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
-    (Field.LABOUR, _("Labour and employment"), []),
+    (Field.LABOUR, _("Labour and employment"), [
+        (_("Training providers"), reverse_lazy("training-provider-list")),
+        (_("People in training"), reverse_lazy("enrolment-list")),
+        (_("Trained-labour rates"), reverse_lazy("training-rates")),
+    ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
         (_("Dashboard"), reverse_lazy("dashboard")),
