@@ -86,7 +86,7 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "full_name": {"type": "string"},
                                                            "citizen_id": {"type": "string"}}})
     def get_person(self, enrolment: Enrolment) -> dict[str, Any]:
-        allowed: dict[int, bool] = self.context.setdefault("personal", {})
+        allowed: dict[int, bool] = self.__dict__.setdefault("_personal", {})  # per response
         if enrolment.commune_id not in allowed:
             allowed[enrolment.commune_id] = access.may_see_personal(self.context["request"].user, enrolment.commune,
                                                                     "training")
