@@ -269,13 +269,13 @@ class _Checker:
             if starts is not None and starts < found.valid_from:
                 self.add(row, H_LEVEL, message(gettext_noop(
                     "The level “%(level)s” applies only from %(start)s (%(basis)s): a course starting on %(on)s cannot "
-                    "be at this found."), level=found.name, start=f"{found.valid_from:%d/%m/%Y}",
+                    "be at this level."), level=found.name, start=f"{found.valid_from:%d/%m/%Y}",
                     basis=found.legal_basis, on=f"{starts:%d/%m/%Y}"))
                 continue
             if starts is not None and found.valid_to is not None and starts > found.valid_to:
                 self.add(row, H_LEVEL, message(gettext_noop(
                     "The level “%(level)s” no longer applies after %(end)s: a course starting on %(on)s cannot be at "
-                    "this found."), level=found.name, end=f"{found.valid_to:%d/%m/%Y}", on=f"{starts:%d/%m/%Y}"))
+                    "this level."), level=found.name, end=f"{found.valid_to:%d/%m/%Y}", on=f"{starts:%d/%m/%Y}"))
                 continue
             out[row.number] = found
         return out
