@@ -101,3 +101,12 @@ def test_it_counts_trained_workers_by_level_and_field(units, town) -> None:
     url = records_url("trained_workers", units.tra_cu, "farm", key)
     assert url is not None and f"unit={c}" in url and "period=2025-Q1" in url and "breakdown=farm" in url
     assert records_url("trained_labour_rate", units.vinh_long, "", "2025") is not None
+
+
+def test_it_counts_every_training_figure_in_a_constant_number_of_queries(units, town,
+                                                                        django_assert_max_num_queries) -> None:
+    period = Period.parse("2025")
+    with django_assert_max_num_queries(2):  # the communes, one GROUP BY
+        FLOW_PROVIDER.fetch(units.vinh_long, period)
+    with django_assert_max_num_queries(4):  # the definition, the communes, the units above, one GROUP BY
+        STOCK_PROVIDER.fetch(units.vinh_long, period)
