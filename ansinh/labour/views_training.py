@@ -115,7 +115,7 @@ def _mask(user: Any, rows: list[Enrolment]) -> None:
         if row.commune_id not in allowed:
             allowed[row.commune_id] = access.may_see_personal(user, row.commune, "training")
         number = row.person.citizen_id or ""
-        row.shown_id = number if allowed[row.commune_id] else mask_citizen_id(number) if number else ""  # type: ignore[attr-defined]
+        row.shown_number = number if allowed[row.commune_id] else mask_citizen_id(number) if number else ""  # type: ignore[attr-defined]
 
 
 # --- Providers --------------------------------------------------------------------------------------
