@@ -53,7 +53,7 @@ def trained_workers(communes: list[int], period: Period) -> Counts:
     return counts
 
 
-def trained_workers_query(communes: list[int], period: Period) -> QuerySet[Enrolment]:
+def trained_workers_query(communes: list[int], period: Period) -> QuerySet[Any]:
     """One GROUP BY over the enrolments of the period, by commune (index commune, enrolled_on)."""
     parts = {f"l_{code}": Count("pk", filter=Q(course__level__code=code)) for code in LEVEL_PARTS}
     parts.update({f"f_{code}": Count("pk", filter=Q(course__field=code)) for code in FIELD_PARTS})
