@@ -27,6 +27,9 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Unemployment insurance dossiers"), reverse_lazy("unemployment-list")),
         (_("Unemployment benefit calculator"), reverse_lazy("unemployment-calculator")),
         (_("Unemployment insurance: the law's figures"), reverse_lazy("unemployment-law")),
+        (_("Training providers"), reverse_lazy("training-provider-list")),
+        (_("People in training"), reverse_lazy("enrolment-list")),
+        (_("Trained-labour rates"), reverse_lazy("training-rates")),
     ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
