@@ -56,7 +56,7 @@ def employer_save(*, actor: Actor, name: str, unit: Unit, tax_code: str = "", ki
     if problem:
         errors["tax_code"] = problem
     elif tax_code and Employer.objects.filter(tax_code=tax_code).exclude(
-            pk=employer.pk if employer is not None else None).exists():
+            pk__in=[employer.pk] if employer is not None else []).exists():
         errors["tax_code"] = f"Mã số thuế {tax_code} đã có trong danh sách người sử dụng lao động."
     if kind not in EmployerKind.values:
         errors["kind"] = "Chọn loại hình trong danh sách."

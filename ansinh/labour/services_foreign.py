@@ -87,7 +87,7 @@ def foreign_worker_save(*, actor: Actor, full_name: str, passport_number: str, n
     if birth_date is not None and birth_date > dt.date.today():
         errors["birth_date"] = "Ngày sinh sau ngày hôm nay."
     if not errors and ForeignWorker.objects.filter(nationality=nationality, passport_number=passport).exclude(
-            pk=worker.pk if worker is not None else None).exists():
+            pk__in=[worker.pk] if worker is not None else []).exists():
         errors["passport_number"] = f"Hộ chiếu {passport} đã có trong danh sách người lao động nước ngoài."
     if errors:
         raise ValidationError(errors)
@@ -153,7 +153,7 @@ def term_error(valid_from: dt.date | None, valid_to: dt.date | None) -> str | No
 def in_force(worker: ForeignWorker, on: dt.date, *, exclude: int | None = None) -> WorkPermit | None:
     """The worker's granted permit (not an exemption) in force on `on`, the latest first."""
     return (worker.permits.filter(state=PermitState.GRANTED, valid_from__lte=on, valid_to__gte=on)
-            .exclude(kind=PermitKind.EXEMPTION).exclude(pk=exclude).order_by("-valid_to").first())
+            .exclude(kind=PermitKind.EXEMPTION).exclude(pk__in=[exclude] if exclude else []).order_by("-valid_to").first())
 
 
 def extension_error(worker: ForeignWorker, received_on: dt.date, *, exclude: int | None = None) -> str | None:
@@ -167,7 +167,7 @@ def extension_error(worker: ForeignWorker, received_on: dt.date, *, exclude: int
               .order_by("-received_on").first())
     since = issued.received_on if issued is not None else dt.date.min
     earlier = (worker.permits.filter(kind=PermitKind.EXTEND, state__in=[PermitState.GRANTED, PermitState.PENDING],
-                                     received_on__gte=since).exclude(pk=exclude))
+                                     received_on__gte=since).exclude(pk__in=[exclude] if exclude else []))
     if earlier.exists():
         return (f"Giấy phép lao động của {worker.full_name} đã được gia hạn một lần: chỉ được gia hạn một lần "
                 f"({ONE_EXTENSION_BASIS}); cấp giấy phép mới.")
