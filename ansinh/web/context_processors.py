@@ -23,7 +23,12 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
     ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
-    (Field.LABOUR, _("Labour and employment"), []),
+    (Field.LABOUR, _("Labour and employment"), [
+        (_("Workers abroad"), reverse_lazy("departure-list")),
+        (_("Foreign workers"), reverse_lazy("foreign-worker-list")),
+        (_("Permits expiring"), reverse_lazy("permit-expiring")),
+        (_("Employers"), reverse_lazy("employer-list")),
+    ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
         (_("Dashboard"), reverse_lazy("dashboard")),
