@@ -9,6 +9,7 @@ from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
 from . import duplicates
+from . import labour_abroad
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -47,5 +48,8 @@ urlpatterns = [
     path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
     path("duplicates/<int:pk>", duplicates.DuplicateDetail.as_view(), name="api-duplicate"),
     path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
+    path("labour/departures/", labour_abroad.DepartureList.as_view(), name="api-labour-departures"),
+    path("labour/foreign-workers/", labour_abroad.ForeignWorkerList.as_view(), name="api-labour-foreign-workers"),
+    path("labour/work-permits/", labour_abroad.WorkPermitList.as_view(), name="api-labour-work-permits"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

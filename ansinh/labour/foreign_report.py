@@ -31,10 +31,10 @@ from .countries import country_name
 from .models import Employer, ForeignWorker, PermitKind, PermitState, Position, WorkPermit
 
 POSITIONS = [Position.MANAGER, Position.EXECUTIVE, Position.EXPERT, Position.TECHNICAL]
-POSITION_VI = {Position.MANAGER: "Nhà quản lý", Position.EXECUTIVE: "Giám đốc điều hành",
+POSITION_VI: dict[str, str] = {Position.MANAGER: "Nhà quản lý", Position.EXECUTIVE: "Giám đốc điều hành",
                Position.EXPERT: "Chuyên gia", Position.TECHNICAL: "Lao động kỹ thuật"}
 KINDS = [PermitKind.ISSUE, PermitKind.REISSUE, PermitKind.EXTEND, PermitKind.EXEMPTION]
-KIND_VI = {PermitKind.ISSUE: "Cấp mới", PermitKind.REISSUE: "Cấp lại", PermitKind.EXTEND: "Gia hạn",
+KIND_VI: dict[str, str] = {PermitKind.ISSUE: "Cấp mới", PermitKind.REISSUE: "Cấp lại", PermitKind.EXTEND: "Gia hạn",
            PermitKind.EXEMPTION: "Xác nhận không thuộc diện cấp"}
 
 

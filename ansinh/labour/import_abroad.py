@@ -69,7 +69,7 @@ SHEET_DEPARTURES = "Người lao động đi nước ngoài"
 SHEET_FOREIGN = "Người lao động nước ngoài"
 H_NAME, H_BIRTH, H_ID = "Họ và tên", "Ngày sinh", "Số CCCD"
 
-SENDER_LABELS = {
+SENDER_LABELS: dict[str, str] = {
     SenderKind.PUBLIC_UNIT: "Đơn vị sự nghiệp (theo điều ước quốc tế)",
     SenderKind.SERVICE: "Doanh nghiệp dịch vụ",
     SenderKind.CONTRACTOR: "Doanh nghiệp trúng thầu, nhận thầu",
@@ -77,7 +77,7 @@ SENDER_LABELS = {
     SenderKind.INVESTOR: "Tổ chức, cá nhân đầu tư ra nước ngoài",
     SenderKind.INDIVIDUAL: "Hợp đồng cá nhân",
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     AbroadStatus.PREPARING: "Chuẩn bị xuất cảnh",
     AbroadStatus.ABROAD: "Đang làm việc ở nước ngoài",
     AbroadStatus.RETURNED: "Về nước đúng hạn",
@@ -85,9 +85,9 @@ STATUS_LABELS = {
     AbroadStatus.OVERSTAYED: "Ở lại bất hợp pháp",
 }
 SEX_LABELS = {"male": "Nam", "female": "Nữ"}
-POSITION_LABELS = {Position.MANAGER: "Nhà quản lý", Position.EXECUTIVE: "Giám đốc điều hành",
+POSITION_LABELS: dict[str, str] = {Position.MANAGER: "Nhà quản lý", Position.EXECUTIVE: "Giám đốc điều hành",
                    Position.EXPERT: "Chuyên gia", Position.TECHNICAL: "Lao động kỹ thuật"}
-PERMIT_LABELS = {PermitKind.ISSUE: "Cấp giấy phép", PermitKind.REISSUE: "Cấp lại giấy phép",
+PERMIT_LABELS: dict[str, str] = {PermitKind.ISSUE: "Cấp giấy phép", PermitKind.REISSUE: "Cấp lại giấy phép",
                  PermitKind.EXTEND: "Gia hạn giấy phép", PermitKind.EXEMPTION: "Xác nhận không thuộc diện cấp"}
 
 DEPARTURE_COLUMNS = [
@@ -294,7 +294,8 @@ def import_departures(*, actor: Actor, data: bytes, filename: str, province: Uni
                     older[(p.person_id, p.placed_on)] = p
         adopt, new = [], []
         for d in dated:
-            placement = older.get((d.person_id, d.departed_on))  # type: ignore[arg-type]
+            assert d.departed_on is not None
+            placement = older.get((d.person_id, d.departed_on))
             if placement is not None:
                 placement.departure = d
                 adopt.append(placement)
@@ -325,7 +326,7 @@ def _check_departures(rows: list[Row], problems: Problems, actor: Actor, provinc
     members = {m.pk: m for chunk in _chunks(sorted(set(found.values())))
                for m in Member.objects.filter(pk__in=chunk).select_related("household__commune")}
     # 2. Existing departures of these people (duplicates against the registry).
-    existing = set()
+    existing: set[tuple[int, str, dt.date | None]] = set()
     for chunk in _chunks(sorted(members)):
         existing.update(Departure.objects.filter(person_id__in=chunk).values_list("person_id", "destination",
                                                                                     "departed_on"))
@@ -361,15 +362,15 @@ def _check_departures(rows: list[Row], problems: Problems, actor: Actor, provinc
             add(row, headers.get(key, ""), text)
         if rules:
             continue
-        key = (person.pk, code, v["departed_on"])
-        if key in existing:
+        dkey = (person.pk, code, v["departed_on"])
+        if dkey in existing:
             when = f"ngày {v['departed_on']:%d/%m/%Y}" if v["departed_on"] else "chưa xuất cảnh"
             add(row, H_ID, f"{person.full_name} đi {v['destination']} ({when}) đã có trong sổ.")
             continue
-        if key in seen:
-            add(row, H_ID, f"Trùng với dòng {seen[key]} của tệp.")
+        if dkey in seen:
+            add(row, H_ID, f"Trùng với dòng {seen[dkey]} của tệp.")
             continue
-        seen[key] = row.number
+        seen[dkey] = row.number
         plan.append({"person_id": person.pk, "commune_id": commune.pk, "destination": code,
                      "sender_kind": v["sender_kind"] or SenderKind.SERVICE, "enterprise": v["enterprise"] or "",
                      "job": v["job"] or "", "contract_months": v["contract_months"], "departed_on": v["departed_on"],

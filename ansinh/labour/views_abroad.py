@@ -334,10 +334,11 @@ def foreign_worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if form["action"] == "decide":
                 if not form["permit"].isdigit():
                     raise Http404
-                permit = worker.permits.filter(pk=int(form["permit"])).first()
+                chosen = worker.permits.filter(pk=int(form["permit"])).first()
                 decided = _date(form["decided_on"])
-                if permit is None:
+                if chosen is None:
                     raise Http404
+                permit = chosen
                 if decided is None:
                     raise ValidationError({"decided_on": "Ghi ngày quyết định, dạng dd/mm/yyyy."})
                 work_permit_decide(actor=actor, permit=permit, granted=form["granted"] == "1", decided_on=decided,
