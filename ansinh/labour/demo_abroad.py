@@ -104,7 +104,7 @@ def _departures(province: Unit, year: int, rng: random.Random, user: Any) -> dic
     chosen = rng.sample(people, min(DEPARTURES_PER_YEAR, len(people)))
     start = dt.date(year, 1, 1)
     days = (dt.date(year, 12, 31) - start).days + 1
-    departures = []
+    departures: list[Departure] = []
     for person_id, commune_id in chosen:
         code = _pick(rng, DESTINATIONS)
         departed = start + dt.timedelta(days=rng.randrange(days))
@@ -114,7 +114,7 @@ def _departures(province: Unit, year: int, rng: random.Random, user: Any) -> dic
             contract_months=rng.choice([12, 24, 36, 36, 36, 60]), departed_on=departed, status=AbroadStatus.ABROAD,
             labour_code=f"{province.code}{year % 100:02d}{len(departures) + 1:05d}", note=NOTE, created_by=user))
     made = Departure.objects.bulk_create(departures, batch_size=CHUNK)
-    placements = [Placement(person_id=d.person_id, commune_id=d.commune_id, placed_on=d.departed_on,
+    placements = [Placement(person_id=d.person_id, commune_id=d.commune_id, placed_on=d.departed_on or start,
                             channel=PlacementChannel.ABROAD, departure=d, new_job=False, employer_name=d.enterprise,
                             note=NOTE, created_by=user) for d in made]
     taken = set(Placement.objects.filter(person_id__in=[p.person_id for p in placements],
@@ -176,7 +176,7 @@ def _foreign(province: Unit, year: int, rng: random.Random, user: Any) -> dict[s
     workers = ForeignWorker.objects.bulk_create(workers, batch_size=CHUNK)
     calendar = calendar_for(province)
     rules = list(PermitRule.objects.all())
-    permits = []
+    permits: list[WorkPermit] = []
     for worker, (valid_from, valid_to) in zip(workers, terms, strict=True):
         received = valid_from - dt.timedelta(days=rng.randrange(12, 30))
         due, _rule = due_date(PermitKind.ISSUE, received, calendar=calendar, rules=rules)

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 
 from ansinh.geo.models import Unit
 from ansinh.lib.spreadsheets import Writer
+from ansinh.lib.vietnamese import format_number
 from ansinh.plans.periods import Period
 
 from .countries import country_name
@@ -174,4 +175,46 @@ def province_xlsx(report: Report, province: Unit, label: str) -> bytes:
     return writer.save()
 
 
-__all__ = ["Report", "build", "employer_xlsx", "province_xlsx", "report_period"]
+
+
+def province_docx(report: Report, province: Unit, label: str, *, year: int) -> bytes:
+    """Form 08/PLI as a report in the Decree 30/2020 layout (`ansinh.documents.layout`): the
+    province's figures in sentences, the employers' table and the nationalities."""
+    from docx.shared import Mm
+
+    from ansinh.documents import layout
+
+    doc = layout.document()
+    place = province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+    layout.heading(doc, parent_body=f"UBND {province.name}", issuing_body="SỞ NỘI VỤ", number="……/BC-SNV",
+                   place_date=layout.place_and_date(place, None, year))
+    layout.title(doc, "BÁO CÁO", f"Tình hình người lao động nước ngoài làm việc tại {province.name} {label}")
+    layout.body(doc, f"Thực hiện Điều 6 Nghị định 152/2020/NĐ-CP (Mẫu số 08/PLI), số liệu từ ngày "
+                     f"{report.start:%d/%m/%Y} đến ngày {report.end:%d/%m/%Y}, như sau:")
+    nationalities = "; ".join(f"{country_name(code)} {format_number(n)}" for code, n in
+                              sorted(report.by_nationality.items(), key=lambda item: (-item[1], item[0])))
+    layout.body(doc, f"1. Số người lao động nước ngoài đang làm việc (có giấy phép lao động hoặc văn bản xác nhận "
+                     f"không thuộc diện cấp còn hiệu lực): {format_number(report.workers)} người, tại "
+                     f"{format_number(len([e for e in report.employers if e.workers]))} người sử dụng lao động"
+                     + (f" ({nationalities})." if nationalities else "."))
+    layout.body(doc, "2. Theo vị trí công việc: " + "; ".join(
+        f"{POSITION_VI[p].lower()} {format_number(report.position(p))}" for p in POSITIONS) + ".")
+    layout.body(doc, "3. Giải quyết thủ tục trong kỳ: " + "; ".join(
+        f"{KIND_VI[k].lower()} {format_number(report.granted(k))}" for k in KINDS)
+        + f"; từ chối {format_number(sum(e.refused for e in report.employers))}.")
+    widths = [Mm(10), Mm(62), Mm(20), Mm(17), Mm(17), Mm(17), Mm(22)]
+    grid = layout.table(doc, 1, widths, borders=True)
+    for cell, text in zip(grid.rows[0].cells, ["STT", "Người sử dụng lao động", "Số LĐNN", "Cấp mới", "Cấp lại",
+                                               "Gia hạn", "Xác nhận"], strict=True):
+        layout.cell_text(cell, text, size=11, bold=True)
+    layout.repeat_header(grid.rows[0])
+    for i, e in enumerate(report.employers, start=1):
+        values = [str(i), e.employer.name, format_number(e.workers), *[format_number(e.granted[k]) for k in KINDS]]
+        for j, (cell, text) in enumerate(zip(grid.add_row().cells, values, strict=True)):
+            layout.cell_text(cell, text, size=11, align="left" if j == 1 else "center")
+    layout.closing(doc, recipients=layout.recipient_lines(["- Bộ Nội vụ;", f"- UBND {province.name};"]),
+                   authority="KT. GIÁM ĐỐC", signer_title="PHÓ GIÁM ĐỐC", name="")
+    return layout.save(doc)
+
+
+__all__ = ["Report", "build", "employer_xlsx", "province_docx", "province_xlsx", "report_period"]

@@ -35,7 +35,7 @@ from ansinh.plans.periods import Period
 
 from . import access
 from .countries import choices as country_choices, country_code, country_name
-from .foreign_report import build, employer_xlsx, province_xlsx, report_period
+from .foreign_report import build, employer_xlsx, province_docx, province_xlsx, report_period
 from .import_abroad import PERMIT_LABELS, POSITION_LABELS, template
 from .indicators_abroad import FOREIGN, OVERSEAS, breakdown_filter
 from .models import AbroadStatus, Employer, ForeignWorker, PermitKind, PermitRule, PermitState, WorkPermit
@@ -44,6 +44,7 @@ from .services_foreign import EXPIRY_DAYS, expiring, permit_rule_save, work_perm
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def mask_passport(number: str) -> str:
@@ -409,7 +410,8 @@ def foreign_report(request: HttpRequest) -> HttpResponse:
     else:
         workers = workers.none()
     report = build(workers, start, end) if not errors else None
-    if report is not None and request.GET.get("download") == "1":
+    download = request.GET.get("download", "")
+    if report is not None and download in ("1", "docx"):
         if form == "07" and employer is None:
             errors.append(_("Choose the employer."))
         elif form != "07" and province is None:
@@ -422,6 +424,11 @@ def foreign_report(request: HttpRequest) -> HttpResponse:
                                                    "workers": report.workers})
             if form == "07" and employer is not None:
                 return _xlsx(employer_xlsx(report, employer, label), f"mau-07-pli-{year}-{'6t' if half else 'nam'}.xlsx")
+            if province is not None and download == "docx":
+                response = HttpResponse(province_docx(report, province, label, year=today.year), content_type=DOCX)
+                response["Content-Disposition"] = (f'attachment; filename="bao-cao-08-pli-{year}-'
+                                                   f'{"6t" if half else "nam"}.docx"')
+                return response
             if province is not None:
                 return _xlsx(province_xlsx(report, province, label), f"mau-08-pli-{year}-{'6t' if half else 'nam'}.xlsx")
     employers = list(access.employers_for_user(user).filter(foreign_workers__isnull=False).distinct()

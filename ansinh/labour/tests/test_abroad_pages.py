@@ -159,7 +159,20 @@ def test_it_generates_the_article_6_reports(client: Client, labour: SimpleNamesp
     lines = [values for _n, values in read_rows(employer_file.content)]
     assert any(v[:2] == [1, "Wang Wei"] for v in lines)
     assert ["Tổng số người lao động nước ngoài đang làm việc", 1] in lines
-    assert AuditEvent.objects.filter(action="labour.export").count() == 2
+    word = client.get(url, {"year": "2025", "span": "half", "download": "docx"})
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(word.content))
+    text_ = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in text_ and "15/12/2024 đến ngày 14/06/2025" in text_
+    assert "1 người, tại 1 người sử dụng lao động (Trung Quốc 1)" in text_
+    assert "cấp mới 1; cấp lại 0; gia hạn 0" in text_ and "từ chối 0" in text_
+    table = doc.tables[1]
+    assert [c.text for c in table.rows[1].cells] == ["1", "Công ty TNHH Giày Da Hòa Phát", "1", "1", "0", "0", "0"]
+    assert AuditEvent.objects.filter(action="labour.export").count() == 3
     assert "2021" in text(client.get(url, {"year": "abc"}))
     assert client.get(url, {"form": "07", "employer": "x"}).status_code == 404
 
