@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -15,7 +15,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 from ansinh.accounts.access import get_unit_for_user
+from ansinh.geo.models import Unit
 from ansinh.labour import access
+from ansinh.labour.abroad_queries import in_unit
 from ansinh.labour.countries import COUNTRIES, country_code, country_name
 from ansinh.labour.models import AbroadStatus, Departure, ForeignWorker, PermitState, WorkPermit
 from ansinh.lib.citizen_id import mask_citizen_id
@@ -100,10 +102,10 @@ class WorkPermitSerializer(serializers.ModelSerializer[WorkPermit]):
         return {"id": p.worker_id, "full_name": p.worker.full_name}
 
 
-def _unit_filter(request: Request, field: str) -> Q:
+def _unit(request: Request) -> Unit | None:
     value = typed_value(request, "unit")
     if value is None:
-        return Q()
+        return None
     pk = parse_int(value, low=1)
     if pk is None:
         raise ValidationError({"unit": _("Expected the id of a unit (a number).")})
@@ -111,7 +113,7 @@ def _unit_filter(request: Request, field: str) -> Q:
         unit = get_unit_for_user(request.user, pk)
     except Exception:  # Http404: a unit outside the caller's scope
         raise NotFound() from None
-    return Q(**{f"{field}__path__under": unit.path})
+    return unit
 
 
 def _period(request: Request) -> Period | None:
@@ -164,7 +166,7 @@ class DepartureList(generics.ListAPIView[Departure]):
         if getattr(self, "swagger_fake_view", False):
             return Departure.objects.none()
         request = self.request
-        found = access.departures_for_user(request.user).filter(_unit_filter(request, "commune"))
+        found = in_unit(access.departures_for_user(request.user), "commune", _unit(request))
         if (period := _period(request)) is not None:
             found = found.filter(departed_on__gte=period.start, departed_on__lte=period.end)
         if (code := _country_param(request)) is not None:
@@ -191,7 +193,7 @@ class ForeignWorkerList(generics.ListAPIView[ForeignWorker]):
         if getattr(self, "swagger_fake_view", False):
             return ForeignWorker.objects.none()
         request = self.request
-        found = access.foreign_workers_for_user(request.user).filter(_unit_filter(request, "workplace"))
+        found = in_unit(access.foreign_workers_for_user(request.user), "workplace", _unit(request))
         if (period := _period(request)) is not None:
             day = period.end
             found = found.filter(pk__in=WorkPermit.objects.filter(
@@ -213,7 +215,7 @@ class WorkPermitList(generics.ListAPIView[WorkPermit]):
         if getattr(self, "swagger_fake_view", False):
             return WorkPermit.objects.none()
         request = self.request
-        found = access.permits_for_user(request.user).filter(_unit_filter(request, "worker__workplace"))
+        found = in_unit(access.permits_for_user(request.user), "worker__workplace", _unit(request))
         if (state := typed_value(request, "state")) is not None:
             if state not in PermitState.values:
                 raise ValidationError({"state": _("Expected one of: %(values)s.") % {

@@ -34,6 +34,7 @@ from ansinh.lib.vietnamese import fold
 from ansinh.plans.periods import Period
 
 from . import access
+from .abroad_queries import in_unit
 from .countries import choices as country_choices, country_code, country_name
 from .foreign_report import build, employer_xlsx, province_docx, province_xlsx, report_period
 from .import_abroad import PERMIT_LABELS, POSITION_LABELS, template
@@ -107,10 +108,6 @@ def unit_choices(user: Any) -> list[Unit]:
     return list(units.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).order_by("level", "sort_key"))
 
 
-def _under(field: str, unit: Unit | None) -> Q:
-    return Q(**{f"{field}__path__under": unit.path}) if unit is not None else Q()
-
-
 # --- Departures -------------------------------------------------------------------------------------
 
 
@@ -118,7 +115,7 @@ def _under(field: str, unit: Unit | None) -> Q:
 def departure_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     f = Filters(request, user)
-    found = access.departures_for_user(user).filter(_under("commune", f.unit))
+    found = in_unit(access.departures_for_user(user), "commune", f.unit)
     if f.period is not None:
         found = found.filter(departed_on__gte=f.period.start, departed_on__lte=f.period.end)
     if f.country:
@@ -256,7 +253,7 @@ def foreign_worker_template(request: HttpRequest) -> HttpResponse:
 def employer_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     f = Filters(request, user)
-    found = access.employers_for_user(user).filter(_under("unit", f.unit))
+    found = in_unit(access.employers_for_user(user), "unit", f.unit)
     if f.q:
         found = found.filter(Q(search_name__contains=fold(f.q)) | Q(tax_code=f.q))
     page = Paginator(found.select_related("unit").order_by("search_name", "pk"), PAGE).get_page(
@@ -284,7 +281,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def foreign_worker_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     f = Filters(request, user)
-    found = access.foreign_workers_for_user(user).filter(_under("workplace", f.unit))
+    found = in_unit(access.foreign_workers_for_user(user), "workplace", f.unit)
     if f.period is not None:  # workers in the province at the period's end (the figure's stock)
         day = f.period.end
         valid = WorkPermit.objects.filter(state=PermitState.GRANTED, valid_from__lte=day, valid_to__gte=day)
@@ -362,7 +359,7 @@ def permit_expiring(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     f = Filters(request, user)
     today = timezone.localdate()
-    found = expiring(access.permits_for_user(user).filter(_under("worker__workplace", f.unit)), today)
+    found = expiring(in_unit(access.permits_for_user(user), "worker__workplace", f.unit), today)
     page = Paginator(found.select_related("worker__employer", "worker__workplace"), PAGE).get_page(
         request.GET.get("page"))
     rows = [(p, country_name(p.worker.nationality), (p.valid_to - today).days if p.valid_to else 0)
@@ -406,7 +403,7 @@ def foreign_report(request: HttpRequest) -> HttpResponse:
     if form == "07" and employer is not None:
         workers = workers.filter(employer=employer)
     elif province is not None:
-        workers = workers.filter(workplace__path__under=province.path)
+        workers = in_unit(workers, "workplace", province)
     else:
         workers = workers.none()
     report = build(workers, start, end) if not errors else None
