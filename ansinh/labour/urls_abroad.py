@@ -6,6 +6,7 @@ from . import views_abroad as v
 
 urlpatterns: list[URLPattern] = [
     path("abroad/", v.departure_list, name="departure-list"),
+    path("abroad/new/", v.departure_new, name="departure-new"),
     path("abroad/<int:pk>/", v.departure_detail, name="departure-detail"),
     path("abroad/import/", v.departure_import, name="departure-import"),
     path("abroad/template.xlsx", v.departure_template, name="departure-template"),

@@ -37,7 +37,7 @@ from . import access
 from .abroad_queries import in_unit
 from .countries import choices as country_choices, country_code, country_name
 from .foreign_report import build, employer_xlsx, province_docx, province_xlsx, report_period
-from .import_abroad import PERMIT_LABELS, POSITION_LABELS, template
+from .import_abroad import PERMIT_LABELS, POSITION_LABELS, SENDER_LABELS, STATUS_LABELS, template
 from .indicators_abroad import FOREIGN, OVERSEAS, breakdown_filter
 from .models import AbroadStatus, Employer, ForeignWorker, PermitKind, PermitRule, PermitState, WorkPermit
 from .services_abroad import departure_return, departure_set_status
@@ -172,6 +172,55 @@ def departure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "d": d, "can": can, "country": country_name(d.destination),
         "citizen_id": d.person.citizen_id if can else mask_citizen_id(d.person.citizen_id or ""),
         "placement": d.placement if hasattr(d, "placement") else None})
+
+
+DEPARTURE_FIELDS = ("citizen_id", "destination", "sender_kind", "enterprise", "job", "contract_months", "departed_on",
+                    "status", "labour_code", "note")
+
+
+@login_required
+def departure_new(request: HttpRequest) -> HttpResponse:
+    """Records one worker leaving (or preparing to leave): the person by citizen ID in the
+    register, in a commune the officer enters workers abroad for; the form keeps what was typed."""
+    from ansinh.households.models import Member
+
+    from .services_abroad import departure_save
+
+    user = request_user(request)
+    if not access.enters_anything(user, "departure"):
+        raise PermissionDenied
+    form = {k: request.POST.get(k, "").strip() for k in DEPARTURE_FIELDS} if request.method == "POST" else {
+        "sender_kind": "service", "status": "abroad"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        cid = form["citizen_id"].replace(" ", "")
+        person = (Member.objects.filter(citizen_id=cid, died_on__isnull=True, left_on__isnull=True)
+                  .select_related("household__commune").first() if cid else None)
+        if person is None or not access.may_change(user, person.household.commune, "departure"):
+            errors["citizen_id"] = f"Số CCCD “{cid}” không có trong sổ hộ của địa bàn anh/chị quản lý."
+        code = country_code(form["destination"]) if form["destination"] else None
+        if code is None:
+            errors["destination"] = "Ghi nước đến bằng tên tiếng Việt, ví dụ Đài Loan, Nhật Bản, Hàn Quốc."
+        months = form["contract_months"]
+        if months and not months.isdigit():
+            errors["contract_months"] = "Thời hạn hợp đồng là số tháng."
+        departed = _date(form["departed_on"])
+        if form["departed_on"] and departed is None:
+            errors["departed_on"] = "Ngày xuất cảnh ghi dạng dd/mm/yyyy."
+        if not errors and person is not None and code is not None:
+            try:
+                d = departure_save(actor=Actor.from_request(request), person=person, destination=code,
+                                   sender_kind=form["sender_kind"], enterprise=form["enterprise"], job=form["job"],
+                                   contract_months=int(months) if months else None, departed_on=departed,
+                                   status=form["status"], labour_code=form["labour_code"], note=form["note"])
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, _("The worker abroad is recorded."))
+                return redirect("departure-detail", pk=d.pk)
+    return render(request, "labour/abroad_departure_form.html", {
+        "form": form, "errors": errors, "senders": SENDER_LABELS.items(), "statuses": STATUS_LABELS.items(),
+        "countries": country_choices()}, status=400 if errors else 200)
 
 
 # --- Imports and templates ------------------------------------------------------------------------

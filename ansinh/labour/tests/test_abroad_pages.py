@@ -191,3 +191,26 @@ def test_it_lets_administrators_edit_processing_times(client: Client, labour: Si
     assert rule.working_days == 9
     bad = client.post(reverse("permit-rule-edit", args=[rule.pk]), {"working_days": "x"}, follow=True)
     assert "số nguyên" in text(bad)
+
+
+def test_it_records_a_worker_abroad_from_the_form_keeping_what_was_typed(client: Client,
+                                                                        labour: SimpleNamespace) -> None:
+    login(client, labour.officer)
+    url = reverse("departure-new")
+    assert "departure-form" in text(client.get(url))
+    bad = client.post(url, {"citizen_id": "086080000001", "destination": "Atlantis", "sender_kind": "service",
+                            "job": "Cơ khí", "contract_months": "abc", "departed_on": "10/02/2025",
+                            "status": "abroad"})
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "Ghi nước đến bằng tên tiếng Việt" in page and 'value="Cơ khí"' in page
+    assert "Thời hạn hợp đồng là số tháng" in page
+    unknown = client.post(url, {"citizen_id": "086099999999", "destination": "Nhật Bản", "status": "abroad",
+                                "departed_on": "10/02/2025", "sender_kind": "service"})
+    assert "không có trong sổ hộ" in unknown.content.decode()
+    done = client.post(url, {"citizen_id": "086080000001", "destination": "nhat ban", "sender_kind": "service",
+                             "contract_months": "36", "departed_on": "10/02/2025", "status": "abroad"})
+    d = Departure.objects.get()
+    assert done.status_code == 302 and (d.destination, d.contract_months) == ("JP", 36)
+    assert d.placement.placed_on == D(2025, 2, 10)
+    login(client, labour.commune_officer)
+    assert client.get(url).status_code == 403
