@@ -1,5 +1,5 @@
 """The labour registries' kinds of background job (found by the jobs app's autodiscovery): each
-registry declares its own in `labour/jobs_<registry>.py`; this module imports them in turn."""
+registry registers its own from a module of its own (`jobs_<registry>`)."""
 
 from __future__ import annotations
 
