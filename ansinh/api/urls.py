@@ -11,6 +11,7 @@ from . import payrolls
 from . import duplicates
 from . import labour_training, labour_unemployment
 from . import labour_abroad
+from . import labour_placements
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -57,5 +58,8 @@ urlpatterns = [
     path("labour/departures/", labour_abroad.DepartureList.as_view(), name="api-labour-departures"),
     path("labour/foreign-workers/", labour_abroad.ForeignWorkerList.as_view(), name="api-labour-foreign-workers"),
     path("labour/work-permits/", labour_abroad.WorkPermitList.as_view(), name="api-labour-work-permits"),
+    path("labour/placements/", labour_placements.PlacementList.as_view(), name="api-labour-placements"),
+    path("labour/counselling/", labour_placements.CounsellingList.as_view(), name="api-labour-counselling"),
+    path("labour/sessions/", labour_placements.SessionList.as_view(), name="api-labour-sessions"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

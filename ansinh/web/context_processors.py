@@ -24,9 +24,9 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
     (Field.LABOUR, _("Labour and employment"), [
-        (_("Unemployment insurance dossiers"), reverse_lazy("unemployment-list")),
-        (_("Unemployment benefit calculator"), reverse_lazy("unemployment-calculator")),
-        (_("Unemployment insurance: the law's figures"), reverse_lazy("unemployment-law")),
+        (_("Job placements"), reverse_lazy("placement-list")),
+        (_("Job counselling"), reverse_lazy("counselling-list")),
+        (_("Job fairs and sessions"), reverse_lazy("session-list")),
         (_("Training providers"), reverse_lazy("training-provider-list")),
         (_("People in training"), reverse_lazy("enrolment-list")),
         (_("Trained-labour rates"), reverse_lazy("training-rates")),
@@ -34,6 +34,9 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Foreign workers"), reverse_lazy("foreign-worker-list")),
         (_("Permits expiring"), reverse_lazy("permit-expiring")),
         (_("Employers"), reverse_lazy("employer-list")),
+        (_("Unemployment insurance dossiers"), reverse_lazy("unemployment-list")),
+        (_("Unemployment benefit calculator"), reverse_lazy("unemployment-calculator")),
+        (_("Unemployment insurance: the law's figures"), reverse_lazy("unemployment-law")),
     ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
