@@ -58,6 +58,6 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
 
-    dependencies = [("labour", "0001_initial")]
+    dependencies = [("labour", "0002_training_levels")]
 
     operations = [migrations.RunPython(forwards, backwards)]
