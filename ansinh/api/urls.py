@@ -9,7 +9,9 @@ from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
 from . import duplicates
-from . import labour_unemployment
+from . import labour_training, labour_unemployment
+from . import labour_abroad
+from . import labour_placements
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -50,5 +52,14 @@ urlpatterns = [
     path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
     path("labour/unemployment/", labour_unemployment.UnemploymentDossierList.as_view(), name="api-labour-unemployment"),
     path("labour/ui-benefit", labour_unemployment.UnemploymentBenefit.as_view(), name="api-labour-ui-benefit"),
+    path("labour/training-providers/", labour_training.TrainingProviderList.as_view(), name="api-training-providers"),
+    path("labour/courses/", labour_training.CourseList.as_view(), name="api-courses"),
+    path("labour/enrolments/", labour_training.EnrolmentList.as_view(), name="api-enrolments"),
+    path("labour/departures/", labour_abroad.DepartureList.as_view(), name="api-labour-departures"),
+    path("labour/foreign-workers/", labour_abroad.ForeignWorkerList.as_view(), name="api-labour-foreign-workers"),
+    path("labour/work-permits/", labour_abroad.WorkPermitList.as_view(), name="api-labour-work-permits"),
+    path("labour/placements/", labour_placements.PlacementList.as_view(), name="api-labour-placements"),
+    path("labour/counselling/", labour_placements.CounsellingList.as_view(), name="api-labour-counselling"),
+    path("labour/sessions/", labour_placements.SessionList.as_view(), name="api-labour-sessions"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -10,15 +10,12 @@ problems quote the file's personal data.
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.access import get_scope
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Unit
-from ansinh.jobs.imports import import_job_start, problems_found
-from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register
+from ansinh.jobs.imports import import_input, import_job_start, problems_found, starter_or_admin
+from ansinh.jobs.kinds import JobKind, Outcome, Progress, register
 from ansinh.jobs.models import Job
 from ansinh.lib.vietnamese import format_number
 
@@ -27,17 +24,9 @@ from .importer import EntitlementImportError, entitlement_import
 IMPORT = "benefits.import"
 
 
-def _authorize(user: User, job: Job, change: bool) -> None:
-    if job.started_by_id != user.pk and Role.ADMIN not in get_scope(user).roles:
-        raise Http404
-
 
 def _run(job: Job, progress: Progress) -> Outcome:
-    path, user = job.input_path, job.started_by
-    if path is None or not path.exists():
-        raise JobError(_("The uploaded file is no longer there: upload it again."))
-    if user is None or not user.is_active:
-        raise JobError(_("The person who started this import can no longer import people served."))
+    path, user = import_input(job, cannot=_("The person who started this import can no longer import people served."))
     check = bool(job.params.get("check"))
     progress.say(_("Checking the file…"))
     try:
@@ -55,7 +44,7 @@ def _run(job: Job, progress: Progress) -> Outcome:
                    result_url="" if check else "/benefits/entitlements/", done=result.entitlements)
 
 
-register(JobKind(name=IMPORT, run=_run, authorize=_authorize))
+register(JobKind(name=IMPORT, run=_run, authorize=starter_or_admin))
 
 
 def benefit_import_start(*, actor: Actor, upload: UploadedFile, unit: Unit | None, check: bool) -> Job:

@@ -18,10 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import Http404
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ansinh.accounts.access import get_scope
 from ansinh.accounts.audit import Actor
+from ansinh.accounts.models import Role, User
 from ansinh.geo.models import Unit
 
 from .kinds import JobError
@@ -66,6 +70,25 @@ def import_job_start(*, kind: str, title: str, actor: Actor, upload: UploadedFil
     return job
 
 
+def starter_or_admin(user: User, job: Job, change: bool) -> None:
+    """The `authorize` of an import kind: only the person who started the job (and administrators)
+    see it, since its problems quote the file's personal data."""
+    if job.started_by_id != user.pk and Role.ADMIN not in get_scope(user).roles:
+        raise Http404
+
+
+def import_input(job: Job, *, cannot: str) -> tuple[Path, User]:
+    """The stored upload and the person who started the import, or the job's failure: the file is
+    gone, or the person can no longer import (`cannot`, e.g. "The person who started this import
+    can no longer import households.")."""
+    path, user = job.input_path, job.started_by
+    if path is None or not path.exists():
+        raise JobError(_("The uploaded file is no longer there: upload it again."))
+    if user is None or not user.is_active:
+        raise JobError(cannot)
+    return path, user
+
+
 def problems_found(problems: Iterable[Mapping[str, Any]], *, message: str | None = None) -> JobError:
     """The failure of an import that found problems: raise it from the kind's run."""
     rows = [{"row": p.get("row"), "column": str(p.get("column") or ""), "message": str(p.get("message") or "")}
@@ -77,4 +100,4 @@ def problems_found(problems: Iterable[Mapping[str, Any]], *, message: str | None
     return JobError(message, rows)
 
 
-__all__ = ["import_job_start", "problems_found", "remove_input", "store_upload"]
+__all__ = ["import_input", "import_job_start", "problems_found", "remove_input", "starter_or_admin", "store_upload"]

@@ -1,12 +1,12 @@
 """The labour registries' kinds of background job (found by the jobs app's autodiscovery): each
-registry registers its own from a module of its own, imported here when it is there."""
+registry registers its own from a module of its own (`jobs_<registry>`)."""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
 
-PARTS = ("placements_jobs", "training_jobs", "abroad_jobs", "unemployment_jobs")
+PARTS = ("jobs_placements", "jobs_training", "jobs_abroad", "unemployment_jobs")
 
 for _name in PARTS:
     if importlib.util.find_spec(f"ansinh.labour.{_name}") is not None:

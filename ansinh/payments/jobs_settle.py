@@ -6,14 +6,11 @@ person who started it (and administrators) see the job: its problems quote perso
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.access import get_scope
 from ansinh.accounts.audit import Actor
-from ansinh.accounts.models import Role, User
-from ansinh.jobs.imports import import_job_start, problems_found
+from ansinh.jobs.imports import import_input, import_job_start, problems_found, starter_or_admin
 from ansinh.jobs.kinds import JobError, JobKind, Outcome, Progress, register
 from ansinh.jobs.models import Job
 from ansinh.lib.vietnamese import format_number
@@ -23,19 +20,11 @@ from .models import Package, Payroll
 RESULTS_IMPORT = "payments.results_import"
 
 
-def _authorize(user: User, job: Job, change: bool) -> None:
-    if job.started_by_id != user.pk and Role.ADMIN not in get_scope(user).roles:
-        raise Http404
-
 
 def _run(job: Job, progress: Progress) -> Outcome:
     from .results import ResultsError, apply_results
 
-    path, user = job.input_path, job.started_by
-    if path is None or not path.exists():
-        raise JobError(_("The uploaded file is no longer there: upload it again."))
-    if user is None or not user.is_active:
-        raise JobError(_("The person who started this import can no longer reconcile payments."))
+    path, user = import_input(job, cannot=_("The person who started this import can no longer reconcile payments."))
     payroll = Payroll.objects.filter(pk=job.params.get("payroll") or 0).select_related("commune").first()
     package = Package.objects.filter(pk=job.params.get("package") or 0).select_related("unit").first()
     if payroll is None and package is None:
@@ -59,7 +48,7 @@ def _run(job: Job, progress: Progress) -> Outcome:
                    result_url=url, done=result.rows)
 
 
-register(JobKind(name=RESULTS_IMPORT, run=_run, authorize=_authorize, reload_on_success=True))
+register(JobKind(name=RESULTS_IMPORT, run=_run, authorize=starter_or_admin, reload_on_success=True))
 
 
 def results_import_start(*, actor: Actor, upload: UploadedFile, payroll: Payroll | None = None,

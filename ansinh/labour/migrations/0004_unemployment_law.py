@@ -96,6 +96,6 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("labour", "0001_initial")]
+    dependencies = [("labour", "0003_permit_rules")]
 
     operations = [migrations.RunPython(forwards, backwards)]
