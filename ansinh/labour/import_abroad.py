@@ -5,7 +5,7 @@
 1. Read the sheet with the tabular framework (`ansinh.lib.tabular.read_table`): every bad cell
    is a problem (Excel row, Vietnamese header, message), the row is kept.
 2. Check the rows against each other and the registers in a few set-based queries: the person by
-   citizen ID in the province's register (`labour.people.match_people` when present), the country
+   citizen ID in the province's register (`labour.people.match_people`), the country
    by its Vietnamese name, the commune by its name, the importer's scope, the law's rules (the same
    checks as the services), duplicates within the file and against the registry ("đã có trong
    sổ").
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
-import importlib.util
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -43,7 +41,7 @@ from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, m
 from ansinh.lib.vietnamese import fold
 from ansinh.workdays.calendar import calendar_for
 
-from . import access
+from . import access, people
 from .countries import country_code, names_text
 from .employers import check_tax_code, normal_tax_code
 from .models import (
@@ -211,44 +209,11 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield values[start:start + CHUNK]
 
 
-def _local_match(rows: Sequence[tuple[str, str, dt.date | None]], province: Unit) -> tuple[dict[int, Any],
-                                                                                            dict[int, str]]:
-    """The shared person matcher's rules (`labour.people.match_people`), for a branch without it."""
-    ids = sorted({cid for cid, _n, _b in rows if cid})
-    found: dict[str, Member] = {}
-    for chunk in _chunks(ids):
-        for m in (Member.objects.filter(citizen_id__in=chunk, died_on__isnull=True, left_on__isnull=True,
-                                        household__commune__path__startswith=province.path)
-                  .only("pk", "citizen_id", "search_name", "birth_date", "household__commune_id")
-                  .select_related("household")):
-            found[m.citizen_id or ""] = m
-    matches: dict[int, Any] = {}
-    errors: dict[int, str] = {}
-    for index, (cid, name, born) in enumerate(rows):
-        if not cid.isdigit() or len(cid) not in (9, 12):
-            errors[index] = f"Số CCCD “{cid}” không đúng: cần 12 chữ số."
-            continue
-        member = found.get(cid)
-        if member is None:
-            errors[index] = f"Số CCCD {cid} không có trong sổ hộ của tỉnh."
-        elif fold(name) != member.search_name:
-            errors[index] = f"Họ và tên khác với sổ hộ (số CCCD {cid})."
-        elif born is not None and born != member.birth_date:
-            errors[index] = f"Ngày sinh khác với sổ hộ ({member.birth_date:%d/%m/%Y})."
-        else:
-            matches[index] = (member.pk, member.household.commune_id)
-    return matches, errors
-
-
 def match_people(rows: Sequence[tuple[str, str, dt.date | None]], province: Unit) -> tuple[dict[int, int],
                                                                                            dict[int, str]]:
-    """{row index: person id}, {row index: Vietnamese error}, by the shared matcher when present."""
-    if importlib.util.find_spec("ansinh.labour.people") is not None:
-        people = importlib.import_module("ansinh.labour.people")
-        found, errors = people.match_people(rows, province)
-        return {i: m.person_id for i, m in found.items()}, errors
-    local, errors = _local_match(rows, province)
-    return {i: pk for i, (pk, _c) in local.items()}, errors
+    """{row index: person id}, {row index: Vietnamese error}, by the shared matcher."""
+    found, errors = people.match_people(rows, province)
+    return {i: m.person_id for i, m in found.items()}, errors
 
 
 def _refused(actor: Actor, kind: str, filename: str, rows: int, error: ImportProblems) -> None:

@@ -70,7 +70,7 @@ def test_it_refuses_the_whole_file_with_every_problem(labour: SimpleNamespace, u
             "Nhật Bản; Hàn Quốc; Trung Quốc; Xi-ga-po; Ma-lai-xi-a; Đức.".replace("Xi-ga-po", "Xinh-ga-po")) in texts
     assert any(r == 4 and "không có trong sổ hộ của tỉnh" in m for r, _c, m in texts)
     assert (5, "Ngày về nước", "Ngày về nước phải sau ngày xuất cảnh.") in texts
-    assert any(r == 7 and "Họ và tên khác với sổ hộ" in m for r, _c, m in texts)
+    assert any(r == 7 and "khác với sổ hộ gia đình" in m for r, _c, m in texts)
     assert any(r == 6 and "Trùng với dòng 2" in m for r, _c, m in texts)
     assert not Departure.objects.exists() and not Placement.objects.exists()
     assert AuditEvent.objects.filter(action="import.refused").count() == 1
