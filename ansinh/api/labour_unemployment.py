@@ -91,13 +91,16 @@ class UnemploymentDossierList(generics.ListCreateAPIView[UnemploymentDossier]):
             if root is None:
                 raise ValidationError({"unit": "Không có đơn vị này."})
             found = dossiers_in_unit(found, root)
+        by = typed_value(self.request, "by") or "received"
+        if by not in ("received", "decided"):
+            raise ValidationError({"by": "Một trong: received, decided."})
         period = typed_value(self.request, "period")
         if period is not None:
             try:
                 parsed = Period.parse(period)
             except DjangoValidationError as error:
                 raise ValidationError({"period": error.messages}) from None
-            found = dossiers_in_period(found, parsed, by=typed_value(self.request, "by") or "received")
+            found = dossiers_in_period(found, parsed, by=by)
         return found.order_by("-received_on", "-pk")
 
     @extend_schema(request=ReceiveSerializer, responses={201: UnemploymentDossierSerializer})

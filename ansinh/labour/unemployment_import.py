@@ -8,7 +8,7 @@ Ngày quyết định | Số quyết định`.
 1. Read the sheet with the tabular framework (`lib.tabular`): every bad cell a problem (row,
    Vietnamese header, message), every row kept so all problems are reported at once.
 2. Check the rows set-based: people matched by citizen ID in the province's register
-   (`labour.people.match_people`), the importer's scope by commune (`access.may_change`), dates in
+   (`labour.people.match_people`, the place lane's shared matcher), the importer's scope by commune (`access.may_change`), dates in
    order, the law in force on the contract's end, duplicates in the file (person + contract end)
    and against the registry ("đã có trong sổ").
 3. Only if nothing is wrong, write every dossier in one transaction (bulk), decision due in
@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,7 +37,6 @@ from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
-from ansinh.households.models import Member
 from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
 from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problems, Row, message, read_table, \
     record_refused
@@ -46,6 +45,7 @@ from ansinh.workdays.calendar import calendar_for
 
 from . import access
 from .models import ContractKind, DossierState, JobSearchReport, UnemploymentDossier
+from .people import match_people
 from .ui_law import LawBook, LawMissing
 from .unemployment import apply_decision, decide, reports_for
 
@@ -114,50 +114,6 @@ def _read(data: bytes, problems: Problems) -> list[Row]:
     if b"\x00" in data[:4096]:
         raise SpreadsheetError("binary")
     return read_table(_csv_rows(data), SHEET, COLUMNS, problems)
-
-
-def match_people(rows: Sequence[tuple[str, str, dt.date | None]], province: Unit) -> tuple[dict[int, Any], dict[int, str]]:
-    """`labour.people.match_people` (lane place) when it is there; else the same rules here."""
-    try:
-        from .people import match_people as shared  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _match_people_here(rows, province)
-    found, errors = shared(rows, province)
-    return dict(found), dict(errors)
-
-
-@dataclass(frozen=True)
-class _Match:
-    person_id: int
-    commune_id: int
-
-
-def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province: Unit
-                       ) -> tuple[dict[int, Any], dict[int, str]]:
-    ids = sorted({cid for cid, _, _ in rows if cid and cid.isdigit() and len(cid) == 12})
-    people: dict[str, tuple[int, int, str, dt.date]] = {}
-    for start in range(0, len(ids), 1000):
-        for pk, cid, commune, name, born in (
-                Member.objects.filter(citizen_id__in=ids[start:start + 1000], died_on__isnull=True,
-                                      left_on__isnull=True, household__commune__path__startswith=province.path)
-                .values_list("pk", "citizen_id", "household__commune_id", "search_name", "birth_date")):
-            people[cid or ""] = (pk, commune, name, born)
-    found: dict[int, Any] = {}
-    errors: dict[int, str] = {}
-    for index, (cid, name, given) in enumerate(rows):
-        if not (cid.isdigit() and len(cid) in (9, 12)):
-            errors[index] = f"Số CCCD “{cid}” không hợp lệ (12 chữ số)."
-            continue
-        person = people.get(cid)
-        if person is None:
-            errors[index] = f"Số CCCD {cid} không có trong sổ hộ của tỉnh."
-        elif fold(name) != person[2]:
-            errors[index] = f"Họ tên “{name}” khác với sổ hộ của số CCCD {cid}."
-        elif given is not None and given != person[3]:
-            errors[index] = f"Ngày sinh {given:%d/%m/%Y} khác với sổ hộ của số CCCD {cid}."
-        else:
-            found[index] = _Match(person[0], person[1])
-    return found, errors
 
 
 @dataclass

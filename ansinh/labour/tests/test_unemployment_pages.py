@@ -153,6 +153,7 @@ def test_it_answers_the_api(client: Client) -> None:
     listed = client.get("/api/v1/labour/unemployment/", {"state": "received"}, **headers).json()
     assert [row["person"] for row in listed["results"]] == [person.pk]
     assert client.get("/api/v1/labour/unemployment/", {"period": "bad"}, **headers).status_code == 400
+    assert client.get("/api/v1/labour/unemployment/", {"by": "AAA"}, **headers).status_code == 400
     benefit = client.get("/api/v1/labour/ui-benefit", {"contract_end": "2025-12-31", "months": 48,
                                                        "average_salary": 30000000, "region": 1,
                                                        "state_pay_scale": "true"}, **headers).json()
