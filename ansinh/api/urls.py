@@ -9,6 +9,7 @@ from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
 from . import duplicates
+from . import procedures
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -47,5 +48,8 @@ urlpatterns = [
     path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
     path("duplicates/<int:pk>", duplicates.DuplicateDetail.as_view(), name="api-duplicate"),
     path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
+    path("procedures/dossiers/", procedures.DossierList.as_view(), name="api-procedure-dossiers"),
+    path("procedures/dossiers/<int:pk>", procedures.DossierDetail.as_view(), name="api-procedure-dossier"),
+    path("procedures/catalogue/", procedures.ProcedureList.as_view(), name="api-procedures"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

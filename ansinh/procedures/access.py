@@ -27,7 +27,7 @@ from ansinh.accounts.access import get_scope
 from ansinh.accounts.models import EDITING_ROLES, Role
 from ansinh.geo.models import Level, Unit
 
-from .models import Dossier
+from .models import Dossier, DossierQuerySet
 
 NOTHING = Q(pk__in=[])
 
@@ -55,11 +55,11 @@ def _by_field(user: Any, *, change: bool) -> Q:
     return out
 
 
-def dossiers_for_user(user: Any) -> QuerySet[Dossier]:
+def dossiers_for_user(user: Any) -> DossierQuerySet:
     return Dossier.objects.filter(_by_field(user, change=False))
 
 
-def dossiers_to_change(user: Any) -> QuerySet[Dossier]:
+def dossiers_to_change(user: Any) -> DossierQuerySet:
     return Dossier.objects.filter(_by_field(user, change=True))
 
 

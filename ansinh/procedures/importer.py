@@ -111,8 +111,8 @@ def _check(rows: list[Row], problems: Problems, user: Any) -> list[dict[str, Any
     for start in range(0, len(present), CHUNK):
         taken |= set(Dossier.objects.filter(code__in=present[start:start + CHUNK]).values_list("code", flat=True))
     versions: dict[str, list[Procedure]] = {}
-    for proc in Procedure.objects.filter(code__in={str(r.values.get("procedure") or "") for r in rows}):
-        versions.setdefault(proc.code, []).append(proc)
+    for version in Procedure.objects.filter(code__in={str(r.values.get("procedure") or "") for r in rows}):
+        versions.setdefault(version.code, []).append(version)
     units = {u.code: u for u in Unit.objects.filter(edition=Edition.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE],
                                                    code__in={str(r.values.get("unit") or "") for r in rows})}
     scope = get_scope(user) if user is not None else None

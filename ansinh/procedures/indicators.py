@@ -34,7 +34,7 @@ def dossier_figures(root: Unit, period: Period) -> Counts:
     if root.edition == Edition.LEGACY:
         return counts
     rows = (Dossier.objects.filter(received_on__gte=period.start, received_on__lte=period.end)
-            .filter(Q(unit=root) | Q(unit__path__startswith=root.path))
+            .filter(Q(unit=root) | Q(unit__path__under=root.path))
             .order_by().values_list("unit_id", "unit__level", "province_id")
             .annotate(received=Count("id"), in_time=Count("id", filter=Q(resolved_on__lte=F("due_on")))))
     provinces: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])

@@ -31,7 +31,7 @@ from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import DOCX, download, int_param
 
 from . import access, due, services
-from .models import Channel, Dossier, DossierStatus, Outcome, Procedure, ProcedureLevel
+from .models import Channel, Dossier, DossierQuerySet, DossierStatus, Outcome, Procedure, ProcedureLevel
 
 PAGE = 50
 TABS = {"all": gettext_lazy("All"), "open": gettext_lazy("Being processed"), "today": gettext_lazy("Due today"),
@@ -54,7 +54,7 @@ def week_of(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
-def filter_tab(dossiers: QuerySet[Dossier], tab: str, today: dt.date) -> QuerySet[Dossier]:
+def filter_tab(dossiers: DossierQuerySet, tab: str, today: dt.date) -> DossierQuerySet:
     if tab == "open":
         return dossiers.open()
     if tab == "today":
@@ -85,7 +85,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         unit = access.units_in_scope(user).filter(pk=unit_id).first()
         if unit is None:
             raise Http404
-        dossiers = dossiers.filter(Q(unit=unit) | Q(unit__path__startswith=unit.path))
+        dossiers = dossiers.filter(Q(unit=unit) | Q(unit__path__under=unit.path))
     if procedure_id is not None:
         dossiers = dossiers.filter(procedure_id=procedure_id)
     if received_from:
