@@ -3,7 +3,7 @@ and on-time rates by one GROUP BY.
 
 The due date of a dossier is the (days + extra_days)-th working day after its start. With the
 working days of the province numbered in order in `WorkdayIndex` (ordinal = working days up to
-and including the day), it is the working day whose ordinal is ordinal(start) + n: two index
+and including the day), it is the first day whose ordinal is ordinal(start) + n: two index
 lookups per dossier inside the database, no calendar walk and no ORM object per row. The index is
 rebuilt from `ansinh.workdays` (the same `WorkingCalendar` the single-dossier services use) right
 before each run, so a change to the calendar is always taken into account.
@@ -45,8 +45,8 @@ def refresh_index(province: Unit, first: dt.date, last: dt.date) -> int:
 
 UPDATE_SQL = """
 UPDATE {dossier} SET due_on = CASE WHEN days + extra_days = 0 THEN start_on ELSE COALESCE((
-    SELECT w2.day FROM {index} w2
-    WHERE w2.province_id = {dossier}.province_id AND w2.working = %s
+    SELECT MIN(w2.day) FROM {index} w2
+    WHERE w2.province_id = {dossier}.province_id
       AND w2.ordinal = (SELECT w1.ordinal FROM {index} w1
                         WHERE w1.province_id = {dossier}.province_id AND w1.day = {dossier}.start_on)
                        + {dossier}.days + {dossier}.extra_days), due_on) END
@@ -74,7 +74,7 @@ def recompute_due_dates(dossiers: QuerySet[Dossier] | None = None) -> int:
             province = provinces[row["province_id"]]
             last = row["last"] + dt.timedelta(days=2 * int(row["longest"] or 0) + MARGIN_DAYS)
             refresh_index(province, row["first"], last)
-            cursor.execute(sql, [True, province.pk])
+            cursor.execute(sql, [province.pk])
             updated += cursor.rowcount
     return updated
 

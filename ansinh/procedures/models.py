@@ -21,7 +21,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.models import Field
@@ -252,8 +251,6 @@ class WorkdayIndex(models.Model):
     working = models.BooleanField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["province", "day"], name="proc_workday_one_day"),
-            models.UniqueConstraint(fields=["province", "ordinal"], condition=Q(working=True),
-                                    name="proc_workday_one_ordinal"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["province", "day"], name="proc_workday_one_day")]
+        # The k-th working day is the first day whose ordinal is k: MIN(day) read from this index.
+        indexes = [models.Index(fields=["province", "ordinal", "day"], name="proc_workday_ordinal")]
