@@ -91,7 +91,7 @@ def setup(province: Unit, count: int, seed: int = 1) -> int:
     for row in rows:
         row.created_at = row.updated_at = now
     with transaction.atomic():  # the project's set-based insert (COPY on PostgreSQL), not bulk_create
-        insert_rows(Dossier, [f.column for f in fields],
+        insert_rows(Dossier, [str(f.column) for f in fields],
                     ([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows))
     return len(rows)
 
