@@ -252,5 +252,5 @@ class WorkdayIndex(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["province", "day"], name="proc_workday_one_day")]
-        # The k-th working day is the first day whose ordinal is k: MIN(day) read from this index.
+        # The k-th working day: the working row whose ordinal is k (the due-date join reads this index).
         indexes = [models.Index(fields=["province", "ordinal", "day"], name="proc_workday_ordinal")]

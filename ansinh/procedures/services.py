@@ -150,6 +150,29 @@ def procedure_save(*, actor: Actor, procedure: Procedure | None, code: str, name
     return target
 
 
+@transaction.atomic
+def handover_rule_update(*, actor: Actor, rule: HandoverRule, cutoff: dt.time, shift_start: bool) -> HandoverRule:
+    """Changes the cut-off hour or whether it moves the start of the count (administrators);
+    dossiers already received keep their due date (`ansinh procedures recompute-due` applies a
+    change to them)."""
+    from ansinh.accounts.models import Role
+
+    user = user_of(actor)
+    if user is not None and Role.ADMIN not in get_scope(user).roles:
+        raise PermissionDenied
+    def snapshot() -> dict[str, Any]:  # audit.snapshot has no time of day
+        return {"cutoff": rule.cutoff.strftime("%H:%M"), "shift_start": rule.shift_start}
+
+    before = snapshot()
+    rule.cutoff, rule.shift_start = cutoff, shift_start
+    rule.full_clean()
+    rule.save(update_fields=["cutoff", "shift_start"])
+    after = snapshot()
+    if after != before:
+        audit.record(actor=actor, action=AuditAction.HANDOVER_RULE_SAVE, obj=rule, before=before, after=after)
+    return rule
+
+
 # --- deadlines --------------------------------------------------------------------------------
 
 
@@ -410,5 +433,5 @@ def dossier_return(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = N
 
 __all__ = ["count_start", "default_agency", "dossier_apologise", "dossier_complete_additions", "dossier_receive",
            "dossier_request_additions", "dossier_resolve", "dossier_resume", "dossier_return", "dossier_suspend",
-           "dossier_transfer", "due_date", "handover_rule", "may_edit_catalogue", "next_code", "procedure_for",
+           "dossier_transfer", "due_date", "handover_rule", "handover_rule_update", "may_edit_catalogue", "next_code", "procedure_for",
            "procedure_save", "ProcedureLevel"]

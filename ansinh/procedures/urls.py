@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalogue/", views.procedure_list, name="procedure-list"),
     path("catalogue/new/", views.procedure_edit, name="procedure-create"),
     path("catalogue/<int:pk>/", views.procedure_edit, name="procedure-edit"),
+    path("handover-rules/<int:pk>/", views.handover_rule_edit, name="procedure-handover-rule-edit"),
     path("<int:pk>/", views.dossier_detail, name="procedure-dossier-detail"),
     path("<int:pk>/apology.docx", views.apology_slip, name="procedure-apology-slip"),
     path("<int:pk>/<slug:step>/", views.dossier_step, name="procedure-dossier-step"),

@@ -31,7 +31,16 @@ from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import DOCX, download, int_param
 
 from . import access, due, services
-from .models import Channel, Dossier, DossierQuerySet, DossierStatus, Outcome, Procedure, ProcedureLevel
+from .models import (
+    Channel,
+    Dossier,
+    DossierQuerySet,
+    DossierStatus,
+    HandoverRule,
+    Outcome,
+    Procedure,
+    ProcedureLevel,
+)
 
 PAGE = 50
 TABS = {"all": gettext_lazy("All"), "open": gettext_lazy("Being processed"), "today": gettext_lazy("Due today"),
@@ -265,9 +274,28 @@ def rates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def procedure_list(request: HttpRequest) -> HttpResponse:
+    from ansinh.accounts.access import get_scope
+    from ansinh.accounts.models import Role
+
     user = request_user(request)
     return render(request, "procedures/procedure_list.html", {
-        "procedures": Procedure.objects.all(), "can_edit": services.may_edit_catalogue(user)})
+        "procedures": Procedure.objects.all(), "can_edit": services.may_edit_catalogue(user),
+        "rules": HandoverRule.objects.all(), "can_edit_rules": Role.ADMIN in get_scope(user).roles})
+
+
+@login_required
+@require_POST
+def handover_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(HandoverRule, pk=pk)
+    try:
+        cutoff = dt.time.fromisoformat(request.POST.get("cutoff", "").strip())
+    except ValueError:
+        messages.error(request, _("Write the time as hh:mm, e.g. 14:30."))
+        return redirect("procedure-list")
+    services.handover_rule_update(actor=Actor.from_request(request), rule=rule, cutoff=cutoff,
+                                  shift_start=request.POST.get("shift_start") == "1")
+    messages.success(request, _("Saved."))
+    return redirect("procedure-list")
 
 
 class ProcedureForm(forms.ModelForm[Procedure]):
