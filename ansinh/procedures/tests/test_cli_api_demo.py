@@ -85,3 +85,31 @@ def test_it_generates_the_demo_with_seed_001s_figures(units: Any) -> None:
         on_time = sum(counts["admin_dossiers_on_time"].values())
     assert (received, on_time) == (287, 287)
     assert demo_procedures(province=units.vinh_long, write=lambda text: None, later_per_month=2) == made  # idempotent
+
+
+def test_it_runs_the_upload_as_a_job(people: Any, units: Any, settings: Any, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from ansinh.jobs.models import Job
+
+    settings.JOBS_DIR = str(tmp_path)
+    proc = procedure(3)
+    client = Client()
+    client.force_login(people.lan)
+    good = ("Mã hồ sơ,Mã thủ tục,Người nộp,Mã đơn vị tiếp nhận,Ngày tiếp nhận\n"
+            f"J1,{proc.code},Võ Văn F,{units.tra_cu.code},06/01/2025\n").encode()
+    response = client.post(reverse("procedure-dossier-import"), {"file": SimpleUploadedFile("cong.csv", good)})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="procedures.import")
+    assert job.status == "succeeded", job.error
+    assert Dossier.objects.filter(code="J1").exists()
+    bad = SimpleUploadedFile("sai.csv", f"Mã hồ sơ,Mã thủ tục,Người nộp,Mã đơn vị tiếp nhận,Ngày tiếp nhận\n"
+                                        f"J2,{proc.code},,{units.tra_cu.code},06/01/2025\n".encode())
+    client.post(reverse("procedure-dossier-import"), {"file": bad})
+    failed = Job.objects.filter(kind="procedures.import").latest("pk")
+    assert failed.status == "failed" and failed.result["problems"][0]["column"] == "Người nộp"
+    assert not Dossier.objects.filter(code="J2").exists()
+    other = Client()
+    other.force_login(people.binh)
+    assert other.get(reverse("job-detail", args=[failed.pk])).status_code == 404
