@@ -61,6 +61,50 @@ WHERE province_id = %s AND days + extra_days = 0 AND due_on <> start_on
 """
 
 
+SELECT_SQL = """
+SELECT d.id, CASE WHEN d.days + d.extra_days = 0 THEN d.start_on ELSE w2.day END
+FROM {dossier} d
+JOIN {index} w1 ON w1.province_id = d.province_id AND w1.day = d.start_on
+LEFT JOIN {index} w2 ON w2.province_id = d.province_id AND w2.working = %s
+     AND w2.ordinal = w1.ordinal + d.days + d.extra_days AND d.days + d.extra_days > 0
+WHERE d.province_id = %s
+"""
+
+
+def _prepare(base: QuerySet[Dossier]) -> list[Unit]:
+    """Steps 1 and 2 of `recompute_due_dates`: the provinces touched, their working days numbered."""
+    spans = list(base.order_by().values("province_id").annotate(
+        first=Min("start_on"), last=Max("start_on"), longest=Max(F("days") + F("extra_days"))))
+    provinces = Unit.objects.in_bulk([row["province_id"] for row in spans])
+    out = []
+    with connection.cursor() as cursor:
+        for row in spans:
+            province = provinces[row["province_id"]]
+            last = row["last"] + dt.timedelta(days=2 * int(row["longest"] or 0) + MARGIN_DAYS)
+            refresh_index(province, row["first"], last)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(WorkdayIndex._meta.db_table)}")
+            out.append(province)
+    return out
+
+
+@transaction.atomic
+def compute_due_dates(dossiers: QuerySet[Dossier] | None = None) -> dict[int, dt.date]:
+    """The due date of every dossier of the provinces `dossiers` touch, computed by one SELECT per
+    province joining the numbered working days (nothing written to the dossiers): what
+    `recompute_due_dates` stores, and the check that the stored dates are current."""
+    base = Dossier.objects.all() if dossiers is None else dossiers
+    quote = connection.ops.quote_name
+    sql = SELECT_SQL.format(dossier=quote(Dossier._meta.db_table), index=quote(WorkdayIndex._meta.db_table))
+    out: dict[int, dt.date] = {}
+    with connection.cursor() as cursor:
+        for province in _prepare(base):
+            cursor.execute(sql, [True, province.pk])
+            for pk, day in cursor.fetchall():
+                out[pk] = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    return out
+
+
 @transaction.atomic
 def recompute_due_dates(dossiers: QuerySet[Dossier] | None = None) -> int:
     """Recomputes the due date of every dossier of the provinces `dossiers` touch (all when None):
@@ -70,21 +114,13 @@ def recompute_due_dates(dossiers: QuerySet[Dossier] | None = None) -> int:
        date (and one for same-day procedures); rows whose date does not change are not written.
     Returns the number of dossiers whose due date changed."""
     base = Dossier.objects.all() if dossiers is None else dossiers
-    spans = list(base.order_by().values("province_id").annotate(
-        first=Min("start_on"), last=Max("start_on"), longest=Max(F("days") + F("extra_days"))))
-    provinces = Unit.objects.in_bulk([row["province_id"] for row in spans])
     table, index = Dossier._meta.db_table, WorkdayIndex._meta.db_table
     quote = connection.ops.quote_name
     sql = UPDATE_SQL.format(dossier=quote(table), index=quote(index))
     same_day = SAME_DAY_SQL.format(dossier=quote(table))
     updated = 0
     with connection.cursor() as cursor:
-        for row in spans:
-            province = provinces[row["province_id"]]
-            last = row["last"] + dt.timedelta(days=2 * int(row["longest"] or 0) + MARGIN_DAYS)
-            refresh_index(province, row["first"], last)
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {quote(index)}")
+        for province in _prepare(base):
             cursor.execute(sql, [province.pk, True])
             updated += cursor.rowcount
             cursor.execute(same_day, [province.pk])
@@ -137,4 +173,4 @@ def total(rates: list[Rate]) -> Rate:
                 on_time=sum(r.on_time for r in rates), late=sum(r.late for r in rates))
 
 
-__all__ = ["Rate", "on_time_rates", "recompute_due_dates", "refresh_index", "total"]
+__all__ = ["Rate", "compute_due_dates", "on_time_rates", "recompute_due_dates", "refresh_index", "total"]

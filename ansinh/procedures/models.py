@@ -136,7 +136,7 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("dossier code"), max_length=40, unique=True)
+    code = models.CharField(_("dossier code"), max_length=40)
     procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT,
                                   related_name="dossiers")
     field = models.CharField(_("field"), max_length=24, choices=Field.choices,
@@ -149,7 +149,8 @@ class Dossier(models.Model):
                                          help_text=_("Personal data."))
     person = models.ForeignKey("households.Member", verbose_name=_("person of the register"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="procedure_dossiers")
-    unit = models.ForeignKey("geo.Unit", verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("geo.Unit", verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)  # the composite indexes below lead with the unit
     province = models.ForeignKey("geo.Unit", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+",
                                  help_text="The province of the receiving unit: its calendar counts the deadline.")
     agency = models.CharField(_("agency handling it"), max_length=200)
@@ -180,6 +181,9 @@ class Dossier(models.Model):
         ordering = ["-received_at", "-pk"]
         verbose_name = _("procedure dossier")
         verbose_name_plural = _("procedure dossiers")
+        # A unique constraint, not unique=True: PostgreSQL then keeps no second (LIKE) index on the
+        # code; every index here is written again when due dates are recomputed.
+        constraints = [models.UniqueConstraint(fields=["code"], name="proc_dossier_one_code")]
         indexes = [
             models.Index(fields=["unit", "status", "due_on"], name="proc_dossier_unit_due"),
             models.Index(fields=["unit", "resolved_on"], name="proc_dossier_unit_resolved"),

@@ -148,3 +148,12 @@ def test_it_rates_dossiers_by_agency_and_unit(units: Any) -> None:
     assert (commune.early, commune.on_time, commune.rate) == (1, 1, 100.0)
     by_unit = due.on_time_rates(Dossier.objects.all(), by="unit", first=D(2025, 1, 1), last=D(2025, 1, 31))
     assert [(r.key, r.resolved, r.in_time) for r in by_unit] == [(units.tra_cu.pk, 3, 2)]
+
+
+def test_it_computes_due_dates_without_writing(units: Any) -> None:
+    made = [receive(procedure(days), units.tra_cu, when)
+            for when, days in [(at(2024, 2, 5), 5), (at(2026, 1, 8), 2), (at(2025, 3, 3), 0)]]
+    expected = {d.pk: d.due_on for d in made}
+    Dossier.objects.update(due_on=D(2000, 1, 1))
+    assert due.compute_due_dates() == expected
+    assert set(Dossier.objects.values_list("due_on", flat=True)) == {D(2000, 1, 1)}
