@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "ansinh.payments",
     "ansinh.dedup",
     "ansinh.labour",
+    "ansinh.procedures",
     "ansinh.web",
     "ansinh.api",
     "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left

@@ -20,6 +20,7 @@ urlpatterns = [
     path("payments/", include("ansinh.payments.urls")),
     path("duplicates/", include("ansinh.dedup.urls")),
     path("labour/", include("ansinh.labour.urls")),
+    path("procedures/", include("ansinh.procedures.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("jobs/", include("ansinh.jobs.urls")),
     path("api/v1/", include("ansinh.api.urls")),

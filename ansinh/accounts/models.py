@@ -268,6 +268,21 @@ class AuditAction(models.TextChoices):
     LABOUR_IMPORT = "labour.import", pgettext_lazy("audit action", "Import labour records")
     LABOUR_EXPORT = "labour.export", pgettext_lazy("audit action", "Export labour report")
     LABOUR_LAW_SAVE = "labour.law.save", pgettext_lazy("audit action", "Change labour law data")
+    # Administrative procedures and their dossiers (procedures.services).
+    PROCEDURE_SAVE = "procedure.save", pgettext_lazy("audit action", "Save administrative procedure")
+    HANDOVER_RULE_SAVE = "procedure.handover_rule.save", pgettext_lazy("audit action", "Change hand-over rule")
+    PROC_DOSSIER_RECEIVE = "procedure_dossier.receive", pgettext_lazy("audit action", "Receive procedure dossier")
+    PROC_DOSSIER_ADDITIONS = "procedure_dossier.additions", pgettext_lazy(
+        "audit action", "Request or receive additions to a procedure dossier")
+    PROC_DOSSIER_TRANSFER = "procedure_dossier.transfer", pgettext_lazy("audit action", "Transfer procedure dossier")
+    PROC_DOSSIER_SUSPEND = "procedure_dossier.suspend", pgettext_lazy("audit action",
+                                                                      "Suspend or resume procedure dossier")
+    PROC_DOSSIER_APOLOGY = "procedure_dossier.apology", pgettext_lazy("audit action", "Issue apology slip")
+    PROC_DOSSIER_RESOLVE = "procedure_dossier.resolve", pgettext_lazy("audit action",
+                                                                      "Record result of procedure dossier")
+    PROC_DOSSIER_RETURN = "procedure_dossier.return", pgettext_lazy("audit action",
+                                                                    "Return result of procedure dossier")
+    PROC_DOSSIER_IMPORT = "procedure_dossier.import", pgettext_lazy("audit action", "Import procedure dossiers")
 
 
 # Values written before the choices existed, shown (and filtered) as the choice they became.

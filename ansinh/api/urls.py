@@ -12,6 +12,7 @@ from . import duplicates
 from . import labour_training, labour_unemployment
 from . import labour_abroad
 from . import labour_placements
+from . import procedures
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -61,5 +62,8 @@ urlpatterns = [
     path("labour/placements/", labour_placements.PlacementList.as_view(), name="api-labour-placements"),
     path("labour/counselling/", labour_placements.CounsellingList.as_view(), name="api-labour-counselling"),
     path("labour/sessions/", labour_placements.SessionList.as_view(), name="api-labour-sessions"),
+    path("procedures/dossiers/", procedures.DossierList.as_view(), name="api-procedure-dossiers"),
+    path("procedures/dossiers/<int:pk>", procedures.DossierDetail.as_view(), name="api-procedure-dossier"),
+    path("procedures/catalogue/", procedures.ProcedureList.as_view(), name="api-procedures"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -266,9 +266,11 @@ INDICATORS: list[dict[str, Any]] = [
     _ind("citizens_received", "Số lượt công dân được tiếp", "lượt", "inspection",
          sentence="Tiếp {value} {unit} công dân"),
     _ind("admin_dossiers", "Số hồ sơ thủ tục hành chính tiếp nhận", "hồ sơ", "administration",
+         source="counted", query="admin_dossiers",  # ansinh.procedures.indicators
          sentence="Tiếp nhận {value} {unit} yêu cầu giải quyết thủ tục hành chính"),
     _ind("admin_dossiers_on_time", "Số hồ sơ thủ tục hành chính trả kết quả đúng và trước hạn", "hồ sơ",
-         "administration", sentence="Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {admin_on_time_rate}]]"),
+         "administration", source="counted", query="admin_dossiers_on_time",
+         sentence="Trả kết quả đúng và trước hạn {value} {unit}[[, đạt {admin_on_time_rate}]]"),
     _ind("admin_on_time_rate", "Tỷ lệ hồ sơ thủ tục hành chính trả đúng hạn", "%", "administration",
          source="derived", aggregation="formula", formula="admin_dossiers_on_time / admin_dossiers * 100",
          over_time="flow", decimals=1, sentence=""),

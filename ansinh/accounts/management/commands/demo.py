@@ -64,6 +64,8 @@ class Command(BaseCommand):
         payments = sub.add_parser("payments", help="Payrolls of the demo province's recent months (approved, sent, "
                                                    "reconciled) and its one-off packages.")
         payments.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        procedures = sub.add_parser("procedures", help="Procedure dossiers of the demo province (seed 001's 287).")
+        procedures.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -78,6 +80,8 @@ class Command(BaseCommand):
             self.plans(province=options["province"])
         elif options["action"] == "payments":
             self.payments(province=options["province"])
+        elif options["action"] == "procedures":
+            self.procedures(province=options["province"])
         else:
             self.setup()
 
@@ -144,6 +148,14 @@ class Command(BaseCommand):
             demo_plans(province=unit, write=self.stdout.write)
         except ValidationError as error:
             raise CommandError(_messages(error)) from error
+
+    def procedures(self, *, province: str) -> None:
+        from ansinh.procedures.demo import demo_procedures
+
+        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
+        if unit is None:
+            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
+        demo_procedures(province=unit, write=self.stdout.write)
 
     def payments(self, *, province: str) -> None:
         from ansinh.payments.demo import demo_payments

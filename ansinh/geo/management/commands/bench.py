@@ -55,6 +55,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ansinh.benefits.management.commands import bench_benefits
 from ansinh.dedup.management.commands import bench_dedup
 from ansinh.payments.management.commands import bench_payments
+from ansinh.procedures.management.commands import bench_procedures
 from ansinh.plans.management.commands import bench_plans
 from ansinh.web.management.commands import bench_load
 
@@ -172,6 +173,7 @@ class Command(BaseCommand):
                 self.say(indent(text) + f"\n  the review round is ×{speedup:,.0f} faster than the naive loop")
                 self.say(indent("\n".join(bench_benefits.measure(env_n, province))))  # ANSINH_BENCH_BENEFITS=0: skipped
                 self.say(indent("\n".join(bench_payments.measure(env_n, province))))  # ANSINH_BENCH_PAYMENTS=0: skipped
+                self.say(indent("\n".join(bench_procedures.measure(env_n, province))))  # ANSINH_BENCH_PROCEDURES=0: skipped
                 if n == plans_size:
                     plans_lines = bench_plans.measure(env_n, province)
         self.goals(engine_rates, rounds, summaries)
