@@ -52,14 +52,15 @@ from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction, AuditEvent
 from ansinh.benefits.models import FIELD_SCHEMES, BaseKind, BaseLevel, Entitlement, Scheme
-from ansinh.benefits.monthly import month_lines
+from ansinh.benefits.monthly import CATEGORY, COMMUNE, DIED, PERSON, PK, _lines_of, _load_month, _no_gc
 from ansinh.benefits.months import add_months, month_of
 from ansinh.geo.models import Level, Unit
 from ansinh.lib.bulk import insert_rows
 from ansinh.lib.vietnamese import format_number
 
 from . import access
-from .models import Channel, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine, PayrollState, PayStatus
+from .models import (UNPAID, Channel, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine, PayrollState,
+                     PayStatus)
 
 WINDOW_MONTHS = 12     # arrears and recoveries look this far back …
 LONGEST_BACK = 60      # … and back to a late decision's first month, at most five years
@@ -139,22 +140,59 @@ def communes_of(unit: Unit) -> list[Unit]:
 # --- Reading -----------------------------------------------------------------------------------
 
 
+# What a month pays a person under a scheme: (amount, rule, legal basis, provisional, entitlement).
+_Paid = tuple[int, str, str, bool, int]
+# What the register says of a person, read with her entitlements: (hamlet, her household's commune,
+# paying channel, account number); the last two None without a payment method.
+_Facts = tuple[int | None, int | None, str | None, str | None]
+FACTS_AT = DIED + 1  # the facts' place in a row of a single month (`benefits.monthly._query`)
+FACTS = ("person__household__hamlet_id", "person__household__commune_id", "person__payment_method__channel",
+         "person__payment_method__account_number")
+
+
 @dataclass
 class _Month:
-    """What the month's entitlements pay, per commune: {(person, scheme): [amount, texts, bases,
-    provisional, entitlement]}."""
+    """What the month's entitlements pay, per commune: {(person, scheme): _Paid}; and the facts of
+    the people read with them ({person: _Facts})."""
 
-    by_commune: dict[int, dict[tuple[int, str], list[Any]]]
+    by_commune: dict[int, dict[tuple[int, str], _Paid]]
+    facts: dict[int, _Facts] = dc_field(default_factory=dict)
 
 
 def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date) -> _Month:
-    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    """The month's lines added up by person and scheme (`benefits.monthly.month_lines`' paid
+    lines with an amount: their amounts summed, their rules and legal bases joined), in one read
+    of the entitlements that also brings each person's hamlet and paying channel. A person
+    holding a single entitlement paid in full (most people) costs a dictionary entry: what she is
+    paid is worked out once per case (`_pricer` shares the amounts of a case)."""
+    out: dict[int, dict[tuple[int, str], _Paid]] = defaultdict(dict)
     qs = Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
-    for line in month_lines(qs, month):
+    month = month_of(month)
+    cases: dict[int, tuple[list[Any], tuple[int, str, str, bool] | None]] = {}  # id(amounts) → what they pay
+    with _no_gc():
+        rows, book = _load_month(qs, month, extra=FACTS)
+        categories = book.categories
+
+        def single(row: tuple[Any, ...], amounts: list[Any]) -> None:
+            case = cases.get(id(amounts))
+            if case is None or case[0] is not amounts:
+                paying = [a for a in amounts if a.amount]
+                case = cases[id(amounts)] = (amounts, (
+                    sum(a.amount for a in paying), _join([a.text for a in paying], 500),
+                    _join([a.legal_basis for a in paying], 300), any(a.provisional for a in paying))
+                    if paying else None)
+            paid = case[1]
+            if paid is not None:
+                out[row[COMMUNE]][(row[PERSON], categories[row[CATEGORY]][1])] = (*paid, row[PK])
+
+        others = _lines_of(rows, month, book, dated=False, single=single)
+        facts: dict[int, _Facts] = {row[PERSON]: row[FACTS_AT:] for row in rows}  # type: ignore[misc]
+    grouped: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    for line in others:
         if not line.paid or not line.amount:
             continue
         key = (line.person_id, line.scheme)
-        lines = out[line.commune_id]
+        lines = grouped[line.commune_id]
         found = lines.get(key)
         if found is None:
             lines[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
@@ -163,7 +201,11 @@ def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date
             found[1].append(line.text)
             found[2].append(line.legal_basis)
             found[3] = found[3] or line.provisional
-    return _Month(by_commune=out)
+    for commune, lines in grouped.items():
+        mine = out[commune]
+        for key, (amount, texts, bases, provisional, entitlement) in lines.items():
+            mine[key] = (amount, _join(texts, 500), _join(bases, 300), provisional, entitlement)
+    return _Month(by_commune=out, facts=facts)
 
 
 def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -> _Month:
@@ -171,12 +213,12 @@ def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -
     together: the precedence rules weigh social assistance against the social pension, never
     against meritorious service, so pricing the fields together gives the same lines)."""
     wanted = set(schemes)
-    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    out: dict[int, dict[tuple[int, str], _Paid]] = defaultdict(dict)
     for commune in commune_ids:
         lines = priced.by_commune.get(commune)
         if lines:
             out[commune] = {key: found for key, found in lines.items() if key[1] in wanted}
-    return _Month(by_commune=out)
+    return _Month(by_commune=out, facts=priced.facts)
 
 
 def _money_of(kind: str, status: str, amount: int, paid_amount: int | None) -> int:
@@ -227,9 +269,11 @@ def _one_per_person(month: _Month, schemes: tuple[str, ...], on: dt.date) -> Non
 
 @dataclass
 class _Plan:
-    """The lines of each commune's payroll, computed before anything is written."""
+    """The lines of each commune's payroll, computed before anything is written, and the facts of
+    the people read with the month (`_Month.facts`)."""
 
     lines: dict[int, list[_Line]]
+    facts: dict[int, _Facts] = dc_field(default_factory=dict)
 
 
 def _history_months(commune_ids: list[int], field: str, since: dt.date, until: dt.date,
@@ -254,17 +298,21 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     current = _month_part(commune_ids, schemes, month) if priced is None else _part_of(priced, commune_ids, schemes)
     _one_per_person(current, schemes, month)
     # Paid once: a MONTH line of this month on another payroll (a follow-up, another commune's).
-    already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
-                                             scheme__in=schemes).exclude(payroll_id__in=exclude_payrolls)
-                  .order_by().values_list("person_id", "scheme"))
+    # A month's line is on a payroll of that month and commune (its copy of the commune): read
+    # through the other payrolls of the month (none on a month's first run), not by reading the
+    # month's lines of the run's own drafts to set them aside.
+    elsewhere = sorted(Payroll.objects.filter(commune_id__in=commune_ids, month=month)
+                       .exclude(pk__in=exclude_payrolls).values_list("pk", flat=True))
+    already = set(PayrollLine.objects.filter(payroll_id__in=elsewhere, commune_id__in=commune_ids, for_month=month,
+                                             kind=PayLineKind.MONTH, scheme__in=schemes)
+                  .order_by().values_list("person_id", "scheme")) if elsewhere else set()
     month_kind = PayLineKind.MONTH
     for commune, lines in current.by_commune.items():
         append = plan[commune].append
-        for paid_key, (amount, texts, bases, provisional, entitlement) in lines.items():
+        for paid_key, (amount, rule, basis, provisional, entitlement) in lines.items():
             if paid_key in already:
                 continue
-            append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, _join(texts, 500), _join(bases, 300), provisional,
-                         entitlement))
+            append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, rule, basis, provisional, entitlement))
 
     # 2. Who is to be looked at again, and which months.
     ents = list(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
@@ -318,14 +366,18 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             must_check.add((person, scheme, m))
             commune_of.setdefault(person, commune)
 
-    # 3. What other payrolls booked: the carries not done yet, and the candidates' months.
-    carried_ids = set(others.filter(carried_from__isnull=False).order_by().values_list("carried_from_id", flat=True))
-    to_carry = [row for row in others.filter(
-        status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
-        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__gte=window,
-        for_month__lte=month).values_list(
+    # 3. What other payrolls booked: the carries not done yet (the lines not collected, read by
+    # the partial index of unpaid lines, less those another payroll carried already, read by
+    # `carried_from`'s), and the candidates' months.
+    unpaid = list(others.filter(
+        status__in=UNPAID, kind__in=BOOKED_KINDS, payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED),
+        for_month__gte=window, for_month__lte=month).values_list(  # the lines' order: the first carries
         "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
-        "commune_id") if row[0] not in carried_ids]
+        "commune_id"))
+    carried_ids: set[int] = set()
+    for pks in _chunks([row[0] for row in unpaid], 2000) if unpaid else []:
+        carried_ids.update(others.filter(carried_from_id__in=pks).order_by().values_list("carried_from_id", flat=True))
+    to_carry = [row for row in unpaid if row[0] not in carried_ids]
     rest_of: dict[int, int] = {}
     for pk, person, _s, _m, amount, paid_amount, status, _e, _r, commune in to_carry:
         rest_of[pk] = amount - ((paid_amount or 0) if status == PayStatus.PARTLY else 0)
@@ -453,7 +505,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                     person, scheme, m, PayLineKind.RECOVERY, diff,
                     _join([f"Thu hồi tháng {_vn_month(m)}: đã chi {_money(paid)}, phải trả {_money(due)} — {reason}"],
                           500), RECOVERY_BASIS))
-    return _Plan(lines=plan)
+    return _Plan(lines=plan, facts=current.facts)
 
 
 def _earlier_lines(by_month: dict[dt.date, set[int]], schemes: tuple[str, ...]) -> Iterator[tuple[dt.date, Any]]:
@@ -588,15 +640,17 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 stale.discard(key)
         if stale:  # created by another run meanwhile: plan those communes again, under the lock
             known = known | {payrolls[key].pk for key in stale}
+            read: dict[int, _Facts] = {}
             for field in sorted({f for _c, f, _s in stale}):
                 keys = [key for key in stale if key[1] == field]
                 again = _plan(commune_ids=sorted(c for c, _f, _s in keys), month=month, field=field,
                               follow_up=follow_up or any(s > 1 for _c, _f, s in keys), exclude_payrolls=known)
+                read.update(again.facts)
                 for key in keys:
                     plans[key] = again.lines.get(key[0], [])
             persons = {line.person for key in stale for line in plans[key]} - hamlets.keys()
             if persons:
-                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons)
+                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons, read)
                 hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
@@ -672,23 +726,33 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
     return written, refused
 
 
-def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int, int | None],
-                                                                          dict[int, tuple[str, str]]]:
-    """The hamlet of each person's household (read through the communes' entitlements: the people
-    paid, not the whole register) and her paying channel."""
+def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> tuple[
+        dict[int, int | None], dict[int, tuple[str, str]]]:
+    """The hamlet of each person's household and her paying channel: read with the month's
+    entitlements (`facts`) for the people paid this month; the others (arrears, carries,
+    recoveries of people paid no more) read by id. A payment method counts when the person's
+    household is in one of the communes (else she is paid at the post office)."""
     from ansinh.households.models import Member
 
     hamlets: dict[int, int | None] = {}
-    if persons:
-        rows = Entitlement.objects.filter(commune_id__in=commune_ids).order_by().values_list(
-            "person_id", "person__household__hamlet_id")
-        hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
-        missing = sorted(persons - hamlets.keys())
-        for chunk in _chunks(missing, 500) if missing else []:  # moved since: read them by id
-            hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
-    methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
-        person__household__commune_id__in=commune_ids).order_by().values_list("person_id", "channel",
-                                                                                   "account_number")}
+    methods: dict[int, tuple[str, str]] = {}
+    here = set(commune_ids)
+    missing: list[int] = []
+    for person in persons:
+        known = facts.get(person)
+        if known is None:
+            missing.append(person)
+            continue
+        hamlet, home, channel, account = known
+        hamlets[person] = hamlet
+        if channel is not None and home in here:
+            methods[person] = (channel, account or "")
+    missing.sort()
+    for chunk in _chunks(missing, 500) if missing else []:  # paid no more this month: by id
+        hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
+        methods.update((person, (channel, account)) for person, channel, account in PaymentMethod.objects.filter(
+            person_id__in=chunk, person__household__commune_id__in=commune_ids).order_by().values_list(
+            "person_id", "channel", "account_number"))
     return hamlets, methods
 
 
@@ -724,6 +788,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
     known: set[int] = set()
     planned = 0
     follow_any = follow_up
+    facts: dict[int, _Facts] = {}
     # The month priced once for every commune and field of the run (one read, one pricing).
     fields = [field for field, communes in work.items() if communes]
     all_schemes = tuple(str(s) for field in fields for s in FIELD_SCHEMES[field])  # type: ignore[index]
@@ -755,6 +820,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
             follow_any = follow_any or field_follow
             plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field, follow_up=field_follow,
                          exclude_payrolls=exclude, priced=priced)
+            facts = plan.facts if not facts else facts if plan.facts is facts else {**facts, **plan.facts}
             for commune in targets:
                 key = (commune.pk, field, seq_of[commune.pk])
                 lines = plan.lines.get(commune.pk, [])
@@ -767,7 +833,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
     if not plans:
         return [], refused
     persons = {line.person for lines in plans.values() for line in lines}
-    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons)
+    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
     written, late = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets, methods=methods,
                            known=known, follow_up=follow_any)
     return written, refused + late
