@@ -45,14 +45,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import BooleanField, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction, AuditEvent
 from ansinh.benefits.models import FIELD_SCHEMES, BaseKind, BaseLevel, Entitlement, Scheme
-from ansinh.benefits.monthly import CATEGORY, COMMUNE, DIED, PERSON, PK, _lines_of, _load_month, _no_gc
+from ansinh.benefits.monthly import CATEGORY, COMMUNE, DIED, PERSON, PK, _fetch, _lines_of, _load_month, _no_gc
 from ansinh.benefits.months import add_months, month_of
 from ansinh.geo.models import Level, Unit
 from ansinh.lib.bulk import insert_rows
@@ -221,6 +222,15 @@ def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -
     return _Month(by_commune=out, facts=priced.facts)
 
 
+def _unpaid() -> RawSQL:
+    """`status IN UNPAID`, written out: SQLite plans a query with a partial index only when the
+    index's condition appears in it as written (a bound parameter does not match), here
+    payments_line_unpaid."""
+    column = f"{connection.ops.quote_name(PayrollLine._meta.db_table)}.{connection.ops.quote_name('status')}"
+    values = ", ".join(f"'{value}'" for value in UNPAID)  # constants of the model, not input
+    return RawSQL(f"{column} IN ({values})", (), output_field=BooleanField())
+
+
 def _money_of(kind: str, status: str, amount: int, paid_amount: int | None) -> int:
     """What a line put in the person's hands (a recovery: what it takes back)."""
     if kind == PayLineKind.RECOVERY:
@@ -315,11 +325,11 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, rule, basis, provisional, entitlement))
 
     # 2. Who is to be looked at again, and which months.
-    ents = list(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
-                .filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)
-                        | Q(person__died_on__gte=add_months(window, -1)))
-                .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
-                             "decision_date", "stop_reason", "stop_note", "person__died_on"))
+    ents = _fetch(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
+                  .filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)
+                          | Q(person__died_on__gte=add_months(window, -1))).order_by()
+                  .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
+                               "decision_date", "stop_reason", "stop_note", "person__died_on"))
     months_of: dict[tuple[int, str], set[dt.date]] = defaultdict(set)  # (person, scheme) → months to check
     must_check: set[tuple[int, str, dt.date]] = set()  # stops, deaths, base levels: checked whatever was booked
     commune_of: dict[int, int] = {}
@@ -359,8 +369,15 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
         payroll_id__in=exclude_payrolls)
     for valid_from, decided_on in late_bases:
         issued = timezone.make_aware(dt.datetime.combine(decided_on, dt.time.min))
+        since = max(month_of(valid_from), window)
+        # Through the payrolls computed before the text (a line is never for a month after its
+        # payroll's): none, once the window's payrolls were all computed after it.
+        before = sorted(Payroll.objects.filter(commune_id__in=commune_ids, month__gte=since, computed_at__lt=issued)
+                        .exclude(pk__in=exclude_payrolls).order_by().values_list("pk", flat=True))
+        if not before:
+            continue
         for person, scheme, m, commune in others.filter(
-                for_month__gte=max(month_of(valid_from), window), for_month__lte=last_back, kind__in=BOOKED_KINDS,
+                payroll_id__in=before, for_month__gte=since, for_month__lte=last_back, kind__in=BOOKED_KINDS,
                 payroll__computed_at__lt=issued).values_list("person_id", "scheme", "for_month", "commune_id"):
             months_of[(person, scheme)].add(m)
             must_check.add((person, scheme, m))
@@ -370,7 +387,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     # the partial index of unpaid lines, less those another payroll carried already, read by
     # `carried_from`'s), and the candidates' months.
     unpaid = list(others.filter(
-        status__in=UNPAID, kind__in=BOOKED_KINDS, payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED),
+        _unpaid(), kind__in=BOOKED_KINDS, payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED),
         for_month__gte=window, for_month__lte=month).values_list(  # the lines' order: the first carries
         "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
         "commune_id"))
@@ -388,6 +405,9 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
     here = set(commune_ids)
+    # Their lines read as plain tuples (no per-row conversion), each line's payroll by id: the
+    # day each payroll was computed is read once per payroll, not joined to every line.
+    fetched: list[tuple[Any, ...]] = []
     for chunk in (_chunks(candidates, 2000) if len(candidates) <= 20_000 else [None]):
         if chunk is not None:  # by person (its index), the communes checked here: not the whole month read
             rows = PayrollLine.objects.filter(person_id__in=chunk, scheme__in=schemes).exclude(
@@ -396,21 +416,26 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             break
         else:
             rows = others
-        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at, commune in rows.filter(
-                for_month__gte=earliest, for_month__lte=month).order_by().values_list(
-                "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount",
-                "payroll__computed_at", "commune_id"):
-            if commune not in here:
-                continue
-            key = (person, scheme, for_month)
-            if computed_at is not None and kind != PayLineKind.RECOVERY:
-                day = timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date()
-                if day > booked_on.get(key, dt.date.min):
-                    booked_on[key] = day
-            # What reached her, and what is still to reach her (carried forward)
-            booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
-            if kind != PayLineKind.RECOVERY:
-                booked_any.add(key)
+        fetched.extend(_fetch(rows.filter(for_month__gte=earliest, for_month__lte=month).order_by().values_list(
+            "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount", "payroll_id",
+            "commune_id")))
+    computed: dict[int, dt.date | None] = {}
+    for chunk in _chunks(sorted({row[8] for row in fetched}), 2000) if fetched else []:
+        for pk, computed_at in Payroll.objects.filter(pk__in=chunk).order_by().values_list("pk", "computed_at"):
+            computed[pk] = None if computed_at is None else (
+                timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date())
+    for pk, person, scheme, for_month, kind, amount, status, paid_amount, payroll_id, commune in fetched:
+        if commune not in here:
+            continue
+        key = (person, scheme, for_month)
+        if kind != PayLineKind.RECOVERY:
+            day = computed.get(payroll_id)
+            if day is not None and day > booked_on.get(key, dt.date.min):
+                booked_on[key] = day
+        # What reached her, and what is still to reach her (carried forward)
+        booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
+        if kind != PayLineKind.RECOVERY:
+            booked_any.add(key)
     for planned in plan.values():  # the month's lines of this payroll pay the month too (of the people looked at)
         for own in planned:
             if (own.person, own.scheme) in months_of:
