@@ -311,11 +311,14 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     # A month's line is on a payroll of that month and commune (its copy of the commune): read
     # through the other payrolls of the month (none on a month's first run), not by reading the
     # month's lines of the run's own drafts to set them aside.
-    elsewhere = sorted(Payroll.objects.filter(commune_id__in=commune_ids, month=month)
-                       .exclude(pk__in=exclude_payrolls).values_list("pk", flat=True))
-    already = set(PayrollLine.objects.filter(payroll_id__in=elsewhere, commune_id__in=commune_ids, for_month=month,
-                                             kind=PayLineKind.MONTH, scheme__in=schemes)
-                  .order_by().values_list("person_id", "scheme")) if elsewhere else set()
+    # (a payroll's lines are of its field's schemes): by the payrolls' index, the rest checked here.
+    elsewhere = sorted(Payroll.objects.filter(commune_id__in=commune_ids, month=month, field=field)
+                       .exclude(pk__in=exclude_payrolls).order_by().values_list("pk", flat=True))
+    here = set(commune_ids)
+    already = {(person, scheme) for person, scheme, commune, for_month in PayrollLine.objects.filter(
+        payroll_id__in=elsewhere, kind=PayLineKind.MONTH, scheme__in=schemes).order_by().values_list(
+        "person_id", "scheme", "commune_id", "for_month") if commune in here and for_month == month} \
+        if elsewhere else set()
     month_kind = PayLineKind.MONTH
     for commune, lines in current.by_commune.items():
         append = plan[commune].append
@@ -404,7 +407,6 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     booked_on: dict[tuple[int, str, dt.date], dt.date] = {}  # the day the latest payroll booking it was computed
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
-    here = set(commune_ids)
     # Their lines read as plain tuples (no per-row conversion), each line's payroll by id: the
     # day each payroll was computed is read once per payroll, not joined to every line.
     fetched: list[tuple[Any, ...]] = []
@@ -715,10 +717,15 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 continue
             payroll = payrolls[key]
             commune_id, field, sequence = key
-            if payroll.pk in reread or (payroll.computed_at is None and not payroll.lines_count):
+            if payroll.pk in reread:
+                pid = payroll.pk
+                pending = PayStatus.PENDING.value
                 for values in compared_of[key]:
-                    if existing.pop((payroll.pk, *values), None) is None:
-                        rows.append((payroll.pk, *values, commune_id, PayStatus.PENDING, "", ""))
+                    if existing.pop((pid, *values), None) is None:
+                        rows.append((pid, *values, commune_id, pending, "", ""))
+            elif payroll.computed_at is None and not payroll.lines_count:  # new: every line
+                pid, pending = payroll.pk, PayStatus.PENDING.value
+                rows.extend([(pid, *values, commune_id, pending, "", "") for values in compared_of[key]])
             total = sum(line.amount for line in lines if line.amount > 0)
             recovery = -sum(line.amount for line in lines if line.amount < 0)
             people = len({line.person for line in lines})
