@@ -164,10 +164,10 @@ class PayrollLine(PaidResult):
 
     Indexes: a province's month writes some 70.000 lines per 300.000 households in one insert, and
     every index is paid on each of them, so a column gets its own index only when no other one
-    starts with it (the foreign keys `payroll`, `person`, `commune` and `carried_from` are covered
-    by the constraints and indexes below), and the columns empty on a new line (`result`, the
-    unpaid statuses) are indexed partially: a new line costs them nothing. Every query reading
-    lines starts from one of them (`payments.tests.test_payroll_indexes` shows the plans)."""
+    starts with it (the foreign keys `payroll`, `person` and `commune` are covered by the
+    constraints and indexes below), and the lines not collected, none of them new, are indexed
+    partially: a new line costs that index nothing. Every query reading lines starts from one of
+    them (`payments.tests.test_payroll_indexes` shows the plans)."""
 
     payroll = models.ForeignKey(Payroll, verbose_name=_("payroll"), on_delete=models.CASCADE, related_name="lines",
                                 db_index=False)  # payments_line_once_per_payroll starts with it
@@ -189,12 +189,10 @@ class PayrollLine(PaidResult):
                                on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("paying channel"), max_length=8, choices=Channel.choices, default=Channel.POST)
     account_number = models.CharField(_("account number"), max_length=30, blank=True, help_text="Personal data.")
+    # `carried_from` and `result` keep plain indexes: PostgreSQL checks a deleted line or result
+    # file against them with a prepared `$1 = column`, which it does not match to a partial index.
     carried_from = models.ForeignKey("self", verbose_name=_("carried from"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="carried_to",
-                                     db_index=False)  # payments_carried_once (partial: only lines carried)
-    result = models.ForeignKey("payments.ResultImport", verbose_name=_("result file"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+",
-                               db_index=False)  # payments_line_result (partial: only lines with a result)
+                                     on_delete=models.PROTECT, related_name="carried_to")
 
     class Meta:
         ordering = ["payroll", "hamlet_id", "person_id", "scheme", "for_month", "kind"]
@@ -212,7 +210,6 @@ class PayrollLine(PaidResult):
         indexes = [
             models.Index(fields=["person", "scheme", "for_month"], name="payments_line_person_month"),
             models.Index(fields=["commune", "for_month"], name="payments_line_commune_month"),
-            models.Index(fields=["result"], condition=Q(result__isnull=False), name="payments_line_result"),
             # The lines to carry forward (not collected): a few in a hundred, none on a new line.
             models.Index(fields=["commune", "for_month"], condition=Q(status__in=UNPAID),
                          name="payments_line_unpaid"),
