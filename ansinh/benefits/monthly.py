@@ -104,11 +104,12 @@ def _flags() -> Any:
             + Case(When(Q(carer__isnull=False) | ~Q(carer_name=""), then=Value(FLAG_CARER)), default=Value(0)))
 
 
-def _query(active: QuerySet[Entitlement], dated: bool = True) -> QuerySet[Any]:
-    """The `values_list` of the rows (Raw) of `active`; `dated=False` without their months."""
+def _query(active: QuerySet[Entitlement], dated: bool = True, extra: tuple[str, ...] = ()) -> QuerySet[Any]:
+    """The `values_list` of the rows (Raw) of `active`; `dated=False` without their months; `extra`:
+    more columns after them, which the pricing does not read (a caller's facts about the row)."""
     rows = active.order_by().annotate(_flags=_flags(), _born=BirthKey("person__birth_date"))
     fields = (*FIELDS, "_flags", "_born", "person__died_on")
-    return rows.values_list(*fields, *(("start_month", "stop_month") if dated else ()))
+    return rows.values_list(*fields, *(("start_month", "stop_month") if dated else ()), *extra)
 
 
 @dataclass
@@ -155,15 +156,16 @@ def _fetch(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def _load(entitlements: QuerySet[Entitlement], start: dt.date, end: dt.date,
-          dated: bool = True) -> tuple[list[Raw], Book]:
+          dated: bool = True, extra: tuple[str, ...] = ()) -> tuple[list[Raw], Book]:
     """The rows active in [start, end] with what the rules need, and a rule book per province
-    (`dated=False`: without their start and stop months, for a single month's rows)."""
+    (`dated=False`: without their start and stop months, for a single month's rows; `extra`:
+    columns read after them, see `_query`)."""
     from .law import RuleBook
 
     active = _active(entitlements, start, end)
     categories = {pk: (code, scheme, uses_martyrs) for pk, code, scheme, uses_martyrs in
                   Category.objects.values_list("pk", "code", "scheme", "uses_martyrs")}
-    rows = _fetch(_query(active, dated))
+    rows = _fetch(_query(active, dated, extra))
     provinces = _provinces({values[COMMUNE] for values in rows}) if rows else {}
     counting = {pk for pk, (_c, _s, uses_martyrs) in categories.items() if uses_martyrs}
     if counting and any(values[MARTYRS] is None and values[CATEGORY] in counting for values in rows):
@@ -268,9 +270,13 @@ def _plain(group: list[Raw], price: Callable[[Raw], Found], book: Book,
     return out
 
 
-def _lines_of(rows: Iterable[Raw], month: dt.date, book: Book, dated: bool = True) -> list[MonthLine]:
+def _lines_of(rows: Iterable[Raw], month: dt.date, book: Book, dated: bool = True,
+              single: Callable[[Raw, list[Amount]], None] | None = None) -> list[MonthLine]:
     """Every line of the rows active in `month`, precedence applied, by person in the order of the
-    rows (a person holding several entitlements at her first)."""
+    rows (a person holding several entitlements at her first). With `single`, a person holding a
+    single entitlement whose lines are all paid (most people) is handed to `single(row, amounts)`
+    instead (`amounts`: her lines' amounts, the same list for every row of the same case, see
+    `_pricer`), and the result holds the lines of the others."""
     out: list[MonthLine] = []
     append, new = out.append, object.__new__
     price = _pricer(month, book)
@@ -285,6 +291,9 @@ def _lines_of(rows: Iterable[Raw], month: dt.date, book: Book, dated: bool = Tru
             died = row[DIED]
             if isinstance(found, str) or (died is not None and month_of(died) < month):
                 out.extend(_weighed([row], price, book, month))
+                continue
+            if single is not None:
+                single(row, found)
                 continue
             plain = [(row, found)]
         elif not group:
@@ -417,9 +426,11 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_month(entitlements: QuerySet[Entitlement], month: dt.date) -> tuple[list[Raw], Book]:
-    """The rows paying in `month` (the dates checked in SQL: not read) and the rule books."""
-    return _load(entitlements, month, month, dated=False)
+def _load_month(entitlements: QuerySet[Entitlement], month: dt.date,
+                extra: tuple[str, ...] = ()) -> tuple[list[Raw], Book]:
+    """The rows paying in `month` (the dates checked in SQL: not read) and the rule books; `extra`:
+    columns read after them (see `_query`)."""
+    return _load(entitlements, month, month, dated=False, extra=extra)
 
 
 def month_lines(entitlements: QuerySet[Entitlement], month: dt.date) -> list[MonthLine]:

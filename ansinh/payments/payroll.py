@@ -45,21 +45,23 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import BooleanField, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction, AuditEvent
 from ansinh.benefits.models import FIELD_SCHEMES, BaseKind, BaseLevel, Entitlement, Scheme
-from ansinh.benefits.monthly import month_lines
+from ansinh.benefits.monthly import CATEGORY, COMMUNE, DIED, PERSON, PK, _fetch, _lines_of, _load_month, _no_gc
 from ansinh.benefits.months import add_months, month_of
 from ansinh.geo.models import Level, Unit
 from ansinh.lib.bulk import insert_rows
 from ansinh.lib.vietnamese import format_number
 
 from . import access
-from .models import Channel, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine, PayrollState, PayStatus
+from .models import (UNPAID, Channel, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine, PayrollState,
+                     PayStatus)
 
 WINDOW_MONTHS = 12     # arrears and recoveries look this far back …
 LONGEST_BACK = 60      # … and back to a late decision's first month, at most five years
@@ -139,22 +141,59 @@ def communes_of(unit: Unit) -> list[Unit]:
 # --- Reading -----------------------------------------------------------------------------------
 
 
+# What a month pays a person under a scheme: (amount, rule, legal basis, provisional, entitlement).
+_Paid = tuple[int, str, str, bool, int]
+# What the register says of a person, read with her entitlements: (hamlet, her household's commune,
+# paying channel, account number); the last two None without a payment method.
+_Facts = tuple[int | None, int | None, str | None, str | None]
+FACTS_AT = DIED + 1  # the facts' place in a row of a single month (`benefits.monthly._query`)
+FACTS = ("person__household__hamlet_id", "person__household__commune_id", "person__payment_method__channel",
+         "person__payment_method__account_number")
+
+
 @dataclass
 class _Month:
-    """What the month's entitlements pay, per commune: {(person, scheme): [amount, texts, bases,
-    provisional, entitlement]}."""
+    """What the month's entitlements pay, per commune: {(person, scheme): _Paid}; and the facts of
+    the people read with them ({person: _Facts})."""
 
-    by_commune: dict[int, dict[tuple[int, str], list[Any]]]
+    by_commune: dict[int, dict[tuple[int, str], _Paid]]
+    facts: dict[int, _Facts] = dc_field(default_factory=dict)
 
 
 def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date) -> _Month:
-    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    """The month's lines added up by person and scheme (`benefits.monthly.month_lines`' paid
+    lines with an amount: their amounts summed, their rules and legal bases joined), in one read
+    of the entitlements that also brings each person's hamlet and paying channel. A person
+    holding a single entitlement paid in full (most people) costs a dictionary entry: what she is
+    paid is worked out once per case (`_pricer` shares the amounts of a case)."""
+    out: dict[int, dict[tuple[int, str], _Paid]] = defaultdict(dict)
     qs = Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
-    for line in month_lines(qs, month):
+    month = month_of(month)
+    cases: dict[int, tuple[list[Any], tuple[int, str, str, bool] | None]] = {}  # id(amounts) → what they pay
+    with _no_gc():
+        rows, book = _load_month(qs, month, extra=FACTS)
+        categories = book.categories
+
+        def single(row: tuple[Any, ...], amounts: list[Any]) -> None:
+            case = cases.get(id(amounts))
+            if case is None or case[0] is not amounts:
+                paying = [a for a in amounts if a.amount]
+                case = cases[id(amounts)] = (amounts, (
+                    sum(a.amount for a in paying), _join([a.text for a in paying], 500),
+                    _join([a.legal_basis for a in paying], 300), any(a.provisional for a in paying))
+                    if paying else None)
+            paid = case[1]
+            if paid is not None:
+                out[row[COMMUNE]][(row[PERSON], categories[row[CATEGORY]][1])] = (*paid, row[PK])
+
+        others = _lines_of(rows, month, book, dated=False, single=single)
+        facts: dict[int, _Facts] = {row[PERSON]: row[FACTS_AT:] for row in rows}  # type: ignore[misc]
+    grouped: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    for line in others:
         if not line.paid or not line.amount:
             continue
         key = (line.person_id, line.scheme)
-        lines = out[line.commune_id]
+        lines = grouped[line.commune_id]
         found = lines.get(key)
         if found is None:
             lines[key] = [line.amount, [line.text], [line.legal_basis], line.provisional, line.entitlement_id]
@@ -163,7 +202,11 @@ def _month_part(commune_ids: list[int], schemes: tuple[str, ...], month: dt.date
             found[1].append(line.text)
             found[2].append(line.legal_basis)
             found[3] = found[3] or line.provisional
-    return _Month(by_commune=out)
+    for commune, lines in grouped.items():
+        mine = out[commune]
+        for key, (amount, texts, bases, provisional, entitlement) in lines.items():
+            mine[key] = (amount, _join(texts, 500), _join(bases, 300), provisional, entitlement)
+    return _Month(by_commune=out, facts=facts)
 
 
 def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -> _Month:
@@ -171,12 +214,21 @@ def _part_of(priced: _Month, commune_ids: list[int], schemes: tuple[str, ...]) -
     together: the precedence rules weigh social assistance against the social pension, never
     against meritorious service, so pricing the fields together gives the same lines)."""
     wanted = set(schemes)
-    out: dict[int, dict[tuple[int, str], list[Any]]] = defaultdict(dict)
+    out: dict[int, dict[tuple[int, str], _Paid]] = defaultdict(dict)
     for commune in commune_ids:
         lines = priced.by_commune.get(commune)
         if lines:
             out[commune] = {key: found for key, found in lines.items() if key[1] in wanted}
-    return _Month(by_commune=out)
+    return _Month(by_commune=out, facts=priced.facts)
+
+
+def _unpaid() -> RawSQL:
+    """`status IN UNPAID`, written out: SQLite plans a query with a partial index only when the
+    index's condition appears in it as written (a bound parameter does not match), here
+    payments_line_unpaid."""
+    column = f"{connection.ops.quote_name(PayrollLine._meta.db_table)}.{connection.ops.quote_name('status')}"
+    values = ", ".join(f"'{value}'" for value in UNPAID)  # constants of the model, not input
+    return RawSQL(f"{column} IN ({values})", (), output_field=BooleanField())
 
 
 def _money_of(kind: str, status: str, amount: int, paid_amount: int | None) -> int:
@@ -227,9 +279,11 @@ def _one_per_person(month: _Month, schemes: tuple[str, ...], on: dt.date) -> Non
 
 @dataclass
 class _Plan:
-    """The lines of each commune's payroll, computed before anything is written."""
+    """The lines of each commune's payroll, computed before anything is written, and the facts of
+    the people read with the month (`_Month.facts`)."""
 
     lines: dict[int, list[_Line]]
+    facts: dict[int, _Facts] = dc_field(default_factory=dict)
 
 
 def _history_months(commune_ids: list[int], field: str, since: dt.date, until: dt.date,
@@ -254,24 +308,31 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     current = _month_part(commune_ids, schemes, month) if priced is None else _part_of(priced, commune_ids, schemes)
     _one_per_person(current, schemes, month)
     # Paid once: a MONTH line of this month on another payroll (a follow-up, another commune's).
-    already = set(PayrollLine.objects.filter(commune_id__in=commune_ids, for_month=month, kind=PayLineKind.MONTH,
-                                             scheme__in=schemes).exclude(payroll_id__in=exclude_payrolls)
-                  .order_by().values_list("person_id", "scheme"))
+    # A month's line is on a payroll of that month and commune (its copy of the commune): read
+    # through the other payrolls of the month (none on a month's first run), not by reading the
+    # month's lines of the run's own drafts to set them aside.
+    # (a payroll's lines are of its field's schemes): by the payrolls' index, the rest checked here.
+    elsewhere = sorted(Payroll.objects.filter(commune_id__in=commune_ids, month=month, field=field)
+                       .exclude(pk__in=exclude_payrolls).order_by().values_list("pk", flat=True))
+    here = set(commune_ids)
+    already = {(person, scheme) for person, scheme, commune, for_month in PayrollLine.objects.filter(
+        payroll_id__in=elsewhere, kind=PayLineKind.MONTH, scheme__in=schemes).order_by().values_list(
+        "person_id", "scheme", "commune_id", "for_month") if commune in here and for_month == month} \
+        if elsewhere else set()
     month_kind = PayLineKind.MONTH
     for commune, lines in current.by_commune.items():
         append = plan[commune].append
-        for paid_key, (amount, texts, bases, provisional, entitlement) in lines.items():
+        for paid_key, (amount, rule, basis, provisional, entitlement) in lines.items():
             if paid_key in already:
                 continue
-            append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, _join(texts, 500), _join(bases, 300), provisional,
-                         entitlement))
+            append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, rule, basis, provisional, entitlement))
 
     # 2. Who is to be looked at again, and which months.
-    ents = list(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
-                .filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)
-                        | Q(person__died_on__gte=add_months(window, -1)))
-                .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
-                             "decision_date", "stop_reason", "stop_note", "person__died_on"))
+    ents = _fetch(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
+                  .filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)
+                          | Q(person__died_on__gte=add_months(window, -1))).order_by()
+                  .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
+                               "decision_date", "stop_reason", "stop_note", "person__died_on"))
     months_of: dict[tuple[int, str], set[dt.date]] = defaultdict(set)  # (person, scheme) → months to check
     must_check: set[tuple[int, str, dt.date]] = set()  # stops, deaths, base levels: checked whatever was booked
     commune_of: dict[int, int] = {}
@@ -311,21 +372,32 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
         payroll_id__in=exclude_payrolls)
     for valid_from, decided_on in late_bases:
         issued = timezone.make_aware(dt.datetime.combine(decided_on, dt.time.min))
+        since = max(month_of(valid_from), window)
+        # Through the payrolls computed before the text (a line is never for a month after its
+        # payroll's): none, once the window's payrolls were all computed after it.
+        before = sorted(Payroll.objects.filter(commune_id__in=commune_ids, month__gte=since, computed_at__lt=issued)
+                        .exclude(pk__in=exclude_payrolls).order_by().values_list("pk", flat=True))
+        if not before:
+            continue
         for person, scheme, m, commune in others.filter(
-                for_month__gte=max(month_of(valid_from), window), for_month__lte=last_back, kind__in=BOOKED_KINDS,
+                payroll_id__in=before, for_month__gte=since, for_month__lte=last_back, kind__in=BOOKED_KINDS,
                 payroll__computed_at__lt=issued).values_list("person_id", "scheme", "for_month", "commune_id"):
             months_of[(person, scheme)].add(m)
             must_check.add((person, scheme, m))
             commune_of.setdefault(person, commune)
 
-    # 3. What other payrolls booked: the carries not done yet, and the candidates' months.
-    carried_ids = set(others.filter(carried_from__isnull=False).order_by().values_list("carried_from_id", flat=True))
-    to_carry = [row for row in others.filter(
-        status__in=(PayStatus.NOT_PAID, PayStatus.PARTLY), kind__in=BOOKED_KINDS,
-        payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED), for_month__gte=window,
-        for_month__lte=month).values_list(
+    # 3. What other payrolls booked: the carries not done yet (the lines not collected, read by
+    # the partial index of unpaid lines, less those another payroll carried already, read by
+    # `carried_from`'s), and the candidates' months.
+    unpaid = list(others.filter(
+        _unpaid(), kind__in=BOOKED_KINDS, payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED),
+        for_month__gte=window, for_month__lte=month).values_list(  # the lines' order: the first carries
         "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
-        "commune_id") if row[0] not in carried_ids]
+        "commune_id"))
+    carried_ids: set[int] = set()
+    for pks in _chunks([row[0] for row in unpaid], 2000) if unpaid else []:
+        carried_ids.update(others.filter(carried_from_id__in=pks).order_by().values_list("carried_from_id", flat=True))
+    to_carry = [row for row in unpaid if row[0] not in carried_ids]
     rest_of: dict[int, int] = {}
     for pk, person, _s, _m, amount, paid_amount, status, _e, _r, commune in to_carry:
         rest_of[pk] = amount - ((paid_amount or 0) if status == PayStatus.PARTLY else 0)
@@ -335,7 +407,9 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     booked_on: dict[tuple[int, str, dt.date], dt.date] = {}  # the day the latest payroll booking it was computed
     candidates = sorted({person for person, _s in months_of})
     earliest = min((m for months in months_of.values() for m in months), default=month)
-    here = set(commune_ids)
+    # Their lines read as plain tuples (no per-row conversion), each line's payroll by id: the
+    # day each payroll was computed is read once per payroll, not joined to every line.
+    fetched: list[tuple[Any, ...]] = []
     for chunk in (_chunks(candidates, 2000) if len(candidates) <= 20_000 else [None]):
         if chunk is not None:  # by person (its index), the communes checked here: not the whole month read
             rows = PayrollLine.objects.filter(person_id__in=chunk, scheme__in=schemes).exclude(
@@ -344,21 +418,26 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
             break
         else:
             rows = others
-        for pk, person, scheme, for_month, kind, amount, status, paid_amount, computed_at, commune in rows.filter(
-                for_month__gte=earliest, for_month__lte=month).order_by().values_list(
-                "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount",
-                "payroll__computed_at", "commune_id"):
-            if commune not in here:
-                continue
-            key = (person, scheme, for_month)
-            if computed_at is not None and kind != PayLineKind.RECOVERY:
-                day = timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date()
-                if day > booked_on.get(key, dt.date.min):
-                    booked_on[key] = day
-            # What reached her, and what is still to reach her (carried forward)
-            booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
-            if kind != PayLineKind.RECOVERY:
-                booked_any.add(key)
+        fetched.extend(_fetch(rows.filter(for_month__gte=earliest, for_month__lte=month).order_by().values_list(
+            "pk", "person_id", "scheme", "for_month", "kind", "amount", "status", "paid_amount", "payroll_id",
+            "commune_id")))
+    computed: dict[int, dt.date | None] = {}
+    for chunk in _chunks(sorted({row[8] for row in fetched}), 2000) if fetched else []:
+        for pk, computed_at in Payroll.objects.filter(pk__in=chunk).order_by().values_list("pk", "computed_at"):
+            computed[pk] = None if computed_at is None else (
+                timezone.localdate(computed_at) if timezone.is_aware(computed_at) else computed_at.date())
+    for pk, person, scheme, for_month, kind, amount, status, paid_amount, payroll_id, commune in fetched:
+        if commune not in here:
+            continue
+        key = (person, scheme, for_month)
+        if kind != PayLineKind.RECOVERY:
+            day = computed.get(payroll_id)
+            if day is not None and day > booked_on.get(key, dt.date.min):
+                booked_on[key] = day
+        # What reached her, and what is still to reach her (carried forward)
+        booked[key] += _money_of(kind, status, amount, paid_amount) + rest_of.get(pk, 0)
+        if kind != PayLineKind.RECOVERY:
+            booked_any.add(key)
     for planned in plan.values():  # the month's lines of this payroll pay the month too (of the people looked at)
         for own in planned:
             if (own.person, own.scheme) in months_of:
@@ -453,7 +532,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                     person, scheme, m, PayLineKind.RECOVERY, diff,
                     _join([f"Thu hồi tháng {_vn_month(m)}: đã chi {_money(paid)}, phải trả {_money(due)} — {reason}"],
                           500), RECOVERY_BASIS))
-    return _Plan(lines=plan)
+    return _Plan(lines=plan, facts=current.facts)
 
 
 def _earlier_lines(by_month: dict[dt.date, set[int]], schemes: tuple[str, ...]) -> Iterator[tuple[dt.date, Any]]:
@@ -588,15 +667,17 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 stale.discard(key)
         if stale:  # created by another run meanwhile: plan those communes again, under the lock
             known = known | {payrolls[key].pk for key in stale}
+            read: dict[int, _Facts] = {}
             for field in sorted({f for _c, f, _s in stale}):
                 keys = [key for key in stale if key[1] == field]
                 again = _plan(commune_ids=sorted(c for c, _f, _s in keys), month=month, field=field,
                               follow_up=follow_up or any(s > 1 for _c, _f, s in keys), exclude_payrolls=known)
+                read.update(again.facts)
                 for key in keys:
                     plans[key] = again.lines.get(key[0], [])
             persons = {line.person for key in stale for line in plans[key]} - hamlets.keys()
             if persons:
-                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons)
+                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons, read)
                 hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
@@ -636,10 +717,15 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 continue
             payroll = payrolls[key]
             commune_id, field, sequence = key
-            if payroll.pk in reread or (payroll.computed_at is None and not payroll.lines_count):
+            if payroll.pk in reread:
+                pid = payroll.pk
+                pending = PayStatus.PENDING.value
                 for values in compared_of[key]:
-                    if existing.pop((payroll.pk, *values), None) is None:
-                        rows.append((payroll.pk, *values, commune_id, PayStatus.PENDING, "", ""))
+                    if existing.pop((pid, *values), None) is None:
+                        rows.append((pid, *values, commune_id, pending, "", ""))
+            elif payroll.computed_at is None and not payroll.lines_count:  # new: every line
+                pid, pending = payroll.pk, PayStatus.PENDING.value
+                rows.extend([(pid, *values, commune_id, pending, "", "") for values in compared_of[key]])
             total = sum(line.amount for line in lines if line.amount > 0)
             recovery = -sum(line.amount for line in lines if line.amount < 0)
             people = len({line.person for line in lines})
@@ -672,23 +758,33 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
     return written, refused
 
 
-def _register_facts(commune_ids: list[int], persons: set[int]) -> tuple[dict[int, int | None],
-                                                                          dict[int, tuple[str, str]]]:
-    """The hamlet of each person's household (read through the communes' entitlements: the people
-    paid, not the whole register) and her paying channel."""
+def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> tuple[
+        dict[int, int | None], dict[int, tuple[str, str]]]:
+    """The hamlet of each person's household and her paying channel: read with the month's
+    entitlements (`facts`) for the people paid this month; the others (arrears, carries,
+    recoveries of people paid no more) read by id. A payment method counts when the person's
+    household is in one of the communes (else she is paid at the post office)."""
     from ansinh.households.models import Member
 
     hamlets: dict[int, int | None] = {}
-    if persons:
-        rows = Entitlement.objects.filter(commune_id__in=commune_ids).order_by().values_list(
-            "person_id", "person__household__hamlet_id")
-        hamlets = {pk: hamlet for pk, hamlet in rows if pk in persons}
-        missing = sorted(persons - hamlets.keys())
-        for chunk in _chunks(missing, 500) if missing else []:  # moved since: read them by id
-            hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
-    methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
-        person__household__commune_id__in=commune_ids).order_by().values_list("person_id", "channel",
-                                                                                   "account_number")}
+    methods: dict[int, tuple[str, str]] = {}
+    here = set(commune_ids)
+    missing: list[int] = []
+    for person in persons:
+        known = facts.get(person)
+        if known is None:
+            missing.append(person)
+            continue
+        hamlet, home, channel, account = known
+        hamlets[person] = hamlet
+        if channel is not None and home in here:
+            methods[person] = (channel, account or "")
+    missing.sort()
+    for chunk in _chunks(missing, 500) if missing else []:  # paid no more this month: by id
+        hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
+        methods.update((person, (channel, account)) for person, channel, account in PaymentMethod.objects.filter(
+            person_id__in=chunk, person__household__commune_id__in=commune_ids).order_by().values_list(
+            "person_id", "channel", "account_number"))
     return hamlets, methods
 
 
@@ -724,6 +820,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
     known: set[int] = set()
     planned = 0
     follow_any = follow_up
+    facts: dict[int, _Facts] = {}
     # The month priced once for every commune and field of the run (one read, one pricing).
     fields = [field for field, communes in work.items() if communes]
     all_schemes = tuple(str(s) for field in fields for s in FIELD_SCHEMES[field])  # type: ignore[index]
@@ -755,6 +852,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
             follow_any = follow_any or field_follow
             plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field, follow_up=field_follow,
                          exclude_payrolls=exclude, priced=priced)
+            facts = plan.facts if not facts else facts if plan.facts is facts else {**facts, **plan.facts}
             for commune in targets:
                 key = (commune.pk, field, seq_of[commune.pk])
                 lines = plan.lines.get(commune.pk, [])
@@ -767,7 +865,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
     if not plans:
         return [], refused
     persons = {line.person for lines in plans.values() for line in lines}
-    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons)
+    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
     written, late = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets, methods=methods,
                            known=known, follow_up=follow_any)
     return written, refused + late

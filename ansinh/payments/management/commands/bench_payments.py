@@ -8,7 +8,9 @@ figures (a demo province with its people served). Each step prints its figures, 
                                              field computed (the first run) or recomputed in place
                                              (the next runs) by `payroll.run_unit`: read set-based,
                                              one transaction and one bulk insert for the province; goal
-                                             ≤ 2 s at 300,000 households, ≤ 5 s at 1,000,000
+                                             ≤ 2 s at 300,000 households, ≤ 5 s at 1,000,000, for the
+                                             month's payroll computed (the first run: what an office
+                                             does each month), a recomputed draft judged apart
   reconcile  --unit CODE                     a 50,000-line result file (`payments.bench_settle`)
   package    --unit CODE                     a package of every near-poor household
                                              (`payments.bench_packages`)
@@ -133,11 +135,14 @@ class Command(BaseCommand):
             f"{format_number(result.total / 1e6, 1)} million đồng; first run (created) {_s(samples[0])} s, "
             f"recomputed in place {_s(median)} s median, max {_s(worst)} s ({runs} runs; CPU of this process "
             f"{_s(cpu[0])} s first, {_s(statistics.median(cpu))} s median; {queries} queries a run; "
-            f"goal ≤ {goal:.0f} s: {'met' if median <= goal else 'NOT met'}; load {_load()})"
+            f"goal ≤ {goal:.0f} s, for the month's payroll computed (the first run): "
+            f"{'met' if samples[0] <= goal else 'NOT met'}, recomputed: {'met' if median <= goal else 'NOT met'}; "
+            f"load {_load()})"
             + (f"\n  lines by kind: {', '.join(f'{k} {format_number(n)}' for k, n in sorted(kinds.items()))}"
                if kinds else ""))
         self.stdout.write("bench-data: " + json.dumps({"median": median, "max": worst, "first": samples[0], "cpu_first": cpu[0],
-                                                       "lines": result.lines, "queries": queries, "goal": goal}))
+                                                       "lines": result.lines, "queries": queries, "goal": goal,
+                                                       "first_met": samples[0] <= goal, "median_met": median <= goal}))
 
 
 # --- Run by `ansinh bench` ---------------------------------------------------------------------
