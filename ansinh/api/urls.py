@@ -9,6 +9,7 @@ from . import packages
 from .benefits_law import BenefitRuleList
 from . import payrolls
 from . import duplicates
+from . import labour_placements
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -47,5 +48,8 @@ urlpatterns = [
     path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
     path("duplicates/<int:pk>", duplicates.DuplicateDetail.as_view(), name="api-duplicate"),
     path("duplicates/<int:pk>/decide/", duplicates.DuplicateDecide.as_view(), name="api-duplicate-decide"),
+    path("labour/placements/", labour_placements.PlacementList.as_view(), name="api-labour-placements"),
+    path("labour/counselling/", labour_placements.CounsellingList.as_view(), name="api-labour-counselling"),
+    path("labour/sessions/", labour_placements.SessionList.as_view(), name="api-labour-sessions"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -182,3 +182,14 @@ def get_for_user(user: Any, queryset: QuerySet[M], pk: int, *, unit_attr: str, k
     if change and not may_change(user, getattr(found, unit_attr), kind):
         raise PermissionDenied
     return found
+
+
+def sessions_around_user(user: Any) -> QuerySet[CounsellingSession]:
+    """Sessions and job fairs in the user's units, and those held above them (a commune officer
+    sees the province's job fairs her people attend); sessions hold no personal data."""
+    inside = _records(user, change=False, unit_field="unit")
+    if inside == NOTHING:
+        return CounsellingSession.objects.none()
+    scope = get_scope(user)
+    above = Q(unit_id__in=scope.ancestor_ids) if not scope.national else Q()
+    return CounsellingSession.objects.filter(inside | above)

@@ -23,7 +23,11 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
     ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),
     (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
-    (Field.LABOUR, _("Labour and employment"), []),
+    (Field.LABOUR, _("Labour and employment"), [
+        (_("Job placements"), reverse_lazy("placement-list")),
+        (_("Job counselling"), reverse_lazy("counselling-list")),
+        (_("Job fairs and sessions"), reverse_lazy("session-list")),
+    ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
         (_("Dashboard"), reverse_lazy("dashboard")),
