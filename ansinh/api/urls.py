@@ -10,6 +10,7 @@ from .benefits_law import BenefitRuleList
 from . import payrolls
 from . import duplicates
 from . import labour_placements
+from . import labour_training
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -51,5 +52,8 @@ urlpatterns = [
     path("labour/placements/", labour_placements.PlacementList.as_view(), name="api-labour-placements"),
     path("labour/counselling/", labour_placements.CounsellingList.as_view(), name="api-labour-counselling"),
     path("labour/sessions/", labour_placements.SessionList.as_view(), name="api-labour-sessions"),
+    path("labour/training-providers/", labour_training.TrainingProviderList.as_view(), name="api-training-providers"),
+    path("labour/courses/", labour_training.CourseList.as_view(), name="api-courses"),
+    path("labour/enrolments/", labour_training.EnrolmentList.as_view(), name="api-enrolments"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -556,3 +556,38 @@ class WorkPermit(Recorded):
         verbose_name = _("work permit")
         verbose_name_plural = _("work permits")
         indexes = [models.Index(fields=["state", "valid_to"], name="labour_permit_state_to")]
+
+
+# --- Trained-labour rates (lane training) ------------------------------------------------------------
+
+
+class TrainedRateDefinition(Dated):
+    """How the register counts the trained-labour rates (tỷ lệ lao động qua đào tạo; … có bằng,
+    chứng chỉ), as dated, editable data: the official method is in the national statistical
+    indicator annex and was not found (digest §4, [U]), so every row stays provisional until
+    confirmed. The denominator is the living members of working age (15 to the retirement age of
+    Labour Code 2019 Art. 169, Decree 135/2020 Art. 4) on the period's last day; a member counts as
+    trained or certified by what the flags below say of her register entry and her enrolments."""
+
+    name = models.CharField(_("name"), max_length=200)
+    min_age = models.PositiveSmallIntegerField(_("working age from (years)"), default=15)
+    labour_force_only = models.BooleanField(
+        _("only members in the labour force"), default=False,
+        help_text=_("Leave out members not in the labour force (studying, retired, homemakers)."))
+    trained_vocational = models.BooleanField(_("a vocational qualification counts as trained"), default=True)
+    trained_higher = models.BooleanField(_("a college or university degree counts as trained"), default=True)
+    trained_in_training = models.BooleanField(_("being in a training course counts as trained"), default=False)
+    trained_completed = models.BooleanField(_("a completed course of the registry counts as trained"), default=True)
+    certified_vocational = models.BooleanField(_("a vocational qualification counts as certified"), default=True)
+    certified_higher = models.BooleanField(_("a college or university degree counts as certified"), default=True)
+    certified_certificate = models.BooleanField(
+        _("a certificate of the registry counts as certified"), default=True,
+        help_text=_("An enrolment with a diploma or certificate issued on or before the day, at a level that gives one."))
+
+    class Meta:
+        verbose_name = _("definition of the trained-labour rates")
+        verbose_name_plural = _("definitions of the trained-labour rates")
+        constraints = [models.UniqueConstraint(fields=["valid_from"], name="labour_trained_rate_once")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -27,6 +27,9 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Job placements"), reverse_lazy("placement-list")),
         (_("Job counselling"), reverse_lazy("counselling-list")),
         (_("Job fairs and sessions"), reverse_lazy("session-list")),
+        (_("Training providers"), reverse_lazy("training-provider-list")),
+        (_("People in training"), reverse_lazy("enrolment-list")),
+        (_("Trained-labour rates"), reverse_lazy("training-rates")),
     ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
