@@ -11,6 +11,7 @@ from . import payrolls
 from . import duplicates
 from . import labour_placements
 from . import labour_training
+from . import labour_abroad
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -55,5 +56,8 @@ urlpatterns = [
     path("labour/training-providers/", labour_training.TrainingProviderList.as_view(), name="api-training-providers"),
     path("labour/courses/", labour_training.CourseList.as_view(), name="api-courses"),
     path("labour/enrolments/", labour_training.EnrolmentList.as_view(), name="api-enrolments"),
+    path("labour/departures/", labour_abroad.DepartureList.as_view(), name="api-labour-departures"),
+    path("labour/foreign-workers/", labour_abroad.ForeignWorkerList.as_view(), name="api-labour-foreign-workers"),
+    path("labour/work-permits/", labour_abroad.WorkPermitList.as_view(), name="api-labour-work-permits"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -30,6 +30,10 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Training providers"), reverse_lazy("training-provider-list")),
         (_("People in training"), reverse_lazy("enrolment-list")),
         (_("Trained-labour rates"), reverse_lazy("training-rates")),
+        (_("Workers abroad"), reverse_lazy("departure-list")),
+        (_("Foreign workers"), reverse_lazy("foreign-worker-list")),
+        (_("Permits expiring"), reverse_lazy("permit-expiring")),
+        (_("Employers"), reverse_lazy("employer-list")),
     ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
