@@ -12,6 +12,7 @@ from . import duplicates
 from . import labour_placements
 from . import labour_training
 from . import labour_abroad
+from . import labour_unemployment
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -59,5 +60,7 @@ urlpatterns = [
     path("labour/departures/", labour_abroad.DepartureList.as_view(), name="api-labour-departures"),
     path("labour/foreign-workers/", labour_abroad.ForeignWorkerList.as_view(), name="api-labour-foreign-workers"),
     path("labour/work-permits/", labour_abroad.WorkPermitList.as_view(), name="api-labour-work-permits"),
+    path("labour/unemployment/", labour_unemployment.UnemploymentDossierList.as_view(), name="api-labour-unemployment"),
+    path("labour/ui-benefit", labour_unemployment.UnemploymentBenefit.as_view(), name="api-labour-ui-benefit"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -34,6 +34,9 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Foreign workers"), reverse_lazy("foreign-worker-list")),
         (_("Permits expiring"), reverse_lazy("permit-expiring")),
         (_("Employers"), reverse_lazy("employer-list")),
+        (_("Unemployment insurance dossiers"), reverse_lazy("unemployment-list")),
+        (_("Unemployment benefit calculator"), reverse_lazy("unemployment-calculator")),
+        (_("Unemployment insurance: the law's figures"), reverse_lazy("unemployment-law")),
     ]),
     (Field.CHILDREN, _("Children"), []),
     (Field.PLANNING, _("General planning"), [
