@@ -1,5 +1,4 @@
 """The labour registries' kinds of background job (found by the jobs app's autodiscovery): each
-registry registers its own from a module of its own (`jobs_<registry>`)."""
 registry registers its own from a module of its own, imported here when it is there."""
 
 from __future__ import annotations
@@ -7,8 +6,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-PARTS = ("jobs_placements", "jobs_training", "jobs_abroad", "jobs_unemployment")
-PARTS = ("placements_jobs", "training_jobs", "abroad_jobs", "unemployment_jobs")
+PARTS = ("jobs_placements", "jobs_training", "jobs_abroad", "jobs_unemployment", "unemployment_jobs")
 
 for _name in PARTS:
     if importlib.util.find_spec(f"ansinh.labour.{_name}") is not None:
