@@ -64,6 +64,9 @@ class Command(BaseCommand):
         payments = sub.add_parser("payments", help="Payrolls of the demo province's recent months (approved, sent, "
                                                    "reconciled) and its one-off packages.")
         payments.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        from ansinh.labour import cli_demo  # labour: a year of its registries (issue 13)
+
+        cli_demo.add_arguments(sub.add_parser("labour", help="A year of the labour registries of the demo province."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -78,6 +81,10 @@ class Command(BaseCommand):
             self.plans(province=options["province"])
         elif options["action"] == "payments":
             self.payments(province=options["province"])
+        elif options["action"] == "labour":
+            from ansinh.labour import cli_demo
+
+            cli_demo.run(self, options)
         else:
             self.setup()
 
