@@ -63,7 +63,7 @@ def _people(province: Unit, limit: int) -> list[tuple[int, int, str, str, dt.dat
                                   birth_date__gt=born_after, birth_date__lt=born_before)
             .exclude(citizen_id="").order_by("pk")
             .values_list("pk", "household__commune_id", "citizen_id", "full_name", "birth_date")[:limit])
-    return list(rows)
+    return [(pk, commune, citizen_id or "", name, birth) for pk, commune, citizen_id, name, birth in rows]
 
 
 def setup(province: Unit, sizes: dict[str, int]) -> dict[str, Any]:
