@@ -113,6 +113,7 @@ def households_xlsx(people: Sequence[dict[str, Any]], codes: Sequence[str]) -> b
     from ansinh.lib.spreadsheets import Writer
 
     workbook = Writer()
+    workbook.book.set_properties({"created": dt.datetime(2020, 3, 31, 8), "author": "ansinh"})  # same bytes each time
     date = workbook.format(num_format="dd/mm/yyyy")
     homes = workbook.sheet(SHEET_HOUSEHOLDS)
     homes.append(["Mã hộ", "Mã xã", "Mã xã cũ", "Địa chỉ", "Dân tộc chủ hộ"])
@@ -178,8 +179,6 @@ def build() -> dict[str, bytes]:
                             "Lao động kỹ thuật" if k % 4 else "Chuyên gia", "Kỹ sư", "Duyên Hải", "Cấp giấy phép",
                             received, granted, f"{k + 1:04d}/GPLĐ", granted, granted + dt.timedelta(days=700)])
             k += 1
-    from ansinh.lib import tabular  # noqa: F401 — the importers read these headers through it
-
     return {
         "households.xlsx": households_xlsx(people, communes()),
         "placements.csv": _csv(["Họ và tên", "Ngày sinh", "Số CCCD", "Ngày giải quyết việc làm", "Hình thức",

@@ -64,3 +64,10 @@ def test_it_counts_seed_001s_quarter_from_the_example_records(units) -> None:  #
     assert "1.186 lao động" in text and "người Trung Quốc 1.011" in text
     assert all(s.endswith("(*).") for s in sentences if any(w in s for w in ["7.645", "192", "2.650", "1.186"]))
     assert dt.date(2020, 3, 31) == Q1.end
+
+
+def test_it_example_files_are_deterministic_and_committed() -> None:
+    built = examples.build()
+    assert sorted(built) == sorted(examples.FILES)
+    for name, content in built.items():
+        assert (examples.EXAMPLES_DIR / name).read_bytes() == content, f"{name}: run python -m ansinh.labour.examples"
