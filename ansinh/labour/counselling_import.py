@@ -25,13 +25,13 @@ from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
+from ansinh.lib.bulk import insert_rows
 from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problems, Row, message, record_refused
 from ansinh.lib.vietnamese import fold
 
 from .models import Counselling, CounsellingSession, CounsellingTopic
 from .people import Match
 from .placements_import import (
-    BATCH,
     H_ID,
     ImportResult,
     PersonChecks,
@@ -39,11 +39,14 @@ from .placements_import import (
     chunks,
     person_columns,
     read_file,
+    stamp,
     template_xlsx,
     vi_labels,
 )
 
 SHEET = "Tư vấn việc làm"
+COLUMNS_WRITTEN = ["person_id", "commune_id", "counselled_on", "topic", "on_unemployment_benefit", "session_id",
+                   "created_at", "created_by_id", "import_job_id", "note"]
 H_DATE, H_TOPIC, H_BENEFIT, H_SESSION, H_NOTE = ("Ngày tư vấn", "Nội dung tư vấn", "Đang hưởng trợ cấp thất nghiệp",
                                                  "Phiên", "Ghi chú")
 TOPIC_ALIASES = {fold("Việc làm"): CounsellingTopic.JOBS, fold("Học nghề"): CounsellingTopic.TRAINING,
@@ -151,23 +154,21 @@ def import_counselling(*, actor: Actor | Any, data: bytes, filename: str, provin
         problems.raise_if_any()
         if progress:
             progress(len(rows) // 2, len(rows))
-        user, job_id = user_of(actor), getattr(import_job, "pk", None)
-        made = [Counselling(person_id=people[row.number].person_id, commune_id=people[row.number].commune_id,
-                            counselled_on=row.values["counselled_on"], topic=row.values["topic"],
-                            on_unemployment_benefit=bool(row.values["on_unemployment_benefit"]),
-                            session_id=sessions.get(row.number), note=row.values["note"] or "", created_by=user,
-                            import_job_id=job_id) for row in rows]
+        user_id, job_id, now = getattr(user_of(actor), "pk", None), getattr(import_job, "pk", None), stamp()
+        values = ((people[row.number].person_id, people[row.number].commune_id, row.values["counselled_on"],
+                   row.values["topic"], bool(row.values["on_unemployment_benefit"]), sessions.get(row.number),
+                   now, user_id, job_id, row.values["note"] or "") for row in rows)
         with transaction.atomic():
-            Counselling.objects.bulk_create(made, batch_size=BATCH)
+            created = insert_rows(Counselling, COLUMNS_WRITTEN, values)
             audit.record(actor=actor, action=AuditAction.LABOUR_IMPORT, obj=Counselling, unit=province,
-                         after={"import": "counselling", "file": filename, "created": len(made)})
+                         after={"import": "counselling", "file": filename, "created": created})
         if progress:
             progress(len(rows), len(rows))
     except ImportProblems as refused:
         record_refused(actor=actor, kind="labour.counselling", name=filename, rows=len(rows),
                        problems=refused.problems, unit=province)
         raise
-    return ImportResult(created=len(made), file=filename, rows=len(rows))
+    return ImportResult(created=created, file=filename, rows=len(rows))
 
 
 GUIDE_STEPS = [

@@ -12,7 +12,8 @@ ethnic minorities as the register has them; "việc làm tăng thêm" one in fiv
 Job fairs: two a quarter, held by the province's employment service centre; seminars in a few
 communes. Dates fall in the year, never after today.
 
-Set-based: one read of the register, `bulk_create` in batches, one audit row per registry.
+Set-based: one read of the register, the sessions by `bulk_create`, the placements and counselling by
+`lib.bulk.insert_rows` (COPY on PostgreSQL), one audit row per registry.
 Deterministic for a seed.
 """
 
@@ -22,13 +23,14 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ansinh.accounts import audit
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Member
+from ansinh.lib.bulk import insert_rows
 
 from .models import (
     Counselling,
@@ -40,6 +42,10 @@ from .models import (
 )
 
 BATCH = 5_000
+PLACEMENT_COLUMNS = ["person_id", "commune_id", "placed_on", "channel", "employer_name", "new_job", "created_at",
+                     "created_by_id", "note"]
+COUNSELLING_COLUMNS = ["person_id", "commune_id", "counselled_on", "topic", "on_unemployment_benefit", "session_id",
+                       "created_at", "created_by_id", "note"]
 MAX_PLACEMENTS, MAX_COUNSELLING = 30_000, 48_000
 PLACEMENT_RATE, COUNSELLING_RATE = 0.05, 0.08
 WORKING_AGE = (15, 60)
@@ -90,6 +96,7 @@ def generate(province: Unit, *, year: int, seed: int, users: Any = None) -> dict
     if last < dt.date(year, 1, 1):
         return {"placements": 0, "counselling": 0, "sessions": 0}
     user = users if getattr(users, "pk", None) and hasattr(users, "username") else None
+    user_id, now = getattr(user, "pk", None), connection.ops.adapt_datetimefield_value(timezone.now())
     people = _working(province, dt.date(year, 6, 30))
     communes = list(Unit.objects.filter(path__under=province.path, level=Level.COMMUNE, edition=Edition.CURRENT)
                     .values_list("pk", flat=True).order_by("pk"))
@@ -119,28 +126,27 @@ def generate(province: Unit, *, year: int, seed: int, users: Any = None) -> dict
     # 2. Placements: unique per person, day and channel (the register's constraint).
     wanted = min(MAX_PLACEMENTS, round(len(people) * PLACEMENT_RATE)) if people else 0
     seen: set[tuple[int, dt.date, str]] = set()
-    placements = []
+    placements: list[tuple[Any, ...]] = []
     for person, commune, _born in _youth_first(rng, people, dt.date(year, 6, 30), wanted):
         on, channel = _in_year(rng, year, last), _pick(rng, CHANNELS)
         if (person, on, channel) in seen:
             continue
         seen.add((person, on, channel))
         employer = rng.choice(EMPLOYERS) if channel in (PlacementChannel.EMPLOYER, PlacementChannel.JOB_CENTRE) else ""
-        placements.append(Placement(person_id=person, commune_id=commune, placed_on=on, channel=channel,
-                                    employer_name=employer, new_job=rng.random() < 0.2, created_by=user))
-    Placement.objects.bulk_create(placements, batch_size=BATCH)
+        placements.append((person, commune, on, str(channel), employer, rng.random() < 0.2, now, user_id, ""))
+    insert_rows(Placement, PLACEMENT_COLUMNS, placements)
 
     # 3. Counselling: most by people on unemployment benefit; a share at the job fairs.
     wanted = min(MAX_COUNSELLING, round(len(people) * COUNSELLING_RATE)) if people else 0
-    counselling = []
+    counselling: list[tuple[Any, ...]] = []
     for person, commune, _born in (rng.choices(people, k=wanted) if people else []):
         fair = rng.choice(fairs) if fairs and rng.random() < 0.15 else None
         on = fair.held_on if fair is not None else _in_year(rng, year, last)
         benefit = rng.random() < 0.93
         topic = CounsellingTopic.UNEMPLOYMENT if benefit and rng.random() < 0.6 else _pick(rng, TOPICS)
-        counselling.append(Counselling(person_id=person, commune_id=commune, counselled_on=on, topic=topic,
-                                       on_unemployment_benefit=benefit, session=fair, created_by=user))
-    Counselling.objects.bulk_create(counselling, batch_size=BATCH)
+        counselling.append((person, commune, on, str(topic), benefit, fair.pk if fair is not None else None, now,
+                            user_id, ""))
+    insert_rows(Counselling, COUNSELLING_COLUMNS, counselling)
     made = {"placements": len(placements), "counselling": len(counselling), "sessions": len(sessions)}
     for model in (Placement, Counselling, CounsellingSession):
         audit.record(actor=user, action=AuditAction.LABOUR_IMPORT, obj=model, unit=province,

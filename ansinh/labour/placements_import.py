@@ -33,13 +33,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
+from ansinh.lib.bulk import insert_rows
 from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
 from ansinh.lib.tabular import (
     NO,
@@ -61,8 +62,10 @@ from .models import Employer, Placement, PlacementChannel
 from .people import Match, match_people
 
 SHEET = "Giải quyết việc làm"
+# The columns `lib.bulk.insert_rows` writes (COPY on PostgreSQL): no ORM object per row.
+COLUMNS_WRITTEN = ["person_id", "commune_id", "placed_on", "channel", "employer_id", "employer_name", "new_job",
+                   "created_at", "created_by_id", "import_job_id", "note"]
 CHUNK = 1_000
-BATCH = 5_000
 
 H_NAME, H_BIRTH, H_ID = "Họ và tên", "Ngày sinh", "Số CCCD"
 H_DATE, H_CHANNEL, H_EMPLOYER, H_TAX = "Ngày giải quyết việc làm", "Hình thức", "Người sử dụng lao động", "Mã số thuế"
@@ -219,6 +222,13 @@ class PersonChecks:
                 del people[row.number]
 
 
+def stamp() -> Any:
+    """Now, as `lib.bulk.insert_rows` writes a DateTimeField (no ORM to do it)."""
+    from django.db import connection
+
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -286,24 +296,23 @@ def import_placements(*, actor: Actor | Any, data: bytes, filename: str, provinc
     try:
         rows, people = _check(actor=actor, data=data, province=province, progress=progress)
         codes = employers_by_tax_code({row.values["tax_code"] for row in rows})
-        user = user_of(actor)
-        job_id = getattr(import_job, "pk", None)
-        made = []
-        for row in rows:
-            v, match = row.values, people[row.number]
-            employer_id = codes.get(v["tax_code"] or "")
-            name = v["employer_name"] or ""
-            if employer_id is None and v["tax_code"]:
-                name = f"{name} (MST {v['tax_code']})".strip() if name else f"MST {v['tax_code']}"
-            made.append(Placement(person_id=match.person_id, commune_id=match.commune_id, placed_on=v["placed_on"],
-                                  channel=v["channel"], employer_id=employer_id,
-                                  employer_name="" if employer_id else name[:255], new_job=bool(v["new_job"]),
-                                  note=v["note"] or "", created_by=user, import_job_id=job_id))
+        user_id, job_id, now = getattr(user_of(actor), "pk", None), getattr(import_job, "pk", None), stamp()
+
+        def values() -> Iterator[tuple[Any, ...]]:
+            for row in rows:
+                v, match = row.values, people[row.number]
+                employer_id = codes.get(v["tax_code"] or "")
+                name = v["employer_name"] or ""
+                if employer_id is None and v["tax_code"]:
+                    name = f"{name} (MST {v['tax_code']})" if name else f"MST {v['tax_code']}"
+                yield (match.person_id, match.commune_id, v["placed_on"], v["channel"], employer_id,
+                       "" if employer_id else name[:255], bool(v["new_job"]), now, user_id, job_id, v["note"] or "")
+
         try:
             with transaction.atomic():
-                Placement.objects.bulk_create(made, batch_size=BATCH)
+                created = insert_rows(Placement, COLUMNS_WRITTEN, values())
                 audit.record(actor=actor, action=AuditAction.LABOUR_IMPORT, obj=Placement, unit=province,
-                             after={"import": "placements", "file": filename, "created": len(made)})
+                             after={"import": "placements", "file": filename, "created": created})
         except IntegrityError:
             raise ImportProblems([Problem("", 0, "", message(gettext_noop(
                 "Some placements of the file were recorded meanwhile: upload the file again.")))]) from None
@@ -313,7 +322,7 @@ def import_placements(*, actor: Actor | Any, data: bytes, filename: str, provinc
         record_refused(actor=actor, kind="labour.placements", name=filename, rows=len(rows),
                        problems=refused.problems, unit=province)
         raise
-    return ImportResult(created=len(made), file=filename, rows=len(rows))
+    return ImportResult(created=created, file=filename, rows=len(rows))
 
 
 # --- The template -----------------------------------------------------------------------------

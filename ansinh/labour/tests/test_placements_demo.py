@@ -26,6 +26,8 @@ def test_it_generates_a_year_in_bulk_and_deletes_it(people, units, monkeypatch):
     assert made["placements"] == Placement.objects.count() > 0
     assert made["counselling"] == Counselling.objects.count() == 12
     assert CounsellingSession.objects.filter(kind="job_fair").count() == 8
+    assert Counselling.objects.filter(session__kind="job_fair").count() == Counselling.objects.exclude(
+        session=None).count()  # the lượt at a fair point to it
     assert not Placement.objects.exclude(placed_on__year=2025).exists()
     assert set(Placement.objects.values_list("commune_id", flat=True)) == {units.tra_cu.pk}
     assert not Placement.objects.filter(channel="abroad").exists()

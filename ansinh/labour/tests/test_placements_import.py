@@ -153,3 +153,24 @@ def test_it_imports_from_the_command_line(people, units, tmp_path: Path, capsys)
     template = tmp_path / "mau.xlsx"
     call_command("labour", "counselling-template", str(template), stdout=io.StringIO())
     assert template.read_bytes()[:2] == b"PK"
+
+
+def test_it_imports_in_a_constant_number_of_queries(people, units):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    register(people, units)
+
+    def run(days: int) -> int:
+        lines = [f"Thạch Văn Sóc,,{HEAD_ID},{day:02d}/0{month}/2025,Vay vốn,,,," for month in (1, 2)
+                 for day in range(1, days + 1)]
+        with CaptureQueriesContext(connection) as queries:
+            assert import_placements(actor=people.lan, data=_csv(*lines), filename="x.csv",
+                                     province=units.vinh_long).created == len(lines)
+        return len(queries)
+
+    run(2)  # the first run reads what is cached for the next ones (the user's scope)
+    Placement.objects.all().delete()
+    few = run(3)
+    Placement.objects.all().delete()
+    assert run(28) == few <= 10

@@ -126,3 +126,22 @@ def test_it_writes_no_id_with_a_thousands_separator() -> None:
     found = [f"{path.name}:{n}" for path in sorted(TEMPLATES.glob("place_*.html"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
     assert not found, found
+
+
+def test_it_lists_a_page_in_a_constant_number_of_queries(client: Client, people, units, data):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reg, officer, placement, session = data
+    login(client, people.lan)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("placement-list") + "?period=2025&breakdown=youth").status_code == 200
+        return len(queries)
+
+    before = count()
+    Placement.objects.bulk_create([Placement(person=person, commune=units.tra_cu, placed_on=dt.date(2025, 1, day),
+                                             channel="loan") for person in (reg.head, reg.spouse, reg.other_head)
+                                   for day in range(2, 12)])
+    assert count() == before
