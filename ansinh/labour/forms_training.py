@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -19,15 +20,27 @@ from .models import (
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
+class Capitalised:
+    """Labels as the pages write them (the models' names are lower-case: "ngày nhập học")."""
+
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
+
+
 def _date(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, **DATE)  # type: ignore[arg-type]
 
 
-class ProviderForm(forms.Form):
+class ProviderForm(Capitalised, forms.Form):
     name = forms.CharField(label=_("name"), max_length=255)
     kind = forms.ChoiceField(label=_("ownership"), choices=ProviderKind.choices)
     unit = forms.TypedChoiceField(label=_("located in"), coerce=int)
-    address = forms.CharField(label=_("address"), max_length=255, required=False)
+    address = forms.CharField(label=_("Provider address"), max_length=255, required=False)
     decision_number = forms.CharField(label=_("establishment decision"), max_length=60, required=False)
     decision_date = _date(_("decision date"))
     closed_on = _date(_("closed on"))
@@ -37,7 +50,7 @@ class ProviderForm(forms.Form):
         self.fields["unit"].choices = units  # type: ignore[attr-defined]
 
 
-class CourseForm(forms.Form):
+class CourseForm(Capitalised, forms.Form):
     occupation = forms.CharField(label=_("occupation"), max_length=200)
     level = forms.ModelChoiceField(label=_("training level"), queryset=TrainingLevel.objects.all())
     field = forms.ChoiceField(label=_("field"), choices=TrainingField.choices)
@@ -46,7 +59,7 @@ class CourseForm(forms.Form):
     ends_on = _date(_("ends on"))
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(Capitalised, forms.Form):
     citizen_id = forms.CharField(label=_("citizen ID"), max_length=12,
                                  help_text=_("Of a member of the province's household register."))
     enrolled_on = _date(_("enrolled on"), required=True)
@@ -58,7 +71,7 @@ class EnrolmentForm(forms.Form):
         return "".join(str(self.cleaned_data["citizen_id"]).split())
 
 
-class EnrolmentUpdateForm(forms.Form):
+class EnrolmentUpdateForm(Capitalised, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=EnrolmentStatus.choices)
     completed_on = _date(_("completed on"))
     certificate_number = forms.CharField(label=_("diploma or certificate number"), max_length=60, required=False)
@@ -66,7 +79,7 @@ class EnrolmentUpdateForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=255, required=False)
 
 
-class LevelForm(forms.Form):
+class LevelForm(Capitalised, forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
     rank = forms.IntegerField(label=_("rank"), min_value=0, max_value=100)
     certified = forms.BooleanField(label=_("gives a diploma or certificate"), required=False)
@@ -76,7 +89,7 @@ class LevelForm(forms.Form):
     provisional = forms.BooleanField(label=_("provisional"), required=False)
 
 
-class DefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
+class DefinitionForm(Capitalised, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = TrainedRateDefinition
         fields = ["name", "min_age", "labour_force_only", "trained_vocational", "trained_higher",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from ansinh.geo.models import Edition, Unit
@@ -41,11 +41,7 @@ def trained_workers(communes: list[int], period: Period) -> Counts:
     counts: Counts = {"trained_workers": {}}
     if not communes:
         return counts
-    parts = {f"l_{code}": Count("pk", filter=Q(course__level__code=code)) for code in LEVEL_PARTS}
-    parts.update({f"f_{code}": Count("pk", filter=Q(course__field=code)) for code in FIELD_PARTS})
-    rows: Any = (Enrolment.objects.filter(commune_id__in=communes, enrolled_on__gte=period.start,
-                                     enrolled_on__lte=period.end)
-            .order_by().values("commune_id").annotate(total=Count("pk"), **parts))
+    rows: Any = trained_workers_query(communes, period)
     out = counts["trained_workers"]
     for row in rows:
         commune = row["commune_id"]
@@ -55,6 +51,15 @@ def trained_workers(communes: list[int], period: Period) -> Counts:
         for code in FIELD_PARTS:
             out[(commune, code)] = float(row[f"f_{code}"])
     return counts
+
+
+def trained_workers_query(communes: list[int], period: Period) -> QuerySet[Any]:
+    """One GROUP BY over the enrolments of the period, by commune (index commune, enrolled_on)."""
+    parts = {f"l_{code}": Count("pk", filter=Q(course__level__code=code)) for code in LEVEL_PARTS}
+    parts.update({f"f_{code}": Count("pk", filter=Q(course__field=code)) for code in FIELD_PARTS})
+    return (Enrolment.objects.filter(commune_id__in=communes, enrolled_on__gte=period.start,
+                                     enrolled_on__lte=period.end)
+            .order_by().values("commune_id").annotate(total=Count("pk"), **parts))
 
 
 def _flow_fetch(root: Unit, period: Period) -> tuple[Counts, str, str]:

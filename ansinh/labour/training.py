@@ -417,16 +417,20 @@ def rate_counts(communes: Iterable[int], on: dt.date,
     ids = list(communes)
     if definition is None or not ids:
         return {}
+    return {commune: RateCounts(members, trained, certified, employed)
+            for commune, members, trained, certified, employed in rate_query(ids, on, definition)}
+
+
+def rate_query(communes: list[int], on: dt.date, definition: TrainedRateDefinition) -> QuerySet[Any]:
+    """The GROUP BY of `rate_counts`: (commune, members, trained, certified, employed) rows."""
     inside = denominator(definition, on)
-    rows = (Member.objects.present(on).filter(household__commune_id__in=ids)
+    return (Member.objects.present(on).filter(household__commune_id__in=communes)
             .filter(working_age(on, definition.min_age)).order_by()
             .values_list("household__commune_id")
             .annotate(members=Count("pk", filter=inside),
                       trained=Count("pk", filter=inside & trained_q(definition, on)),
                       certified=Count("pk", filter=inside & certified_q(definition, on)),
                       employed=Count("pk", filter=Q(employment__in=EMPLOYED))))
-    return {commune: RateCounts(members, trained, certified, employed)
-            for commune, members, trained, certified, employed in rows}
 
 
 def commune_ids(unit: Unit) -> list[int]:

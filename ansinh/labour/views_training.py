@@ -115,7 +115,7 @@ def _mask(user: Any, rows: list[Enrolment]) -> None:
         if row.commune_id not in allowed:
             allowed[row.commune_id] = access.may_see_personal(user, row.commune, "training")
         number = row.person.citizen_id or ""
-        row.shown_id = number if allowed[row.commune_id] else mask_citizen_id(number) if number else ""  # type: ignore[attr-defined]
+        row.shown_number = number if allowed[row.commune_id] else mask_citizen_id(number) if number else ""  # type: ignore[attr-defined]
 
 
 # --- Providers --------------------------------------------------------------------------------------
@@ -452,9 +452,10 @@ def training_rates(request: HttpRequest) -> HttpResponse:
     if unit is not None and definition is not None:
         counts = training.rates_up_the_map(unit, on, definition)
         total = counts.get(unit.pk, training.RateCounts())
-        if unit.level < Level.COMMUNE:
-            communes = Unit.objects.filter(parent=unit, level=Level.COMMUNE, edition=Edition.CURRENT).order_by("sort_key")
-            rows = [(c, counts.get(c.pk, training.RateCounts())) for c in communes]
+        if unit.level < Level.COMMUNE:  # the units right below: a province's communes, the country's provinces
+            below = (Unit.objects.filter(parent=unit, level__lte=Level.COMMUNE).exclude(edition=Edition.LEGACY)
+                     .order_by("sort_key"))
+            rows = [(c, counts.get(c.pk, training.RateCounts())) for c in below]
     elif unit is None:
         problems.append(_("Choose a province or a commune."))
     context = {"unit": unit, "on": on, "definition": definition, "rows": rows, "total": total, "problems": problems,

@@ -179,3 +179,13 @@ def test_it_lets_administrators_edit_the_levels_and_the_definition(client, units
     definition = training.definition_on(dt.date(2025, 1, 1))
     assert definition is not None
     assert client.get(f"/labour/training/definitions/{definition.pk}/edit").status_code == 200
+
+
+def test_it_shows_the_country_its_provinces_rates(client, units, people, setup) -> None:
+    from ansinh.geo.models import Level, Unit
+
+    country = Unit.objects.get(level=Level.COUNTRY)
+    login(client, people.tung)
+    page = client.get(f"/labour/training/rates/?unit={country.pk}").content.decode()
+    assert units.vinh_long.name in page and "chưa xác nhận" in page
+    assert client.get("/labour/training/rates/").status_code == 200

@@ -110,3 +110,33 @@ def test_it_counts_every_training_figure_in_a_constant_number_of_queries(units, 
         FLOW_PROVIDER.fetch(units.vinh_long, period)
     with django_assert_max_num_queries(4):  # the definition, the communes, the units above, one GROUP BY
         STOCK_PROVIDER.fetch(units.vinh_long, period)
+
+
+def _plan(queryset) -> str:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(" ".join(str(value) for value in row) for row in cursor.fetchall())
+
+
+def test_it_reads_the_enrolments_through_their_indexes(units, town) -> None:
+    import re
+
+    from django.db import connection
+
+    from ansinh.labour.indicators_training import trained_workers_query
+
+    full_scan = (re.compile(r"Seq Scan on labour_enrolment\b") if connection.vendor == "postgresql"
+                 else re.compile(r"\bSCAN labour_enrolment\b"))
+    definition = training.definition_on(ON)
+    assert definition is not None
+    for queryset in (trained_workers_query([units.tra_cu.pk, town.pk], Period.parse("2025")),
+                     training.rate_query([units.tra_cu.pk, town.pk], ON, definition)):
+        plan = _plan(queryset)
+        assert not [line for line in plan.splitlines() if full_scan.search(line)], plan
