@@ -37,7 +37,7 @@ from . import access
 from .abroad_queries import in_unit
 from .countries import choices as country_choices, country_code, country_name
 from .foreign_report import build, employer_xlsx, province_docx, province_xlsx, report_period
-from .import_abroad import PERMIT_LABELS, POSITION_LABELS, template
+from .import_abroad import PERMIT_LABELS, POSITION_LABELS, SENDER_LABELS, STATUS_LABELS, template
 from .indicators_abroad import FOREIGN, OVERSEAS, breakdown_filter
 from .models import AbroadStatus, Employer, ForeignWorker, PermitKind, PermitRule, PermitState, WorkPermit
 from .services_abroad import departure_return, departure_set_status
@@ -172,6 +172,55 @@ def departure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "d": d, "can": can, "country": country_name(d.destination),
         "citizen_id": d.person.citizen_id if can else mask_citizen_id(d.person.citizen_id or ""),
         "placement": d.placement if hasattr(d, "placement") else None})
+
+
+DEPARTURE_FIELDS = ("citizen_id", "destination", "sender_kind", "enterprise", "job", "contract_months", "departed_on",
+                    "status", "labour_code", "note")
+
+
+@login_required
+def departure_new(request: HttpRequest) -> HttpResponse:
+    """Records one worker leaving (or preparing to leave): the person by citizen ID in the
+    register, in a commune the officer enters workers abroad for; the form keeps what was typed."""
+    from ansinh.households.models import Member
+
+    from .services_abroad import departure_save
+
+    user = request_user(request)
+    if not access.enters_anything(user, "departure"):
+        raise PermissionDenied
+    form = {k: request.POST.get(k, "").strip() for k in DEPARTURE_FIELDS} if request.method == "POST" else {
+        "sender_kind": "service", "status": "abroad"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        cid = form["citizen_id"].replace(" ", "")
+        person = (Member.objects.filter(citizen_id=cid, died_on__isnull=True, left_on__isnull=True)
+                  .select_related("household__commune").first() if cid else None)
+        if person is None or not access.may_change(user, person.household.commune, "departure"):
+            errors["citizen_id"] = f"Số CCCD “{cid}” không có trong sổ hộ của địa bàn anh/chị quản lý."
+        code = country_code(form["destination"]) if form["destination"] else None
+        if code is None:
+            errors["destination"] = "Ghi nước đến bằng tên tiếng Việt, ví dụ Đài Loan, Nhật Bản, Hàn Quốc."
+        months = form["contract_months"]
+        if months and not months.isdigit():
+            errors["contract_months"] = "Thời hạn hợp đồng là số tháng."
+        departed = _date(form["departed_on"])
+        if form["departed_on"] and departed is None:
+            errors["departed_on"] = "Ngày xuất cảnh ghi dạng dd/mm/yyyy."
+        if not errors and person is not None and code is not None:
+            try:
+                d = departure_save(actor=Actor.from_request(request), person=person, destination=code,
+                                   sender_kind=form["sender_kind"], enterprise=form["enterprise"], job=form["job"],
+                                   contract_months=int(months) if months else None, departed_on=departed,
+                                   status=form["status"], labour_code=form["labour_code"], note=form["note"])
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, _("The worker abroad is recorded."))
+                return redirect("departure-detail", pk=d.pk)
+    return render(request, "labour/abroad_departure_form.html", {
+        "form": form, "errors": errors, "senders": SENDER_LABELS.items(), "statuses": STATUS_LABELS.items(),
+        "countries": country_choices()}, status=400 if errors else 200)
 
 
 # --- Imports and templates ------------------------------------------------------------------------
@@ -352,6 +401,59 @@ def foreign_worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "worker": worker, "can": can, "country": country_name(worker.nationality), "permits": permits,
         "passport": worker.passport_number if can else mask_passport(worker.passport_number),
         "kinds": PermitKind.choices, "form": form, "position": POSITION_LABELS.get(worker.position, "")})
+
+
+WORKER_FIELDS = ("full_name", "passport_number", "nationality", "sex", "birth_date", "employer", "employer_name",
+                 "tax_code", "position", "job_title", "workplace")
+
+
+@login_required
+def foreign_worker_new(request: HttpRequest) -> HttpResponse:
+    """Records one foreign worker; the employer chosen from the list or, typed, created with her
+    (one transaction: a refused worker leaves no new employer). The form keeps what was typed."""
+    from .employers import employer_save
+    from .services_foreign import foreign_worker_save
+
+    user = request_user(request)
+    if not access.enters_anything(user, "foreign_worker"):
+        raise PermissionDenied
+    communes = [u for u in unit_choices(user) if u.level == Level.COMMUNE
+                and access.may_change(user, u, "foreign_worker")]
+    employers = list(access.employers_for_user(user).order_by("search_name")[:1000])
+    form = {k: request.POST.get(k, "").strip() for k in WORKER_FIELDS} if request.method == "POST" else {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        workplace = next((u for u in communes if str(u.pk) == form["workplace"]), None)
+        employer = next((e for e in employers if str(e.pk) == form["employer"]), None)
+        nationality = country_code(form["nationality"]) if form["nationality"] else None
+        born = _date(form["birth_date"])
+        if workplace is None:
+            errors["workplace"] = "Chọn xã, phường nơi làm việc."
+        if nationality is None:
+            errors["nationality"] = "Ghi quốc tịch bằng tên nước tiếng Việt, ví dụ Trung Quốc, Hàn Quốc."
+        if employer is None and not form["employer_name"]:
+            errors["employer"] = "Chọn người sử dụng lao động, hoặc ghi tên (và mã số thuế) để tạo mới."
+        if form["birth_date"] and born is None:
+            errors["birth_date"] = "Ngày sinh ghi dạng dd/mm/yyyy."
+        if not errors and workplace is not None and nationality is not None:
+            actor = Actor.from_request(request)
+            try:
+                with transaction.atomic():
+                    if employer is None:
+                        employer = employer_save(actor=actor, name=form["employer_name"], tax_code=form["tax_code"],
+                                                 kind="foreign_invested", unit=workplace)
+                    worker = foreign_worker_save(actor=actor, full_name=form["full_name"],
+                                                 passport_number=form["passport_number"], nationality=nationality,
+                                                 sex=form["sex"], employer=employer, position=form["position"],
+                                                 workplace=workplace, birth_date=born, job_title=form["job_title"])
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, _("The foreign worker is recorded."))
+                return redirect("foreign-worker-detail", pk=worker.pk)
+    return render(request, "labour/abroad_foreign_worker_form.html", {
+        "form": form, "errors": errors, "communes": communes, "employers": employers,
+        "positions": POSITION_LABELS.items(), "countries": country_choices()}, status=400 if errors else 200)
 
 
 @login_required

@@ -153,3 +153,21 @@ def test_it_imports_from_the_command_line(labour: SimpleNamespace, units: Any, t
                      stderr=err)
     assert exit_.value.code == 1
     assert "đã có trong sổ" in err.getvalue()
+
+
+def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_rows(labour: SimpleNamespace, units: Any,
+                                                                          employer: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(n: int, first: int) -> int:
+        rows = [f"Nguoi {i};E{first + i:08d};Trung Quốc;Nam;;Công ty Hòa Phát;2100123456;Chuyên gia;;Trà Cú;"
+                f"Cấp giấy phép;0{1 + i % 8}/09/2025;;;;" for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            import_foreign_workers(actor=labour.actor, data=csv(FW_HEADER, *rows), filename="nn.csv",
+                                   province=units.vinh_long)
+        return len(queries)
+
+    few, many = run(2, 100), run(40, 200)
+    assert many <= few + 2  # bulk inserts in batches; the checks are set-based
+    assert ForeignWorker.objects.count() == 42 and WorkPermit.objects.count() == 42
