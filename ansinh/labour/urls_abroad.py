@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("employers/", v.employer_list, name="employer-list"),
     path("employers/<int:pk>/", v.employer_detail, name="employer-detail"),
     path("foreign-workers/", v.foreign_worker_list, name="foreign-worker-list"),
+    path("foreign-workers/new/", v.foreign_worker_new, name="foreign-worker-new"),
     path("foreign-workers/<int:pk>/", v.foreign_worker_detail, name="foreign-worker-detail"),
     path("foreign-workers/import/", v.foreign_worker_import, name="foreign-worker-import"),
     path("foreign-workers/template.xlsx", v.foreign_worker_template, name="foreign-worker-template"),

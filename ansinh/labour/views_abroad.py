@@ -403,6 +403,59 @@ def foreign_worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kinds": PermitKind.choices, "form": form, "position": POSITION_LABELS.get(worker.position, "")})
 
 
+WORKER_FIELDS = ("full_name", "passport_number", "nationality", "sex", "birth_date", "employer", "employer_name",
+                 "tax_code", "position", "job_title", "workplace")
+
+
+@login_required
+def foreign_worker_new(request: HttpRequest) -> HttpResponse:
+    """Records one foreign worker; the employer chosen from the list or, typed, created with her
+    (one transaction: a refused worker leaves no new employer). The form keeps what was typed."""
+    from .employers import employer_save
+    from .services_foreign import foreign_worker_save
+
+    user = request_user(request)
+    if not access.enters_anything(user, "foreign_worker"):
+        raise PermissionDenied
+    communes = [u for u in unit_choices(user) if u.level == Level.COMMUNE
+                and access.may_change(user, u, "foreign_worker")]
+    employers = list(access.employers_for_user(user).order_by("search_name")[:1000])
+    form = {k: request.POST.get(k, "").strip() for k in WORKER_FIELDS} if request.method == "POST" else {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        workplace = next((u for u in communes if str(u.pk) == form["workplace"]), None)
+        employer = next((e for e in employers if str(e.pk) == form["employer"]), None)
+        nationality = country_code(form["nationality"]) if form["nationality"] else None
+        born = _date(form["birth_date"])
+        if workplace is None:
+            errors["workplace"] = "Chọn xã, phường nơi làm việc."
+        if nationality is None:
+            errors["nationality"] = "Ghi quốc tịch bằng tên nước tiếng Việt, ví dụ Trung Quốc, Hàn Quốc."
+        if employer is None and not form["employer_name"]:
+            errors["employer"] = "Chọn người sử dụng lao động, hoặc ghi tên (và mã số thuế) để tạo mới."
+        if form["birth_date"] and born is None:
+            errors["birth_date"] = "Ngày sinh ghi dạng dd/mm/yyyy."
+        if not errors and workplace is not None and nationality is not None:
+            actor = Actor.from_request(request)
+            try:
+                with transaction.atomic():
+                    if employer is None:
+                        employer = employer_save(actor=actor, name=form["employer_name"], tax_code=form["tax_code"],
+                                                 kind="foreign_invested", unit=workplace)
+                    worker = foreign_worker_save(actor=actor, full_name=form["full_name"],
+                                                 passport_number=form["passport_number"], nationality=nationality,
+                                                 sex=form["sex"], employer=employer, position=form["position"],
+                                                 workplace=workplace, birth_date=born, job_title=form["job_title"])
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, _("The foreign worker is recorded."))
+                return redirect("foreign-worker-detail", pk=worker.pk)
+    return render(request, "labour/abroad_foreign_worker_form.html", {
+        "form": form, "errors": errors, "communes": communes, "employers": employers,
+        "positions": POSITION_LABELS.items(), "countries": country_choices()}, status=400 if errors else 200)
+
+
 @login_required
 def permit_expiring(request: HttpRequest) -> HttpResponse:
     user = request_user(request)

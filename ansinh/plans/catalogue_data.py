@@ -42,6 +42,13 @@ TRAINING = [
     {"code": "non_farm", "name": "lĩnh vực phi nông nghiệp", "dimension": "training_field"},
     {"code": "farm", "name": "lĩnh vực nông nghiệp", "dimension": "training_field"},
 ]
+NATIONALITIES = [
+    {"code": "CN", "name": "người Trung Quốc", "dimension": "nationality"},
+    {"code": "KR", "name": "người Hàn Quốc", "dimension": "nationality"},
+    {"code": "JP", "name": "người Nhật Bản", "dimension": "nationality"},
+    {"code": "TW", "name": "người Đài Loan (Trung Quốc)", "dimension": "nationality"},
+    {"code": "other", "name": "quốc tịch khác", "dimension": "nationality"},
+]
 FUNDING = [
     {"code": "central", "name": "kinh phí Trung ương", "dimension": "funding"},
     {"code": "local", "name": "kinh phí địa phương", "dimension": "funding"},
@@ -86,40 +93,46 @@ def _ind(code: str, name: str, unit: str, sector: str, **extra: Any) -> dict[str
 INDICATORS: list[dict[str, Any]] = [
     # --- Labour, employment, vocational training (seeds 001, 003, 004) ---
     _ind("jobs_created", "Số lao động được giải quyết việc làm", "lao động", "employment",
-         breakdowns=JOBS_BREAKDOWNS,
+         source="counted", query="jobs_created", breakdowns=JOBS_BREAKDOWNS,
          sentence="Giải quyết việc làm cho {value} {unit}[[, đạt {percent} so với kế hoạch]]"
                   "[[ (trong đó {breakdowns})]]"),
     _ind("jobs_added", "Số việc làm tăng thêm", "lao động", "employment",
-         sentence="Tạo việc làm tăng thêm cho {value} {unit}[[, đạt {percent} kế hoạch]]"),
+         source="counted", query="jobs_added", sentence="Tạo việc làm tăng thêm cho {value} {unit}[[, đạt {percent} kế hoạch]]"),
     _ind("overseas_workers", "Số lao động đi làm việc có thời hạn ở nước ngoài theo hợp đồng", "lao động",
-         "employment", breakdowns=DESTINATIONS,
+         "employment", source="counted", query="overseas_workers", breakdowns=DESTINATIONS,
          sentence="Đưa {value} {unit} đi làm việc có thời hạn ở nước ngoài theo hợp đồng"
                   "[[, đạt {percent} kế hoạch]][[ (trong đó có {breakdowns})]]"),
     _ind("employed_regularly", "Số lao động trong độ tuổi có việc làm thường xuyên", "lao động", "employment",
-         over_time="stock",
+         source="counted", query="employed_regularly", over_time="stock",
          sentence="Số lao động trong độ tuổi có việc làm thường xuyên {value} {unit}"
                   "[[, đạt {percent} kế hoạch]]"),
     _ind("job_counselling", "Số lượt lao động được tư vấn việc làm", "lượt", "employment",
+         source="counted", query="job_counselling",
          breakdowns=[{"code": "unemployment_insurance", "name": "lượt người lao động đang hưởng trợ cấp thất nghiệp",
                       "dimension": "group"}],
          sentence="Tư vấn cho {value} {unit} lao động[[ (trong đó có {breakdowns})]]"),
     _ind("job_fairs", "Số phiên giao dịch việc làm", "phiên", "employment",
-         sentence="Tổ chức {value} {unit} giao dịch việc làm"),
+         source="counted", query="job_fairs", sentence="Tổ chức {value} {unit} giao dịch việc làm"),
     _ind("unemployment_dossiers", "Số hồ sơ hưởng bảo hiểm thất nghiệp được giải quyết", "hồ sơ", "employment",
-         sentence="Giải quyết {value} {unit} hưởng bảo hiểm thất nghiệp"),
+         source="counted", query="unemployment_dossiers", sentence="Giải quyết {value} {unit} hưởng bảo hiểm thất nghiệp"),
     _ind("unemployment_amount", "Số tiền trợ cấp thất nghiệp đã giải quyết", "triệu đồng", "employment",
-         sentence="Tổng số tiền trợ cấp thất nghiệp {value} {unit}"),
+         source="counted", query="unemployment_amount", sentence="Tổng số tiền trợ cấp thất nghiệp {value} {unit}"),
     _ind("trained_workers", "Số người được tuyển sinh, đào tạo nghề", "người", "employment",
-         breakdowns=TRAINING,
+         source="counted", query="trained_workers", breakdowns=TRAINING,
          sentence="Tuyển sinh, đào tạo nghề cho {value} {unit}[[, đạt {percent} so với kế hoạch]]"
                   "[[ (trong đó: {breakdowns})]]"),
-    _ind("trained_labour_rate", "Tỷ lệ lao động qua đào tạo", "%", "employment", aggregation="none",
+    _ind("trained_labour_rate", "Tỷ lệ lao động qua đào tạo", "%", "employment", source="counted", query="trained_labour_rate", aggregation="none",
          over_time="stock", decimals=2,
          sentence="Tỷ lệ lao động qua đào tạo đạt {value}{unit}[[ (kế hoạch {target}{unit})]]"),
     _ind("certified_labour_rate", "Tỷ lệ lao động qua đào tạo có văn bằng, chứng chỉ", "%", "employment",
-         aggregation="none", over_time="stock", decimals=2,
+         source="counted", query="certified_labour_rate", aggregation="none", over_time="stock", decimals=2,
          sentence="Tỷ lệ lao động qua đào tạo có văn bằng, chứng chỉ đạt {value}{unit}"
                   "[[ (kế hoạch {target}{unit})]]"),
+    _ind("foreign_workers", "Số lao động nước ngoài đang làm việc trên địa bàn", "lao động", "employment",
+         source="counted", query="foreign_workers", over_time="stock", breakdowns=NATIONALITIES,
+         legal_basis="Bộ luật Lao động 45/2019/QH14 (Điều 151–157); Nghị định 152/2020/NĐ-CP; "
+                     "Nghị định 219/2025/NĐ-CP",
+         sentence="Quản lý {value} {unit} nước ngoài đang làm việc trên địa bàn[[ (trong đó {breakdowns})]]"),
     # --- Meritorious people (seeds 001, 004) ---
     _ind("merit_gift_recipients", "Số người có công được tặng quà", "người", "meritorious",
          source="counted", query="merit_gift_recipients",  # ansinh.payments.indicators_packages

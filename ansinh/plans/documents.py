@@ -595,6 +595,7 @@ def report_lines(plan: Plan, period: Period, unit: Unit,
     decimals = plan.percent_decimals
     by_sector: dict[str, list[str]] = defaultdict(list)
     counted_from: dict[str, set[str]] = defaultdict(set)
+    stood_in: set[str] = set()  # sectors with a counted figure adding units that have no registry data
     for indicator in sorted(figures.indicators.values(), key=lambda i: (i.order, i.code)):
         code = indicator.code
         if figures.value(unit.pk, code) is None:
@@ -612,6 +613,8 @@ def report_lines(plan: Plan, period: Period, unit: Unit,
         if figures.source(unit.pk, code) == Source.COUNTED and figures.notes.get(code):
             text += COUNTED_MARK
             counted_from[indicator.sector].add(figures.notes[code])
+            if figures.stood_in(unit.pk, code):
+                stood_in.add(indicator.sector)
         by_sector[indicator.sector].append(f"- {upper_first(text)}.")
     keys = sorted(by_sector, key=lambda s: SECTOR_ORDER.get(s, len(SECTOR_ORDER)))
 
@@ -624,7 +627,9 @@ def report_lines(plan: Plan, period: Period, unit: Unit,
         registries = sorted(n for n in counted_from[sector] if n.startswith(REGISTRY_NOTE))
         rounds = sorted(n for n in counted_from[sector] if not n.startswith(REGISTRY_NOTE))
         parts = ([f"cơ sở dữ liệu hộ gia đình, kết quả rà soát {', '.join(rounds)}"] if rounds else []) + registries
-        return f"(*) Số liệu tổng hợp từ {'; '.join(parts)}{others}."
+        standing = ("; đơn vị chưa có dữ liệu trong sổ thì lấy số liệu đơn vị báo cáo" if sector in stood_in
+                    else "")
+        return f"(*) Số liệu tổng hợp từ {'; '.join(parts)}{standing}{others}."
 
     return [(SECTOR_TITLES.get(key, OTHER_TASKS), by_sector[key], note(key)) for key in keys]
 

@@ -240,7 +240,9 @@ class PlanForm(UnitPickerForm):
         choices = [("", "—"), *[(a.pk, agency_label(a)) for a in agencies]]
         self.fields["agency"].choices = choices  # type: ignore[attr-defined]
         self.fields["form_codes"].choices = [  # type: ignore[attr-defined]
-            (code, name) for code, name in Indicator.objects.filter(source=Source.DECLARED).values_list("code", "name")]
+            # A counted indicator may be in the form too: its figure stands in where the registry has no data.
+            (code, name) for code, name in Indicator.objects.exclude(source=Source.DERIVED).order_by("order")
+            .values_list("code", "name")]
 
     def _default_unit(self, candidates: UnitQuerySet) -> Unit | None:
         mine = [a.unit.pk for a in get_scope(self.user).assignments if a.role in EDITING_ROLES]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ansinh.lib.vietnamese import format_number
 
 from . import services
-from .models import SECTOR_ORDER, Indicator, Plan, Sector, Submission
+from .models import SECTOR_ORDER, Indicator, Plan, Sector, Source, Submission
 from .periods import KINDS, Kind, Period, periods_of_year
 
 Key = tuple[str, str]
@@ -55,6 +55,12 @@ class FormField:
     @property
     def name(self) -> str:
         return field_name(self.indicator.code, self.breakdown)
+
+    @property
+    def stands_in(self) -> bool:
+        """A counted indicator's total: the registry's count wins; this figure stands in only where
+        the registry has no data for the unit and period (services.form_indicators)."""
+        return self.indicator.source == Source.COUNTED and not self.breakdown
 
     @property
     def key(self) -> Key:

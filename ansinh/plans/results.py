@@ -5,7 +5,9 @@ How a figure arises, in order:
    made up from its parts (a year from its halves, a half from its quarters, a quarter from its
    months): a flow adds the parts it has, a stock takes the latest.
 2. *Counted* values come from the registries (`counted.py`) by commune; where a registry has no
-   data for the period, the units' declared values stand in (and the source says so).
+   data for a unit and the period (none of its own, none below it), the unit's declared value
+   stands in (its source is "declared", and pages and documents say so); a unit above adds its
+   units' counted and stand-in figures and is marked as such (`stand_ins`).
 3. Up the hierarchy in force at the period's end: a unit's own form wins; otherwise a summable
    indicator is the sum of the units below; a formula is recomputed at each level; an indicator
    that is not aggregable has only the values units declared themselves.
@@ -66,6 +68,9 @@ class Results:
     # quarter only is not the year's result, and documents and pages say so.
     uncovered: list[Period] = field(default_factory=list)
     record_keys: dict[str, str] = field(default_factory=dict)  # counted query → its records (counted.records_url)
+    # (node, indicator code) counted from the registry for some units below and declared by the
+    # others, which have no registry data for the period (their figures stand in).
+    stand_ins: set[tuple[int, str]] = field(default_factory=set)
     previous: Results | None = None
     year_to_date: bool = False  # flows count from 1 January to the period's end
 
@@ -76,6 +81,10 @@ class Results:
 
     def source(self, unit_id: int, code: str) -> str:
         return self.sources.get(unit_id, {}).get(code, "")
+
+    def stood_in(self, unit_id: int, code: str) -> bool:
+        """A counted figure that adds units' declared figures where the registry has no data."""
+        return (unit_id, code) in self.stand_ins
 
     def target(self, unit_id: int, code: str, breakdown: str = "") -> float | None:
         return self.targets.get(unit_id, {}).get((code, breakdown))
@@ -287,6 +296,7 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
 
     values: dict[int, dict[Key, float]] = defaultdict(dict)
     sources: dict[int, dict[str, str]] = defaultdict(dict)
+    stand_ins: set[tuple[int, str]] = set()
     order = sorted(nodes.values(), key=lambda n: -n.level)
     summable = [i for i in indicators.values() if i.source != Source.DERIVED]
     derived = [i for i in indicators.values() if i.source == Source.DERIVED]
@@ -294,13 +304,23 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
         mine, kids = values[node.id], children.get(node.id, [])
         for indicator in summable:
             keys = [(indicator.code, "")] + [(indicator.code, b) for b in indicator.breakdown_codes]
-            counted_here = indicator.source == Source.COUNTED and indicator.query in counts
+            counted_here = False
+            if indicator.source == Source.COUNTED and indicator.query in counts:
+                found = counts[indicator.query]
+                own_count = any((node.id, key[1]) in found for key in keys)
+                summed = indicator.aggregation == Aggregation.SUM
+                counted_kids = summed and any(sources[k].get(indicator.code) == Source.COUNTED for k in kids)
+                # The unit has registry data (its own, or of a unit below): counted. Otherwise its
+                # declared figure stands in, below (and says so: source declared).
+                counted_here = own_count or counted_kids
             for key in keys:
                 if counted_here:
                     got = counts[indicator.query].get((node.id, key[1]))
-                    if got is None and kids:
+                    if got is None and kids and indicator.aggregation == Aggregation.SUM:
                         parts = [values[k][key] for k in kids if key in values[k]]
                         got = sum(parts) if parts else None
+                        if any(sources[k].get(indicator.code) == Source.DECLARED for k in kids if key in values[k]):
+                            stand_ins.add((node.id, indicator.code))  # counted, with units below standing in
                     if got is not None:
                         mine[key] = got
                         sources[node.id][indicator.code] = Source.COUNTED
@@ -338,7 +358,8 @@ def compute(root: Unit, period: Period, plan: Plan | None = None, *, with_previo
 
     results = Results(root=root, period=period, plan=plan, indicators=indicators, nodes=nodes, children=children,
                       values=values, sources=sources, targets=targets, notes=notes, estimated=estimated,
-                      year_to_date=year_to_date, uncovered=uncovered, record_keys=record_keys)
+                      year_to_date=year_to_date, uncovered=uncovered, record_keys=record_keys,
+                      stand_ins=stand_ins)
     if with_previous:
         results.previous = compute(root, period.previous_year(), None, with_previous=False,
                                    year_to_date=year_to_date)

@@ -169,12 +169,20 @@ def plan_update(*, actor: Actor, plan: Plan, **fields: object) -> Plan:
 
 def form_indicators(plan: Plan) -> list[Indicator]:
     """The indicators units declare in the plan's periodic form: the plan's list, or else every
-    declared indicator with a target."""
+    indicator with a target that is not computed by a formula.
+
+    A *counted* indicator is in the default form as a stand-in (DESIGN, principle 1; issue 13): a
+    registry may start in the middle of a plan, or a commune may keep its records on paper for a
+    while, and where the registry has no data for a unit and period, the figure the unit declared
+    stands in (`plans.results`, step 2) and the report says so. Where the registry has data, the
+    counted figure wins and the declared one is kept for comparison only. The form marks these
+    inputs (`stands_in`)."""
     codes = list(plan.form_codes or [])
     if codes:
         found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
         return [found[c] for c in codes if c in found]
-    return list(Indicator.objects.filter(targets__plan=plan, source=Source.DECLARED).distinct().order_by("order"))
+    return list(Indicator.objects.filter(targets__plan=plan).exclude(source=Source.DERIVED).distinct()
+                .order_by("order"))
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -457,19 +465,20 @@ def submission_save(*, actor: Actor, submission: Submission, values: Mapping[Key
     # Touch the row first, on condition it is still open: the transaction then holds it until the end.
     _move(submission, (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
           _("This form has been submitted; it can no longer be changed."))
-    # The plan's form, and any other declared indicator (a unit may report more than it is asked);
-    # a counted figure only where the plan's form asks for it (years before the registry).
+    # The plan's form, and any other indicator not computed by a formula (a unit may report more
+    # than it is asked): a counted one stands in where the registry has no data for the unit and
+    # period (form_indicators; plans.results, step 2).
     allowed = {i.code: i for i in form_indicators(submission.plan)}
-    allowed.update({i.code: i for i in Indicator.objects.filter(code__in=[k[0] for k in values],
-                                                                source=Source.DECLARED)})
+    known = {i.code: i for i in Indicator.objects.filter(code__in=[k[0] for k in values])}
+    allowed.update({code: i for code, i in known.items() if i.source != Source.DERIVED})
     errors: list[str] = []
     rows: list[SubmissionValue] = []
     for (code, breakdown), value in values.items():
         indicator = allowed.get(code)
         if indicator is None:
-            if Indicator.objects.filter(code=code).exists():
-                errors.append(_("%(code)s is not in this plan's form: it is counted or derived, not declared.")
-                              % {"code": code})
+            if code in known:
+                errors.append(_("%(indicator)s is computed by a formula from other figures: units do not declare "
+                                "it.") % {"indicator": known[code].name})
             else:
                 errors.append(_("Unknown indicator: %(code)s.") % {"code": code})
             continue

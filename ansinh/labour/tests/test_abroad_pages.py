@@ -214,3 +214,22 @@ def test_it_records_a_worker_abroad_from_the_form_keeping_what_was_typed(client:
     assert d.placement.placed_on == D(2025, 2, 10)
     login(client, labour.commune_officer)
     assert client.get(url).status_code == 403
+
+
+def test_it_records_a_foreign_worker_with_a_new_employer_in_one_transaction(client: Client, labour: SimpleNamespace,
+                                                                            units: Any) -> None:
+    from ansinh.labour.models import Employer, ForeignWorker
+
+    login(client, labour.officer)
+    url = reverse("foreign-worker-new")
+    assert "foreign-worker-form" in text(client.get(url))
+    base = {"full_name": "Li Na", "passport_number": "E7777777", "nationality": "Trung Quốc", "sex": "female",
+            "employer_name": "Công ty Mới", "tax_code": "2100999999", "position": "expert",
+            "workplace": units.tra_cu.pk}
+    bad = client.post(url, {**base, "position": "chief"})  # the worker is refused: no employer is left behind
+    assert bad.status_code == 400 and "Chọn vị trí công việc" in bad.content.decode()
+    assert 'value="Li Na"' in bad.content.decode() and not Employer.objects.exists()
+    done = client.post(url, base)
+    worker = ForeignWorker.objects.get()
+    assert done.status_code == 302 and worker.employer.tax_code == "2100999999" and worker.nationality == "CN"
+    assert client.post(url, {**base, "workplace": units.ba_dinh.pk}).status_code == 400

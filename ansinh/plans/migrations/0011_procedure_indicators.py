@@ -28,5 +28,5 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0009_package_indicators")]
+    dependencies = [("plans", "0010_labour_indicators")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -387,7 +387,9 @@ def test_it_poverty_figures_are_counted_from_the_registry(people, units) -> None
     plan = services.plan_create(actor=None, agency=agency, unit=units.vinh_long, year=YEAR, number="3/KH-SNV",
                                 place="Vĩnh Long", title="Kế hoạch giảm nghèo năm 2025")
     text = body_text(read(documents.report_docx(plan, Period(YEAR, "year", 1))))
-    section = text.index("1. Công tác giảm nghèo bền vững")
+    # Its section's number depends on the sections before it (labour figures are counted from the
+    # register since issue 13).
+    section = next(n for n, line in enumerate(text) if line.endswith(". Công tác giảm nghèo bền vững"))
     poverty = text[section + 1]
     assert poverty.startswith("- Tổng số hộ nghèo là 2 hộ, chiếm 66,67% so với tổng số hộ dân cư")
     assert poverty.endswith(" (*).")

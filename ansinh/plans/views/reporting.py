@@ -445,6 +445,7 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SOURCE_FALLBACK = "fallback"
+SOURCE_STOOD_IN = "stood_in"
 
 
 def source_label(code: str) -> str:
@@ -453,14 +454,18 @@ def source_label(code: str) -> str:
         Source.DECLARED: _("reported by units"),
         Source.DERIVED: _("formula"),
         SOURCE_FALLBACK: _("reported by units (no registry data yet)"),
+        SOURCE_STOOD_IN: _("counted from the registry; units with no registry data yet: as they reported"),
     }.get(code, "")
 
 
 def source_of(figures: results.Results, unit_id: int, indicator: Indicator) -> str:
-    """How the unit's figure arose; a counted indicator that fell back on declared values says so."""
+    """How the unit's figure arose; a counted indicator that fell back on declared values says so,
+    and so does a counted figure that adds units whose declared figures stand in."""
     found = figures.source(unit_id, indicator.code)
     if indicator.source == Source.COUNTED and found == Source.DECLARED:
         return SOURCE_FALLBACK
+    if found == Source.COUNTED and figures.stood_in(unit_id, indicator.code):
+        return SOURCE_STOOD_IN
     return found
 
 

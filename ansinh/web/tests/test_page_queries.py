@@ -33,6 +33,9 @@ pytestmark = pytest.mark.django_db
 YEAR = 2025
 # Generous ceilings: today's pages run 10 to 40 queries; a page past these has grown a loop.
 CEILING = 60
+# A plan's results count every registry's figures for the period and the same period last year: one
+# or a few GROUP BYs per registry, and issue 13 added five (placements, training, abroad, unemployment).
+CEILINGS = {"plan results": 90}
 HEADS = ["Thạch Văn Sóc", "Nguyễn Thị Hoa", "Kim Sa Ri", "Trần Văn Minh", "Lê Thị Hồng"]
 
 
@@ -125,7 +128,7 @@ def test_it_the_main_pages_run_as_many_queries_with_20_households_as_with_2(clie
 
     grew = {page: (small[page], large[page]) for page in small if large[page] > small[page]}
     assert not grew, f"queries grew with the data (2 → 20 households): {grew}"
-    over = {page: n for page, n in large.items() if n > CEILING}
+    over = {page: n for page, n in large.items() if n > CEILINGS.get(page[1], CEILING)}
     assert not over, f"more than {CEILING} queries: {over}"
 
 

@@ -66,6 +66,9 @@ class Command(BaseCommand):
         payments.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
         procedures = sub.add_parser("procedures", help="Procedure dossiers of the demo province (seed 001's 287).")
         procedures.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        from ansinh.labour import cli_demo  # labour: a year of its registries (issue 13)
+
+        cli_demo.add_arguments(sub.add_parser("labour", help="A year of the labour registries of the demo province."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -82,6 +85,10 @@ class Command(BaseCommand):
             self.payments(province=options["province"])
         elif options["action"] == "procedures":
             self.procedures(province=options["province"])
+        elif options["action"] == "labour":
+            from ansinh.labour import cli_demo
+
+            cli_demo.run(self, options)
         else:
             self.setup()
 

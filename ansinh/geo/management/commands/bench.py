@@ -20,7 +20,9 @@ People served (`bench_benefits`), per size, on the same database (the demo's ben
 amount of every entitlement for a month, both lists of who should and should not be paid, the
 counted figures; ANSINH_BENCH_BENEFITS=0 skips them. Payments (`bench_payments`), on the same
 database: the province's payrolls of a month, reconciliation, a package; ANSINH_BENCH_PAYMENTS=0
-skips them.
+skips them. Labour (`bench_labour`, issue 13): a year of 100,000 placements, 50,000 enrolments and
+20,000 unemployment dossiers, every labour indicator for the province and its communes, an import
+of 50,000 placement rows; ANSINH_BENCH_LABOUR=0 skips them.
 
 Plans figures (`bench_plans`), at ANSINH_BENCH_PLAN_HOUSEHOLDS households (default 300,000), on
 the households database of that size when there is one (else on a database of their own): all
@@ -56,6 +58,7 @@ from ansinh.benefits.management.commands import bench_benefits
 from ansinh.dedup.management.commands import bench_dedup
 from ansinh.payments.management.commands import bench_payments
 from ansinh.procedures.management.commands import bench_procedures
+from ansinh.labour.management.commands import bench_labour
 from ansinh.plans.management.commands import bench_plans
 from ansinh.web.management.commands import bench_load
 
@@ -174,6 +177,7 @@ class Command(BaseCommand):
                 self.say(indent("\n".join(bench_benefits.measure(env_n, province))))  # ANSINH_BENCH_BENEFITS=0: skipped
                 self.say(indent("\n".join(bench_payments.measure(env_n, province))))  # ANSINH_BENCH_PAYMENTS=0: skipped
                 self.say(indent("\n".join(bench_procedures.measure(env_n, province))))  # ANSINH_BENCH_PROCEDURES=0: skipped
+                self.say(indent("\n".join(bench_labour.measure(env_n, province))))  # ANSINH_BENCH_LABOUR=0: skipped
                 if n == plans_size:
                     plans_lines = bench_plans.measure(env_n, province)
         self.goals(engine_rates, rounds, summaries)

@@ -37,7 +37,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ansinh.accounts import audit
@@ -52,6 +52,7 @@ from ansinh.plans.models import (
     Indicator,
     OverTime,
     Plan,
+    Sector,
     Source,
     Submission,
     SubmissionEvent,
@@ -124,9 +125,12 @@ def bench_plan(province: Unit, year: int) -> Plan:
 
 
 def summable_indicators(period: Period) -> list[Indicator]:
-    """Every declared indicator that adds up the hierarchy and is in force in the period."""
-    return [i for i in Indicator.objects.filter(source=Source.DECLARED, aggregation=Aggregation.SUM).order_by("order")
-            if i.in_force(period.end)]
+    """Every declared indicator that adds up the hierarchy and is in force in the period, and the
+    labour ones (counted since issue 13; the bench has no labour records, so the communes' declared
+    figures stand in, and the bench measures the same forms as before)."""
+    rows = Indicator.objects.filter(Q(source=Source.DECLARED) | Q(source=Source.COUNTED, sector=Sector.EMPLOYMENT),
+                                    aggregation=Aggregation.SUM).order_by("order")
+    return [i for i in rows if i.in_force(period.end)]
 
 
 def split_exactly(total: int, weights: np.ndarray) -> np.ndarray:
