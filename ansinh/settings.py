@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "PayFieldEnum": "ansinh.payments.models.PayField",
         "WorkFieldEnum": "ansinh.accounts.models.Field",
         "PairStatusEnum": "ansinh.dedup.models.PairStatus",
+        "ProcedureLevelEnum": "ansinh.procedures.models.ProcedureLevel",
     },
 }
 

@@ -16,7 +16,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -140,7 +141,11 @@ class BenefitQuery(serializers.Serializer[Any]):
 class UnemploymentBenefit(APIView):
     """The unemployment benefit by the law in force on the contract's end (any signed-in caller)."""
 
-    @extend_schema(parameters=[BenefitQuery])
+    @extend_schema(parameters=[BenefitQuery], responses={
+        200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
+            "The decision: monthly (VND), months, starts (YYYY-MM-DD or null), eligible, reason and the steps "
+            "with their articles.")),
+        400: OpenApiResponse(description="A malformed parameter.")})
     def get(self, request: Request) -> Response:
         query = BenefitQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

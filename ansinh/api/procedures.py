@@ -34,7 +34,7 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
                   "valid_from", "valid_to", "provisional", "counts_from_next_day"]
 
 
-class DossierSerializer(serializers.ModelSerializer[Dossier]):
+class ProcedureDossierSerializer(serializers.ModelSerializer[Dossier]):
     procedure = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()
     timeliness = serializers.SerializerMethodField()
@@ -89,12 +89,12 @@ def _date(request: Request, name: str) -> dt.date | None:
     parameters=[OpenApiParameter("tab", str, enum=list(TABS)), OpenApiParameter("unit", int),
                 OpenApiParameter("received_from", str, description="YYYY-MM-DD"),
                 OpenApiParameter("received_to", str, description="YYYY-MM-DD")],
-    responses={200: DossierSerializer(many=True), 400: OpenApiResponse(description="A malformed parameter.")},
+    responses={200: ProcedureDossierSerializer(many=True), 400: OpenApiResponse(description="A malformed parameter.")},
 )
 class DossierList(generics.ListAPIView[Dossier]):
     """Dossiers in the caller's units and fields, the earliest due first."""
 
-    serializer_class = DossierSerializer
+    serializer_class = ProcedureDossierSerializer
 
     def get_queryset(self) -> QuerySet[Dossier]:
         if getattr(self, "swagger_fake_view", False):
@@ -113,7 +113,7 @@ class DossierList(generics.ListAPIView[Dossier]):
             unit = Unit.objects.filter(pk=pk).first()
             if unit is None:
                 raise ValidationError({"unit": _("No unit has this id.")})
-            found = found.filter(unit__path__under=unit.path)
+            found = access.in_unit(found, unit)
         if (first := _date(request, "received_from")) is not None:
             found = found.filter(received_on__gte=first)
         if (last := _date(request, "received_to")) is not None:
@@ -121,13 +121,13 @@ class DossierList(generics.ListAPIView[Dossier]):
         return found.order_by("due_on", "pk")
 
 
-@extend_schema(responses={200: DossierSerializer, 404: OpenApiResponse(description="Outside the caller's scope.")})
+@extend_schema(responses={200: ProcedureDossierSerializer, 404: OpenApiResponse(description="Outside the caller's scope.")})
 class DossierDetail(APIView):
     """A dossier with its timeline."""
 
     def get(self, request: Request, pk: int) -> Response:
         dossier = access.get_dossier_for_user(request.user, pk)
-        data = dict(DossierSerializer(dossier, context={"request": request}).data)
+        data = dict(ProcedureDossierSerializer(dossier, context={"request": request}).data)
         data["events"] = EventSerializer(dossier.events.all(), many=True).data
         return Response(data)
 

@@ -111,3 +111,9 @@ def get_dossier_for_user(user: Any, pk: int, *, change: bool = False) -> Dossier
 
 __all__ = ["dossiers_for_user", "dossiers_to_change", "get_dossier_for_user", "may_handle", "receives_anything",
            "receiving_units", "sees_dossiers", "units_in_scope"]
+
+
+def in_unit(queryset: DossierQuerySet, unit: Unit) -> DossierQuerySet:
+    """The dossiers (of a scoped `queryset`) received in `unit` or below it: the unit filter of the
+    lists and the API, which narrows the user's scope and never widens it."""
+    return queryset.filter(Q(unit=unit) | Q(unit__path__under=unit.path))

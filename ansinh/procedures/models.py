@@ -255,6 +255,8 @@ class WorkdayIndex(models.Model):
     working = models.BooleanField()
 
     class Meta:
+        verbose_name = _("working-day index")
+        verbose_name_plural = _("working-day indexes")
         constraints = [models.UniqueConstraint(fields=["province", "day"], name="proc_workday_one_day")]
         # The k-th working day: the working row whose ordinal is k (the due-date join reads this index).
         indexes = [models.Index(fields=["province", "ordinal", "day"], name="proc_workday_ordinal")]

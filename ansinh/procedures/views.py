@@ -94,7 +94,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         unit = access.units_in_scope(user).filter(pk=unit_id).first()
         if unit is None:
             raise Http404
-        dossiers = dossiers.filter(Q(unit=unit) | Q(unit__path__under=unit.path))
+        dossiers = access.in_unit(dossiers, unit)
     if procedure_id is not None:
         dossiers = dossiers.filter(procedure_id=procedure_id)
     if received_from:

@@ -101,8 +101,9 @@ def test_it_the_catalogue_lists_and_filters_indicators(client, people):
     counted = client.get("/api/v1/indicators/?source=counted", **headers).json()["results"]
     assert counted and {i["source"] for i in counted} == {"counted"}
     assert "poor_households" in [i["code"] for i in counted]
-    employment = client.get("/api/v1/indicators/?sector=employment&source=declared", **headers).json()["results"]
+    employment = client.get("/api/v1/indicators/?sector=employment&source=counted", **headers).json()["results"]
     assert [i["code"] for i in employment][:3] == ["jobs_created", "jobs_added", "overseas_workers"]
+    assert client.get("/api/v1/indicators/?sector=employment&source=declared", **headers).json()["count"] == 0
     jobs = client.get("/api/v1/indicators/jobs_created", **headers).json()
     assert jobs["unit_of_measure"] == "lao động" and jobs["aggregation"] == "sum"
     assert [b["code"] for b in jobs["breakdowns"]] == ["female", "ethnic_minority", "youth"]
