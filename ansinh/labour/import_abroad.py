@@ -17,14 +17,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -36,7 +33,7 @@ from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Member
 from ansinh.jobs.models import Job
-from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
 from ansinh.lib.vietnamese import fold
 from ansinh.workdays.calendar import calendar_for
@@ -164,25 +161,16 @@ class ImportResult:
 # --- Shared steps ---------------------------------------------------------------------------------
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    text = data.decode("utf-8-sig")
-    sample = text[:2000]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        values: list[Any] = [cell if cell.strip() else None for cell in cells]
-        while values and values[-1] is None:
-            values.pop()
-        if values:
-            yield number, values
-
-
 def _read(data: bytes, filename: str, sheet: str, columns: Sequence[Column], problems: Problems) -> list[Row]:
     """The rows of the file (.csv by its name, else an .xlsx workbook: the sheet named `sheet`, or
     the first)."""
     if filename.lower().endswith(".csv"):
         try:
-            return read_table(_csv_rows(data), sheet, columns, problems)
-        except UnicodeDecodeError:
+            return read_table(csv_rows(data), sheet, columns, problems)
+        except LimitError as error:
+            raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                             reason=error))]) from None
+        except SpreadsheetError:
             raise ImportProblems([Problem("", 0, "", "Tệp CSV phải mã hóa UTF-8.")]) from None
     try:
         with Reader(data) as reader:

@@ -22,10 +22,7 @@ The pages run it as a background job (`labour/jobs_placements.py`); the CLI call
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,7 +38,7 @@ from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.bulk import insert_rows
-from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import (
     NO,
     YES,
@@ -55,7 +52,7 @@ from ansinh.lib.tabular import (
     record_refused,
     upload_limit_error,
 )
-from ansinh.lib.vietnamese import fold, format_number
+from ansinh.lib.vietnamese import fold
 
 from . import access
 from .models import Employer, Placement, PlacementChannel
@@ -123,31 +120,6 @@ def columns() -> tuple[Column, ...]:
 
 
 # --- Reading ----------------------------------------------------------------------------------
-
-
-def csv_rows(data: bytes, limit_rows: int) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) of a CSV file: UTF-8 (with or without BOM), comma or semicolon (the
-    delimiter of the header line), at most `limit_rows` rows."""
-    try:
-        text = codecs.decode(data, "utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpreadsheetError("not UTF-8") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, cells in enumerate(reader, start=1):
-            if number > limit_rows:
-                raise LimitError(str(message(gettext_noop(
-                    "a sheet of the file has more than %(limit)s rows (the limit for an import): split the file into "
-                    "several smaller ones"), limit=format_number(limit_rows))))
-            values: list[Any] = [cell.strip() or None for cell in cells]
-            while values and values[-1] is None:
-                values.pop()
-            if values:
-                yield number, values
-    except csv.Error as error:
-        raise SpreadsheetError(str(error)) from None
 
 
 def read_file(data: bytes, sheet: str, table: Sequence[Column], problems: Problems) -> list[Row]:
@@ -414,5 +386,5 @@ def _template(table: list[Column], sheet_name: str, steps: Sequence[str], title:
     return workbook.save()
 
 
-__all__ = ["ImportResult", "PersonChecks", "columns", "csv_rows", "import_placements", "person_columns", "read_file",
+__all__ = ["ImportResult", "PersonChecks", "columns", "import_placements", "person_columns", "read_file",
            "template_xlsx", "vi_labels"]

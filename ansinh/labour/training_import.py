@@ -21,11 +21,10 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -35,7 +34,7 @@ from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
 from ansinh.households.models import Member
-from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
 from ansinh.lib.vietnamese import fold
 
@@ -158,13 +157,6 @@ def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province
 # --- Reading ---------------------------------------------------------------------------------------
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    """The CSV reader of the payments' result files (UTF-8, comma or semicolon): one copy."""
-    from ansinh.payments.results import _csv_rows as csv_rows
-
-    return csv_rows(data, int(getattr(settings, "ANSINH_IMPORT_MAX_ROWS", 1_000_000)))
-
-
 def _read(data: bytes, filename: str, cols: list[Column], problems: Problems) -> list[Row]:
     if data[:4] == b"PK\x03\x04":
         with Reader(data) as reader:
@@ -172,7 +164,7 @@ def _read(data: bytes, filename: str, cols: list[Column], problems: Problems) ->
             return read_table(reader.rows(sheet), SHEET, cols, problems, epoch=reader.epoch)
     if b"\x00" in data[:4096]:
         raise SpreadsheetError("binary")
-    return read_table(_csv_rows(data), SHEET, cols, problems)
+    return read_table(csv_rows(data), SHEET, cols, problems)
 
 
 # --- Checking --------------------------------------------------------------------------------------

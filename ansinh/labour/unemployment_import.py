@@ -23,12 +23,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -37,7 +35,7 @@ from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
-from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problems, Row, message, read_table, \
     record_refused
 from ansinh.lib.vietnamese import fold
@@ -100,12 +98,6 @@ class ImportResult:
     file: str = ""
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from ansinh.payments.results import _csv_rows as csv_rows
-
-    return csv_rows(data, int(getattr(settings, "ANSINH_IMPORT_MAX_ROWS", 1_000_000)))
-
-
 def _read(data: bytes, problems: Problems) -> list[Row]:
     if data[:4] == b"PK\x03\x04":
         with Reader(data) as reader:
@@ -113,7 +105,7 @@ def _read(data: bytes, problems: Problems) -> list[Row]:
             return read_table(reader.rows(sheet), SHEET, COLUMNS, problems, epoch=reader.epoch)
     if b"\x00" in data[:4096]:
         raise SpreadsheetError("binary")
-    return read_table(_csv_rows(data), SHEET, COLUMNS, problems)
+    return read_table(csv_rows(data), SHEET, COLUMNS, problems)
 
 
 @dataclass

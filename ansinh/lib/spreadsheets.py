@@ -21,6 +21,8 @@ zip bomb (2.000.000 rows in 644 KB) is refused in a fraction of a second, in bou
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import io
 import numbers
@@ -552,3 +554,32 @@ class Writer:
             raise ValueError("a workbook needs a sheet")
         self.book.close()
         return self.buffer.getvalue()
+
+
+def csv_rows(data: bytes, limit_rows: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) of a CSV file: UTF-8 (with or without BOM), comma or semicolon (the
+    delimiter of the header line), at most `limit_rows` rows (default `ANSINH_IMPORT_MAX_ROWS`);
+    blank cells are None and empty rows are skipped. Raises SpreadsheetError for a file that is
+    not UTF-8 or not CSV, LimitError past the limit."""
+    if limit_rows is None:
+        limit_rows = int(getattr(settings, "ANSINH_IMPORT_MAX_ROWS", 1_000_000))
+    try:
+        text = codecs.decode(data, "utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetError("not UTF-8") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > limit_rows:
+                raise LimitError(str(message(gettext_noop(
+                    "a sheet of the file has more than %(limit)s rows (the limit for an import): split the file into "
+                    "several smaller ones"), limit=format_number(limit_rows))))
+            values: list[Any] = [cell.strip() or None for cell in cells]
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                yield number, values
+    except csv.Error as error:
+        raise SpreadsheetError(str(error)) from None

@@ -29,7 +29,6 @@ suspension proposal (Circular 02/2021/TT-BLĐTBXH Art. 2(3)(a)) for an officer t
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -51,8 +50,7 @@ from django.utils.translation import gettext_noop
 from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
-from ansinh.lib.parsing import cell_text
-from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, \
     record_refused, upload_max_bytes
 from ansinh.lib.vietnamese import format_number
@@ -120,31 +118,6 @@ def line_code(line: PayrollLine | PackageLine) -> str:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def _csv_rows(data: bytes, limit_rows: int) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) of a CSV file: UTF-8 (with or without BOM), comma or semicolon (the
-    delimiter of the header line), at most `limit_rows` rows."""
-    try:
-        text = codecs.decode(data, "utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpreadsheetError("not UTF-8") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, cells in enumerate(reader, start=1):
-            if number > limit_rows:
-                raise LimitError(str(message(gettext_noop(
-                    "a sheet of the file has more than %(limit)s rows (the limit for an import): split the file into "
-                    "several smaller ones"), limit=format_number(limit_rows))))
-            values: list[Any] = [cell.strip() or None for cell in cells]
-            while values and values[-1] is None:
-                values.pop()
-            if values:
-                yield number, values
-    except csv.Error as error:
-        raise SpreadsheetError(str(error)) from None
-
-
 Source = bytes | str | Path | IO[bytes]
 
 
@@ -175,7 +148,7 @@ def _parse_file(data: bytes, problems: Problems) -> list[Row]:
             return read_table(reader.rows(sheet), SHEET, COLUMNS, problems, epoch=reader.epoch)
     if b"\x00" in data[:4096]:
         raise SpreadsheetError("binary")
-    return read_table(_csv_rows(data, limit_rows), SHEET, COLUMNS, problems)
+    return read_table(csv_rows(data, limit_rows), SHEET, COLUMNS, problems)
 
 
 _KEYS = {column.key: column for column in COLUMNS}

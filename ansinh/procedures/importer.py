@@ -30,7 +30,8 @@ from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.spreadsheets import Reader, SpreadsheetError
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
-from ansinh.payments.results import _csv_rows, _read_source  # the project's one CSV reader (move to lib)
+from ansinh.lib.spreadsheets import csv_rows
+from ansinh.payments.results import _read_source
 from ansinh.workdays.calendar import calendar_for
 
 from . import services
@@ -92,7 +93,7 @@ def _parse(data: bytes) -> tuple[list[Row], Problems]:
         else:
             if b"\x00" in data[:4096]:
                 raise SpreadsheetError("binary")
-            rows = read_table(_csv_rows(data, 1_000_000), SHEET, COLUMNS, problems)
+            rows = read_table(csv_rows(data), SHEET, COLUMNS, problems)
     except SpreadsheetError:
         raise ImportProblems([Problem("", 0, "", message(gettext_noop(
             "The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")))]) from None
