@@ -33,12 +33,12 @@ from ansinh.accounts import audit
 from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
-from ansinh.households.models import Member
 from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
 from ansinh.lib.vietnamese import fold
 
 from . import access
+from .people import match_people
 from .models import Course, Enrolment, EnrolmentStatus, Funding, TrainingField, TrainingLevel, TrainingProvider
 from .training import check_enrolment
 
@@ -102,56 +102,10 @@ class ImportResult:
     course_ids: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Match:
-    person_id: int
-    commune_id: int
-
-
 def _match_people(rows: Sequence[tuple[str, str, dt.date | None]], province: Unit
                   ) -> tuple[dict[int, Any], dict[int, str]]:
-    """`labour.people.match_people` (lane place) when it is there; else the same rules here."""
-    try:
-        from .people import match_people  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _match_people_here(rows, province)
-    found, errors = match_people(rows, province)
-    return found, errors
-
-
-def _match_people_here(rows: Sequence[tuple[str, str, dt.date | None]], province: Unit
-                       ) -> tuple[dict[int, _Match], dict[int, str]]:
-    from django.utils.translation import gettext as _
-
-    ids = sorted({cid for cid, _name, _born in rows if cid and cid.isdigit() and len(cid) in (9, 12)})
-    members: dict[str, tuple[int, int, str, dt.date]] = {}
-    for start in range(0, len(ids), CHUNK):
-        for pk, cid, commune, name, born in (
-                Member.objects.present().filter(citizen_id__in=ids[start:start + CHUNK],
-                                                household__commune__path__startswith=province.path)
-                .values_list("pk", "citizen_id", "household__commune_id", "search_name", "birth_date")):
-            members[str(cid)] = (pk, commune, name, born)
-    found: dict[int, _Match] = {}
-    errors: dict[int, str] = {}
-    for index, (cid, name, birth) in enumerate(rows):
-        if not (cid.isdigit() and len(cid) in (9, 12)):
-            errors[index] = _("The citizen ID %(number)s is not valid: 12 digits (or 9 of an old ID card).") % {
-                "number": cid}
-            continue
-        member = members.get(cid)
-        if member is None:
-            errors[index] = _("Citizen ID %(number)s is not in the province's household register.") % {"number": cid}
-            continue
-        if name and fold(name) != member[2]:
-            errors[index] = _("The name %(name)s differs from the register's for citizen ID %(number)s.") % {
-                "name": name, "number": cid}
-            continue
-        if birth is not None and birth != member[3]:
-            errors[index] = _("The date of birth %(date)s differs from the register's (%(register)s).") % {
-                "date": f"{birth:%d/%m/%Y}", "register": f"{member[3]:%d/%m/%Y}"}
-            continue
-        found[index] = _Match(member[0], member[1])
-    return found, errors
+    """The shared person matcher (`labour.people.match_people`)."""
+    return match_people(rows, province)
 
 
 # --- Reading ---------------------------------------------------------------------------------------
