@@ -33,6 +33,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/ansinh demo payments --province 86
 	$(DEMO_ENV) $(BIN)/ansinh demo procedures --province 86
 	$(DEMO_ENV) $(BIN)/ansinh demo labour --province 86
+	$(DEMO_ENV) $(BIN)/ansinh demo care --province 86
 	@# The background worker (review rounds, packages of reports, imports) runs beside the web
 	@# server and stops with it (Ctrl-C), whichever way runserver ends.
 	$(DEMO_ENV) $(BIN)/ansinh db_worker --no-reload & worker=$$!; \

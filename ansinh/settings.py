@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "ansinh.dedup",
     "ansinh.labour",
     "ansinh.procedures",
+    "ansinh.care",
     "ansinh.web",
     "ansinh.api",
     "ansinh.jobs",  # before django_tasks_db: its db_worker command recovers jobs a dead worker left

@@ -21,6 +21,7 @@ urlpatterns = [
     path("duplicates/", include("ansinh.dedup.urls")),
     path("labour/", include("ansinh.labour.urls")),
     path("procedures/", include("ansinh.procedures.urls")),
+    path("care/", include("ansinh.care.urls")),
     path("audit/", audit_list, name="audit-list"),
     path("jobs/", include("ansinh.jobs.urls")),
     path("api/v1/", include("ansinh.api.urls")),

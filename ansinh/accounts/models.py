@@ -283,6 +283,14 @@ class AuditAction(models.TextChoices):
     PROC_DOSSIER_RETURN = "procedure_dossier.return", pgettext_lazy("audit action",
                                                                     "Return result of procedure dossier")
     PROC_DOSSIER_IMPORT = "procedure_dossier.import", pgettext_lazy("audit action", "Import procedure dossiers")
+    # Care facilities and drug rehabilitation (care, facilities area): values "care_facility.…", "care_resident.…".
+    # (facilities actions here)
+
+    # Children in special circumstances and child-friendly communes (care, children area): values "child.…".
+    # (children actions here)
+
+    # Inspections, citizen reception, complaints and denunciations (care, inspections area): values "inspection.…".
+    # (inspections actions here)
 
 
 # Values written before the choices existed, shown (and filtered) as the choice they became.

@@ -66,6 +66,9 @@ class Command(BaseCommand):
         payments.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
         procedures = sub.add_parser("procedures", help="Procedure dossiers of the demo province (seed 001's 287).")
         procedures.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
+        care = sub.add_parser("care", help="Care facilities, children in special circumstances and inspections of "
+                                           "the demo province (seed 001's figures in 2025-Q1).")
+        care.add_argument("--province", required=True, help="Province code on the current map, e.g. 86.")
         from ansinh.labour import cli_demo  # labour: a year of its registries (issue 13)
 
         cli_demo.add_arguments(sub.add_parser("labour", help="A year of the labour registries of the demo province."))
@@ -85,6 +88,8 @@ class Command(BaseCommand):
             self.payments(province=options["province"])
         elif options["action"] == "procedures":
             self.procedures(province=options["province"])
+        elif options["action"] == "care":
+            self.care(province=options["province"])
         elif options["action"] == "labour":
             from ansinh.labour import cli_demo
 
@@ -163,6 +168,17 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
         demo_procedures(province=unit, write=self.stdout.write)
+
+    def care(self, *, province: str) -> None:
+        from ansinh.care.demo import demo_care
+
+        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
+        if unit is None:
+            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
+        try:
+            demo_care(province=unit, write=self.stdout.write)
+        except ValidationError as error:
+            raise CommandError(_messages(error)) from error
 
     def payments(self, *, province: str) -> None:
         from ansinh.payments.demo import demo_payments

@@ -1,0 +1,3 @@
+"""Models of the facilities area of the care app (issue 14). Filled in by the area's work."""
+
+__all__: list[str] = []
