@@ -295,7 +295,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 HEADERS = [gettext_lazy("Time"), gettext_lazy("User"), gettext_lazy("Action"), gettext_lazy("Object type"),
-           gettext_lazy("Object"), gettext_lazy("Unit"), gettext_lazy("Address"), pgettext_lazy("audit", "Field"),
+           gettext_lazy("Object"), gettext_lazy("Unit"), gettext_lazy("IP address"), pgettext_lazy("audit", "Field"),
            gettext_lazy("Before"), gettext_lazy("After")]
 
 

@@ -330,7 +330,7 @@ class AuditEvent(models.Model):
         "geo.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     unit_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 

@@ -145,7 +145,7 @@ class HouseholdFilterForm(forms.Form):
                                      empty_label=_("All"))
     hamlet = forms.ModelChoiceField(label=_("Hamlet"), queryset=Unit.objects.none(), required=False,
                                     empty_label=_("All"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    status = forms.ChoiceField(label=pgettext_lazy("poverty", "Status"), required=False,
                                choices=[("", _("All")), *PovertyStatus.choices, (NOT_ASSESSED, _("not assessed"))])
     ethnicity = forms.ChoiceField(label=_("Ethnicity of the head"), required=False,
                                   choices=[("", _("All")), *ETHNICITY_CHOICES])
