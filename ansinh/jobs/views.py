@@ -11,18 +11,48 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from ansinh.accounts.access import request_user
+from ansinh.accounts.access import get_scope, request_user
+from ansinh.accounts.models import Role
 from ansinh.accounts.audit import Actor
 
 from . import services
 from .access import get_job_for_user
-from .models import JobStatus
+from .models import Job, JobStatus
+
+PAGE = 50
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The background jobs a person started, newest first (imports, review rounds, payrolls,
+    packages of reports…), so that a job left running can be found again. Administrators may see
+    everyone's (`?who=all`), the system's own included. Each row links to the job's page, which
+    checks the job's record is still in the person's scope."""
+    user = request_user(request)
+    is_admin = Role.ADMIN in get_scope(user).roles
+    who = "all" if is_admin and request.GET.get("who") == "all" else "mine"
+    status = request.GET.get("status", "")
+    if status not in JobStatus.values:
+        status = ""
+    found = Job.objects.all() if who == "all" else Job.objects.filter(started_by=user)
+    if status:
+        found = found.filter(status=status)
+    page = Paginator(found.select_related("unit", "started_by").order_by("-created_at", "-pk"), PAGE).get_page(
+        request.GET.get("page"))
+    panels = [services.job_panel(job, user) for job in page.object_list]
+    query = urlencode({k: v for k, v in {"who": who if who == "all" else "", "status": status}.items() if v})
+    return render(request, "jobs/job_list.html", {
+        "page": page, "panels": panels, "who": who, "status": status, "statuses": JobStatus.choices,
+        "is_admin": is_admin, "f": {"query": query}, "total": page.paginator.count})
 
 
 @login_required

@@ -235,3 +235,27 @@ def test_it_says_when_no_worker_takes_the_job(client, people, units, database_ba
     assert 'data-testid="job-no-worker"' not in client.get(f"/jobs/{job.pk}/status/").content.decode()
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=2))
     assert 'data-testid="job-no-worker"' in client.get(f"/jobs/{job.pk}/status/").content.decode()
+
+
+def test_it_lists_a_persons_own_jobs_and_everyones_for_an_administrator(client, people, units):
+    done = start(people.lan, units.tra_cu, "a\nb")
+    failed = start(people.lan, units.tra_cu, "bad")
+    other = Job.objects.create(kind=FAKE, title="Việc của người khác", unit=units.tra_cu, started_by=people.bao)
+    login(client, people.lan)
+    page = client.get("/jobs/").content.decode()
+    assert f'href="/jobs/{done.pk}/"' in page and f'href="/jobs/{failed.pk}/"' in page
+    assert "Việc của người khác" not in page and "2 việc" in page
+    assert 'data-status="failed"' in page and "Tệp có 1 lỗi" in page
+    page = client.get("/jobs/?status=failed").content.decode()
+    assert f'href="/jobs/{failed.pk}/"' in page and f'href="/jobs/{done.pk}/"' not in page
+    # Someone else's jobs are not for her, even asked for; a bad filter is ignored, never a 500.
+    page = client.get("/jobs/?who=all&status=nonsense&page=x").content.decode()
+    assert "Việc của người khác" not in page and f'href="/jobs/{done.pk}/"' in page
+    login(client, people.tung)  # an administrator
+    assert f'href="/jobs/{other.pk}/"' not in client.get("/jobs/").content.decode()
+    page = client.get("/jobs/?who=all").content.decode()
+    assert f'href="/jobs/{other.pk}/"' in page and f'href="/jobs/{done.pk}/"' in page and "3 việc" in page
+    login(client, people.binh)
+    assert 'data-testid="job-list-empty"' in client.get("/jobs/").content.decode()
+    client.logout()
+    assert client.get("/jobs/").status_code == 302
