@@ -26,19 +26,17 @@ from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Unit
 from ansinh.lib.bulk import insert_rows
-from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problems, Row, message, record_refused
+from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problems, Row, message, record_refused
 from ansinh.lib.vietnamese import fold
 
 from .models import Counselling, CounsellingSession, CounsellingTopic
 from .people import Match
 from .placements_import import (
-    H_ID,
     ImportResult,
     PersonChecks,
     Progress,
     chunks,
     person_columns,
-    read_file,
     stamp,
     template_xlsx,
     vi_labels,
@@ -137,18 +135,7 @@ def import_counselling(*, actor: Actor | Any, data: bytes, filename: str, provin
         table = columns()
         checks = PersonChecks(actor=actor, province=province, sheet=SHEET, table=table, kind="counselling",
                               problems=problems)
-        if problem := checks.province_error():
-            raise ImportProblems([Problem("", 0, "", problem)])
-        rows = read_file(data, SHEET, table, problems)
-        if problems.broken:
-            problems.raise_if_any()
-        if not rows:
-            problems.add(SHEET, 0, "", message(gettext_noop("The file has no data rows.")))
-            problems.raise_if_any()
-        if progress:
-            progress(len(rows) // 4, len(rows))
-        people = checks.people(rows)
-        checks.scope(rows, people)
+        rows, people = checks.read(data, table, progress)
         sessions = _sessions(checks, rows, people, province)
         _duplicates(checks, rows, people, sessions)
         problems.raise_if_any()

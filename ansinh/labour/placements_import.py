@@ -165,6 +165,25 @@ class PersonChecks:
             return message(gettext_noop("%(unit)s is not a province of the current map."), unit=p.name)
         return None
 
+    def read(self, data: bytes, table: Sequence[Column], progress: Progress = None) -> tuple[list[Row], dict[int, Match]]:
+        """The file's rows and the person each names, the rows outside the importer's scope dropped
+        with a problem; raises ImportProblems for a province not of the current map, a file that
+        cannot be read or has no data rows. Problems of the rows are left in `problems` for the
+        lane's own checks to add to."""
+        if problem := self.province_error():
+            raise ImportProblems([Problem("", 0, "", problem)])
+        rows = read_file(data, self.sheet, table, self.problems)
+        if self.problems.broken:
+            self.problems.raise_if_any()
+        if not rows:
+            self.problems.add(self.sheet, 0, "", message(gettext_noop("The file has no data rows.")))
+            self.problems.raise_if_any()
+        if progress:
+            progress(len(rows) // 4, len(rows))
+        people = self.people(rows)
+        self.scope(rows, people)
+        return rows, people
+
     def people(self, rows: list[Row]) -> dict[int, Match]:
         """Row number → the person matched (rows whose ID cell could be read)."""
         asked = [row for row in rows if row.values.get("citizen_id")]
@@ -241,18 +260,7 @@ def _check(*, actor: Actor | Any, data: bytes, province: Unit, progress: Progres
     table = columns()
     checks = PersonChecks(actor=actor, province=province, sheet=SHEET, table=table, kind="placement",
                           problems=problems)
-    if problem := checks.province_error():
-        raise ImportProblems([Problem("", 0, "", problem)])
-    rows = read_file(data, SHEET, table, problems)
-    if problems.broken:
-        problems.raise_if_any()
-    if not rows:
-        problems.add(SHEET, 0, "", message(gettext_noop("The file has no data rows.")))
-        problems.raise_if_any()
-    if progress:
-        progress(len(rows) // 4, len(rows))
-    people = checks.people(rows)
-    checks.scope(rows, people)
+    rows, people = checks.read(data, table, progress)
     _duplicates(checks, rows, people)
     if progress:
         progress(len(rows) // 2, len(rows))
