@@ -3,6 +3,7 @@ only (ANSINH_DEMO=1)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -139,54 +140,38 @@ class Command(BaseCommand):
             f"{result.hamlets_created} ấp mới{replaced}; năm rà soát {year - 1} và {year}; "
             f"{format_number(result.seconds, 1)} giây.")
 
-    def rounds(self, *, province: str, year: int) -> None:
-        from ansinh.poverty.demo_rounds import demo_rounds
-
+    def _in_province(self, make: Callable[..., Any], province: str, **options: Any) -> None:
+        """Runs a demo step `make(province=<unit>, write=…, **options)` for the province of this code
+        on the current map; its refusals become the command's error."""
         unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
         if unit is None:
             raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
         try:
-            demo_rounds(province=unit, year=year, write=self.stdout.write)
+            make(province=unit, write=self.stdout.write, **options)
         except ValidationError as error:
             raise CommandError(_messages(error)) from error
+
+    def rounds(self, *, province: str, year: int) -> None:
+        from ansinh.poverty.demo_rounds import demo_rounds
+
+        self._in_province(demo_rounds, province, year=year)
 
     def plans(self, *, province: str) -> None:
         from ansinh.plans.demo import demo_plans
 
-        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
-        if unit is None:
-            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
-        try:
-            demo_plans(province=unit, write=self.stdout.write)
-        except ValidationError as error:
-            raise CommandError(_messages(error)) from error
+        self._in_province(demo_plans, province)
 
     def procedures(self, *, province: str) -> None:
         from ansinh.procedures.demo import demo_procedures
 
-        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
-        if unit is None:
-            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
-        demo_procedures(province=unit, write=self.stdout.write)
+        self._in_province(demo_procedures, province)
 
     def care(self, *, province: str) -> None:
         from ansinh.care.demo import demo_care
 
-        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
-        if unit is None:
-            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
-        try:
-            demo_care(province=unit, write=self.stdout.write)
-        except ValidationError as error:
-            raise CommandError(_messages(error)) from error
+        self._in_province(demo_care, province)
 
     def payments(self, *, province: str) -> None:
         from ansinh.payments.demo import demo_payments
 
-        unit = Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).by_code(province).first()
-        if unit is None:
-            raise CommandError(f"--province {province}: không có tỉnh, thành phố nào mang mã này trên bản đồ hiện hành.")
-        try:
-            demo_payments(province=unit, write=self.stdout.write)
-        except ValidationError as error:
-            raise CommandError(_messages(error)) from error
+        self._in_province(demo_payments, province)
