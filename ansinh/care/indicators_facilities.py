@@ -25,6 +25,7 @@ carries its own and its communes'), as `procedures.indicators` does. One GROUP B
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -81,7 +82,8 @@ def facility_figures(root: Unit, period: Period) -> Counts:
             .annotate(**_columns(period)))
     provinces: dict[int, dict[tuple[str, str], float]] = defaultdict(lambda: defaultdict(float))
     own: set[int] = set()
-    for row in rows:
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         unit_id, level = row["facility__unit_id"], row["facility__unit__level"]
         ids = [int(part) for part in row["facility__unit__path"].strip("/").split("/") if part]
         province = unit_id if level == Level.PROVINCE else (ids[-2] if len(ids) >= 2 else unit_id)

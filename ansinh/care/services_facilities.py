@@ -362,8 +362,8 @@ def occupancy(facilities: list[Facility], ends: list[dt.date]) -> list[Occupancy
     }
     rows = (Resident.objects.filter(facility__in=[f.pk for f in facilities], admitted_on__lte=ends[-1])
             .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=ends[0]))
-            .order_by().values("facility_id").annotate(**counts))
-    found = {row["facility_id"]: [row[f"m{i}"] for i in range(len(ends))] for row in rows}
+            .order_by().values_list("facility_id").annotate(**counts))
+    found = {row[0]: [int(n) for n in row[1:]] for row in rows}
     return [OccupancyRow(f, found.get(f.pk, [0] * len(ends))) for f in facilities]
 
 
