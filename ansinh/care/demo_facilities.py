@@ -242,6 +242,11 @@ def _social_work(rng: random.Random, maker: _Maker, cats: dict[str, ResidentCate
                                                                    DischargeReason.REINTEGRATION]))
 
 
+def _lower_first(name: str) -> str:
+    """ "Tỉnh Vĩnh Long" -> "tỉnh Vĩnh Long" (inside a facility's name)."""
+    return name[:1].lower() + name[1:]
+
+
 @transaction.atomic
 def run(*, province: Unit, write: Callable[[str], None] = print, seed: int = 1) -> dict[str, int]:
     rng = random.Random(seed)
@@ -250,11 +255,12 @@ def run(*, province: Unit, write: Callable[[str], None] = print, seed: int = 1) 
                     .order_by("code"))
     cats = {c.code: c for c in ResidentCategory.objects.filter(valid_to__isnull=True)}
     code = province.code
-    centre = _facility(f"{PREFIX}{code}-BTXH", name=f"Trung tâm Bảo trợ xã hội tỉnh {province.name}",
+    place = _lower_first(province.name)  # "tỉnh Vĩnh Long"
+    centre = _facility(f"{PREFIX}{code}-BTXH", name=f"Trung tâm Bảo trợ xã hội {place}",
                        kind=FacilityKind.SOCIAL_PROTECTION, ownership=Ownership.PUBLIC, unit=province, capacity=200,
                        address=f"{province.name}", established_by="Quyết định của Ủy ban nhân dân tỉnh",
                        opened_on=dt.date(2010, 1, 1))
-    rehab = _facility(f"{PREFIX}{code}-CNMT", name=f"Cơ sở Cai nghiện ma túy tỉnh {province.name}",
+    rehab = _facility(f"{PREFIX}{code}-CNMT", name=f"Cơ sở Cai nghiện ma túy {place}",
                       kind=FacilityKind.REHAB, ownership=Ownership.PUBLIC, unit=province, capacity=150,
                       address=f"{province.name}", established_by="Quyết định của Ủy ban nhân dân tỉnh",
                       opened_on=dt.date(2010, 1, 1))
@@ -262,7 +268,7 @@ def run(*, province: Unit, write: Callable[[str], None] = print, seed: int = 1) 
     if communes:
         commune = communes[0]
         facilities.append(_facility(
-            f"{PREFIX}{code}-CTXH", name=f"Trung tâm Công tác xã hội {commune.name}", kind=FacilityKind.SOCIAL_WORK,
+            f"{PREFIX}{code}-CTXH", name=f"Trung tâm Công tác xã hội {_lower_first(commune.name)}", kind=FacilityKind.SOCIAL_WORK,
             ownership=Ownership.PUBLIC, unit=commune, capacity=30, address=commune.name,
             established_by="Quyết định của Ủy ban nhân dân xã", opened_on=dt.date(2025, 4, 1)))
     Resident.objects.filter(facility__in=facilities).delete()
