@@ -20,7 +20,7 @@ from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Member, Sex
-from ansinh.lib.citizen_id import check_citizen_id
+from ansinh.lib.citizen_id import CitizenIdError, check_citizen_id
 
 from .models_facilities import (
     AFTERCARE_MONTHS,
@@ -170,8 +170,8 @@ def admission_problems(facility: Facility, data: Admission, *, today: dt.date | 
         if data.citizen_id:
             try:
                 check_citizen_id(data.citizen_id)
-            except ValidationError as exc:
-                errors["citizen_id"] = " ".join(exc.messages)
+            except CitizenIdError as exc:
+                errors["citizen_id"] = str(exc)
     if facility.is_rehab:
         if data.rehab_kind not in RehabKind.values:
             errors["rehab_kind"] = "Chưa chọn hình thức cai nghiện (bắt buộc hoặc tự nguyện)."
