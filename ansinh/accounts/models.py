@@ -292,6 +292,8 @@ class AuditAction(models.TextChoices):
                                                                        "Discharge resident from care facility")
     CARE_RESIDENT_UPDATE = "care_resident.update", pgettext_lazy("audit action", "Update care facility resident")
     CARE_RESIDENT_IMPORT = "care_resident.import", pgettext_lazy("audit action", "Import care facility residents")
+    CARE_CATEGORY_ADD = "care_facility.category_add", pgettext_lazy("audit action",
+                                                                    "Add version of resident category")
     CARE_RESIDENT_VIEW_ID = "care_resident.view_id", pgettext_lazy("audit action",
                                                                    "View citizen ID of care facility resident")
 

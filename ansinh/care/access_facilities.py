@@ -109,6 +109,16 @@ def units_in_scope(user: Any) -> QuerySet[Unit]:
     return units.filter(scope.data_filter("")).order_by("level", "name")
 
 
+def communes_of_province(facility: Facility) -> QuerySet[Unit]:
+    """The communes of the facility's province (current map): where its residents come from (the
+    choices of the admission form; no personal data)."""
+    province = facility.unit if facility.unit.level == Level.PROVINCE else facility.unit.province()
+    if province is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE,
+                               path__under=province.path).order_by("name")
+
+
 def in_unit(queryset: QuerySet[Any], unit: Unit, prefix: str = "") -> QuerySet[Any]:
     """Records (of a scoped `queryset`) of facilities belonging to `unit` or below it: narrows the
     user's scope, never widens it."""

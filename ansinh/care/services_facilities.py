@@ -367,6 +367,47 @@ def occupancy(facilities: list[Facility], ends: list[dt.date]) -> list[Occupancy
     return [OccupancyRow(f, found.get(f.pk, [0] * len(ends))) for f in facilities]
 
 
-__all__ = ["Admission", "OccupancyRow", "admission_problems", "categories_for", "facility_create",
+__all__ = ["Admission", "OccupancyRow", "admission_problems", "categories_for", "category_add", "facility_create",
            "facility_update", "month_ends", "occupancy", "resident_admit", "resident_discharge",
            "resident_set_stage"]
+
+
+# --- Categories (dated law) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_add(*, actor: Actor, code: str, name: str, group: str, for_rehab: bool, legal_basis: str,
+                 valid_from: dt.date, provisional: bool) -> ResidentCategory:
+    """Adds a version of a resident category from `valid_from` (an administrator's change of the
+    law's categories); the version in force before it ends the day before. Stays keep the version
+    they were admitted under."""
+    from .models_facilities import CategoryGroup
+
+    errors: dict[str, str] = {}
+    if not code.strip() or not name.strip():
+        errors["name"] = "Chưa nhập mã hoặc tên diện đối tượng."
+    if group not in CategoryGroup.values:
+        errors["group"] = "Nhóm báo cáo không hợp lệ."
+    if not legal_basis.strip():
+        errors["legal_basis"] = "Chưa nhập căn cứ pháp lý."
+    later = ResidentCategory.objects.filter(code=code.strip(), valid_from__gte=valid_from).first()
+    if later is not None:
+        errors["valid_from"] = f"Đã có phiên bản của diện này từ {later.valid_from:%d/%m/%Y}: chọn ngày sau đó."
+    if errors:
+        raise ValidationError(errors)
+    previous = ResidentCategory.objects.filter(code=code.strip(), valid_to__isnull=True).first()
+    if previous is not None:
+        before = audit.snapshot(previous, ["valid_to"])
+        previous.valid_to = valid_from - dt.timedelta(days=1)
+        previous.save(update_fields=["valid_to"])
+        audit.record(actor=actor, action=AuditAction.CARE_CATEGORY_ADD, obj=previous, before=before,
+                     after=audit.snapshot(previous, ["valid_to"]))
+    row = ResidentCategory(code=code.strip(), name=name.strip(), group=group, for_rehab=for_rehab,
+                           legal_basis=legal_basis.strip(), valid_from=valid_from, provisional=provisional,
+                           order=previous.order if previous else 100)
+    row.full_clean()
+    row.save()
+    audit.record(actor=actor, action=AuditAction.CARE_CATEGORY_ADD, obj=row,
+                 after=audit.snapshot(row, ["code", "name", "group", "for_rehab", "legal_basis", "valid_from",
+                                            "provisional"]))
+    return row

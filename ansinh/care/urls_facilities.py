@@ -8,6 +8,7 @@ urlpatterns = [
     path("facilities/", views.facility_list, name="facilities-list"),
     path("facilities/new", views.facility_new, name="facilities-new"),
     path("facilities/occupancy", views.occupancy, name="facilities-occupancy"),
+    path("facilities/categories", views.category_list, name="facilities-categories"),
     path("facilities/residents/", views.resident_list, name="facilities-resident-list"),
     path("facilities/residents/<int:pk>", views.resident_detail, name="facilities-resident-detail"),
     path("facilities/residents/<int:pk>/discharge", views.resident_discharge, name="facilities-resident-discharge"),

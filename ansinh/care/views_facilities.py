@@ -255,11 +255,7 @@ class AdmitForm(forms.Form):
         today = timezone.localdate()
         self.fields["category"].queryset = ResidentCategory.objects.filter(  # type: ignore[attr-defined]
             pk__in=[c.pk for c in services.categories_for(facility, today)])
-        from ansinh.geo.models import Edition, Level
-
-        province = facility.unit if facility.unit.level == Level.PROVINCE else facility.unit.province()
-        self.fields["home_commune"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            edition=Edition.CURRENT, level=Level.COMMUNE, path__under=province.path if province else "").order_by("name")
+        self.fields["home_commune"].queryset = access.communes_of_province(facility)  # type: ignore[attr-defined]
         if not facility.is_rehab:
             del self.fields["rehab_kind"]
             del self.fields["term_months"]
@@ -359,3 +355,41 @@ def resident_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "care/facilities_import.html", {
         "facility": facility, "error": error, "max_upload_mb": format_number(upload_max_bytes() // (1024 * 1024))},
         status=400 if error else 200)
+
+
+# --- Categories (dated law, changed by administrators) -----------------------------------------
+
+
+class CategoryForm(forms.Form):
+    code = forms.SlugField(max_length=40, label=gettext_lazy("code"))
+    name = forms.CharField(max_length=255, label=gettext_lazy("name"))
+    group = forms.ChoiceField(choices=CategoryGroup.choices, label=gettext_lazy("report group"))
+    for_rehab = forms.BooleanField(required=False, label=gettext_lazy("for drug rehabilitation facilities"))
+    legal_basis = forms.CharField(max_length=255, label=gettext_lazy("legal basis"))
+    valid_from = forms.DateField(label=gettext_lazy("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    provisional = forms.BooleanField(required=False, label=gettext_lazy("provisional"))
+
+
+@login_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    """The resident categories, every version with its dates; an administrator adds a version."""
+    from ansinh.accounts.access import get_scope
+    from ansinh.accounts.models import Role
+
+    user = request_user(request)
+    is_admin = Role.ADMIN in get_scope(user).roles
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.category_add(actor=Actor.from_request(request), **form.cleaned_data)
+            except ValidationError as error:
+                _errors_into(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("facilities-categories")
+    return render(request, "care/facilities_categories.html", {
+        "categories": ResidentCategory.objects.order_by("for_rehab", "order", "code", "valid_from"),
+        "form": form, "is_admin": is_admin}, status=400 if request.method == "POST" else 200)

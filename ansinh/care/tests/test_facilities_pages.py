@@ -185,3 +185,35 @@ def test_it_runs_the_upload_as_a_job(settings: Any, tmp_path: Path, world: Any) 
     job = Job.objects.get(kind="care.facilities_import")
     assert job.status == "succeeded", job.error
     assert Resident.objects.filter(admission_number="31/QĐ").exists()
+
+
+def test_it_lets_only_an_administrator_add_a_category_version(people: Any, world: Any) -> None:
+    client = Client()
+    client.force_login(world.social)
+    assert client.get("/care/facilities/categories").status_code == 200
+    data = {"code": "elderly", "name": "Người cao tuổi", "group": "elderly_disabled", "legal_basis": "NĐ mới",
+            "valid_from": "2026-07-01"}
+    assert client.post("/care/facilities/categories", data).status_code == 403
+    admin = Client()
+    admin.force_login(people.tung)
+    assert admin.post("/care/facilities/categories", data).status_code == 302
+    refused = admin.post("/care/facilities/categories", {**data, "valid_from": "2026-01-01"})
+    assert refused.status_code == 400 and "NĐ mới" in refused.content.decode()
+
+
+def test_it_lists_residents_in_a_bounded_number_of_queries(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(12):
+        admit(world.centre, number=f"Q{n}", name=f"Người Thứ {n}")
+    client = Client()
+    client.force_login(world.social)
+    client.get("/care/facilities/residents/")  # warm the session and the scope
+    with CaptureQueriesContext(connection) as few:
+        client.get("/care/facilities/residents/?status=all")
+    for n in range(12, 30):
+        admit(world.centre, number=f"Q{n}", name=f"Người Thứ {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/care/facilities/residents/?status=all").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)  # no query per row

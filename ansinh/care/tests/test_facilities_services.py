@@ -167,3 +167,46 @@ def test_it_refuses_a_facility_outside_the_current_map_and_a_duplicate_code(unit
     with pytest.raises(ValidationError) as caught:
         facility(units.vinh_long)
     assert "code" in caught.value.message_dict
+
+
+def test_it_adds_a_dated_version_of_a_category(units: Any) -> None:
+    old = category("elderly")
+    new = services.category_add(actor=SYSTEM, code="elderly", name="Người cao tuổi (mới)", group="elderly_disabled",
+                                for_rehab=False, legal_basis="Văn bản mới", valid_from=dt.date(2026, 7, 1),
+                                provisional=True)
+    old.refresh_from_db()
+    assert old.valid_to == dt.date(2026, 6, 30) and new.in_force(dt.date(2026, 7, 1))
+    f = facility(units.vinh_long)
+    assert old in services.categories_for(f, dt.date(2025, 1, 1))
+    assert new not in services.categories_for(f, dt.date(2025, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        services.resident_admit(
+            actor=SYSTEM, facility=f, data=services.Admission(
+                admission_number="X", admitted_on=dt.date(2025, 1, 10), admission_decided_by="Giám đốc",
+                category=new, full_name="A", sex="male"))
+    assert "không có hiệu lực" in caught.value.message_dict["category"][0]
+    with pytest.raises(ValidationError):  # not before the version in force
+        services.category_add(actor=SYSTEM, code="elderly", name="x", group="elderly_disabled", for_rehab=False,
+                              legal_basis="y", valid_from=dt.date(2026, 1, 1), provisional=False)
+    assert AuditEvent.objects.filter(action="care_facility.category_add").count() == 2
+
+
+def test_it_counts_the_figures_in_one_query(units: Any) -> None:
+    from ansinh.care.indicators_facilities import fetch
+    from ansinh.plans.periods import Period
+
+    f = facility(units.vinh_long, kind="rehab")
+    commune = facility(units.tra_cu, code="F2")
+    admit(f, rehab_kind="compulsory", term_months=12, on=dt.date(2025, 1, 10))
+    admit(commune, number="C", name="B", on=dt.date(2025, 2, 10))
+    with CaptureQueriesContext(connection) as queries:
+        counts, _note, key = fetch(units.vinh_long, Period.parse("2025-Q1"))
+    assert len(queries.captured_queries) == 1
+    assert counts["rehab_admissions"][(units.vinh_long.pk, "compulsory")] == 1
+    assert counts["care_admissions"][(units.tra_cu.pk, "")] == 1
+    assert counts["care_admissions"][(units.vinh_long.pk, "")] == 1  # the province's own and its communes'
+    assert key == "2025-01-01..2025-03-31"
+    commune_only, _n, _k = fetch(units.tra_cu, Period.parse("2025-Q1"))
+    assert commune_only["care_admissions"] == {(units.tra_cu.pk, ""): 1.0} and not commune_only["rehab_admissions"]
+    legacy, _n, _k = fetch(units.legacy_tra_vinh, Period.parse("2025-Q1"))
+    assert all(not v for v in legacy.values())
