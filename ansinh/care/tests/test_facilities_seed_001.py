@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 Q1 = Period.parse("2025-Q1")
 
 
-def test_it_counts_seed_001s_care_and_rehab_figures_from_the_demo(units: Any) -> None:
+def test_it_counts_seed_001s_care_and_rehab_figures_from_the_demo(units: Any, people: Any) -> None:
+    admin = people.tung
     province = units.vinh_long
     made = demo_facilities.run(province=province, write=lambda _line: None)
     assert made["care_facilities"] == 3
@@ -54,6 +55,19 @@ def test_it_counts_seed_001s_care_and_rehab_figures_from_the_demo(units: Any) ->
             "tự nguyện 5 học viên)") in text
     assert ("Cơ sở cai nghiện ma túy đang quản lý 100 học viên (trong đó cai nghiện bắt buộc 97 học viên, cai "
             "nghiện tự nguyện 3 học viên)") in text
+    # The drill-down: the residents behind a figure, on the list page.
+    from django.test import Client
+
+    from ansinh.care.indicators_facilities import records_url
+
+    client = Client()
+    client.force_login(admin)
+    for query, breakdown, expected in [("rehab_admissions", "compulsory", 19), ("rehab_reintegrated", "voluntary", 5),
+                                       ("care_centre_residents", "mental_illness", 104), ("care_discharges", "", 15)]:
+        url = records_url(query, province, breakdown, "2025-01-01..2025-03-31")
+        assert url is not None
+        page = client.get(url).content.decode()
+        assert f'data-testid="count">{expected} ' in page.replace("\n", ""), (query, url)
     # Deterministic and idempotent: a second run replaces the residents with the same ones.
     before = list(Resident.objects.order_by("facility__code", "admission_number")
                   .values_list("full_name", "admitted_on", "discharged_on"))
