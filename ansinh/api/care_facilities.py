@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from ansinh.care import access_facilities as access
 from ansinh.care import filters_facilities as filters
 from ansinh.care import services_facilities as services
-from ansinh.care.models_facilities import Facility, Resident
+from ansinh.care.models_facilities import CategoryGroup, Facility, RehabKind, Resident
 from ansinh.lib.citizen_id import mask_citizen_id
 
 UNIT = {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"},
@@ -126,9 +126,15 @@ class CareFacilityOccupancy(APIView):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter(name, str) for name in ("facility", "unit", "kind", "status", "group", "rehab_kind",
-                                                          "reason", "q", *filters.DATE_PARAMS)],
-    responses={200: CareResidentSerializer(many=True), 400: OpenApiResponse(description="A malformed parameter.")})
+    parameters=[OpenApiParameter("facility", int), OpenApiParameter("unit", int),
+                OpenApiParameter("kind", str, enum=["care", "rehab"]),
+                OpenApiParameter("status", str, enum=list(filters.STATUSES)),
+                OpenApiParameter("group", str, enum=list(CategoryGroup.values)),
+                OpenApiParameter("rehab_kind", str, enum=list(RehabKind.values)),
+                OpenApiParameter("reason", str, enum=["reintegrated"]), OpenApiParameter("q", str),
+                *[OpenApiParameter(name, str, description="YYYY-MM-DD") for name in filters.DATE_PARAMS]],
+    responses={200: CareResidentSerializer(many=True), 400: OpenApiResponse(description="A malformed parameter."),
+               404: OpenApiResponse(description="A facility or unit outside the caller's scope.")})
 class CareResidentList(generics.ListAPIView[Resident]):
     """Residents (stays) in the caller's facilities; present ones by default."""
 
