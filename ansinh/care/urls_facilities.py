@@ -14,6 +14,7 @@ urlpatterns = [
     path("facilities/residents/<int:pk>/discharge", views.resident_discharge, name="facilities-resident-discharge"),
     path("facilities/residents/<int:pk>/stage", views.resident_stage, name="facilities-resident-stage"),
     path("facilities/<int:pk>", views.facility_detail, name="facilities-detail"),
+    path("facilities/<int:pk>/edit", views.facility_edit, name="facilities-edit"),
     path("facilities/<int:pk>/admit", views.resident_admit, name="facilities-admit"),
     path("facilities/<int:pk>/import", views.resident_import, name="facilities-import"),
 ]

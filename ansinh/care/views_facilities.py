@@ -140,6 +140,33 @@ def facility_new(request: HttpRequest) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
+class FacilityEditForm(forms.Form):
+    name = forms.CharField(max_length=255, label=gettext_lazy("name"))
+    capacity = forms.IntegerField(min_value=1, max_value=100000, label=gettext_lazy("capacity"))
+    address = forms.CharField(max_length=255, required=False, label=gettext_lazy("address"))
+    closed_on = forms.DateField(required=False, label=gettext_lazy("closed on"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    facility = access.get_facility_for_user(user, pk, change=True)
+    form = FacilityEditForm(request.POST or None, initial={
+        "name": facility.name, "capacity": facility.capacity, "address": facility.address,
+        "closed_on": facility.closed_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.facility_update(actor=Actor.from_request(request), facility=facility, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("facilities-detail", pk=facility.pk)
+    return render(request, "care/facilities_form.html", {"form": form, "facility": facility},
+                  status=400 if request.method == "POST" else 200)
+
+
 # --- Residents --------------------------------------------------------------------------------
 
 

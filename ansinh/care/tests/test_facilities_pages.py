@@ -217,3 +217,18 @@ def test_it_lists_residents_in_a_bounded_number_of_queries(world: Any) -> None:
     with CaptureQueriesContext(connection) as many:
         assert client.get("/care/facilities/residents/?status=all").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)  # no query per row
+
+
+def test_it_edits_a_facility_and_refuses_closing_it_with_residents(people: Any, world: Any) -> None:
+    client = Client()
+    client.force_login(world.social)
+    url = f"/care/facilities/{world.centre.pk}/edit"
+    refused = client.post(url, {"name": "Trung tâm mới", "capacity": "60", "closed_on": "2025-06-30"})
+    assert refused.status_code == 400 and "còn đối tượng" in refused.content.decode()
+    assert "Trung tâm mới" in refused.content.decode()
+    assert client.post(url, {"name": "Trung tâm mới", "capacity": "60"}).status_code == 302
+    world.centre.refresh_from_db()
+    assert (world.centre.name, world.centre.capacity) == ("Trung tâm mới", 60)
+    leader = Client()
+    leader.force_login(people.bao)
+    assert leader.get(url).status_code == 403
