@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import BadRequest
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -19,6 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ansinh.accounts import audit
+from ansinh.accounts.audit import Actor
+from ansinh.accounts.models import AuditAction
 from ansinh.care import access_facilities as access
 from ansinh.care import filters_facilities as filters
 from ansinh.care import services_facilities as services
@@ -158,6 +162,10 @@ class CareResidentDetail(APIView):
 
     def get(self, request: Request, pk: int) -> Response:
         resident = access.get_resident_for_user(request.user, pk)
+        if resident.citizen_id and access.may_see_personal(request.user, resident.facility):
+            with transaction.atomic():  # who read a full citizen ID (Decree 13/2023/NĐ-CP)
+                audit.record(actor=Actor.from_request(request), action=AuditAction.CARE_RESIDENT_VIEW_ID,
+                             obj=resident, unit=resident.facility.unit, after={"via": "api"})
         return Response(CareResidentSerializer(resident, context={"request": request}).data)
 
 

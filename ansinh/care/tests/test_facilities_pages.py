@@ -131,6 +131,10 @@ def test_it_answers_the_api_in_scope(people: Any, world: Any) -> None:
     social.force_login(world.social)
     full = social.get(f"/api/v1/care/facilities/residents/{world.resident.pk}").json()
     assert full["citizen_id"] == CID
+    from ansinh.accounts.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="care_resident.view_id", object_id=str(world.resident.pk),
+                                     actor=world.social).exists()
 
 
 HEADER = ("Họ và tên,Giới tính,Ngày sinh,Số định danh,Mã xã cư trú,Mã diện đối tượng,Số quyết định tiếp nhận,"
