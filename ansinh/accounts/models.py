@@ -285,6 +285,17 @@ class AuditAction(models.TextChoices):
     PROC_DOSSIER_IMPORT = "procedure_dossier.import", pgettext_lazy("audit action", "Import procedure dossiers")
     # Care facilities and drug rehabilitation (care, facilities area): values "care_facility.…", "care_resident.…".
     # (facilities actions here)
+    CARE_FACILITY_CREATE = "care_facility.create", pgettext_lazy("audit action", "Create care facility")
+    CARE_FACILITY_UPDATE = "care_facility.update", pgettext_lazy("audit action", "Update care facility")
+    CARE_RESIDENT_ADMIT = "care_resident.admit", pgettext_lazy("audit action", "Admit resident to care facility")
+    CARE_RESIDENT_DISCHARGE = "care_resident.discharge", pgettext_lazy("audit action",
+                                                                       "Discharge resident from care facility")
+    CARE_RESIDENT_UPDATE = "care_resident.update", pgettext_lazy("audit action", "Update care facility resident")
+    CARE_RESIDENT_IMPORT = "care_resident.import", pgettext_lazy("audit action", "Import care facility residents")
+    CARE_CATEGORY_ADD = "care_facility.category_add", pgettext_lazy("audit action",
+                                                                    "Add version of resident category")
+    CARE_RESIDENT_VIEW_ID = "care_resident.view_id", pgettext_lazy("audit action",
+                                                                   "View citizen ID of care facility resident")
 
     # Children in special circumstances and child-friendly communes (care, children area): values "child.…".
     # (children actions here)

@@ -13,6 +13,7 @@ from . import labour_training, labour_unemployment
 from . import labour_abroad
 from . import labour_placements
 from . import procedures
+from . import care_facilities
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -65,5 +66,9 @@ urlpatterns = [
     path("procedures/dossiers/", procedures.DossierList.as_view(), name="api-procedure-dossiers"),
     path("procedures/dossiers/<int:pk>", procedures.DossierDetail.as_view(), name="api-procedure-dossier"),
     path("procedures/catalogue/", procedures.ProcedureList.as_view(), name="api-procedures"),
+    path("care/facilities/", care_facilities.CareFacilityList.as_view(), name="api-care-facilities"),
+    path("care/facilities/<int:pk>/occupancy", care_facilities.CareFacilityOccupancy.as_view(), name="api-care-facility-occupancy"),
+    path("care/facilities/residents/", care_facilities.CareResidentList.as_view(), name="api-care-facility-residents"),
+    path("care/facilities/residents/<int:pk>", care_facilities.CareResidentDetail.as_view(), name="api-care-facility-resident"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

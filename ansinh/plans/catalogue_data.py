@@ -55,6 +55,18 @@ FUNDING = [
 ]
 
 
+# Care facilities and drug rehabilitation (issue 14 item 2).
+CARE_BASIS = "Nghị định 20/2021/NĐ-CP, Chương V; Nghị định 103/2017/NĐ-CP"
+REHAB_BASIS = "Luật Phòng, chống ma túy 73/2021/QH14 (Điều 28–40)"
+CARE_GROUPS = [
+    {"code": "elderly_disabled", "name": "người cao tuổi, người khuyết tật", "dimension": "group"},
+    {"code": "mental_illness", "name": "người tâm thần", "dimension": "group"},
+    {"code": "orphan", "name": "trẻ em mồ côi", "dimension": "group"},
+]
+REHAB_KINDS = [{"code": "compulsory", "name": "cai nghiện bắt buộc", "dimension": "group"},
+               {"code": "voluntary", "name": "cai nghiện tự nguyện", "dimension": "group"}]
+
+
 # The people served (issue 11): counted from entitlements and dossiers (ansinh.benefits.indicators).
 MERIT_BASIS = "Pháp lệnh 02/2020/UBTVQH14; Nghị định 75/2021/NĐ-CP (sửa đổi bởi 55/2023, 77/2024)"
 PENSION_BASIS = "Luật Bảo hiểm xã hội 41/2024/QH15 (Điều 21, 22); Nghị định 176/2025/NĐ-CP"
@@ -244,9 +256,17 @@ INDICATORS: list[dict[str, Any]] = [
          breakdowns=SCHEME_BREAKDOWNS,
          sentence="Quyết định {value} {unit} hưởng, điều chỉnh, thôi hưởng trợ cấp hằng tháng"
                   "[[ (trong đó {breakdowns})]]"),
+    # Care facilities (issue 14 item 2): counted from the stays (ansinh.care.indicators_facilities).
+    _ind("care_admissions", "Số đối tượng được quyết định tiếp nhận vào cơ sở trợ giúp xã hội", "đối tượng",
+         "social_protection", source="counted", query="care_admissions", legal_basis=CARE_BASIS,
+         sentence="Cơ sở bảo trợ xã hội quyết định tiếp nhận {value} {unit}"),
+    _ind("care_discharges", "Số đối tượng được quyết định dừng trợ giúp tại cơ sở trợ giúp xã hội", "đối tượng",
+         "social_protection", source="counted", query="care_discharges", legal_basis=CARE_BASIS,
+         sentence="Quyết định dừng trợ giúp {value} {unit}"),
     _ind("care_centre_residents", "Số đối tượng đang được chăm sóc, nuôi dưỡng tại cơ sở bảo trợ xã hội",
-         "người", "social_protection", over_time="stock",
-         sentence="Cơ sở bảo trợ xã hội đang chăm sóc, nuôi dưỡng {value} {unit}"),
+         "đối tượng", "social_protection", over_time="stock", source="counted", query="care_centre_residents",
+         legal_basis=CARE_BASIS, breakdowns=CARE_GROUPS,
+         sentence="Cơ sở bảo trợ xã hội đang chăm sóc, nuôi dưỡng {value} {unit}[[ (trong đó {breakdowns})]]"),
     _ind("elderly_longevity_gifts", "Số người cao tuổi được chúc thọ, mừng thọ", "người", "social_protection",
          source="counted", query="elderly_longevity_gifts",
          breakdowns=[{"code": "age_100", "name": "cụ tròn 100 tuổi", "dimension": "age"},
@@ -268,11 +288,16 @@ INDICATORS: list[dict[str, Any]] = [
          sentence="Thăm và tặng quà cho {value} trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn"),
     # --- Social evils (seed 001) ---
     _ind("rehab_admissions", "Số học viên cai nghiện ma túy được tiếp nhận", "học viên", "social_evils",
-         breakdowns=[{"code": "compulsory", "name": "cai nghiện bắt buộc", "dimension": "group"},
-                     {"code": "voluntary", "name": "cai nghiện tự nguyện", "dimension": "group"}],
+         source="counted", query="rehab_admissions", legal_basis=REHAB_BASIS, breakdowns=REHAB_KINDS,
          sentence="Cơ sở cai nghiện ma túy tiếp nhận {value} {unit}[[ (trong đó {breakdowns})]]"),
+    _ind("rehab_reintegrated", "Số học viên cai nghiện ma túy được giải quyết tái hòa nhập cộng đồng", "học viên",
+         "social_evils", source="counted", query="rehab_reintegrated", legal_basis=REHAB_BASIS,
+         breakdowns=REHAB_KINDS,
+         sentence="Giải quyết tái hòa nhập cộng đồng {value} {unit}[[ (trong đó {breakdowns})]]"),
     _ind("rehab_residents", "Số học viên đang quản lý tại cơ sở cai nghiện", "học viên", "social_evils",
-         over_time="stock", sentence="Cơ sở đang quản lý {value} {unit}"),
+         over_time="stock", source="counted", query="rehab_residents", legal_basis=REHAB_BASIS,
+         breakdowns=REHAB_KINDS,
+         sentence="Cơ sở cai nghiện ma túy đang quản lý {value} {unit}[[ (trong đó {breakdowns})]]"),
     _ind("establishments_inspected", "Số cơ sở kinh doanh, dịch vụ được kiểm tra", "cơ sở", "social_evils",
          sentence="Đội kiểm tra liên ngành kiểm tra {value} {unit} kinh doanh, dịch vụ"),
     # --- Inspection and administration (seed 001) ---

@@ -22,7 +22,11 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Poverty standards"), reverse_lazy("standard-list")),
     ]),
     (Field.MERITORIOUS, _("Meritorious people"), []),
-    (Field.SOCIAL_ASSISTANCE, _("Social assistance"), []),
+    (Field.SOCIAL_ASSISTANCE, _("Social assistance"), [
+        (_("Care and rehabilitation facilities"), reverse_lazy("facilities-list")),
+        (_("Facility residents"), reverse_lazy("facilities-resident-list")),
+        (_("Facility occupancy by month"), reverse_lazy("facilities-occupancy")),
+    ]),
     (Field.LABOUR, _("Labour and employment"), [
         (_("Job placements"), reverse_lazy("placement-list")),
         (_("Job counselling"), reverse_lazy("counselling-list")),
