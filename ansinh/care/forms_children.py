@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -63,11 +63,11 @@ class ChildFilterForm(forms.Form):
                     data[new] = data[old]
         super().__init__(data)
         self.user = user
-        self.fields["unit"].choices = unit_choices(user)
-        self.fields["group"].choices = group_choices()
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
+        cast(forms.ChoiceField, self.fields["group"]).choices = group_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end date is before the start date."))
@@ -115,7 +115,7 @@ class ChildForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["groups"].choices = group_choices()[1:]
+        cast(forms.ChoiceField, self.fields["groups"]).choices = group_choices()[1:]
 
 
 class ChildEditForm(forms.Form):
@@ -128,7 +128,7 @@ class CircumstanceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = group_choices()[1:]
+        cast(forms.ChoiceField, self.fields["group"]).choices = group_choices()[1:]
 
 
 class CircumstanceEndForm(forms.Form):
@@ -163,7 +163,7 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: Any) -> None:
         super().__init__(data)
-        self.fields["unit"].choices = unit_choices(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
 
     def filter(self, found: QuerySet[ChildFriendlyAssessment]) -> QuerySet[ChildFriendlyAssessment]:
         if not self.is_bound or not self.is_valid():
@@ -193,7 +193,7 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, user: Any, criteria: list[ChildFriendlyCriterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
-        self.fields["commune"].choices = [(c.pk, c.name) for c in access.communes_for_user(
+        cast(forms.ChoiceField, self.fields["commune"]).choices = [(c.pk, c.name) for c in access.communes_for_user(
             user, change=True).order_by("sort_key")[:2000]]
         for criterion in criteria:
             self.fields[f"c{criterion.number}"] = forms.IntegerField(
