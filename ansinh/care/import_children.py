@@ -54,7 +54,8 @@ class Imported:
     circumstances: int
 
 
-def import_children(source: bytes | str | Path | IO[bytes], *, unit: Unit, actor: Actor, name: str = "") -> Imported:
+def import_children(source: bytes | str | Path | IO[bytes], *, unit: Unit, actor: Actor, name: str = "",
+                    dry_run: bool = False) -> Imported:
     problems = Problems()
     try:
         rows = read_table(read_rows(source), SHEET, COLUMNS, problems)
@@ -131,6 +132,8 @@ def import_children(source: bytes | str | Path | IO[bytes], *, unit: Unit, actor
     if problems:
         record_refused(actor=actor, kind="children", name=name, rows=len(rows), problems=problems.sorted(), unit=unit)
         problems.raise_if_any()
+    if dry_run:
+        return Imported(children=len(plan), circumstances=sum(len(chosen) for *_x, chosen, _n in plan))
     with transaction.atomic():
         Child.objects.bulk_create([Child(person_id=p, commune_id=c, registered_on=today, note=note[:500],
                                          created_by=user) for p, c, _s, _g, note in plan], batch_size=2000)
@@ -143,8 +146,21 @@ def import_children(source: bytes | str | Path | IO[bytes], *, unit: Unit, actor
     return Imported(children=len(plan), circumstances=len(circumstances))
 
 
-def import_from(source: Any, *, unit: Unit, actor: Actor, name: str = "") -> Imported:
-    return import_children(source, unit=unit, actor=actor, name=name)
+GUIDE = [
+    "Mỗi dòng là một trẻ em dưới 16 tuổi đã có trong sổ hộ gia đình của tỉnh (tìm theo số định danh cá nhân; "
+    "họ tên và ngày sinh, nếu ghi, phải khớp với sổ).",
+    "Cột Nhóm ghi số thứ tự các nhóm trẻ em có hoàn cảnh đặc biệt theo Điều 10 Luật Trẻ em 102/2016/QH13 "
+    "(1 đến 14), cách nhau bởi dấu phẩy, ví dụ: 1, 4.",
+    "Cột Từ ngày là ngày trẻ bắt đầu thuộc các nhóm đó (không sau hôm nay, trẻ chưa đủ 16 tuổi vào ngày đó).",
+    "Cả tệp được kiểm tra trước: nếu có dòng sai, không dòng nào được nhập và mọi lỗi được liệt kê theo dòng, cột.",
+]
 
 
-__all__ = ["COLUMNS", "SHEET", "Imported", "import_children"]
+def template_xlsx() -> bytes:
+    """The import template (the labour imports' template writer over these columns)."""
+    from ansinh.labour.placements_import import template_xlsx as write
+
+    return write(COLUMNS, sheet_name=SHEET, steps=GUIDE, title="HƯỚNG DẪN NHẬP TRẺ EM CÓ HOÀN CẢNH ĐẶC BIỆT")
+
+
+__all__ = ["COLUMNS", "SHEET", "Imported", "import_children", "template_xlsx"]

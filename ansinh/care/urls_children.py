@@ -7,6 +7,8 @@ from . import views_children as views
 urlpatterns: list[URLPattern] = [
     path("children/", views.child_list, name="child-list"),
     path("children/new", views.child_new, name="child-new"),
+    path("children/import/", views.child_import, name="child-import"),
+    path("children/import/template.xlsx", views.child_import_template, name="child-import-template"),
     path("children/<int:pk>/", views.child_detail, name="child-detail"),
     path("children/<int:pk>/edit", views.child_edit, name="child-edit"),
     path("children/<int:pk>/support", views.child_support_add, name="child-support-add"),

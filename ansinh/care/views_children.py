@@ -374,3 +374,67 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, "return")
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+SHOWN_PROBLEMS = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_import(request: HttpRequest) -> HttpResponse:
+    """Upload the filled template for the user's unit: every problem listed by row and column,
+    nothing written unless the whole file is right; "check only" writes nothing."""
+    from ansinh.accounts.access import get_scope
+    from ansinh.lib.tabular import ImportProblems, Problem, upload_limit_error, upload_max_bytes
+    from ansinh.lib.vietnamese import format_number
+
+    from .import_children import import_children
+
+    user = request_user(request)
+    if not access.enters_anything(user):
+        raise PermissionDenied
+    problems: list[Problem] = []
+    error, checked = "", ""
+    check = request.method == "POST" and request.POST.get("check") == "1"
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        units = [u for u in get_scope(user).units if u.level <= 3]
+        if upload is None:
+            error = _("Choose the filled-in template (.xlsx) to import.")
+        elif too_big := upload_limit_error(upload.size):
+            error = too_big
+        elif not units:
+            raise PermissionDenied
+        else:
+            unit = min(units, key=lambda u: u.level)
+            try:
+                done = import_children(upload.read(), unit=unit, actor=Actor.from_request(request),
+                                       name=upload.name or "", dry_run=check)
+            except ImportProblems as exc:
+                problems = exc.problems
+            else:
+                if check:
+                    checked = _("The file is valid; nothing was written: it holds %(n)s children.") % {
+                        "n": format_number(done.children)}
+                else:
+                    messages.success(request, _("Imported %(n)s children.") % {"n": format_number(done.children)})
+                    return redirect("child-list")
+    return render(request, "care/children_import.html", {
+        "problems": problems[:SHOWN_PROBLEMS], "problem_count": len(problems),
+        "more": max(0, len(problems) - SHOWN_PROBLEMS), "error": error, "check": check, "checked": checked,
+        "max_upload_mb": format_number(upload_max_bytes() / (1024 * 1024))},
+        status=400 if problems or error else 200)
+
+
+@login_required
+@require_GET
+def child_import_template(request: HttpRequest) -> HttpResponse:
+    from ansinh.web.shortcuts import download
+
+    from .import_children import template_xlsx
+
+    if not access.enters_anything(request_user(request)):
+        raise PermissionDenied
+    return download(template_xlsx(), "mau-nhap-tre-em-co-hoan-canh-dac-biet.xlsx")

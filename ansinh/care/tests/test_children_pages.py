@@ -143,3 +143,36 @@ def test_it_imports_children_all_or_nothing(people: Any, units: Any, tmp_path: P
     out = io.StringIO()
     call_command("care", "children-import", str(ok), "--unit", "86", "--json", stdout=out)
     assert json.loads(out.getvalue()) == {"imported": 1, "circumstances": 2}
+
+
+def test_it_imports_on_the_page_with_the_template(people: Any, units: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ansinh.lib.spreadsheets import read_rows
+
+    client = client_for(people.lan)
+    template = client.get("/care/children/import/template.xlsx")
+    assert template.status_code == 200
+    headers = [row for _n, row in read_rows(template.content, "Trẻ em")][0]
+    assert "Số định danh cá nhân" in headers and "Nhóm" in headers
+    refused = client.post("/care/children/import/", {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    assert refused.status_code == 400 and Child.objects.count() == 0
+    assert client_for(people.bao).get("/care/children/import/").status_code == 403
+
+
+def test_it_counts_the_indicators_in_a_fixed_number_of_queries(units: Any, django_assert_max_num_queries: Any) -> None:
+    from ansinh.care import indicators_children
+    from ansinh.plans.periods import Period
+
+    for n in range(6):
+        made = child(units.tra_cu, name=f"Trẻ {n}")
+        services.support_add(actor=services.Actor.system(), child=made, kind="health",
+                             provided_on=dt.date(2025, 2, 1), provider="Trạm Y tế xã")
+    with django_assert_max_num_queries(8):
+        counts, _note, key = indicators_children.fetch(units.vinh_long, Period.parse("2025-Q1"))
+    assert counts["special_children"][(units.tra_cu.pk, "")] == 6
+    assert counts["special_children_supported"][(units.tra_cu.pk, "")] == 6
+    assert counts["children_total"][(units.tra_cu.pk, "")] == 6 and counts["children_abused"][(units.tra_cu.pk, "")] == 0
+    assert "child-list" not in (indicators_children.records_url("special_children", units.vinh_long, "", key) or "x")
+    assert "/care/children/" in (indicators_children.records_url("special_children_supported", units.vinh_long, "",
+                                                                  key) or "")
