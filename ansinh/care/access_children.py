@@ -106,6 +106,12 @@ def communes_for_user(user: Any, *, change: bool) -> QuerySet[Unit]:
                                edition=Edition.CURRENT)
 
 
+def in_unit(found: QuerySet[Any], unit: Unit) -> QuerySet[Any]:
+    """Records of children or assessments (attached through `commune`) inside `unit` (a filter of
+    the lists, on top of the user's scope)."""
+    return found.filter(commune__path__startswith=unit.path)
+
+
 def get_child_for_user(user: Any, pk: int, *, change: bool = False) -> Child:
     """One child of the register (404 outside the user's scope); with change=True the user must
     also be allowed to change the child's records."""
@@ -135,6 +141,6 @@ def may_see_personal(user: Any, unit: Unit) -> bool:
 
 __all__ = [
     "FIELD", "approves_anything", "assessments_for_user", "children_for_user", "communes_for_user",
-    "enters_anything", "get_assessment_for_user", "get_child_for_user", "may_approve", "may_change",
+    "enters_anything", "get_assessment_for_user", "in_unit", "get_child_for_user", "may_approve", "may_change",
     "may_see_abuse", "may_see_personal", "reads_children",
 ]

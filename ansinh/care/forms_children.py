@@ -81,7 +81,7 @@ class ChildFilterForm(forms.Form):
         unit_id = data.get("unit")
         if unit_id:
             unit = Unit.objects.filter(pk=unit_id).first()
-            found = found.filter(commune__path__startswith=unit.path) if unit else found.none()
+            found = access.in_unit(found, unit) if unit else found.none()
         today = timezone.localdate()
         start = data.get("start") or (data.get("end") or today)
         end = data.get("end") or today
@@ -171,7 +171,7 @@ class AssessmentFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("unit"):
             unit = Unit.objects.filter(pk=data["unit"]).first()
-            found = found.filter(commune__path__startswith=unit.path) if unit else found.none()
+            found = access.in_unit(found, unit) if unit else found.none()
         if data.get("year"):
             found = found.filter(year=data["year"])
         if data.get("status"):

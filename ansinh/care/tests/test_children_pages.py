@@ -176,3 +176,19 @@ def test_it_counts_the_indicators_in_a_fixed_number_of_queries(units: Any, djang
     assert "child-list" not in (indicators_children.records_url("special_children", units.vinh_long, "", key) or "x")
     assert "/care/children/" in (indicators_children.records_url("special_children_supported", units.vinh_long, "",
                                                                   key) or "")
+
+
+def test_it_lists_children_in_the_same_number_of_queries_whatever_their_number(people: Any, units: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(people.lan)
+    child(units.tra_cu, name="Trẻ 0")
+    client.get("/care/children/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/care/children/").status_code == 200
+    for n in range(1, 8):
+        child(units.tra_cu, name=f"Trẻ {n}", groups=("orphan", "disabled"))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/care/children/").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
