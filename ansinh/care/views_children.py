@@ -105,10 +105,15 @@ def _detail_context(request: HttpRequest, child: Child, **forms: Any) -> dict[st
         "circumstances": list(child.circumstances.select_related("group")), "support": support_of(child),
         "notes": notes, "sees_household": members_for_user(user).filter(pk=child.person_id).exists(),
         "abuse_cases": list(child.abuse_cases.all()) if access.may_see_abuse(user, child) else None,
-        "support_form": SupportForm(), "note_form": NoteForm(), "abuse_form": AbuseForm(),
-        "circumstance_form": CircumstanceForm(), "end_form": CircumstanceEndForm(), "today": today,
+        "support_form": SupportForm(prefix="support"), "note_form": NoteForm(prefix="note"),
+        "abuse_form": AbuseForm(prefix="abuse"), "circumstance_form": CircumstanceForm(prefix="group"),
+        "today": today,
     }
     context.update(forms)
+    ending = context.pop("end_form", None)
+    for c in context["circumstances"]:  # one form per open circumstance (ids of their own)
+        c.end_form = ending if ending is not None and ending.prefix == f"end{c.pk}" else CircumstanceEndForm(
+            prefix=f"end{c.pk}")
     return context
 
 
@@ -200,12 +205,13 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "person_id_shown": shown_id(child.person.citizen_id, True)}, status=400 if request.method == "POST" else 200)
 
 
-def _child_post(request: HttpRequest, pk: int, form_class: Any, name: str, act: Any) -> HttpResponse:
+def _child_post(request: HttpRequest, pk: int, form_class: Any, name: str, act: Any,
+                prefix: str | None = None) -> HttpResponse:
     """One action on a child's page: a valid form runs `act(actor, child, data)`; an invalid one, or
     the service's refusal, shows the page again with what was typed and the message."""
     user = request_user(request)
     child = access.get_child_for_user(user, pk, change=True)
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=prefix or name.removesuffix("_form"))
     if form.is_valid():
         try:
             act(Actor.from_request(request), child, form.cleaned_data)
@@ -249,7 +255,7 @@ def _add_circumstance(actor: Actor, child: Child, d: dict[str, Any]) -> None:
 @login_required
 @require_POST
 def child_circumstance_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_post(request, pk, CircumstanceForm, "circumstance_form", _add_circumstance)
+    return _child_post(request, pk, CircumstanceForm, "circumstance_form", _add_circumstance, prefix="group")
 
 
 @login_required
@@ -261,7 +267,7 @@ def child_circumstance_end(request: HttpRequest, pk: int, cid: int) -> HttpRespo
             raise ValidationError(_("This circumstance is not the child's."))
         services.circumstance_end(actor=actor, circumstance=found, until=d["until"], reason=d["end_reason"])
 
-    return _child_post(request, pk, CircumstanceEndForm, "end_form", act)
+    return _child_post(request, pk, CircumstanceEndForm, "end_form", act, prefix=f"end{cid}")
 
 
 # --- Child-friendly assessments ------------------------------------------------------------------

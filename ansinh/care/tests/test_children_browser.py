@@ -50,9 +50,9 @@ def test_it_finds_a_child_and_records_support(officer, page, live_server):  # ty
     page.get_by_role("link", name="Thạch Thị Sà Rương").click()
     expect(page.get_by_test_id("groups")).to_contain_text("Trẻ em mồ côi cả cha và mẹ")
     page.get_by_test_id("support").locator("summary").click()
-    page.locator("#id_kind").select_option("education")
-    page.locator("#id_provided_on").fill("2025-02-03")
-    page.locator("#id_provider").fill("Trường Tiểu học Trà Cú")
+    page.locator("#id_support-kind").select_option("education")
+    page.locator("#id_support-provided_on").fill("2025-02-03")
+    page.locator("#id_support-provider").fill("Trường Tiểu học Trà Cú")
     page.get_by_test_id("support-form").get_by_role("button").click()
     expect(page.get_by_test_id("support")).to_contain_text("Trường Tiểu học Trà Cú")
     assert ChildSupport.objects.filter(child=made).count() == 1

@@ -46,23 +46,24 @@ def test_it_lists_children_in_scope_with_filters_and_masks_ids(people: Any, unit
 
 def test_it_keeps_case_notes_inside_scope_and_audits_their_reading(people: Any, units: Any) -> None:
     hong = child(units.tra_cu)
-    response = client_for(people.lan).post(f"/care/children/{hong.pk}/notes", {"text": "Bí mật của hồ sơ."})
+    response = client_for(people.lan).post(f"/care/children/{hong.pk}/notes", {"note-text": "Bí mật của hồ sơ."})
     assert response.status_code == 302
     assert client_for(people.binh).get(f"/care/children/{hong.pk}/").status_code == 404
     assert client_for(people.binh).get(f"/api/v1/care/children/{hong.pk}").status_code in (403, 404)
     reading = client_for(people.bao).get(f"/care/children/{hong.pk}/")
     assert "Bí mật của hồ sơ." in reading.text and 'data-testid="abuse"' not in reading.text
     assert AuditEvent.objects.filter(action="personal_data.read", object_id=str(hong.pk)).exists()
-    assert client_for(people.bao).post(f"/care/children/{hong.pk}/notes", {"text": "x"}).status_code == 403
+    assert client_for(people.bao).post(f"/care/children/{hong.pk}/notes", {"note-text": "x"}).status_code == 403
 
 
 def test_it_shows_the_support_form_again_with_what_was_typed(people: Any, units: Any) -> None:
     hong = child(units.tra_cu)
     response = client_for(people.lan).post(f"/care/children/{hong.pk}/support", {
-        "kind": "education", "provided_on": "2099-01-01", "provider": "Trường Tiểu học Trà Cú"})
+        "support-kind": "education", "support-provided_on": "2099-01-01", "support-provider": "Trường Tiểu học Trà Cú"})
     assert response.status_code == 400 and "Trường Tiểu học Trà Cú" in response.text
     ok = client_for(people.lan).post(f"/care/children/{hong.pk}/support", {
-        "kind": "education", "provided_on": "2025-01-10", "provider": "Trường Tiểu học Trà Cú", "amount": "500000"})
+        "support-kind": "education", "support-provided_on": "2025-01-10", "support-provider": "Trường Tiểu học Trà Cú",
+        "support-amount": "500000"})
     assert ok.status_code == 302
     assert "500.000" in client_for(people.lan).get(f"/care/children/{hong.pk}/").text
 
@@ -192,3 +193,19 @@ def test_it_lists_children_in_the_same_number_of_queries_whatever_their_number(p
     with CaptureQueriesContext(connection) as many:
         assert client.get("/care/children/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_it_ends_a_circumstance_on_the_page_and_keeps_a_wrong_date(people: Any, units: Any) -> None:
+    hong = child(units.tra_cu)
+    circumstance = hong.circumstances.get()
+    url = f"/care/children/{hong.pk}/groups/{circumstance.pk}/end"
+    bad = client_for(people.lan).post(url, {f"end{circumstance.pk}-until": "2023-01-01",
+                                            f"end{circumstance.pk}-end_reason": "ended"})
+    assert bad.status_code == 400 and 'value="2023-01-01"' in bad.text
+    ok = client_for(people.lan).post(url, {f"end{circumstance.pk}-until": "2025-01-01",
+                                           f"end{circumstance.pk}-end_reason": "adopted"})
+    assert ok.status_code == 302
+    circumstance.refresh_from_db()
+    assert circumstance.until == dt.date(2025, 1, 1) and circumstance.end_reason == "adopted"
+    assert client_for(people.lan).post(f"/care/children/{hong.pk}/groups/999999/end", {
+        "end999999-until": "2025-01-01", "end999999-end_reason": "ended"}).status_code == 400

@@ -35,7 +35,7 @@ def test_it_refuses_a_person_of_16_a_second_registration_and_an_outsider(people:
     with pytest.raises(ValidationError, match="16"):
         services.child_register(actor=Actor.system(), person=old, groups=[(group(), dt.date(2024, 1, 1))])
     young = child(units.tra_cu)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="đã có trong sổ"):
         services.child_register(actor=Actor.system(), person=young.person, groups=[(group(), dt.date(2024, 1, 1))])
     other = member(units.tra_cu)
     with pytest.raises(ValidationError):
@@ -47,12 +47,12 @@ def test_it_refuses_a_person_of_16_a_second_registration_and_an_outsider(people:
 
 def test_it_refuses_overlapping_groups_and_ends_a_circumstance_once(units: Any) -> None:
     made = child(units.tra_cu)
-    with pytest.raises(ValidationError, match="already in the group"):
+    with pytest.raises(ValidationError, match="đã thuộc nhóm"):
         services.circumstance_add(actor=Actor.system(), child=made, group=group("orphan"), since=dt.date(2024, 6, 1))
     circumstance = made.circumstances.get()
     services.circumstance_end(actor=Actor.system(), circumstance=circumstance, until=dt.date(2024, 12, 31),
                               reason="adopted")
-    with pytest.raises(ValidationError, match="already ended"):
+    with pytest.raises(ValidationError, match="đã chấm dứt trước đó"):
         services.circumstance_end(actor=Actor.system(), circumstance=circumstance, until=dt.date(2025, 1, 31),
                                   reason="ended")
     with pytest.raises(ValidationError):
@@ -110,7 +110,7 @@ def test_it_scores_an_assessment_and_decides_whether_it_meets_the_standard(peopl
         services.assessment_return(actor=Actor(user=province_officer), assessment=again, note=" ")
     services.assessment_approve(actor=Actor(user=province_officer), assessment=again)
     assert ChildFriendlyAssessment.objects.get().status == "approved"
-    with pytest.raises(ValidationError, match="submitted"):
+    with pytest.raises(ValidationError, match="đã được gửi"):
         services.assessment_save(actor=Actor(user=people.lan), commune=units.tra_cu, year=2024, commune_kind="other",
                                  points=high)
     assert list(again.events.values_list("status", flat=True)) == ["draft", "submitted", "approved"]
