@@ -99,7 +99,7 @@ def _detail_context(request: HttpRequest, child: Child, **forms: Any) -> dict[st
             audit.record(actor=Actor.from_request(request), action="personal_data.read", obj=child, unit=child.commune,
                          after={"case_notes": len(notes), "citizen_ids": 1 if may_change else 0, "via": "children"})
     today = timezone.localdate()
-    context = {
+    context: dict[str, Any] = {
         "child": child, "person": child.person, "may_change": may_change,
         "shown_id": shown_id(child.person.citizen_id, may_change), "age": child.person.age_on(today),
         "circumstances": list(child.circumstances.select_related("group")), "support": support_of(child),
@@ -110,8 +110,9 @@ def _detail_context(request: HttpRequest, child: Child, **forms: Any) -> dict[st
         "today": today,
     }
     context.update(forms)
-    ending = context.pop("end_form", None)
-    for c in context["circumstances"]:  # one form per open circumstance (ids of their own)
+    ending: Any = context.pop("end_form", None)
+    circumstances: list[Any] = context["circumstances"]
+    for c in circumstances:  # one form per open circumstance (ids of their own)
         c.end_form = ending if ending is not None and ending.prefix == f"end{c.pk}" else CircumstanceEndForm(
             prefix=f"end{c.pk}")
     return context

@@ -90,6 +90,15 @@ def test_it_enters_submits_and_approves_an_assessment(people: Any, units: Any) -
     assert response.status_code == 302
     assessment = ChildFriendlyAssessment.objects.get()
     assert assessment.status == "submitted" and assessment.recognised
+    page = client_for(people.lan).get(f"/care/children/assessments/enter?commune={units.tra_cu.pk}&year=2024")
+    assert page.status_code == 200 and 'value="120"' in page.text
+    assert client_for(people.lan).get("/care/children/assessments/enter?year=abc").status_code == 200
+    detail = client_for(thu).get(f"/care/children/assessments/{assessment.pk}/")
+    assert 'data-testid="approve"' in detail.text
+    assert client_for(people.binh).get(f"/care/children/assessments/{assessment.pk}/").status_code in (403, 404)
+    assert client_for(people.lan).post(f"/care/children/assessments/{assessment.pk}/approve").status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"  # the commune cannot approve its own
     client_for(thu).post(f"/care/children/assessments/{assessment.pk}/approve")
     assessment.refresh_from_db()
     assert assessment.status == "approved"
@@ -209,3 +218,13 @@ def test_it_ends_a_circumstance_on_the_page_and_keeps_a_wrong_date(people: Any, 
     assert circumstance.until == dt.date(2025, 1, 1) and circumstance.end_reason == "adopted"
     assert client_for(people.lan).post(f"/care/children/{hong.pk}/groups/999999/end", {
         "end999999-until": "2025-01-01", "end999999-end_reason": "ended"}).status_code == 400
+
+
+def test_it_writes_no_id_with_a_thousands_separator_in_its_templates() -> None:
+    import re
+
+    templates = Path(__file__).resolve().parents[1] / "templates" / "care"
+    bare = re.compile(r"\{\{ *[a-z_.]*(?:pk|_id|\.id|year) *\}\}")
+    found = [f"{path.name}:{n}" for path in sorted(templates.glob("children_*.html"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
+    assert not found, found
