@@ -59,7 +59,7 @@ class ChildList(APIView):
         found = form.filter(access.children_for_user(user)).select_related("person", "commune").order_by(
             "person__sort_key", "pk")
         page = request.query_params.get("page", "1")
-        number = int(page) if page.isdigit() and int(page) > 0 else None
+        number = int(page) if page.isdigit() and len(page) <= 7 and int(page) > 0 else None
         if number is None:
             raise ValidationError({"page": ["Số trang không hợp lệ."]})
         rows = list(found[(number - 1) * PAGE:number * PAGE])

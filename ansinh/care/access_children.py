@@ -33,6 +33,7 @@ from .models_children import Child, ChildFriendlyAssessment
 
 FIELD = Field.CHILDREN.value
 NOTHING = Q(pk__in=[])
+MAX_ID = 2**63 - 1  # an id past the database's integer is no record (and would overflow the query)
 
 
 def _records(user: Any, *, change: bool, unit_field: str) -> Q:
@@ -115,6 +116,8 @@ def in_unit(found: QuerySet[Any], unit: Unit) -> QuerySet[Any]:
 def get_child_for_user(user: Any, pk: int, *, change: bool = False) -> Child:
     """One child of the register (404 outside the user's scope); with change=True the user must
     also be allowed to change the child's records."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
     found = children_for_user(user).select_related("person__household", "commune").filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -124,6 +127,8 @@ def get_child_for_user(user: Any, pk: int, *, change: bool = False) -> Child:
 
 
 def get_assessment_for_user(user: Any, pk: int) -> ChildFriendlyAssessment:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
     found = assessments_for_user(user).select_related("commune").filter(pk=pk).first()
     if found is None:
         raise Http404

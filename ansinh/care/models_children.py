@@ -282,6 +282,8 @@ class ChildFriendlyScore(models.Model):
 
     class Meta:
         ordering = ["criterion__number"]
+        verbose_name = _("child-friendly score")
+        verbose_name_plural = _("child-friendly scores")
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="child_score_unique")]
 
 
@@ -298,6 +300,8 @@ class ChildAssessmentEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("step of a child-friendly assessment")
+        verbose_name_plural = _("steps of child-friendly assessments")
 
 
 __all__ = [

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from ansinh.households.forms import add_service_errors
 from ansinh.households.models import Member
 from ansinh.lib.citizen_id import mask_citizen_id
 from ansinh.lib.vietnamese import fold
+from ansinh.web.shortcuts import parse_int
 
 from . import access_children as access
 from . import services_children as services
@@ -153,10 +154,10 @@ def child_new(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not access.enters_anything(user):
         raise PermissionDenied
-    raw = request.POST.get("person") or request.GET.get("person")
+    raw = parse_int(request.POST.get("person") or request.GET.get("person"), low=1)
     person = None
-    if raw and str(raw).isdigit():
-        person = members_for_user(user).select_related("household__commune").filter(pk=int(raw)).first()
+    if raw is not None:
+        person = members_for_user(user).select_related("household__commune").filter(pk=raw).first()
         if person is not None and not access.may_change(user, person.household.commune):
             person = None
     form = ChildForm(request.POST or None)
@@ -262,6 +263,8 @@ def child_circumstance_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def child_circumstance_end(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    if cid > access.MAX_ID:
+        raise Http404
     def act(actor: Actor, child: Child, d: dict[str, Any]) -> None:
         found = ChildCircumstance.objects.filter(pk=cid, child=child).select_related("group", "child__commune").first()
         if found is None:
@@ -295,14 +298,14 @@ def assessment_form(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not access.enters_anything(user):
         raise PermissionDenied
-    raw_year = request.POST.get("year") or request.GET.get("year") or str(timezone.localdate().year - 1)
-    year = int(raw_year) if raw_year.isdigit() and 2019 <= int(raw_year) <= 2100 else timezone.localdate().year - 1
+    year = parse_int(request.POST.get("year") or request.GET.get("year"), low=2019, high=2100) or (
+        timezone.localdate().year - 1)
     criteria = services.criteria_for(year)
     initial: dict[str, Any] = {"year": year}
-    commune_raw = request.GET.get("commune")
-    if request.method == "GET" and commune_raw and commune_raw.isdigit():
-        existing = access.assessments_for_user(user).filter(commune_id=int(commune_raw), year=year).first()
-        initial["commune"] = int(commune_raw)
+    commune_id = parse_int(request.GET.get("commune"), low=1)
+    if request.method == "GET" and commune_id is not None:
+        existing = access.assessments_for_user(user).filter(commune_id=commune_id, year=year).first()
+        initial["commune"] = commune_id
         if existing is not None:
             initial.update({"commune_kind": existing.commune_kind, "note": existing.note})
             initial.update({f"c{s.criterion.number}": s.points for s in existing.scores.select_related("criterion")})

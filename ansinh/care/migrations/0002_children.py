@@ -164,6 +164,8 @@ class Migration(migrations.Migration):
                 ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='care.childfriendlyassessment')),
             ],
             options={
+                'verbose_name': 'step of a child-friendly assessment',
+                'verbose_name_plural': 'steps of child-friendly assessments',
                 'ordering': ['at', 'pk'],
             },
         ),
@@ -195,6 +197,8 @@ class Migration(migrations.Migration):
                 ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='care.childfriendlycriterion')),
             ],
             options={
+                'verbose_name': 'child-friendly score',
+                'verbose_name_plural': 'child-friendly scores',
                 'ordering': ['criterion__number'],
             },
         ),

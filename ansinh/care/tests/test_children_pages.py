@@ -228,3 +228,18 @@ def test_it_writes_no_id_with_a_thousands_separator_in_its_templates() -> None:
     found = [f"{path.name}:{n}" for path in sorted(templates.glob("children_*.html"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
     assert not found, found
+
+
+@pytest.mark.parametrize("url", [
+    "/care/children/?unit={n}", "/care/children/?page={n}", "/care/children/?group={n}&age={n}",
+    "/care/children/new?person={n}", "/care/children/{n}/", "/care/children/assessments/?unit={n}&year={n}",
+    "/care/children/assessments/enter?commune={n}&year={n}", "/care/children/assessments/{n}/",
+    "/api/v1/care/children/?unit={n}", "/api/v1/care/children/?page={n}", "/api/v1/care/children/{n}",
+    "/api/v1/care/children/assessments/?year={n}",
+])
+def test_it_never_answers_500_to_a_huge_integer(people: Any, url: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(people.tung)
+    for value in ("1" + "0" * 24, "9223372036854775808", "-1"):
+        response = client.get(url.format(n=value))
+        assert response.status_code in (200, 400, 404), (url, value, response.status_code)
