@@ -57,6 +57,7 @@ GIFT_CHILDREN = 948  # seed 001
 GIFT_AMOUNT = 256_000  # 948 × 256.000 = 242.688.000 đồng: "tổng tiền trên 242 triệu đồng"
 GIFT_NAME = "Quà Tết Ất Tỵ 2025 tặng trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn"
 FRIENDLY_SHARE = 0.8  # seed 004
+TOTAL_POINTS = 1000  # the scale of Decision 06/QĐ-TTg as published summaries give it
 SHARE_OTHER_GROUPS = 1 / 30
 GROUP_WEIGHTS = {"orphan": 8, "abandoned": 3, "no_carer": 6, "hiv": 2, "law_conflict": 6, "drug_addicted": 1,
                  "dropout": 15, "violence": 5, "exploited": 3, "sexual_abuse": 3, "trafficked": 1,
@@ -161,20 +162,25 @@ def _scores(rng: random.Random, criteria: list[tuple[int, int, int | None]], mee
             threshold: int) -> dict[int, int]:
     """Points per criterion: those meeting the standard near the top of each criterion, the others
     below the minimum total."""
+    known = [most for _pk, _n, most in criteria if most is not None]
+    unknown = len(criteria) - len(known)
+    # The criteria whose maximum is not confirmed share what the known ones leave of 1.000 points.
+    rest = (TOTAL_POINTS - sum(known)) // unknown if unknown else 0
     while True:
         out = {}
         for pk, _number, most in criteria:
-            top = most or 75
+            top = most or rest
             share = rng.uniform(0.9, 1.0) if meets else rng.uniform(0.5, 0.72)
             out[pk] = max(1, round(top * share))
         total = sum(out.values())
         if (total >= threshold) == meets:
             return out
-        if meets:  # lift the uncapped criteria to the minimum
-            for pk, _number, most in criteria:
-                if most is None:
+        if meets:  # lift the criteria below their maximum, one point at a time, up to the minimum total
+            room = [pk for pk, _number, most in criteria for _ in range((most or rest) - out[pk])]
+            lift = threshold - total
+            if len(room) >= lift:
+                for pk in room[:lift]:
                     out[pk] += 1
-            if sum(out.values()) >= threshold:
                 return out
 
 

@@ -39,6 +39,7 @@ def test_it_counts_the_seeds_children_figures_from_the_demo(units: Any) -> None:
     communes = Unit.objects.filter(path__startswith=province.path, level=Level.COMMUNE,
                                    edition=Edition.CURRENT).count()
     assert ChildFriendlyAssessment.objects.filter(year=2024, status="approved").count() == communes
+    assert not ChildFriendlyAssessment.objects.filter(total__gt=1000).exists()  # the 1.000-point scale
     plan = plan_2025(province)
     q1 = results.compute(province, Period.parse("2025-Q1"), plan, with_previous=False)
     pid = province.pk
