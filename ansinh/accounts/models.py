@@ -299,6 +299,20 @@ class AuditAction(models.TextChoices):
 
     # Children in special circumstances and child-friendly communes (care, children area): values "child.…".
     # (children actions here)
+    CHILD_REGISTER = "child.register", pgettext_lazy("audit action", "Register child in special circumstances")
+    CHILD_UPDATE = "child.update", pgettext_lazy("audit action", "Edit child in special circumstances")
+    CHILD_CIRCUMSTANCE = "child.circumstance", pgettext_lazy("audit action", "Change child's special circumstances")
+    CHILD_SUPPORT = "child.support", pgettext_lazy("audit action", "Record support to a child")
+    CHILD_NOTE = "child.note", pgettext_lazy("audit action", "Write case note")
+    CHILD_ABUSE = "child.abuse", pgettext_lazy("audit action", "Record abuse case")
+    CHILD_IMPORT = "child.import", pgettext_lazy("audit action", "Import children in special circumstances")
+    CHILD_ASSESSMENT_SAVE = "child.assessment.save", pgettext_lazy("audit action", "Save child-friendly assessment")
+    CHILD_ASSESSMENT_SUBMIT = "child.assessment.submit", pgettext_lazy("audit action",
+                                                                       "Submit child-friendly assessment")
+    CHILD_ASSESSMENT_APPROVE = "child.assessment.approve", pgettext_lazy("audit action",
+                                                                         "Approve child-friendly assessment")
+    CHILD_ASSESSMENT_RETURN = "child.assessment.return", pgettext_lazy("audit action",
+                                                                       "Return child-friendly assessment")
 
     # Inspections, citizen reception, complaints and denunciations (care, inspections area): values "inspection.…".
     # (inspections actions here)

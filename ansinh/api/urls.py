@@ -14,6 +14,7 @@ from . import labour_abroad
 from . import labour_placements
 from . import procedures
 from . import care_facilities
+from . import care_children
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -70,5 +71,8 @@ urlpatterns = [
     path("care/facilities/<int:pk>/occupancy", care_facilities.CareFacilityOccupancy.as_view(), name="api-care-facility-occupancy"),
     path("care/facilities/residents/", care_facilities.CareResidentList.as_view(), name="api-care-facility-residents"),
     path("care/facilities/residents/<int:pk>", care_facilities.CareResidentDetail.as_view(), name="api-care-facility-resident"),
+    path("care/children/", care_children.ChildList.as_view(), name="api-care-children"),
+    path("care/children/assessments/", care_children.AssessmentList.as_view(), name="api-care-child-assessments"),
+    path("care/children/<int:pk>", care_children.ChildDetail.as_view(), name="api-care-child"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

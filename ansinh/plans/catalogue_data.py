@@ -21,6 +21,8 @@ import datetime as dt
 from typing import Any
 
 C04 = "Thông tư 04/2024/TT-BLĐTBXH (hệ thống chỉ tiêu thống kê ngành)"
+CHILDREN_BASIS = "Luật Trẻ em 102/2016/QH13 (Điều 1, 4, 10)"
+CHILD_FRIENDLY_BASIS = "Quyết định 06/QĐ-TTg ngày 03/01/2019 của Thủ tướng Chính phủ"
 POVERTY_BASIS = "Nghị định 07/2021/NĐ-CP; Quyết định 24/2021/QĐ-TTg (rà soát hộ nghèo, hộ cận nghèo)"
 
 SEX = [{"code": "female", "name": "nữ", "dimension": "sex"}]
@@ -273,15 +275,34 @@ INDICATORS: list[dict[str, Any]] = [
                      {"code": "age_90", "name": "cụ tròn 90 tuổi", "dimension": "age"}],
          sentence="Chúc thọ, mừng thọ cho {value} {unit} cao tuổi[[ (trong đó {breakdowns})]]"),
     # --- Children and gender equality (seeds 001, 004) ---
+    # The three rates of seed 004 (target 5): each a formula over two counted rows
+    # (ansinh.care.indicators_children), so that numerators and denominators add up the map.
+    _ind("child_friendly_communes", "Số xã, phường đạt tiêu chuẩn phù hợp với trẻ em", "xã", "children",
+         source="counted", query="child_friendly_communes", over_time="stock", legal_basis=CHILD_FRIENDLY_BASIS),
+    _ind("communes_total", "Tổng số xã, phường", "xã", "children", source="counted", query="communes_total",
+         over_time="stock"),
     _ind("child_friendly_commune_rate", "Tỷ lệ xã, phường đạt tiêu chuẩn phù hợp với trẻ em", "%", "children",
-         aggregation="none", over_time="stock", decimals=1,
+         source="derived", aggregation="formula", formula="child_friendly_communes / communes_total * 100",
+         over_time="stock", decimals=1, legal_basis=CHILD_FRIENDLY_BASIS,
          sentence="Tỷ lệ xã, phường đạt tiêu chuẩn phù hợp với trẻ em {value}{unit}[[ (kế hoạch {target}{unit})]]"),
+    _ind("special_children", "Số trẻ em có hoàn cảnh đặc biệt", "em", "children", source="counted",
+         query="special_children", over_time="stock", legal_basis=CHILDREN_BASIS),
+    _ind("special_children_supported", "Số trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp", "em",
+         "children", source="counted", query="special_children_supported", over_time="stock",
+         legal_basis=CHILDREN_BASIS),
     _ind("special_children_care_rate", "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp",
-         "%", "children", aggregation="none", over_time="stock", decimals=1,
+         "%", "children", source="derived", aggregation="formula",
+         formula="special_children_supported / special_children * 100", over_time="stock", decimals=1,
+         legal_basis=CHILDREN_BASIS,
          sentence="Tỷ lệ trẻ em có hoàn cảnh đặc biệt được chăm sóc, trợ giúp đạt {value}{unit}"
                   "[[ (kế hoạch {target}{unit})]]"),
-    _ind("child_abuse_rate", "Tỷ lệ trẻ em bị xâm hại trên tổng số trẻ em", "%", "children", aggregation="none",
-         over_time="stock", direction="lower", decimals=1,
+    _ind("children_abused", "Số trẻ em bị xâm hại", "em", "children", source="counted", query="children_abused",
+         over_time="stock", direction="lower", legal_basis=CHILDREN_BASIS),
+    _ind("children_total", "Tổng số trẻ em", "em", "children", source="counted", query="children_total",
+         over_time="stock", legal_basis=CHILDREN_BASIS),
+    _ind("child_abuse_rate", "Tỷ lệ trẻ em bị xâm hại trên tổng số trẻ em", "%", "children", source="derived",
+         aggregation="formula", formula="children_abused / children_total * 100", over_time="stock",
+         direction="lower", decimals=2, legal_basis=CHILDREN_BASIS,
          sentence="Tỷ lệ trẻ em bị xâm hại {value}{unit}[[ (kế hoạch dưới {target}{unit})]]"),
     _ind("children_gifts", "Số trẻ em nghèo, có hoàn cảnh đặc biệt khó khăn được tặng quà", "em", "children",
          source="counted", query="children_gifts",

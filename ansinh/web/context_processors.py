@@ -42,7 +42,10 @@ FIELD_NAV: list[tuple[str, str | Promise, list[tuple[str | Promise, str | Promis
         (_("Unemployment benefit calculator"), reverse_lazy("unemployment-calculator")),
         (_("Unemployment insurance: the law's figures"), reverse_lazy("unemployment-law")),
     ]),
-    (Field.CHILDREN, _("Children"), []),
+    (Field.CHILDREN, _("Children"), [
+        (_("Children in special circumstances"), reverse_lazy("child-list")),
+        (_("Child-friendly communes"), reverse_lazy("child-assessment-list")),
+    ]),
     (Field.PLANNING, _("General planning"), [
         (_("Dashboard"), reverse_lazy("dashboard")),
         (_("Plans and reports"), reverse_lazy("plan-list")),

@@ -26,6 +26,7 @@ DEMO_USERS = [
     ("laodong", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "labour", "Lê Thị Hồng"),
     ("trogiup", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "social_assistance", "Đặng Thị Thu"),
     ("nguoicocong", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "meritorious", "Huỳnh Văn Nghĩa"),
+    ("treem", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "children", "Sơn Thị Mỹ Duyên"),
     ("lanhdao", Role.PROVINCIAL_LEADER, DEMO_PROVINCE, "", "Phạm Quốc Bảo"),
     ("trunguong", Role.NATIONAL_VIEWER, None, "", "Hoàng Minh Đức"),
     ("quantri", Role.ADMIN, None, "", "Võ Thanh Tùng"),
