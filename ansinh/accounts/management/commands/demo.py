@@ -26,6 +26,7 @@ DEMO_USERS = [
     ("trogiup", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "social_assistance", "Đặng Thị Thu"),
     ("nguoicocong", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "meritorious", "Huỳnh Văn Nghĩa"),
     ("lanhdao", Role.PROVINCIAL_LEADER, DEMO_PROVINCE, "", "Phạm Quốc Bảo"),
+    ("thanhtra", Role.INSPECTOR, DEMO_PROVINCE, "", "Trương Thị Thanh"),
     ("trunguong", Role.NATIONAL_VIEWER, None, "", "Hoàng Minh Đức"),
     ("quantri", Role.ADMIN, None, "", "Võ Thanh Tùng"),
 ]
