@@ -13,6 +13,7 @@ from . import labour_training, labour_unemployment
 from . import labour_abroad
 from . import labour_placements
 from . import procedures
+from . import care_inspections
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -65,5 +66,9 @@ urlpatterns = [
     path("procedures/dossiers/", procedures.DossierList.as_view(), name="api-procedure-dossiers"),
     path("procedures/dossiers/<int:pk>", procedures.DossierDetail.as_view(), name="api-procedure-dossier"),
     path("procedures/catalogue/", procedures.ProcedureList.as_view(), name="api-procedures"),
+    path("care/inspections/", care_inspections.InspectionList.as_view(), name="api-care-inspections"),
+    path("care/inspections/<int:pk>", care_inspections.InspectionDetail.as_view(), name="api-care-inspection"),
+    path("care/inspections/receptions/", care_inspections.ReceptionList.as_view(), name="api-care-inspection-receptions"),
+    path("care/inspections/letters/", care_inspections.PetitionList.as_view(), name="api-care-inspection-letters"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

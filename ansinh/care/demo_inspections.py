@@ -195,19 +195,19 @@ def run(*, province: Unit, write: Callable[[str], None] = print, seed: int = 1) 
     while month < today - dt.timedelta(days=60):
         received_days += [month + dt.timedelta(days=rng.randint(0, 25)) for _ in range(2)]
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    for number, received in enumerate(sorted(received_days), start=1):
+    for letter_no, received in enumerate(sorted(received_days), start=1):
         while not calendar.is_working_day(received):
             received -= dt.timedelta(days=1)
-        kind = rng.choice([PetitionKind.COMPLAINT, PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION,
+        letter_kind = rng.choice([PetitionKind.COMPLAINT, PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION,
                            PetitionKind.RECOMMENDATION])
         complexity = rng.choice([Complexity.NORMAL, Complexity.NORMAL, Complexity.COMPLICATED])
-        p = Petition(code=f"{PREFIX}{received.year}-{number:03d}", province=province, unit=province, kind=kind,
-                     complexity=complexity, petitioner_name=rng.choice(CITIZENS), subject=LETTERS[kind],
-                     legal_area=LegalArea.SOCIAL_ASSISTANCE if kind != PetitionKind.DENUNCIATION
+        p = Petition(code=f"{PREFIX}{received.year}-{letter_no:03d}", province=province, unit=province, kind=letter_kind,
+                     complexity=complexity, petitioner_name=rng.choice(CITIZENS), subject=LETTERS[letter_kind],
+                     legal_area=LegalArea.SOCIAL_ASSISTANCE if letter_kind != PetitionKind.DENUNCIATION
                      else LegalArea.SOCIAL_INSURANCE, received_on=received, is_demo=True)
         steps = [(StepKind.RECEIVED, received)]
-        accept_due, _row = limits.acceptance_due(kind=kind, received_on=received, instance=1, calendar=calendar)
-        if kind == PetitionKind.RECOMMENDATION:
+        accept_due, _row = limits.acceptance_due(kind=letter_kind, received_on=received, instance=1, calendar=calendar)
+        if letter_kind == PetitionKind.RECOMMENDATION:
             start = received
         else:
             start = min(accept_due or received, received + dt.timedelta(days=rng.randint(2, 8)))
@@ -216,26 +216,26 @@ def run(*, province: Unit, write: Callable[[str], None] = print, seed: int = 1) 
         if start > today:  # not yet accepted: the acceptance deadline runs
             p.status, p.due_on, p.rule = PetitionStatus.RECEIVED, accept_due, _row.label if _row else ""
         else:
-            if kind != PetitionKind.RECOMMENDATION:
+            if letter_kind != PetitionKind.RECOMMENDATION:
                 p.accepted_on, p.status = start, PetitionStatus.ACCEPTED
                 steps.append((StepKind.ACCEPTED, start))
-            due, row = limits.resolution_due(kind=kind, start=start, instance=1, remote=False, complexity=complexity,
+            due, row = limits.resolution_due(kind=letter_kind, start=start, instance=1, remote=False, complexity=complexity,
                                              extensions=0, calendar=calendar)
             p.due_on, p.rule = due, row.label
             finish = start + dt.timedelta(days=rng.randint(10, 40))
             if finish <= today - dt.timedelta(days=1) and received < today - dt.timedelta(days=60):
                 p.status, p.resolved_on = PetitionStatus.RESOLVED, finish
-                p.outcome = "Đã ban hành quyết định, kết luận giải quyết" if kind != PetitionKind.RECOMMENDATION \
+                p.outcome = "Đã ban hành quyết định, kết luận giải quyết" if letter_kind != PetitionKind.RECOMMENDATION \
                     else "Đã trả lời bằng văn bản"
                 steps.append((StepKind.RESOLVED, finish))
-            elif kind == PetitionKind.RECOMMENDATION:
+            elif letter_kind == PetitionKind.RECOMMENDATION:
                 p.status = PetitionStatus.RECEIVED
         p._demo_steps = steps  # type: ignore[attr-defined]
         petitions.append(p)
     Petition.objects.bulk_create(petitions, batch_size=1000)
     ids = dict(Petition.objects.filter(province=province, is_demo=True).values_list("code", "pk"))
-    PetitionStep.objects.bulk_create([PetitionStep(petition_id=ids[p.code], kind=kind, on=on, due_on=p.due_on)
-                                      for p in petitions for kind, on in p._demo_steps],  # type: ignore[attr-defined]
+    PetitionStep.objects.bulk_create([PetitionStep(petition_id=ids[p.code], kind=step, on=on, due_on=p.due_on)
+                                      for p in petitions for step, on in p._demo_steps],  # type: ignore[attr-defined]
                                      batch_size=1000)
     counts = {"inspection_plans": len(plans), "inspections": len(rows), "follow_ups": len(follow_ups),
               "receptions": len(receptions), "petitions": len(petitions)}

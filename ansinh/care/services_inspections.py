@@ -72,9 +72,9 @@ def inspection_save(*, actor: AnyActor, inspection: Inspection) -> Inspection:
         before = audit.snapshot(old, INSPECTION_FIELDS)
     inspection.province = _province(inspection.unit)
     errors: dict[str, str] = {}
-    if inspection.plan_id and inspection.plan.province_id != inspection.province.pk:
+    if inspection.plan is not None and inspection.plan.province_id != inspection.province.pk:
         errors["plan"] = "Kế hoạch thanh tra này thuộc tỉnh, thành phố khác."
-    if inspection.employer_id:
+    if inspection.employer is not None:
         employer_unit = inspection.employer.unit
         if not employer_unit.path.startswith(inspection.province.path):
             errors["employer"] = "Doanh nghiệp này không ở tỉnh, thành phố của cuộc kiểm tra."
