@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ansinh.accounts.models import User
 from ansinh.labour.models import Employer
@@ -129,7 +130,7 @@ class PetitionForm(UnitChoiceMixin, forms.ModelForm):  # type: ignore[type-arg]
 class StepForm(forms.Form):
     """One step of a letter: accept, extend, resolve or close."""
 
-    on = forms.DateField(label=_("date"), widget=DATE, initial=dt.date.today)
-    complexity = forms.ChoiceField(label=_("complexity"), choices=Complexity.choices, required=False)
-    remote_area = forms.BooleanField(label=_("remote area"), required=False)
+    on = forms.DateField(label=pgettext_lazy("inspections", "date"), widget=DATE, initial=dt.date.today)
+    complexity = forms.ChoiceField(label=pgettext_lazy("inspections", "complexity"), choices=Complexity.choices, required=False)
+    remote_area = forms.BooleanField(label=pgettext_lazy("inspections", "remote area"), required=False)
     text = forms.CharField(label=_("outcome, reason or decision"), max_length=500, required=False)

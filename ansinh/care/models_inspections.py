@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["Complexity", "FollowUp", "Inspection", "InspectionKind", "InspectionPlan", "InspectionTeam",
            "LegalArea", "Petition", "PetitionKind", "PetitionStatus", "PetitionStep", "Reception", "ReceptionKind",
@@ -35,8 +36,8 @@ class InspectionTeam(models.TextChoices):
 
 
 class InspectionKind(models.TextChoices):
-    INSPECTION = "inspection", _("inspection")
-    CHECK = "check", _("check")
+    INSPECTION = "inspection", pgettext_lazy("inspections", "inspection")
+    CHECK = "check", pgettext_lazy("inspections", "check")
 
 
 class LegalArea(models.TextChoices):
@@ -45,10 +46,10 @@ class LegalArea(models.TextChoices):
     SAFETY = "safety", _("occupational safety and health")
     SOCIAL_ASSISTANCE = "social_assistance", _("social assistance policy")
     MERITORIOUS = "meritorious", _("policies for meritorious people")
-    CHILDREN = "children", _("children")
+    CHILDREN = "children", pgettext_lazy("inspections", "children")
     VOCATIONAL = "vocational", _("vocational education")
     SOCIAL_EVILS = "social_evils", _("social evils, entertainment businesses")
-    OTHER = "other", _("other")
+    OTHER = "other", pgettext_lazy("inspections", "other")
 
 
 class SubjectKind(models.TextChoices):
@@ -63,7 +64,7 @@ class ViolationKind(models.TextChoices):
     SAFETY = "safety", _("occupational safety and health")
     LICENCE = "licence", _("business conditions, licence")
     POLICY = "policy", _("policy paid wrongly")
-    OTHER = "other", _("other")
+    OTHER = "other", pgettext_lazy("inspections", "other")
 
 
 class InspectionPlan(models.Model):
@@ -72,12 +73,12 @@ class InspectionPlan(models.Model):
 
     province = models.ForeignKey("geo.Unit", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    team = models.CharField(_("inspecting body"), max_length=16, choices=InspectionTeam.choices)
+    team = models.CharField(pgettext_lazy("inspections", "inspecting body"), max_length=16, choices=InspectionTeam.choices)
     number = models.CharField(_("number"), max_length=40, help_text=_("For example 05/KH-TTr."))
     title = models.CharField(_("title"), max_length=255)
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_on = models.DateField(pgettext_lazy("inspections", "approved on"), null=True, blank=True)
     planned_count = models.PositiveIntegerField(_("inspections planned"), default=0)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(pgettext_lazy("inspections", "notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,29 +106,29 @@ class Inspection(models.Model):
     plan = models.ForeignKey(InspectionPlan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="inspections")
     province = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("geo.Unit", verbose_name=_("where"), on_delete=models.PROTECT, related_name="+",
+    unit = models.ForeignKey("geo.Unit", verbose_name=pgettext_lazy("inspections", "where"), on_delete=models.PROTECT, related_name="+",
                              help_text=_("The commune where the establishment lies, or the province."))
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices, default=InspectionKind.CHECK)
-    team = models.CharField(_("inspecting body"), max_length=16, choices=InspectionTeam.choices)
-    legal_area = models.CharField(_("legal area"), max_length=20, choices=LegalArea.choices)
-    subject_kind = models.CharField(_("subject"), max_length=16, choices=SubjectKind.choices,
+    team = models.CharField(pgettext_lazy("inspections", "inspecting body"), max_length=16, choices=InspectionTeam.choices)
+    legal_area = models.CharField(pgettext_lazy("inspections", "legal area"), max_length=20, choices=LegalArea.choices)
+    subject_kind = models.CharField(pgettext_lazy("inspections", "subject"), max_length=16, choices=SubjectKind.choices,
                                     default=SubjectKind.ESTABLISHMENT)
     employer = models.ForeignKey("labour.Employer", verbose_name=_("employer"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     subject_name = models.CharField(_("name of the establishment or unit"), max_length=255)
     # Who was inspected, for counting establishments once: "e<employer id>" or the folded name.
     subject_key = models.CharField(max_length=260, editable=False, db_index=True)
-    started_on = models.DateField(_("started on"), db_index=True)
+    started_on = models.DateField(pgettext_lazy("inspections", "started on"), db_index=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    members = models.CharField(_("team members"), max_length=500, blank=True)
-    findings = models.TextField(_("findings"), blank=True)
-    violations_count = models.PositiveIntegerField(_("violations"), default=0)
-    violation_kind = models.CharField(_("kind of violation"), max_length=16, choices=ViolationKind.choices,
+    members = models.CharField(pgettext_lazy("inspections", "team members"), max_length=500, blank=True)
+    findings = models.TextField(pgettext_lazy("inspections", "findings"), blank=True)
+    violations_count = models.PositiveIntegerField(pgettext_lazy("inspections", "violations"), default=0)
+    violation_kind = models.CharField(pgettext_lazy("inspections", "kind of violation"), max_length=16, choices=ViolationKind.choices,
                                       blank=True)
     violations = models.TextField(_("violations found"), blank=True)
-    recommendations = models.TextField(_("recommendations"), blank=True)
+    recommendations = models.TextField(pgettext_lazy("inspections", "recommendations"), blank=True)
     sanction_amount = models.DecimalField(_("fines (VND)"), max_digits=14, decimal_places=0, default=Decimal(0))
-    sanction_note = models.CharField(_("sanction"), max_length=255, blank=True,
+    sanction_note = models.CharField(pgettext_lazy("inspections", "sanction"), max_length=255, blank=True,
                                      help_text=_("Decision number, or a reminder and a written commitment."))
     is_demo = models.BooleanField(default=False, editable=False, help_text="Made by `ansinh demo care`.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -137,8 +138,8 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
-        verbose_name = _("inspection")
-        verbose_name_plural = _("inspections")
+        verbose_name = pgettext_lazy("inspections", "inspection")
+        verbose_name_plural = pgettext_lazy("inspections", "inspections")
         indexes = [models.Index(fields=["province", "started_on"], name="care_insp_province_day")]
         constraints = [
             models.CheckConstraint(condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
@@ -166,7 +167,7 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
+        verbose_name_plural = pgettext_lazy("inspections", "follow-ups")
 
     def __str__(self) -> str:
         return self.action
@@ -190,14 +191,14 @@ class Reception(models.Model):
 
     province = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("geo.Unit", verbose_name=_("received at"), on_delete=models.PROTECT, related_name="+")
-    received_on = models.DateField(_("date"), db_index=True)
+    received_on = models.DateField(pgettext_lazy("inspections", "date"), db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ReceptionKind.choices, default=ReceptionKind.REGULAR)
     receiver = models.CharField(_("received by"), max_length=150)
     citizen_name = models.CharField(_("citizen or representative"), max_length=150, help_text="Personal data.")
     headcount = models.PositiveIntegerField(_("people"), default=1, validators=[MinValueValidator(1)])
-    subject = models.CharField(_("matter"), max_length=500)
-    legal_area = models.CharField(_("legal area"), max_length=20, choices=LegalArea.choices, default=LegalArea.LABOUR)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=ReceptionOutcome.choices)
+    subject = models.CharField(pgettext_lazy("inspections", "matter"), max_length=500)
+    legal_area = models.CharField(pgettext_lazy("inspections", "legal area"), max_length=20, choices=LegalArea.choices, default=LegalArea.LABOUR)
+    outcome = models.CharField(pgettext_lazy("inspections", "outcome"), max_length=10, choices=ReceptionOutcome.choices)
     is_demo = models.BooleanField(default=False, editable=False, help_text="Made by `ansinh demo care`.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -222,15 +223,15 @@ class PetitionKind(models.TextChoices):
 
 
 class Complexity(models.TextChoices):
-    NORMAL = "normal", _("normal")
-    COMPLICATED = "complicated", _("complicated")
+    NORMAL = "normal", pgettext_lazy("inspections", "normal")
+    COMPLICATED = "complicated", pgettext_lazy("inspections", "complicated")
     VERY = "very", _("especially complicated")
 
 
 class PetitionStatus(models.TextChoices):
     RECEIVED = "received", _("received, not yet accepted")
     ACCEPTED = "accepted", _("accepted, being resolved")
-    RESOLVED = "resolved", _("resolved")
+    RESOLVED = "resolved", pgettext_lazy("inspections", "resolved")
     CLOSED = "closed", _("not accepted, forwarded or filed")
 
 
@@ -251,23 +252,23 @@ class Petition(models.Model):
     province = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("geo.Unit", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=PetitionKind.choices)
-    instance = models.PositiveSmallIntegerField(_("instance"), default=1, choices=[(1, _("first")), (2, _("second"))],
+    instance = models.PositiveSmallIntegerField(pgettext_lazy("inspections", "instance"), default=1, choices=[(1, pgettext_lazy("inspections", "first")), (2, pgettext_lazy("inspections", "second"))],
                                                 help_text=_("Complaints only: first or second resolution."))
-    remote_area = models.BooleanField(_("remote area"), default=False,
+    remote_area = models.BooleanField(pgettext_lazy("inspections", "remote area"), default=False,
                                       help_text=_("Remote, hard-to-reach area: the law allows longer terms."))
-    complexity = models.CharField(_("complexity"), max_length=12, choices=Complexity.choices, default=Complexity.NORMAL)
-    petitioner_name = models.CharField(_("petitioner"), max_length=150, help_text="Personal data.")
-    subject = models.CharField(_("matter"), max_length=500)
-    legal_area = models.CharField(_("legal area"), max_length=20, choices=LegalArea.choices, default=LegalArea.LABOUR)
+    complexity = models.CharField(pgettext_lazy("inspections", "complexity"), max_length=12, choices=Complexity.choices, default=Complexity.NORMAL)
+    petitioner_name = models.CharField(pgettext_lazy("inspections", "petitioner"), max_length=150, help_text="Personal data.")
+    subject = models.CharField(pgettext_lazy("inspections", "matter"), max_length=500)
+    legal_area = models.CharField(pgettext_lazy("inspections", "legal area"), max_length=20, choices=LegalArea.choices, default=LegalArea.LABOUR)
     reception = models.ForeignKey(Reception, verbose_name=_("from reception"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="petitions")
     received_on = models.DateField(_("received on"), db_index=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
-    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    accepted_on = models.DateField(pgettext_lazy("inspections", "accepted on"), null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(pgettext_lazy("inspections", "extensions"), default=0)
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     rule = models.CharField(_("legal basis of the time limit"), max_length=300, blank=True)
-    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    resolved_on = models.DateField(pgettext_lazy("inspections", "resolved on"), null=True, blank=True)
+    outcome = models.CharField(pgettext_lazy("inspections", "outcome"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=PetitionStatus.choices, default=PetitionStatus.RECEIVED)
     is_demo = models.BooleanField(default=False, editable=False, help_text="Made by `ansinh demo care`.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -296,10 +297,10 @@ class Petition(models.Model):
 
 
 class StepKind(models.TextChoices):
-    RECEIVED = "received", _("received")
-    ACCEPTED = "accepted", _("accepted")
-    EXTENDED = "extended", _("term extended")
-    RESOLVED = "resolved", _("resolved")
+    RECEIVED = "received", pgettext_lazy("inspections", "received")
+    ACCEPTED = "accepted", pgettext_lazy("inspections", "accepted")
+    EXTENDED = "extended", pgettext_lazy("inspections", "term extended")
+    RESOLVED = "resolved", pgettext_lazy("inspections", "resolved")
     CLOSED = "closed", _("not accepted, forwarded or filed")
 
 

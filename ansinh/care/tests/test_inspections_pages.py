@@ -157,7 +157,7 @@ def test_it_turns_a_letter_received_at_reception_into_a_letter_with_its_deadline
     assert letter.reception is not None and letter.reception.is_group
     assert letter.due_on == D(2025, 2, 3)  # 10 days end inside Tết 2025 → Monday 3/2
     page = client.get("/care/inspections/receptions/").content.decode()
-    assert "1 lượt, 7 người, 1 đoàn" in page or "1 lượt, 7 people, 1 groups" in page
+    assert "1 lượt, 7 người, 1 đoàn đông người." in page
 
 
 def test_it_lists_letters_due_this_week_and_overdue(client: Any, thanh: User, units: Any, people: Any) -> None:
