@@ -1,7 +1,12 @@
-"""`ansinh care inspections-due --unit CODE [--on YYYY-MM-DD] [--json]`: the inspectorate's
-deadlines in a province or commune (and the communes under it): letters (complaints,
-denunciations, recommendations) due today, later this week and overdue, and follow-ups of
-inspections overdue. Messages for people are in Vietnamese; a refusal exits non-zero."""
+"""The inspectorate on the command line (`ansinh care …`); messages for people are in Vietnamese,
+a refusal exits non-zero.
+
+- `inspections-due --unit CODE [--on YYYY-MM-DD] [--json]`: the deadlines in a province or commune
+  (and the communes under it): letters (complaints, denunciations, recommendations) due today,
+  later this week and overdue, and follow-ups of inspections overdue;
+- `inspections-import-receptions FILE [--as USERNAME] [--check]`: the book of citizen reception from
+  a spreadsheet, all or nothing (`import_inspections`); `--template OUT.xlsx` writes the template.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,55 @@ def add_parsers(sub: Any) -> None:
     due.add_argument("--on", default="", help="The day to look from (YYYY-MM-DD); today by default.")
     due.add_argument("--json", action="store_true")
     due.set_defaults(handler=inspections_due)
+    imp = sub.add_parser("inspections-import-receptions", help="Import citizen receptions from a .xlsx or .csv file.")
+    imp.add_argument("file", nargs="?", default="", help="The .xlsx or .csv file.")
+    imp.add_argument("--as", dest="as_user", default="", help="Username of the inspector who imports.")
+    imp.add_argument("--check", action="store_true", help="Check the file and write nothing.")
+    imp.add_argument("--template", default="", help="Write the import template to this .xlsx file and stop.")
+    imp.set_defaults(handler=import_receptions)
+
+
+def import_receptions(command: BaseCommand, options: dict[str, Any]) -> None:
+    from pathlib import Path
+
+    from ansinh.accounts.audit import Actor
+    from ansinh.accounts.models import User
+    from ansinh.lib.tabular import ImportProblems
+
+    from . import access_inspections as access
+    from . import import_inspections
+
+    if options["template"]:
+        Path(options["template"]).write_bytes(import_inspections.template())
+        command.stdout.write(f"Đã ghi mẫu nhập sổ tiếp công dân: {options['template']}")
+        return
+    if not options["file"]:
+        raise CommandError("Cần tên tệp .xlsx hoặc .csv cần nhập (hoặc --template TÊN_TỆP.xlsx để lấy mẫu).")
+    actor: Actor = Actor.cli(None)
+    if options["as_user"]:
+        user = User.objects.filter(username=options["as_user"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"--as {options['as_user']}: không có người dùng đang hoạt động mang tên này.")
+        if not access.records_anything(user):
+            raise CommandError(f"--as {options['as_user']}: người này không có vai trò ghi sổ tiếp công dân.")
+        actor = Actor.cli(user)
+    path = Path(options["file"])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Không đọc được tệp {path}: {error.strerror}.") from None
+    try:
+        result = import_inspections.import_receptions(actor=actor, data=data, filename=path.name,
+                                                      check=options["check"])
+    except ImportProblems as refused:
+        for problem in refused.problems[:200]:
+            command.stderr.write(str(problem))
+        raise CommandError(f"Tệp {path.name} không được nhập: {len(refused.problems)} lỗi; không dòng nào được ghi.") \
+            from None
+    if options["check"]:
+        command.stdout.write(f"{path.name}: {result.rows} dòng hợp lệ (chỉ kiểm tra, chưa ghi).")
+    else:
+        command.stdout.write(f"{path.name}: đã ghi {result.created} lượt tiếp công dân.")
 
 
 def inspections_due(command: BaseCommand, options: dict[str, Any]) -> None:
