@@ -232,6 +232,21 @@ def run(*, province: Unit, write: Callable[[str], None] = print, seed: int = 1) 
                 p.status = PetitionStatus.RECEIVED
         p._demo_steps = steps  # type: ignore[attr-defined]
         petitions.append(p)
+    # one complaint still waiting for acceptance, due later this week (when a working day is left in it)
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    for offset in range(10, -1, -1):
+        received = today - dt.timedelta(days=offset)
+        due_week, row_week = limits.acceptance_due(kind=PetitionKind.COMPLAINT, received_on=received, instance=1,
+                                                   calendar=calendar)
+        if calendar.is_working_day(received) and due_week and today <= due_week <= sunday and row_week:
+            week_letter = Petition(
+                code=f"{PREFIX}{received.year}-{len(petitions) + 1:03d}", province=province, unit=province,
+                kind=PetitionKind.COMPLAINT, petitioner_name=rng.choice(CITIZENS),
+                subject=LETTERS[PetitionKind.COMPLAINT], legal_area=LegalArea.SOCIAL_ASSISTANCE, received_on=received,
+                status=PetitionStatus.RECEIVED, due_on=due_week, rule=row_week.label, is_demo=True)
+            week_letter._demo_steps = [(StepKind.RECEIVED, received)]  # type: ignore[attr-defined]
+            petitions.append(week_letter)
+            break
     Petition.objects.bulk_create(petitions, batch_size=1000)
     ids = dict(Petition.objects.filter(province=province, is_demo=True).values_list("code", "pk"))
     PetitionStep.objects.bulk_create([PetitionStep(petition_id=ids[p.code], kind=step, on=on, due_on=p.due_on)
