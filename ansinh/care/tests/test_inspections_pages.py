@@ -244,3 +244,25 @@ def test_it_creates_an_inspector_with_the_users_command(units: Any) -> None:
     call_command("users", "create", "--username", "tt", "--password", STRONG, "--role", "inspector", "--unit", "86",
                  stdout=out)
     assert RoleAssignment.objects.filter(user__username="tt", role="inspector", unit=units.vinh_long).exists()
+
+
+def test_it_makes_a_demo_inspector_with_demo_setup(settings: Any, units: Any) -> None:
+    settings.DEMO = True
+    out = io.StringIO()
+    call_command("demo", "setup", stdout=out)
+    assert "thanhtra" in out.getvalue()
+    assert RoleAssignment.objects.filter(user__username="thanhtra", role="inspector", unit=units.vinh_long).exists()
+
+
+def test_it_reads_the_lists_in_a_fixed_number_of_queries(client: Any, thanh: User, units: Any,
+                                                          django_assert_max_num_queries: Any) -> None:
+    """The demo's hundred inspections and two hundred receptions: each list page costs the same few
+    queries whatever its rows (no query per row)."""
+    from ansinh.care import demo_inspections
+
+    demo_inspections.run(province=units.vinh_long, write=lambda _line: None)
+    login(client, thanh)
+    for url in PAGES + ["/care/inspections/letters/?tab=all", "/care/inspections/follow-ups/?tab=done"]:
+        client.get(url)  # warm the session and the scope
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200, url
