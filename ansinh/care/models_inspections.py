@@ -318,6 +318,8 @@ class PetitionStep(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
+        verbose_name = _("step of a letter")
+        verbose_name_plural = _("steps of letters")
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.kind} {self.on}"

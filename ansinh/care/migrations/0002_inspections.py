@@ -135,6 +135,8 @@ class Migration(migrations.Migration):
                 ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='care.petition')),
             ],
             options={
+                'verbose_name': 'step of a letter',
+                'verbose_name_plural': 'steps of letters',
                 'ordering': ['on', 'pk'],
             },
         ),
