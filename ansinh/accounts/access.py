@@ -13,6 +13,12 @@ nothing else filters by a unit's path (a test scans the views and the API for it
 Fields: a provincial officer works in one field (poverty, labour, …) and changes only what
 belongs to it; a commune officer is a generalist and changes every field of her commune; an
 administrator changes everything. Leaders and viewers change nothing.
+
+Inspectors (`Role.INSPECTOR`, bound to a province) read what a provincial leader reads of the
+registers and change none of them (it is not an editing role); they read and record the
+inspectorate's own records (inspections, citizen reception, complaints and denunciations) of their
+province, by the rules of `ansinh.care.access_inspections`, where commune and field officers see
+nothing.
 """
 
 from __future__ import annotations

@@ -36,6 +36,9 @@ class Role(models.TextChoices):
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
     PROVINCIAL_LEADER = "provincial_leader", _("Provincial leader")
+    # The department's inspectorate (Law on Inspection 11/2022/QH15; from 2025 the provincial
+    # inspectorate): inspections, citizen reception, complaints and denunciations of her province.
+    INSPECTOR = "inspector", _("Inspector")
     NATIONAL_VIEWER = "national_viewer", _("National viewer")
     ADMIN = "admin", _("System administrator")
 
@@ -54,6 +57,7 @@ ROLE_LEVEL = {
     Role.COMMUNE_OFFICER: Level.COMMUNE,
     Role.PROVINCIAL_OFFICER: Level.PROVINCE,
     Role.PROVINCIAL_LEADER: Level.PROVINCE,
+    Role.INSPECTOR: Level.PROVINCE,
     Role.NATIONAL_VIEWER: Level.COUNTRY,
     Role.ADMIN: Level.COUNTRY,
 }
@@ -316,6 +320,16 @@ class AuditAction(models.TextChoices):
 
     # Inspections, citizen reception, complaints and denunciations (care, inspections area): values "inspection.…".
     # (inspections actions here)
+    INSPECTION_PLAN_SAVE = "inspection.plan.save", pgettext_lazy("audit action", "Save inspection plan")
+    INSPECTION_SAVE = "inspection.save", pgettext_lazy("audit action", "Save inspection")
+    INSPECTION_FOLLOW_UP = "inspection.follow_up", pgettext_lazy("audit action", "Record inspection follow-up")
+    INSPECTION_RECEPTION_SAVE = "inspection.reception.save", pgettext_lazy("audit action",
+                                                                            "Record citizen reception")
+    INSPECTION_PETITION_SAVE = "inspection.petition.save", pgettext_lazy(
+        "audit action", "Record complaint, denunciation or petition")
+    INSPECTION_PETITION_STEP = "inspection.petition.step", pgettext_lazy(
+        "audit action", "Accept, extend or resolve complaint, denunciation or petition")
+    INSPECTION_DEMO = "inspection.demo.generate", pgettext_lazy("audit action", "Generate demo inspections")
 
 
 # Values written before the choices existed, shown (and filtered) as the choice they became.

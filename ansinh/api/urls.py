@@ -15,6 +15,7 @@ from . import labour_placements
 from . import procedures
 from . import care_facilities
 from . import care_children
+from . import care_inspections
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -74,5 +75,9 @@ urlpatterns = [
     path("care/children/", care_children.ChildList.as_view(), name="api-care-children"),
     path("care/children/assessments/", care_children.AssessmentList.as_view(), name="api-care-child-assessments"),
     path("care/children/<int:pk>", care_children.ChildDetail.as_view(), name="api-care-child"),
+    path("care/inspections/", care_inspections.InspectionList.as_view(), name="api-care-inspections"),
+    path("care/inspections/<int:pk>", care_inspections.InspectionDetail.as_view(), name="api-care-inspection"),
+    path("care/inspections/receptions/", care_inspections.ReceptionList.as_view(), name="api-care-inspection-receptions"),
+    path("care/inspections/letters/", care_inspections.PetitionList.as_view(), name="api-care-inspection-letters"),
     re_path(r"", views.NotFound.as_view()),  # last: a JSON 404 for any other path
 ]

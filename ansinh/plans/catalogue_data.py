@@ -94,6 +94,11 @@ SCHEME_BREAKDOWNS = [
 ]
 
 
+# The inspectorate (issue 14 item 4).
+INSPECTION_BASIS = "Luật Thanh tra 11/2022/QH15; Nghị định 12/2022/NĐ-CP (xử phạt vi phạm hành chính lĩnh vực lao động)"
+PETITIONS_BASIS = "Luật Khiếu nại 02/2011/QH13; Luật Tố cáo 25/2018/QH14; Luật 136/2025/QH15"
+
+
 def _ind(code: str, name: str, unit: str, sector: str, **extra: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "code": code, "name": name, "unit_of_measure": unit, "sector": sector, "source": "declared",
@@ -319,11 +324,25 @@ INDICATORS: list[dict[str, Any]] = [
          over_time="stock", source="counted", query="rehab_residents", legal_basis=REHAB_BASIS,
          breakdowns=REHAB_KINDS,
          sentence="Cơ sở cai nghiện ma túy đang quản lý {value} {unit}[[ (trong đó {breakdowns})]]"),
+         over_time="stock", sentence="Cơ sở đang quản lý {value} {unit}"),
+    # Counted from the inspectorate's records (ansinh.care.indicators_inspections, issue 14 item 4).
     _ind("establishments_inspected", "Số cơ sở kinh doanh, dịch vụ được kiểm tra", "cơ sở", "social_evils",
-         sentence="Đội kiểm tra liên ngành kiểm tra {value} {unit} kinh doanh, dịch vụ"),
+         source="counted", query="establishments_inspected",
+         sentence="Đội kiểm tra liên ngành kiểm tra {value} {unit} kinh doanh, dịch vụ"
+                  "[[, phát hiện {establishments_with_violations} cơ sở vi phạm]]"),
+    _ind("establishments_with_violations", "Số cơ sở kinh doanh, dịch vụ được kiểm tra phát hiện vi phạm", "cơ sở",
+         "social_evils", source="counted", query="establishments_with_violations", direction="lower",
+         legal_basis=INSPECTION_BASIS, sentence=""),
     # --- Inspection and administration (seed 001) ---
     _ind("citizens_received", "Số lượt công dân được tiếp", "lượt", "inspection",
+         source="counted", query="citizens_received",
          sentence="Tiếp {value} {unit} công dân"),
+    _ind("petitions_received", "Số đơn khiếu nại, tố cáo tiếp nhận", "đơn", "inspection",
+         source="counted", query="petitions_received", legal_basis=PETITIONS_BASIS,
+         sentence="Tiếp nhận {value} {unit} khiếu nại, tố cáo"),
+    _ind("petitions_on_time", "Số đơn khiếu nại, tố cáo giải quyết đúng hạn", "đơn", "inspection",
+         source="counted", query="petitions_on_time", legal_basis=PETITIONS_BASIS,
+         sentence="Giải quyết đúng hạn {value} {unit} khiếu nại, tố cáo"),
     _ind("admin_dossiers", "Số hồ sơ thủ tục hành chính tiếp nhận", "hồ sơ", "administration",
          source="counted", query="admin_dossiers",  # ansinh.procedures.indicators
          sentence="Tiếp nhận {value} {unit} yêu cầu giải quyết thủ tục hành chính"),

@@ -71,4 +71,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         from ansinh.benefits.access import schemes_for_user
 
         context["sees_benefits"] = bool(schemes_for_user(user))
+        # The inspectorate (ansinh.care, inspections area): inspectors, leaders, national viewers, administrators.
+        from ansinh.care.access_inspections import sees_inspections
+
+        context["sees_inspections"] = sees_inspections(user)
     return context

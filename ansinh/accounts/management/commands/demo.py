@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("nguoicocong", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "meritorious", "Huỳnh Văn Nghĩa"),
     ("treem", Role.PROVINCIAL_OFFICER, DEMO_PROVINCE, "children", "Sơn Thị Mỹ Duyên"),
     ("lanhdao", Role.PROVINCIAL_LEADER, DEMO_PROVINCE, "", "Phạm Quốc Bảo"),
+    ("thanhtra", Role.INSPECTOR, DEMO_PROVINCE, "", "Trương Thị Thanh"),
     ("trunguong", Role.NATIONAL_VIEWER, None, "", "Hoàng Minh Đức"),
     ("quantri", Role.ADMIN, None, "", "Võ Thanh Tùng"),
 ]
