@@ -321,7 +321,8 @@ def procedure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                     deciding_level=data["deciding_level"], days=data["days"], fee=data["fee"],
                                     legal_basis=data["legal_basis"], valid_from=data["valid_from"],
                                     valid_to=data["valid_to"], provisional=data["provisional"],
-                                    counts_from_next_day=data["counts_from_next_day"], note=data["note"])
+                                    counts_from_next_day=data["counts_from_next_day"], note=data["note"],
+                                    used_for=data["used_for"])
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for problem in problems:
