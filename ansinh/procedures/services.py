@@ -54,7 +54,7 @@ from .models import (
     ProcedureUse,
 )
 
-DOSSIER_FIELDS = ["code", "procedure", "channel", "applicant_name", "unit", "agency", "received_at", "start_on",
+DOSSIER_FIELDS = ["code", "procedure", "channel", "applicant_name", "person", "unit", "agency", "received_at", "start_on",
                   "days", "extra_days", "due_on", "new_due_on", "status", "outcome", "result_note", "resolved_at",
                   "returned_at"]
 PROCEDURE_FIELDS = ["code", "name", "field", "receiving_level", "deciding_level", "days", "fee", "legal_basis",

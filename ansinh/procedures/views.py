@@ -141,6 +141,7 @@ def _detail(request: HttpRequest, dossier: Dossier, errors: dict[str, Any], stat
         "timeliness": dossier.get_timeliness_display(today), "errors": errors, "posted": request.POST,
         "outcomes": Outcome.choices,
         "full_id": can, "masked_id": ("•" * 8 + dossier.applicant_id_number[-4:]) if dossier.applicant_id_number else "",
+        "person_link": access.may_see_person(user, dossier.person),
     }, status=status)
 
 
@@ -203,7 +204,8 @@ class ReceiveForm(forms.Form):
     procedure = forms.ModelChoiceField(queryset=Procedure.objects.none(), label=gettext_lazy("procedure"))
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("receiving unit"))
     channel = forms.ChoiceField(choices=Channel.choices, label=gettext_lazy("channel"))
-    applicant_name = forms.CharField(max_length=200, label=gettext_lazy("applicant"))
+    applicant_name = forms.CharField(max_length=200, required=False, label=gettext_lazy("applicant"),
+                                     help_text=gettext_lazy("Left empty, the name of the person chosen in the register."))
     applicant_id_number = forms.CharField(max_length=12, required=False, label=gettext_lazy("citizen ID of the applicant"))
     applicant_contact = forms.CharField(max_length=300, required=False, label=gettext_lazy("contact (phone, address)"))
     agency = forms.CharField(max_length=200, required=False, label=gettext_lazy("agency handling it"))
@@ -219,20 +221,45 @@ class ReceiveForm(forms.Form):
         self.fields["unit"].queryset = access.receiving_units(user)  # type: ignore[attr-defined]
 
 
+def _candidate_rows(people: list[Any]) -> list[dict[str, Any]]:
+    from ansinh.lib.citizen_id import mask_citizen_id
+
+    return [{"pk": p.pk, "name": p.full_name, "year": p.birth_date.year if p.birth_date else None,
+             "commune": p.household.commune.name, "masked_id": mask_citizen_id(p.citizen_id) if p.citizen_id else ""}
+            for p in people]
+
+
 @login_required
 def dossier_receive(request: HttpRequest) -> HttpResponse:
+    """The receipt form. The applicant may be linked to a person of the households register: the
+    "Find" button searches the register in the user's scope (citizen ID or name, accent-insensitive)
+    and shows the page again with what was typed; the person chosen is kept on the dossier."""
     user = request_user(request)
     if not access.receives_anything(user):
         raise PermissionDenied
-    form = ReceiveForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    finding = posted and "find" in request.POST
+    form = ReceiveForm(request.POST if posted else None, user=user)
+    who = (request.POST.get("who") if posted else request.GET.get("who")) or ""
+    candidates = access.applicant_candidates(user, who)
+    person = None
+    person_error = ""
+    try:
+        person = access.applicant_for_user(user, request.POST.get("person") if posted else request.GET.get("person"))
+    except PermissionDenied:
+        person_error = _("Choose a person of the register in your area.")
+    if person is not None and all(c.pk != person.pk for c in candidates):
+        candidates.insert(0, person)
+    if posted and not finding and form.is_valid() and not person_error:
         data = form.cleaned_data
+        name = data["applicant_name"] or (person.full_name if person is not None else "")
+        id_number = data["applicant_id_number"] or ((person.citizen_id or "") if person is not None else "")
         try:
             dossier = services.dossier_receive(
                 actor=Actor.from_request(request), procedure=data["procedure"], unit=data["unit"],
-                channel=data["channel"], applicant_name=data["applicant_name"],
-                applicant_id_number=data["applicant_id_number"], applicant_contact=data["applicant_contact"],
-                agency=data["agency"], received_at=data["received_at"])
+                channel=data["channel"], applicant_name=name, applicant_id_number=id_number,
+                applicant_contact=data["applicant_contact"], person=person, agency=data["agency"],
+                received_at=data["received_at"])
         except ValidationError as error:
             for field, problems in (error.message_dict.items() if hasattr(error, "error_dict")
                                     else [("__all__", error.messages)]):
@@ -242,8 +269,13 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Dossier %(code)s received; result due on %(date)s.")
                              % {"code": dossier.code, "date": f"{dossier.due_on:%d/%m/%Y}"})
             return redirect("procedure-dossier-detail", pk=dossier.pk)
-    return render(request, "procedures/dossier_receive.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    if finding:
+        form.errors.clear()  # a search is not a submission: no errors for fields not filled yet
+    failed = posted and not finding
+    return render(request, "procedures/dossier_receive.html", {
+        "form": form, "who": who, "candidates": _candidate_rows(candidates), "searched": bool(who.strip()),
+        "chosen": person.pk if person is not None else None, "person_error": person_error,
+    }, status=400 if failed else 200)
 
 
 @login_required
