@@ -30,7 +30,7 @@ from ansinh.lib.tabular import upload_limit_error, upload_max_bytes
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import DOCX, download, int_param
 
-from . import access, due, services
+from . import access, due, others, services
 from .models import (
     Channel,
     Dossier,
@@ -87,6 +87,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         tab = "all"
     dossiers = access.dossiers_for_user(user)
     unit_id = int_param(request, "unit", not_found=True)
+    unit = None
     procedure_id = int_param(request, "procedure", not_found=True)
     received_from, received_to = _date_param(request, "received_from"), _date_param(request, "received_to")
     query = request.GET.get("q", "").strip()[:100]
@@ -108,6 +109,11 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     if query:
         dossiers = dossiers.filter(Q(code__icontains=query) | Q(applicant_name__icontains=query))
     dossiers = filter_tab(dossiers, tab, today)
+    # The other registries' dossiers due (benefits, unemployment, work permits: procedures.others),
+    # when no filter of the procedure dossiers' own (procedure, dates of receipt, search) is set.
+    week_first, week_last = (today, today) if tab == "today" else (max(week_of(today)[0], today), week_of(today)[1])
+    other_rows = [] if (procedure_id or received_from or received_to or query) else others.due_rows(
+        user, tab, today, first=week_first, last=week_last, unit=unit)
     page = Paginator(dossiers.select_related("procedure", "unit").order_by("due_on", "pk"), PAGE).get_page(
         request.GET.get("page"))
     params = request.GET.copy()
@@ -118,7 +124,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "units": access.units_in_scope(user)[:500], "unit_id": unit_id,
         "procedures": Procedure.objects.order_by("code", "-valid_from"), "procedure_id": procedure_id,
         "received_from": received_from, "received_to": received_to, "keep": params.urlencode(),
-        "can_receive": access.receives_anything(user),
+        "can_receive": access.receives_anything(user), "other_rows": other_rows,
     })
 
 
@@ -301,7 +307,8 @@ def rates(request: HttpRequest) -> HttpResponse:
     by_agency = due.on_time_rates(dossiers, by="agency", first=first, last=last)
     by_unit = due.on_time_rates(dossiers, by="unit", first=first, last=last)
     return render(request, "procedures/rates.html", {
-        "first": first, "last": last, "by_agency": by_agency, "by_unit": by_unit, "total": due.total(by_unit)})
+        "first": first, "last": last, "by_agency": by_agency, "by_unit": by_unit, "total": due.total(by_unit),
+        "by_kind": others.rates(user, first=first, last=last)})
 
 
 @login_required
