@@ -29,7 +29,12 @@ class Migration(migrations.Migration):
 
     dependencies = [("labour", "0004_unemployment_law"), ("procedures", "0005_dossier_deadlines")]
 
+    # Reversed: the columns come back (working_days nullable first), are filled from the
+    # catalogue, then working_days is made required again.
     operations = [
+        migrations.AlterField(model_name="permitrule", name="working_days",
+                              field=models.PositiveSmallIntegerField(null=True,
+                                                                     verbose_name="decision within (working days)")),
         migrations.RunPython(migrations.RunPython.noop, copy_back),
         migrations.RemoveField(model_name="permitrule", name="working_days"),
         migrations.RemoveField(model_name="unemploymentrule", name="decision_working_days"),
