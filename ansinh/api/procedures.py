@@ -31,7 +31,7 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
     class Meta:
         model = Procedure
         fields = ["id", "code", "name", "field", "receiving_level", "deciding_level", "days", "fee", "legal_basis",
-                  "valid_from", "valid_to", "provisional", "counts_from_next_day"]
+                  "valid_from", "valid_to", "provisional", "counts_from_next_day", "used_for"]
 
 
 class ProcedureDossierSerializer(serializers.ModelSerializer[Dossier]):

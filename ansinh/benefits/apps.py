@@ -20,3 +20,8 @@ class BenefitsConfig(AppConfig):
         from .indicators import register
 
         register()
+
+        # Benefit dossiers on the procedures' due lists and on-time rates (procedures.others).
+        from . import deadlines
+
+        deadlines.register()

@@ -937,15 +937,18 @@ class _Writer:
             self.calendar.year(year)
         self.stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         self.due_cache: dict[tuple[str, str, dt.date], dt.date] = {}
+        self.due_dates: Any = None
 
     def due(self, scheme: str, kind: str, received: dt.date) -> dt.date:
-        from .services import deadline_for
+        """The catalogue's deadline (`ansinh.procedures.deadlines`), versions read once."""
+        from .services import benefit_due_dates, procedure_use
 
         key = (scheme, kind, received)
         found = self.due_cache.get(key)
         if found is None:
-            found = self.due_cache[key] = self.calendar.add_working_days(
-                received, deadline_for(scheme, kind, received).days)
+            if self.due_dates is None:
+                self.due_dates = benefit_due_dates(self.calendar)
+            found = self.due_cache[key] = self.due_dates(procedure_use(scheme, kind), received).due_on
         return found
 
     def commune_id(self, who: int) -> int:

@@ -102,49 +102,66 @@ STOP_AFTER_DEATH: dict[str, StopRule] = {
 
 @dataclass(frozen=True)
 class Deadline:
-    """How many working days the authority has to decide a dossier, from a date."""
+    """How many working days the authority has to decide a dossier: the catalogue's procedure in
+    force on the day of receipt (`ansinh.procedures.deadlines`, one deadline logic for every
+    dossier of the system; the figures and legal bases of the former `DEADLINES` table live there,
+    procedures migration 0005)."""
 
     scheme: str
-    kind: str  # a DossierKind, or "" for every kind
+    kind: str
     valid_from: dt.date
     days: int
     authority: str
     legal_basis: str
     provisional: bool
+    code: str = ""
 
 
-# Dated table of deadlines; the row of the latest `valid_from` on or before the reception applies.
-DEADLINES: tuple[Deadline, ...] = (
-    # Decree 20 Art. 8(1): commune 7 + district labour office 7 + district chairman 3 working days.
-    Deadline(Scheme.SOCIAL_ASSISTANCE, "", dt.date(2021, 7, 1), 17, "Chủ tịch Ủy ban nhân dân cấp huyện",
-             "Điều 8 khoản 1 Nghị định 20/2021/NĐ-CP (7 + 7 + 3 ngày làm việc)", True),
-    Deadline(Scheme.SOCIAL_ASSISTANCE, "", dt.date(2025, 7, 1), 10, "Chủ tịch Ủy ban nhân dân cấp xã",
-             "Điều 5 Nghị định 147/2025/NĐ-CP", True),
-    Deadline(Scheme.SOCIAL_PENSION, "", dt.date(2025, 7, 1), 10, "Chủ tịch Ủy ban nhân dân cấp xã",
-             "Điều 4 Nghị định 176/2025/NĐ-CP", True),
-    Deadline(Scheme.MERITORIOUS, DossierKind.START, dt.date(2022, 2, 15), 12, "Sở quản lý người có công",
-             "Nghị định 131/2021/NĐ-CP (thủ tục công nhận theo từng đối tượng)", True),
-    Deadline(Scheme.MERITORIOUS, DossierKind.CHANGE, dt.date(2022, 2, 15), 12, "Sở quản lý người có công",
-             "Nghị định 131/2021/NĐ-CP (thủ tục điều chỉnh theo từng đối tượng)", True),
-    Deadline(Scheme.MERITORIOUS, DossierKind.MOVE, dt.date(2022, 2, 15), 10, "Sở quản lý người có công",
-             "Điều 126 Nghị định 131/2021/NĐ-CP (di chuyển hồ sơ: 5 ngày nơi đi + 5 ngày nơi đến)", True),
-    Deadline(Scheme.MERITORIOUS, DossierKind.STOP, dt.date(2022, 2, 15), 12, "Sở quản lý người có công",
-             "Điều 122, 123 Nghị định 131/2021/NĐ-CP", False),
-)
+# The catalogue use whose procedure sets the deadline of a dossier, by scheme and kind ("" for
+# every kind): social assistance is one procedure (1.001776: start, change, stop), the social
+# pension another (1.014027), people with meritorious service one per step (Decree 131/2021).
+PROCEDURE_USES: dict[tuple[str, str], str] = {
+    (Scheme.SOCIAL_ASSISTANCE, ""): "benefit_social_assistance",
+    (Scheme.SOCIAL_PENSION, ""): "benefit_social_pension",
+    (Scheme.MERITORIOUS, DossierKind.START): "benefit_meritorious",
+    (Scheme.MERITORIOUS, DossierKind.CHANGE): "benefit_meritorious",
+    (Scheme.MERITORIOUS, DossierKind.MOVE): "benefit_meritorious_move",
+    (Scheme.MERITORIOUS, DossierKind.STOP): "benefit_meritorious_stop",
+}
+AUTHORITIES = {"commune": "Chủ tịch Ủy ban nhân dân cấp xã", "district": "Chủ tịch Ủy ban nhân dân cấp huyện",
+               "province": "Chủ tịch Ủy ban nhân dân cấp tỉnh", "central": "Bộ trưởng"}
+
+
+def procedure_use(scheme: str, kind: str) -> str:
+    use = PROCEDURE_USES.get((scheme, kind)) or PROCEDURE_USES.get((scheme, ""))
+    if use is None:
+        raise ValueError(f"no deadline for {scheme}/{kind}")
+    return use
+
+
+def _deadline_of(scheme: str, kind: str, procedure: Any) -> Deadline:
+    authority = "Sở quản lý người có công" if scheme == Scheme.MERITORIOUS and procedure.deciding_level == "province" \
+        else AUTHORITIES.get(procedure.deciding_level, "")
+    return Deadline(scheme, kind, procedure.valid_from, int(procedure.days), authority, procedure.legal_basis,
+                    bool(procedure.provisional), procedure.code)
 
 
 def deadline_for(scheme: str, kind: str, received_on: dt.date) -> Deadline:
-    """The deadline row for a dossier received on `received_on` (the earliest row if the date
-    is before every row: the table starts with the scheme)."""
-    rows = [row for row in DEADLINES if row.scheme == scheme and row.kind in ("", kind)]
-    if not rows:
-        raise ValueError(f"no deadline for {scheme}/{kind}")
-    rows.sort(key=lambda row: (row.valid_from, row.kind != ""))
-    chosen = rows[0]
-    for row in rows:
-        if row.valid_from <= received_on:
-            chosen = row
-    return chosen
+    """The deadline of a dossier received on `received_on`: the catalogue version in force that
+    day (the earliest version if the date is before every version: the table starts with the
+    scheme, as the former `DEADLINES` did)."""
+    from ansinh.procedures.deadlines import procedure_in_force
+
+    procedure = procedure_in_force(procedure_use(scheme, kind), received_on, first_if_before=True)
+    return _deadline_of(scheme, kind, procedure)
+
+
+def benefit_due_dates(calendar: Any) -> Any:
+    """Due dates for a batch of benefit dossiers (the demo, imports): `DueDates` over every
+    benefit use, the catalogue read once."""
+    from ansinh.procedures.deadlines import DueDates
+
+    return DueDates(sorted(set(PROCEDURE_USES.values())), calendar, first_if_before=True)
 
 
 # --- Months ---------------------------------------------------------------------------------
@@ -792,8 +809,10 @@ def receive_dossier(actor: Actor, *, kind: str, person: Member, scheme: str, cat
                     rate: int | None = None, martyr_count: int | None = None, children: int | None = None,
                     stop_reason: str = "", note: str = "") -> Dossier:
     """Receives an application to start, change, move or stop an entitlement; its deadline is
-    counted in working days of the commune's province (`DEADLINES`, `ansinh.workdays`)."""
-    from ansinh.workdays.calendar import add_working_days
+    the catalogue's procedure in force on the day of receipt, counted in working days of the
+    commune's province (`ansinh.procedures.deadlines`, `ansinh.workdays`)."""
+    from ansinh.procedures.deadlines import deadline
+    from ansinh.workdays.calendar import calendar_for
 
     errors: dict[str, str] = {}
     if kind not in DossierKind.values:
@@ -852,12 +871,12 @@ def receive_dossier(actor: Actor, *, kind: str, person: Member, scheme: str, cat
         raise ValidationError(errors)
     commune = entitlement.commune if entitlement is not None else _commune_of(person)
     _check_actor(actor, commune, scheme)
-    rule = deadline_for(scheme, kind, received_on)
-    province = commune.province()
+    due = deadline(procedure_use(scheme, kind), received_on, calendar=calendar_for(commune.province()),
+                   first_if_before=True)
     dossier = Dossier.objects.create(
         kind=kind, scheme=scheme, category=category, person=person, entitlement=entitlement, commune=commune,
         to_commune=to_commune, rate=rate, martyr_count=martyr_count, children=children, stop_reason=stop_reason,
-        received_on=received_on, due_on=add_working_days(received_on, rule.days, province=province),
+        received_on=received_on, due_on=due.due_on,
         note=note.strip()[:500])
     _step(actor, dossier, DossierStatus.RECEIVED, received_on, note)
     audit.record(actor=actor, action="benefit_dossier.receive", obj=dossier, unit=commune,
@@ -994,7 +1013,7 @@ def refuse_dossier(actor: Actor, dossier: Dossier, *, on: dt.date, reason: str) 
     return dossier
 
 
-__all__ = ["DEADLINES", "STOP_AFTER_DEATH", "EntitlementRow", "add_months", "bulk_create_entitlements",
+__all__ = ["PROCEDURE_USES", "benefit_due_dates", "procedure_use", "STOP_AFTER_DEATH", "EntitlementRow", "add_months", "bulk_create_entitlements",
            "change_entitlement", "check_dossier", "confirm_proposal", "create_entitlement", "create_martyr",
            "deadline_for", "decide_dossier", "default_start_month", "dismiss_proposal", "month_end", "month_of",
            "receive_dossier", "record_death", "refuse_dossier", "stop_entitlement"]

@@ -12,3 +12,7 @@ class LabourConfig(AppConfig):
         from . import indicators
 
         indicators.register()
+        # Unemployment dossiers and work permits on the procedures' due lists and on-time rates.
+        from . import deadlines
+
+        deadlines.register()

@@ -34,7 +34,6 @@ from .models import (
     EmployerKind,
     ForeignWorker,
     PermitKind,
-    PermitRule,
     PermitState,
     Placement,
     PlacementChannel,
@@ -42,7 +41,7 @@ from .models import (
     SenderKind,
     WorkPermit,
 )
-from .services_foreign import due_date
+from .services_foreign import due_date, permit_due_dates
 
 NOTE = "Dữ liệu mẫu (demo)"
 EMPLOYER_MARK = "(dữ liệu mẫu)"
@@ -175,11 +174,11 @@ def _foreign(province: Unit, year: int, rng: random.Random, user: Any) -> dict[s
         terms.append((valid_from, valid_to))
     workers = ForeignWorker.objects.bulk_create(workers, batch_size=CHUNK)
     calendar = calendar_for(province)
-    rules = list(PermitRule.objects.all())
+    due_dates = permit_due_dates(calendar)
     permits: list[WorkPermit] = []
     for worker, (valid_from, valid_to) in zip(workers, terms, strict=True):
         received = valid_from - dt.timedelta(days=rng.randrange(12, 30))
-        due, _rule = due_date(PermitKind.ISSUE, received, calendar=calendar, rules=rules)
+        due, _rule = due_date(PermitKind.ISSUE, received, calendar=calendar, due_dates=due_dates)
         decided = min(due, valid_from)
         permits.append(WorkPermit(worker=worker, kind=PermitKind.ISSUE, received_on=received, due_on=due,
                                   state=PermitState.GRANTED, decided_on=decided,
@@ -187,7 +186,7 @@ def _foreign(province: Unit, year: int, rng: random.Random, user: Any) -> dict[s
                                   valid_from=valid_from, valid_to=valid_to, note=NOTE, created_by=user))
     for worker in rng.sample(workers, min(PENDING, len(workers))):
         received = min(year_end, today) - dt.timedelta(days=rng.randrange(1, 10))
-        due, _rule = due_date(PermitKind.REISSUE, received, calendar=calendar, rules=rules)
+        due, _rule = due_date(PermitKind.REISSUE, received, calendar=calendar, due_dates=due_dates)
         permits.append(WorkPermit(worker=worker, kind=PermitKind.REISSUE, received_on=received, due_on=due,
                                   state=PermitState.PENDING, note=NOTE, created_by=user))
     WorkPermit.objects.bulk_create(permits, batch_size=CHUNK)

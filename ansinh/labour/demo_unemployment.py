@@ -23,15 +23,17 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from ansinh.geo.models import Unit
 from ansinh.households.models import Member
+from ansinh.procedures.deadlines import DueDates
 from ansinh.workdays.calendar import calendar_for
 
 from .models import ContractKind, DossierState, JobSearchReport, RegionalMinimumWage, ReportState, UnemploymentDossier
-from .ui_law import LawBook, LawMissing, seed_wage_regions
+from .ui_law import UNEMPLOYMENT_USE, LawBook, LawMissing, seed_wage_regions
 from .unemployment import apply_decision, decide, reports_for
 
 PER_YEAR = 6_000
@@ -73,6 +75,7 @@ def generate(province: Unit, *, year: int, seed: int, users: Any = None) -> dict
     rng.shuffle(people)
     count = min(round(PER_YEAR * ((last - first).days + 1) / 365), len(people))
     book, calendar = LawBook.load(), calendar_for(province)
+    due_dates = DueDates([UNEMPLOYMENT_USE], calendar, rows=book.procedures)
     wages = {w.region: w for w in RegionalMinimumWage.objects.filter(valid_from__lte=last).order_by("valid_from")}
     span = (last - first).days
     dossiers: list[UnemploymentDossier] = []
@@ -89,8 +92,9 @@ def generate(province: Unit, *, year: int, seed: int, users: Any = None) -> dict
         kind = ContractKind.SHORT if rng.random() < 0.05 else ContractKind.FIXED if rng.random() < 0.4 \
             else ContractKind.INDEFINITE
         try:
-            due = calendar.add_working_days(received, book.rule(end).decision_working_days)
-        except LawMissing:
+            book.rule(end)
+            due = due_dates(UNEMPLOYMENT_USE, received).due_on  # the catalogue's deadline
+        except (LawMissing, ValidationError):
             continue
         dossier = UnemploymentDossier(
             person_id=pid, commune_id=commune, received_on=received, employer_name=rng.choice(EMPLOYERS),

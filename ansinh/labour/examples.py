@@ -233,14 +233,30 @@ D11 = "Nghị định 11/2016/NĐ-CP"
 PERMIT_RULES_2016 = [("issue", 7, "Điều 12"), ("reissue", 3, "Điều 14"), ("exemption", 3, "Điều 8")]
 
 
+PERMIT_CODES_2016 = {"issue": ("DP.LDNN.CAPGP", "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam"),
+                     "reissue": ("DP.LDNN.CAPLAI", "Cấp lại giấy phép lao động"),
+                     "exemption": ("DP.LDNN.MIEN", "Xác nhận người lao động nước ngoài không thuộc diện cấp giấy phép lao "
+                                                   "động")}
+
+
 def _permit_rules_2016() -> None:
+    """The decree's rows and their versions in the catalogue of procedures, which sets every
+    dossier's deadline (`ansinh.procedures.deadlines`)."""
+    from ansinh.procedures.models import Procedure, ProcedureLevel
+
     from .models import PermitRule
 
     for kind, days, article in PERMIT_RULES_2016:
+        basis = f"{D11}, {article}"
         PermitRule.objects.get_or_create(
             kind=kind, valid_from=dt.date(2016, 4, 1),
-            defaults={"decree": D11, "valid_to": dt.date(2021, 2, 14), "working_days": days,
-                      "legal_basis": f"{D11}, {article}", "provisional": True})
+            defaults={"decree": D11, "valid_to": dt.date(2021, 2, 14), "legal_basis": basis, "provisional": True})
+        code, name = PERMIT_CODES_2016[kind]
+        Procedure.objects.get_or_create(
+            code=code, valid_from=dt.date(2016, 4, 1),
+            defaults={"name": name, "field": "labour", "receiving_level": ProcedureLevel.PROVINCE,
+                      "deciding_level": ProcedureLevel.PROVINCE, "days": days, "legal_basis": basis,
+                      "valid_to": dt.date(2021, 2, 14), "provisional": True, "used_for": f"permit_{kind}"})
 
 
 def load(*, province: Any, directory: Path = EXAMPLES_DIR, write: Write = print) -> dict[str, int]:

@@ -99,7 +99,7 @@ class RuleForm(forms.ModelForm):
         model = UnemploymentRule
         fields = ["law", *DATED, "rate_percent", "cap_multiple", "state_cap_on_base_salary", "min_months",
                   "window_months", "short_contract_window_months", "base_duration", "max_duration", "start_rule",
-                  "start_day", "decision_working_days", "filing_months"]
+                  "start_day", "filing_months"]
         widgets = DATE_WIDGETS
 
 

@@ -48,7 +48,6 @@ from .models import (
     EmployerKind,
     ForeignWorker,
     PermitKind,
-    PermitRule,
     PermitState,
     Placement,
     PlacementChannel,
@@ -57,7 +56,7 @@ from .models import (
     WorkPermit,
 )
 from .services_abroad import check_departure
-from .services_foreign import due_date, normal_passport, term_error
+from .services_foreign import due_date, normal_passport, permit_due_dates, term_error
 
 CHUNK = 2_000
 SHEET_DEPARTURES = "Người lao động đi nước ngoài"
@@ -400,8 +399,8 @@ def _check_foreign(rows: list[Row], problems: Problems, actor: Actor, province: 
     for chunk in _chunks(sorted(w.pk for w in workers.values())):
         for p in WorkPermit.objects.filter(worker_id__in=chunk):
             permits_of[p.worker_id].append(p)
-    rules = list(PermitRule.objects.all())
     calendar = calendar_for(province)
+    due_dates = permit_due_dates(calendar)
     plan = _ForeignPlan({}, {}, {}, {}, [])
     allowed: dict[int, bool] = {}
     seen_permit: dict[tuple[str, str, str, dt.date | None], int] = {}
@@ -463,7 +462,7 @@ def _check_foreign(rows: list[Row], problems: Problems, actor: Actor, province: 
         due = None
         if kind is not None and received is not None and permit_ok:
             try:
-                due, _rule = due_date(kind, received, calendar=calendar, rules=rules)
+                due, _rule = due_date(kind, received, calendar=calendar, due_dates=due_dates)
             except Exception as error:  # a ValidationError: no rule for the day
                 add(row, "Ngày tiếp nhận", " ".join(getattr(error, "messages", [str(error)])))
                 permit_ok = False

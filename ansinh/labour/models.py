@@ -13,8 +13,13 @@ typed:
   force on the contract's end (`UnemploymentRule`, Law 38/2013/QH13 then Law 74/2025/QH15), with
   the regional minimum wages, the base salary and the communes' wage regions as dated data;
 - **foreign workers** (`Employer`, `ForeignWorker`, `WorkPermit`; Decree 152/2020 as amended by
-  70/2023, replaced by Decree 219/2025 from 7 Aug 2025), processing times as dated data
+  70/2023, replaced by Decree 219/2025 from 7 Aug 2025), the refusal times as dated data
   (`PermitRule`).
+
+The deadline of an unemployment dossier and of a permit dossier is the catalogue of procedures'
+(`ansinh.procedures.deadlines`, uses `unemployment` and `permit_<kind>`): one deadline logic for
+every dossier of the system; `UnemploymentRule.decision_working_days` and
+`PermitRule.working_days` read it.
 
 `commune` on a person's record is her commune of the current map when the record was made (the
 unit the figures count it in and the scope rules filter by). `import_job` is the import that made
@@ -388,7 +393,6 @@ class UnemploymentRule(Dated):
     start_rule = models.CharField(_("benefit starts"), max_length=10, choices=StartRule.choices)
     start_day = models.PositiveSmallIntegerField(_("starting day after filing"),
                                                  help_text=_("16: the 16th day; 11: the 11th working day."))
-    decision_working_days = models.PositiveSmallIntegerField(_("decision within (working days)"), default=20)
     filing_months = models.PositiveSmallIntegerField(_("file within (months of the contract's end)"), default=3)
 
     class Meta:
@@ -398,6 +402,23 @@ class UnemploymentRule(Dated):
 
     def __str__(self) -> str:
         return self.law
+
+    @property
+    def decision_working_days(self) -> int | None:
+        """The statutory time of the unemployment procedure of the catalogue in force on the
+        rule's first day (the deadline itself is counted from the day of receipt)."""
+        return _catalogue_days("unemployment", self.valid_from)
+
+
+def _catalogue_days(use: str, on: object) -> int | None:
+    from django.core.exceptions import ValidationError
+
+    from ansinh.procedures.deadlines import procedure_in_force
+
+    try:
+        return int(procedure_in_force(use, on).days)  # type: ignore[arg-type]
+    except ValidationError:
+        return None
 
 
 class ContractKind(models.TextChoices):
@@ -524,12 +545,13 @@ class PermitState(models.TextChoices):
 
 
 class PermitRule(Dated):
-    """Processing time of a permit procedure, in working days, by the decree in force on the day
-    the dossier is received (Decree 152/2020 as amended by 70/2023; Decree 219/2025 from 7 Aug 2025)."""
+    """A permit procedure under the decree in force on the day the dossier is received (Decree
+    152/2020 as amended by 70/2023; Decree 219/2025 from 7 Aug 2025): its refusal time, which is
+    specific to permits (the time to notify a refusal, not the dossier's deadline). The decision
+    time is the catalogue's (`working_days`, read from `ansinh.procedures`)."""
 
     kind = models.CharField(_("procedure"), max_length=10, choices=PermitKind.choices)
     decree = models.CharField(_("decree"), max_length=60)
-    working_days = models.PositiveSmallIntegerField(_("decision within (working days)"))
     refusal_working_days = models.PositiveSmallIntegerField(_("refusal within (working days)"), null=True,
                                                             blank=True)
 
@@ -537,6 +559,11 @@ class PermitRule(Dated):
         verbose_name = _("work permit processing time")
         verbose_name_plural = _("work permit processing times")
         constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="labour_permit_rule_once")]
+
+    @property
+    def working_days(self) -> int | None:
+        """The decision time: the catalogue's permit procedure in force on the rule's first day."""
+        return _catalogue_days(f"permit_{self.kind}", self.valid_from)
 
 
 class WorkPermit(Recorded):

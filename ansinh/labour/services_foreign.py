@@ -1,10 +1,12 @@
 """Foreign workers in the province and their work permits (Decree 152/2020/NĐ-CP as amended by
 Decree 70/2023/NĐ-CP; Decree 219/2025/NĐ-CP from 7 Aug 2025).
 
-- A permit dossier received on a day is decided within the working days of the procedure by the
-  decree in force on that day (`PermitRule`, dated data): `due_on = received_on + n working days`
+- A permit dossier received on a day is decided within the working days of the catalogue's
+  procedure in force on that day (`ansinh.procedures.deadlines`, uses `permit_issue`,
+  `permit_reissue`, `permit_extend`, `permit_exemption`): `due_on = received_on + n working days`
   on the province's working-day calendar (`ansinh.workdays`; Civil Code Art. 147.2: the day after
-  receipt is day 1).
+  receipt is day 1), the same logic as every dossier of the system. What stays here is the
+  refusal time of each decree (`PermitRule`): a limit on notifying a refusal, not a deadline.
 - A permit (and a confirmation of exemption) lasts at most 2 years (Labour Code 2019 Art. 155;
   Decree 152/2020 Art. 10, 19; kept by Decree 219/2025); a permit is extended once only
   (Decree 152/2020 Art. 16.1; kept by Decree 219/2025 [S]).
@@ -28,7 +30,9 @@ from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.vietnamese import fold
-from ansinh.lib.workdays import CalendarError, WorkingCalendar
+from ansinh.lib.workdays import WorkingCalendar
+from ansinh.procedures.deadlines import DueDates, deadline
+from ansinh.procedures.models import Procedure
 from ansinh.workdays.calendar import calendar_for
 
 from . import access
@@ -39,8 +43,7 @@ WORKER_FIELDS = ["full_name", "passport_number", "nationality", "sex", "birth_da
                  "job_title", "workplace", "note"]
 PERMIT_FIELDS = ["worker", "kind", "received_on", "due_on", "state", "decided_on", "number", "valid_from",
                  "valid_to", "refusal_reason", "note"]
-RULE_FIELDS = ["kind", "decree", "valid_from", "valid_to", "working_days", "refusal_working_days", "legal_basis",
-               "provisional"]
+RULE_FIELDS = ["kind", "decree", "valid_from", "valid_to", "refusal_working_days", "legal_basis", "provisional"]
 EXPIRY_DAYS = 45
 MAX_TERM_YEARS = 2
 TERM_BASIS = "Bộ luật Lao động 2019, Điều 155; Nghị định 152/2020/NĐ-CP, Điều 10, 19"
@@ -114,8 +117,21 @@ def foreign_worker_save(*, actor: Actor, full_name: str, passport_number: str, n
 # --- Processing times ------------------------------------------------------------------------------
 
 
+def permit_use(kind: str) -> str:
+    """The catalogue use whose procedure sets the deadline of a permit dossier of `kind`."""
+    return f"permit_{kind}"
+
+
+PERMIT_USES = [permit_use(kind) for kind in PermitKind.values]
+
+
+def permit_due_dates(calendar: WorkingCalendar) -> DueDates:
+    """Due dates for a batch of permit dossiers (an import, the demo): the catalogue read once."""
+    return DueDates(PERMIT_USES, calendar)
+
+
 def rule_for(kind: str, received_on: dt.date, rules: list[PermitRule] | None = None) -> PermitRule:
-    """The processing time of `kind` by the decree in force on `received_on`."""
+    """The decree's row of `kind` in force on `received_on` (its refusal time)."""
     found = [r for r in (rules if rules is not None else PermitRule.objects.filter(kind=kind))
              if r.kind == kind and r.valid_from <= received_on and (r.valid_to is None or received_on <= r.valid_to)]
     if not found:
@@ -125,13 +141,14 @@ def rule_for(kind: str, received_on: dt.date, rules: list[PermitRule] | None = N
 
 
 def due_date(kind: str, received_on: dt.date, *, calendar: WorkingCalendar,
-             rules: list[PermitRule] | None = None) -> tuple[dt.date, PermitRule]:
-    """The day a decision is due: the n-th working day after receipt by the rule in force."""
-    rule = rule_for(kind, received_on, rules)
-    try:
-        return calendar.add_working_days(received_on, rule.working_days), rule
-    except CalendarError as error:
-        raise ValidationError({"received_on": str(error)}) from error
+             due_dates: DueDates | None = None) -> tuple[dt.date, Procedure]:
+    """The day a decision is due: the n-th working day after receipt by the catalogue's procedure
+    in force (`ansinh.procedures.deadlines`); `due_dates` for a batch."""
+    if due_dates is not None:
+        found = due_dates(permit_use(kind), received_on)
+    else:
+        found = deadline(permit_use(kind), received_on, calendar=calendar)
+    return found.due_on, found.procedure
 
 
 def term_error(valid_from: dt.date | None, valid_to: dt.date | None) -> str | None:
@@ -255,7 +272,13 @@ def expiring(permits: QuerySet[WorkPermit], today: dt.date, days: int = EXPIRY_D
 
 def permit_rule_save(*, actor: Actor, rule: PermitRule, working_days: int, refusal_working_days: int | None,
                      legal_basis: str, provisional: bool, valid_to: dt.date | None) -> PermitRule:
-    """An administrator corrects a processing time (audited `labour.law.save`)."""
+    """An administrator corrects a permit procedure's times: the refusal time on the decree's row
+    (audited `labour.law.save`), the decision time in the catalogue of procedures, the one place
+    every deadline is read from (the version in force on the row's first day, audited
+    `procedure.save`)."""
+    from ansinh.procedures.deadlines import procedure_in_force
+    from ansinh.procedures.services import procedure_save
+
     user = user_of(actor)
     if user is not None and not access.may_change(user, Unit(path=""), "law"):  # the law: not a unit's
         raise PermissionDenied("Chỉ quản trị hệ thống được sửa quy định thời hạn giải quyết.")
@@ -271,14 +294,23 @@ def permit_rule_save(*, actor: Actor, rule: PermitRule, working_days: int, refus
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        procedure = procedure_in_force(permit_use(rule.kind), rule.valid_from, field="working_days")
+        if procedure.days != working_days:
+            procedure_save(actor=actor, procedure=procedure, code=procedure.code, name=procedure.name,
+                           field=procedure.field, receiving_level=procedure.receiving_level,
+                           deciding_level=procedure.deciding_level, days=working_days, fee=procedure.fee,
+                           legal_basis=procedure.legal_basis, valid_from=procedure.valid_from,
+                           valid_to=procedure.valid_to, provisional=procedure.provisional,
+                           counts_from_next_day=procedure.counts_from_next_day, note=procedure.note,
+                           used_for=procedure.used_for)
         before = audit.snapshot(rule, RULE_FIELDS)
-        rule.working_days, rule.refusal_working_days = working_days, refusal_working_days
+        rule.refusal_working_days = refusal_working_days
         rule.legal_basis, rule.provisional, rule.valid_to = legal_basis.strip(), provisional, valid_to
-        rule.save(update_fields=["working_days", "refusal_working_days", "legal_basis", "provisional", "valid_to"])
+        rule.save(update_fields=["refusal_working_days", "legal_basis", "provisional", "valid_to"])
         audit.record(actor=actor, action=AuditAction.LABOUR_LAW_SAVE, obj=rule, before=before,
-                     after=audit.snapshot(rule, RULE_FIELDS))
+                     after={**audit.snapshot(rule, RULE_FIELDS), "working_days": working_days})
     return rule
 
 
-__all__ = ["due_date", "expiring", "extension_error", "foreign_worker_save", "permit_rule_save", "rule_for",
+__all__ = ["PERMIT_USES", "due_date", "expiring", "permit_due_dates", "permit_use", "extension_error", "foreign_worker_save", "permit_rule_save", "rule_for",
            "term_error", "work_permit_decide", "work_permit_receive"]

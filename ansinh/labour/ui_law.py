@@ -27,8 +27,10 @@ its article (the calculator page shows them one by one).
    (Decree 28/2015 Art. 18 as amended by Decree 61/2020: the 16th; Law 74/2025 Art. 39: the 11th),
    or the `start_day`-th day for a calendar rule. Counting as the project's calendar does (Civil
    Code 2015 Art. 147.2: the day after filing is day 1; `ansinh.workdays`). The benefit runs
-   `months` months from the start; the decision is due `decision_working_days` working days after
-   the dossier is complete (Law 38/2013 Art. 46.2; Decree 61/2020).
+   `months` months from the start; the decision is due the statutory working days after the
+   dossier is complete, by the catalogue's unemployment procedure in force on that day (Law
+   38/2013 Art. 46.2; Decree 61/2020; `ansinh.procedures.deadlines`, the one deadline logic of
+   every dossier).
 """
 
 from __future__ import annotations
@@ -38,13 +40,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from ansinh.geo.models import Unit
 from ansinh.lib.vietnamese import format_number
 from ansinh.lib.workdays import WorkingCalendar
+from ansinh.procedures.deadlines import Deadline, deadline, versions
+from ansinh.procedures.models import Procedure, ProcedureUse
 
 from .models import BaseSalary, ContractKind, RegionalMinimumWage, StartRule, UnemploymentRule, WageRegionUnit
+
+UNEMPLOYMENT_USE = ProcedureUse.UNEMPLOYMENT.value
 
 REGIONS = (1, 2, 3, 4)
 REGION_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -97,16 +104,33 @@ class LawBook:
     demo) decides thousands of dossiers with no query per dossier."""
 
     def __init__(self, rules: list[UnemploymentRule], wages: list[RegionalMinimumWage],
-                 bases: list[BaseSalary]) -> None:
+                 bases: list[BaseSalary], procedures: list[Procedure] | None = None) -> None:
         self.rules = rules
         self.wages = wages
         self.bases = bases
+        self._procedures = procedures
 
     @classmethod
     def load(cls) -> LawBook:
         return cls(list(UnemploymentRule.objects.order_by("valid_from")),
                    list(RegionalMinimumWage.objects.order_by("valid_from")),
-                   list(BaseSalary.objects.order_by("valid_from")))
+                   list(BaseSalary.objects.order_by("valid_from")), versions([UNEMPLOYMENT_USE]))
+
+    @property
+    def procedures(self) -> list[Procedure]:
+        """The catalogue's versions of the unemployment procedure (their working days are the
+        decision's deadline), read once."""
+        if self._procedures is None:
+            self._procedures = versions([UNEMPLOYMENT_USE])
+        return self._procedures
+
+    def deadline(self, received_on: dt.date, calendar: WorkingCalendar) -> Deadline:
+        """The decision's deadline of a dossier complete on `received_on` (LawMissing when the
+        catalogue has no unemployment procedure in force that day)."""
+        try:
+            return deadline(UNEMPLOYMENT_USE, received_on, calendar=calendar, rows=self.procedures)
+        except ValidationError as error:
+            raise LawMissing(" ".join(error.messages)) from None
 
     def rule(self, on: dt.date) -> UnemploymentRule:
         found = _pick(list(self.rules), on)
@@ -265,14 +289,20 @@ def compute(*, contract_end: dt.date, months: int, average_salary: int, region: 
         else:
             starts = filed_on + dt.timedelta(days=rule.start_day)
             counted = f"ngày thứ {rule.start_day}"
-        decision.decision_due = calendar.add_working_days(filed_on, rule.decision_working_days)
+        try:
+            due: Deadline | None = book.deadline(filed_on, calendar)
+        except LawMissing as error:  # the catalogue has no version that day: no deadline, said so
+            due, missing = None, str(error)
+        decision.decision_due = due.due_on if due is not None else None
         decision.starts = starts
         decision.ends = add_months(starts, benefit) - dt.timedelta(days=1)
         steps.append(Step(f"Hưởng từ {counted} sau ngày nộp đủ hồ sơ: {starts:%d/%m/%Y}, đến hết ngày "
                           f"{decision.ends:%d/%m/%Y}.", f"{art['start']}; {COUNTING}"))
-        steps.append(Step(f"Quyết định trong {rule.decision_working_days} ngày làm việc: hạn "
-                          f"{decision.decision_due:%d/%m/%Y}.", "Luật Việc làm 38/2013/QH13, Điều 46.2; Nghị định "
-                          "61/2020/NĐ-CP" if old_law else "Nghị định 374/2025/NĐ-CP"))
+        if due is not None:
+            steps.append(Step(f"Quyết định trong {due.days} ngày làm việc: hạn {due.due_on:%d/%m/%Y}.",
+                              f"{due.procedure.legal_basis} (thủ tục {due.procedure.code})"))
+        else:
+            steps.append(Step(missing, "Danh mục thủ tục hành chính"))
     return decision
 
 

@@ -8,7 +8,10 @@ labour officers, the employment service centre; administrators); an operator's r
 the CLI without --as, the demo) is not scoped.
 
 The law: `ui_law.compute` by the contract's end date (Law 38/2013/QH13, Law 74/2025/QH15). The
-deadlines count working days on the province's calendar (`ansinh.workdays`).
+decision's deadline is the catalogue's unemployment procedure in force on the day of receipt
+(`ansinh.procedures.deadlines`, the one deadline logic of every dossier), counted in working days
+on the province's calendar (`ansinh.workdays`). The monthly job-search report dates below are not
+a dossier's deadline (appointments within a granted benefit) and stay here.
 
 Monthly job-search reports (Law 38/2013 Art. 52; Decree 28/2015 Art. 20–21; Decree 374/2025):
 one per benefit month, due on the first working day of that month counted from the start (the
@@ -95,11 +98,16 @@ def _check_scope(actor: Actor | None, commune: Unit) -> None:
 
 def decision_due(*, received_on: dt.date, contract_end: dt.date, calendar: WorkingCalendar,
                  book: LawBook) -> dt.date:
+    """The decision's due date: the statutory working days of the catalogue's unemployment
+    procedure in force on the day of receipt (the law of the contract's end must exist too)."""
     try:
-        rule = book.rule(contract_end)
+        book.rule(contract_end)
     except LawMissing as error:
         raise ValidationError({"contract_end": str(error)}) from None
-    return calendar.add_working_days(received_on, rule.decision_working_days)
+    try:
+        return book.deadline(received_on, calendar).due_on
+    except LawMissing as error:
+        raise ValidationError({"received_on": str(error)}) from None
 
 
 def report_due_dates(starts: dt.date, months: int, calendar: WorkingCalendar) -> list[dt.date]:
@@ -162,8 +170,8 @@ def unemployment_receive(*, actor: Actor, person: Member, received_on: dt.date, 
                          contract_kind: str = ContractKind.INDEFINITE, state_pay_scale: bool = False,
                          note: str = "") -> UnemploymentDossier:
     """Receives a complete dossier: the person's commune from the register, the region from the
-    employer's commune (or as typed), the decision due `decision_working_days` working days after
-    receipt (Law 38/2013 Art. 46.2; Decree 61/2020)."""
+    employer's commune (or as typed), the decision due the catalogue's working days after receipt
+    (Law 38/2013 Art. 46.2; Decree 61/2020; `decision_due`)."""
     if person.died_on is not None or person.left_on is not None:
         raise ValidationError({"person": "Người này đã chết hoặc đã chuyển khỏi hộ: không nhận hồ sơ."})
     commune = person.household.commune

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -39,12 +40,13 @@ from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer
 from ansinh.lib.tabular import NO, YES, Column, ImportProblems, Problem, Problems, Row, message, read_table, \
     record_refused
 from ansinh.lib.vietnamese import fold
+from ansinh.procedures.deadlines import DueDates, procedure_in_force
 from ansinh.workdays.calendar import calendar_for
 
 from . import access
 from .models import ContractKind, DossierState, JobSearchReport, UnemploymentDossier
 from .people import match_people
-from .ui_law import LawBook, LawMissing
+from .ui_law import UNEMPLOYMENT_USE, LawBook, LawMissing
 from .unemployment import apply_decision, decide, reports_for
 
 SHEET = "Hồ sơ thất nghiệp"
@@ -152,6 +154,11 @@ def _check(rows: list[Row], problems: Problems, user: Any, province: Unit, book:
                 book.rule(end)
             except LawMissing as error:
                 add(row, H_END, str(error))
+        if received:
+            try:
+                procedure_in_force(UNEMPLOYMENT_USE, received, rows=book.procedures)
+            except ValidationError as error:
+                add(row, H_RECEIVED, " ".join(error.messages))
     # Duplicates: in the file, and against the registry (same person, same contract end).
     seen: dict[tuple[int, dt.date], int] = {}
     keys: dict[tuple[int, dt.date], Row] = {}
@@ -176,17 +183,17 @@ def _check(rows: list[Row], problems: Problems, user: Any, province: Unit, book:
 
 def _write(plan: _Plan, *, actor: Actor, province: Unit, filename: str, book: LawBook, job: Any) -> ImportResult:
     calendar = calendar_for(province)
+    due_dates = DueDates([UNEMPLOYMENT_USE], calendar, rows=book.procedures)  # the catalogue's deadline
     user = user_of(actor)
     dossiers: list[UnemploymentDossier] = []
     for row in plan.rows:
         v, match = row.values, plan.people[row.number]
-        rule = book.rule(v["contract_end"])
         dossier = UnemploymentDossier(
             person_id=match.person_id, commune_id=match.commune_id, received_on=v["received_on"],
             employer_name=v["employer_name"], region=int(v["region"]), contract_kind=v["contract_kind"],
             contract_end=v["contract_end"], months_contributed=v["months"], average_salary=v["average_salary"],
             state_pay_scale=bool(v["state_pay_scale"]), created_by=user, import_job=job,
-            decision_due=calendar.add_working_days(v["received_on"], rule.decision_working_days))
+            decision_due=due_dates(UNEMPLOYMENT_USE, v["received_on"]).due_on)
         if v["decided_on"]:
             apply_decision(dossier, decide(dossier, book=book, calendar=calendar), decided_on=v["decided_on"],
                            number=v["decision_number"] or "")

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,6 +53,7 @@ from ansinh.accounts.models import AuditAction
 from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, \
     record_refused, upload_max_bytes
+from ansinh.lib.uploads import Source, read_source
 from ansinh.lib.vietnamese import format_number
 
 from . import access
@@ -116,28 +117,6 @@ def line_code(line: PayrollLine | PackageLine) -> str:
 
 
 # --- Reading ----------------------------------------------------------------------------------
-
-
-Source = bytes | str | Path | IO[bytes]
-
-
-def _read_source(source: Source) -> tuple[bytes, str]:
-    if isinstance(source, bytes):
-        return source, ""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file %(name)s does not exist."),
-                                                             name=str(source)))])
-        if path.stat().st_size > upload_max_bytes():
-            raise LimitError(str(message(gettext_noop("the file is larger than %(size)s MB"),
-                                         size=format_number(upload_max_bytes() // (1024 * 1024)))))
-        return path.read_bytes(), path.name
-    data = source.read(upload_max_bytes() + 1)
-    if len(data) > upload_max_bytes():
-        raise LimitError(str(message(gettext_noop("the file is larger than %(size)s MB"),
-                                     size=format_number(upload_max_bytes() // (1024 * 1024)))))
-    return data, Path(str(getattr(source, "name", "") or "")).name
 
 
 def _parse_file(data: bytes, problems: Problems) -> list[Row]:
@@ -556,7 +535,7 @@ def apply_results(rows_or_file: Source | Sequence[Mapping[str, Any]], *, actor: 
         with translation.override("vi"):
             try:
                 if isinstance(rows_or_file, (bytes, str, Path)) or hasattr(rows_or_file, "read"):
-                    data, file_name = _read_source(rows_or_file)  # type: ignore[arg-type]
+                    data, file_name = read_source(rows_or_file)  # type: ignore[arg-type]
                     name = name or file_name
                     rows = _parse_file(data, problems)
                 else:

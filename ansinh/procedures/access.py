@@ -109,7 +109,66 @@ def get_dossier_for_user(user: Any, pk: int, *, change: bool = False) -> Dossier
     return found
 
 
-__all__ = ["dossiers_for_user", "dossiers_to_change", "get_dossier_for_user", "may_handle", "receives_anything",
+# --- the applicant as a person of the register ---------------------------------------------------
+
+APPLICANT_PICK_LIMIT = 20
+
+
+def applicant_candidates(user: Any, text: str) -> list[Any]:
+    """Living people of the households register in the user's scope (what the register lets her
+    read: `households.access.members_for_user`), by citizen ID (at least 3 digits, its start) or
+    by name, accent-insensitive (`search_name`); at most APPLICANT_PICK_LIMIT, by name."""
+    from ansinh.households.access import members_for_user
+    from ansinh.lib.vietnamese import fold
+
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    members = members_for_user(user).filter(died_on__isnull=True)
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        if len(digits) < 3:
+            return []
+        members = members.filter(citizen_id__startswith=digits)
+    else:
+        members = members.filter(search_name__contains=fold(text))
+    return list(members.select_related("household__commune").order_by("sort_key", "pk")[:APPLICANT_PICK_LIMIT])
+
+
+def applicant_for_user(user: Any, raw: Any) -> Any:
+    """The person of the register chosen as the applicant, if the user may read her; None when
+    nothing was chosen; PermissionDenied for an id outside her scope (or not a person)."""
+    from ansinh.households.access import members_for_user
+
+    if raw in (None, ""):
+        return None
+    if not str(raw).isdigit():
+        raise PermissionDenied
+    found = members_for_user(user).select_related("household__commune").filter(pk=int(raw)).first()
+    if found is None:
+        raise PermissionDenied
+    return found
+
+
+def may_see_person(user: Any, person: Any) -> bool:
+    """Whether the dossier's page may link to the person's household page."""
+    from ansinh.households.access import members_for_user
+
+    return person is not None and members_for_user(user).filter(pk=person.pk).exists()
+
+
+def person_dossiers(user: Any, people: list[Any]) -> dict[int, list[Dossier]]:
+    """The procedure dossiers the user may read of each of `people` (one query), newest first."""
+    out: dict[int, list[Dossier]] = {}
+    if not people:
+        return out
+    for dossier in (dossiers_for_user(user).filter(person_id__in=[p.pk for p in people])
+                    .select_related("procedure").order_by("-received_at", "-pk")):
+        out.setdefault(dossier.person_id or 0, []).append(dossier)
+    return out
+
+
+__all__ = ["applicant_candidates", "applicant_for_user", "may_see_person", "person_dossiers", "dossiers_for_user", "dossiers_to_change", "get_dossier_for_user", "may_handle", "receives_anything",
            "receiving_units", "sees_dossiers", "units_in_scope"]
 
 

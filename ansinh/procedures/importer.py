@@ -31,7 +31,7 @@ from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.spreadsheets import Reader, SpreadsheetError
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
 from ansinh.lib.spreadsheets import csv_rows
-from ansinh.payments.results import _read_source
+from ansinh.lib.uploads import read_source
 from ansinh.workdays.calendar import calendar_for
 
 from . import services
@@ -177,7 +177,7 @@ def _check(rows: list[Row], problems: Problems, user: Any) -> list[dict[str, Any
 def import_dossiers(source: bytes | str | Path | IO[bytes], *, actor: Actor, name: str = "",
                     check: bool = False) -> ImportResult:
     """Checks the whole file and, when it has no problem (and not `check`), writes it."""
-    data, file_name = _read_source(source)
+    data, file_name = read_source(source)
     name = name or file_name
     user = user_of(actor)
     rows, problems = _parse(data)

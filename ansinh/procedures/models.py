@@ -33,6 +33,23 @@ class ProcedureLevel(models.TextChoices):
     CENTRAL = "central", _("Central level")
 
 
+class ProcedureUse(models.TextChoices):
+    """The dossiers of the system's other capabilities whose deadline a procedure sets: each kind
+    maps to the catalogue version in force on its day of receipt (`ansinh.procedures.deadlines`),
+    so that editing the catalogue changes the deadline of every new dossier of that kind."""
+
+    BENEFIT_SOCIAL_ASSISTANCE = "benefit_social_assistance", _("Benefit dossiers: monthly social assistance")
+    BENEFIT_SOCIAL_PENSION = "benefit_social_pension", _("Benefit dossiers: social pension")
+    BENEFIT_MERITORIOUS = "benefit_meritorious", _("Benefit dossiers: people with meritorious service (start, change)")
+    BENEFIT_MERITORIOUS_MOVE = "benefit_meritorious_move", _("Benefit dossiers: people with meritorious service (move)")
+    BENEFIT_MERITORIOUS_STOP = "benefit_meritorious_stop", _("Benefit dossiers: people with meritorious service (stop)")
+    UNEMPLOYMENT = "unemployment", _("Unemployment insurance dossiers")
+    PERMIT_ISSUE = "permit_issue", _("Work permits: issue")
+    PERMIT_REISSUE = "permit_reissue", _("Work permits: re-issue")
+    PERMIT_EXTEND = "permit_extend", _("Work permits: extension")
+    PERMIT_EXEMPTION = "permit_exemption", _("Work permits: confirmation of exemption")
+
+
 class Procedure(models.Model):
     """One version of a procedure: the row whose [valid_from, valid_to] holds the date of receipt
     applies to a dossier."""
@@ -54,6 +71,10 @@ class Procedure(models.Model):
         _("counts from the next working day after the cut-off"), default=False,
         help_text=_("The procedure's own text counts a dossier received after the cut-off hour from the next working day."))
     note = models.CharField(_("note"), max_length=500, blank=True)
+    used_for = models.CharField(
+        _("deadline of the system's dossiers"), max_length=32, choices=ProcedureUse.choices, blank=True,
+        help_text=_("The dossiers of another part of the system (benefits, unemployment, work permits) whose "
+                    "deadline this procedure sets; one version in force at a time for each."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -51,13 +51,14 @@ from .models import (
     Outcome,
     Procedure,
     ProcedureLevel,
+    ProcedureUse,
 )
 
-DOSSIER_FIELDS = ["code", "procedure", "channel", "applicant_name", "unit", "agency", "received_at", "start_on",
+DOSSIER_FIELDS = ["code", "procedure", "channel", "applicant_name", "person", "unit", "agency", "received_at", "start_on",
                   "days", "extra_days", "due_on", "new_due_on", "status", "outcome", "result_note", "resolved_at",
                   "returned_at"]
 PROCEDURE_FIELDS = ["code", "name", "field", "receiving_level", "deciding_level", "days", "fee", "legal_basis",
-                    "valid_from", "valid_to", "provisional", "counts_from_next_day", "note"]
+                    "valid_from", "valid_to", "provisional", "counts_from_next_day", "note", "used_for"]
 CITIZEN_ID = re.compile(r"^\d{12}$")
 MAX_DAYS = 365
 
@@ -109,9 +110,20 @@ def _check_procedure(values: dict[str, Any], pk: int | None) -> None:
         errors["fee"] = _("The fee cannot be negative.")
     if values["valid_to"] is not None and values["valid_to"] < values["valid_from"]:
         errors["valid_to"] = _("The end of validity is before its start.")
+    if values["used_for"] and values["used_for"] not in ProcedureUse.values:
+        errors["used_for"] = _("Choose the dossiers of the system this procedure sets the deadline of.")
     if errors:
         raise ValidationError(errors)
     end = values["valid_to"] or dt.date.max
+    if values["used_for"]:
+        # One deadline for each kind of the system's dossiers on any day (`deadlines.procedure_in_force`).
+        rival = (Procedure.objects.filter(used_for=values["used_for"], valid_from__lte=end)
+                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=values["valid_from"]))
+                 .exclude(pk=pk or 0).exclude(code=values["code"].strip()).first())
+        if rival is not None:
+            raise ValidationError({"used_for": _("The procedure %(code)s already sets the deadline of these dossiers "
+                                                 "from %(date)s: end its version first.")
+                                   % {"code": rival.code, "date": _vn(rival.valid_from)}})
     overlapping = (Procedure.objects.filter(code=values["code"].strip(), valid_from__lte=end)
                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=values["valid_from"])).exclude(pk=pk or 0))
     other = overlapping.first()
@@ -124,8 +136,10 @@ def _check_procedure(values: dict[str, Any], pk: int | None) -> None:
 def procedure_save(*, actor: Actor, procedure: Procedure | None, code: str, name: str, field: str,
                    receiving_level: str, deciding_level: str, days: int, fee: Any, legal_basis: str,
                    valid_from: dt.date, valid_to: dt.date | None, provisional: bool, counts_from_next_day: bool,
-                   note: str = "") -> Procedure:
-    """Creates a version of a procedure or corrects one; audited with before and after."""
+                   note: str = "", used_for: str = "") -> Procedure:
+    """Creates a version of a procedure or corrects one; audited with before and after. A version
+    `used_for` a kind of the system's dossiers sets the deadline of every new dossier of that kind
+    received while it is in force (`ansinh.procedures.deadlines`)."""
     user = user_of(actor)
     if user is not None and not may_edit_catalogue(user, field):
         raise PermissionDenied
@@ -133,7 +147,8 @@ def procedure_save(*, actor: Actor, procedure: Procedure | None, code: str, name
                               "receiving_level": receiving_level, "deciding_level": deciding_level, "days": days,
                               "fee": fee or 0, "legal_basis": legal_basis.strip(), "valid_from": valid_from,
                               "valid_to": valid_to, "provisional": provisional,
-                              "counts_from_next_day": counts_from_next_day, "note": note.strip()}
+                              "counts_from_next_day": counts_from_next_day, "note": note.strip(),
+                              "used_for": used_for}
     _check_procedure(values, procedure.pk if procedure else None)
     before = audit.snapshot(procedure, PROCEDURE_FIELDS) if procedure is not None else None
     target = procedure if procedure is not None else Procedure()

@@ -30,7 +30,7 @@ from ansinh.lib.tabular import upload_limit_error, upload_max_bytes
 from ansinh.lib.vietnamese import format_number
 from ansinh.web.shortcuts import DOCX, download, int_param
 
-from . import access, due, services
+from . import access, due, others, services
 from .models import (
     Channel,
     Dossier,
@@ -87,6 +87,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         tab = "all"
     dossiers = access.dossiers_for_user(user)
     unit_id = int_param(request, "unit", not_found=True)
+    unit = None
     procedure_id = int_param(request, "procedure", not_found=True)
     received_from, received_to = _date_param(request, "received_from"), _date_param(request, "received_to")
     query = request.GET.get("q", "").strip()[:100]
@@ -108,6 +109,11 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     if query:
         dossiers = dossiers.filter(Q(code__icontains=query) | Q(applicant_name__icontains=query))
     dossiers = filter_tab(dossiers, tab, today)
+    # The other registries' dossiers due (benefits, unemployment, work permits: procedures.others),
+    # when no filter of the procedure dossiers' own (procedure, dates of receipt, search) is set.
+    week_first, week_last = (today, today) if tab == "today" else (max(week_of(today)[0], today), week_of(today)[1])
+    other_rows = [] if (procedure_id or received_from or received_to or query) else others.due_rows(
+        user, tab, today, first=week_first, last=week_last, unit=unit)
     page = Paginator(dossiers.select_related("procedure", "unit").order_by("due_on", "pk"), PAGE).get_page(
         request.GET.get("page"))
     params = request.GET.copy()
@@ -118,7 +124,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "units": access.units_in_scope(user)[:500], "unit_id": unit_id,
         "procedures": Procedure.objects.order_by("code", "-valid_from"), "procedure_id": procedure_id,
         "received_from": received_from, "received_to": received_to, "keep": params.urlencode(),
-        "can_receive": access.receives_anything(user),
+        "can_receive": access.receives_anything(user), "other_rows": other_rows,
     })
 
 
@@ -141,6 +147,7 @@ def _detail(request: HttpRequest, dossier: Dossier, errors: dict[str, Any], stat
         "timeliness": dossier.get_timeliness_display(today), "errors": errors, "posted": request.POST,
         "outcomes": Outcome.choices,
         "full_id": can, "masked_id": ("•" * 8 + dossier.applicant_id_number[-4:]) if dossier.applicant_id_number else "",
+        "person_link": access.may_see_person(user, dossier.person),
     }, status=status)
 
 
@@ -203,7 +210,8 @@ class ReceiveForm(forms.Form):
     procedure = forms.ModelChoiceField(queryset=Procedure.objects.none(), label=gettext_lazy("procedure"))
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("receiving unit"))
     channel = forms.ChoiceField(choices=Channel.choices, label=gettext_lazy("channel"))
-    applicant_name = forms.CharField(max_length=200, label=gettext_lazy("applicant"))
+    applicant_name = forms.CharField(max_length=200, required=False, label=gettext_lazy("applicant"),
+                                     help_text=gettext_lazy("Left empty, the name of the person chosen in the register."))
     applicant_id_number = forms.CharField(max_length=12, required=False, label=gettext_lazy("citizen ID of the applicant"))
     applicant_contact = forms.CharField(max_length=300, required=False, label=gettext_lazy("contact (phone, address)"))
     agency = forms.CharField(max_length=200, required=False, label=gettext_lazy("agency handling it"))
@@ -219,20 +227,45 @@ class ReceiveForm(forms.Form):
         self.fields["unit"].queryset = access.receiving_units(user)  # type: ignore[attr-defined]
 
 
+def _candidate_rows(people: list[Any]) -> list[dict[str, Any]]:
+    from ansinh.lib.citizen_id import mask_citizen_id
+
+    return [{"pk": p.pk, "name": p.full_name, "year": p.birth_date.year if p.birth_date else None,
+             "commune": p.household.commune.name, "masked_id": mask_citizen_id(p.citizen_id) if p.citizen_id else ""}
+            for p in people]
+
+
 @login_required
 def dossier_receive(request: HttpRequest) -> HttpResponse:
+    """The receipt form. The applicant may be linked to a person of the households register: the
+    "Find" button searches the register in the user's scope (citizen ID or name, accent-insensitive)
+    and shows the page again with what was typed; the person chosen is kept on the dossier."""
     user = request_user(request)
     if not access.receives_anything(user):
         raise PermissionDenied
-    form = ReceiveForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    finding = posted and "find" in request.POST
+    form = ReceiveForm(request.POST if posted else None, user=user)
+    who = (request.POST.get("who") if posted else request.GET.get("who")) or ""
+    candidates = access.applicant_candidates(user, who)
+    person = None
+    person_error = ""
+    try:
+        person = access.applicant_for_user(user, request.POST.get("person") if posted else request.GET.get("person"))
+    except PermissionDenied:
+        person_error = _("Choose a person of the register in your area.")
+    if person is not None and all(c.pk != person.pk for c in candidates):
+        candidates.insert(0, person)
+    if posted and not finding and form.is_valid() and not person_error:
         data = form.cleaned_data
+        name = data["applicant_name"] or (person.full_name if person is not None else "")
+        id_number = data["applicant_id_number"] or ((person.citizen_id or "") if person is not None else "")
         try:
             dossier = services.dossier_receive(
                 actor=Actor.from_request(request), procedure=data["procedure"], unit=data["unit"],
-                channel=data["channel"], applicant_name=data["applicant_name"],
-                applicant_id_number=data["applicant_id_number"], applicant_contact=data["applicant_contact"],
-                agency=data["agency"], received_at=data["received_at"])
+                channel=data["channel"], applicant_name=name, applicant_id_number=id_number,
+                applicant_contact=data["applicant_contact"], person=person, agency=data["agency"],
+                received_at=data["received_at"])
         except ValidationError as error:
             for field, problems in (error.message_dict.items() if hasattr(error, "error_dict")
                                     else [("__all__", error.messages)]):
@@ -242,8 +275,13 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Dossier %(code)s received; result due on %(date)s.")
                              % {"code": dossier.code, "date": f"{dossier.due_on:%d/%m/%Y}"})
             return redirect("procedure-dossier-detail", pk=dossier.pk)
-    return render(request, "procedures/dossier_receive.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    if finding:
+        form.errors.clear()  # a search is not a submission: no errors for fields not filled yet
+    failed = posted and not finding
+    return render(request, "procedures/dossier_receive.html", {
+        "form": form, "who": who, "candidates": _candidate_rows(candidates), "searched": bool(who.strip()),
+        "chosen": person.pk if person is not None else None, "person_error": person_error,
+    }, status=400 if failed else 200)
 
 
 @login_required
@@ -269,7 +307,8 @@ def rates(request: HttpRequest) -> HttpResponse:
     by_agency = due.on_time_rates(dossiers, by="agency", first=first, last=last)
     by_unit = due.on_time_rates(dossiers, by="unit", first=first, last=last)
     return render(request, "procedures/rates.html", {
-        "first": first, "last": last, "by_agency": by_agency, "by_unit": by_unit, "total": due.total(by_unit)})
+        "first": first, "last": last, "by_agency": by_agency, "by_unit": by_unit, "total": due.total(by_unit),
+        "by_kind": others.rates(user, first=first, last=last)})
 
 
 @login_required
@@ -321,7 +360,8 @@ def procedure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                     deciding_level=data["deciding_level"], days=data["days"], fee=data["fee"],
                                     legal_basis=data["legal_basis"], valid_from=data["valid_from"],
                                     valid_to=data["valid_to"], provisional=data["provisional"],
-                                    counts_from_next_day=data["counts_from_next_day"], note=data["note"])
+                                    counts_from_next_day=data["counts_from_next_day"], note=data["note"],
+                                    used_for=data["used_for"])
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for problem in problems:
