@@ -843,8 +843,13 @@ def _mapped() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA mmap_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        row = cursor.fetchone()
+        if row is not None:  # none for a database in memory: nothing to map
+            cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    if row is None:
+        yield
+        return
+    before = int(row[0])
     try:
         yield
     finally:
