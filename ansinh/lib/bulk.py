@@ -35,7 +35,8 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         # Several rows per statement: SQLite ends each statement's run by updating the table's
         # AUTOINCREMENT counter and resetting the program, once per row with one row each (a third
         # of the time of 200,000 payroll lines).
-        per = max(1, min(ROWS_PER_STATEMENT, connection.features.max_query_params // len(columns)))
+        params = connection.features.max_query_params or 999
+        per = max(1, min(ROWS_PER_STATEMENT, params // len(columns)))
         one = f"({', '.join(['%s'] * len(columns))})"
         head = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES "
         sql = head + ", ".join([one] * per)
