@@ -18,8 +18,13 @@ ROWS_PER_STATEMENT = 100
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                *, batch: int = 50_000) -> int:
-    """Inserts rows into the model's table; returns how many. Column names are database columns."""
+                *, batch: int = 50_000, per_statement: int = 1) -> int:
+    """Inserts rows into the model's table; returns how many. Column names are database columns.
+    `per_statement` (SQLite): up to that many rows in one INSERT statement (at most
+    ROWS_PER_STATEMENT), for the largest inserts — SQLite ends each statement's run by updating
+    the table's AUTOINCREMENT counter and resetting the program, once per row with one row each (a
+    third of the time of 200,000 payroll lines); a batch not a multiple of it takes one more
+    statement, so the number of queries then depends on the size."""
     table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
@@ -32,16 +37,17 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                     copy.write_row(row)
                     count += 1
             return count
-        # Several rows per statement: SQLite ends each statement's run by updating the table's
-        # AUTOINCREMENT counter and resetting the program, once per row with one row each (a third
-        # of the time of 200,000 payroll lines).
         params = connection.features.max_query_params or 999
-        per = max(1, min(ROWS_PER_STATEMENT, params // len(columns)))
+        per = max(1, min(per_statement, ROWS_PER_STATEMENT, params // len(columns)))
         one = f"({', '.join(['%s'] * len(columns))})"
         head = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES "
         sql = head + ", ".join([one] * per)
         flat = chain.from_iterable
         while chunk := list(islice(iterator, batch)):
+            if per == 1:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                continue
             whole = len(chunk) - len(chunk) % per
             if whole:
                 cursor.executemany(sql, [list(flat(chunk[i:i + per])) for i in range(0, whole, per)])

@@ -767,7 +767,7 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
         for start in range(0, len(gone), 20_000):
             stale_lines = PayrollLine.objects.filter(pk__in=gone[start:start + 20_000])
             stale_lines._raw_delete(stale_lines.db)
-        insert_rows(PayrollLine, LINE_COLUMNS, rows)
+        insert_rows(PayrollLine, LINE_COLUMNS, rows, per_statement=100)
         now = timezone.now()
         _set_totals(totals, now, actor.user.pk if actor.user is not None else None)
         who = Actor.of(actor)
