@@ -30,7 +30,7 @@ from ansinh.lib.parsing import message
 from ansinh.lib.spreadsheets import Reader, SpreadsheetError, csv_rows
 from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, read_table, record_refused
 from ansinh.lib.vietnamese import fold
-from ansinh.payments.results import _read_source
+from ansinh.lib.uploads import read_source
 
 from .models_facilities import (
     AFTERCARE_MONTHS,
@@ -229,7 +229,7 @@ def _check(facility: Facility, rows: list[Row], problems: Problems) -> list[Resi
 def import_residents(source: bytes | str | Path | IO[bytes], *, facility: Facility, actor: Actor, name: str = "",
                      check: bool = False) -> ImportResult:
     """Checks the whole file and, when it has no problem (and not `check`), writes it."""
-    data, file_name = _read_source(source)
+    data, file_name = read_source(source)
     name = name or file_name
     rows, problems = _parse(data)
     planned = _check(facility, rows, problems) if not problems.broken else []

@@ -324,7 +324,6 @@ INDICATORS: list[dict[str, Any]] = [
          over_time="stock", source="counted", query="rehab_residents", legal_basis=REHAB_BASIS,
          breakdowns=REHAB_KINDS,
          sentence="Cơ sở cai nghiện ma túy đang quản lý {value} {unit}[[ (trong đó {breakdowns})]]"),
-         over_time="stock", sentence="Cơ sở đang quản lý {value} {unit}"),
     # Counted from the inspectorate's records (ansinh.care.indicators_inspections, issue 14 item 4).
     _ind("establishments_inspected", "Số cơ sở kinh doanh, dịch vụ được kiểm tra", "cơ sở", "social_evils",
          source="counted", query="establishments_inspected",

@@ -75,7 +75,7 @@ def unload_law(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0001_initial'),
+        ('care', '0002_facilities'),
         ('geo', '0002_model_names'),
         ('households', '0011_member_birth_date_disability_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

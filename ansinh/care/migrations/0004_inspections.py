@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0001_initial'),
+        ('care', '0003_children'),
         ('geo', '0002_model_names'),
         ('labour', '0004_unemployment_law'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -71,5 +71,5 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0011_procedure_indicators")]
+    dependencies = [("plans", "0013_children_indicators")]
     operations = [migrations.RunPython(forwards, backwards)]
