@@ -49,6 +49,7 @@ def _errors(form: Any) -> dict[str, list[str]]:
 class ChildList(APIView):
     """Children in special circumstances in the caller's units."""
 
+    @extend_schema(operation_id="care_children_list")
     def get(self, request: Request) -> Response:
         user = request.user
         if not access.reads_children(user):
@@ -75,6 +76,7 @@ class ChildList(APIView):
 @extend_schema(responses={200: OpenApiResponse(description="A child with groups, support and case notes."),
                           404: OpenApiResponse(description="Outside the caller's scope.")})
 class ChildDetail(APIView):
+    @extend_schema(operation_id="care_child_retrieve")
     def get(self, request: Request, pk: int) -> Response:
         user = request.user
         child = access.get_child_for_user(user, pk)
@@ -99,6 +101,7 @@ class ChildDetail(APIView):
                responses={200: OpenApiResponse(description="Assessments of communes."),
                           400: OpenApiResponse(description="A malformed parameter.")})
 class AssessmentList(APIView):
+    @extend_schema(operation_id="care_child_assessments_list")
     def get(self, request: Request) -> Response:
         user = request.user
         if not access.reads_children(user):
