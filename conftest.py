@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 os.environ.setdefault("ANSINH_TESTING", "1")
@@ -10,13 +11,34 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Loads both official maps and the crosswalk once; tests run in transactions on top."""
-    from ansinh.geo.loader import load_official_map
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,  # type: ignore[no-untyped-def]
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """The test database with both official maps and the crosswalk; tests run in transactions on
+    top. pytest-django's own fixture, except that on in-memory SQLite (`make test`) the migrated
+    database with the map comes from a snapshot built once and reused while no migration changes
+    (`ansinh.testing_db`): each xdist worker used to spend ~21 s of CPU migrating and loading."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
+    from ansinh.geo.loader import load_official_map
+    from ansinh.testing_db import migrate_from_snapshot
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    snapshots = django_db_use_migrations and not keepdb
     with django_db_blocker.unblock():
-        load_official_map()
+        with migrate_from_snapshot(load_official_map) if snapshots else contextlib.nullcontext({}) as built:
+            db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False, keepdb=keepdb,
+                                     aliases=aliases, serialized_aliases=serialized_aliases)
+        if not built.get("reference_data"):
+            load_official_map()
         _keep_reference_data_on_flush()
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 def _keep_reference_data_on_flush() -> None:
