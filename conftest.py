@@ -265,8 +265,41 @@ def browser_log_in(page, username: str, password: str = "correct-horse-battery")
     page.click("form[action='/accounts/login/'] button[type=submit]")
 
 
+# Modules that took 5 s or more in a run of the suite without a `slow` or `browser` mark
+# (`pytest --durations=0`, 2026-12): the heavy modules are handed out first (below).
+HEAVY_MODULES = frozenset({
+    "ansinh/benefits/tests/test_demo_generate.py", "ansinh/households/tests/test_demo.py",
+    "ansinh/payments/tests/test_payroll_demo.py", "ansinh/web/tests/test_page_queries.py",
+    "ansinh/plans/tests/test_report_package.py", "ansinh/payments/tests/test_payroll_concurrency.py",
+    "ansinh/benefits/tests/test_perf_month_paths.py", "ansinh/dedup/tests/test_demo.py",
+    "ansinh/web/tests/test_settings.py", "ansinh/dedup/tests/test_linkage.py",
+    "ansinh/plans/tests/test_reporting_views.py", "ansinh/geo/tests/test_map.py",
+    "ansinh/procedures/tests/test_cli_api_demo.py", "ansinh/api/tests/test_households_api.py",
+    "ansinh/accounts/tests/test_user_pages.py", "ansinh/poverty/tests/test_round_views.py",
+    "ansinh/payments/tests/test_payroll_queries.py", "ansinh/plans/tests/test_results.py",
+})
+
+
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
     """Browser tests are slow tests too: `-m 'not slow'` leaves them out while working."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+class _HeavyModulesFirst:
+    """The heavy modules (a `slow` test in them, or named in HEAVY_MODULES) come first, each
+    module's tests in their order. `make test` hands whole modules to the two workers in
+    collection order (`--dist loadfile --no-loadscope-reorder`): a long module dealt out last kept
+    one worker busy alone at the end of the run; dealt out first, the short ones fill in around it.
+    A plugin of its own so that it runs last, after pytest-django's sorting and `-m`."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):  # type: ignore[no-untyped-def]
+        heavy = {item.nodeid.split("::")[0] for item in items
+                 if item.get_closest_marker("slow") or item.nodeid.split("::")[0] in HEAVY_MODULES}
+        items[:] = sorted(items, key=lambda item: item.nodeid.split("::")[0] not in heavy)
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    config.pluginmanager.register(_HeavyModulesFirst(), "ansinh-heavy-modules-first")

@@ -125,7 +125,7 @@ def is_in_memory_sqlite(alias: str = "default") -> bool:
     from django.db import connections
 
     connection = connections[alias]
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return connection.vendor == "sqlite" and bool(connection.is_in_memory_db())  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
@@ -174,6 +174,7 @@ def migrate_from_snapshot(build_more: Callable[[], None]) -> Iterator[dict[str, 
                 try:
                     with contextlib.closing(sqlite3.connect(temporary)) as target:
                         raw.backup(target)
+                    os.chmod(temporary, 0o644)
                     os.replace(temporary, path)
                 finally:
                     with contextlib.suppress(FileNotFoundError):
@@ -181,7 +182,7 @@ def migrate_from_snapshot(build_more: Callable[[], None]) -> Iterator[dict[str, 
                 _prune(folder, keep=path)
         state["reference_data"] = True
 
-    migrate.Command.handle = handle  # type: ignore[method-assign]
+    migrate.Command.handle = handle  # type: ignore[method-assign,assignment]
     try:
         yield state
     finally:
