@@ -14,9 +14,7 @@ WORKERS ?= 2
 # `make ci` runs it (SPARK=1), as does `make test-only SPARK=1`.
 SPARK ?= 0
 
-# No bytecode compiled up front (--no-compile): it took most of the install's CPU, for thousands
-# of modules the project never imports; Python compiles a module when it first imports it.
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile
+PIP_INSTALL := $(BIN)/python -m pip install --quiet
 
 .PHONY: install install-spark demo test test-only typecheck ci bench messages clean
 
@@ -57,8 +55,11 @@ demo: install
 
 test: install test-only
 
+# Python may write bytecode even where PYTHONDONTWRITEBYTECODE is set: pytest keeps the test
+# modules it rewrote (its assertion messages) there, and rewriting them all again took each
+# worker ~15 s of CPU at every run. (__pycache__ is ignored by git.)
 test-only:
-	ANSINH_TESTING=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadfile --no-loadscope-reorder) $(if $(filter 1,$(SPARK)),,-m 'not spark')
+	PYTHONDONTWRITEBYTECODE= ANSINH_TESTING=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadfile --no-loadscope-reorder) $(if $(filter 1,$(SPARK)),,-m 'not spark')
 
 typecheck: install
 	ANSINH_TESTING=1 $(BIN)/mypy ansinh
