@@ -49,17 +49,17 @@ def cache_dir() -> Path | None:
     return Path(base) / "ansinh" / "test-db"
 
 
-def _package_files(module_name: str) -> list[Path]:
-    """The files of a package (a migrations package), sorted; none when it does not exist."""
+def _package_files(module_name: str) -> list[tuple[str, Path]]:
+    """The files of a package (a migrations package) with their paths inside it, sorted; none
+    when it does not exist. Relative paths: two clones of the same commit share snapshots."""
     try:
         module = importlib.import_module(module_name)
     except ImportError:
         return []
-    paths = list(getattr(module, "__path__", []))
-    files: list[Path] = []
-    for folder in paths:
-        files.extend(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".csv", ".sql"}
-                     and "__pycache__" not in p.parts)
+    files: list[tuple[str, Path]] = []
+    for folder in map(Path, getattr(module, "__path__", [])):
+        files.extend((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*")
+                     if p.is_file() and p.suffix in {".py", ".json", ".csv", ".sql"} and "__pycache__" not in p.parts)
     return sorted(files)
 
 
@@ -91,8 +91,8 @@ def snapshot_key() -> str:
         add(config.label, module_name)
         if module_name is None:
             continue
-        for path in _package_files(module_name):
-            add(path.name, len(path.parts))
+        for name, path in _package_files(module_name):
+            add(name)
             digest.update(path.read_bytes())
     for model in sorted(apps.get_models(include_auto_created=True), key=lambda m: m._meta.label):
         meta = model._meta
