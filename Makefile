@@ -16,26 +16,19 @@ SPARK ?= 0
 
 PIP_INSTALL := $(BIN)/python -m pip install --quiet
 
-.PHONY: install install-spark demo test test-only typecheck ci bench messages clean
+.PHONY: install demo test test-only typecheck ci bench messages clean
 
 $(BIN)/ansinh: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed (python3.12 not found)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) --upgrade pip
 	@# pip compiles the bytecode on one core; compileall on both (half the install's time).
-	$(PIP_INSTALL) --no-compile -e '.[test]'
+	$(PIP_INSTALL) --no-compile -e '.[test,spark]'
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || echo "(a few installed files did not compile: harmless)"
 	@touch $@
 
 install: $(BIN)/ansinh
 
-# PySpark (the `spark` extra: 456 MB) for the Spark test and `ansinh dedup run --engine spark`;
-# `make ci` adds it, `make test` does not need it.
-$(VENV)/.spark-installed: $(BIN)/ansinh
-	$(PIP_INSTALL) -e '.[test,spark]'
-	@touch $@
-
-install-spark: $(VENV)/.spark-installed
 
 demo: install
 	mkdir -p var
@@ -68,7 +61,7 @@ typecheck: install
 
 # Type checks, the suite on SQLite with the Spark test, then again on a throwaway PostgreSQL
 # server on loopback (without the Spark test, which uses no database).
-ci: typecheck install-spark
+ci: typecheck
 	$(MAKE) test-only SPARK=1
 	scripts/with-postgres $(MAKE) test-only
 
