@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 os.environ.setdefault("ANSINH_TESTING", "1")
@@ -10,13 +11,34 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Loads both official maps and the crosswalk once; tests run in transactions on top."""
-    from ansinh.geo.loader import load_official_map
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,  # type: ignore[no-untyped-def]
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """The test database with both official maps and the crosswalk; tests run in transactions on
+    top. pytest-django's own fixture, except that on in-memory SQLite (`make test`) the migrated
+    database with the map comes from a snapshot built once and reused while no migration changes
+    (`ansinh.testing_db`): each xdist worker used to spend ~21 s of CPU migrating and loading."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
+    from ansinh.geo.loader import load_official_map
+    from ansinh.testing_db import migrate_from_snapshot
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    snapshots = django_db_use_migrations and not keepdb
     with django_db_blocker.unblock():
-        load_official_map()
+        with migrate_from_snapshot(load_official_map) if snapshots else contextlib.nullcontext({}) as built:
+            db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False, keepdb=keepdb,
+                                     aliases=aliases, serialized_aliases=serialized_aliases)
+        if not built.get("reference_data"):
+            load_official_map()
         _keep_reference_data_on_flush()
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 def _keep_reference_data_on_flush() -> None:
@@ -243,8 +265,41 @@ def browser_log_in(page, username: str, password: str = "correct-horse-battery")
     page.click("form[action='/accounts/login/'] button[type=submit]")
 
 
+# Modules that took 5 s or more in a run of the suite without a `slow` or `browser` mark
+# (`pytest --durations=0`, 2026-12): the heavy modules are handed out first (below).
+HEAVY_MODULES = frozenset({
+    "ansinh/benefits/tests/test_demo_generate.py", "ansinh/households/tests/test_demo.py",
+    "ansinh/payments/tests/test_payroll_demo.py", "ansinh/web/tests/test_page_queries.py",
+    "ansinh/plans/tests/test_report_package.py", "ansinh/payments/tests/test_payroll_concurrency.py",
+    "ansinh/benefits/tests/test_perf_month_paths.py", "ansinh/dedup/tests/test_demo.py",
+    "ansinh/web/tests/test_settings.py", "ansinh/dedup/tests/test_linkage.py",
+    "ansinh/plans/tests/test_reporting_views.py", "ansinh/geo/tests/test_map.py",
+    "ansinh/procedures/tests/test_cli_api_demo.py", "ansinh/api/tests/test_households_api.py",
+    "ansinh/accounts/tests/test_user_pages.py", "ansinh/poverty/tests/test_round_views.py",
+    "ansinh/payments/tests/test_payroll_queries.py", "ansinh/plans/tests/test_results.py",
+})
+
+
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
     """Browser tests are slow tests too: `-m 'not slow'` leaves them out while working."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+class _HeavyModulesFirst:
+    """The heavy modules (a `slow` test in them, or named in HEAVY_MODULES) come first, each
+    module's tests in their order. `make test` hands whole modules to the two workers in
+    collection order (`--dist loadfile --no-loadscope-reorder`): a long module dealt out last kept
+    one worker busy alone at the end of the run; dealt out first, the short ones fill in around it.
+    A plugin of its own so that it runs last, after pytest-django's sorting and `-m`."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):  # type: ignore[no-untyped-def]
+        heavy = {item.nodeid.split("::")[0] for item in items
+                 if item.get_closest_marker("slow") or item.nodeid.split("::")[0] in HEAVY_MODULES}
+        items[:] = sorted(items, key=lambda item: item.nodeid.split("::")[0] not in heavy)
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    config.pluginmanager.register(_HeavyModulesFirst(), "ansinh-heavy-modules-first")
