@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,9 +26,7 @@ from ansinh.accounts.audit import Actor
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.households.models import Member, Sex
-from ansinh.lib.parsing import message
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError, csv_rows
-from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, read_table, record_refused
+from ansinh.lib.tabular import Column, ImportProblems, Problems, Row, read_upload, record_refused
 from ansinh.lib.vietnamese import fold
 from ansinh.lib.uploads import read_source
 
@@ -103,18 +101,8 @@ class ImportResult:
 
 def _parse(data: bytes) -> tuple[list[Row], Problems]:
     problems = Problems()
-    try:
-        if data[:4] == b"PK\x03\x04":
-            with Reader(data) as reader:
-                sheet = next((name for name in reader.sheetnames if name == SHEET), reader.active)
-                rows = read_table(reader.rows(sheet), SHEET, COLUMNS, problems, epoch=reader.epoch)
-        else:
-            if b"\x00" in data[:4096]:
-                raise SpreadsheetError("binary")
-            rows = read_table(csv_rows(data), SHEET, COLUMNS, problems)
-    except SpreadsheetError:
-        raise ImportProblems([Problem("", 0, "", message(gettext_noop(
-            "The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")))]) from None
+    rows = read_upload(data, SHEET, COLUMNS, problems, unreadable=gettext_noop(
+        "The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8."))
     return rows, problems
 
 

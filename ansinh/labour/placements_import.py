@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -38,7 +37,7 @@ from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
 from ansinh.lib.bulk import insert_rows
-from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, Writer, csv_rows
+from ansinh.lib.spreadsheets import Writer
 from ansinh.lib.tabular import (
     NO,
     YES,
@@ -48,9 +47,8 @@ from ansinh.lib.tabular import (
     Problems,
     Row,
     message,
-    read_table,
+    read_upload,
     record_refused,
-    upload_limit_error,
 )
 from ansinh.lib.vietnamese import fold
 
@@ -123,27 +121,8 @@ def columns() -> tuple[Column, ...]:
 
 
 def read_file(data: bytes, sheet: str, table: Sequence[Column], problems: Problems) -> list[Row]:
-    """The rows of a .xlsx (its sheet `sheet`, else the one Excel shows) or .csv file. Raises
-    ImportProblems for a file over the limits or that cannot be read."""
-    if too_big := upload_limit_error(len(data)):
-        raise ImportProblems([Problem("", 0, "", too_big)])
-    limit_rows = int(getattr(settings, "ANSINH_IMPORT_MAX_ROWS", 1_000_000))
-    try:
-        if data[:4] == b"PK\x03\x04":
-            with Reader(data) as reader:
-                wanted = fold(sheet)
-                name = next((n for n in reader.sheetnames if fold(n) == wanted), reader.active)
-                return read_table(reader.rows(name), sheet, table, problems, epoch=reader.epoch)
-        if b"\x00" in data[:4096]:
-            raise SpreadsheetError("binary")
-        return read_table(csv_rows(data, limit_rows), sheet, table, problems)
-    except LimitError as error:
-        raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
-                                                         reason=error))]) from None
-    except SpreadsheetError:
-        raise ImportProblems([Problem("", 0, "", message(gettext_noop(
-            "The file cannot be read: an Excel .xlsx file or a .csv file (UTF-8) with the template's columns is "
-            "needed.")))]) from None
+    """The rows of a .xlsx or .csv file (`lib.tabular.read_upload`)."""
+    return read_upload(data, sheet, table, problems)
 
 
 class PersonChecks:

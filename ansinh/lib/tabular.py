@@ -49,11 +49,11 @@ from ansinh.lib.parsing import (
     parse_number,
     parse_yes_no,
 )
-from ansinh.lib.spreadsheets import header_key
+from ansinh.lib.spreadsheets import LimitError, Reader, SpreadsheetError, csv_rows, header_key
 from ansinh.lib.vietnamese import fold, format_number
 
 __all__ = ["CellError", "Column", "ImportProblems", "Problem", "Problems", "Row", "ColumnParser", "read_table",
-           "record_refused", "scope_of", "upload_limit_error", "upload_max_bytes", "YES", "NO", "message"]
+           "read_upload", "record_refused", "scope_of", "upload_limit_error", "upload_max_bytes", "YES", "NO", "message"]
 
 Kind = Literal["raw", "text", "code", "citizen_id", "integer", "decimal", "money", "date", "yes_no", "choice",
                "ethnicity", "year"]
@@ -446,6 +446,31 @@ def size_text(size: int) -> str:
             value = size / factor
             return f"{format_number(value, 0 if value == int(value) else 1)} {unit}"
     return f"{format_number(size)} B"
+
+
+def read_upload(data: bytes, sheet: str, columns: Sequence[Column], problems: Problems, *,
+                unreadable: str = gettext_noop("The file cannot be read: an Excel .xlsx file or a .csv file (UTF-8) "
+                                               "with the template's columns is needed.")) -> list[Row]:
+    """The rows of an uploaded .xlsx (its sheet `sheet`, found without regard to accents or case,
+    else the one Excel shows) or .csv file, parsed by `read_table`. Raises ImportProblems for a
+    file over the size or row limits, or one that is neither (`unreadable`, an English msgid)."""
+    if too_big := upload_limit_error(len(data)):
+        raise ImportProblems([Problem("", 0, "", too_big)])
+    limit_rows = int(getattr(settings, "ANSINH_IMPORT_MAX_ROWS", 1_000_000))
+    try:
+        if data[:4] == b"PK\x03\x04":
+            with Reader(data) as reader:
+                wanted = fold(sheet)
+                name = next((n for n in reader.sheetnames if fold(n) == wanted), reader.active)
+                return read_table(reader.rows(name), sheet, columns, problems, epoch=reader.epoch)
+        if b"\x00" in data[:4096]:
+            raise SpreadsheetError("binary")
+        return read_table(csv_rows(data, limit_rows), sheet, columns, problems)
+    except LimitError as error:
+        raise ImportProblems([Problem("", 0, "", message(gettext_noop("The file was not read: %(reason)s."),
+                                                         reason=error))]) from None
+    except SpreadsheetError:
+        raise ImportProblems([Problem("", 0, "", message(unreadable))]) from None
 
 
 def upload_limit_error(size: int | None) -> str:

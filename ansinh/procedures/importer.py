@@ -28,9 +28,7 @@ from ansinh.accounts.access import get_scope
 from ansinh.accounts.audit import Actor, user_of
 from ansinh.accounts.models import AuditAction
 from ansinh.geo.models import Edition, Level, Unit
-from ansinh.lib.spreadsheets import Reader, SpreadsheetError
-from ansinh.lib.tabular import Column, ImportProblems, Problem, Problems, Row, message, read_table, record_refused
-from ansinh.lib.spreadsheets import csv_rows
+from ansinh.lib.tabular import Column, ImportProblems, Problems, Row, message, read_upload, record_refused
 from ansinh.lib.uploads import read_source
 from ansinh.workdays.calendar import calendar_for
 
@@ -85,18 +83,8 @@ class ImportResult:
 
 def _parse(data: bytes) -> tuple[list[Row], Problems]:
     problems = Problems()
-    try:
-        if data[:4] == b"PK\x03\x04":
-            with Reader(data) as reader:
-                sheet = next((name for name in reader.sheetnames if name == SHEET), reader.active)
-                rows = read_table(reader.rows(sheet), SHEET, COLUMNS, problems, epoch=reader.epoch)
-        else:
-            if b"\x00" in data[:4096]:
-                raise SpreadsheetError("binary")
-            rows = read_table(csv_rows(data), SHEET, COLUMNS, problems)
-    except SpreadsheetError:
-        raise ImportProblems([Problem("", 0, "", message(gettext_noop(
-            "The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")))]) from None
+    rows = read_upload(data, SHEET, COLUMNS, problems, unreadable=gettext_noop(
+        "The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8."))
     return rows, problems
 
 
