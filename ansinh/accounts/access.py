@@ -14,11 +14,14 @@ Fields: a provincial officer works in one field (poverty, labour, …) and chang
 belongs to it; a commune officer is a generalist and changes every field of her commune; an
 administrator changes everything. Leaders and viewers change nothing.
 
-Inspectors (`Role.INSPECTOR`, bound to a province) read what a provincial leader reads of the
-registers and change none of them (it is not an editing role); they read and record the
-inspectorate's own records (inspections, citizen reception, complaints and denunciations) of their
-province, by the rules of `ansinh.care.access_inspections`, where commune and field officers see
-nothing.
+Inspectors (`Role.INSPECTOR`, bound to a province) read and record the inspectorate's own
+records (inspections, citizen reception, complaints and denunciations) of their province, by the
+rules of `ansinh.care.access_inspections`, where commune and field officers see nothing. Their
+role reaches nothing else: it is kept apart from `Scope.assignments`, which every register's
+scope rules read (`Scope.own_area`), so an inspector sees no household, person, beneficiary or
+dossier through it (Decree 13/2023: personal data only as far as the task needs). An inspection
+that needs a register's records asks for them, or the department gives the inspector a leader's
+or an officer's role as well. The map's units (not personal data) stay visible to her.
 """
 
 from __future__ import annotations
@@ -77,10 +80,17 @@ def under(paths: Collection[str], prefix: str = "") -> Q:
 MAX_INLINE_IDS = 5000
 
 
+# Roles whose reach is their own area's records only (see the module's docstring).
+OWN_AREA_ROLES = frozenset({Role.INSPECTOR})
+
+
 @dataclass
 class Scope:
     user: User
     assignments: list[RoleAssignment] = field(default_factory=list)
+    # Roles that reach only their own area's records (OWN_AREA_ROLES: the inspectorate), never the
+    # registers: their app's scope rules read them here (`area_assignments`).
+    own_area: list[RoleAssignment] = field(default_factory=list)
     # Unit ids of small subtrees (communes and below), read once per request: see `_filter`.
     _subtree_ids: dict[tuple[str, ...], list[int] | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -90,7 +100,11 @@ class Scope:
 
     @cached_property
     def roles(self) -> set[str]:
-        return {a.role for a in self.assignments}
+        return {a.role for a in self.assignments} | {a.role for a in self.own_area}
+
+    def area_assignments(self, roles: Collection[str]) -> list[RoleAssignment]:
+        """The assignments of `roles`, those of own-area roles included (for that area's rules)."""
+        return [a for a in [*self.assignments, *self.own_area] if a.role in roles]
 
     @cached_property
     def units(self) -> list[Unit]:
@@ -117,7 +131,11 @@ class Scope:
         """Units this user may see."""
         if self.national:
             return Q()
-        return self._filter(self.assignments, "") | Q(pk__in=self.context_ids)
+        return self._filter([*self.assignments, *self.own_area], "") | Q(pk__in=self.context_ids | self._own_area_context)
+
+    @cached_property
+    def _own_area_context(self) -> set[int]:
+        return ids_from_paths([a.unit.path for a in self.own_area]) if self.own_area else set()
 
     def _editing(self, field: str | None) -> list[RoleAssignment]:
         """Assignments that change data, in `field` when given (a provincial officer counts only
@@ -195,7 +213,8 @@ def get_scope(user: Any) -> Scope:
     cached = getattr(user, "_ansinh_scope", None)
     if cached is None:
         assignments = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
-        cached = Scope(user=user, assignments=assignments)
+        cached = Scope(user=user, assignments=[a for a in assignments if a.role not in OWN_AREA_ROLES],
+                       own_area=[a for a in assignments if a.role in OWN_AREA_ROLES])
         user._ansinh_scope = cached
     return cached
 

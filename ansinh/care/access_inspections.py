@@ -36,7 +36,7 @@ M = TypeVar("M", bound=Model)
 
 def _filter(user: Any, roles: frozenset[str]) -> Q:
     scope = get_scope(user)
-    mine = [a for a in scope.assignments if a.role in roles]
+    mine = scope.area_assignments(roles)
     if not mine:
         return Q(pk__in=[])
     return scope.assignments_filter(mine, "province")
@@ -79,13 +79,13 @@ def follow_ups_for_user(user: Any) -> QuerySet[FollowUp]:
 
 def may_change(user: Any, province: Unit) -> bool:
     scope = get_scope(user)
-    return any(province.path.startswith(a.unit.path) for a in scope.assignments if a.role in CHANGE_ROLES)
+    return any(province.path.startswith(a.unit.path) for a in scope.area_assignments(CHANGE_ROLES))
 
 
 def provinces_to_change(user: Any) -> QuerySet[Unit]:
     """The provinces of the current map where the user records the inspectorate's work."""
     scope = get_scope(user)
-    mine = [a for a in scope.assignments if a.role in CHANGE_ROLES]
+    mine = scope.area_assignments(CHANGE_ROLES)
     if not mine:
         return Unit.objects.none()
     return Unit.objects.filter(edition=Edition.CURRENT, level=Level.PROVINCE).filter(
@@ -95,7 +95,7 @@ def provinces_to_change(user: Any) -> QuerySet[Unit]:
 def units_to_change(user: Any) -> QuerySet[Unit]:
     """The provinces and their communes (current map) a record of the user may be attached to."""
     scope = get_scope(user)
-    mine = [a for a in scope.assignments if a.role in CHANGE_ROLES]
+    mine = scope.area_assignments(CHANGE_ROLES)
     if not mine:
         return Unit.objects.none()
     return Unit.objects.filter(edition=Edition.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE]).filter(
@@ -105,7 +105,7 @@ def units_to_change(user: Any) -> QuerySet[Unit]:
 def units_in_scope(user: Any) -> QuerySet[Unit]:
     """The provinces and communes whose records the user reads (the lists' unit filter)."""
     scope = get_scope(user)
-    mine = [a for a in scope.assignments if a.role in READ_ROLES]
+    mine = scope.area_assignments(READ_ROLES)
     if not mine:
         return Unit.objects.none()
     return Unit.objects.filter(edition=Edition.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE]).filter(

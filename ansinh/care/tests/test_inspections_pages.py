@@ -266,3 +266,22 @@ def test_it_reads_the_lists_in_a_fixed_number_of_queries(client: Any, thanh: Use
         client.get(url)  # warm the session and the scope
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200, url
+
+
+def test_it_gives_an_inspector_no_register_records(client: Any, thanh: User, units: Any, people: Any) -> None:
+    """The inspector's role reaches the inspectorate's records only (Decree 13/2023): no household,
+    person or dossier of her province through it, while the map's units stay visible."""
+    from ansinh.accounts.access import get_scope, units_for_user
+    from ansinh.accounts.audit import Actor
+    from ansinh.households.access import households_for_user
+    from ansinh.testing import make_household
+
+    household = make_household(Actor(user=people.lan), units.tra_cu, "TC-INSP-1", head="Kim Thị Sa Rum")
+    scope = get_scope(thanh)
+    assert "inspector" in scope.roles and not scope.assignments
+    assert not households_for_user(thanh).filter(pk=household.pk).exists()
+    assert units_for_user(thanh).filter(pk=units.tra_cu.pk).exists()
+    login(client, thanh)
+    assert client.get(f"/households/{household.pk}/").status_code in (403, 404)
+    assert "Kim Thị Sa Rum" not in client.get("/households/?q=Kim").content.decode()
+    assert client.get("/care/inspections/").status_code == 200
