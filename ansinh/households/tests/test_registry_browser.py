@@ -79,6 +79,7 @@ def test_it_a_commune_officer_finds_a_household_reads_why_and_adds_a_member(hous
     expect(table).to_contain_text("•••••••••001")  # masked in the list
     expect(table).not_to_contain_text("084080000001")
 
+    page.wait_for_load_state("load")  # htmx (deferred) has processed the page: typing before that sends nothing
     page.evaluate("window.stillTheSamePage = true")
     page.fill("#q", "thach van")  # live search: htmx swaps #results and pushes the query into the URL
     expect(page).to_have_url(re.compile(r"/households/\?.*q=thach(\+|%20)van"))

@@ -54,6 +54,7 @@ def test_it_an_officer_creates_a_plan_and_splits_its_target(province, page):  # 
     units = page.get_by_test_id("unit-select")
     expect(units).to_have_value(str(vinh_long.pk))  # his province, chosen already
     expect(units.locator("option", has_text="Ngãi Xuyên")).to_have_count(0)
+    page.wait_for_load_state("load")  # htmx (deferred) has processed the page
     page.get_by_test_id("unit-search").fill("ngai xuyen")  # htmx narrows the choices as one types
     expect(units.locator("option", has_text="Ngãi Xuyên")).to_have_count(1)  # a commune of the former map
     expect(units).to_have_value(str(vinh_long.pk))  # the choice made stays

@@ -53,6 +53,7 @@ def test_it_a_commune_officer_finds_her_commune_and_its_legacy_sources(  # type:
 
     page.click("nav.sidebar a[href='/units/']")
     expect(page).to_have_url(re.compile(r"/units/$"))
+    page.wait_for_load_state("load")  # htmx (deferred) has processed the page: typing before that sends nothing
     page.evaluate("window.stillTheSamePage = true")
     page.fill("#q", "tra cu")  # live search: htmx swaps #results and pushes ?q=tra%20cu, no page load
     expect(page).to_have_url(re.compile(r"/units/\?.*q=tra(\+|%20)cu"))
