@@ -101,15 +101,15 @@ def link_spark(table: pa.Table, *, params: dict[str, Any], threshold: float = 0.
                progress: ProgressFn | None = None,
                rules: tuple[tuple[str, ...], ...] = RULES_PROVINCE) -> LinkResult:
     """`linkage.link` on Spark (see the module)."""
-    from splink import Linker, SparkAPI
-
     times: dict[str, float] = {}
     started = time.perf_counter()
     _step(progress, 0, 100)
+    spark = session()  # first: without PySpark or Java, its message (splink's Spark backend imports PySpark)
+    from splink import Linker, SparkAPI
+
     from .linkage import quiet_splink
 
     quiet_splink()
-    spark = session()
     times["session"] = time.perf_counter() - started
     _step(progress, 20, 100)
     work = os.path.join(duckdb_temp(), f"spark-{uuid.uuid4().hex}")

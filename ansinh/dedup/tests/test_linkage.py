@@ -332,3 +332,24 @@ def test_it_says_in_vietnamese_when_spark_cannot_run(register, monkeypatch) -> N
     with pytest.raises(ValidationError, match="không có Java"):
         linkage.run(unit=register["province"], actor=Actor.system(), engine="spark")
     assert DedupRun.objects.get().status == RunStatus.FAILED
+
+
+def test_it_says_so_when_pyspark_is_missing_before_splink_imports_it(register, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import builtins
+
+    from ansinh.dedup import spark
+
+    real_import = builtins.__import__
+
+    def without_pyspark(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "pyspark" or name.startswith("pyspark.") or name.startswith("splink.backends.spark"):
+            raise ImportError(f"No module named {name!r}")
+        if name == "splink" and "SparkAPI" in (args[2] if len(args) > 2 and args[2] else ()):
+            raise ImportError("splink's Spark backend needs pyspark")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_pyspark)
+    monkeypatch.setattr(spark, "_SESSION", None)
+    with pytest.raises(ValidationError, match="chưa cài gói pyspark"):
+        linkage.run(unit=register["province"], actor=Actor.system(), engine="spark")
+    assert DedupRun.objects.get().status == RunStatus.FAILED
