@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.geo.models import Level, Unit
+from ansinh.web.shortcuts import parse_int
 
 from . import access_children as access
 from .indicators_children import in_groups, years_back
@@ -31,11 +32,46 @@ AGES = [("", _("any age")), ("0-5", _("under 6")), ("6-10", _("6 to 10")), ("11-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def unit_choices(user: Any) -> list[tuple[str, str]]:
-    communes = list(access.communes_for_user(user, change=False).select_related("parent").order_by("sort_key")[:2000])
-    provinces = sorted({c.parent for c in communes if c.parent is not None and c.parent.level == Level.PROVINCE},
-                       key=lambda u: u.sort_key)
+# A scope of more communes than this (the country's 3.321) offers its provinces, and the communes
+# of one province: the one chosen, or the province of the commune chosen.
+LONG_SCOPE = 300
+
+
+def _focus(selected: Any) -> Unit | None:
+    """The province whose communes a long list offers: the unit chosen, or its province."""
+    pk = parse_int(None if selected is None else str(selected), low=1)
+    unit = Unit.objects.filter(pk=pk).select_related("parent").first() if pk is not None else None
+    if unit is None:
+        return None
+    if unit.level == Level.PROVINCE:
+        return unit
+    return unit.parent if unit.parent is not None and unit.parent.level == Level.PROVINCE else None
+
+
+def unit_choices(user: Any, selected: Any = None) -> list[tuple[str, str]]:
+    """The provinces and communes of the user's scope; a long scope offers its provinces and the
+    communes of the province of `selected` (every commune stays reachable, none is cut off)."""
+    scope = access.communes_for_user(user, change=False)
+    if scope.count() > LONG_SCOPE:
+        provinces = list(Unit.objects.filter(pk__in=scope.values("parent_id"), level=Level.PROVINCE)
+                         .order_by("sort_key"))
+        focus = _focus(selected)
+        communes = list(scope.filter(parent=focus).order_by("sort_key")) if focus is not None else []
+    else:
+        communes = list(scope.select_related("parent").order_by("sort_key"))
+        provinces = sorted({c.parent for c in communes if c.parent is not None and c.parent.level == Level.PROVINCE},
+                           key=lambda u: u.sort_key)
     return [("", str(_("all units")))] + [(str(u.pk), u.name) for u in [*provinces, *communes]]
+
+
+def commune_choices(user: Any, selected: Any = None) -> list[tuple[int, str]]:
+    """The communes whose records the user changes; a long scope, those of the province of the
+    commune `selected` when there is one."""
+    scope = access.communes_for_user(user, change=True)
+    focus = _focus(selected) if scope.count() > LONG_SCOPE else None
+    if focus is not None:
+        scope = scope.filter(parent=focus)
+    return [(c.pk, c.name) for c in scope.order_by("sort_key")]
 
 
 def group_choices() -> list[tuple[str, str]]:
@@ -63,7 +99,7 @@ class ChildFilterForm(forms.Form):
                     data[new] = data[old]
         super().__init__(data)
         self.user = user
-        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user, self.data.get("unit"))
         cast(forms.ChoiceField, self.fields["group"]).choices = group_choices()
 
     def clean(self) -> dict[str, Any]:
@@ -163,7 +199,7 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: Any) -> None:
         super().__init__(data)
-        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user, self.data.get("unit"))
 
     def filter(self, found: QuerySet[ChildFriendlyAssessment]) -> QuerySet[ChildFriendlyAssessment]:
         if not self.is_bound or not self.is_valid():
@@ -193,8 +229,8 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, user: Any, criteria: list[ChildFriendlyCriterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
-        cast(forms.ChoiceField, self.fields["commune"]).choices = [(c.pk, c.name) for c in access.communes_for_user(
-            user, change=True).order_by("sort_key")[:2000]]
+        cast(forms.ChoiceField, self.fields["commune"]).choices = commune_choices(
+            user, self.data.get("commune") or self.initial.get("commune"))
         for criterion in criteria:
             self.fields[f"c{criterion.number}"] = forms.IntegerField(
                 label=f"{criterion.number}. {criterion.name}", min_value=0,

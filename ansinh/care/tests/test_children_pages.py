@@ -79,6 +79,36 @@ def test_it_adds_a_child_found_in_the_register(people: Any, units: Any) -> None:
     assert done.status_code == 302 and Child.objects.filter(person=person).exists()
 
 
+def test_it_offers_the_country_its_provinces_then_the_communes_of_the_one_chosen(people: Any, units: Any) -> None:
+    """The country's 3.321 communes in one list were a page of 115 KB cut at the 2.000th commune:
+    a national user is offered the provinces, then the communes of the province chosen."""
+    from ansinh.care.forms_children import ChildFilterForm, unit_choices
+    from ansinh.geo.models import Edition, Level, Unit
+
+    hong = child(units.tra_cu, name="Thạch Thị Hồng")
+    country = unit_choices(people.tung)
+    labels = dict(country)
+    assert len(country) == 1 + 34 and labels[str(units.vinh_long.pk)] == units.vinh_long.name
+    assert str(units.tra_cu.pk) not in labels
+    by_province = dict(unit_choices(people.tung, str(units.vinh_long.pk)))
+    by_commune = dict(unit_choices(people.tung, str(units.tra_cu.pk)))
+    vinh_long = Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE, parent=units.vinh_long).count()
+    assert len(by_province) == len(by_commune) == 1 + 34 + vinh_long == 1 + 34 + 124
+    assert by_commune[str(units.tra_cu.pk)] == units.tra_cu.name and str(units.ba_dinh.pk) not in by_commune
+    last = Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE).order_by("-sort_key").first()
+    assert last is not None and ChildFilterForm({"unit": str(last.pk)}, user=people.tung).is_valid()  # past the 2.000th
+    page = client_for(people.tung).get(f"/care/children/?unit={units.tra_cu.pk}")
+    assert page.status_code == 200 and "Thạch Thị Hồng" in page.text and len(page.content) < 60_000
+    assert "Thạch Thị Hồng" not in client_for(people.tung).get(f"/care/children/?unit={units.ba_dinh.pk}").text
+    enter = client_for(people.tung).get(f"/care/children/assessments/enter?commune={units.tra_cu.pk}&year=2024")
+    assert enter.status_code == 200 and f'value="{units.tra_cu.pk}" selected' in enter.text
+    assert units.ba_dinh.name not in enter.text
+    # A province's officer: her communes, all of them, as before.
+    mine = dict(unit_choices(officer(units.vinh_long, "thu")))
+    assert len(mine) == 1 + 1 + 124 and str(units.tra_cu.pk) in mine
+    assert hong.commune_id == units.tra_cu.pk
+
+
 def test_it_enters_submits_and_approves_an_assessment(people: Any, units: Any) -> None:
     thu = officer(units.vinh_long, "thu")
     data = {"commune": units.tra_cu.pk, "year": "2024", "commune_kind": "other", "note": "",
