@@ -8,10 +8,8 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.1
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 DEMO_ENV := ANSINH_DEMO=1 ANSINH_DEBUG=1
 DEMO_HOUSEHOLDS ?= 20000
-# The suite runs in three processes on the two cores (pytest-xdist): the browser, live-server and
-# subprocess tests leave a core waiting part of the time (two workers kept the cores 165 % busy,
-# 254 s; three 172 %, 226 s). `make test-only WORKERS=0` runs it in one process.
-WORKERS ?= 3
+# The suite runs on both cores (pytest-xdist); `make test-only WORKERS=0` runs it in one process.
+WORKERS ?= 2
 # `make test` leaves out the one Spark test (a JVM in local mode: a sixth of the run's CPU);
 # `make ci` runs it (SPARK=1), as does `make test-only SPARK=1`.
 SPARK ?= 0

@@ -289,7 +289,7 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
 
 class _HeavyModulesFirst:
     """The heavy modules (a `slow` test in them, or named in HEAVY_MODULES) come first, each
-    module's tests in their order. `make test` hands whole modules to the workers in
+    module's tests in their order. `make test` hands whole modules to the two workers in
     collection order (`--dist loadfile --no-loadscope-reorder`): a long module dealt out last kept
     one worker busy alone at the end of the run; dealt out first, the short ones fill in around it.
     A plugin of its own so that it runs last, after pytest-django's sorting and `-m`."""
