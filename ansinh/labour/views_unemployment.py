@@ -367,7 +367,7 @@ def unemployment_law_edit(request: HttpRequest, table: str, pk: int | None = Non
             raise PermissionDenied
         allowed = Unit.objects.filter(edition=Edition.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE]).filter(
             Q(pk__in=provinces.values("pk")) | Q(parent__in=provinces.values("pk"))).order_by("sort_key")
-        units = list(allowed.values_list("pk", "name")[:2000])
+        units = list(allowed.values_list("pk", "name"))  # all of them: the country has 3.321 communes
         form.fields["unit"].widget.choices = units  # type: ignore[attr-defined]
         if row is not None:
             form.initial["unit"] = row.unit_id

@@ -114,6 +114,24 @@ def test_it_lets_only_administrators_change_the_law(client: Client, officer) -> 
     assert event.before["amount"] == 2_340_000 and event.after["amount"] == 2_340_001
 
 
+def test_it_lets_an_administrator_set_the_region_of_any_commune_of_the_country(client: Client) -> None:
+    """Decree 293/2025 sets wage regions by commune: the list of units is not cut (it was at 2.000)."""
+    from ansinh.accounts.services import user_create
+    from ansinh.geo.models import Edition, Level, Unit
+    from ansinh.labour.models import WageRegionUnit
+
+    admin = user_create(username="quantri", password="correct-horse-battery", role="admin",
+                        unit=Unit.objects.get(level=0), field="")
+    login(client, admin)
+    last = Unit.objects.filter(edition=Edition.CURRENT, level=Level.COMMUNE).order_by("-sort_key").first()
+    assert last is not None
+    response = client.post(reverse("unemployment-law-new", args=["region"]), {
+        "unit": str(last.pk), "region": "2", "valid_from": "2026-01-01", "valid_to": "",
+        "legal_basis": "Nghị định 293/2025/NĐ-CP"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert WageRegionUnit.objects.get(unit=last).region == 2
+
+
 def test_it_counts_granted_dossiers_and_amounts_by_decision_date() -> None:
     first, second = communes(province())
     granted = [dossier(member(first)), dossier(member(first)), dossier(member(second))]
