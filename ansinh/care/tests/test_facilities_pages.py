@@ -236,3 +236,33 @@ def test_it_edits_a_facility_and_refuses_closing_it_with_residents(people: Any, 
     leader = Client()
     leader.force_login(people.bao)
     assert leader.get(url).status_code == 403
+
+
+def test_it_shows_a_members_stays_on_the_household_page_to_those_who_read_them(people: Any, world: Any,
+                                                                                 units: Any) -> None:
+    from django.urls import reverse
+
+    from ansinh.care import services_facilities as services
+    from ansinh.care.models import ResidentCategory
+    from ansinh.households.models import Household, Member
+
+    house = Household.objects.create(code="H-CARE-9", commune=units.tra_cu, area="rural", head_name="Sơn Thị Nga")
+    person = Member.objects.create(household=house, full_name="Sơn Thị Nga", sex="female", relation="head",
+                                   birth_date=dt.date(1940, 5, 1), citizen_id="086140000779")
+    stay = services.resident_admit(actor=SYSTEM, facility=world.centre, data=services.Admission(
+        admission_number="07/QĐ", admitted_on=dt.date(2025, 1, 5), admission_decided_by="Giám đốc",
+        category=ResidentCategory.objects.get(code="elderly", valid_to__isnull=True), member=person))
+    url = reverse("household-detail", args=[house.pk])
+
+    def page(user: Any) -> str:
+        client = Client()
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    shown = page(people.bao)
+    assert 'data-testid="care-stays"' in shown and "Cơ sở BTXH" in shown and "05/01/2025" in shown
+    assert reverse("facilities-resident-detail", args=[stay.pk]) in shown and "Đang ở cơ sở" in shown
+    assert 'data-testid="care-stays"' not in page(people.minh)  # poverty officer: no facility records
+    assert 'data-testid="care-stays"' not in page(people.lan)  # the province's centre is not her commune's
