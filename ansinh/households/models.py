@@ -215,6 +215,9 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["birth_date"], name="member_birth_date_idx"),
             models.Index(fields=["disability"], name="member_disability_idx"),
+            # The payroll finds the people who died lately (their months paid to be recovered)
+            # through it, not by joining every entitlement of a province to its member.
+            models.Index(fields=["died_on"], condition=Q(died_on__isnull=False), name="member_died_on_idx"),
         ]
 
     def __str__(self) -> str:

@@ -38,12 +38,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
+from operator import itemgetter
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Max, Min, Q
@@ -328,12 +331,11 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                 continue
             append(_Line(paid_key[0], paid_key[1], month, month_kind, amount, rule, basis, provisional, entitlement))
 
-    # 2. Who is to be looked at again, and which months.
-    ents = _fetch(Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes)
-                  .filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)
-                          | Q(person__died_on__gte=add_months(window, -1))).order_by()
-                  .values_list("person_id", "commune_id", "scheme", "start_month", "stop_month",
-                               "decision_date", "stop_reason", "stop_note", "person__died_on"))
+    # 2. Who is to be looked at again, and which months: the entitlements decided or stopped
+    # within the window, and those of the people who died since the month before it (read from
+    # the few deaths, `member_died_on_idx`: not by joining every entitlement to its member), in
+    # the order of the entitlements' index (commune, scheme, first month).
+    ents = _looked_at(commune_ids, schemes, window)
     months_of: dict[tuple[int, str], set[dt.date]] = defaultdict(set)  # (person, scheme) → months to check
     must_check: set[tuple[int, str, dt.date]] = set()  # stops, deaths, base levels: checked whatever was booked
     commune_of: dict[int, int] = {}
@@ -542,6 +544,22 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     return _Plan(lines=plan, facts=current.facts)
 
 
+def _looked_at(commune_ids: list[int], schemes: tuple[str, ...], window: dt.date) -> list[tuple[Any, ...]]:
+    """(person, commune, scheme, first month, stop month, decision date, stop reason, stop note, date
+    of death) of the entitlements `_plan` looks at again (its step 2)."""
+    from ansinh.households.models import Member
+
+    fields = ("pk", "person_id", "commune_id", "scheme", "start_month", "stop_month", "decision_date", "stop_reason",
+              "stop_note", "person__died_on")
+    mine = Entitlement.objects.filter(commune_id__in=commune_ids, scheme__in=schemes).order_by()
+    rows = _fetch(mine.filter(Q(decision_date__gte=window) | Q(stop_month__gt=window)).values_list(*fields))
+    seen = {row[0] for row in rows}
+    died = Member.objects.filter(died_on__gte=add_months(window, -1)).values("pk")
+    rows.extend(row for row in _fetch(mine.filter(person_id__in=died).values_list(*fields)) if row[0] not in seen)
+    rows.sort(key=lambda row: (row[2], row[3], row[4], row[0]))
+    return [row[1:] for row in rows]
+
+
 def _earlier_lines(by_month: dict[dt.date, set[int]], schemes: tuple[str, ...]) -> Iterator[tuple[dt.date, Any]]:
     """The lines of the months to look at again, for the people to look at: their entitlements read
     once for the whole range (`benefits.monthly`'s loader and pricer, as `person_months` does),
@@ -643,14 +661,22 @@ def _locked_message(payroll: Payroll) -> str:
             "Muốn điều chỉnh, hãy lập bảng chi trả bổ sung.")
 
 
-_DIGEST_LINE = "\x1f".join(["%s"] * len(COMPARED))
+class _IsoMonths(dict[dt.date, str]):
+    """A month's ISO text, made once per month of a run."""
+
+    def __missing__(self, day: dt.date) -> str:
+        text = self[day] = day.isoformat()
+        return text
 
 
-def _digest(compared: list[tuple[Any, ...]]) -> str:
-    """A fingerprint of a payroll's lines (their COMPARED values), whatever their order."""
-    line = _DIGEST_LINE
-    texts = sorted([line % values for values in compared])  # `%s` is str(): "\x1f".join(map(str, values))
-    return hashlib.md5("\x1e".join(texts).encode(), usedforsecurity=False).hexdigest()
+_DIGEST_ROW = "\x1f".join(["%s"] * len(LINE_COLUMNS))
+
+
+def _digest(rows: list[tuple[Any, ...]]) -> str:
+    """A fingerprint of a payroll's lines: their rows (`_write`), sorted, one text each (`%s` is
+    str(): "\x1f".join(map(str, row)), with one operation per row), hashed together."""
+    row = _DIGEST_ROW
+    return hashlib.md5("\x1e".join([row % values for values in rows]).encode(), usedforsecurity=False).hexdigest()
 
 
 def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datetime, user_id: int | None) -> None:
@@ -671,10 +697,11 @@ def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datet
 
 
 def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.date, actor: Actor,
-           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]], known: set[int],
-           follow_up: bool) -> tuple[list[Payroll], list[str]]:
-    """Writes the planned payrolls in one transaction; returns them, in the order of `plans`, and
-    the messages of those approved by someone between the read and the write (left as they are)."""
+           where: dict[int, _Where], known: set[int],
+           follow_up: bool) -> tuple[list[Payroll], list[str], int]:
+    """Writes the planned payrolls in one transaction; returns them, in the order of `plans`, the
+    messages of those approved by someone between the read and the write (left as they are), and
+    how many people their lines pay (a person on two fields' payrolls counted once)."""
     refused: list[str] = []
     with transaction.atomic():
         payrolls, stale = _lock(list(plans), month, known)
@@ -694,36 +721,34 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 read.update(again.facts)
                 for key in keys:
                     plans[key] = again.lines.get(key[0], [])
-            persons = {line.person for key in stale for line in plans[key]} - hamlets.keys()
+            persons = {line.person for key in stale for line in plans[key]} - where.keys()
             if persons:
-                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons, read)
-                hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
+                where = {**where, **_register_facts(sorted({c for c, _f, _s in stale}), persons, read)}
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
         # payrolls are carried, so a plain DELETE, without the collector reading them first). A
         # draft whose lines' fingerprint did not change is neither read back nor rewritten.
-        # A line's month as its ISO text, as the database stores it (SQLite: text; the driver would
-        # convert each line's date by a Python call) and as the fingerprint writes it (str(date)).
-        month_text: dict[dt.date, str] = {}
-        post = (Channel.POST.value, "")
-        compared_of: dict[_Key, list[tuple[Any, ...]]] = {}
+        # Each line is built once as the row the insert writes (LINE_COLUMNS), its month as ISO
+        # text as the database stores it (SQLite: text; the driver would convert each line's date
+        # by a Python call); its first 14 values (the payroll and COMPARED) name it.
+        month_text = _IsoMonths()
+        nowhere: _Where = (None, Channel.POST.value, "")
+        pending = PayStatus.PENDING.value
+        where_of = where.get
+        rows_of: dict[_Key, list[tuple[Any, ...]]] = {}
         digest_of: dict[_Key, str] = {}
         old: list[int] = []
         for key, lines in plans.items():
             if key not in payrolls:
                 continue  # approved meanwhile: refused
             payroll = payrolls[key]
-            compared_of[key] = compared = []
-            for line in lines:
-                channel, account = methods.get(line.person, post)
-                day = line.for_month
-                text = month_text.get(day)
-                if text is None:
-                    text = month_text[day] = day.isoformat()
-                compared.append((line.person, line.scheme, text, line.kind, line.amount, line.rule,
-                                 line.legal_basis, line.provisional, line.entitlement, hamlets.get(line.person),
-                                 channel, account, line.carried_from))
-            digest_of[key] = _digest(compared)
+            pid, commune_id = payroll.pk, key[0]
+            full = rows_of[key] = [
+                (pid, line.person, line.scheme, month_text[line.for_month], line.kind, line.amount, line.rule,
+                 line.legal_basis, line.provisional, line.entitlement, at[0], at[1], at[2], line.carried_from,
+                 commune_id, pending, "", "") for line in lines for at in (where_of(line.person, nowhere),)]
+            full.sort()  # (payroll, person, scheme, month, kind) is unique: never compares further
+            digest_of[key] = _digest(full)
             if payroll.computed_at is None and not payroll.lines_count:
                 continue  # just created: nothing to read
             if payroll.lines_digest != digest_of[key] or payroll.lines_count != len(lines):
@@ -734,27 +759,25 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                     payroll_id__in=old).values_list("pk", "payroll_id", *COMPARED):
                 existing[(payroll_id, person, scheme, for_month.isoformat(), *values)] = pk
         reread = set(old)
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         totals: list[tuple[int, int, int, int, int, str]] = []
         events = []
         before_after: list[tuple[Payroll, dict[str, Any], dict[str, Any]]] = []
         written: list[Payroll] = []
+        named = len(COMPARED) + 1
         for key, lines in plans.items():
             if key not in payrolls:
                 continue
             payroll = payrolls[key]
             commune_id, field, sequence = key
             if payroll.pk in reread:
-                pid = payroll.pk
-                pending = PayStatus.PENDING.value
-                for values in compared_of[key]:
-                    if existing.pop((pid, *values), None) is None:
-                        rows.append((pid, *values, commune_id, pending, "", ""))
+                pop = existing.pop
+                rows.extend([row for row in rows_of[key] if pop(row[:named], None) is None])
             elif payroll.computed_at is None and not payroll.lines_count:  # new: every line
-                pid, pending = payroll.pk, PayStatus.PENDING.value
-                rows.extend([(pid, *values, commune_id, pending, "", "") for values in compared_of[key]])
-            total = sum(line.amount for line in lines if line.amount > 0)
-            recovery = -sum(line.amount for line in lines if line.amount < 0)
+                rows.extend(rows_of[key])
+            amounts = [line.amount for line in lines]
+            total = sum(amount for amount in amounts if amount > 0)
+            recovery = -sum(amount for amount in amounts if amount < 0)
             people = len({line.person for line in lines})
             totals.append((payroll.pk, len(lines), people, total, recovery, digest_of[key]))
             before_after.append((payroll, {"lines": payroll.lines_count, "total": payroll.total,
@@ -768,6 +791,8 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
             stale_lines = PayrollLine.objects.filter(pk__in=gone[start:start + 20_000])
             stale_lines._raw_delete(stale_lines.db)
         insert_rows(PayrollLine, LINE_COLUMNS, rows, per_statement=100)
+        if not _foreign_keys_checked():
+            _check_references(rows, gone, actor.user.pk if actor.user is not None else None)
         now = timezone.now()
         _set_totals(totals, now, actor.user.pk if actor.user is not None else None)
         who = Actor.of(actor)
@@ -782,37 +807,38 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 object_type=Payroll._meta.label_lower, object_id=str(payroll.pk), object_repr=str(payroll)[:200],
                 unit=payroll.commune, unit_path=payroll.commune.path, ip=who.ip, before=before, after=after))
         AuditEvent.objects.bulk_create(events)  # one audit row per payroll computed, as audit.record writes it
-    return written, refused
+    people = len({line.person for payroll in written
+                  for line in plans[(payroll.commune_id, payroll.field, payroll.sequence)]})
+    return written, refused, people
 
 
-def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> tuple[
-        dict[int, int | None], dict[int, tuple[str, str]]]:
+# Where a line is paid: (hamlet of the person's household, paying channel, account number).
+_Where = tuple[int | None, str, str]
+
+
+def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> dict[int, _Where]:
     """The hamlet of each person's household and her paying channel: read with the month's
     entitlements (`facts`) for the people paid this month; the others (arrears, carries,
     recoveries of people paid no more) read by id. A payment method counts when the person's
     household is in one of the communes (else she is paid at the post office)."""
     from ansinh.households.models import Member
 
-    hamlets: dict[int, int | None] = {}
-    methods: dict[int, tuple[str, str]] = {}
+    post = Channel.POST.value
     here = set(commune_ids)
-    missing: list[int] = []
-    for person in persons:
-        known = facts.get(person)
-        if known is None:
-            missing.append(person)
-            continue
-        hamlet, home, channel, account = known
-        hamlets[person] = hamlet
-        if channel is not None and home in here:
-            methods[person] = (channel, account or "")
-    missing.sort()
+    get = facts.get
+    out: dict[int, _Where] = {
+        person: (known[0], known[2], known[3] or "") if known[2] is not None and known[1] in here else (known[0], post, "")
+        for person in persons if (known := get(person)) is not None}
+    missing = sorted(persons - out.keys())
     for chunk in _chunks(missing, 500) if missing else []:  # paid no more this month: by id
-        hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
-        methods.update((person, (channel, account)) for person, channel, account in PaymentMethod.objects.filter(
+        hamlets = dict(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
+        methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
             person_id__in=chunk, person__household__commune_id__in=commune_ids).order_by().values_list(
-            "person_id", "channel", "account_number"))
-    return hamlets, methods
+            "person_id", "channel", "account_number")}
+        for person in chunk:
+            channel, account = methods.get(person, (post, ""))
+            out[person] = (hamlets.get(person), channel, account)
+    return out
 
 
 def _check_month(month: dt.date) -> dt.date:
@@ -827,6 +853,51 @@ def _check_field(field: str) -> str:
     return field
 
 
+def _foreign_keys_checked() -> bool:
+    """Whether the database checks the foreign keys of what the run writes (always on PostgreSQL;
+    on SQLite, not while `_mapped` has them off)."""
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def _check_references(rows: list[tuple[Any, ...]], gone: list[int], user_id: int | None) -> None:
+    """What SQLite's foreign-key checks would have refused, checked set-based for a run written with
+    them off (`_mapped`): every person, entitlement, unit, payroll and carried line the new lines
+    name exists, the user too, and no line left carries one of the deleted lines. Read inside the
+    run's transaction after its first write, so while it holds SQLite's only write lock: nothing
+    can be deleted between this check and the commit. Refuses the run (nothing is written)."""
+    from ansinh.households.models import Member
+
+    named: dict[str, set[int]] = defaultdict(set)
+    for table, at in ((Payroll._meta.db_table, 0), (Member._meta.db_table, 1), (Entitlement._meta.db_table, 9),
+                      (Unit._meta.db_table, 10), (PayrollLine._meta.db_table, 13), (Unit._meta.db_table, 14)):
+        named[table].update(map(itemgetter(at), rows))
+    if user_id is not None:
+        named[get_user_model()._meta.db_table].add(user_id)
+    with connection.cursor() as cursor:
+        for table, ids in named.items():
+            ids.discard(None)  # type: ignore[arg-type]
+            if not ids:
+                continue
+            cursor.execute(f"SELECT COUNT(*) FROM json_each(%s) AS named "  # noqa: S608 - model tables
+                           f"JOIN {connection.ops.quote_name(table)} AS found ON found.id = named.value",
+                           [json.dumps(sorted(ids))])
+            if cursor.fetchone()[0] != len(ids):
+                raise ValidationError(
+                    "Không lập được bảng chi trả: trong lúc tính, có người, quyết định hưởng hoặc địa bàn "
+                    "vừa bị xóa khỏi sổ. Không có gì được ghi; hãy tính lại.")
+        if gone:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(PayrollLine._meta.db_table)} "
+                           "WHERE carried_from_id IN (SELECT value FROM json_each(%s))", [json.dumps(gone)])
+            if cursor.fetchone()[0]:
+                raise ValidationError("Không lập được bảng chi trả: một dòng của bảng dự thảo đã được chuyển "
+                                      "sang bảng khác. Không có gì được ghi; hãy tính lại.")
+
+
 # SQLite reads a page through a system call and a copy into its own small cache; a run reads the
 # province's entitlements, people and households and writes its lines through their indexes and
 # foreign keys, pages the system's file cache already holds: mapped, they are read in place (a
@@ -839,10 +910,17 @@ MMAP_BYTES = 1 << 32
 CACHE_KIB = 256 * 1024
 
 
+# SQLite checks a new line's five foreign keys one row at a time, a search of each parent's table
+# (a quarter of the insert's time). A run not inside a caller's transaction writes with the checks
+# off (SQLite changes the setting only outside a transaction) and checks the same references
+# set-based before its commit (`_check_references`), then turns them on again.
+
+
 @contextmanager
 def _mapped() -> Iterator[None]:
-    """The SQLite database file mapped into memory and a larger page cache while a run reads and
-    writes it; the connection's own settings back afterwards (nothing changes on PostgreSQL)."""
+    """The SQLite database file mapped into memory, a larger page cache and, outside a transaction,
+    the row-by-row foreign-key checks off while a run reads and writes it; the connection's own
+    settings back afterwards, also when the run fails (nothing changes on PostgreSQL)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -854,6 +932,11 @@ def _mapped() -> Iterator[None]:
         row = cursor.fetchone()
         if row is not None:  # none for a database in memory: nothing to map
             cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        cursor.execute("PRAGMA foreign_keys")
+        keys = cursor.fetchone()
+        keys_off = bool(keys and keys[0]) and not connection.in_atomic_block
+        if keys_off:
+            cursor.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
@@ -862,11 +945,13 @@ def _mapped() -> Iterator[None]:
                 cursor.execute(f"PRAGMA cache_size = {int(cache[0])}")
             if row is not None:
                 cursor.execute(f"PRAGMA mmap_size = {int(row[0])}")
+            if keys_off:
+                cursor.execute("PRAGMA foreign_keys = ON")
 
 
 def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
          follow_up: bool = False, progress: Callable[[int, int], None] | None = None,
-         total: int = 0) -> tuple[list[Payroll], list[str]]:
+         total: int = 0) -> tuple[list[Payroll], list[str], int]:
     """Plans the payrolls of `work` ({field: communes}) field by field, each field for all its
     communes in one read (the month priced once), then writes them all in one transaction (the
     SQLite file mapped meanwhile, `_mapped`)."""
@@ -877,7 +962,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
 
 def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
                 follow_up: bool, progress: Callable[[int, int], None] | None,
-                total: int) -> tuple[list[Payroll], list[str]]:
+                total: int) -> tuple[list[Payroll], list[str], int]:
     month = _check_month(month)
     for field in work:
         _check_field(field)
@@ -936,12 +1021,12 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
         if progress is not None and total:
             progress(planned * 3 // 4, total)  # planning is most of the work; the writing the rest
     if not plans:
-        return [], refused
+        return [], refused, 0
     persons = {line.person for lines in plans.values() for line in lines}
-    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
-    written, late = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets, methods=methods,
-                           known=known, follow_up=follow_any)
-    return written, refused + late
+    where = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
+    written, late, people = _write(plans=plans, units=units, month=month, actor=actor, where=where, known=known,
+                                   follow_up=follow_any)
+    return written, refused + late, people
 
 
 # --- The services --------------------------------------------------------------------------------
@@ -955,8 +1040,8 @@ def compute(*, commune: Unit, month: dt.date, field: str, actor: Actor, sequence
         raise ValidationError("Bảng chi trả lập cho từng xã, phường.")
     if actor.user is not None and not access.may_prepare_payroll(actor.user, commune, field):
         raise PermissionDenied
-    written, refused = _run(work={field: [commune]}, month=month, actor=actor,
-                            sequence=sequence if sequence is not None else 1)
+    written, refused, _people = _run(work={field: [commune]}, month=month, actor=actor,
+                                     sequence=sequence if sequence is not None else 1)
     if refused:
         raise PayrollLocked(refused[0])
     return written[0]
@@ -972,8 +1057,8 @@ def follow_up(*, commune: Unit, month: dt.date, field: str, actor: Actor) -> Pay
     if first is None or first.state == PayrollState.DRAFT:
         raise ValidationError("Chỉ lập bảng bổ sung khi bảng chi trả của tháng đã được duyệt; "
                               "bảng còn là dự thảo thì tính lại bảng đó.")
-    written, refused = _run(work={field: [commune]}, month=month, actor=actor, sequence=None,
-                            follow_up=True)
+    written, refused, _people = _run(work={field: [commune]}, month=month, actor=actor, sequence=None,
+                                     follow_up=True)
     if refused:
         raise PayrollLocked(refused[0])
     return written[0]
@@ -992,17 +1077,15 @@ def run_unit(*, unit: Unit, month: dt.date, actor: Actor,
     total = len(communes) * len(PayField.values)
     work = {field: communes if actor.user is None else [
         c for c in communes if access.may_prepare_payroll(actor.user, c, field)] for field in PayField.values}
-    written, refused = _run(work=work, month=month, actor=actor, sequence=None, progress=progress, total=total)
+    written, refused, people = _run(work=work, month=month, actor=actor, sequence=None, progress=progress,
+                                    total=total)
     if progress is not None:
         progress(total, total)
-    result = RunResult(refused=refused)
+    result = RunResult(refused=refused, people=people)
     for payroll in written:
         result.payrolls.append(payroll.pk)
         result.lines += payroll.lines_count
         result.total += payroll.total
-    if result.payrolls:
-        result.people = (PayrollLine.objects.filter(payroll_id__in=result.payrolls)
-                         .values("person_id").distinct().count())
     return result
 
 

@@ -116,3 +116,70 @@ def test_it_leaves_every_payroll_as_it_was_when_the_write_fails(monkeypatch):  #
     monkeypatch.undo()
     result = engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
     assert result.lines == 6 and PayrollLine.objects.count() == 6 and Payroll.objects.count() == 6
+
+
+def _foreign_keys() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's row-by-row foreign-key checks")
+@pytest.mark.django_db(transaction=True)
+def test_it_writes_outside_a_transaction_with_the_checks_off_and_checks_the_references_itself(monkeypatch):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from ansinh.households.models import Member
+
+    province = _province()
+    communes = engine.communes_of(province)[:2]
+    _people_in(communes)
+    assert _foreign_keys() == 1
+    seen: list[int] = []
+    real_insert = engine.insert_rows
+
+    def insert(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(_foreign_keys())
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "insert_rows", insert)
+    result = engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert seen == [0] and result.lines == 4 and result.people == 4
+    assert _foreign_keys() == 1  # on again
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_key_check")
+        assert cursor.fetchall() == []
+
+    # A person deleted between the reading and the writing (what SQLite's own checks would have
+    # refused): the run is refused in Vietnamese, nothing of it is written, the checks are on again.
+    Payroll.objects.all().delete()
+    gone = Member.objects.get(household__code="Q-1-1")
+    real_lock = engine._lock
+
+    def lock(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real_lock(*args, **kwargs)
+        with connection.cursor() as cursor:  # as another officer might, in another connection
+            cursor.execute("DELETE FROM households_member WHERE id = %s", [gone.pk])
+        return found
+
+    monkeypatch.setattr(engine, "_lock", lock)
+    with pytest.raises(ValidationError, match="vừa bị xóa khỏi sổ"):
+        engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert _foreign_keys() == 1
+    assert Member.objects.filter(pk=gone.pk).exists()  # the deletion went back with the run
+    assert not Payroll.objects.exists() and not PayrollLine.objects.exists()
+
+
+def test_it_leaves_the_checks_on_inside_a_callers_transaction(monkeypatch):  # type: ignore[no-untyped-def]
+    province = _province()
+    _people_in(engine.communes_of(province)[:2])
+    seen: list[bool] = []
+    real_insert = engine.insert_rows
+
+    def insert(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(engine._foreign_keys_checked())
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "insert_rows", insert)
+    assert engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM).lines == 4
+    assert seen == [True]
