@@ -669,14 +669,17 @@ class _IsoMonths(dict[dt.date, str]):
         return text
 
 
-_DIGEST_ROW = "\x1f".join(["%s"] * len(LINE_COLUMNS))
+_DIGEST_ROW = "\x1f".join(["%s"] * len(COMPARED))
+_NAMED = len(COMPARED) + 1  # a row's payroll and COMPARED values: what names a line
 
 
 def _digest(rows: list[tuple[Any, ...]]) -> str:
-    """A fingerprint of a payroll's lines: their rows (`_write`), sorted, one text each (`%s` is
-    str(): "\x1f".join(map(str, row)), with one operation per row), hashed together."""
+    """A fingerprint of a payroll's lines: their rows (`_write`), sorted, one text of their
+    COMPARED values each (`%s` is str(): "\x1f".join(map(str, values)), with one operation per
+    row), hashed together."""
     row = _DIGEST_ROW
-    return hashlib.md5("\x1e".join([row % values for values in rows]).encode(), usedforsecurity=False).hexdigest()
+    text = "\x1e".join([row % values[1:_NAMED] for values in rows])
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:32]
 
 
 def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datetime, user_id: int | None) -> None:
@@ -697,7 +700,7 @@ def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datet
 
 
 def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.date, actor: Actor,
-           where: dict[int, _Where], known: set[int],
+           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]], known: set[int],
            follow_up: bool) -> tuple[list[Payroll], list[str], int]:
     """Writes the planned payrolls in one transaction; returns them, in the order of `plans`, the
     messages of those approved by someone between the read and the write (left as they are), and
@@ -721,9 +724,10 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 read.update(again.facts)
                 for key in keys:
                     plans[key] = again.lines.get(key[0], [])
-            persons = {line.person for key in stale for line in plans[key]} - where.keys()
+            persons = {line.person for key in stale for line in plans[key]} - hamlets.keys()
             if persons:
-                where = {**where, **_register_facts(sorted({c for c, _f, _s in stale}), persons, read)}
+                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons, read)
+                hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
         # payrolls are carried, so a plain DELETE, without the collector reading them first). A
@@ -732,9 +736,9 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
         # text as the database stores it (SQLite: text; the driver would convert each line's date
         # by a Python call); its first 14 values (the payroll and COMPARED) name it.
         month_text = _IsoMonths()
-        nowhere: _Where = (None, Channel.POST.value, "")
+        post = (Channel.POST.value, "")
         pending = PayStatus.PENDING.value
-        where_of = where.get
+        hamlet_of, method_of = hamlets.get, methods.get
         rows_of: dict[_Key, list[tuple[Any, ...]]] = {}
         digest_of: dict[_Key, str] = {}
         old: list[int] = []
@@ -745,8 +749,8 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
             pid, commune_id = payroll.pk, key[0]
             full = rows_of[key] = [
                 (pid, line.person, line.scheme, month_text[line.for_month], line.kind, line.amount, line.rule,
-                 line.legal_basis, line.provisional, line.entitlement, at[0], at[1], at[2], line.carried_from,
-                 commune_id, pending, "", "") for line in lines for at in (where_of(line.person, nowhere),)]
+                 line.legal_basis, line.provisional, line.entitlement, hamlet_of(line.person),
+                 *method_of(line.person, post), line.carried_from, commune_id, pending, "", "") for line in lines]
             full.sort()  # (payroll, person, scheme, month, kind) is unique: never compares further
             digest_of[key] = _digest(full)
             if payroll.computed_at is None and not payroll.lines_count:
@@ -764,7 +768,6 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
         events = []
         before_after: list[tuple[Payroll, dict[str, Any], dict[str, Any]]] = []
         written: list[Payroll] = []
-        named = len(COMPARED) + 1
         for key, lines in plans.items():
             if key not in payrolls:
                 continue
@@ -772,7 +775,7 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
             commune_id, field, sequence = key
             if payroll.pk in reread:
                 pop = existing.pop
-                rows.extend([row for row in rows_of[key] if pop(row[:named], None) is None])
+                rows.extend([row for row in rows_of[key] if pop(row[:_NAMED], None) is None])
             elif payroll.computed_at is None and not payroll.lines_count:  # new: every line
                 rows.extend(rows_of[key])
             amounts = [line.amount for line in lines]
@@ -812,33 +815,34 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
     return written, refused, people
 
 
-# Where a line is paid: (hamlet of the person's household, paying channel, account number).
-_Where = tuple[int | None, str, str]
-
-
-def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> dict[int, _Where]:
+def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> tuple[
+        dict[int, int | None], dict[int, tuple[str, str]]]:
     """The hamlet of each person's household and her paying channel: read with the month's
     entitlements (`facts`) for the people paid this month; the others (arrears, carries,
     recoveries of people paid no more) read by id. A payment method counts when the person's
     household is in one of the communes (else she is paid at the post office)."""
     from ansinh.households.models import Member
 
-    post = Channel.POST.value
+    hamlets: dict[int, int | None] = {}
+    methods: dict[int, tuple[str, str]] = {}
     here = set(commune_ids)
-    get = facts.get
-    out: dict[int, _Where] = {
-        person: (known[0], known[2], known[3] or "") if known[2] is not None and known[1] in here else (known[0], post, "")
-        for person in persons if (known := get(person)) is not None}
-    missing = sorted(persons - out.keys())
+    missing: list[int] = []
+    for person in persons:
+        known = facts.get(person)
+        if known is None:
+            missing.append(person)
+            continue
+        hamlet, home, channel, account = known
+        hamlets[person] = hamlet
+        if channel is not None and home in here:
+            methods[person] = (channel, account or "")
+    missing.sort()
     for chunk in _chunks(missing, 500) if missing else []:  # paid no more this month: by id
-        hamlets = dict(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
-        methods = {person: (channel, account) for person, channel, account in PaymentMethod.objects.filter(
+        hamlets.update(Member.objects.filter(pk__in=chunk).values_list("pk", "household__hamlet_id"))
+        methods.update((person, (channel, account)) for person, channel, account in PaymentMethod.objects.filter(
             person_id__in=chunk, person__household__commune_id__in=commune_ids).order_by().values_list(
-            "person_id", "channel", "account_number")}
-        for person in chunk:
-            channel, account = methods.get(person, (post, ""))
-            out[person] = (hamlets.get(person), channel, account)
-    return out
+            "person_id", "channel", "account_number"))
+    return hamlets, methods
 
 
 def _check_month(month: dt.date) -> dt.date:
@@ -1023,9 +1027,9 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
     if not plans:
         return [], refused, 0
     persons = {line.person for lines in plans.values() for line in lines}
-    where = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
-    written, late, people = _write(plans=plans, units=units, month=month, actor=actor, where=where, known=known,
-                                   follow_up=follow_any)
+    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
+    written, late, people = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets,
+                                   methods=methods, known=known, follow_up=follow_any)
     return written, refused + late, people
 
 
