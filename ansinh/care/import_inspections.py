@@ -135,8 +135,8 @@ GUIDE_STEPS = [
     "Mã đơn vị tiếp là mã tỉnh, thành phố hoặc mã xã, phường trên bản đồ hành chính hiện hành.",
     "Ngày ghi dd/mm/yyyy. Cột có tiêu đề tô màu cam là bắt buộc. Không đổi tiêu đề cột; cột thêm vào được bỏ qua. "
     "Tệp .csv (UTF-8) cùng tiêu đề cột cũng được nhận.",
-    "Chạy lệnh: ansinh care inspections-import-receptions TÊN_TỆP.xlsx --as TÊN_ĐĂNG_NHẬP (thêm --check để chỉ "
-    "kiểm tra).",
+    "Nhập tệp ở trang Tiếp công dân › Nhập từ tệp (đánh dấu «Chỉ kiểm tra, không ghi gì» để chỉ kiểm tra), hoặc chạy "
+    "lệnh: ansinh care inspections-import-receptions TÊN_TỆP.xlsx --as TÊN_ĐĂNG_NHẬP (thêm --check để chỉ kiểm tra).",
     "Hệ thống kiểm tra toàn bộ tệp trước khi ghi: chỉ cần một dòng sai là không dòng nào được ghi; mỗi lỗi được báo "
     "theo dòng, cột để sửa rồi nhập lại.",
     "Họ tên công dân là dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): giữ tệp cẩn thận, xóa sau khi nhập xong.",

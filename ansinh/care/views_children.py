@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -388,54 +389,33 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Import --------------------------------------------------------------------------------------
 
-SHOWN_PROBLEMS = 200
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_import(request: HttpRequest) -> HttpResponse:
     """Upload the filled template for the user's unit: every problem listed by row and column,
     nothing written unless the whole file is right; "check only" writes nothing."""
     from ansinh.accounts.access import get_scope
-    from ansinh.lib.tabular import ImportProblems, Problem, upload_limit_error, upload_max_bytes
     from ansinh.lib.vietnamese import format_number
+    from ansinh.web.import_page import import_page
 
     from .import_children import import_children
 
     user = request_user(request)
     if not access.enters_anything(user):
         raise PermissionDenied
-    problems: list[Problem] = []
-    error, checked = "", ""
-    check = request.method == "POST" and request.POST.get("check") == "1"
-    if request.method == "POST":
-        upload = request.FILES.get("file")
+
+    def run(data: bytes, name: str, check: bool) -> int:
         units = [u for u in get_scope(user).units if u.level <= 3]
-        if upload is None:
-            error = _("Choose the filled-in template (.xlsx) to import.")
-        elif too_big := upload_limit_error(upload.size):
-            error = too_big
-        elif not units:
+        if not units:
             raise PermissionDenied
-        else:
-            unit = min(units, key=lambda u: u.level)
-            try:
-                done = import_children(upload.read(), unit=unit, actor=Actor.from_request(request),
-                                       name=upload.name or "", dry_run=check)
-            except ImportProblems as exc:
-                problems = exc.problems
-            else:
-                if check:
-                    checked = _("The file is valid; nothing was written: it holds %(n)s children.") % {
-                        "n": format_number(done.children)}
-                else:
-                    messages.success(request, _("Imported %(n)s children.") % {"n": format_number(done.children)})
-                    return redirect("child-list")
-    return render(request, "care/children_import.html", {
-        "problems": problems[:SHOWN_PROBLEMS], "problem_count": len(problems),
-        "more": max(0, len(problems) - SHOWN_PROBLEMS), "error": error, "check": check, "checked": checked,
-        "max_upload_mb": format_number(upload_max_bytes() / (1024 * 1024))},
-        status=400 if problems or error else 200)
+        return import_children(data, unit=min(units, key=lambda u: u.level), actor=Actor.from_request(request),
+                               name=name, dry_run=check).children
+
+    return import_page(
+        request, template="care/children_import.html", run=run, done_url=reverse("child-list"),
+        checked=lambda n: _("The file is valid; nothing was written: it holds %(n)s children.") % {
+            "n": format_number(n)},
+        done=lambda n: _("Imported %(n)s children.") % {"n": format_number(n)})
 
 
 @login_required

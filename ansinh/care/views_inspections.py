@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -301,6 +302,43 @@ def reception_create(request: HttpRequest) -> HttpResponse:
             return redirect("inspection-reception-list")
     return render(request, "care/inspections_reception_form.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def reception_import(request: HttpRequest) -> HttpResponse:
+    """The book of citizen reception from the filled template (`import_inspections`): every row
+    in the importer's scope, all or nothing, every problem by row and column; "check only"
+    writes nothing."""
+    from ansinh.lib.vietnamese import format_number
+    from ansinh.web.import_page import import_page
+
+    from .import_inspections import import_receptions
+
+    user = _user(request)
+    if not access.records_anything(user):
+        raise PermissionDenied
+    actor = Actor.from_request(request)
+
+    def run(data: bytes, name: str, check: bool) -> int:
+        return import_receptions(actor=actor, data=data, filename=name, check=check).rows
+
+    return import_page(
+        request, template="care/inspections_reception_import.html", run=run,
+        done_url=reverse("inspection-reception-list"),
+        checked=lambda n: _("The file is valid; nothing was written: it holds %(n)s receptions.") % {
+            "n": format_number(n)},
+        done=lambda n: _("Imported %(n)s citizen receptions.") % {"n": format_number(n)})
+
+
+@login_required
+def reception_import_template(request: HttpRequest) -> HttpResponse:
+    from ansinh.web.shortcuts import download
+
+    from .import_inspections import template
+
+    if not access.records_anything(_user(request)):
+        raise PermissionDenied
+    return download(template(), "mau-nhap-so-tiep-cong-dan.xlsx")
 
 
 # --- letters: complaints, denunciations, recommendations ------------------------------------------
