@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
@@ -47,7 +47,6 @@ from ansinh.households.access import communes_in_scope, households_for_user, mem
 from ansinh.households.forms import add_service_errors
 from ansinh.households.models import Member
 from ansinh.lib.citizen_id import mask_citizen_id
-from ansinh.lib.tabular import Problem, upload_limit_error, upload_max_bytes
 from ansinh.lib.vietnamese import fold, format_number
 from ansinh.web.shortcuts import download
 
@@ -74,7 +73,6 @@ from .models import AmountRule, BaseLevel, Category, Entitlement, LineKind, Mart
 
 PAGE_SIZE = 50
 LOOKUP_LIMIT = 20
-SHOWN_PROBLEMS = 1_000
 MONTHS_BACK, MONTHS_AHEAD = 11, 3  # the person's page: this month, the 11 before (12 in all) and the 3 after
 
 
@@ -636,55 +634,36 @@ def martyr_create(request: HttpRequest) -> HttpResponse:
 # --- The import -------------------------------------------------------------------------------
 
 
-def _upload_mb() -> str:
-    return format_number(upload_max_bytes() / (1024 * 1024))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def benefit_import(request: HttpRequest) -> HttpResponse:
     """Upload the filled template; every problem is listed by row and column, and nothing is
-    written unless the whole file is right. A large file goes to the background worker."""
+    written unless the whole file is right (`web.import_page`; a large file goes to the
+    background worker)."""
+    from ansinh.web.import_page import import_page
+
     user = request_user(request)
     _require_schemes(user)
     if not access.benefit_editor(user):
         raise PermissionDenied
-    problems: list[Problem] = []
-    error, checked = "", ""
-    check = request.method == "POST" and request.POST.get("check") == "1"
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = _("Choose the filled-in template (.xlsx) to import.")
-        elif too_big := upload_limit_error(upload.size):
-            error = too_big
-        elif upload.size is not None and upload.size > settings.ANSINH_IMPORT_BACKGROUND_BYTES:
-            from .jobs import benefit_import_start
+    actor = Actor.from_request(request)
 
-            units = get_scope(user).units
-            job = benefit_import_start(actor=Actor.from_request(request), upload=upload,
-                                       unit=units[0] if units else None, check=check)
-            return redirect("job-detail", job.pk)
-        else:
-            try:
-                result = importer.entitlement_import(actor=Actor.from_request(request), data=upload.read(),
-                                                     name=upload.name or "", dry_run=check)
-            except importer.EntitlementImportError as exc:
-                problems = exc.problems
-            else:
-                if check:
-                    checked = pgettext("benefits", "The file is valid; nothing was written: it holds %(n)s entitlements.") % {
-                        "n": format_number(result.entitlements)}
-                else:
-                    messages.success(request, pgettext("benefits", "Imported %(n)s entitlements from %(file)s.") % {
-                        "n": format_number(result.entitlements), "file": result.file})
-                    return redirect("entitlement-list")
-    context = {
-        "problems": problems[:SHOWN_PROBLEMS], "problem_count": len(problems),
-        "more": max(0, len(problems) - SHOWN_PROBLEMS), "error": error, "check": check, "checked": checked,
-        "max_upload_mb": _upload_mb(),
-    }
-    return render(request, "benefits/pages/import.html", context, status=400 if problems or error else 200)
+    def run(data: bytes, name: str, check: bool) -> importer.ImportResult:
+        return importer.entitlement_import(actor=actor, data=data, name=name, dry_run=check)
+
+    def background(upload: UploadedFile, check: bool) -> Any:
+        from .jobs import benefit_import_start
+
+        units = get_scope(user).units
+        return benefit_import_start(actor=actor, upload=upload, unit=units[0] if units else None, check=check)
+
+    return import_page(
+        request, template="benefits/pages/import.html", run=run, background=background,
+        done_url=lambda: reverse("entitlement-list"),
+        checked=lambda result: pgettext("benefits", "The file is valid; nothing was written: it holds %(n)s "
+                                        "entitlements.") % {"n": format_number(result.entitlements)},
+        done=lambda result: pgettext("benefits", "Imported %(n)s entitlements from %(file)s.") % {
+            "n": format_number(result.entitlements), "file": result.file})
 
 
 @login_required

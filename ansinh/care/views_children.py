@@ -412,7 +412,7 @@ def child_import(request: HttpRequest) -> HttpResponse:
                                name=name, dry_run=check).children
 
     return import_page(
-        request, template="care/children_import.html", run=run, done_url=reverse("child-list"),
+        request, template="care/children_import.html", run=run, done_url=lambda: reverse("child-list"),
         checked=lambda n: _("The file is valid; nothing was written: it holds %(n)s children.") % {
             "n": format_number(n)},
         done=lambda n: _("Imported %(n)s children.") % {"n": format_number(n)})

@@ -324,7 +324,7 @@ def reception_import(request: HttpRequest) -> HttpResponse:
 
     return import_page(
         request, template="care/inspections_reception_import.html", run=run,
-        done_url=reverse("inspection-reception-list"),
+        done_url=lambda: reverse("inspection-reception-list"),
         checked=lambda n: _("The file is valid; nothing was written: it holds %(n)s receptions.") % {
             "n": format_number(n)},
         done=lambda n: _("Imported %(n)s citizen receptions.") % {"n": format_number(n)})
