@@ -56,3 +56,26 @@ def test_it_records_a_check_from_the_inspectorates_page(inspector, page):  # typ
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.get_by_test_id("inspections-nav").get_by_text("Khiếu nại, tố cáo").click()
     expect(page.get_by_test_id("petitions")).to_contain_text("Không có đơn nào.")
+
+
+def test_it_imports_the_book_of_citizen_reception_from_its_page(inspector, page, tmp_path):  # type: ignore[no-untyped-def]
+    from ansinh.care.models_inspections import Reception
+
+    header = "Ngày tiếp,Mã đơn vị tiếp,Hình thức tiếp,Người tiếp,Công dân hoặc người đại diện,Số người,Nội dung,Lĩnh vực,Kết quả\n"
+    good = header + "06/01/2025,86,,Chánh Thanh tra,Nguyễn Văn An,1,Hỏi chế độ BHXH một lần,,\"giải thích, trả lời\"\n"
+    bad, right = tmp_path / "so-sai.csv", tmp_path / "so.csv"
+    bad.write_text(good + "31/02/2025,86,,Cán bộ,Lê Thị Hai,1,Nợ lương,,\"giải thích, trả lời\"\n", encoding="utf-8")
+    right.write_text(good, encoding="utf-8")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    browser_log_in(page, "thanh", PASSWORD)
+    page.get_by_test_id("nav-inspections").click()
+    page.get_by_test_id("inspections-nav").get_by_text("Tiếp công dân").click()
+    page.get_by_test_id("import-receptions").click()
+    page.locator("#id_file").set_input_files(str(bad))
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    expect(page.get_by_test_id("import-problems")).to_contain_text("Ngày tiếp")
+    assert not Reception.objects.exists()
+    page.locator("#id_file").set_input_files(str(right))
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    expect(page.get_by_test_id("receptions")).to_contain_text("Nguyễn Văn An")
+    assert Reception.objects.get().province_id == inspector.pk
