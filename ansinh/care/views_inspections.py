@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ansinh.accounts.access import request_user
 from ansinh.accounts.audit import Actor
@@ -305,6 +305,7 @@ def reception_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def reception_import(request: HttpRequest) -> HttpResponse:
     """The book of citizen reception from the filled template (`import_inspections`): every row
     in the importer's scope, all or nothing, every problem by row and column; "check only"
@@ -331,6 +332,7 @@ def reception_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def reception_import_template(request: HttpRequest) -> HttpResponse:
     from ansinh.web.shortcuts import download
 

@@ -795,7 +795,8 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
             stale_lines._raw_delete(stale_lines.db)
         insert_rows(PayrollLine, LINE_COLUMNS, rows, per_statement=100)
         if not _foreign_keys_checked():
-            _check_references(rows, gone, actor.user.pk if actor.user is not None else None)
+            _check_references(rows, gone, actor.user.pk if actor.user is not None else None,
+                              {payroll.commune_id for payroll in payrolls.values()})
         now = timezone.now()
         _set_totals(totals, now, actor.user.pk if actor.user is not None else None)
         who = Actor.of(actor)
@@ -868,18 +869,20 @@ def _foreign_keys_checked() -> bool:
     return bool(row and row[0])
 
 
-def _check_references(rows: list[tuple[Any, ...]], gone: list[int], user_id: int | None) -> None:
+def _check_references(rows: list[tuple[Any, ...]], gone: list[int], user_id: int | None, communes: set[int]) -> None:
     """What SQLite's foreign-key checks would have refused, checked set-based for a run written with
     them off (`_mapped`): every person, entitlement, unit, payroll and carried line the new lines
-    name exists, the user too, and no line left carries one of the deleted lines. Read inside the
-    run's transaction after its first write, so while it holds SQLite's only write lock: nothing
-    can be deleted between this check and the commit. Refuses the run (nothing is written)."""
+    name exists, the user and the communes of the payrolls (their rows and audit rows name them)
+    too, and no line left carries one of the deleted lines. Read inside the run's transaction
+    (IMMEDIATE: it holds SQLite's only write lock from its start), after its writes: nothing can be
+    deleted between this check and the commit. Refuses the run (nothing is written)."""
     from ansinh.households.models import Member
 
     named: dict[str, set[int]] = defaultdict(set)
     for table, at in ((Payroll._meta.db_table, 0), (Member._meta.db_table, 1), (Entitlement._meta.db_table, 9),
                       (Unit._meta.db_table, 10), (PayrollLine._meta.db_table, 13), (Unit._meta.db_table, 14)):
         named[table].update(map(itemgetter(at), rows))
+    named[Unit._meta.db_table].update(communes)
     if user_id is not None:
         named[get_user_model()._meta.db_table].add(user_id)
     with connection.cursor() as cursor:
@@ -944,13 +947,28 @@ def _mapped() -> Iterator[None]:
     try:
         yield
     finally:
+        if keys_off:
+            _checks_on_again()
         with connection.cursor() as cursor:
             if cache is not None:
                 cursor.execute(f"PRAGMA cache_size = {int(cache[0])}")
             if row is not None:
                 cursor.execute(f"PRAGMA mmap_size = {int(row[0])}")
-            if keys_off:
-                cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def _checks_on_again() -> None:
+    """SQLite's foreign-key checks on again after a run, first of all; if the connection cannot
+    say they are (a transaction left open by a failure, where the setting cannot change), it is
+    closed: the next query opens a new one, with the checks on (settings' init_command)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA foreign_keys")
+            on = cursor.fetchone()
+    except Exception:  # noqa: BLE001 - whatever went wrong, the connection must not stay without checks
+        on = None
+    if not on or not on[0]:
+        connection.close()
 
 
 def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,

@@ -52,7 +52,7 @@ def test_it_checks_then_records_a_good_file(client: Any, thanh: User, units: Any
     login(client, thanh)
     checked = client.post(PAGE, {"file": _file(GOOD), "check": "1"})
     assert checked.status_code == 200
-    assert "Tệp hợp lệ, chưa ghi gì: tệp có 2 lượt tiếp công dân." in checked.content.decode()
+    assert "Tệp hợp lệ; chưa ghi gì: tệp có 2 lượt tiếp công dân." in checked.content.decode()
     assert not Reception.objects.exists()
     done = client.post(PAGE, {"file": _file(GOOD)}, follow=True)
     assert done.redirect_chain[-1][0] == "/care/inspections/receptions/"

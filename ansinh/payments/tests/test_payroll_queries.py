@@ -170,7 +170,50 @@ def test_it_writes_outside_a_transaction_with_the_checks_off_and_checks_the_refe
     assert not Payroll.objects.exists() and not PayrollLine.objects.exists()
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's row-by-row foreign-key checks")
+@pytest.mark.django_db(transaction=True)
+def test_it_turns_the_checks_on_again_when_a_run_fails(monkeypatch):  # type: ignore[no-untyped-def]
+    province = _province()
+    _people_in(engine.communes_of(province)[:2])
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the machine stopped")
+
+    monkeypatch.setattr(engine, "_set_totals", broken)
+    with pytest.raises(RuntimeError):
+        engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert _foreign_keys() == 1
+    assert not Payroll.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's row-by-row foreign-key checks")
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_to_delete_a_draft_line_another_line_carries(monkeypatch):  # type: ignore[no-untyped-def]
+    """What SQLite's own check of `carried_from` would have refused, with the checks off: a draft's
+    line deleted by the recomputation while a line of another payroll carries it."""
+    from django.core.exceptions import ValidationError
+
+    from ansinh.households.models import Member
+
+    province = _province()
+    _people_in(engine.communes_of(province)[:2])
+    engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    gone = Member.objects.get(household__code="Q-1-1")
+    line = PayrollLine.objects.get(person=gone, kind="month")
+    later = Payroll.objects.create(commune_id=line.commune_id, month=month(2025, 11), field=line.payroll.field,
+                                   state="approved")
+    PayrollLine.objects.create(payroll=later, person=gone, scheme=line.scheme, for_month=line.for_month,
+                               kind="carried", amount=line.amount, commune_id=line.commune_id, carried_from=line)
+    Member.objects.filter(pk=gone.pk).update(died_on=dt.date(2025, 8, 20))  # her October line goes
+    with pytest.raises(ValidationError, match="đã được chuyển sang bảng khác"):
+        engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert _foreign_keys() == 1
+    assert PayrollLine.objects.filter(pk=line.pk).exists()  # nothing of the run was written
+
+
 def test_it_leaves_the_checks_on_inside_a_callers_transaction(monkeypatch):  # type: ignore[no-untyped-def]
+    """Inside a caller's transaction (here the test's) SQLite cannot change the setting: the run
+    writes with the database's own checks and does not check the references again."""
     province = _province()
     _people_in(engine.communes_of(province)[:2])
     seen: list[bool] = []
@@ -181,5 +224,7 @@ def test_it_leaves_the_checks_on_inside_a_callers_transaction(monkeypatch):  # t
         return real_insert(*args, **kwargs)
 
     monkeypatch.setattr(engine, "insert_rows", insert)
+    checked: list[int] = []
+    monkeypatch.setattr(engine, "_check_references", lambda *args: checked.append(1))
     assert engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM).lines == 4
-    assert seen == [True]
+    assert seen == [True] and checked == []
