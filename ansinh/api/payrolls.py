@@ -44,6 +44,8 @@ class PayrollSerializer(serializers.ModelSerializer[Payroll]):
 
 class PayrollLineSerializer(serializers.ModelSerializer[PayrollLine]):
     person = serializers.SerializerMethodField()
+    rule = serializers.CharField(source="basis.rule", read_only=True, help_text="How the amount was computed.")
+    legal_basis = serializers.CharField(source="basis.legal_basis", read_only=True)
     account_number = serializers.SerializerMethodField(
         help_text="In full for those who pay the payroll; masked (last four characters) for the others.")
 
@@ -70,7 +72,7 @@ class PayrollDetailSerializer(PayrollSerializer):
 
     @extend_schema_field(PayrollLineSerializer(many=True))
     def get_lines(self, payroll: Payroll) -> list[Any]:
-        lines = payroll.lines.select_related("person").order_by("hamlet_id", "person_id", "scheme", "for_month", "kind")
+        lines = payroll.lines.select_related("person", "basis").order_by("hamlet_id", "person_id", "scheme", "for_month", "kind")
         return list(PayrollLineSerializer(lines, many=True, context=self.context).data)
 
 

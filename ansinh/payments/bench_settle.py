@@ -28,7 +28,7 @@ from ansinh.lib.bulk import insert_rows
 from ansinh.lib.spreadsheets import Writer
 from ansinh.lib.vietnamese import format_number
 
-from .models import Payroll, PayrollLine, PayrollState, PayStatus, ResultImport, SuspensionProposal
+from .models import LineRule, Payroll, PayrollLine, PayrollState, PayStatus, ResultImport, SuspensionProposal
 from .results import COLUMNS, SHEET, apply_results
 
 LINES = 50_000
@@ -65,14 +65,15 @@ def make_payroll(unit: Unit, lines: int = LINES) -> Payroll:
                                      note=BENCH_NOTE, lines_count=lines, people_count=min(lines, len(members)),
                                      total=500_000 * lines)
     count = len(members)
+    basis = LineRule.of("Truy lĩnh (bench)").pk
 
     def rows() -> Any:
         for i in range(lines):
             person, line_commune, hamlet = members[i % count]
             yield (payroll.pk, person, "social_assistance", _add_months(BENCH_MONTH, -(i // count) - 1), "arrears",
-                   500_000, "Truy lĩnh (bench)", "", False, line_commune, hamlet, "post", "", PayStatus.PENDING, "",
+                   500_000, basis, False, line_commune, hamlet, "post", "", PayStatus.PENDING, "",
                    "")
-    columns = ["payroll_id", "person_id", "scheme", "for_month", "kind", "amount", "rule", "legal_basis",
+    columns = ["payroll_id", "person_id", "scheme", "for_month", "kind", "amount", "basis_id",
                "provisional", "commune_id", "hamlet_id", "channel", "account_number", "status", "paid_to", "reason"]
     with transaction.atomic():
         insert_rows(PayrollLine, columns, rows())

@@ -133,7 +133,7 @@ def _payroll_data(payroll: Payroll, hamlet: Unit | None, user: Any) -> ListData:
         people: set[int] = set()
         query = _payroll_lines(payroll, hamlet).values_list(
             "pk", "person_id", "person__full_name", "person__birth_date", "person__citizen_id", "hamlet__name",
-            "scheme", "kind", "for_month", "rule", "amount")
+            "scheme", "kind", "for_month", "basis__rule", "amount")
         for index, (pk, person, name, born, citizen_id, hamlet_name, scheme, kind, for_month, rule,
                     amount) in enumerate(query.iterator(chunk_size=CHUNK), start=1):
             what = [SCHEME_NAMES.get(scheme, scheme)]

@@ -24,6 +24,8 @@ goes through `ansinh.payments.access`, every change through the services (audite
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -157,6 +159,36 @@ class PayLineKind(models.TextChoices):
     RECOVERY = "recovery", _("recovery")
 
 
+class LineRule(models.Model):
+    """How a payroll line was computed and its legal basis, a text written once and named by the
+    lines: a province's month repeats a few hundred of them over its 70.000 lines per 300.000
+    households, and the texts (two hundred characters) made most of a line's row — of the bytes a
+    run writes and of the time its commit takes. `key` (`payroll.rule_key`) names the pair: the
+    texts are too long for a unique index on every database."""
+
+    key = models.CharField(max_length=40, unique=True, editable=False)
+    rule = models.CharField(_("how it was computed"), max_length=500, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("rule of a payroll line")
+        verbose_name_plural = _("rules of payroll lines")
+
+    def __str__(self) -> str:
+        return self.rule
+
+    @staticmethod
+    def key_of(rule: str, legal_basis: str) -> str:
+        return hashlib.sha1(f"{rule}\x1f{legal_basis}".encode(), usedforsecurity=False).hexdigest()
+
+    @classmethod
+    def of(cls, rule: str, legal_basis: str = "") -> LineRule:
+        """The row of one pair, made when missing (`payroll._rule_ids` does it for many at once)."""
+        found, _made = cls.objects.get_or_create(key=cls.key_of(rule, legal_basis),
+                                                 defaults={"rule": rule, "legal_basis": legal_basis})
+        return found
+
+
 class PayrollLine(PaidResult):
     """One person, scheme, month and kind on a payroll. `for_month` is the month the amount is for
     (the payroll's month for the month's allowance; earlier for arrears, carried amounts and
@@ -177,8 +209,9 @@ class PayrollLine(PaidResult):
     for_month = models.DateField(_("for month"))
     kind = models.CharField(_("line"), max_length=10, choices=PayLineKind.choices, default=PayLineKind.MONTH)
     amount = models.BigIntegerField(_("amount (VND)"))
-    rule = models.CharField(_("how it was computed"), max_length=500, blank=True)
-    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    # Nothing reads lines by their rule: no index to pay on each new line (a rule is never deleted).
+    basis = models.ForeignKey(LineRule, verbose_name=_("how it was computed"), on_delete=models.PROTECT,
+                              related_name="+", db_index=False)
     provisional = models.BooleanField(_("provisional"), default=False)
     entitlement = models.ForeignKey("benefits.Entitlement", verbose_name=_("entitlement"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -217,6 +250,15 @@ class PayrollLine(PaidResult):
 
     def __str__(self) -> str:
         return f"{self.payroll_id}/{self.person_id} {self.scheme} {self.for_month:%m/%Y} {self.kind}"
+
+    @property
+    def rule(self) -> str:
+        """How the amount was computed (read with `select_related("basis")`)."""
+        return self.basis.rule
+
+    @property
+    def legal_basis(self) -> str:
+        return self.basis.legal_basis
 
 
 class SuspensionStatus(models.TextChoices):

@@ -64,8 +64,8 @@ from ansinh.lib.bulk import insert_rows
 from ansinh.lib.vietnamese import format_number
 
 from . import access
-from .models import (UNPAID, Channel, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine, PayrollState,
-                     PayStatus)
+from .models import (UNPAID, Channel, LineRule, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine,
+                     PayrollState, PayStatus)
 
 WINDOW_MONTHS = 12     # arrears and recoveries look this far back …
 LONGEST_BACK = 60      # … and back to a late decision's first month, at most five years
@@ -78,10 +78,10 @@ BASE_SCHEMES = {
 }
 CARRY_BASIS = "Khoản 4 Điều 34 Nghị định 20/2021/NĐ-CP; khoản 3 Điều 8 Thông tư 44/2022/TT-BTC"
 RECOVERY_BASIS = ""
-LINE_COLUMNS = ("payroll_id", "person_id", "scheme", "for_month", "kind", "amount", "rule", "legal_basis",
+LINE_COLUMNS = ("payroll_id", "person_id", "scheme", "for_month", "kind", "amount", "basis_id",
                 "provisional", "entitlement_id", "hamlet_id", "channel", "account_number", "carried_from_id",
                 "commune_id", "status", "paid_to", "reason")
-COMPARED = ("person_id", "scheme", "for_month", "kind", "amount", "rule", "legal_basis", "provisional",
+COMPARED = ("person_id", "scheme", "for_month", "kind", "amount", "basis_id", "provisional",
             "entitlement_id", "hamlet_id", "channel", "account_number", "carried_from_id")
 
 
@@ -399,7 +399,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
     unpaid = list(others.filter(
         _unpaid(), kind__in=BOOKED_KINDS, payroll__state__in=(PayrollState.SENT, PayrollState.RECONCILED),
         for_month__gte=window, for_month__lte=month).values_list(  # the lines' order: the first carries
-        "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "rule",
+        "pk", "person_id", "scheme", "for_month", "amount", "paid_amount", "status", "entitlement_id", "basis__rule",
         "commune_id"))
     carried_ids: set[int] = set()
     for pks in _chunks([row[0] for row in unpaid], 2000) if unpaid else []:
@@ -734,8 +734,11 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
         # draft whose lines' fingerprint did not change is neither read back nor rewritten.
         # Each line is built once as the row the insert writes (LINE_COLUMNS), its month as ISO
         # text as the database stores it (SQLite: text; the driver would convert each line's date
-        # by a Python call); its first 14 values (the payroll and COMPARED) name it.
+        # by a Python call), its rule and legal basis as their row's id (`LineRule`); its first 13
+        # values (the payroll and COMPARED) name it.
         month_text = _IsoMonths()
+        rule_id = _rule_ids({(line.rule, line.legal_basis) for key, lines in plans.items() if key in payrolls
+                             for line in lines})
         post = (Channel.POST.value, "")
         pending = PayStatus.PENDING.value
         hamlet_of, method_of = hamlets.get, methods.get
@@ -748,8 +751,8 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
             payroll = payrolls[key]
             pid, commune_id = payroll.pk, key[0]
             full = rows_of[key] = [
-                (pid, line.person, line.scheme, month_text[line.for_month], line.kind, line.amount, line.rule,
-                 line.legal_basis, line.provisional, line.entitlement, hamlet_of(line.person),
+                (pid, line.person, line.scheme, month_text[line.for_month], line.kind, line.amount,
+                 rule_id[(line.rule, line.legal_basis)], line.provisional, line.entitlement, hamlet_of(line.person),
                  *method_of(line.person, post), line.carried_from, commune_id, pending, "", "") for line in lines]
             full.sort()  # (payroll, person, scheme, month, kind) is unique: never compares further
             digest_of[key] = _digest(full)
@@ -816,6 +819,28 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
     return written, refused, people
 
 
+def _rule_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The `LineRule` row of each (rule, legal basis), the missing ones created in one insert (a
+    month's run: a few hundred pairs, most of them known from the month before). Two runs making the
+    same pair: one row, by its unique key (the other's insert skips it, then reads it)."""
+    key_of = {LineRule.key_of(*pair): pair for pair in pairs}
+    keys = sorted(key_of)
+    out: dict[tuple[str, str], int] = {}
+
+    def read(wanted: list[str]) -> None:
+        for start in range(0, len(wanted), 500):
+            for key, pk in LineRule.objects.filter(key__in=wanted[start:start + 500]).values_list("key", "pk"):
+                out[key_of[key]] = pk
+
+    read(keys)
+    missing = [key for key in keys if key_of[key] not in out]
+    if missing:
+        LineRule.objects.bulk_create([LineRule(key=key, rule=key_of[key][0], legal_basis=key_of[key][1])
+                                      for key in missing], batch_size=500, ignore_conflicts=True)
+        read(missing)
+    return out
+
+
 def _register_facts(commune_ids: list[int], persons: set[int], facts: dict[int, _Facts]) -> tuple[
         dict[int, int | None], dict[int, tuple[str, str]]]:
     """The hamlet of each person's household and her paying channel: read with the month's
@@ -871,7 +896,7 @@ def _foreign_keys_checked() -> bool:
 
 def _check_references(rows: list[tuple[Any, ...]], gone: list[int], user_id: int | None, communes: set[int]) -> None:
     """What SQLite's foreign-key checks would have refused, checked set-based for a run written with
-    them off (`_mapped`): every person, entitlement, unit, payroll and carried line the new lines
+    them off (`_mapped`): every person, rule, entitlement, unit, payroll and carried line the new lines
     name exists, the user and the communes of the payrolls (their rows and audit rows name them)
     too, and no line left carries one of the deleted lines. Read inside the run's transaction
     (IMMEDIATE: it holds SQLite's only write lock from its start), after its writes: nothing can be
@@ -879,9 +904,10 @@ def _check_references(rows: list[tuple[Any, ...]], gone: list[int], user_id: int
     from ansinh.households.models import Member
 
     named: dict[str, set[int]] = defaultdict(set)
-    for table, at in ((Payroll._meta.db_table, 0), (Member._meta.db_table, 1), (Entitlement._meta.db_table, 9),
-                      (Unit._meta.db_table, 10), (PayrollLine._meta.db_table, 13), (Unit._meta.db_table, 14)):
-        named[table].update(map(itemgetter(at), rows))
+    for model, column in ((Payroll, "payroll_id"), (Member, "person_id"), (LineRule, "basis_id"),
+                          (Entitlement, "entitlement_id"), (Unit, "hamlet_id"), (PayrollLine, "carried_from_id"),
+                          (Unit, "commune_id")):
+        named[model._meta.db_table].update(map(itemgetter(LINE_COLUMNS.index(column)), rows))
     named[Unit._meta.db_table].update(communes)
     if user_id is not None:
         named[get_user_model()._meta.db_table].add(user_id)

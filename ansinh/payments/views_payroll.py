@@ -194,7 +194,7 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
         lines = lines.filter(person__search_name__contains=fold(q))
     shown = lines.aggregate(n=Count("pk"), total=Sum("amount", filter=Q(amount__gt=0)),
                             recovery=Sum("amount", filter=Q(amount__lt=0)))
-    ordered = lines.select_related("person", "hamlet").order_by("hamlet__sort_key", "person__sort_key", "person_id",
+    ordered = lines.select_related("person", "hamlet", "basis").order_by("hamlet__sort_key", "person__sort_key", "person_id",
                                                                   "scheme", "for_month", "kind")
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     full = access.may_see_personal(user, payroll.commune, payroll.field)

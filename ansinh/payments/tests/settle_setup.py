@@ -14,6 +14,7 @@ from ansinh.benefits.models import Entitlement
 from ansinh.benefits.tests.pages_setup import beneficiaries, officers, person
 from ansinh.geo.models import Unit
 from ansinh.payments.models import (
+    LineRule,
     Package,
     PackageLine,
     PackageState,
@@ -46,9 +47,10 @@ def payroll(month: dt.date = MONTH, *, state: str = PayrollState.SENT, field: st
     made = Payroll.objects.create(commune=commune(), month=month, field=field, state=state, sequence=sequence,
                                   sent_at=timezone.now() if state == PayrollState.SENT else None)
     lines = []
+    basis = LineRule.of("Mức chuẩn 500.000 × 1,0", "Nghị định 20/2021/NĐ-CP")
     for ent in entitlements or []:
         lines.append(PayrollLine(payroll=made, person=ent.person, scheme=ent.scheme, for_month=month, amount=amount,
-                                 rule="Mức chuẩn 500.000 × 1,0", legal_basis="Nghị định 20/2021/NĐ-CP",
+                                 basis=basis,
                                  entitlement=ent, commune=made.commune, hamlet=None))
     PayrollLine.objects.bulk_create(lines)
     made.lines_count = len(lines)
