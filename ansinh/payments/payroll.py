@@ -38,15 +38,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
-from operator import itemgetter
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Max, Min, Q
@@ -83,6 +80,14 @@ LINE_COLUMNS = ("payroll_id", "person_id", "scheme", "for_month", "kind", "amoun
                 "commune_id", "status", "paid_to", "reason")
 COMPARED = ("person_id", "scheme", "for_month", "kind", "amount", "basis_id", "provisional",
             "entitlement_id", "hamlet_id", "channel", "account_number", "carried_from_id")
+
+
+# A run reads the register, then writes under the write lock: what was deleted between the two (a
+# person, an entitlement, a unit; a draft's line that another payroll carries) is refused by the
+# database's foreign keys, checked when the run commits (the keys are DEFERRABLE INITIALLY DEFERRED).
+CHANGED_MEANWHILE = ("Không lập được bảng chi trả: trong lúc tính, sổ vừa thay đổi (một người, quyết định hưởng "
+                     "hoặc địa bàn vừa bị xóa, hay một dòng của bảng dự thảo vừa được chuyển sang bảng khác). "
+                     "Không có gì được ghi; hãy tính lại.")
 
 
 class PayrollLocked(ValidationError):
@@ -797,9 +802,6 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
             stale_lines = PayrollLine.objects.filter(pk__in=gone[start:start + 20_000])
             stale_lines._raw_delete(stale_lines.db)
         insert_rows(PayrollLine, LINE_COLUMNS, rows, per_statement=100)
-        if not _foreign_keys_checked():
-            _check_references(rows, gone, actor.user.pk if actor.user is not None else None,
-                              {payroll.commune_id for payroll in payrolls.values()})
         now = timezone.now()
         _set_totals(totals, now, actor.user.pk if actor.user is not None else None)
         who = Actor.of(actor)
@@ -883,54 +885,6 @@ def _check_field(field: str) -> str:
     return field
 
 
-def _foreign_keys_checked() -> bool:
-    """Whether the database checks the foreign keys of what the run writes (always on PostgreSQL;
-    on SQLite, not while `_mapped` has them off)."""
-    if connection.vendor != "sqlite":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys")
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-def _check_references(rows: list[tuple[Any, ...]], gone: list[int], user_id: int | None, communes: set[int]) -> None:
-    """What SQLite's foreign-key checks would have refused, checked set-based for a run written with
-    them off (`_mapped`): every person, rule, entitlement, unit, payroll and carried line the new lines
-    name exists, the user and the communes of the payrolls (their rows and audit rows name them)
-    too, and no line left carries one of the deleted lines. Read inside the run's transaction
-    (IMMEDIATE: it holds SQLite's only write lock from its start), after its writes: nothing can be
-    deleted between this check and the commit. Refuses the run (nothing is written)."""
-    from ansinh.households.models import Member
-
-    named: dict[str, set[int]] = defaultdict(set)
-    for model, column in ((Payroll, "payroll_id"), (Member, "person_id"), (LineRule, "basis_id"),
-                          (Entitlement, "entitlement_id"), (Unit, "hamlet_id"), (PayrollLine, "carried_from_id"),
-                          (Unit, "commune_id")):
-        named[model._meta.db_table].update(map(itemgetter(LINE_COLUMNS.index(column)), rows))
-    named[Unit._meta.db_table].update(communes)
-    if user_id is not None:
-        named[get_user_model()._meta.db_table].add(user_id)
-    with connection.cursor() as cursor:
-        for table, ids in named.items():
-            ids.discard(None)  # type: ignore[arg-type]
-            if not ids:
-                continue
-            cursor.execute(f"SELECT COUNT(*) FROM json_each(%s) AS named "  # noqa: S608 - model tables
-                           f"JOIN {connection.ops.quote_name(table)} AS found ON found.id = named.value",
-                           [json.dumps(sorted(ids))])
-            if cursor.fetchone()[0] != len(ids):
-                raise ValidationError(
-                    "Không lập được bảng chi trả: trong lúc tính, có người, quyết định hưởng hoặc địa bàn "
-                    "vừa bị xóa khỏi sổ. Không có gì được ghi; hãy tính lại.")
-        if gone:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(PayrollLine._meta.db_table)} "
-                           "WHERE carried_from_id IN (SELECT value FROM json_each(%s))", [json.dumps(gone)])
-            if cursor.fetchone()[0]:
-                raise ValidationError("Không lập được bảng chi trả: một dòng của bảng dự thảo đã được chuyển "
-                                      "sang bảng khác. Không có gì được ghi; hãy tính lại.")
-
-
 # SQLite reads a page through a system call and a copy into its own small cache; a run reads the
 # province's entitlements, people and households and writes its lines through their indexes and
 # foreign keys, pages the system's file cache already holds: mapped, they are read in place (a
@@ -943,17 +897,11 @@ MMAP_BYTES = 1 << 32
 CACHE_KIB = 256 * 1024
 
 
-# SQLite checks a new line's five foreign keys one row at a time, a search of each parent's table
-# (a quarter of the insert's time). A run not inside a caller's transaction writes with the checks
-# off (SQLite changes the setting only outside a transaction) and checks the same references
-# set-based before its commit (`_check_references`), then turns them on again.
-
-
 @contextmanager
 def _mapped() -> Iterator[None]:
-    """The SQLite database file mapped into memory, a larger page cache and, outside a transaction,
-    the row-by-row foreign-key checks off while a run reads and writes it; the connection's own
-    settings back afterwards, also when the run fails (nothing changes on PostgreSQL)."""
+    """The SQLite database file mapped into memory and a larger page cache while a run reads and
+    writes it; the connection's own settings back afterwards, also when the run fails (nothing
+    changes on PostgreSQL)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -965,36 +913,14 @@ def _mapped() -> Iterator[None]:
         row = cursor.fetchone()
         if row is not None:  # none for a database in memory: nothing to map
             cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        cursor.execute("PRAGMA foreign_keys")
-        keys = cursor.fetchone()
-        keys_off = bool(keys and keys[0]) and not connection.in_atomic_block
-        if keys_off:
-            cursor.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
-        if keys_off:
-            _checks_on_again()
         with connection.cursor() as cursor:
             if cache is not None:
                 cursor.execute(f"PRAGMA cache_size = {int(cache[0])}")
             if row is not None:
                 cursor.execute(f"PRAGMA mmap_size = {int(row[0])}")
-
-
-def _checks_on_again() -> None:
-    """SQLite's foreign-key checks on again after a run, first of all; if the connection cannot
-    say they are (a transaction left open by a failure, where the setting cannot change), it is
-    closed: the next query opens a new one, with the checks on (settings' init_command)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA foreign_keys")
-            on = cursor.fetchone()
-    except Exception:  # noqa: BLE001 - whatever went wrong, the connection must not stay without checks
-        on = None
-    if not on or not on[0]:
-        connection.close()
 
 
 def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
@@ -1072,8 +998,11 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
         return [], refused, 0
     persons = {line.person for lines in plans.values() for line in lines}
     hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
-    written, late, people = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets,
-                                   methods=methods, known=known, follow_up=follow_any)
+    try:
+        written, late, people = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets,
+                                       methods=methods, known=known, follow_up=follow_any)
+    except IntegrityError as error:  # the database's own checks, at the insert or the commit
+        raise ValidationError(CHANGED_MEANWHILE) from error
     return written, refused + late, people
 
 

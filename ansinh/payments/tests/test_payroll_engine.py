@@ -212,7 +212,8 @@ def test_it_pays_a_months_allowance_once_by_constraint(who, people):  # type: ig
     assert line is not None
     with pytest.raises(IntegrityError), transaction.atomic():
         PayrollLine.objects.create(payroll=other, person_id=line.person_id, scheme=line.scheme,
-                                   for_month=line.for_month, kind=PayLineKind.MONTH, amount=1, commune=tra_cu())
+                                   for_month=line.for_month, kind=PayLineKind.MONTH, amount=1, commune=tra_cu(),
+                                   basis=line.basis)
 
 
 def test_it_makes_a_follow_up_without_a_second_months_line(who, people):  # type: ignore[no-untyped-def]
