@@ -288,6 +288,11 @@ class Entitlement(models.Model):
         indexes = [
             models.Index(fields=["commune", "scheme", "start_month"]),
             models.Index(fields=["category", "start_month"]),
+            # A month's payroll looks again at the entitlements decided or stopped within its window
+            # (`payments.payroll._looked_at`): a tenth of a province's, read without the others.
+            models.Index(fields=["commune", "decision_date"], name="benefits_ent_decided"),
+            models.Index(fields=["commune", "stop_month"], condition=Q(stop_month__isnull=False),
+                         name="benefits_ent_stopped"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stop_month__isnull=True) | Q(stop_month__gt=models.F("start_month")),

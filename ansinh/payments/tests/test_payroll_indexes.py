@@ -82,6 +82,23 @@ def test_it_plans_every_query_reading_lines_with_an_index() -> None:
 
 
 @sqlite_only
+def test_it_reads_the_entitlements_decided_or_stopped_in_the_window_by_their_indexes() -> None:
+    """`_looked_at` reads a tenth of a province's entitlements: by `benefits_ent_decided` and
+    `benefits_ent_stopped`, not by reading them all."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        engine._looked_at([1, 2], ("social_assistance",), dt.date(2025, 11, 1))
+    reads = [q["sql"] for q in seen.captured_queries if "benefits_entitlement" in q["sql"]]
+    plans = []
+    for sql in reads[:2]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plans.append(" / ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert "INDEX benefits_ent_decided" in plans[0] and "INDEX benefits_ent_stopped" in plans[1], plans
+
+
+@sqlite_only
 def test_it_checks_foreign_keys_of_deleted_rows_through_an_index() -> None:
     """Deleting a person, an entitlement, a line or a result file checks the lines referring to
     it (SQLite's foreign keys, Django's collector): through an index, never a scan of the lines."""
