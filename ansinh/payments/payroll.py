@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -57,12 +58,15 @@ from ansinh.benefits.models import FIELD_SCHEMES, BaseKind, BaseLevel, Entitleme
 from ansinh.benefits.monthly import CATEGORY, COMMUNE, DIED, PERSON, PK, _fetch, _lines_of, _load_month, _no_gc
 from ansinh.benefits.months import add_months, month_of
 from ansinh.geo.models import Level, Unit
+from ansinh.lib import forked
 from ansinh.lib.bulk import insert_rows
 from ansinh.lib.vietnamese import format_number
 
 from . import access
 from .models import (UNPAID, Channel, LineRule, PayField, PayLineKind, PaymentMethod, Payroll, PayrollLine,
                      PayrollState, PayStatus)
+
+logger = logging.getLogger(__name__)
 
 WINDOW_MONTHS = 12     # arrears and recoveries look this far back …
 LONGEST_BACK = 60      # … and back to a late decision's first month, at most five years
@@ -293,6 +297,7 @@ class _Plan:
 
     lines: dict[int, list[_Line]]
     facts: dict[int, _Facts] = dc_field(default_factory=dict)
+    touched: set[int] = dc_field(default_factory=set)  # everyone looked at: the month's people, the others
 
 
 def _history_months(commune_ids: list[int], field: str, since: dt.date, until: dt.date,
@@ -546,7 +551,7 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                     person, scheme, m, PayLineKind.RECOVERY, diff,
                     _join([f"Thu hồi tháng {_vn_month(m)}: đã chi {_money(paid)}, phải trả {_money(due)} — {reason}"],
                           500), RECOVERY_BASIS))
-    return _Plan(lines=plan, facts=current.facts)
+    return _Plan(lines=plan, facts=current.facts, touched=set(current.facts) | set(commune_of))
 
 
 def _looked_at(commune_ids: list[int], schemes: tuple[str, ...], window: dt.date) -> list[tuple[Any, ...]]:
@@ -901,14 +906,10 @@ MMAP_BYTES = 1 << 32
 CACHE_KIB = 256 * 1024
 
 
-@contextmanager
-def _mapped() -> Iterator[None]:
-    """The SQLite database file mapped into memory and a larger page cache while a run reads and
-    writes it; the connection's own settings back afterwards, also when the run fails (nothing
-    changes on PostgreSQL)."""
+def _tune() -> tuple[Any, Any]:
+    """`_mapped`'s settings on the connection (SQLite); returns what they were."""
     if connection.vendor != "sqlite":
-        yield
-        return
+        return None, None
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         cache = cursor.fetchone()
@@ -917,6 +918,18 @@ def _mapped() -> Iterator[None]:
         row = cursor.fetchone()
         if row is not None:  # none for a database in memory: nothing to map
             cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    return cache, row
+
+
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """The SQLite database file mapped into memory and a larger page cache while a run reads and
+    writes it; the connection's own settings back afterwards, also when the run fails (nothing
+    changes on PostgreSQL)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cache, row = _tune()
     try:
         yield
     finally:
@@ -925,6 +938,111 @@ def _mapped() -> Iterator[None]:
                 cursor.execute(f"PRAGMA cache_size = {int(cache[0])}")
             if row is not None:
                 cursor.execute(f"PRAGMA mmap_size = {int(row[0])}")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One field of a run: its communes and the sequence of each one's payroll, the payrolls its
+    planning sets aside (the run's own), whether it is a follow-up, and the communes kept even
+    with nobody to pay."""
+
+    field: str
+    seq_of: dict[int, int]
+    exclude: frozenset[int]
+    follow_up: bool
+    keep: frozenset[int]
+
+
+# A province's month is planned in parts, each part a share of its communes in a process of its own
+# (`lib.forked`): the parts read and price at the same time on as many cores. A part needs this many
+# communes at least (a small run is not worth a process).
+PART_MIN_COMMUNES = 24
+PART_MAX = 4
+
+
+def _plan_jobs(jobs: list[_Job], month: dt.date, units: list[int], several: bool,
+               only: frozenset[int] | None = None) -> _Parted:
+    """The lines of each payroll of the run (of the communes in `only`, else all), and the facts of
+    the people read with the month; its fields priced together when there are several (the month
+    read once for all the run's communes — `units`, those in `only`)."""
+    mine = [(job, [c for c in job.seq_of if only is None or c in only]) for job in jobs]
+    mine = [(job, communes) for job, communes in mine if communes]
+    plans: dict[_Key, list[_Line]] = {}
+    facts: dict[int, _Facts] = {}
+    touched: set[int] = set()
+    if not mine:
+        return _Parted(plans, facts, touched)
+    all_schemes = tuple(str(s) for job, _c in mine for s in FIELD_SCHEMES[job.field])  # type: ignore[index]
+    priced = _month_part(sorted(c for c in units if only is None or c in only), all_schemes, month) \
+        if several else None
+    for job, communes in mine:
+        plan = _plan(commune_ids=communes, month=month, field=job.field, follow_up=job.follow_up,
+                     exclude_payrolls=set(job.exclude), priced=priced)
+        facts = plan.facts if not facts else facts if plan.facts is facts else {**facts, **plan.facts}
+        touched |= plan.touched
+        for commune in communes:
+            lines = plan.lines.get(commune, [])
+            if lines or commune in job.keep:
+                plans[(commune, job.field, job.seq_of[commune])] = lines
+    return _Parted(plans, facts, touched)
+
+
+@dataclass
+class _Parted:
+    """A part's plan: the lines by payroll, the facts of the people read with the month, and every
+    person its planning looked at (`_Plan.touched`)."""
+
+    plans: dict[_Key, list[_Line]]
+    facts: dict[int, _Facts]
+    touched: set[int]
+
+
+def _shipped(part: _Parted) -> tuple[dict[_Key, list[tuple[Any, ...]]], dict[int, _Facts], set[int]]:
+    """A part's plan as plain tuples, for the pipe from a child process (a tenth of the cost of
+    pickling the lines as objects)."""
+    return ({key: [(line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule, line.legal_basis,
+                    line.provisional, line.entitlement, line.carried_from) for line in lines]
+             for key, lines in part.plans.items()}, part.facts, part.touched)
+
+
+def _received(shipped: tuple[dict[_Key, list[tuple[Any, ...]]], dict[int, _Facts], set[int]]) -> _Parted:
+    plans, facts, touched = shipped
+    return _Parted({key: [_Line(*row) for row in rows] for key, rows in plans.items()}, facts, touched)
+
+
+def _plan_in_part(jobs: list[_Job], month: dt.date, units: list[int], several: bool,
+                  only: frozenset[int]) -> _Parted:
+    _tune()  # a new connection (`forked.in_parts` closed the run's): the run's settings again
+    return _plan_jobs(jobs, month, units, several, only)
+
+
+def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *,
+              several: bool) -> tuple[dict[_Key, list[_Line]], dict[int, _Facts]]:
+    """The run's plan: in parts on the machine's cores when the run is large enough (`forked`),
+    else in one go. Parts give the same lines as one go when no person is looked at in two parts
+    (a person's entitlements are priced together, her arrears booked once): otherwise the run is
+    planned again in one go."""
+    count = min(PART_MAX, forked.cores(), len(units) // PART_MIN_COMMUNES)
+    if count < 2 or not jobs or not forked.can_fork():
+        whole = _plan_jobs(jobs, month, units, several)
+        return whole.plans, whole.facts
+    parts = [frozenset(units[i::count]) for i in range(count)]
+    done = forked.in_parts(functools.partial(_plan_in_part, jobs, month, units, several), parts,
+                           send=_shipped, receive=_received)
+    seen: set[int] = set()
+    for part in done:
+        if not seen.isdisjoint(part.touched):
+            logger.info("A person is looked at in two parts of the run: planned again in one go")
+            whole = _plan_jobs(jobs, month, units, several)
+            return whole.plans, whole.facts
+        seen |= part.touched
+    merged, facts = done[0].plans, done[0].facts
+    for part in done[1:]:
+        merged.update(part.plans)
+        facts.update(part.facts)
+    # In the order planning in one go gives them (field by field, each field's communes in order).
+    keys = ((commune, job.field, seq) for job in jobs for commune, seq in job.seq_of.items())
+    return {key: merged[key] for key in keys if key in merged}, facts
 
 
 def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
@@ -952,18 +1070,11 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
     for c, f, s in sorted(states):
         by_commune[(c, f)].append(s)
     refused: list[str] = []
-    plans: dict[_Key, list[_Line]] = {}
     known: set[int] = set()
-    planned = 0
     follow_any = follow_up
-    facts: dict[int, _Facts] = {}
-    # The month priced once for every commune and field of the run (one read, one pricing).
-    fields = [field for field, communes in work.items() if communes]
-    all_schemes = tuple(str(s) for field in fields for s in FIELD_SCHEMES[field])  # type: ignore[index]
-    priced = _month_part(sorted(units), all_schemes, month) if len(fields) > 1 else None
+    jobs: list[_Job] = []
     for field, communes in work.items():
         seq_of: dict[int, int] = {}
-        targets: list[Unit] = []
         for commune in communes:
             mine = by_commune.get((commune.pk, field), [])
             if sequence is not None:
@@ -980,24 +1091,19 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
                 refused.append(_locked_message(existing))
                 continue
             seq_of[commune.pk] = seq
-            targets.append(commune)
         exclude = {p.pk for (c, f, s), p in states.items() if f == field and seq_of.get(c) == s}
         known |= exclude
-        if targets:
+        if seq_of:
             field_follow = follow_up or any(s > 1 for s in seq_of.values())
             follow_any = follow_any or field_follow
-            plan = _plan(commune_ids=[c.pk for c in targets], month=month, field=field, follow_up=field_follow,
-                         exclude_payrolls=exclude, priced=priced)
-            facts = plan.facts if not facts else facts if plan.facts is facts else {**facts, **plan.facts}
-            for commune in targets:
-                key = (commune.pk, field, seq_of[commune.pk])
-                lines = plan.lines.get(commune.pk, [])
-                if not lines and key not in states and sequence is None and not follow_up:
-                    continue  # nobody to pay here: no empty payroll
-                plans[key] = lines
-        planned += len(communes)
-        if progress is not None and total:
-            progress(planned * 3 // 4, total)  # planning is most of the work; the writing the rest
+            # A commune with nobody to pay gets no empty payroll, unless it has one already or a
+            # payroll of a given sequence or a follow-up was asked for.
+            keep = {c for c, seq in seq_of.items() if (c, field, seq) in states or sequence is not None or follow_up}
+            jobs.append(_Job(field, seq_of, frozenset(exclude), field_follow, frozenset(keep)))
+    plans, facts = _plan_all(jobs, month, sorted(units),
+                             several=len([f for f, communes in work.items() if communes]) > 1)
+    if progress is not None and total:
+        progress(total * 3 // 4, total)  # planning is most of the work; the writing the rest
     if not plans:
         return [], refused, 0
     persons = {line.person for lines in plans.values() for line in lines}
