@@ -18,13 +18,15 @@ ROWS_PER_STATEMENT = 100
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                *, batch: int = 50_000, per_statement: int = 1) -> int:
+                *, batch: int = 50_000, per_statement: int = 1, pieces: int = 1) -> int:
     """Inserts rows into the model's table; returns how many. Column names are database columns.
     `per_statement` (SQLite): up to that many rows in one INSERT statement (at most
     ROWS_PER_STATEMENT), for the largest inserts — SQLite ends each statement's run by updating
     the table's AUTOINCREMENT counter and resetting the program, once per row with one row each
     (20–40 % of the CPU of inserting 71.279 payroll lines in a bare test); a batch not a multiple
-    of it takes one more statement, so the number of queries may then depend on the size."""
+    of it takes one more statement, so the number of queries may then depend on the size.
+    `pieces`: each row comes as that many sequences in a row of `rows`, joined here (a payroll's
+    lines: `(payroll id,)`, then the rest — the same tuple for all of them, not a new row each)."""
     table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
@@ -33,8 +35,13 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
             with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-                for row in iterator:
-                    copy.write_row(row)
+                if pieces == 1:
+                    for row in iterator:
+                        copy.write_row(row)
+                        count += 1
+                    return count
+                while piece := list(islice(iterator, pieces)):
+                    copy.write_row(tuple(chain.from_iterable(piece)))
                     count += 1
             return count
         params = connection.features.max_query_params or 999
@@ -43,17 +50,18 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         head = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES "
         sql = head + ", ".join([one] * per)
         flat = chain.from_iterable
-        while chunk := list(islice(iterator, batch)):
-            if per == 1:
+        while chunk := list(islice(iterator, batch * pieces)):
+            if per == 1 and pieces == 1:
                 cursor.executemany(sql, chunk)
                 count += len(chunk)
                 continue
-            whole = len(chunk) - len(chunk) % per
+            step = per * pieces
+            whole = len(chunk) - len(chunk) % step
             if whole:
-                cursor.executemany(sql, [list(flat(chunk[i:i + per])) for i in range(0, whole, per)])
+                cursor.executemany(sql, [list(flat(chunk[i:i + step])) for i in range(0, whole, step)])
             if whole < len(chunk):
-                cursor.execute(head + ", ".join([one] * (len(chunk) - whole)), list(flat(chunk[whole:])))
-            count += len(chunk)
+                cursor.execute(head + ", ".join([one] * ((len(chunk) - whole) // pieces)), list(flat(chunk[whole:])))
+            count += len(chunk) // pieces
     return count
 
 

@@ -685,14 +685,15 @@ class _IsoMonths(dict[dt.date, str]):
 
 _DIGEST_ROW = "\x1f".join(["%s"] * len(COMPARED))
 _NAMED = len(COMPARED) + 1  # a row's payroll and COMPARED values: what names a line
+_COMPARED_IN_ROW = len(COMPARED)  # a `_Row`'s first values: its COMPARED ones
 
 
-def _digest(rows: list[tuple[Any, ...]]) -> str:
-    """A fingerprint of a payroll's lines: their rows (`_write`), sorted, one text of their
-    COMPARED values each (`%s` is str(): "\x1f".join(map(str, values)), with one operation per
-    row), hashed together."""
-    row = _DIGEST_ROW
-    text = "\x1e".join([row % values[1:_NAMED] for values in rows])
+def _digest(rows: list[_Row]) -> str:
+    """A fingerprint of a payroll's lines: their rows (`_rows`), sorted, one text of their COMPARED
+    values each (`%s` is str(): "\x1f".join(map(str, values)), with one operation per row),
+    hashed together."""
+    row, upto = _DIGEST_ROW, _COMPARED_IN_ROW
+    text = "\x1e".join([row % values[:upto] for values in rows])
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:32]
 
 
@@ -713,15 +714,47 @@ def _set_totals(values: list[tuple[int, int, int, int, int, str]], now: dt.datet
                 [*(x for row in chunk for x in row), stamp, user_id, stamp])
 
 
-def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.date, actor: Actor,
-           hamlets: dict[int, int | None], methods: dict[int, tuple[str, str]], known: set[int],
+# A payroll's lines as the insert writes them, less their payroll (LINE_COLUMNS[1:]), sorted: the
+# person, scheme, month and kind come first and name a line. With its fingerprint (`_digest`).
+_Row = tuple[Any, ...]
+_Rows = tuple[list[_Row], str]
+
+
+def _rows(plans: dict[_Key, list[_Line]], facts: dict[int, _Facts]) -> dict[_Key, _Rows]:
+    """Each payroll's lines as rows (`_Row`): the person's hamlet and paying channel from the
+    register (`_register_facts`), the rule and legal basis as their `LineRule`'s id (the missing
+    ones made: a few new texts a month, kept even if the run then fails), the month as ISO text as
+    the database stores it (SQLite: text; the driver would convert each line's date by a Python
+    call)."""
+    if not plans:
+        return {}
+    persons = {line.person for lines in plans.values() for line in lines}
+    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
+    rule_id = _rule_ids({(line.rule, line.legal_basis) for lines in plans.values() for line in lines})
+    month_text = _IsoMonths()
+    post = (Channel.POST.value, "")
+    pending = PayStatus.PENDING.value
+    hamlet_of, method_of = hamlets.get, methods.get
+    out: dict[_Key, _Rows] = {}
+    for key, lines in plans.items():
+        commune_id = key[0]
+        rows = [(line.person, line.scheme, month_text[line.for_month], line.kind, line.amount,
+                 rule_id[(line.rule, line.legal_basis)], line.provisional, line.entitlement, hamlet_of(line.person),
+                 *method_of(line.person, post), line.carried_from, commune_id, pending, "", "") for line in lines]
+        rows.sort()  # (person, scheme, month, kind) is unique in a payroll: never compares further
+        out[key] = (rows, _digest(rows))
+    return out
+
+
+def _write(*, built: dict[_Key, _Rows], units: dict[int, Unit], month: dt.date, actor: Actor, known: set[int],
            follow_up: bool) -> tuple[list[Payroll], list[str], int]:
-    """Writes the planned payrolls in one transaction; returns them, in the order of `plans`, the
-    messages of those approved by someone between the read and the write (left as they are), and
-    how many people their lines pay (a person on two fields' payrolls counted once)."""
+    """Writes the planned payrolls (their rows, `_rows`) in one transaction; returns them, in the
+    order of `built`, the messages of those approved by someone between the read and the write
+    (left as they are), and how many people their lines pay (a person on two fields' payrolls
+    counted once)."""
     refused: list[str] = []
     with transaction.atomic():
-        payrolls, stale = _lock(list(plans), month, known)
+        payrolls, stale = _lock(list(built), month, known)
         for key, payroll in list(payrolls.items()):
             payroll.commune = units[key[0]]
             if payroll.state != PayrollState.DRAFT:
@@ -730,87 +763,68 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 stale.discard(key)
         if stale:  # created by another run meanwhile: plan those communes again, under the lock
             known = known | {payrolls[key].pk for key in stale}
-            read: dict[int, _Facts] = {}
             for field in sorted({f for _c, f, _s in stale}):
                 keys = [key for key in stale if key[1] == field]
                 again = _plan(commune_ids=sorted(c for c, _f, _s in keys), month=month, field=field,
                               follow_up=follow_up or any(s > 1 for _c, _f, s in keys), exclude_payrolls=known)
-                read.update(again.facts)
-                for key in keys:
-                    plans[key] = again.lines.get(key[0], [])
-            persons = {line.person for key in stale for line in plans[key]} - hamlets.keys()
-            if persons:
-                more_hamlets, more_methods = _register_facts(sorted({c for c, _f, _s in stale}), persons, read)
-                hamlets, methods = {**hamlets, **more_hamlets}, {**methods, **more_methods}
+                built.update(_rows({key: again.lines.get(key[0], []) for key in keys}, again.facts))
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
         # payrolls are carried, so a plain DELETE, without the collector reading them first). A
-        # draft whose lines' fingerprint did not change is neither read back nor rewritten.
-        # Each line is built once as the row the insert writes (LINE_COLUMNS), its month as ISO
-        # text as the database stores it (SQLite: text; the driver would convert each line's date
-        # by a Python call), its rule and legal basis as their row's id (`LineRule`); its first 13
-        # values (the payroll and COMPARED) name it.
-        month_text = _IsoMonths()
-        rule_id = _rule_ids({(line.rule, line.legal_basis) for key, lines in plans.items() if key in payrolls
-                             for line in lines})
-        post = (Channel.POST.value, "")
-        pending = PayStatus.PENDING.value
-        hamlet_of, method_of = hamlets.get, methods.get
-        rows_of: dict[_Key, list[tuple[Any, ...]]] = {}
-        digest_of: dict[_Key, str] = {}
+        # draft whose lines' fingerprint did not change is neither read back nor rewritten. A
+        # line's row is its payroll and `_Row`; its first 13 values (the payroll and COMPARED) name it.
         old: list[int] = []
-        for key, lines in plans.items():
-            if key not in payrolls:
-                continue  # approved meanwhile: refused
-            payroll = payrolls[key]
-            pid, commune_id = payroll.pk, key[0]
-            full = rows_of[key] = [
-                (pid, line.person, line.scheme, month_text[line.for_month], line.kind, line.amount,
-                 rule_id[(line.rule, line.legal_basis)], line.provisional, line.entitlement, hamlet_of(line.person),
-                 *method_of(line.person, post), line.carried_from, commune_id, pending, "", "") for line in lines]
-            full.sort()  # (payroll, person, scheme, month, kind) is unique: never compares further
-            digest_of[key] = _digest(full)
-            if payroll.computed_at is None and not payroll.lines_count:
-                continue  # just created: nothing to read
-            if payroll.lines_digest != digest_of[key] or payroll.lines_count != len(lines):
-                old.append(payroll.pk)
+        for key, (rows, digest) in built.items():
+            found = payrolls.get(key)
+            if found is None or (found.computed_at is None and not found.lines_count):
+                continue  # approved meanwhile (refused), or just created: nothing to read
+            if found.lines_digest != digest or found.lines_count != len(rows):
+                old.append(found.pk)
         existing: dict[tuple[Any, ...], int] = {}
         if old:
             for pk, payroll_id, person, scheme, for_month, *values in PayrollLine.objects.filter(
                     payroll_id__in=old).values_list("pk", "payroll_id", *COMPARED):
                 existing[(payroll_id, person, scheme, for_month.isoformat(), *values)] = pk
         reread = set(old)
-        rows: list[tuple[Any, ...]] = []
+        inserted: list[Any] = []  # rows in two pieces each (`insert_rows(pieces=2)`)
         totals: list[tuple[int, int, int, int, int, str]] = []
         events = []
         before_after: list[tuple[Payroll, dict[str, Any], dict[str, Any]]] = []
         written: list[Payroll] = []
-        for key, lines in plans.items():
+        paid: set[int] = set()
+        for key, (rows, digest) in built.items():
             if key not in payrolls:
                 continue
             payroll = payrolls[key]
+            pid = payroll.pk
             commune_id, field, sequence = key
-            if payroll.pk in reread:
+            if pid in reread:
                 pop = existing.pop
-                rows.extend([row for row in rows_of[key] if pop(row[:_NAMED], None) is None])
-            elif payroll.computed_at is None and not payroll.lines_count:  # new: every line
-                rows.extend(rows_of[key])
-            amounts = [line.amount for line in lines]
+                rows = [row for row in rows if pop((pid, *row[:_COMPARED_IN_ROW]), None) is None]
+            elif payroll.computed_at is not None or payroll.lines_count:
+                rows = []  # unchanged: nothing to write
+            if rows:  # each row as two pieces, `(payroll,)` and the rest (`insert_rows(pieces=2)`)
+                pieces: list[Any] = [None] * (2 * len(rows))
+                pieces[0::2], pieces[1::2] = [(pid,)] * len(rows), rows
+                inserted.extend(pieces)
+            rows = built[key][0]
+            amounts = [row[4] for row in rows]
             total = sum(amount for amount in amounts if amount > 0)
-            recovery = -sum(amount for amount in amounts if amount < 0)
-            people = len({line.person for line in lines})
-            totals.append((payroll.pk, len(lines), people, total, recovery, digest_of[key]))
+            recovery = total - sum(amounts)
+            persons = {row[0] for row in rows}
+            paid |= persons
+            totals.append((pid, len(rows), len(persons), total, recovery, digest))
             before_after.append((payroll, {"lines": payroll.lines_count, "total": payroll.total,
                                            "recovery_total": payroll.recovery_total},
                                  {"month": month.isoformat(), "field": field, "sequence": sequence,
-                                  "lines": len(lines), "people": people, "total": total,
+                                  "lines": len(rows), "people": len(persons), "total": total,
                                   "recovery_total": recovery}))
             written.append(payroll)
         gone = sorted(existing.values())
         for start in range(0, len(gone), 20_000):
             stale_lines = PayrollLine.objects.filter(pk__in=gone[start:start + 20_000])
             stale_lines._raw_delete(stale_lines.db)
-        insert_rows(PayrollLine, LINE_COLUMNS, rows, per_statement=100)
+        insert_rows(PayrollLine, LINE_COLUMNS, inserted, per_statement=100, pieces=2)
         now = timezone.now()
         _set_totals(totals, now, actor.user.pk if actor.user is not None else None)
         who = Actor.of(actor)
@@ -819,15 +833,13 @@ def _write(*, plans: dict[_Key, list[_Line]], units: dict[int, Unit], month: dt.
                 after["lines"], after["people"], after["total"], after["recovery_total"])
             payroll.computed_at, payroll.computed_by, payroll.updated_at = now, actor.user, now
             payroll.version += 1
-            payroll.lines_digest = digest_of[(payroll.commune_id, payroll.field, payroll.sequence)]
+            payroll.lines_digest = built[(payroll.commune_id, payroll.field, payroll.sequence)][1]
             events.append(AuditEvent(
                 actor=who.user, actor_name=who.name, action=str(AuditAction.PAYROLL_COMPUTE),
                 object_type=Payroll._meta.label_lower, object_id=str(payroll.pk), object_repr=str(payroll)[:200],
                 unit=payroll.commune, unit_path=payroll.commune.path, ip=who.ip, before=before, after=after))
         AuditEvent.objects.bulk_create(events)  # one audit row per payroll computed, as audit.record writes it
-    people = len({line.person for payroll in written
-                  for line in plans[(payroll.commune_id, payroll.field, payroll.sequence)]})
-    return written, refused, people
+    return written, refused, len(paid)
 
 
 def _rule_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -997,52 +1009,39 @@ class _Parted:
     touched: set[int]
 
 
-def _shipped(part: _Parted) -> tuple[dict[_Key, list[tuple[Any, ...]]], dict[int, _Facts], set[int]]:
-    """A part's plan as plain tuples, for the pipe from a child process (a tenth of the cost of
-    pickling the lines as objects)."""
-    return ({key: [(line.person, line.scheme, line.for_month, line.kind, line.amount, line.rule, line.legal_basis,
-                    line.provisional, line.entitlement, line.carried_from) for line in lines]
-             for key, lines in part.plans.items()}, part.facts, part.touched)
-
-
-def _received(shipped: tuple[dict[_Key, list[tuple[Any, ...]]], dict[int, _Facts], set[int]]) -> _Parted:
-    plans, facts, touched = shipped
-    return _Parted({key: [_Line(*row) for row in rows] for key, rows in plans.items()}, facts, touched)
-
-
 def _plan_in_part(jobs: list[_Job], month: dt.date, units: list[int], several: bool,
-                  only: frozenset[int]) -> _Parted:
+                  only: frozenset[int]) -> tuple[dict[_Key, _Rows], set[int]]:
+    """A part's payrolls as rows (`_rows`: what crosses the pipe from a child is plain tuples), and
+    every person its planning looked at."""
     _tune()  # a new connection (`forked.in_parts` closed the run's): the run's settings again
-    return _plan_jobs(jobs, month, units, several, only)
+    part = _plan_jobs(jobs, month, units, several, only)
+    return _rows(part.plans, part.facts), part.touched
 
 
-def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *,
-              several: bool) -> tuple[dict[_Key, list[_Line]], dict[int, _Facts]]:
-    """The run's plan: in parts on the machine's cores when the run is large enough (`forked`),
-    else in one go. Parts give the same lines as one go when no person is looked at in two parts
-    (a person's entitlements are priced together, her arrears booked once): otherwise the run is
-    planned again in one go."""
+def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *, several: bool) -> dict[_Key, _Rows]:
+    """The run's payrolls as rows: planned in parts on the machine's cores when the run is large
+    enough (`forked`), else in one go. Parts give the same lines as one go when no person is looked
+    at in two parts (a person's entitlements are priced together, her arrears booked once):
+    otherwise the run is planned again in one go."""
     count = min(PART_MAX, forked.cores(), len(units) // PART_MIN_COMMUNES)
-    if count < 2 or not jobs or not forked.can_fork():
-        whole = _plan_jobs(jobs, month, units, several)
-        return whole.plans, whole.facts
-    parts = [frozenset(units[i::count]) for i in range(count)]
-    done = forked.in_parts(functools.partial(_plan_in_part, jobs, month, units, several), parts,
-                           send=_shipped, receive=_received)
-    seen: set[int] = set()
-    for part in done:
-        if not seen.isdisjoint(part.touched):
-            logger.info("A person is looked at in two parts of the run: planned again in one go")
-            whole = _plan_jobs(jobs, month, units, several)
-            return whole.plans, whole.facts
-        seen |= part.touched
-    merged, facts = done[0].plans, done[0].facts
-    for part in done[1:]:
-        merged.update(part.plans)
-        facts.update(part.facts)
-    # In the order planning in one go gives them (field by field, each field's communes in order).
-    keys = ((commune, job.field, seq) for job in jobs for commune, seq in job.seq_of.items())
-    return {key: merged[key] for key in keys if key in merged}, facts
+    if count >= 2 and jobs and forked.can_fork():
+        parts = [frozenset(units[i::count]) for i in range(count)]
+        done = forked.in_parts(functools.partial(_plan_in_part, jobs, month, units, several), parts)
+        seen: set[int] = set()
+        for _rows_of, touched in done:
+            if not seen.isdisjoint(touched):
+                logger.info("A person is looked at in two parts of the run: planned again in one go")
+                break
+            seen |= touched
+        else:
+            merged: dict[_Key, _Rows] = {}
+            for rows_of, _touched in done:
+                merged.update(rows_of)
+            # In the order planning in one go gives (field by field, each field's communes in order).
+            keys = ((commune, job.field, seq) for job in jobs for commune, seq in job.seq_of.items())
+            return {key: merged[key] for key in keys if key in merged}
+    whole = _plan_jobs(jobs, month, units, several)
+    return _rows(whole.plans, whole.facts)
 
 
 def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
@@ -1100,17 +1099,14 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
             # payroll of a given sequence or a follow-up was asked for.
             keep = {c for c, seq in seq_of.items() if (c, field, seq) in states or sequence is not None or follow_up}
             jobs.append(_Job(field, seq_of, frozenset(exclude), field_follow, frozenset(keep)))
-    plans, facts = _plan_all(jobs, month, sorted(units),
-                             several=len([f for f, communes in work.items() if communes]) > 1)
+    built = _plan_all(jobs, month, sorted(units), several=len([f for f, communes in work.items() if communes]) > 1)
     if progress is not None and total:
         progress(total * 3 // 4, total)  # planning is most of the work; the writing the rest
-    if not plans:
+    if not built:
         return [], refused, 0
-    persons = {line.person for lines in plans.values() for line in lines}
-    hamlets, methods = _register_facts(sorted({c for c, _f, _s in plans}), persons, facts)
     try:
-        written, late, people = _write(plans=plans, units=units, month=month, actor=actor, hamlets=hamlets,
-                                       methods=methods, known=known, follow_up=follow_any)
+        written, late, people = _write(built=built, units=units, month=month, actor=actor, known=known,
+                                       follow_up=follow_any)
     except IntegrityError as error:  # the database's own checks, at the insert or the commit
         raise ValidationError(CHANGED_MEANWHILE) from error
     return written, refused + late, people
