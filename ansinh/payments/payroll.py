@@ -25,7 +25,9 @@ to look at again are few and read by person, and the writing is ONE transaction 
 the payroll rows are created in one statement and locked, the existing lines read in one query,
 the stale ones deleted in one statement, the new ones written in one bulk insert, the control
 totals set in one UPDATE and one audit row per payroll added in one insert — the number of queries
-does not depend on the number of communes. Two runs at the same time leave one payroll (the unique
+does not depend on the number of communes. A large run (a province) is planned in parts on the
+machine's cores, each part a share of the communes in a process of its own that reads, prices and
+builds its payrolls' rows (`_plan_all`, `lib.forked`); the one transaction then writes them all. Two runs at the same time leave one payroll (the unique
 constraint, the retry of an IntegrityError, the row locks, and a payroll created by the other run
 meanwhile planned again under the lock); a run that dies leaves every payroll as it was (no
 commune half-written, no line twice). A draft whose lines did not change (their fingerprint,
@@ -105,6 +107,7 @@ class RunResult:
     total: int = 0
     payrolls: list[int] = dc_field(default_factory=list)
     refused: list[str] = dc_field(default_factory=list)
+    parts: int = 1  # planned in this many parts, each in a process of its own (`_plan_all`)
 
 
 @dataclass(slots=True)
@@ -1018,8 +1021,9 @@ def _plan_in_part(jobs: list[_Job], month: dt.date, units: list[int], several: b
     return _rows(part.plans, part.facts), part.touched
 
 
-def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *, several: bool) -> dict[_Key, _Rows]:
-    """The run's payrolls as rows: planned in parts on the machine's cores when the run is large
+def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *,
+              several: bool) -> tuple[dict[_Key, _Rows], int]:
+    """The run's payrolls as rows, and in how many parts they were planned: planned in parts on the machine's cores when the run is large
     enough (`forked`), else in one go. Parts give the same lines as one go when no person is looked
     at in two parts (a person's entitlements are priced together, her arrears booked once):
     otherwise the run is planned again in one go."""
@@ -1039,17 +1043,18 @@ def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *, several: bo
                 merged.update(rows_of)
             # In the order planning in one go gives (field by field, each field's communes in order).
             keys = ((commune, job.field, seq) for job in jobs for commune, seq in job.seq_of.items())
-            return {key: merged[key] for key in keys if key in merged}
+            return {key: merged[key] for key in keys if key in merged}, count
     whole = _plan_jobs(jobs, month, units, several)
-    return _rows(whole.plans, whole.facts)
+    return _rows(whole.plans, whole.facts), 1
 
 
 def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
          follow_up: bool = False, progress: Callable[[int, int], None] | None = None,
-         total: int = 0) -> tuple[list[Payroll], list[str], int]:
+         total: int = 0) -> tuple[list[Payroll], list[str], int, int]:
     """Plans the payrolls of `work` ({field: communes}) field by field, each field for all its
-    communes in one read (the month priced once), then writes them all in one transaction (the
-    SQLite file mapped meanwhile, `_mapped`)."""
+    communes in one read (the month priced once; a large run in parts on the machine's cores,
+    `_plan_all`), then writes them all in one transaction (the SQLite file mapped meanwhile,
+    `_mapped`). Returns the payrolls written, the refusals, the people paid and the parts."""
     with _mapped():
         return _run_mapped(work=work, month=month, actor=actor, sequence=sequence, follow_up=follow_up,
                            progress=progress, total=total)
@@ -1057,7 +1062,7 @@ def _run(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence:
 
 def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, sequence: int | None,
                 follow_up: bool, progress: Callable[[int, int], None] | None,
-                total: int) -> tuple[list[Payroll], list[str], int]:
+                total: int) -> tuple[list[Payroll], list[str], int, int]:
     month = _check_month(month)
     for field in work:
         _check_field(field)
@@ -1099,17 +1104,17 @@ def _run_mapped(*, work: dict[str, list[Unit]], month: dt.date, actor: Actor, se
             # payroll of a given sequence or a follow-up was asked for.
             keep = {c for c, seq in seq_of.items() if (c, field, seq) in states or sequence is not None or follow_up}
             jobs.append(_Job(field, seq_of, frozenset(exclude), field_follow, frozenset(keep)))
-    built = _plan_all(jobs, month, sorted(units), several=len([f for f, communes in work.items() if communes]) > 1)
+    built, parts = _plan_all(jobs, month, sorted(units), several=len([f for f, communes in work.items() if communes]) > 1)
     if progress is not None and total:
         progress(total * 3 // 4, total)  # planning is most of the work; the writing the rest
     if not built:
-        return [], refused, 0
+        return [], refused, 0, parts
     try:
         written, late, people = _write(built=built, units=units, month=month, actor=actor, known=known,
                                        follow_up=follow_any)
     except IntegrityError as error:  # the database's own checks, at the insert or the commit
         raise ValidationError(CHANGED_MEANWHILE) from error
-    return written, refused + late, people
+    return written, refused + late, people, parts
 
 
 # --- The services --------------------------------------------------------------------------------
@@ -1123,7 +1128,7 @@ def compute(*, commune: Unit, month: dt.date, field: str, actor: Actor, sequence
         raise ValidationError("Bảng chi trả lập cho từng xã, phường.")
     if actor.user is not None and not access.may_prepare_payroll(actor.user, commune, field):
         raise PermissionDenied
-    written, refused, _people = _run(work={field: [commune]}, month=month, actor=actor,
+    written, refused, _people, _parts = _run(work={field: [commune]}, month=month, actor=actor,
                                      sequence=sequence if sequence is not None else 1)
     if refused:
         raise PayrollLocked(refused[0])
@@ -1140,7 +1145,7 @@ def follow_up(*, commune: Unit, month: dt.date, field: str, actor: Actor) -> Pay
     if first is None or first.state == PayrollState.DRAFT:
         raise ValidationError("Chỉ lập bảng bổ sung khi bảng chi trả của tháng đã được duyệt; "
                               "bảng còn là dự thảo thì tính lại bảng đó.")
-    written, refused, _people = _run(work={field: [commune]}, month=month, actor=actor, sequence=None,
+    written, refused, _people, _parts = _run(work={field: [commune]}, month=month, actor=actor, sequence=None,
                                      follow_up=True)
     if refused:
         raise PayrollLocked(refused[0])
@@ -1160,11 +1165,11 @@ def run_unit(*, unit: Unit, month: dt.date, actor: Actor,
     total = len(communes) * len(PayField.values)
     work = {field: communes if actor.user is None else [
         c for c in communes if access.may_prepare_payroll(actor.user, c, field)] for field in PayField.values}
-    written, refused, people = _run(work=work, month=month, actor=actor, sequence=None, progress=progress,
+    written, refused, people, parts = _run(work=work, month=month, actor=actor, sequence=None, progress=progress,
                                     total=total)
     if progress is not None:
         progress(total, total)
-    result = RunResult(refused=refused, people=people)
+    result = RunResult(refused=refused, people=people, parts=parts)
     for payroll in written:
         result.payrolls.append(payroll.pk)
         result.lines += payroll.lines_count

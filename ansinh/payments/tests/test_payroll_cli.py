@@ -82,6 +82,7 @@ def test_it_measures_the_province_payroll_for_the_bench(people):  # type: ignore
     assert "2 payrolls (commune × field), 3 lines, 3 people" in text_out
     data = json.loads(text_out.split("bench-data: ")[1])
     assert data["lines"] == 3 and data["goal"] == 2.0 and data["queries"] > 0
+    assert data["parts"] == 1 and "planned in 1 part on" in text_out  # one commune: no part of its own
     assert Payroll.objects.count() == 2  # recomputed in place, not duplicated
     with pytest.raises(CommandError):
         call_command("bench_payments", "payroll", "--unit", "99", stdout=io.StringIO())
