@@ -33,8 +33,9 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     iterator = iter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper: its errors made Django's here
+            with connection.wrap_database_errors, raw.copy(
+                    f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
                 if pieces == 1:
                     for row in iterator:
                         copy.write_row(row)

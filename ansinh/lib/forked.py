@@ -38,12 +38,13 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether `in_parts` may fork here: a platform with fork, one thread running, no transaction
-    open (its connection would be closed) and a database other processes can open (not SQLite's
-    in-memory one)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    """Whether `in_parts` may fork here: a platform with fork, one thread running, a process that may
+    have children (not a daemonic one), no transaction open nor autocommit turned off (the
+    connections are closed before the fork: what they hold would be lost) and a database other
+    processes can open (not SQLite's in-memory one)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1 or multiprocessing.current_process().daemon:
         return False
-    if any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+    if any(conn.in_atomic_block or not conn.get_autocommit() for conn in connections.all(initialized_only=True)):
         return False
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())  # type: ignore[attr-defined]
 
@@ -65,28 +66,46 @@ def _same(value: Any) -> Any:
 
 
 def in_parts(work: Callable[[P], R], parts: list[P], *, send: Callable[[R], Any] = _same,
-             receive: Callable[[Any], R] = _same) -> list[R]:
+             receive: Callable[[Any], R] = _same, timeout: float = 3600.0) -> list[R]:
     """`work(part)` for each part, in the order of `parts`: the first here, the others in forked
     children at the same time when `can_fork()`; else all here. A child's result crosses the pipe
-    as `send(result)` and is `receive`d here (a cheaper form to pickle)."""
+    as `send(result)` and is `receive`d here (a cheaper form to pickle). A child that cannot be
+    started, fails, dies or has not answered `timeout` seconds after this process's own part is
+    done has its part run here."""
     if len(parts) < 2 or not can_fork():
         return [work(part) for part in parts]
     connections.close_all()  # no database handle crosses the fork
     context = multiprocessing.get_context("fork")
-    children: list[tuple[Any, Connection]] = []
+    children: list[tuple[Any, Connection] | None] = []
     try:
         for part in parts[1:]:
             reader, writer = context.Pipe(duplex=False)
             child = context.Process(target=_child, args=(work, send, part, writer), daemon=True)
-            child.start()
-            writer.close()
+            try:
+                child.start()
+            except OSError:  # no process to be had (memory, a limit): this part runs here
+                logger.warning("No child process for a part of the work: run here", exc_info=True)
+                reader.close()
+                children.append(None)
+                continue
+            finally:
+                writer.close()
             children.append((child, reader))
         results = [work(parts[0])]
-        for (child, reader), part in zip(children, parts[1:], strict=True):
+        for started, part in zip(children, parts[1:], strict=True):
+            if started is None:
+                results.append(work(part))
+                continue
+            child, reader = started
             try:
-                done, answer = reader.recv()
+                if reader.poll(timeout):
+                    done, answer = reader.recv()
+                else:
+                    done, answer = False, f"the child process gave no answer in {timeout:.0f} s"
             except (EOFError, OSError):
                 done, answer = False, f"the child process ended without an answer (exit code {child.exitcode})"
+            if child.is_alive() and not done:
+                child.kill()
             child.join()
             if done:
                 results.append(receive(answer))
@@ -95,7 +114,10 @@ def in_parts(work: Callable[[P], R], parts: list[P], *, send: Callable[[R], Any]
                 results.append(work(part))
         return results
     finally:
-        for child, reader in children:
+        for started in children:
+            if started is None:
+                continue
+            child, reader = started
             reader.close()
             if child.is_alive():
                 child.kill()

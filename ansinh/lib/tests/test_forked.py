@@ -1,15 +1,19 @@
 """`lib.forked`: parts of a piece of work run in forked children at the same time, each result
-back in the order of the parts; a child that fails or dies has its part run in the parent; no fork
-where it is not safe (threads running, a transaction open, SQLite's in-memory database)."""
+back in the order of the parts, each process reading the database through a connection of its
+own; a child that fails, dies or hangs has its part run in the parent; no fork where it is not
+safe (threads running, a transaction open or autocommit off, a daemonic process, SQLite's
+in-memory database)."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,18 +37,51 @@ def test_it_runs_the_parts_in_children_at_the_same_time(tmp_path: Path) -> None:
     assert [r[:2] for r in got["results"]] == [[0, 0], [1, 1], [2, 4]]  # in the order of the parts
     pids = [r[2] for r in got["results"]]
     assert pids[0] == got["pid"] and got["pid"] not in pids[1:] and pids[1] != pids[2]
+    assert [r[3] for r in got["results"]] == [6, 6, 6] and got["after"] == 3  # each read the database
 
 
-@pytest.mark.parametrize("case", ["fails", "dies"])
-def test_it_runs_a_part_again_here_when_its_child_fails_or_dies(case: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("case", "again"), [("fails", 2), ("dies", 1), ("hangs", 1)])
+def test_it_runs_a_part_again_here_when_its_child_fails_dies_or_hangs(case: str, again: int, tmp_path: Path) -> None:
     got = _run(case, tmp_path)
     assert [r[:2] for r in got["results"]] == [[0, 0], [1, 1], [2, 4]]
-    again = 2 if case == "fails" else 1
     assert got["results"][again][2] == got["pid"]  # run in the parent
     assert got["results"][3 - again][2] != got["pid"]  # the other child's result kept
 
 
-def test_it_does_not_fork_with_threads_running() -> None:
+@pytest.fixture
+def forkable(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """One thread (the test runner may run more), whatever the runner."""
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    return monkeypatch
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_forks_only_where_it_is_safe(forkable: pytest.MonkeyPatch) -> None:
+    from django.db import connections
+
+    real = connections["default"]
+    forkable.setattr(type(real), "is_in_memory_db", lambda self: False, raising=False)
+    connection.ensure_connection()
+    assert forked.can_fork()  # the baseline: each check below is what says no
+    with transaction.atomic():
+        assert not forked.can_fork()
+    connection.set_autocommit(False)
+    try:
+        assert not forked.can_fork()
+    finally:
+        connection.set_autocommit(True)
+    forkable.setattr(forked.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert not forked.can_fork()
+    forkable.setattr(forked.multiprocessing, "current_process", multiprocessing.current_process)
+    forkable.setattr(forked.threading, "active_count", lambda: 2)
+    assert not forked.can_fork()
+    forkable.setattr(forked.threading, "active_count", lambda: 1)
+    if connection.vendor == "sqlite":
+        forkable.setattr(type(real), "is_in_memory_db", lambda self: True, raising=False)
+        assert not forked.can_fork()
+
+
+def test_it_runs_every_part_here_with_threads_running() -> None:
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait, daemon=True)
     thread.start()
@@ -54,11 +91,3 @@ def test_it_does_not_fork_with_threads_running() -> None:
     finally:
         stop.set()
         thread.join()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_does_not_fork_inside_a_transaction_nor_on_sqlites_memory_database() -> None:
-    with transaction.atomic():
-        assert not forked.can_fork()
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
-        assert not forked.can_fork()

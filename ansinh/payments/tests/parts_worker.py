@@ -24,7 +24,7 @@ def main() -> None:
     from ansinh.payments.models import PayrollLine
 
     parts, province, month, children = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    engine.PART_MAX, engine.PART_MIN_COMMUNES = parts, 1
+    engine.PART_MAX, engine.PART_MIN_COMMUNES, engine.PART_MIN_ENTITLEMENTS = parts, 1, 1
     engine.forked.cores = lambda: parts  # type: ignore[assignment]  # whatever this machine has
     in_part, plan_jobs = engine._plan_in_part, engine._plan_jobs
     whole: list[int] = []
@@ -42,10 +42,11 @@ def main() -> None:
     engine._plan_in_part, engine._plan_jobs = part, plan  # type: ignore[assignment]
     result = engine.run_unit(unit=Unit.objects.get(pk=province), month=dt.date.fromisoformat(month),
                              actor=Actor(user=None))
-    lines = sorted(PayrollLine.objects.values_list(
+    lines = sorted(PayrollLine.objects.filter(payroll__month=dt.date.fromisoformat(month)).values_list(
         "person_id", "scheme", "for_month", "kind", "amount", "basis__rule", "basis__legal_basis", "commune_id",
-        "hamlet_id", "entitlement_id", "payroll__commune_id", "payroll__field", "payroll__lines_count",
-        "payroll__total"))
+        "hamlet_id", "entitlement_id", "channel", "account_number", "provisional", "carried_from_id",
+        "payroll__commune_id", "payroll__field", "payroll__sequence", "payroll__lines_count",
+        "payroll__people_count", "payroll__total", "payroll__recovery_total"))
     print(json.dumps({"lines": [[str(v) for v in line] for line in lines], "whole": len(whole), "pid": os.getpid(),
                       "count": result.lines, "people": result.people, "total": result.total}))
 

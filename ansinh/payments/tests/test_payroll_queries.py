@@ -147,7 +147,7 @@ def test_it_refuses_a_run_when_a_person_is_deleted_meanwhile(monkeypatch):  # ty
         return found
 
     monkeypatch.setattr(engine, "_lock", lock)
-    with pytest.raises(ValidationError, match="sổ vừa thay đổi"):
+    with pytest.raises(ValidationError, match="các bảng chi trả vừa thay đổi"):
         engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
     assert Member.objects.filter(pk=gone.pk).exists()  # the deletion went back with the run
     assert not Payroll.objects.exists() and not PayrollLine.objects.exists()
@@ -174,6 +174,6 @@ def test_it_refuses_to_delete_a_draft_line_another_line_carries(monkeypatch):  #
                                kind="carried", amount=line.amount, commune_id=line.commune_id, carried_from=line,
                                basis=line.basis)
     Member.objects.filter(pk=gone.pk).update(died_on=dt.date(2025, 8, 20))  # her October line goes
-    with pytest.raises(ValidationError, match="sổ vừa thay đổi"):
+    with pytest.raises(ValidationError, match="các bảng chi trả vừa thay đổi"):
         engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
     assert PayrollLine.objects.filter(pk=line.pk).exists()  # nothing of the run was written
