@@ -177,3 +177,33 @@ def test_it_refuses_to_delete_a_draft_line_another_line_carries(monkeypatch):  #
     with pytest.raises(ValidationError, match="các bảng chi trả vừa thay đổi"):
         engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
     assert PayrollLine.objects.filter(pk=line.pk).exists()  # nothing of the run was written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_run_when_another_payroll_pays_the_month_meanwhile(monkeypatch):  # type: ignore[no-untyped-def]
+    """A month's allowance written by another payroll between the reading and the writing: the
+    paid-once constraint refuses the insert (on PostgreSQL inside the bulk COPY), the run says so
+    in Vietnamese, and nothing of it is written."""
+    from django.core.exceptions import ValidationError
+
+    from ansinh.households.models import Member
+
+    province = _province()
+    _people_in(engine.communes_of(province)[:2])
+    paid = Member.objects.get(household__code="Q-1-1")
+    real_lock = engine._lock
+
+    def lock(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real_lock(*args, **kwargs)
+        payroll = next(p for p in found[0].values() if p.field == "social_assistance")
+        other = Payroll.objects.create(commune_id=payroll.commune_id, month=payroll.month, field=payroll.field,
+                                       sequence=7, state="approved")
+        PayrollLine.objects.create(payroll=other, person=paid, scheme="social_assistance", for_month=payroll.month,
+                                   kind="month", amount=1, commune_id=payroll.commune_id,
+                                   basis=LineRule.of("Đã chi ở bảng khác"))
+        return found
+
+    monkeypatch.setattr(engine, "_lock", lock)
+    with pytest.raises(ValidationError, match="các bảng chi trả vừa thay đổi"):
+        engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    assert not PayrollLine.objects.exists() and not Payroll.objects.exists()
