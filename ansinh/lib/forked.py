@@ -102,11 +102,12 @@ def in_parts(work: Callable[[P], R], parts: list[P], *, send: Callable[[R], Any]
                     done, answer = reader.recv()
                 else:
                     done, answer = False, f"the child process gave no answer in {timeout:.0f} s"
-            except (EOFError, OSError):
-                done, answer = False, f"the child process ended without an answer (exit code {child.exitcode})"
-            if child.is_alive() and not done:
+            except Exception as error:  # noqa: BLE001 - ended without an answer, or one that cannot be read
+                done, answer = False, f"no answer from the child process ({error!r})"
+            child.join(5.0)  # an answer given, it is ending; without one, it is stopped
+            if child.is_alive():
                 child.kill()
-            child.join()
+                child.join()
             if done:
                 results.append(receive(answer))
             else:

@@ -301,7 +301,7 @@ class _Plan:
 
     lines: dict[int, list[_Line]]
     facts: dict[int, _Facts] = dc_field(default_factory=dict)
-    touched: set[int] = dc_field(default_factory=set)  # everyone looked at: the month's people, the others
+    touched: set[int] = dc_field(default_factory=set)  # everyone looked at: the field's month's people, the others
 
 
 def _history_months(commune_ids: list[int], field: str, since: dt.date, until: dt.date,
@@ -561,7 +561,8 @@ def _plan(*, commune_ids: list[int], month: dt.date, field: str, follow_up: bool
                     person, scheme, m, PayLineKind.RECOVERY, diff,
                     _join([f"Thu hồi tháng {_vn_month(m)}: đã chi {_money(paid)}, phải trả {_money(due)} — {reason}"],
                           500), RECOVERY_BASIS))
-    return _Plan(lines=plan, facts=current.facts, touched=set(current.facts) | set(commune_of))
+    month_people = {person for lines in current.by_commune.values() for person, _s in lines}
+    return _Plan(lines=plan, facts=current.facts, touched=month_people | set(commune_of))
 
 
 def _looked_at(commune_ids: list[int], schemes: tuple[str, ...], window: dt.date) -> list[tuple[Any, ...]]:
@@ -777,7 +778,8 @@ def _write(*, built: dict[_Key, _Rows], units: dict[int, Unit], month: dt.date, 
             for field in sorted({f for _c, f, _s in stale}):
                 keys = [key for key in stale if key[1] == field]
                 again = _plan(commune_ids=sorted(c for c, _f, _s in keys), month=month, field=field,
-                              follow_up=follow_up or any(s > 1 for _c, _f, s in keys), exclude_payrolls=known)
+                              follow_up=follow_up or any(s > 1 for _c, _f, s in keys), exclude_payrolls=known,
+                              here=sorted(units))
                 built.update(_rows({key: again.lines.get(key[0], []) for key in keys}, again.facts, communes))
         # Recomputed in place: the drafts' lines that did not change stay, the others are deleted
         # and the new ones inserted in bulk (nothing refers to a draft's lines: only lines of sent
@@ -987,6 +989,8 @@ PART_MAX = 4
 
 def _plan_jobs(jobs: list[_Job], month: dt.date, units: list[int], several: bool,
                only: frozenset[int] | None = None) -> _Parted:
+    # What other payrolls booked, paid or carried is read from all the run's communes (`units`,
+    # those whose payroll is approved too), in parts as in one go.
     """The lines of each payroll of the run (of the communes in `only`, else all), and the facts of
     the people read with the month; its fields priced together when there are several (the month
     read once for all the run's communes — `units`, those in `only`)."""
@@ -994,7 +998,7 @@ def _plan_jobs(jobs: list[_Job], month: dt.date, units: list[int], several: bool
     mine = [(job, communes) for job, communes in mine if communes]
     plans: dict[_Key, list[_Line]] = {}
     facts: dict[int, _Facts] = {}
-    touched: set[int] = set()
+    touched: set[tuple[int, str]] = set()
     if not mine:
         return _Parted(plans, facts, touched)
     all_schemes = tuple(str(s) for job, _c in mine for s in FIELD_SCHEMES[job.field])  # type: ignore[index]
@@ -1002,9 +1006,9 @@ def _plan_jobs(jobs: list[_Job], month: dt.date, units: list[int], several: bool
         if several else None
     for job, communes in mine:
         plan = _plan(commune_ids=communes, month=month, field=job.field, follow_up=job.follow_up,
-                     exclude_payrolls=set(job.exclude), priced=priced, here=job.seq_of.keys())
+                     exclude_payrolls=set(job.exclude), priced=priced, here=units)
         facts = plan.facts if not facts else facts if plan.facts is facts else {**facts, **plan.facts}
-        touched |= plan.touched
+        touched.update((person, job.field) for person in plan.touched)
         for commune in communes:
             lines = plan.lines.get(commune, [])
             if lines or commune in job.keep:
@@ -1015,15 +1019,16 @@ def _plan_jobs(jobs: list[_Job], month: dt.date, units: list[int], several: bool
 @dataclass
 class _Parted:
     """A part's plan: the lines by payroll, the facts of the people read with the month, and every
-    person its planning looked at (`_Plan.touched`)."""
+    person its planning looked at, with the field (`_Plan.touched`: the fields never weigh against
+    each other)."""
 
     plans: dict[_Key, list[_Line]]
     facts: dict[int, _Facts]
-    touched: set[int]
+    touched: set[tuple[int, str]]
 
 
 def _plan_in_part(jobs: list[_Job], month: dt.date, units: list[int], several: bool,
-                  only: frozenset[int]) -> tuple[dict[_Key, _Rows], set[int]]:
+                  only: frozenset[int]) -> tuple[dict[_Key, _Rows], set[tuple[int, str]]]:
     """A part's payrolls as rows (`_rows`: what crosses the pipe from a child is plain tuples), and
     every person its planning looked at."""
     _tune()  # a new connection (`forked.in_parts` closed the run's): the run's settings again
@@ -1085,10 +1090,12 @@ def _plan_all(jobs: list[_Job], month: dt.date, units: list[int], *,
         count = min(count, Entitlement.objects.filter(commune_id__in=units).count() // PART_MIN_ENTITLEMENTS)
     else:
         count = 1
-    if count >= 2:
-        parts = _parts(units, count, month)
+    parts = [part for part in _parts(units, count, month) if part] if count >= 2 else []
+    if len(parts) >= 2 and max(map(len, parts)) <= len(units) * 3 // 4:
+        # (Communes linked by many moves may make one part of nearly all: then in one go.)
+        count = len(parts)
         done = forked.in_parts(functools.partial(_plan_in_part, jobs, month, units, several), parts)
-        seen: set[int] = set()
+        seen: set[tuple[int, str]] = set()
         for _rows_of, touched in done:
             if not seen.isdisjoint(touched):
                 logger.info("A person is looked at in two parts of the run: planned again in one go")

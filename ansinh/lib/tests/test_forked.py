@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -42,7 +43,9 @@ def test_it_runs_the_parts_in_children_at_the_same_time(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("case", "again"), [("fails", 2), ("dies", 1), ("hangs", 1)])
 def test_it_runs_a_part_again_here_when_its_child_fails_dies_or_hangs(case: str, again: int, tmp_path: Path) -> None:
+    started = time.monotonic()
     got = _run(case, tmp_path)
+    assert time.monotonic() - started < 40  # a child that hangs (60 s) is stopped after the timeout (2 s)
     assert [r[:2] for r in got["results"]] == [[0, 0], [1, 1], [2, 4]]
     assert got["results"][again][2] == got["pid"]  # run in the parent
     assert got["results"][3 - again][2] != got["pid"]  # the other child's result kept
@@ -70,12 +73,15 @@ def test_it_forks_only_where_it_is_safe(forkable: pytest.MonkeyPatch) -> None:
         assert not forked.can_fork()
     finally:
         connection.set_autocommit(True)
+    current = multiprocessing.current_process
     forkable.setattr(forked.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     assert not forked.can_fork()
-    forkable.setattr(forked.multiprocessing, "current_process", multiprocessing.current_process)
+    forkable.setattr(forked.multiprocessing, "current_process", current)
+    assert forked.can_fork()
     forkable.setattr(forked.threading, "active_count", lambda: 2)
     assert not forked.can_fork()
     forkable.setattr(forked.threading, "active_count", lambda: 1)
+    assert forked.can_fork()
     if connection.vendor == "sqlite":
         forkable.setattr(type(real), "is_in_memory_db", lambda self: True, raising=False)
         assert not forked.can_fork()

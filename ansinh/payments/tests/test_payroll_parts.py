@@ -152,17 +152,33 @@ def test_it_keeps_the_communes_of_a_move_or_a_death_within_the_window_in_one_par
 
 
 def test_it_plans_again_in_one_go_when_a_person_is_looked_at_in_two_parts(tmp_path: Path) -> None:
-    """Entitlements paid by two communes, both decided within the window and neither stopped: not
-    known before the parts are planned, found after."""
+    """A social pension paid by one commune and social assistance by another, neither stopped: not
+    known before the parts are planned (the two weigh against each other: apart, both would be
+    paid), found after, and the run planned again in one go."""
     province, communes = _setting()
-    both = person("P-8", "Đỗ Văn Hai", dt.date(1950, 2, 1), commune_code=communes[0].code)
-    services.create_entitlement(SYSTEM, both, "sa_disability_severe", decision_number="45/QĐ-UBND",
-                                decision_date=dt.date(2025, 3, 10), decision_signer="Chủ tịch UBND xã")
-    services.create_entitlement(SYSTEM, both, "merit_war_invalid", decision_number="46/QĐ-SNV",
-                                decision_date=dt.date(2025, 2, 1), rate=61, recognised_on=dt.date(2025, 1, 15),
+    old = person("P-8", "Đỗ Thị Già", dt.date(1940, 2, 1), commune_code=communes[0].code, sex="female")
+    services.create_entitlement(SYSTEM, old, "social_pension", decision_number="45/QĐ-UBND",
+                                decision_date=dt.date(2025, 7, 10), decision_signer="Chủ tịch UBND xã",
+                                start_month=dt.date(2025, 7, 1))
+    services.create_entitlement(SYSTEM, old, "sa_disability_severe", decision_number="46/QĐ-UBND",
+                                decision_date=dt.date(2024, 2, 1), decision_signer="Chủ tịch UBND xã",
                                 commune=communes[1])
     whole, parted, _children = _runs(tmp_path, province.pk)
     assert parted["lines"] == whole["lines"]
+    assert parted["whole"] == 1 and whole["whole"] == 1
+
+
+def test_it_keeps_the_parts_for_a_person_paid_in_two_fields_by_two_communes(tmp_path: Path) -> None:
+    """Social assistance paid by one commune and a merit allowance by another: the two fields never
+    weigh against each other, so the parts stand."""
+    province, communes = _setting()
+    both = person("P-3", "Đỗ Văn Hai", dt.date(1950, 2, 1), commune_code=communes[0].code)
+    services.create_entitlement(SYSTEM, both, "sa_disability_severe", decision_number="47/QĐ-UBND",
+                                decision_date=dt.date(2025, 3, 10), decision_signer="Chủ tịch UBND xã")
+    services.create_entitlement(SYSTEM, both, "merit_war_invalid", decision_number="48/QĐ-SNV",
+                                decision_date=dt.date(2025, 2, 1), rate=61, recognised_on=dt.date(2025, 1, 15),
+                                commune=communes[1])
+    parted = _same(tmp_path, province)
     assert {line[7] for line in parted["lines"] if line[0] == str(both.pk)} == {str(communes[0].pk),
                                                                                  str(communes[1].pk)}
-    assert parted["whole"] == 1 and whole["whole"] == 1
+    assert parted["whole"] == 0

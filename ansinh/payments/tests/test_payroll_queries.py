@@ -207,3 +207,39 @@ def test_it_refuses_a_run_when_another_payroll_pays_the_month_meanwhile(monkeypa
     with pytest.raises(ValidationError, match="các bảng chi trả vừa thay đổi"):
         engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
     assert not PayrollLine.objects.exists() and not Payroll.objects.exists()
+
+
+def test_it_reads_what_other_communes_paid_when_it_plans_again_a_payroll_made_meanwhile(monkeypatch):  # type: ignore[no-untyped-def]
+    """A commune's draft created by another run between the planning and the lock is planned again
+    under the lock, reading what every commune of the run paid: the months a mover's old commune
+    paid (May and June) are not paid again as arrears."""
+    from ansinh.benefits.models import Entitlement
+
+    province = _province()
+    communes = sorted(engine.communes_of(province), key=lambda unit: unit.pk)[:2]
+    _people_in(communes)
+    first, second = communes
+    her = person("M-1", "Lý Thị Chuyển", dt.date(1960, 1, 1), commune_code=first.code, sex="female")
+    old = services.create_entitlement(SYSTEM, her, "sa_disability_severe", decision_number="5/QĐ-UBND",
+                                      decision_date=dt.date(2023, 12, 20), decision_signer="Chủ tịch UBND xã",
+                                      start_month=dt.date(2024, 1, 1), commune=second)
+    for m in (5, 6):
+        payroll = engine.compute(commune=second, month=month(2025, m), field="social_assistance", actor=SYSTEM)
+        engine.approve(payroll, actor=SYSTEM)
+        engine.mark_sent(payroll, actor=SYSTEM)
+    Entitlement.objects.filter(pk=old.pk).update(stop_month=dt.date(2024, 9, 1), stop_reason="moved")
+    services.create_entitlement(SYSTEM, her, "sa_disability_severe", decision_number="6/QĐ-UBND",
+                                decision_date=dt.date(2025, 9, 28), decision_signer="Chủ tịch UBND xã",
+                                start_month=dt.date(2024, 9, 1), commune=first)
+    real = engine._plan_all
+
+    def plan_all(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(*args, **kwargs)
+        Payroll.objects.create(commune=first, month=month(2025, 10), field="social_assistance", sequence=1)
+        return out
+
+    monkeypatch.setattr(engine, "_plan_all", plan_all)
+    engine.run_unit(unit=province, month=month(2025, 10), actor=SYSTEM)
+    arrears = set(PayrollLine.objects.filter(person=her, kind="arrears", payroll__month=month(2025, 10))
+                  .values_list("for_month", flat=True))
+    assert arrears and not arrears & {month(2025, 5), month(2025, 6)}
