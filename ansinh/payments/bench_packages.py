@@ -43,8 +43,21 @@ def _drop(package: Package) -> None:
     Package.objects.filter(pk=package.pk).delete()
 
 
+def _decided_round(unit: Unit) -> None:
+    """Setup, not timed: `ansinh bench` classifies the province's review rounds but decides none, and
+    a package needs a decided round in force on its date. The demo's rounds are then recorded
+    step by step and last year's decided (`poverty.demo_rounds`), as `make demo` does."""
+    from ansinh.poverty.demo_rounds import demo_rounds
+
+    from .packages import rounds_in_force
+
+    if not rounds_in_force(unit, ON):
+        demo_rounds(province=unit, year=ON.year - 1, write=lambda _text: None)
+
+
 def bench_package(unit: Unit, runs: int = 5) -> dict[str, Any]:
     """Times the package of every near-poor household of `unit` (see the module's docstring)."""
+    _decided_round(unit)
     households = Household.objects.filter(commune__path__startswith=unit.path).count()
     samples: list[float] = []
     cpu: list[float] = []  # this process's CPU time (SQLite runs in it): what a quiet machine would take, about
