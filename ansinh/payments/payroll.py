@@ -27,9 +27,10 @@ the stale ones deleted in one statement, the new ones written in one bulk insert
 totals set in one UPDATE and one audit row per payroll added in one insert — the number of queries
 does not depend on the number of communes. A large run (a province) is planned in parts on the
 machine's cores, each part a share of the communes in a process of its own that reads, prices and
-builds its payrolls' rows (`_plan_all`, `lib.forked`); the one transaction then writes them all. Two runs at the same time leave one payroll (the unique
-constraint, the retry of an IntegrityError, the row locks, and a payroll created by the other run
-meanwhile planned again under the lock); a run that dies leaves every payroll as it was (no
+builds its payrolls' rows (`_plan_all`, `lib.forked`); the one transaction then writes them all.
+Two runs at the same time leave one payroll (the unique constraint, the retry of an
+IntegrityError, the row locks, and a payroll created by the other run meanwhile planned again
+under the lock); a run that dies leaves every payroll as it was (no
 commune half-written, no line twice). A draft whose lines did not change (their fingerprint,
 `Payroll.lines_digest`) is neither read back nor rewritten. Only a draft changes: an approved
 payroll is reported as refused and corrected by a follow-up (`follow_up`).
@@ -695,7 +696,6 @@ class _IsoMonths(dict[dt.date, str]):
 
 
 _DIGEST_ROW = "\x1f".join(["%s"] * len(COMPARED))
-_NAMED = len(COMPARED) + 1  # a row's payroll and COMPARED values: what names a line
 _COMPARED_IN_ROW = len(COMPARED)  # a `_Row`'s first values: its COMPARED ones
 
 
@@ -989,11 +989,11 @@ PART_MAX = 4
 
 def _plan_jobs(jobs: list[_Job], month: dt.date, units: list[int], several: bool,
                only: frozenset[int] | None = None) -> _Parted:
-    # What other payrolls booked, paid or carried is read from all the run's communes (`units`,
-    # those whose payroll is approved too), in parts as in one go.
     """The lines of each payroll of the run (of the communes in `only`, else all), and the facts of
     the people read with the month; its fields priced together when there are several (the month
-    read once for all the run's communes — `units`, those in `only`)."""
+    read once for all the run's communes — `units`, those in `only`). What other payrolls booked,
+    paid or carried is read from all the run's communes (those whose payroll is approved too), in
+    parts as in one go."""
     mine = [(job, [c for c in job.seq_of if only is None or c in only]) for job in jobs]
     mine = [(job, communes) for job, communes in mine if communes]
     plans: dict[_Key, list[_Line]] = {}
